@@ -1,0 +1,11 @@
+// Owned byte strings.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace bgpsecd::base {
+
+using Bytes = std::vector<std::uint8_t>;
+
+}  // namespace bgpsecd::base

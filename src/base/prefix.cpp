@@ -1,0 +1,100 @@
+#include "base/prefix.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace bgpsecd::base {
+
+const char* afi_name(Afi afi) noexcept { return afi == Afi::Ipv4 ? "ipv4" : "ipv6"; }
+
+IpAddress::IpAddress(Afi afi, std::span<const std::uint8_t> bytes) noexcept : afi_(afi) {
+  const auto n = std::min(bytes.size(), address_octets(afi));
+  std::copy_n(bytes.begin(), n, bytes_.begin());
+}
+
+IpAddress IpAddress::v4(std::uint32_t host_order) noexcept {
+  const std::array<std::uint8_t, 4> b{
+      static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
+      static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
+  return IpAddress(Afi::Ipv4, b);
+}
+
+Result<IpAddress> IpAddress::parse(std::string_view text) {
+  const std::string s(text);
+  std::array<std::uint8_t, 16> buf{};
+  if (s.find(':') != std::string::npos) {
+    if (inet_pton(AF_INET6, s.c_str(), buf.data()) == 1) {
+      return IpAddress(Afi::Ipv6, buf);
+    }
+  } else if (inet_pton(AF_INET, s.c_str(), buf.data()) == 1) {
+    return IpAddress(Afi::Ipv4, std::span<const std::uint8_t>(buf).first(4));
+  }
+  return fail("invalid IP address '" + s + "'");
+}
+
+std::string IpAddress::to_string() const {
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(afi_ == Afi::Ipv4 ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);
+  return buf;
+}
+
+namespace {
+
+std::array<std::uint8_t, 16> masked(std::span<const std::uint8_t> octets, std::uint8_t length) {
+  std::array<std::uint8_t, 16> out{};
+  for (std::size_t i = 0; i < octets.size(); ++i) {
+    const std::size_t bit = i * 8;
+    if (bit + 8 <= length) {
+      out[i] = octets[i];
+    } else if (bit < length) {
+      out[i] = static_cast<std::uint8_t>(octets[i] & (0xFF << (8 - (length - bit))));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Prefix::Prefix(const IpAddress& address, std::uint8_t length) noexcept
+    : length_(std::min(length, max_prefix_length(address.afi()))) {
+  const auto bytes = masked(address.octets(), length_);
+  address_ = IpAddress(address.afi(), bytes);
+}
+
+Result<Prefix> Prefix::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return fail("invalid prefix '" + std::string(text) + "': missing /length");
+  }
+  auto addr = IpAddress::parse(text.substr(0, slash));
+  if (!addr) {
+    return fail("invalid prefix '" + std::string(text) + "': " + addr.error().message);
+  }
+  const auto len_text = text.substr(slash + 1);
+  unsigned len = 0;
+  auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
+  if (ec != std::errc() || ptr != len_text.data() + len_text.size() || len_text.empty() ||
+      len > max_prefix_length(addr->afi())) {
+    return fail("invalid prefix '" + std::string(text) + "': bad length");
+  }
+  Prefix p(*addr, static_cast<std::uint8_t>(len));
+  if (p.address() != *addr) {
+    return fail("invalid prefix '" + std::string(text) + "': host bits set");
+  }
+  return p;
+}
+
+bool Prefix::contains(const Prefix& other) const noexcept {
+  if (other.afi() != afi() || other.length_ < length_) {
+    return false;
+  }
+  return Prefix(other.address_, length_).address_ == address_;
+}
+
+std::string Prefix::to_string() const {
+  return address_.to_string() + "/" + std::to_string(length_);
+}
+
+}  // namespace bgpsecd::base

@@ -1,0 +1,75 @@
+// IPv4 and IPv6 addresses and prefixes, and the AFI/SAFI numbers they travel under
+// (RFC 4760). A Prefix always has its host bits zero, so equal prefixes compare equal.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace bgpsecd::base {
+
+enum class Afi : std::uint16_t { Ipv4 = 1, Ipv6 = 2 };
+inline constexpr std::uint8_t kSafiUnicast = 1;
+
+[[nodiscard]] constexpr std::size_t address_octets(Afi afi) noexcept {
+  return afi == Afi::Ipv4 ? 4 : 16;
+}
+[[nodiscard]] constexpr std::uint8_t max_prefix_length(Afi afi) noexcept {
+  return afi == Afi::Ipv4 ? 32 : 128;
+}
+[[nodiscard]] const char* afi_name(Afi afi) noexcept;  // "ipv4" / "ipv6"
+
+class IpAddress {
+ public:
+  IpAddress() noexcept = default;
+  // `bytes` must hold address_octets(afi) octets; extra octets are ignored, missing ones zero.
+  IpAddress(Afi afi, std::span<const std::uint8_t> bytes) noexcept;
+  [[nodiscard]] static IpAddress v4(std::uint32_t host_order) noexcept;
+  [[nodiscard]] static Result<IpAddress> parse(std::string_view text);
+
+  [[nodiscard]] Afi afi() const noexcept { return afi_; }
+  // The address_octets(afi()) meaningful octets.
+  [[nodiscard]] std::span<const std::uint8_t> octets() const noexcept {
+    return std::span<const std::uint8_t>(bytes_).first(address_octets(afi_));
+  }
+  [[nodiscard]] std::string to_string() const;
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+
+ private:
+  Afi afi_ = Afi::Ipv4;
+  std::array<std::uint8_t, 16> bytes_{};
+};
+
+class Prefix {
+ public:
+  Prefix() noexcept = default;
+  // Host bits beyond `length` are cleared; `length` is clamped to the AFI's maximum.
+  Prefix(const IpAddress& address, std::uint8_t length) noexcept;
+  // "192.0.2.0/24", "2001:db8::/32". Host bits must be zero (a typo in a config or RPKI file
+  // should not silently become a different prefix).
+  [[nodiscard]] static Result<Prefix> parse(std::string_view text);
+
+  [[nodiscard]] Afi afi() const noexcept { return address_.afi(); }
+  [[nodiscard]] const IpAddress& address() const noexcept { return address_; }
+  [[nodiscard]] std::uint8_t length() const noexcept { return length_; }
+  // The ceil(length/8) prefix octets as they appear in NLRI (RFC 4271 §4.3).
+  [[nodiscard]] std::span<const std::uint8_t> nlri_octets() const noexcept {
+    return address_.octets().first((std::size_t{length_} + 7) / 8);
+  }
+  // True when `other` is this prefix or a more-specific of it (same AFI).
+  [[nodiscard]] bool contains(const Prefix& other) const noexcept;
+  [[nodiscard]] std::string to_string() const;
+  friend auto operator<=>(const Prefix&, const Prefix&) = default;
+
+ private:
+  IpAddress address_;
+  std::uint8_t length_ = 0;
+};
+
+}  // namespace bgpsecd::base

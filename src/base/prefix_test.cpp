@@ -1,0 +1,50 @@
+#include "base/prefix.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bgpsecd::base {
+namespace {
+
+TEST(Prefix, ParsesAndPrints) {
+  auto p4 = Prefix::parse("192.0.2.0/24");
+  ASSERT_TRUE(p4);
+  EXPECT_EQ(p4->afi(), Afi::Ipv4);
+  EXPECT_EQ(p4->length(), 24);
+  EXPECT_EQ(p4->to_string(), "192.0.2.0/24");
+  EXPECT_EQ(p4->nlri_octets().size(), 3U);
+  auto p6 = Prefix::parse("2001:db8::/32");
+  ASSERT_TRUE(p6);
+  EXPECT_EQ(p6->afi(), Afi::Ipv6);
+  EXPECT_EQ(p6->to_string(), "2001:db8::/32");
+  EXPECT_EQ(p6->nlri_octets().size(), 4U);
+  EXPECT_EQ(Prefix::parse("0.0.0.0/0")->nlri_octets().size(), 0U);
+}
+
+TEST(Prefix, RejectsMalformed) {
+  EXPECT_FALSE(Prefix::parse("192.0.2.0"));
+  EXPECT_FALSE(Prefix::parse("192.0.2.1/24"));  // host bits set
+  EXPECT_FALSE(Prefix::parse("192.0.2.0/33"));
+  EXPECT_FALSE(Prefix::parse("2001:db8::/129"));
+  EXPECT_FALSE(Prefix::parse("192.0.2.0/"));
+  EXPECT_FALSE(Prefix::parse("192.0.2.0/2x"));
+  EXPECT_FALSE(Prefix::parse("300.0.2.0/24"));
+}
+
+TEST(Prefix, MasksHostBitsOnConstruction) {
+  const Prefix p(IpAddress::parse("192.0.2.77").value(), 25);
+  EXPECT_EQ(p.to_string(), "192.0.2.0/25");
+  const Prefix q(IpAddress::parse("192.0.2.200").value(), 25);
+  EXPECT_EQ(q.to_string(), "192.0.2.128/25");
+}
+
+TEST(Prefix, Contains) {
+  const auto p = Prefix::parse("10.0.0.0/8").value();
+  EXPECT_TRUE(p.contains(Prefix::parse("10.1.0.0/16").value()));
+  EXPECT_TRUE(p.contains(p));
+  EXPECT_FALSE(p.contains(Prefix::parse("11.0.0.0/16").value()));
+  EXPECT_FALSE(p.contains(Prefix::parse("0.0.0.0/0").value()));
+  EXPECT_FALSE(p.contains(Prefix::parse("2001:db8::/32").value()));
+}
+
+}  // namespace
+}  // namespace bgpsecd::base
