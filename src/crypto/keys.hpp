@@ -1,0 +1,97 @@
+// P-256 router keys (RFC 8608 §3, RFC 8209) on OpenSSL 3 libcrypto.
+//
+// PublicKey is parsed once (from DER SubjectPublicKeyInfo or the 65-octet uncompressed point)
+// and then verifies any number of signatures without re-parsing; it is cheap to copy (shared,
+// immutable OpenSSL handle) and safe to use from several threads at once.
+// PrivateKey signs digests with OpenSSL's constant-time code.
+//
+// Nothing here throws; failures come back as base::Error naming what is wrong.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/ski.hpp"
+#include "crypto/digest.hpp"
+
+// OpenSSL's type, forward-declared so that callers need no OpenSSL headers.
+struct evp_pkey_st;
+
+namespace bgpsecd::crypto {
+
+// Shared, immutable ownership of an EVP_PKEY (EVP_PKEY_up_ref / EVP_PKEY_free).
+using EvpPkeyHandle = std::shared_ptr<const evp_pkey_st>;
+
+// The uncompressed point 04 || X || Y.
+using EcPoint = std::array<std::uint8_t, 65>;
+
+class PublicKey {
+ public:
+  // DER SubjectPublicKeyInfo: id-ecPublicKey + prime256v1 + uncompressed point (91 octets).
+  // Anything else (other curve, compressed point, trailing bytes) is refused.
+  [[nodiscard]] static base::Result<PublicKey> from_spki_der(std::span<const std::uint8_t> der);
+  // 65 octets 04 || X || Y, on the curve.
+  [[nodiscard]] static base::Result<PublicKey> from_point(std::span<const std::uint8_t> point);
+
+  [[nodiscard]] const EcPoint& point() const noexcept { return point_; }
+  // The 91-octet DER SubjectPublicKeyInfo (what RTR Router Key PDUs and rpki-client carry).
+  [[nodiscard]] base::Bytes spki_der() const;
+  // RFC 8209 / RFC 6487 §4.8.2: SHA-1 over the point (not over the whole SPKI).
+  [[nodiscard]] const base::Ski& ski() const noexcept { return ski_; }
+
+  // ECDSA P-256 verification of a DER ECDSA-Sig-Value over a SHA-256 digest (RFC 8608 §3.1).
+  // High-S signatures are accepted (the RFC 8608 examples are high-S). Malformed DER, r or s
+  // out of range, or a wrong signature all give false.
+  [[nodiscard]] bool verify(const Sha256Digest& digest,
+                            std::span<const std::uint8_t> der_signature) const noexcept;
+
+  [[nodiscard]] const EvpPkeyHandle& handle() const noexcept { return pkey_; }
+  friend bool operator==(const PublicKey& a, const PublicKey& b) noexcept {
+    return a.point_ == b.point_;
+  }
+
+ private:
+  PublicKey(EvpPkeyHandle pkey, const EcPoint& point);
+  EvpPkeyHandle pkey_;
+  EcPoint point_{};
+  base::Ski ski_;
+};
+
+class PrivateKey {
+ public:
+  // A fresh key from OpenSSL's CSPRNG.
+  [[nodiscard]] static base::Result<PrivateKey> generate();
+  // The 32-octet private scalar d (big-endian), 1 <= d < n.
+  [[nodiscard]] static base::Result<PrivateKey> from_scalar(std::span<const std::uint8_t> d);
+  // DER: PKCS#8 PrivateKeyInfo or RFC 5915 ECPrivateKey, P-256 only.
+  [[nodiscard]] static base::Result<PrivateKey> from_der(std::span<const std::uint8_t> der);
+  // PEM PKCS#8 ("BEGIN PRIVATE KEY") or "BEGIN EC PRIVATE KEY". Refused when the file is
+  // readable by group or others (like ssh), with an error naming the file and its mode.
+  [[nodiscard]] static base::Result<PrivateKey> load_pem(const std::filesystem::path& path);
+  // Writes PEM PKCS#8 with mode 0600 (created that way, never widened later); refuses to
+  // overwrite an existing file.
+  [[nodiscard]] base::Result<void> save_pem(const std::filesystem::path& path) const;
+  [[nodiscard]] std::string to_pem() const;
+
+  [[nodiscard]] const PublicKey& public_key() const noexcept { return public_; }
+
+  // ECDSA P-256 signature over a SHA-256 digest, DER encoded (70-72 octets), with a fresh
+  // nonce from OpenSSL.
+  [[nodiscard]] base::Result<base::Bytes> sign(const Sha256Digest& digest) const;
+  // Test-only: sign with the given nonce k (32 octets big-endian), to reproduce the RFC 8608
+  // example signatures byte for byte. Never use outside tests: a reused k leaks the key.
+  [[nodiscard]] base::Result<base::Bytes> sign_with_nonce_for_test(
+      const Sha256Digest& digest, std::span<const std::uint8_t> k) const;
+
+ private:
+  PrivateKey(EvpPkeyHandle pkey, PublicKey pub);
+  EvpPkeyHandle pkey_;
+  PublicKey public_;
+};
+
+}  // namespace bgpsecd::crypto

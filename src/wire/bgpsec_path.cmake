@@ -1,0 +1,1 @@
+# BGPsec_PATH (RFC 8205 §3)

@@ -1,0 +1,85 @@
+// The BGPsec_PATH attribute value (RFC 8205 §3, type code 33): Secure_Path followed by one or
+// two Signature_Blocks. Pure codec: bytes in, value or error out, and back.
+//
+// Layout (all big-endian; bgpsec-wire.md §2.2):
+//   Secure_Path      = u16 length (= 2 + 6N, counts itself) || N x {pCount u8, Flags u8, AS u32}
+//   Signature_Block  = u16 length (counts itself and the suite octet) || suite u8 ||
+//                      N x {SKI 20, u16 sig length, sig}
+// Segments are stored most recent first, exactly as on the wire.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "base/asn.hpp"
+#include "base/byte_writer.hpp"
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/ski.hpp"
+#include "base/wire_error.hpp"
+
+namespace bgpsecd::wire {
+
+inline constexpr std::uint8_t kAttrBgpsecPath = 33;
+// Flags we send: Optional + Extended Length; Transitive and Partial clear (RFC 8205 §3).
+inline constexpr std::uint8_t kBgpsecPathFlags = 0x90;
+// Secure_Path segment flag bit (RFC 8205 §3.1).
+inline constexpr std::uint8_t kConfedSegmentFlag = 0x80;
+// Algorithm suite 1: SHA-256 + ECDSA P-256 (RFC 8608).
+inline constexpr std::uint8_t kAlgorithmSuite1 = 1;
+
+struct SecurePathSegment {
+  std::uint8_t pcount = 1;
+  std::uint8_t flags = 0;
+  base::Asn asn;
+  [[nodiscard]] bool confed() const noexcept { return (flags & kConfedSegmentFlag) != 0; }
+  friend bool operator==(const SecurePathSegment&, const SecurePathSegment&) = default;
+};
+
+struct SignatureSegment {
+  base::Ski ski;
+  base::Bytes signature;  // DER ECDSA-Sig-Value for suite 1
+  friend bool operator==(const SignatureSegment&, const SignatureSegment&) = default;
+};
+
+struct SignatureBlock {
+  std::uint8_t suite = kAlgorithmSuite1;
+  std::vector<SignatureSegment> segments;  // most recent first, one per Secure_Path segment
+  friend bool operator==(const SignatureBlock&, const SignatureBlock&) = default;
+};
+
+struct BgpsecPath {
+  std::vector<SecurePathSegment> secure_path;  // most recent first; back() is the origin
+  std::vector<SignatureBlock> blocks;          // one or two
+  friend bool operator==(const BgpsecPath&, const BgpsecPath&) = default;
+};
+
+// Each structural check of RFC 8205 §5.2 that the codec can make has its own code; it is
+// carried in WireError::detail. All of them are treat-as-withdraw (RFC 8205 §5.2, RFC 7606).
+enum class BgpsecPathCheck : std::uint16_t {
+  None = 0,
+  SecurePathTruncated = 1,        // fewer than 2 octets, or Secure_Path length overruns
+  SecurePathLength = 2,           // length < 8 or (length - 2) % 6 != 0
+  NoSignatureBlock = 3,           // nothing after the Secure_Path
+  TooManySignatureBlocks = 4,     // more than two blocks
+  SignatureBlockTruncated = 5,    // block header missing or block length overruns / < 3
+  SignatureSegmentTruncated = 6,  // < 22 octets left for SKI + length
+  SignatureLength = 7,            // signature length 0 or overruns its block
+  SegmentCountMismatch = 8,       // block has != N Signature_Segments
+  DuplicateSuite = 9,             // two blocks with the same suite
+};
+[[nodiscard]] const char* bgpsec_path_check_name(BgpsecPathCheck check) noexcept;
+
+// Decodes an attribute value (the bytes after flags/type/length). `base_offset` is the offset
+// of value[0] within the message, for error reports. Errors are TreatAsWithdraw with
+// UPDATE Message Error / Malformed Attribute List recorded, and detail = BgpsecPathCheck.
+[[nodiscard]] base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(
+    std::span<const std::uint8_t> value, std::size_t base_offset = 0) noexcept;
+
+// Appends the value (no attribute header).
+void encode_bgpsec_path_value(const BgpsecPath& path, base::ByteWriter& out);
+// Appends the whole attribute: flags 0x90, type 33, 2-octet length, value.
+void encode_bgpsec_path_attribute(const BgpsecPath& path, base::ByteWriter& out);
+
+}  // namespace bgpsecd::wire

@@ -1,0 +1,1 @@
+# header, OPEN + capabilities, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH, framing

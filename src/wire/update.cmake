@@ -1,0 +1,1 @@
+# UPDATE and path attributes
