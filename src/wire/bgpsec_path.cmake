@@ -1,1 +1,2 @@
 # BGPsec_PATH (RFC 8205 §3)
+list(APPEND WIRE_SRCS ${CMAKE_CURRENT_SOURCE_DIR}/bgpsec_path.cpp)
