@@ -24,8 +24,8 @@ Result<Asn> parse_asn(std::string_view text) {
   if (const auto dot = s.find('.'); dot != std::string_view::npos) {
     std::uint32_t high = 0;
     std::uint32_t low = 0;
-    if (!parse_u32(s.substr(0, dot), high) || !parse_u32(s.substr(dot + 1), low) ||
-        high > 0xFFFF || low > 0xFFFF) {
+    if (!parse_u32(s.substr(0, dot), high) || !parse_u32(s.substr(dot + 1), low) || high > 0xFFFF ||
+        low > 0xFFFF) {
       return fail("invalid AS number '" + std::string(text) + "'");
     }
     return Asn((high << 16) | low);

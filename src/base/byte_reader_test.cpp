@@ -1,8 +1,8 @@
 #include "base/byte_reader.hpp"
 
-#include <gtest/gtest.h>
-
 #include <array>
+
+#include <gtest/gtest.h>
 
 namespace bgpsecd::base {
 namespace {

@@ -6,8 +6,7 @@
 namespace bgpsecd::base {
 
 void check_failed(const char* cond, const char* msg, const char* file, int line) noexcept {
-  std::fprintf(stderr, "bgpsecd: internal check failed at %s:%d: %s (%s)\n", file, line, cond,
-               msg);
+  std::fprintf(stderr, "bgpsecd: internal check failed at %s:%d: %s (%s)\n", file, line, cond, msg);
   std::abort();
 }
 

@@ -9,11 +9,11 @@ namespace bgpsecd::base {
                                int line) noexcept;
 }  // namespace bgpsecd::base
 
-#define BGPSEC_CHECK(cond, msg)                                               \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      ::bgpsecd::base::check_failed(#cond, (msg), __FILE__, __LINE__);        \
-    }                                                                         \
+#define BGPSEC_CHECK(cond, msg)                                        \
+  do {                                                                 \
+    if (!(cond)) {                                                     \
+      ::bgpsecd::base::check_failed(#cond, (msg), __FILE__, __LINE__); \
+    }                                                                  \
   } while (false)
 
 #ifdef BGPSEC_DEBUG_ASSERTS

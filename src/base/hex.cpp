@@ -72,8 +72,7 @@ Result<Bytes> from_hex(std::string_view text) {
     }
     const int v = hex_value(c);
     if (v < 0) {
-      return fail("invalid hex digit '" + std::string(1, c) + "' at position " +
-                  std::to_string(i));
+      return fail("invalid hex digit '" + std::string(1, c) + "' at position " + std::to_string(i));
     }
     if (high < 0) {
       high = v;
@@ -96,8 +95,8 @@ std::string to_base64(std::span<const std::uint8_t> bytes, Base64Alphabet alphab
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
-                            bytes[i + 2];
+    const std::uint32_t v =
+        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
     out.push_back(digits[(v >> 18) & 63]);
     out.push_back(digits[(v >> 12) & 63]);
     out.push_back(digits[(v >> 6) & 63]);

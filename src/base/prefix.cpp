@@ -1,9 +1,9 @@
 #include "base/prefix.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
+
+#include <arpa/inet.h>
 
 namespace bgpsecd::base {
 

@@ -41,19 +41,19 @@ template <class E>
 #define BGPSEC_CONCAT_INNER_(a, b) a##b
 #define BGPSEC_CONCAT_(a, b) BGPSEC_CONCAT_INNER_(a, b)
 
-#define BGPSEC_TRY(expr)                                        \
-  do {                                                          \
-    auto&& bgpsec_try_result_ = (expr);                         \
-    if (!bgpsec_try_result_) {                                  \
+#define BGPSEC_TRY(expr)                                              \
+  do {                                                                \
+    auto&& bgpsec_try_result_ = (expr);                               \
+    if (!bgpsec_try_result_) {                                        \
       return ::tl::unexpected(std::move(bgpsec_try_result_).error()); \
-    }                                                           \
+    }                                                                 \
   } while (false)
 
-#define BGPSEC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)  \
-  auto tmp = (expr);                                   \
-  if (!tmp) {                                          \
-    return ::tl::unexpected(std::move(tmp).error());   \
-  }                                                    \
+#define BGPSEC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp) {                                         \
+    return ::tl::unexpected(std::move(tmp).error());  \
+  }                                                   \
   lhs = std::move(tmp).value()
 
 #define BGPSEC_ASSIGN_OR_RETURN(lhs, expr) \

@@ -11,7 +11,7 @@
 
 namespace bgpsecd::wire {
 
-inline constexpr std::size_t kMaxMessageSize = 4096;          // RFC 4271 §4.1
+inline constexpr std::size_t kMaxMessageSize = 4096;           // RFC 4271 §4.1
 inline constexpr std::size_t kMaxExtendedMessageSize = 65535;  // RFC 8654
 inline constexpr std::size_t kHeaderSize = 19;
 
