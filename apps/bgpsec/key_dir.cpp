@@ -1,9 +1,9 @@
 #include "key_dir.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <system_error>
+
+#include <sys/stat.h>
 
 namespace bgpsecd::tool {
 namespace fs = std::filesystem;
@@ -62,17 +62,17 @@ base::Result<crypto::PrivateKey> key_for(const std::vector<DirKey>& keys, base::
   for (const auto& k : keys) {
     if (k.asn == asn) {
       if (found != nullptr) {
-        return base::fail("several keys for AS" + asn.to_string() + " in " + dir.string() +
-                          " (" + found->path.filename().string() + ", " +
-                          k.path.filename().string() + "); keep one");
+        return base::fail("several keys for AS" + asn.to_string() + " in " + dir.string() + " (" +
+                          found->path.filename().string() + ", " + k.path.filename().string() +
+                          "); keep one");
       }
       found = &k;
     }
   }
   if (found == nullptr) {
     return base::fail("no key for AS" + asn.to_string() + " in " + dir.string() +
-                      " (run: bgpsec keygen --asn " + asn.to_string() + " --out " +
-                      dir.string() + ")");
+                      " (run: bgpsec keygen --asn " + asn.to_string() + " --out " + dir.string() +
+                      ")");
   }
   return found->key;
 }

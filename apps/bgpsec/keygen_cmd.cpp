@@ -74,8 +74,8 @@ int run_rpki_json(const RpkiJsonArgs& args) {
     auto prefix = base::Prefix::parse(prefix_text);
     auto asn = base::parse_asn(roa.substr(eq + 1));
     if (!prefix || !asn) {
-      return bad_input("--roa '" + roa + "': " +
-                       (prefix ? asn.error().message : prefix.error().message));
+      return bad_input("--roa '" + roa +
+                       "': " + (prefix ? asn.error().message : prefix.error().message));
     }
     int max_length = prefix->length();
     if (!max_text.empty()) {

@@ -8,6 +8,7 @@
 // Segments are stored most recent first, exactly as on the wire.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -77,7 +78,20 @@ enum class BgpsecPathCheck : std::uint16_t {
 [[nodiscard]] base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(
     std::span<const std::uint8_t> value, std::size_t base_offset = 0) noexcept;
 
-// Appends the value (no attribute header).
+// The largest value the 2-octet attribute length (and so every inner length) can describe.
+// An UPDATE is smaller still (RFC 8654: 65535 octets for the whole message).
+inline constexpr std::size_t kMaxBgpsecPathValueSize = 65535;
+
+// Octets encode_bgpsec_path_value() would append; lets a caller check a size limit first.
+[[nodiscard]] std::size_t bgpsec_path_value_size(const BgpsecPath& path) noexcept;
+
+// One Secure_Path segment (6 octets) and one Signature_Segment (SKI, u16 length, signature)
+// exactly as on the wire; the signed-data builder of RFC 8205 §4.2 reuses them.
+void encode_secure_path_segment(const SecurePathSegment& seg, base::ByteWriter& out);
+void encode_signature_segment(const SignatureSegment& seg, base::ByteWriter& out);
+
+// Appends the value (no attribute header). Requires bgpsec_path_value_size(path) <=
+// kMaxBgpsecPathValueSize and signatures shorter than 65536 octets (checked in debug builds).
 void encode_bgpsec_path_value(const BgpsecPath& path, base::ByteWriter& out);
 // Appends the whole attribute: flags 0x90, type 33, 2-octet length, value.
 void encode_bgpsec_path_attribute(const BgpsecPath& path, base::ByteWriter& out);

@@ -1,0 +1,58 @@
+// Fuzz target for PublicKey::from_spki_der (fed by RTR Router Key PDUs and RPKI JSON): whatever
+// it accepts must re-encode to the same octets (only the canonical 91-octet DER is valid) and
+// parse again to an equal key. Every input is also tried as a DER signature against an RFC 8608
+// example key, since verify() must survive any octets too.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "base/hex.hpp"
+#include "crypto/digest.hpp"
+#include "crypto/keys.hpp"
+
+namespace {
+
+using bgpsecd::crypto::PublicKey;
+
+const PublicKey& example_key() {
+  static const PublicKey key = [] {
+    // RFC 8608 Appendix A, AS 64496 (bgpsec-signing.md §8.1).
+    const auto der = bgpsecd::base::from_hex(
+        "3059301306072A8648CE3D020106082A8648CE3D030107034200047391BABB92A0CB3BE10E59B19EBFFB214E"
+        "04A91E0CBA1B139A7D38D90F77E55AA05B8E695678E0FA16904B55D9D4F5C0DFC58895EE50BC4F75D205A25B"
+        "D36FF5");
+    auto k = PublicKey::from_spki_der(*der);
+    if (!k) {
+      __builtin_trap();
+    }
+    return *k;
+  }();
+  return key;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const std::uint8_t> input(data, size);
+
+  static_cast<void>(example_key().verify(bgpsecd::crypto::sha256(input), input));
+
+  auto key = PublicKey::from_spki_der(input);
+  if (!key) {
+    return 0;
+  }
+  const auto der = key->spki_der();
+  if (!std::equal(der.begin(), der.end(), input.begin(), input.end())) {
+    __builtin_trap();
+  }
+  auto again = PublicKey::from_spki_der(der);
+  if (!again || !(*again == *key) || again->ski() != key->ski() || again->point() != key->point()) {
+    __builtin_trap();
+  }
+  auto from_point = PublicKey::from_point(key->point());
+  if (!from_point || !(*from_point == *key)) {
+    __builtin_trap();
+  }
+  return 0;
+}
