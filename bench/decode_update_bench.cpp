@@ -20,7 +20,7 @@ using bgpsecd::wire::kHeaderSize;
 // The IPv4 example message with type 33; empty (and `error` set) if the vector is unreadable.
 Bytes rfc8608_ipv4_update(std::string& error) {
   try {
-    std::ifstream in(std::string(BGPSEC_SHARED_DIR) + "/vectors/rfc8608.json");
+    std::ifstream in(std::string(BGPSEC_VECTORS_DIR) + "/rfc8608.json");
     const auto doc = nlohmann::json::parse(in);
     const auto& ex = doc.at("examples").at(0);
     auto message = bgpsecd::base::from_hex(ex.at("bgp_update_message").get<std::string>());

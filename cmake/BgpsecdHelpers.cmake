@@ -40,7 +40,9 @@ function(bgpsecd_test NAME)
                                         bgpsecd_flags)
   target_compile_definitions(${NAME} PRIVATE
       BGPSEC_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-      BGPSEC_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+      BGPSEC_VECTORS_DIR="${PROJECT_SOURCE_DIR}/tests/vectors"
+      # Deprecated spelling; the vectors are the repository's copy in tests/vectors.
+      BGPSEC_SHARED_DIR="${PROJECT_SOURCE_DIR}/tests")
   gtest_discover_tests(${NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 

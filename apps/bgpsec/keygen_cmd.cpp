@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/hex.hpp"
+#include "base/prefix.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
 #include "key_dir.hpp"

@@ -34,7 +34,7 @@ TEST(Sha1, Fips180Examples) {
 
 // RFC 8608 Appendix A (via the vectors file): the hash of each signed_data is the published one.
 TEST(Sha256, Rfc8608ExampleSignedData) {
-  std::ifstream in(BGPSEC_SHARED_DIR "/vectors/rfc8608.json");
+  std::ifstream in(BGPSEC_VECTORS_DIR "/rfc8608.json");
   ASSERT_TRUE(in) << "cannot open the RFC 8608 vectors";
   const auto doc = nlohmann::json::parse(in, nullptr, false);
   ASSERT_FALSE(doc.is_discarded());

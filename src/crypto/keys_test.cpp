@@ -67,7 +67,7 @@ std::string str(const nlohmann::json& j, const char* member) {
 const Vectors& vectors() {
   static const Vectors v = [] {
     Vectors out;
-    std::ifstream in(BGPSEC_SHARED_DIR "/vectors/rfc8608.json");
+    std::ifstream in(BGPSEC_VECTORS_DIR "/rfc8608.json");
     EXPECT_TRUE(in) << "cannot open the RFC 8608 vectors";
     const auto doc = nlohmann::json::parse(in, nullptr, false);
     EXPECT_FALSE(doc.is_discarded());

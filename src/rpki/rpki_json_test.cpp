@@ -28,7 +28,7 @@ struct ExampleKey {
 
 // The RFC 8608 Appendix A router keys, from the shared vectors file.
 std::vector<ExampleKey> example_keys() {
-  std::ifstream in(BGPSEC_SHARED_DIR "/vectors/rfc8608.json");
+  std::ifstream in(BGPSEC_VECTORS_DIR "/rfc8608.json");
   EXPECT_TRUE(in);
   const auto doc = Json::parse(in, nullptr, false);
   std::vector<ExampleKey> out;

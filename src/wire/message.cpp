@@ -17,6 +17,8 @@ base::Result<Message, base::WireError> as_message(base::Result<T, base::WireErro
   return Message{std::move(r).value()};
 }
 
+}  // namespace
+
 nlohmann::json wire_error_to_json(const base::WireError& e) {
   return nlohmann::json{{"action", base::action_name(e.action)},
                         {"code", e.code},
@@ -27,8 +29,6 @@ nlohmann::json wire_error_to_json(const base::WireError& e) {
                         {"what", e.what},
                         {"detail", e.detail}};
 }
-
-}  // namespace
 
 MessageType message_type(const Message& message) noexcept {
   return std::visit(

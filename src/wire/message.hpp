@@ -43,4 +43,8 @@ using Message = std::variant<OpenMessage, DecodedUpdate, NotificationMessage, Ke
 // "errors":[{"action","code","subcode","subcode_name","offset","length","what","detail"}].
 [[nodiscard]] nlohmann::json message_to_json(const Message& message);
 
+// One RFC 7606 error as JSON: {"action","code","subcode","subcode_name","offset","length",
+// "what","detail"} (the elements of message_to_json's "errors").
+[[nodiscard]] nlohmann::json wire_error_to_json(const base::WireError& error);
+
 }  // namespace bgpsecd::wire

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the `bgpsec` tool: exit codes (0 positive, 1 negative, 2 bad input),
 # JSON on stdout, one-line errors on stderr, and sign -> verify across a lab of keys.
-# Run by ctest with BGPSEC (the binary) and BGPSEC_SHARED_DIR set.
+# Run by ctest with BGPSEC (the binary) and BGPSEC_VECTORS_DIR (tests/vectors) set.
 set -uo pipefail
-: "${BGPSEC:?}" "${BGPSEC_SHARED_DIR:?}"
+: "${BGPSEC:?}" "${BGPSEC_VECTORS_DIR:?}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -142,7 +142,7 @@ expect 2 "no subcommand" -- "$BGPSEC"
 expect 0 "help" -- "$BGPSEC" --help
 
 # --- the RFC 8608 example ------------------------------------------------------------------
-python3 - "$BGPSEC_SHARED_DIR/vectors/rfc8608.json" "$work" <<'PY'
+python3 - "$BGPSEC_VECTORS_DIR/rfc8608.json" "$work" <<'PY'
 import base64, json, sys
 v = json.load(open(sys.argv[1]))
 keys = [{"asn": k["asn"], "ski": k["ski"],
