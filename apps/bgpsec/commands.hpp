@@ -21,5 +21,6 @@ Runner add_rpki_json(CLI::App& app);
 Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
 Runner add_decode(CLI::App& app);
+Runner add_rtr_dump(CLI::App& app);
 
 }  // namespace bgpsecd::tool

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The RTR client against a real cache: stayrtr serving a JSON file on loopback.
+#   full load (v1: VRPs and router keys) equals what stayrtr was given; a v0-only cache
+#   (-protocol 0) still gives the VRPs; a changed file arrives as a delta; a restarted stayrtr
+#   (new Session ID) gives a fresh full load; a cache that is not there is a clear error.
+# Run by ctest with BGPSEC (the binary) and RTR_PORT (a free port of its own) set.
+set -uo pipefail
+: "${BGPSEC:?}" "${RTR_PORT:?}"
+command -v stayrtr >/dev/null || { echo "stayrtr is not installed (scripts/setup)"; exit 1; }
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+metrics_port=$((RTR_PORT + 1))
+addr=127.0.0.1:$RTR_PORT
+
+# start_stayrtr EXTRA-ARGS...: starts stayrtr on $addr serving $work/rpki.json
+start_stayrtr() {
+  stayrtr -bind "$addr" -metrics.addr "127.0.0.1:$metrics_port" -cache "$work/rpki.json" \
+    -checktime=false "$@" >>"$work/stayrtr.log" 2>&1 &
+  pids+=($!)
+  stayrtr_pid=$!
+  for _ in $(seq 50); do
+    if "$BGPSEC" rtr-dump --cache "$addr" --timeout 1 >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "stayrtr did not come up:"; tail -5 "$work/stayrtr.log"; exit 1
+}
+stop_stayrtr() { kill "$stayrtr_pid" 2>/dev/null; wait "$stayrtr_pid" 2>/dev/null; }
+
+# The data set: three router keys, IPv4 and IPv6 ROAs incl. maxLength and AS 0.
+for asn in 65001 65002 4200000003; do
+  "$BGPSEC" keygen --asn "$asn" --out "$work/keys" >/dev/null || exit 1
+done
+"$BGPSEC" rpki-json --key-dir "$work/keys" --roa 192.0.2.0/24=65001 \
+  --roa 198.51.100.0/22-24=65002 --roa 2001:db8::/32-48=4200000003 --roa 203.0.113.0/24=0 \
+  >"$work/rpki.json" || exit 1
+
+# same_data A B: the roas and bgpsec_keys of two JSON files are equal as sets
+same_data() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def norm(path):
+    d = json.load(open(path))
+    roas = {(str(r["asn"]).upper().removeprefix("AS"), r["prefix"], r["maxLength"]) for r in d.get("roas", [])}
+    keys = {(str(k["asn"]), k["ski"].upper(), k["pubkey"]) for k in d.get("bgpsec_keys", [])}
+    return roas, keys
+a, b = norm(sys.argv[1]), norm(sys.argv[2])
+if a != b:
+    print("  only in first:", a[0] - b[0], a[1] - b[1])
+    print("  only in second:", b[0] - a[0], b[1] - a[1])
+sys.exit(0 if a == b else 1)
+PY
+}
+
+# --- v1: everything stayrtr was given --------------------------------------------------------
+start_stayrtr -refresh 1
+if "$BGPSEC" rtr-dump --cache "$addr" >"$work/dump.json" 2>"$work/err"; then ok; else bad "rtr-dump v1: $(cat "$work/err")"; fi
+if same_data "$work/rpki.json" "$work/dump.json"; then ok; else bad "rtr-dump v1 differs from the file"; fi
+
+# --- a changed file arrives as a delta ---------------------------------------------------------
+# (stayrtr bumps the serial on every refresh when keys are present, peers.md: take what
+# arrives in 8 s and look for the one delta with the change)
+"$BGPSEC" rtr-dump --cache "$addr" --updates 1000 --timeout 8 >"$work/follow.jsonl" 2>"$work/follow.err" &
+follow=$!
+sleep 1.5
+python3 - "$work/rpki.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["roas"] = [r for r in d["roas"] if r["prefix"] != "192.0.2.0/24"]
+d["roas"].append({"asn": 64500, "prefix": "192.0.2.128/25", "maxLength": 25})
+d["bgpsec_keys"] = [k for k in d["bgpsec_keys"] if k["asn"] != 65002]
+json.dump(d, open(sys.argv[1] + ".new", "w"))
+PY
+mv "$work/rpki.json.new" "$work/rpki.json"
+wait "$follow"
+python3 - "$work/follow.jsonl" <<'PY' && ok || bad "no delta with the change: $(head -c 600 "$work/follow.jsonl")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert lines and lines[0]["event"] == "full", "the first transaction is the full load"
+deltas = [l for l in lines if l["event"] == "delta"]
+def has(d):
+    a, w = d["announced"], d["withdrawn"]
+    return ([r["prefix"] for r in a["roas"]] == ["192.0.2.128/25"]
+            and [r["prefix"] for r in w["roas"]] == ["192.0.2.0/24"]
+            and [k["asn"] for k in w["bgpsec_keys"]] == [65002] and not a["bgpsec_keys"])
+sys.exit(0 if any(has(d) for d in deltas) else 1)
+PY
+"$BGPSEC" rtr-dump --cache "$addr" >"$work/dump2.json" 2>"$work/err" || bad "rtr-dump after the change"
+if same_data "$work/rpki.json" "$work/dump2.json"; then ok; else bad "rtr-dump after the change differs"; fi
+
+# --- stayrtr restarted: a new Session ID, a fresh full load ----------------------------------
+# (stayrtr -refresh 1 sends a delta every second, so take what arrives in 12 s and look at it)
+"$BGPSEC" rtr-dump --cache "$addr" --updates 1000 --timeout 12 -v >"$work/restart.jsonl" 2>"$work/restart.err" &
+follow=$!
+sleep 1.5
+stop_stayrtr
+sleep 0.5
+start_stayrtr -refresh 600
+wait "$follow"
+python3 - "$work/restart.jsonl" <<'PY' && ok || bad "no second full load after the restart: $(cat "$work/restart.jsonl" "$work/restart.err" | head -20)"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+full = [l for l in lines if l["event"] == "full"]
+sys.exit(0 if len(full) == 2 and full[0]["session_id"] != full[1]["session_id"] else 1)
+PY
+stop_stayrtr
+
+# --- a version-0-only cache ----------------------------------------------------------------------
+start_stayrtr -refresh 600 -protocol 0
+if "$BGPSEC" rtr-dump --cache "$addr" >"$work/dump0.json" 2>"$work/err"; then ok; else bad "rtr-dump against a v0 cache: $(cat "$work/err")"; fi
+python3 - "$work/rpki.json" "$work/dump0.json" <<'PY' && ok || bad "v0 data: $(cat "$work/dump0.json")"
+import json, sys
+want, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+sys.exit(0 if len(got["roas"]) == len(want["roas"]) and got["bgpsec_keys"] == [] else 1)
+PY
+stop_stayrtr
+
+# --- no cache: a clear error, exit 1 ----------------------------------------------------------------
+"$BGPSEC" rtr-dump --cache "$addr" --timeout 2 >"$work/out" 2>"$work/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "$addr" "$work/err" && [ ! -s "$work/out" ]; then ok; else bad "no cache: exit $rc, $(cat "$work/err")"; fi
+"$BGPSEC" rtr-dump --cache "127.0.0.1:notaport" >"$work/out" 2>"$work/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "port" "$work/err"; then ok; else bad "bad address: exit $rc, $(cat "$work/err")"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
