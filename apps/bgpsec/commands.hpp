@@ -22,5 +22,6 @@ Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
 Runner add_decode(CLI::App& app);
 Runner add_rtr_dump(CLI::App& app);
+Runner add_origin(CLI::App& app);
 
 }  // namespace bgpsecd::tool

@@ -2,7 +2,9 @@
 // waits for the complete data set (Reset Query ... End of Data) and prints it as
 // rpki-client-style JSON (`roas`, `bgpsec_keys`), the form stayrtr reads. With --updates N it
 // stays connected and prints each committed transaction (full loads and deltas) as one JSON
-// line, to watch a cache.
+// line, to watch a cache. With several --cache options the caches form one source (preference
+// in the order given, failover, merged data: rtr_cache_set.hpp), and what is printed is the
+// merged data, or with --updates each change applied to it.
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -11,13 +13,17 @@
 #include "cli_output.hpp"
 #include "commands.hpp"
 #include "rpki/rpki_json.hpp"
+#include "rpki/rpki_store.hpp"
+#include "rpki/rtr_cache_set.hpp"
 #include "rpki/rtr_transport.hpp"
+#include "rpki_source.hpp"
 
 namespace bgpsecd::tool {
 namespace {
 
 struct RtrDumpArgs {
-  std::string cache;
+  std::vector<std::string> caches;
+  int failover_after = 10;
   int version = rpki::kRtrVersion1;
   int timeout_seconds = 30;
   int updates = 0;
@@ -30,7 +36,7 @@ nlohmann::json data_json(const rpki::RpkiData& data) {
 
 // Prints `count` transactions as JSON lines; exit 1 when fewer arrive before the timeout.
 int follow_cache(const RtrDumpArgs& args) {
-  auto config = rpki::parse_cache_address(args.cache);
+  auto config = rpki::parse_cache_address(args.caches.front());
   if (!config) {
     return bad_input("--cache: " + config.error().message);
   }
@@ -83,57 +89,84 @@ int follow_cache(const RtrDumpArgs& args) {
   return kPositive;
 }
 
-}  // namespace
+nlohmann::json vrps_json(const std::vector<rpki::VrpEntry>& vrps) {
+  return data_json(rpki::RpkiData{.vrps = vrps, .router_keys = {}})["roas"];
+}
+nlohmann::json keys_json(const std::vector<rpki::RouterKeyEntry>& keys) {
+  return data_json(rpki::RpkiData{.vrps = {}, .router_keys = keys})["bgpsec_keys"];
+}
 
-// The complete data set of one cache, or an error after `timeout`. Shared with `origin`.
-base::Result<rpki::RpkiData> fetch_from_cache(const std::string& address, int version,
-                                              std::chrono::seconds timeout, bool verbose) {
-  auto config = rpki::parse_cache_address(address);
-  if (!config) {
-    return base::fail(config.error().message);
+// Several caches as one source. Without --updates: the merged data once the first change has
+// been applied (some cache gave a complete set). With --updates N: N changes as JSON lines.
+int run_cache_set(const RtrDumpArgs& args) {
+  std::vector<rpki::RtrCacheConfig> configs;
+  std::uint8_t preference = 1;
+  for (const auto& text : args.caches) {
+    auto config = rpki::parse_cache_address(text);
+    if (!config) {
+      return bad_input("--cache: " + config.error().message);
+    }
+    config->max_version = static_cast<std::uint8_t>(args.version);
+    config->preference = preference++;  // the order given is the order of preference
+    configs.push_back(*config);
   }
-  config->max_version = static_cast<std::uint8_t>(version);
   asio::io_context io;
-  std::optional<rpki::RpkiData> data;
-  std::string last_problem = "no answer";
-  std::shared_ptr<rpki::RtrTcpSession> session;
-  session = std::make_shared<rpki::RtrTcpSession>(
-      io, *config,
-      rpki::RtrTcpSession::Handlers{
-          .on_update =
-              [&](const rpki::RtrDataUpdate& update) {
-                if (update.reset) {
-                  data = update.announced;
-                  session->stop();
+  rpki::RpkiStore store;
+  int seen = 0;
+  const int wanted = std::max(args.updates, 1);
+  rpki::RtrCacheSet caches(
+      io, store, configs,
+      rpki::RtrCacheSet::Handlers{
+          .on_change =
+              [&](const rpki::ChangeSet& change) {
+                if (args.updates > 0) {
+                  print_json({{"event", "change"},
+                              {"vrps_added", vrps_json(change.vrps_added)},
+                              {"vrps_removed", vrps_json(change.vrps_removed)},
+                              {"keys_added", keys_json(change.keys_added)},
+                              {"keys_removed", keys_json(change.keys_removed)}});
+                  std::cout.flush();
+                }
+                if (++seen >= wanted) {
                   io.stop();
                 }
               },
-          .on_drop_all = [&](const std::string& reason) { last_problem = reason; },
           .on_log =
-              [&](rpki::RtrLogLevel level, const std::string& line) {
-                if (level != rpki::RtrLogLevel::Debug) {
-                  last_problem = line;
-                }
-                if (verbose) {
+              [&](rpki::RtrLogLevel, const std::string& line) {
+                if (args.verbose) {
                   std::cerr << line << '\n';
                 }
               },
-      });
-  session->start();
-  asio::steady_timer deadline(io, timeout);
+      },
+      std::chrono::seconds(args.failover_after));
+  caches.start();
+  asio::steady_timer deadline(io, std::chrono::seconds(args.timeout_seconds));
   deadline.async_wait([&](const asio::error_code& ec) {
     if (!ec) {
-      session->stop();
       io.stop();
     }
   });
   io.run();
-  if (!data) {
-    return base::fail("cache " + config->name() + ": no complete data within " +
-                      std::to_string(timeout.count()) + " s (last: " + last_problem + ")");
+  caches.stop();
+  if (seen < wanted) {
+    std::cerr << "bgpsec: caches: " << seen << " of " << wanted << " changes within "
+              << args.timeout_seconds << " s\n";
+    return kNegative;
   }
-  return *data;
+  if (args.updates == 0) {
+    const auto snapshot = store.snapshot();
+    rpki::RpkiData data;
+    data.vrps = snapshot->vrps.entries();
+    snapshot->router_keys.for_each(
+        [&](base::Asn asn, const base::Ski& ski, const crypto::PublicKey& key) {
+          data.router_keys.push_back(rpki::RouterKeyEntry{asn, ski, key, std::nullopt});
+        });
+    print_json(data_json(data));
+  }
+  return kPositive;
 }
+
+}  // namespace
 
 Runner add_rtr_dump(CLI::App& app) {
   auto args = std::make_shared<RtrDumpArgs>();
@@ -141,8 +174,14 @@ Runner add_rtr_dump(CLI::App& app) {
       "rtr-dump",
       "Fetch the complete data set of an RPKI cache over RTR and print it as rpki-client JSON "
       "(roas, bgpsec_keys). Exit 1 when the cache gives no complete data in time.");
-  cmd->add_option("--cache", args->cache, "HOST:PORT ([ADDR]:PORT for IPv6; port 323 default)")
+  cmd->add_option("--cache", args->caches,
+                  "HOST:PORT ([ADDR]:PORT for IPv6; port 323 default). Repeat for several caches, "
+                  "most preferred first: they are used as one source with failover")
       ->required();
+  cmd->add_option("--failover-after", args->failover_after,
+                  "with several caches: seconds without a usable cache before the next one is "
+                  "tried (default 10)")
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--version", args->version,
                   "highest RTR version to offer: 1 (RFC 8210, "
                   "default) or 0 (RFC 6810, no router keys)")
@@ -155,14 +194,19 @@ Runner add_rtr_dump(CLI::App& app) {
       ->check(CLI::Range(1, 1000000));
   cmd->add_flag("-v,--verbose", args->verbose, "log the RTR exchange on stderr");
   return {cmd, [args] {
-            if (auto address = rpki::parse_cache_address(args->cache); !address) {
-              return bad_input("--cache: " + address.error().message);
+            for (const auto& cache : args->caches) {
+              if (auto address = rpki::parse_cache_address(cache); !address) {
+                return bad_input("--cache: " + address.error().message);
+              }
+            }
+            if (args->caches.size() > 1) {
+              return run_cache_set(*args);
             }
             if (args->updates > 0) {
               return follow_cache(*args);
             }
             auto data =
-                fetch_from_cache(args->cache, args->version,
+                fetch_from_cache(args->caches.front(), args->version,
                                  std::chrono::seconds(args->timeout_seconds), args->verbose);
             if (!data) {
               std::cerr << "bgpsec: " << data.error().message << '\n';

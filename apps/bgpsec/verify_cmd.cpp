@@ -13,6 +13,8 @@
 #include "commands.hpp"
 #include "rpki/router_key_table.hpp"
 #include "rpki/rpki_json.hpp"
+#include "rpki/vrp_table.hpp"
+#include "rpki_source.hpp"
 #include "wire/as_path.hpp"
 #include "wire/bgpsec_path.hpp"
 #include "wire/bgpsec_path_json.hpp"
@@ -25,6 +27,7 @@ struct VerifyArgs {
   std::string attribute;
   std::string own_as;
   std::string rpki;
+  std::string cache;
   std::string peer_as;
   int safi = base::kSafiUnicast;
   bool ibgp = false;
@@ -125,10 +128,7 @@ int run_verify(const VerifyArgs& args) {
   if (!value) {
     return bad_input(value.error().message);
   }
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  auto rpki = rpki::load_rpki_json_file(args.rpki, now);
+  auto rpki = load_rpki_source(args.rpki, args.cache);
   if (!rpki) {
     return bad_input(rpki.error().message);
   }
@@ -165,7 +165,17 @@ int run_verify(const VerifyArgs& args) {
   const auto result = validator.validate(*path, route, peer);
   auto out = result_json(result);
   out["as_path"] = as_path_text(bgpsec::rebuild_as_path(path->secure_path));
-  out["origin_as"] = bgpsec::secure_path_origin_as(path->secure_path).value();
+  const auto origin_as = bgpsec::secure_path_origin_as(path->secure_path);
+  out["origin_as"] = origin_as.value();
+  // RFC 6811 beside the path result (RFC 8374 §8.3: two results, policy combines them); the
+  // origin is the AS of the least recent Secure_Path segment.
+  if (!rpki->vrps.empty()) {
+    auto vrps = rpki::VrpTable::build(rpki->vrps);
+    if (!vrps) {
+      return bad_input(vrps.error().message);
+    }
+    out["origin"] = rpki::origin_state_name(vrps->validate_origin(*prefix, origin_as));
+  }
   print_json(out);
   return result.state == bgpsec::PathState::Valid ? kPositive : kNegative;
 }
@@ -185,9 +195,14 @@ Runner add_verify(CLI::App& app) {
       ->required();
   cmd->add_option("--as", args->own_as, "AS that receives the path (the newest Target AS)")
       ->required();
-  cmd->add_option("--rpki", args->rpki,
-                  "RPKI JSON file (rpki-client/StayRTR bgpsec_keys or Routinator routerKeys)")
-      ->required();
+  auto* file = cmd->add_option(
+      "--rpki", args->rpki,
+      "RPKI JSON file (rpki-client/StayRTR bgpsec_keys or Routinator routerKeys; roas for the "
+      "origin result)");
+  auto* cache = cmd->add_option("--cache", args->cache,
+                                "RPKI cache HOST:PORT to fetch router keys and VRPs from (RTR)");
+  file->excludes(cache);
+  cache->excludes(file);
   cmd->add_option("--peer-as", args->peer_as,
                   "AS of the eBGP peer it came from (default: the most recent segment's AS)");
   cmd->add_option("--safi", args->safi, "SAFI of the route (default 1, unicast)");

@@ -14,26 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.hpp"
+#include "rpki/json_input.hpp"
 
 namespace bgpsecd::rpki {
 namespace {
 
-using Json = nlohmann::json;
-
-// ===== Member access without exceptions =====
-
-// The member, or nullptr when absent or JSON null (optional members may be written as null).
-const Json* member(const Json& object, const char* name) {
-  const auto it = object.find(name);
-  if (it == object.end() || it->is_null()) {
-    return nullptr;
-  }
-  return &*it;
-}
-
-std::string where(const char* array, std::size_t index) {
-  return std::string(array) + "[" + std::to_string(index) + "]";
-}
+using json_input::Json;
+using json_input::member;
+using json_input::where;
 
 // RFC 6793 4-octet AS: a JSON number, or (Routinator, StayRTR `roas`) a string "AS64496" or
 // "64496".
@@ -175,23 +163,12 @@ base::Result<const Json*> array_member(const Json& doc, const char* name) {
   return v;
 }
 
-// nlohmann's own message for a syntax error, with line and column. The non-throwing parse
-// above it has already failed, so this parse throws; it is caught here.
-std::string syntax_error(std::string_view text) {
-  try {
-    const Json ignored = Json::parse(text);
-    static_cast<void>(ignored);
-  } catch (const Json::exception& e) {
-    return e.what();
-  }
-  return "invalid JSON";
-}
-
 base::Result<RpkiData> parse_document(std::string_view text, std::int64_t now_unix) {
-  const Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    return base::fail("not valid JSON: " + syntax_error(text));
+  auto parsed = json_input::parse(text);
+  if (!parsed) {
+    return base::fail("not valid JSON: " + parsed.error().message);
   }
+  const Json& doc = *parsed;
   if (!doc.is_object()) {
     return base::fail("not an RPKI JSON object (expected {\"roas\": [...], ...})");
   }
@@ -243,14 +220,11 @@ base::Result<RpkiData> parse_rpki_json(std::string_view text, std::int64_t now_u
 
 base::Result<RpkiData> load_rpki_json_file(const std::filesystem::path& path,
                                            std::int64_t now_unix) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return base::fail("cannot open " + path.string() + ": " + std::strerror(errno));
+  auto read = json_input::read_file(path);
+  if (!read) {
+    return base::fail(read.error().message);
   }
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    return base::fail("cannot read " + path.string());
-  }
+  const std::string& text = *read;
   auto data = parse_rpki_json(text, now_unix);
   if (!data) {
     return base::fail(path.string() + ": " + data.error().message);

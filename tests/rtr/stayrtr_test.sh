@@ -66,6 +66,12 @@ start_stayrtr -refresh 1
 if "$BGPSEC" rtr-dump --cache "$addr" >"$work/dump.json" 2>"$work/err"; then ok; else bad "rtr-dump v1: $(cat "$work/err")"; fi
 if same_data "$work/rpki.json" "$work/dump.json"; then ok; else bad "rtr-dump v1 differs from the file"; fi
 
+# origin validation against the cache: the AS 0 ROA makes every origin Invalid (RFC 6811)
+out=$("$BGPSEC" origin --prefix 203.0.113.0/24 --origin-as 65001 --cache "$addr" 2>&1)
+if [ "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["origin"])')" = invalid ]; then ok; else bad "origin via the cache: $out"; fi
+out=$("$BGPSEC" origin --prefix 198.51.100.0/24 --origin-as 65002 --cache "$addr" 2>&1)
+if [ "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["origin"])')" = valid ]; then ok; else bad "origin via the cache: $out"; fi
+
 # --- a changed file arrives as a delta ---------------------------------------------------------
 # (stayrtr bumps the serial on every refresh when keys are present, peers.md: take what
 # arrives in 8 s and look for the one delta with the change)
@@ -123,6 +129,42 @@ want, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 sys.exit(0 if len(got["roas"]) == len(want["roas"]) and got["bgpsec_keys"] == [] else 1)
 PY
 stop_stayrtr
+
+# --- two caches: the preferred one dies, the second takes over; the data is kept -----------------
+primary=127.0.0.1:$((RTR_PORT + 2))
+backup=127.0.0.1:$((RTR_PORT + 4))
+"$BGPSEC" rpki-json --key-dir "$work/keys" --roa 192.0.2.0/24=65001 >"$work/primary.json"
+"$BGPSEC" rpki-json --key-dir "$work/keys" --roa 198.51.100.0/24=65002 >"$work/backup.json"
+serve() {  # serve ADDR METRICS-PORT FILE
+  stayrtr -bind "$1" -metrics.addr "127.0.0.1:$2" -cache "$3" -checktime=false -refresh 600 \
+    >>"$work/stayrtr.log" 2>&1 &
+  pids+=($!)
+}
+serve "$backup" $((RTR_PORT + 5)) "$work/backup.json"
+backup_pid=$!
+# Only the backup is up: after --failover-after it is used.
+if "$BGPSEC" rtr-dump --cache "$primary" --cache "$backup" --failover-after 1 --timeout 20 \
+  >"$work/fo1.json" 2>"$work/err" && same_data "$work/backup.json" "$work/fo1.json"; then ok
+else bad "failover to the backup: $(cat "$work/err")"; fi
+serve "$primary" $((RTR_PORT + 3)) "$work/primary.json"
+primary_pid=$!
+sleep 1
+"$BGPSEC" rtr-dump --cache "$primary" --cache "$backup" --failover-after 1 --updates 1000 \
+  --timeout 8 -v >"$work/fo2.jsonl" 2>"$work/fo2.err" &
+follow=$!
+sleep 2
+kill "$primary_pid"
+wait "$follow"
+python3 - "$work/fo2.jsonl" <<'PY' && ok || bad "takeover: $(cat "$work/fo2.jsonl" "$work/fo2.err" | cut -c1-200 | head -20)"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+added = [[v["prefix"] for v in e["vrps_added"]] for e in ev]
+removed = [v["prefix"] for e in ev for v in e["vrps_removed"]]
+# first the primary's data, then the backup's after the primary died; nothing removed (the
+# primary's data is kept until its Expire interval)
+sys.exit(0 if added[:2] == [["192.0.2.0/24"], ["198.51.100.0/24"]] and not removed else 1)
+PY
+kill "$backup_pid" 2>/dev/null
 
 # --- no cache: a clear error, exit 1 ----------------------------------------------------------------
 "$BGPSEC" rtr-dump --cache "$addr" --timeout 2 >"$work/out" 2>"$work/err"

@@ -86,7 +86,8 @@ attr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["attribut
 
 expect 0 "verify at the target AS" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
   --attribute "$attr" --as 4200000001 --rpki "$work/rpki.json"
-check "verify says valid" -- "out['path'] == 'valid'"
+check "verify says valid, with the origin result beside it" -- \
+  "out['path'] == 'valid' and out['origin'] == 'valid' and out['origin_as'] == 65001"
 expect 1 "verify at another AS (wrong target)" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
   --attribute "$attr" --as 65009 --rpki "$work/rpki.json"
 check "wrong target is not-valid with a reason" -- "out['path'] == 'not-valid' and out['reason']"
@@ -115,6 +116,24 @@ expect 0 "decode the signed attribute" -- "$BGPSEC" decode --attribute "$attr6"
 check "pCount 3 then 1" -- "'3' in json.dumps(out) and 'pcount' in json.dumps(out).lower()"
 expect 0 "verify the prepended IPv6 path" -- "$BGPSEC" verify --prefix 2001:db8::/32 \
   --attribute "$attr6" --as 65003 --rpki "$work/rpki.json"
+
+# --- route origin validation (RFC 6811) ------------------------------------------------------
+# rpki.json: 192.0.2.0/24=65001 and 2001:db8::/32-48=65001
+origin() {  # origin CODE STATE PREFIX ASN
+  expect "$1" "origin $3 AS$4" -- "$BGPSEC" origin --prefix "$3" --origin-as "$4" --rpki "$work/rpki.json"
+  check "origin $3 AS$4 is $2" -- "out['origin'] == '$2'"
+}
+origin 0 valid 192.0.2.0/24 65001
+origin 1 invalid 192.0.2.0/24 65002          # covered, other AS
+origin 1 invalid 192.0.2.0/25 65001          # more specific than maxLength
+origin 1 not-found 198.51.100.0/24 65001     # no covering VRP
+origin 1 not-found 192.0.0.0/16 65001        # less specific: not covered
+origin 0 valid 2001:db8:1::/48 65001         # IPv6 up to maxLength
+origin 1 invalid 2001:db8:1::/49 65001
+expect 2 "origin with both --rpki and --cache" -- "$BGPSEC" origin --prefix 192.0.2.0/24 \
+  --origin-as 1 --rpki "$work/rpki.json" --cache 127.0.0.1:1
+expect 2 "origin without a source" -- "$BGPSEC" origin --prefix 192.0.2.0/24 --origin-as 1
+one_line_error "origin without a source"
 
 # --- bad input ------------------------------------------------------------------------------
 expect 2 "verify with non-hex" -- "$BGPSEC" verify --prefix 192.0.2.0/24 --attribute XYZ \

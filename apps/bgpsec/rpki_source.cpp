@@ -1,0 +1,74 @@
+// Where `bgpsec` commands get RPKI data from: a JSON file or one cache over RTR.
+#include "rpki_source.hpp"
+
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "rpki/rtr_transport.hpp"
+
+namespace bgpsecd::tool {
+
+base::Result<rpki::RpkiData> fetch_from_cache(const std::string& address, int version,
+                                              std::chrono::seconds timeout, bool verbose) {
+  auto config = rpki::parse_cache_address(address);
+  if (!config) {
+    return base::fail(config.error().message);
+  }
+  config->max_version = static_cast<std::uint8_t>(version);
+  asio::io_context io;
+  std::optional<rpki::RpkiData> data;
+  std::string last_problem = "no answer";
+  std::shared_ptr<rpki::RtrTcpSession> session;
+  session = std::make_shared<rpki::RtrTcpSession>(
+      io, *config,
+      rpki::RtrTcpSession::Handlers{
+          .on_update =
+              [&](const rpki::RtrDataUpdate& update) {
+                if (update.reset) {
+                  data = update.announced;
+                  session->stop();
+                  io.stop();
+                }
+              },
+          .on_drop_all = [&](const std::string& reason) { last_problem = reason; },
+          .on_log =
+              [&](rpki::RtrLogLevel level, const std::string& line) {
+                if (level != rpki::RtrLogLevel::Debug) {
+                  last_problem = line;
+                }
+                if (verbose) {
+                  std::cerr << line << '\n';
+                }
+              },
+      });
+  session->start();
+  asio::steady_timer deadline(io, timeout);
+  deadline.async_wait([&](const asio::error_code& ec) {
+    if (!ec) {
+      session->stop();
+      io.stop();
+    }
+  });
+  io.run();
+  if (!data) {
+    return base::fail("cache " + config->name() + ": no complete data within " +
+                      std::to_string(timeout.count()) + " s (last: " + last_problem + ")");
+  }
+  return *data;
+}
+
+base::Result<rpki::RpkiData> load_rpki_source(const std::string& file, const std::string& cache) {
+  if (file.empty() == cache.empty()) {
+    return base::fail("give one of --rpki FILE and --cache HOST:PORT");
+  }
+  if (!file.empty()) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return rpki::load_rpki_json_file(file, now);
+  }
+  return fetch_from_cache(cache, rpki::kRtrVersion1, std::chrono::seconds(30), false);
+}
+
+}  // namespace bgpsecd::tool

@@ -1,0 +1,98 @@
+// Adj-RIB-In of one peer: an ordered map prefix -> Route (ordered, so dumps and sweeps are
+// deterministic).
+#include "rib/adj_rib_in.hpp"
+
+#include <utility>
+
+#include "base/check.hpp"
+
+namespace bgpsecd::rib {
+
+AdjRibIn::AdjRibIn(PeerHandle peer, std::size_t max_prefixes)
+    : peer_(std::move(peer)), max_prefixes_(max_prefixes) {
+  BGPSEC_CHECK(peer_ != nullptr, "Adj-RIB-In needs a peer");  // caller's wiring, not input
+}
+
+AdjRibIn::AnnounceResult AdjRibIn::announce(Route route) {
+  // A route from another peer here is a wiring bug in the daemon, never peer input.
+  BGPSEC_ASSERT(route.peer != nullptr && route.peer_key() == peer_->key);
+  route.stale = false;  // RFC 4724 §4.2: a re-announced route is no longer stale
+  AnnounceResult result;
+  const bool was_over = over_max_prefix();
+  const base::Prefix prefix = route.prefix;
+  // try_emplace leaves `route` untouched when the prefix is already there.
+  auto [it, inserted] = routes_.try_emplace(prefix, std::move(route));
+  if (inserted) {
+    result.change = Change::Added;
+    result.max_prefix_exceeded = !was_over && over_max_prefix();
+    return result;
+  }
+  result.change = it->second.same_content(route) ? Change::Refreshed : Change::Replaced;
+  result.previous = std::exchange(it->second, std::move(route));  // NOLINT(bugprone-use-after-move)
+  return result;
+}
+
+std::optional<Route> AdjRibIn::withdraw(const base::Prefix& prefix) {
+  const auto it = routes_.find(prefix);
+  if (it == routes_.end()) {
+    return std::nullopt;
+  }
+  Route old = std::move(it->second);
+  routes_.erase(it);
+  return old;
+}
+
+const Route* AdjRibIn::find(const base::Prefix& prefix) const {
+  const auto it = routes_.find(prefix);
+  return it == routes_.end() ? nullptr : &it->second;
+}
+
+std::size_t AdjRibIn::mark_stale(std::optional<base::Afi> afi) {
+  std::size_t n = 0;
+  for (auto& [prefix, route] : routes_) {
+    if (!afi || prefix.afi() == *afi) {
+      route.stale = true;
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::vector<Route> AdjRibIn::sweep_stale(std::optional<base::Afi> afi) {
+  std::vector<Route> removed;
+  for (auto it = routes_.begin(); it != routes_.end();) {
+    if (it->second.stale && (!afi || it->first.afi() == *afi)) {
+      removed.push_back(std::move(it->second));
+      it = routes_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return removed;
+}
+
+std::size_t AdjRibIn::stale_count() const noexcept {
+  std::size_t n = 0;
+  for (const auto& entry : routes_) {
+    n += entry.second.stale ? 1 : 0;
+  }
+  return n;
+}
+
+std::vector<Route> AdjRibIn::clear() {
+  std::vector<Route> removed;
+  removed.reserve(routes_.size());
+  for (auto& entry : routes_) {
+    removed.push_back(std::move(entry.second));
+  }
+  routes_.clear();
+  return removed;
+}
+
+void AdjRibIn::for_each(const std::function<void(const Route&)>& fn) const {
+  for (const auto& entry : routes_) {
+    fn(entry.second);
+  }
+}
+
+}  // namespace bgpsecd::rib

@@ -1,0 +1,71 @@
+// Adj-RIB-In of one peer (RFC 4271 §3.2): the routes as received (before import policy),
+// keyed by prefix; announce / withdraw, RFC 4724 stale marking and sweep, and the count the
+// session's maximum-prefix limit (RFC 4486 Cease 1) is checked against.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "rib/route.hpp"
+
+namespace bgpsecd::rib {
+
+class AdjRibIn {
+ public:
+  // `max_prefixes` 0 means no limit.
+  explicit AdjRibIn(PeerHandle peer, std::size_t max_prefixes = 0);
+
+  enum class Change : std::uint8_t {
+    Added,      // a new prefix
+    Replaced,   // the prefix had a different route (the old one is in `previous`)
+    Refreshed,  // same content re-announced (clears stale; nothing to tell the Loc-RIB)
+  };
+  struct AnnounceResult {
+    Change change = Change::Added;
+    std::optional<Route> previous;  // for Replaced and Refreshed
+    // True when this announcement took the count above the limit (once per crossing), so the
+    // session can send Cease / Maximum Number of Prefixes Reached (RFC 4486 §4). The route is
+    // stored regardless; the caller decides whether to tear down.
+    bool max_prefix_exceeded = false;
+  };
+
+  // Stores `route` (its peer must be this Adj-RIB-In's peer; its stale flag is cleared).
+  AnnounceResult announce(Route route);
+  // Removes the prefix; returns the route that was there, or nullopt (a withdraw for a prefix
+  // never announced is legal and ignored).
+  std::optional<Route> withdraw(const base::Prefix& prefix);
+
+  [[nodiscard]] const Route* find(const base::Prefix& prefix) const;
+  [[nodiscard]] std::size_t size() const noexcept { return routes_.size(); }
+  [[nodiscard]] bool over_max_prefix() const noexcept {
+    return max_prefixes_ != 0 && routes_.size() > max_prefixes_;
+  }
+  void set_max_prefixes(std::size_t max_prefixes) noexcept { max_prefixes_ = max_prefixes; }
+  [[nodiscard]] const PeerHandle& peer() const noexcept { return peer_; }
+
+  // ===== graceful restart (RFC 4724 §4.2) =====
+
+  // The session went down gracefully: marks every route of `afi` (all if nullopt) stale.
+  // Returns how many were marked.
+  std::size_t mark_stale(std::optional<base::Afi> afi = std::nullopt);
+  // End-of-RIB for `afi` (or the restart / stale timer fired; nullopt = every AFI): removes
+  // the routes still stale and returns them, so the Loc-RIB can drop them.
+  std::vector<Route> sweep_stale(std::optional<base::Afi> afi = std::nullopt);
+  [[nodiscard]] std::size_t stale_count() const noexcept;
+
+  // Session down without graceful restart: removes and returns everything.
+  std::vector<Route> clear();
+
+  // Visits routes in prefix order (for route refresh to policy, dumps, revalidation).
+  void for_each(const std::function<void(const Route&)>& fn) const;
+
+ private:
+  PeerHandle peer_;
+  std::size_t max_prefixes_ = 0;
+  std::map<base::Prefix, Route> routes_;
+};
+
+}  // namespace bgpsecd::rib

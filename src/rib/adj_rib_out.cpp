@@ -1,0 +1,323 @@
+// Export rules (which best routes a peer gets, and with which attributes) and the per-peer
+// record of what was advertised.
+#include "rib/adj_rib_out.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "bgpsec/as_path_rebuild.hpp"
+
+namespace bgpsecd::rib {
+
+const char* export_verdict_name(ExportVerdict verdict) noexcept {
+  switch (verdict) {
+    case ExportVerdict::Advertise:
+      return "advertise";
+    case ExportVerdict::SamePeer:
+      return "same-peer";
+    case ExportVerdict::IbgpToIbgp:
+      return "ibgp-to-ibgp";
+    case ExportVerdict::NoAdvertise:
+      return "no-advertise";
+    case ExportVerdict::NoExport:
+      return "no-export";
+    case ExportVerdict::AsPathLoop:
+      return "as-path-loop";
+    case ExportVerdict::NoNextHop:
+      return "no-next-hop";
+  }
+  return "unknown";
+}
+
+// ===== export rules =====
+
+namespace {
+
+using wire::AsPathSegmentType;
+
+constexpr std::size_t kMaxSegmentAsns = 255;  // 1-octet segment length (RFC 4271 §4.3)
+constexpr std::uint8_t kExtCommunityNonTransitiveBit = 0x40;  // RFC 4360 §2 type octet
+
+bool has_community(const wire::PathAttributes& a, std::uint32_t community) {
+  return std::find(a.communities.begin(), a.communities.end(), community) != a.communities.end();
+}
+
+bool is_confed(AsPathSegmentType t) noexcept {
+  return t == AsPathSegmentType::AsConfedSequence || t == AsPathSegmentType::AsConfedSet;
+}
+
+bool path_contains(const wire::PathAttributes& a, base::Asn asn) {
+  if (a.bgpsec_path) {
+    return std::any_of(a.bgpsec_path->secure_path.begin(), a.bgpsec_path->secure_path.end(),
+                       [&](const wire::SecurePathSegment& s) { return s.asn == asn; });
+  }
+  return a.as_path && a.as_path->contains(asn);
+}
+
+// Originated inside our AS: by us, or by an iBGP peer (an empty path).
+bool originated_in_our_as(const Route& route) {
+  if (route.local()) {
+    return true;
+  }
+  const auto& a = *route.attrs;
+  return route.peer->kind == PeerKind::Ibgp && !a.bgpsec_path &&
+         (!a.as_path || a.as_path->segments.empty());
+}
+
+// RFC 4271 §5.1.2: prepend our AS to a leading AS_SEQUENCE, or start one if the path begins
+// with another segment type or the leading one is full.
+void prepend_as(wire::AsPath& path, base::Asn asn) {
+  if (path.segments.empty() || path.segments.front().type != AsPathSegmentType::AsSequence ||
+      path.segments.front().asns.size() >= kMaxSegmentAsns) {
+    path.segments.insert(path.segments.begin(),
+                         wire::AsPathSegment{AsPathSegmentType::AsSequence, {}});
+  }
+  auto& asns = path.segments.front().asns;
+  asns.insert(asns.begin(), asn);
+}
+
+void set_next_hop(wire::PathAttributes& a, base::Afi afi, const base::IpAddress& address) {
+  // IPv4 routes from a classic UPDATE keep NEXT_HOP; everything in MP_REACH_NLRI (IPv6, and
+  // BGPsec routes of either AFI, RFC 8205 §4.1) gets the MP next hop.
+  if (afi == base::Afi::Ipv4 && !a.mp_reach) {
+    a.next_hop = address;
+    return;
+  }
+  if (!a.mp_reach) {
+    a.mp_reach = wire::MpReach{afi, base::kSafiUnicast, {}, {}};
+  }
+  a.mp_reach->next_hops = {address};
+}
+
+bool has_next_hop(const wire::PathAttributes& a, base::Afi afi) {
+  if (a.mp_reach) {
+    return !a.mp_reach->next_hops.empty();
+  }
+  return afi == base::Afi::Ipv4 && a.next_hop.has_value();
+}
+
+bool needs_as4(const wire::AsPath& path) {
+  return std::any_of(path.segments.begin(), path.segments.end(), [](const auto& seg) {
+    return std::any_of(seg.asns.begin(), seg.asns.end(),
+                       [](base::Asn asn) { return asn.value() > 0xFFFF; });
+  });
+}
+
+// RFC 6793 §4.2.2: towards a 2-octet-only peer, ASNs above 65535 go out as AS_TRANS (the
+// encoder does that) and the real path travels in AS4_PATH (without confed segments) and
+// AS4_AGGREGATOR. A 4-octet peer gets neither (RFC 6793 §4.1).
+void set_as4_attributes(wire::PathAttributes& a, bool four_octet_as) {
+  a.as4_path.reset();
+  a.as4_aggregator.reset();
+  if (four_octet_as) {
+    return;
+  }
+  if (a.as_path && needs_as4(*a.as_path)) {
+    wire::AsPath as4;
+    for (const auto& seg : a.as_path->segments) {
+      if (!is_confed(seg.type)) {
+        as4.segments.push_back(seg);
+      }
+    }
+    a.as4_path = std::move(as4);
+  }
+  if (a.aggregator && a.aggregator->asn.value() > 0xFFFF) {
+    a.as4_aggregator = a.aggregator;
+  }
+}
+
+// RFC 4271 §5 / §9: unrecognized optional transitive attributes are passed on with Partial
+// set; unrecognized non-transitive ones are not passed on.
+void pass_on_unknown(wire::PathAttributes& a) {
+  std::erase_if(a.unknown, [](const wire::UnknownAttribute& u) {
+    return (u.flags & wire::kAttrFlagTransitive) == 0;
+  });
+  for (auto& u : a.unknown) {
+    u.flags = static_cast<std::uint8_t>(u.flags | wire::kAttrFlagPartial);
+  }
+}
+
+void remove_origin_validation_communities(wire::PathAttributes& a) {
+  std::erase_if(a.ext_communities, [](const wire::ExtendedCommunity& c) {
+    return wire::read_origin_validation_state(c).has_value();
+  });
+}
+
+}  // namespace
+
+ExportResult export_route(const Route& route, const ExportPeer& peer, const LocalSpeaker& self) {
+  ExportResult result;
+  const auto& in = *route.attrs;
+  const bool to_ebgp = peer.info.kind == PeerKind::Ebgp;
+  const PeerKind from = route.peer->kind;
+
+  // ----- may the peer get this route at all? -----
+  if (route.peer_key() == peer.info.key) {
+    result.verdict = ExportVerdict::SamePeer;
+    return result;
+  }
+  // RFC 4271 §9.2: routes learned from an internal peer are not sent to internal peers ...
+  // RFC 4456 §6: ... unless we reflect: a client's routes go to every iBGP peer, a
+  // non-client's routes to the clients.
+  const bool reflect = from == PeerKind::Ibgp && !to_ebgp;
+  if (reflect && !route.peer->route_reflector_client && !peer.info.route_reflector_client) {
+    result.verdict = ExportVerdict::IbgpToIbgp;
+    return result;
+  }
+  // RFC 1997: NO_ADVERTISE to nobody; NO_EXPORT (and, without confederations,
+  // NO_EXPORT_SUBCONFED) not outside the AS.
+  if (has_community(in, wire::kCommunityNoAdvertise)) {
+    result.verdict = ExportVerdict::NoAdvertise;
+    return result;
+  }
+  if (to_ebgp && (has_community(in, wire::kCommunityNoExport) ||
+                  has_community(in, wire::kCommunityNoExportSubconfed))) {
+    result.verdict = ExportVerdict::NoExport;
+    return result;
+  }
+  if (to_ebgp && peer.suppress_as_loop && path_contains(in, peer.info.asn)) {
+    result.verdict = ExportVerdict::AsPathLoop;
+    return result;
+  }
+  const base::Afi afi = route.prefix.afi();
+  const auto& self_address = afi == base::Afi::Ipv4 ? peer.next_hop_ipv4 : peer.next_hop_ipv6;
+
+  // ----- the attributes it gets -----
+  wire::PathAttributes out = in;
+  strip_nlri(out);
+  pass_on_unknown(out);
+
+  const bool send_bgpsec = peer.bgpsec.send(afi);
+  if (out.bgpsec_path && !send_bgpsec) {
+    // RFC 8205 §4.4: a peer without BGPsec gets the AS_PATH rebuilt from the Secure_Path.
+    out.as_path = bgpsec::rebuild_as_path(out.bgpsec_path->secure_path);
+    out.bgpsec_path.reset();
+  }
+  if (!out.bgpsec_path && !out.as_path) {
+    out.as_path = wire::AsPath{};  // RFC 4271 §5.1.2: an empty AS_PATH inside the AS
+  }
+
+  if (to_ebgp) {
+    if (!self_address) {
+      result.verdict = ExportVerdict::NoNextHop;
+      return result;
+    }
+    // RFC 4271 §5.1.3: towards an external peer the next hop is our address on the session.
+    set_next_hop(out, afi, *self_address);
+    // RFC 4271 §5.1.5: LOCAL_PREF is not sent to external peers.
+    out.local_pref.reset();
+    // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not propagated to other
+    // ASes; one set by our own configuration (local route) may be.
+    if (!route.local()) {
+      out.med.reset();
+    }
+    // RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are internal to the AS.
+    out.originator_id.reset();
+    out.cluster_list.clear();
+    // RFC 4360 §2 (from memory, not in the spec digest): non-transitive extended communities,
+    // among them RFC 8097's origin validation state, stay inside the AS.
+    std::erase_if(out.ext_communities, [](const wire::ExtendedCommunity& c) {
+      return (c.bytes[0] & kExtCommunityNonTransitiveBit) != 0;
+    });
+    if (send_bgpsec && (out.bgpsec_path || originated_in_our_as(route))) {
+      // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
+      // DESIGN.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
+      out.as_path.reset();
+      result.sign = true;
+    } else {
+      // RFC 5065 §5.3: confederation segments do not leave the confederation.
+      std::erase_if(out.as_path->segments,
+                    [](const wire::AsPathSegment& s) { return is_confed(s.type); });
+      prepend_as(*out.as_path, self.asn);
+    }
+  } else {
+    // RFC 4271 §5.1.5: internal peers get LOCAL_PREF, our degree of preference.
+    out.local_pref = route.local_pref;
+    // RFC 4271 §5.1.3: the next hop is kept inside the AS unless configured otherwise; a
+    // locally originated route without one gets ours.
+    if (peer.next_hop_self_ibgp || !has_next_hop(out, afi)) {
+      if (!self_address) {
+        result.verdict = ExportVerdict::NoNextHop;
+        return result;
+      }
+      set_next_hop(out, afi, *self_address);
+    }
+    if (reflect) {
+      // RFC 4456 §8: the reflector sets ORIGINATOR_ID to the BGP Identifier of the route's
+      // originator in the AS if absent, and prepends its CLUSTER_ID to CLUSTER_LIST.
+      if (!out.originator_id) {
+        out.originator_id = route.peer->router_id;
+      }
+      const std::uint32_t cluster = self.cluster_id != 0 ? self.cluster_id : self.router_id;
+      out.cluster_list.insert(out.cluster_list.begin(), cluster);
+    }
+    if (peer.send_origin_validation_state) {
+      // RFC 8097 §2 / RFC 8374 §8.7: the ingress's origin validation state travels in iBGP.
+      remove_origin_validation_communities(out);
+      out.ext_communities.push_back(wire::make_origin_validation_community(route.origin_state));
+    }
+  }
+  if (out.as_path) {
+    set_as4_attributes(out, peer.four_octet_as);
+  } else {
+    out.as4_path.reset();
+    out.as4_aggregator.reset();
+  }
+  result.attrs = std::move(out);
+  return result;
+}
+
+// ===== Adj-RIB-Out =====
+
+std::optional<OutUpdate> AdjRibOut::advertise(const base::Prefix& prefix, AttributesHandle attrs,
+                                              bool sign) {
+  if (attrs == nullptr) {
+    return withdraw(prefix);
+  }
+  auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr, false});
+  if (!inserted && it->second.attrs == attrs && it->second.sign == sign) {
+    return std::nullopt;
+  }
+  it->second.attrs = std::move(attrs);
+  it->second.sign = sign;
+  return it->second;
+}
+
+std::optional<OutUpdate> AdjRibOut::withdraw(const base::Prefix& prefix) {
+  const auto it = advertised_.find(prefix);
+  if (it == advertised_.end()) {
+    return std::nullopt;
+  }
+  advertised_.erase(it);
+  return OutUpdate{prefix, nullptr, false};
+}
+
+std::vector<OutUpdate> AdjRibOut::refresh(std::optional<base::Afi> afi) const {
+  std::vector<OutUpdate> all;
+  for (const auto& [prefix, update] : advertised_) {
+    if (!afi || prefix.afi() == *afi) {
+      all.push_back(update);
+    }
+  }
+  return all;
+}
+
+const OutUpdate* AdjRibOut::find(const base::Prefix& prefix) const {
+  const auto it = advertised_.find(prefix);
+  return it == advertised_.end() ? nullptr : &it->second;
+}
+
+std::optional<OutUpdate> sync_prefix(AdjRibOut& out, const base::Prefix& prefix, const Route* best,
+                                     const ExportPeer& peer, const LocalSpeaker& self,
+                                     AttributeStore& store) {
+  if (best == nullptr) {
+    return out.withdraw(prefix);
+  }
+  ExportResult result = export_route(*best, peer, self);
+  if (result.verdict != ExportVerdict::Advertise) {
+    return out.withdraw(prefix);
+  }
+  return out.advertise(prefix, store.intern(std::move(result.attrs)), result.sign);
+}
+
+}  // namespace bgpsecd::rib

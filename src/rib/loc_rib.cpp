@@ -1,0 +1,126 @@
+// Loc-RIB: an ordered map prefix -> candidates; the decision runs over the candidates of the
+// one prefix a change touches (RFC 4271 §9.1.2 "for each set of destinations").
+#include "rib/loc_rib.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace bgpsecd::rib {
+
+namespace {
+
+bool same_best(const std::optional<Route>& a, const std::optional<Route>& b) noexcept {
+  if (a.has_value() != b.has_value()) {
+    return false;
+  }
+  return !a.has_value() || a->same_content(*b);
+}
+
+}  // namespace
+
+std::optional<BestChange> LocRib::reselect(Map::iterator it, std::optional<Route> previous) {
+  Entry& entry = it->second;
+  std::optional<Route> current;
+  if (entry.candidates.empty()) {
+    entries_.erase(it);
+  } else {
+    // Non-empty, so select_best gives an index.
+    entry.best = select_best(entry.candidates, config_).value_or(0);
+    current = entry.candidates[entry.best];
+  }
+  if (same_best(previous, current)) {
+    return std::nullopt;
+  }
+  const base::Prefix prefix = current ? current->prefix : previous->prefix;
+  return BestChange{prefix, std::move(previous), std::move(current)};
+}
+
+std::optional<BestChange> LocRib::update(Route route) {
+  const base::Prefix prefix = route.prefix;
+  auto [it, inserted] = entries_.try_emplace(prefix);
+  Entry& entry = it->second;
+  std::optional<Route> previous;
+  if (!inserted) {
+    previous = entry.candidates[entry.best];
+  }
+  const auto same_peer =
+      std::find_if(entry.candidates.begin(), entry.candidates.end(),
+                   [&](const Route& r) { return r.peer_key() == route.peer_key(); });
+  if (same_peer != entry.candidates.end()) {
+    *same_peer = std::move(route);
+  } else {
+    entry.candidates.push_back(std::move(route));
+    ++route_count_;
+  }
+  return reselect(it, std::move(previous));
+}
+
+std::optional<BestChange> LocRib::remove(const base::Prefix& prefix, const PeerKey& peer) {
+  const auto it = entries_.find(prefix);
+  if (it == entries_.end()) {
+    return std::nullopt;
+  }
+  Entry& entry = it->second;
+  const auto victim = std::find_if(entry.candidates.begin(), entry.candidates.end(),
+                                   [&](const Route& r) { return r.peer_key() == peer; });
+  if (victim == entry.candidates.end()) {
+    return std::nullopt;
+  }
+  std::optional<Route> previous = entry.candidates[entry.best];
+  entry.candidates.erase(victim);
+  --route_count_;
+  return reselect(it, std::move(previous));
+}
+
+std::vector<BestChange> LocRib::remove_peer(const PeerKey& peer) {
+  std::vector<BestChange> changes;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto next = std::next(it);  // reselect may erase `it`
+    Entry& entry = it->second;
+    const auto victim = std::find_if(entry.candidates.begin(), entry.candidates.end(),
+                                     [&](const Route& r) { return r.peer_key() == peer; });
+    if (victim != entry.candidates.end()) {
+      std::optional<Route> previous = entry.candidates[entry.best];
+      entry.candidates.erase(victim);
+      --route_count_;
+      if (auto change = reselect(it, std::move(previous))) {
+        changes.push_back(std::move(*change));
+      }
+    }
+    it = next;
+  }
+  return changes;
+}
+
+std::vector<BestChange> LocRib::set_config(DecisionConfig config) {
+  config_ = config;
+  std::vector<BestChange> changes;
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    // Never erases: the candidates are unchanged and non-empty.
+    if (auto change = reselect(it, it->second.candidates[it->second.best])) {
+      changes.push_back(std::move(*change));
+    }
+  }
+  return changes;
+}
+
+const Route* LocRib::best(const base::Prefix& prefix) const {
+  const auto it = entries_.find(prefix);
+  return it == entries_.end() ? nullptr : &it->second.candidates[it->second.best];
+}
+
+std::span<const Route> LocRib::candidates(const base::Prefix& prefix) const {
+  const auto it = entries_.find(prefix);
+  if (it == entries_.end()) {
+    return {};
+  }
+  return it->second.candidates;
+}
+
+void LocRib::for_each_best(const std::function<void(const Route&)>& fn) const {
+  for (const auto& [prefix, entry] : entries_) {
+    fn(entry.candidates[entry.best]);
+  }
+}
+
+}  // namespace bgpsecd::rib

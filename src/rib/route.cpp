@@ -1,0 +1,81 @@
+// Names of the route states and the import-side preference helpers of route.hpp.
+#include "rib/route.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace bgpsecd::rib {
+
+const char* path_state_name(PathState state) noexcept {
+  switch (state) {
+    case PathState::Valid:
+      return "valid";
+    case PathState::NotValid:
+      return "not-valid";
+    case PathState::Unsigned:
+      return "unsigned";
+    case PathState::Pending:
+      return "pending";
+  }
+  return "unknown";
+}
+
+const char* origin_state_name(OriginState state) noexcept {
+  return wire::origin_validation_state_name(state);
+}
+
+const char* peer_kind_name(PeerKind kind) noexcept {
+  switch (kind) {
+    case PeerKind::Local:
+      return "local";
+    case PeerKind::Ebgp:
+      return "ebgp";
+    case PeerKind::Ibgp:
+      return "ibgp";
+  }
+  return "unknown";
+}
+
+std::uint32_t default_local_pref(const wire::PathAttributes& attrs, PeerKind kind) noexcept {
+  // RFC 4271 §9.1.1: for internal routes the degree of preference is LOCAL_PREF; for
+  // external ones it is computed by policy, starting here from the usual default.
+  if (kind == PeerKind::Ebgp) {
+    return kDefaultLocalPref;
+  }
+  return attrs.local_pref.value_or(kDefaultLocalPref);
+}
+
+std::uint32_t apply_state_preference(std::uint32_t base, PathState path_state,
+                                     OriginState origin_state,
+                                     const StatePreference& pref) noexcept {
+  std::int64_t value = base;
+  switch (path_state) {
+    case PathState::Valid:
+      value += pref.path_valid;
+      break;
+    case PathState::NotValid:
+      value += pref.path_not_valid;
+      break;
+    case PathState::Unsigned:
+      value += pref.path_unsigned;
+      break;
+    case PathState::Pending:
+      value += pref.path_pending;
+      break;
+  }
+  switch (origin_state) {
+    case OriginState::Valid:
+      value += pref.origin_valid;
+      break;
+    case OriginState::NotFound:
+      value += pref.origin_not_found;
+      break;
+    case OriginState::Invalid:
+      value += pref.origin_invalid;
+      break;
+  }
+  constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(value, 0, kMax));
+}
+
+}  // namespace bgpsecd::rib

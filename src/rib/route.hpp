@@ -1,0 +1,108 @@
+// A route as the RIB holds it: prefix, interned attributes, the peer it came from (with what
+// the decision process and export need to know about that peer) and its validation states
+// (RFC 8374 §8.3 / §8.6). Plain values; the daemon layer fills them in.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <memory>
+
+#include "base/asn.hpp"
+#include "base/prefix.hpp"
+#include "rib/attribute_store.hpp"
+#include "wire/communities.hpp"
+
+namespace bgpsecd::rib {
+
+// ===== validation states =====
+
+// BGPsec path state of a route (RFC 8205 §5, RFC 8374 §8.3). Unsigned: the route had no
+// BGPsec_PATH (or its signatures were stripped as unverifiable). Pending: validation has not
+// finished yet, or the ingress router did not validate (RFC 8374 §8.7 "deferred").
+enum class PathState : std::uint8_t { Valid = 0, NotValid = 1, Unsigned = 2, Pending = 3 };
+[[nodiscard]] const char* path_state_name(PathState state) noexcept;  // "valid", "not-valid", ...
+
+// Route origin validation state (RFC 6811), the one RFC 8097 carries in iBGP.
+using OriginState = wire::OriginValidationState;
+[[nodiscard]] const char* origin_state_name(OriginState state) noexcept;  // "valid", ...
+
+// ===== peers =====
+
+// Where a route was learned. Local: originated by this router (config, redistribution).
+enum class PeerKind : std::uint8_t { Local = 0, Ebgp = 1, Ibgp = 2 };
+[[nodiscard]] const char* peer_kind_name(PeerKind kind) noexcept;
+
+// Identifies a route source within the RIB: the peer's address (the local source uses an
+// address of its own choosing, conventionally the unspecified one).
+struct PeerKey {
+  base::IpAddress address;
+  friend auto operator<=>(const PeerKey&, const PeerKey&) = default;
+};
+
+// What the decision process (RFC 4271 §9.1.2.2 (d), (f), (g)) and the export rules (RFC 4271
+// §9.2, RFC 4456 §6) need about a peer. Shared by all routes from that peer.
+struct PeerInfo {
+  PeerKey key;
+  base::Asn asn;                // the peer's AS (our own AS for iBGP and Local)
+  std::uint32_t router_id = 0;  // BGP Identifier from its OPEN, host order
+  PeerKind kind = PeerKind::Ebgp;
+  bool route_reflector_client = false;  // RFC 4456: we reflect for this iBGP peer
+  friend bool operator==(const PeerInfo&, const PeerInfo&) = default;
+};
+using PeerHandle = std::shared_ptr<const PeerInfo>;
+
+// ===== routes =====
+
+inline constexpr std::uint32_t kDefaultLocalPref = 100;
+
+struct Route {
+  AttributesHandle attrs;  // interned; never null in a RIB
+  PeerHandle peer;         // never null in a RIB
+  // When the route arrived (a counter the daemon increments per accepted announcement);
+  // lets the control API show age and order, not used by the decision.
+  std::uint64_t received_seq = 0;
+  // The degree of preference (RFC 4271 §9.1.1) after import policy: LOCAL_PREF of an
+  // iBGP-learned route, or what policy set (e.g. from path / origin state, RFC 8374 §8.3);
+  // see default_local_pref(). This, not attrs->local_pref, is what the decision compares
+  // and what goes out to iBGP peers as LOCAL_PREF.
+  std::uint32_t local_pref = kDefaultLocalPref;
+  base::Prefix prefix;
+  PathState path_state = PathState::Unsigned;
+  OriginState origin_state = OriginState::NotFound;
+  bool stale = false;  // RFC 4724 §4.2: kept across the peer's restart, awaiting End-of-RIB
+
+  // Same route for export purposes: same source, attribute set (pointer: interned), states
+  // and preference. received_seq and stale do not count.
+  [[nodiscard]] bool same_content(const Route& other) const noexcept {
+    return prefix == other.prefix && attrs == other.attrs && peer_key() == other.peer_key() &&
+           path_state == other.path_state && origin_state == other.origin_state &&
+           local_pref == other.local_pref;
+  }
+  [[nodiscard]] const PeerKey& peer_key() const noexcept { return peer->key; }
+  [[nodiscard]] bool local() const noexcept { return peer->kind == PeerKind::Local; }
+};
+
+// The preference a route starts with before policy: LOCAL_PREF as received from an iBGP
+// peer (RFC 4271 §5.1.5), else 100; eBGP-learned LOCAL_PREF is not trusted (RFC 7606 §7.5
+// discards it anyway). Local routes use the LOCAL_PREF their config set, if any.
+[[nodiscard]] std::uint32_t default_local_pref(const wire::PathAttributes& attrs,
+                                               PeerKind kind) noexcept;
+
+// RFC 8374 §8.3 / §8.6: local policy combines path and origin state into the preference.
+// Each state adds its delta (may be negative) to the base; the result is clamped to the
+// 32-bit range. The defaults prefer Valid over unsigned over Not Valid (DESIGN.md), leave
+// origin states neutral, and drop nothing: dropping is a policy decision above this.
+struct StatePreference {
+  std::int64_t path_valid = 10;
+  std::int64_t path_unsigned = 0;
+  std::int64_t path_pending = 0;
+  std::int64_t path_not_valid = -10;
+  std::int64_t origin_valid = 0;
+  std::int64_t origin_not_found = 0;
+  std::int64_t origin_invalid = 0;
+};
+[[nodiscard]] std::uint32_t apply_state_preference(std::uint32_t base, PathState path_state,
+                                                   OriginState origin_state,
+                                                   const StatePreference& pref) noexcept;
+
+}  // namespace bgpsecd::rib

@@ -1,0 +1,170 @@
+// RpkiStore: builds each new Snapshot beside the published one (a copy plus the delta, or a
+// fresh build for a full reload), computes the ChangeSet against the old one, and publishes
+// it with one pointer swap. Holders of the old snapshot keep it alive and unchanged.
+#include "rpki/rpki_store.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <tuple>
+#include <utility>
+
+namespace bgpsecd::rpki {
+namespace {
+
+bool key_less(const RouterKeyEntry& a, const RouterKeyEntry& b) {
+  return std::tie(a.asn, a.ski, a.key.point()) < std::tie(b.asn, b.ski, b.key.point());
+}
+
+std::string key_to_string(const RouterKeyEntry& k) {
+  return "router key AS" + k.asn.to_string() + " SKI " + k.ski.to_hex();
+}
+
+}  // namespace
+
+std::size_t RpkiStore::KeyIdHash::operator()(const KeyId& id) const noexcept {
+  // The SKI is a SHA-1 output, so its hash already spreads well; the AS separates the same
+  // key registered under several ASes. Keys sharing (AS, SKI) differ only in the point and
+  // land in one bucket, which is rare and harmless.
+  return base::SkiHash{}(id.ski) ^ (std::size_t{id.asn.value()} * 0x9E3779B97F4A7C15ULL);
+}
+
+RpkiStore::RpkiStore() : current_(std::make_shared<const Snapshot>()) {}
+
+SnapshotPtr RpkiStore::snapshot() const {
+  const std::lock_guard lock(publish_mutex_);
+  return current_;
+}
+
+void RpkiStore::publish(SnapshotPtr next) {
+  SnapshotPtr old;
+  {
+    const std::lock_guard lock(publish_mutex_);
+    old = std::exchange(current_, std::move(next));
+  }
+  // `old` may be the last reference: it is freed here, outside the publish lock, so readers
+  // never wait for a table to be destroyed.
+}
+
+void RpkiStore::find(base::Asn asn, const base::Ski& ski,
+                     std::vector<crypto::PublicKey>& out) const {
+  snapshot()->router_keys.find(asn, ski, out);
+}
+
+base::Result<ChangeSet> RpkiStore::apply(const RpkiData& full) {
+  const std::lock_guard writer(writer_mutex_);
+  BGPSEC_ASSIGN_OR_RETURN(auto vrps, VrpTable::build(full.vrps));
+
+  KeyRefs refs;
+  RouterKeyTable keys;
+  std::vector<RouterKeyEntry> new_keys;
+  for (const auto& k : full.router_keys) {
+    if (++refs[KeyId{k.asn, k.ski, k.key.point()}] == 1) {
+      static_cast<void>(keys.add(k.asn, k.ski, k.key));
+      new_keys.push_back(RouterKeyEntry{k.asn, k.ski, k.key, {}});
+    }
+  }
+
+  const SnapshotPtr old = snapshot();
+  ChangeSet changes;
+  VrpTable::diff(old->vrps, vrps, changes.vrps_added, changes.vrps_removed);
+
+  std::vector<RouterKeyEntry> old_keys;
+  old->router_keys.for_each([&](base::Asn asn, const base::Ski& ski, const crypto::PublicKey& key) {
+    old_keys.push_back(RouterKeyEntry{asn, ski, key, {}});
+  });
+  std::sort(old_keys.begin(), old_keys.end(), key_less);
+  std::sort(new_keys.begin(), new_keys.end(), key_less);
+  std::set_difference(new_keys.begin(), new_keys.end(), old_keys.begin(), old_keys.end(),
+                      std::back_inserter(changes.keys_added), key_less);
+  std::set_difference(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
+                      std::back_inserter(changes.keys_removed), key_less);
+
+  auto next = std::make_shared<Snapshot>();
+  next->vrps = std::move(vrps);
+  next->router_keys = std::move(keys);
+  next->generation = old->generation + 1;
+  key_refs_ = std::move(refs);
+  publish(std::move(next));
+  return changes;
+}
+
+base::Result<ChangeSet> RpkiStore::apply(const Delta& delta) {
+  const std::lock_guard writer(writer_mutex_);
+  const SnapshotPtr old = snapshot();
+  // The copy is the price of immutable snapshots: readers of `old` are never disturbed.
+  auto next = std::make_shared<Snapshot>(*old);
+  next->generation = old->generation + 1;
+  KeyRefs refs = key_refs_;
+
+  std::vector<VrpEntry> touched_vrps;
+  touched_vrps.reserve(delta.vrps.size());
+  for (std::size_t i = 0; i < delta.vrps.size(); ++i) {
+    const auto& change = delta.vrps[i];
+    auto done = change.announce ? next->vrps.add(change.vrp) : next->vrps.remove(change.vrp);
+    if (!done) {
+      // RFC 8210 §5.6: withdrawing a VRP that is not there is error 6 for the RTR client.
+      return base::fail("vrps[" + std::to_string(i) + "]: " + done.error().message);
+    }
+    touched_vrps.push_back(VrpEntry{change.vrp.prefix, change.vrp.max_length, change.vrp.asn, {}});
+  }
+
+  std::vector<RouterKeyEntry> touched_keys;
+  for (std::size_t i = 0; i < delta.router_keys.size(); ++i) {
+    const auto& k = delta.router_keys[i].key;
+    const KeyId id{k.asn, k.ski, k.key.point()};
+    if (delta.router_keys[i].announce) {
+      if (++refs[id] == 1) {
+        static_cast<void>(next->router_keys.add(k.asn, k.ski, k.key));
+      }
+    } else {
+      const auto it = refs.find(id);
+      if (it == refs.end()) {
+        // RFC 8210 §5.10: record identity is {SKI, ASN, SPKI}; an unknown one is error 6.
+        return base::fail("router_keys[" + std::to_string(i) + "]: " + key_to_string(k) +
+                          " is not in the table");
+      }
+      if (--it->second == 0) {
+        refs.erase(it);
+        static_cast<void>(next->router_keys.remove(k.asn, k.ski, k.key));
+      }
+    }
+    touched_keys.push_back(RouterKeyEntry{k.asn, k.ski, k.key, {}});
+  }
+
+  // Net effect per record: announce-then-withdraw within one delta is no change.
+  ChangeSet changes;
+  std::sort(touched_vrps.begin(), touched_vrps.end(), vrp_less);
+  touched_vrps.erase(std::unique(touched_vrps.begin(), touched_vrps.end(), vrp_equal),
+                     touched_vrps.end());
+  for (const auto& vrp : touched_vrps) {
+    const bool was = old->vrps.contains(vrp);
+    const bool now = next->vrps.contains(vrp);
+    if (now && !was) {
+      changes.vrps_added.push_back(vrp);
+    } else if (was && !now) {
+      changes.vrps_removed.push_back(vrp);
+    }
+  }
+  std::sort(touched_keys.begin(), touched_keys.end(), key_less);
+  touched_keys.erase(
+      std::unique(touched_keys.begin(), touched_keys.end(),
+                  [](const auto& a, const auto& b) { return !key_less(a, b) && !key_less(b, a); }),
+      touched_keys.end());
+  for (const auto& k : touched_keys) {
+    const KeyId id{k.asn, k.ski, k.key.point()};
+    const bool was = key_refs_.contains(id);
+    const bool now = refs.contains(id);
+    if (now && !was) {
+      changes.keys_added.push_back(k);
+    } else if (was && !now) {
+      changes.keys_removed.push_back(k);
+    }
+  }
+
+  key_refs_ = std::move(refs);
+  publish(std::move(next));
+  return changes;
+}
+
+}  // namespace bgpsecd::rpki

@@ -1,0 +1,289 @@
+// Preference groups, failover and the merge of several caches' data (see the header).
+#include "rpki/rtr_cache_set.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace bgpsecd::rpki {
+namespace {
+
+std::tuple<base::Prefix, std::uint8_t, base::Asn> vrp_key(const VrpEntry& v) {
+  return {v.prefix, v.max_length, v.asn};
+}
+std::tuple<base::Asn, base::Ski, crypto::EcPoint> key_key(const RouterKeyEntry& k) {
+  return {k.asn, k.ski, k.key.point()};
+}
+VrpEntry vrp_entry(const std::tuple<base::Prefix, std::uint8_t, base::Asn>& key) {
+  VrpEntry v;
+  v.prefix = std::get<0>(key);
+  v.max_length = std::get<1>(key);
+  v.asn = std::get<2>(key);
+  return v;
+}
+
+}  // namespace
+
+RtrCacheSet::RtrCacheSet(asio::io_context& io, RpkiStore& store, std::vector<RtrCacheConfig> caches,
+                         Handlers handlers, std::chrono::seconds failover_after)
+    : io_(io),
+      store_(store),
+      handlers_(std::move(handlers)),
+      failover_after_(failover_after),
+      tick_(io) {
+  std::stable_sort(caches.begin(), caches.end(),
+                   [](const auto& a, const auto& b) { return a.preference < b.preference; });
+  for (auto& config : caches) {
+    auto cache = std::make_unique<Cache>();
+    cache->config = std::move(config);
+    caches_.push_back(std::move(cache));
+  }
+}
+
+RtrCacheSet::~RtrCacheSet() { stop(); }
+
+void RtrCacheSet::log(RtrLogLevel level, const std::string& message) const {
+  if (handlers_.on_log) {
+    handlers_.on_log(level, message);
+  }
+}
+
+void RtrCacheSet::start() {
+  if (caches_.empty() || !stopped_) {
+    return;
+  }
+  stopped_ = false;
+  active_up_to_ = caches_.front()->config.preference;
+  for (auto& cache : caches_) {
+    if (cache->config.preference <= active_up_to_) {
+      activate(*cache);
+    }
+  }
+  out_of_sync_since_ = std::chrono::steady_clock::now();
+  arm_tick();
+}
+
+void RtrCacheSet::stop() {
+  stopped_ = true;
+  tick_.cancel();
+  for (auto& cache : caches_) {
+    if (cache->session) {
+      cache->session->stop();
+      cache->session.reset();
+    }
+  }
+}
+
+void RtrCacheSet::activate(Cache& cache) {
+  if (cache.session) {
+    return;
+  }
+  Cache* c = &cache;
+  cache.session = std::make_shared<RtrTcpSession>(
+      io_, cache.config,
+      RtrTcpSession::Handlers{
+          .on_update = [this, c](const RtrDataUpdate& update) { on_update(*c, update); },
+          .on_drop_all = [this, c](const std::string&) { on_drop_all(*c); },
+          .on_log = handlers_.on_log,
+      });
+  cache.session->start();
+}
+
+void RtrCacheSet::deactivate(Cache& cache) {
+  if (!cache.session) {
+    return;
+  }
+  log(RtrLogLevel::Info, "rtr " + cache.config.name() + ": no longer needed (a preferred cache " +
+                             "is in sync), disconnecting");
+  cache.session->stop();
+  cache.session.reset();
+  on_drop_all(cache);
+}
+
+void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
+  Delta delta;
+  if (update.reset) {
+    // The complete set of this cache: withdraw what it no longer has, announce what is new.
+    std::set<VrpKey> vrps;
+    for (const auto& v : update.announced.vrps) {
+      vrps.insert(vrp_key(v));
+    }
+    std::map<KeyKey, RouterKeyEntry> keys;
+    for (const auto& k : update.announced.router_keys) {
+      keys.emplace(key_key(k), k);
+    }
+    for (const auto& old : cache.vrps) {
+      if (!vrps.contains(old)) {
+        delta.vrps.push_back({vrp_entry(old), false});
+      }
+    }
+    for (const auto& v : vrps) {
+      if (!cache.vrps.contains(v)) {
+        delta.vrps.push_back({vrp_entry(v), true});
+      }
+    }
+    for (const auto& [id, entry] : cache.keys) {
+      if (!keys.contains(id)) {
+        delta.router_keys.push_back({entry, false});
+      }
+    }
+    for (const auto& [id, entry] : keys) {
+      if (!cache.keys.contains(id)) {
+        delta.router_keys.push_back({entry, true});
+      }
+    }
+    cache.vrps = std::move(vrps);
+    cache.keys = std::move(keys);
+  } else {
+    for (const auto& v : update.withdrawn.vrps) {
+      if (cache.vrps.erase(vrp_key(v)) != 0) {
+        delta.vrps.push_back({vrp_entry(vrp_key(v)), false});
+      }
+    }
+    for (const auto& k : update.withdrawn.router_keys) {
+      if (auto it = cache.keys.find(key_key(k)); it != cache.keys.end()) {
+        delta.router_keys.push_back({it->second, false});
+        cache.keys.erase(it);
+      }
+    }
+    for (const auto& v : update.announced.vrps) {
+      if (cache.vrps.insert(vrp_key(v)).second) {
+        delta.vrps.push_back({vrp_entry(vrp_key(v)), true});
+      }
+    }
+    for (const auto& k : update.announced.router_keys) {
+      if (cache.keys.emplace(key_key(k), k).second) {
+        delta.router_keys.push_back({k, true});
+      }
+    }
+  }
+  ++cache.updates;
+  cache.in_sync = true;
+  apply(std::move(delta));
+}
+
+void RtrCacheSet::on_drop_all(Cache& cache) {
+  Delta delta;
+  for (const auto& v : cache.vrps) {
+    delta.vrps.push_back({vrp_entry(v), false});
+  }
+  for (const auto& [id, entry] : cache.keys) {
+    delta.router_keys.push_back({entry, false});
+  }
+  cache.vrps.clear();
+  cache.keys.clear();
+  cache.in_sync = false;
+  apply(std::move(delta));
+}
+
+void RtrCacheSet::apply(Delta delta) {
+  if (delta.vrps.empty() && delta.router_keys.empty()) {
+    return;
+  }
+  auto changes = store_.apply(delta);
+  if (!changes) {
+    // Our bookkeeping only withdraws what a cache announced, so this is a bug, not bad data.
+    log(RtrLogLevel::Warning, "rtr: internal error applying a change: " + changes.error().message);
+    return;
+  }
+  if (!changes->empty() && handlers_.on_change) {
+    handlers_.on_change(*changes);
+  }
+}
+
+void RtrCacheSet::rebalance() {
+  if (stopped_) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  // The best preference with a usable cache: connected and holding a complete data set.
+  std::optional<std::uint8_t> best_usable;
+  for (const auto& cache : caches_) {
+    if (cache->session && cache->session->connected() && cache->in_sync) {
+      best_usable = cache->config.preference;
+      break;  // caches_ is sorted by preference
+    }
+  }
+  if (best_usable) {
+    out_of_sync_since_.reset();
+    if (*best_usable < active_up_to_) {
+      // RFC 8210 §10: back to the preferred caches; the fallback ones are let go.
+      active_up_to_ = *best_usable;
+      for (auto& cache : caches_) {
+        if (cache->config.preference > active_up_to_) {
+          deactivate(*cache);
+        }
+      }
+    }
+    return;
+  }
+  if (!out_of_sync_since_) {
+    out_of_sync_since_ = now;
+  }
+  if (now - *out_of_sync_since_ < failover_after_) {
+    return;
+  }
+  // Nothing usable for failover_after: widen to the next preference group, if there is one.
+  // The groups already in use stay (their data is kept until it expires, and they are tried
+  // again, so that we can return to them).
+  std::optional<std::uint8_t> next;
+  for (const auto& cache : caches_) {
+    if (cache->config.preference > active_up_to_) {
+      next = cache->config.preference;
+      break;
+    }
+  }
+  out_of_sync_since_ = now;
+  if (!next) {
+    return;
+  }
+  log(RtrLogLevel::Warning,
+      "rtr: no usable cache of preference <= " + std::to_string(active_up_to_) + " for " +
+          std::to_string(failover_after_.count()) + " s, adding the caches of preference " +
+          std::to_string(*next));
+  active_up_to_ = *next;
+  for (auto& cache : caches_) {
+    if (cache->config.preference <= active_up_to_) {
+      activate(*cache);
+    }
+  }
+}
+
+void RtrCacheSet::arm_tick() {
+  if (stopped_) {
+    return;
+  }
+  tick_.expires_after(std::chrono::seconds(1));
+  tick_.async_wait([this](const asio::error_code& ec) {
+    if (ec || stopped_) {
+      return;
+    }
+    rebalance();
+    arm_tick();
+  });
+}
+
+std::vector<RtrCacheStatus> RtrCacheSet::status() const {
+  std::vector<RtrCacheStatus> out;
+  for (const auto& cache : caches_) {
+    RtrCacheStatus s;
+    s.name = cache->config.name();
+    s.preference = cache->config.preference;
+    s.active = cache->session != nullptr;
+    s.in_sync = cache->in_sync;
+    s.vrps = cache->vrps.size();
+    s.router_keys = cache->keys.size();
+    s.updates = cache->updates;
+    if (cache->session) {
+      const auto& client = cache->session->client();
+      s.connected = cache->session->connected();
+      s.session_id = client.session_id();
+      s.serial = client.serial();
+      s.version = client.version();
+      s.connects = cache->session->connects();
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace bgpsecd::rpki

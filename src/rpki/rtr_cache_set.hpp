@@ -1,0 +1,99 @@
+// Several RPKI caches as one source (RFC 8210 §10): caches are grouped by preference, the
+// router talks to the most preferred group and falls back to the next one only while no cache
+// of the better groups is in sync. The data of all caches in use is merged (a VRP or key
+// announced by two caches stays until both withdraw it) and applied to the RpkiStore; every
+// applied change goes to the owner as a ChangeSet, the feed for revalidation.
+// A cache that is lost keeps its data until its Expire interval has passed (RtrClient's rule).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "rpki/rpki_store.hpp"
+#include "rpki/rtr_transport.hpp"
+
+namespace bgpsecd::rpki {
+
+struct RtrCacheStatus {
+  std::string name;
+  std::uint8_t preference = 0;
+  bool active = false;     // we are talking to it (its group is in use)
+  bool connected = false;  // TCP up
+  bool in_sync = false;    // holds a committed data set
+  std::optional<std::uint16_t> session_id;
+  std::optional<std::uint32_t> serial;
+  std::uint8_t version = 0;
+  std::size_t vrps = 0;
+  std::size_t router_keys = 0;
+  std::uint64_t updates = 0;  // committed transactions
+  std::uint64_t connects = 0;
+};
+
+class RtrCacheSet {
+ public:
+  struct Handlers {
+    // After each change applied to the store (never with an empty ChangeSet).
+    std::function<void(const ChangeSet&)> on_change;
+    std::function<void(RtrLogLevel, const std::string&)> on_log;
+  };
+
+  // `failover_after`: how long the caches in use may all be unusable (not connected, or
+  // connected without a complete data set) before the next preference group is started.
+  RtrCacheSet(asio::io_context& io, RpkiStore& store, std::vector<RtrCacheConfig> caches,
+              Handlers handlers, std::chrono::seconds failover_after = std::chrono::seconds(10));
+  RtrCacheSet(const RtrCacheSet&) = delete;
+  RtrCacheSet& operator=(const RtrCacheSet&) = delete;
+  RtrCacheSet(RtrCacheSet&&) = delete;
+  RtrCacheSet& operator=(RtrCacheSet&&) = delete;
+  ~RtrCacheSet();
+
+  void start();
+  void stop();
+  [[nodiscard]] std::vector<RtrCacheStatus> status() const;
+
+ private:
+  using VrpKey = std::tuple<base::Prefix, std::uint8_t, base::Asn>;
+  using KeyKey = std::tuple<base::Asn, base::Ski, crypto::EcPoint>;
+  struct Cache {
+    RtrCacheConfig config;
+    std::shared_ptr<RtrTcpSession> session;
+    // What this cache contributes to the store right now.
+    std::set<VrpKey> vrps;
+    std::map<KeyKey, RouterKeyEntry> keys;
+    std::uint64_t updates = 0;
+    bool in_sync = false;
+  };
+
+  void activate(Cache& cache);
+  void deactivate(Cache& cache);
+  void on_update(Cache& cache, const RtrDataUpdate& update);
+  void on_drop_all(Cache& cache);
+  void apply(Delta delta);
+  // Once a second: starts the next group when no cache in use has been usable for
+  // failover_after; stops the worse groups when a better cache is usable again.
+  void rebalance();
+  void arm_tick();
+  void log(RtrLogLevel level, const std::string& message) const;
+
+  asio::io_context& io_;
+  RpkiStore& store_;
+  Handlers handlers_;
+  std::vector<std::unique_ptr<Cache>> caches_;  // sorted by preference
+  std::chrono::seconds failover_after_;
+  std::uint8_t active_up_to_ = 0;  // groups with preference <= this are in use
+  asio::steady_timer tick_;
+  std::optional<std::chrono::steady_clock::time_point> out_of_sync_since_;
+  bool stopped_ = true;
+};
+
+}  // namespace bgpsecd::rpki
