@@ -1,0 +1,112 @@
+// bgpsecd: the BGP speaker daemon. Thin: flags, logging, signals; everything else is
+// daemon::Speaker (src/daemon/speaker.hpp).
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/config.hpp"
+#include "daemon/speaker.hpp"
+
+namespace {
+
+spdlog::level::level_enum spdlog_level(bgpsecd::daemon::LogLevel level) {
+  using bgpsecd::daemon::LogLevel;
+  switch (level) {
+    case LogLevel::Trace:
+      return spdlog::level::trace;
+    case LogLevel::Debug:
+      return spdlog::level::debug;
+    case LogLevel::Info:
+      return spdlog::level::info;
+    case LogLevel::Warning:
+      return spdlog::level::warn;
+    case LogLevel::Error:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace bgpsecd;
+  CLI::App app{
+      "bgpsecd: a BGP speaker that signs and validates AS paths (BGPsec, RFC 8205) with router\n"
+      "keys and ROAs from RPKI caches (RFC 8210) or files. Runs in the foreground and logs to\n"
+      "stderr; SIGHUP (or `bgpsecctl reload`) re-reads the config, SIGINT/SIGTERM stop it.\n"
+      "Config reference: man/bgpsecd.conf.5.md; example: etc/bgpsecd.example.toml."};
+  app.set_version_flag("--version", "bgpsecd 0.1.0");
+  std::string config_path;
+  bool check_only = false;
+  std::string log_level;
+  app.add_option("-c,--config", config_path, "configuration file (TOML)")->required();
+  app.add_flag("-n,--check", check_only,
+               "check the configuration, print it in normal form and exit (0 ok, 2 errors)");
+  app.add_option("--log-level", log_level,
+                 "override the config's log level: trace, debug, info, warning, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "bgpsecd: " << e.what() << " (see bgpsecd --help)\n";
+    return 2;
+  }
+
+  auto config = daemon::load_config_file(config_path);
+  if (!config) {
+    std::cerr << "bgpsecd: " << config.error().message << '\n';
+    return 2;
+  }
+  for (const auto& warning : config->warnings) {
+    std::cerr << "bgpsecd: warning: " << warning << '\n';
+  }
+  if (check_only) {
+    std::cout << daemon::to_normal_form(*config);
+    return 0;
+  }
+
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog_level(config->global.log_level));
+  if (!log_level.empty()) {
+    spdlog::set_level(spdlog::level::from_str(log_level == "warning" ? "warn" : log_level));
+  }
+
+  asio::io_context io;
+  daemon::Speaker speaker(io, *config, config_path);
+  if (auto started = speaker.start(); !started) {
+    spdlog::error("cannot start: {}", started.error().message);
+    return 1;
+  }
+  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
+  stop_signals.async_wait([&](const asio::error_code& ec, int signal) {
+    if (!ec) {
+      spdlog::info("signal {}: stopping", signal);
+      speaker.stop();
+      // Let the Cease NOTIFICATIONs go out, then leave.
+      auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
+      timer->async_wait([&io, timer](const asio::error_code&) { io.stop(); });
+    }
+  });
+  asio::signal_set reload_signal(io, SIGHUP);
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const asio::error_code& ec, int) {
+      if (ec) {
+        return;
+      }
+      spdlog::info("SIGHUP: reloading {}", config_path);
+      static_cast<void>(speaker.reload());
+      wait_reload();
+    });
+  };
+  wait_reload();
+  io.run();
+  return 0;
+}

@@ -1,0 +1,271 @@
+// The bgpsecd configuration: plain value types, the TOML parser that fills them (every error
+// names file:line:column), the printer of the canonical normal form (`bgpsecd -n`), and the
+// diff that reload uses so that sessions a change does not touch stay up (issue 4 item 5).
+// The reference for every key is man/bgpsecd.conf.5.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "base/asn.hpp"
+#include "base/prefix.hpp"
+#include "base/result.hpp"
+#include "rib/route.hpp"
+#include "rpki/rtr_transport.hpp"
+#include "session/fsm.hpp"
+#include "wire/communities.hpp"
+
+namespace bgpsecd::daemon {
+
+inline constexpr std::uint16_t kDefaultBgpPort = 179;  // RFC 4271 §8.2.1
+inline constexpr std::uint16_t kDefaultMetricsPort = 9179;
+
+// An address and a TCP port ("127.0.0.1:1790", "[::1]:179").
+struct Endpoint {
+  base::IpAddress address;
+  std::uint16_t port = kDefaultBgpPort;
+  [[nodiscard]] std::string to_string() const;
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+// "ADDR", "ADDR:PORT" or "[V6]:PORT"; a missing port is `default_port`.
+[[nodiscard]] base::Result<Endpoint> parse_endpoint(std::string_view text,
+                                                    std::uint16_t default_port);
+
+// A standard community (RFC 1997, "65001:100" or a well-known name such as "no-export") or a
+// large community (RFC 8092, "65001:1:2").
+using Community = std::variant<std::uint32_t, wire::LargeCommunity>;
+[[nodiscard]] base::Result<Community> parse_community(std::string_view text);
+[[nodiscard]] std::string community_to_string(const Community& community);
+
+enum class LogLevel : std::uint8_t { Trace, Debug, Info, Warning, Error };
+[[nodiscard]] const char* log_level_name(LogLevel level) noexcept;  // spdlog's names
+
+struct GlobalConfig {
+  base::Asn asn;                // required
+  std::uint32_t router_id = 0;  // BGP Identifier, host order; required, non-zero
+  // Where to accept BGP connections; empty = accept none (every neighbor connects out).
+  std::vector<Endpoint> listen{Endpoint{base::IpAddress::v4(0), kDefaultBgpPort}};
+  std::uint16_t hold_time = 90;  // RFC 4271 §4.2: 0 or >= 3
+  // Seconds between KEEPALIVEs; 0 = a third of the negotiated hold time (RFC 4271 §10).
+  std::uint16_t keepalive = 0;
+  std::uint16_t graceful_restart_time = 120;  // RFC 4724 §3, 12 bits; 0 = no graceful restart
+  LogLevel log_level = LogLevel::Info;
+  // [control] socket; the default is control_server.hpp's kDefaultControlSocket.
+  std::string control_socket = "/run/bgpsecd/bgpsecd.sock";
+  std::optional<Endpoint> control_tcp;  // [control] tcp, loopback; off if unset
+  // [metrics] listen: Prometheus /metrics; loopback by default; unset ("") = off.
+  std::optional<Endpoint> metrics_listen =
+      Endpoint{base::IpAddress::v4(0x7F000001), kDefaultMetricsPort};
+  friend bool operator==(const GlobalConfig&, const GlobalConfig&) = default;
+};
+
+struct RpkiCache {
+  std::string host;  // as written (an address or a name)
+  std::uint16_t port = 323;
+  std::uint8_t preference = 1;                // lower is preferred (RFC 8210 §10)
+  std::uint8_t version = 1;                   // highest RTR version to speak; 1 carries router keys
+  [[nodiscard]] std::string address() const;  // "host:port", "[v6]:port"
+  friend bool operator==(const RpkiCache&, const RpkiCache&) = default;
+};
+[[nodiscard]] rpki::RtrCacheConfig to_rtr_cache_config(const RpkiCache& cache);
+
+struct RpkiConfig {
+  std::vector<RpkiCache> caches;
+  std::vector<std::string> files;           // rpki-client / StayRTR JSON (ROAs and router keys)
+  std::chrono::seconds reload_interval{0};  // re-read `files` this often; 0 = on reload only
+  std::string slurm_file;                   // RFC 8416 local exceptions; empty = none
+  std::chrono::seconds failover_after{10};  // rpki::RtrCacheSet
+  friend bool operator==(const RpkiConfig&, const RpkiConfig&) = default;
+};
+
+// RFC 8374 §8.5: what to do with a BGPsec_PATH that fails the RFC 8205 §5.2 syntax checks.
+enum class SyntaxErrorAction : std::uint8_t {
+  Withdraw,  // RFC 8205 §5.2 treat-as-withdraw (default)
+  Strip,     // RFC 8374 §8.5: drop the signatures, keep the route as unsigned, log
+};
+// RFC 8374 §8.7: what an egress router does with the path state received over iBGP.
+enum class IbgpState : std::uint8_t { Trust, Revalidate };
+[[nodiscard]] const char* syntax_error_action_name(SyntaxErrorAction action) noexcept;
+[[nodiscard]] const char* ibgp_state_name(IbgpState state) noexcept;
+
+struct BgpsecConfig {
+  std::string key_dir;                 // `<asn>.<SKI>.pem` files (bgpsec keygen); empty = none
+  std::vector<std::string> key_files;  // PEM private keys, in addition to key_dir
+  SyntaxErrorAction syntax_error_action = SyntaxErrorAction::Withdraw;
+  bool remove_private_as = false;  // RFC 8374 §8.4.2, before signing
+  IbgpState ibgp_state = IbgpState::Trust;
+  // RFC 8374 §8.3 / §8.6: added to the preference by state (rib::apply_state_preference);
+  // the defaults prefer Valid over unsigned over Not Valid.
+  rib::StatePreference preference;
+  bool drop_not_valid = false;       // reject path state Not Valid on import
+  bool drop_origin_invalid = false;  // reject origin state Invalid on import
+  friend bool operator==(const BgpsecConfig& a, const BgpsecConfig& b);
+};
+
+// A prefix we originate, with the communities it carries.
+struct Network {
+  base::Prefix prefix;
+  std::vector<Community> communities;
+  friend bool operator==(const Network&, const Network&) = default;
+};
+
+// Matches prefixes inside `prefix` whose length is in [ge, le]; "P" alone is exact.
+struct PrefixListEntry {
+  base::Prefix prefix;
+  std::uint8_t ge = 0;
+  std::uint8_t le = 0;
+  [[nodiscard]] bool matches(const base::Prefix& p) const noexcept;
+  [[nodiscard]] std::string to_string() const;  // "P" or "P ge G le L"
+  friend bool operator==(const PrefixListEntry&, const PrefixListEntry&) = default;
+};
+// "192.0.2.0/24", "10.0.0.0/8 le 24", "10.0.0.0/8 ge 16 le 24".
+[[nodiscard]] base::Result<PrefixListEntry> parse_prefix_list_entry(std::string_view text);
+
+struct PrefixList {
+  std::string name;
+  std::vector<PrefixListEntry> entries;
+  [[nodiscard]] bool matches(const base::Prefix& p) const noexcept;  // any entry
+  friend bool operator==(const PrefixList&, const PrefixList&) = default;
+};
+
+// All conditions that are set must hold; a rule without conditions matches every route.
+struct PolicyMatch {
+  std::optional<std::string> prefix_list;
+  std::optional<base::Asn> as_path_contains;
+  std::optional<base::Asn> origin_as;
+  std::optional<Community> community;
+  std::optional<rib::PathState> path_state;
+  std::optional<rib::OriginState> origin_state;
+  friend bool operator==(const PolicyMatch&, const PolicyMatch&) = default;
+};
+
+enum class PolicyAction : std::uint8_t { Next, Accept, Reject };
+[[nodiscard]] const char* policy_action_name(PolicyAction action) noexcept;
+
+struct PolicySet {
+  std::optional<std::uint32_t> local_pref;
+  std::optional<std::uint32_t> med;
+  std::vector<Community> add_community;
+  // Extra copies of our AS: AS_PATH prepends, pCount = 1 + prepend (RFC 8205 §3.1).
+  std::uint8_t prepend = 0;
+  friend bool operator==(const PolicySet&, const PolicySet&) = default;
+};
+
+struct PolicyRule {
+  PolicyMatch match;
+  PolicySet set;
+  PolicyAction action = PolicyAction::Next;  // Next: apply `set`, go on with the next rule
+  friend bool operator==(const PolicyRule&, const PolicyRule&) = default;
+};
+
+// Rules run in order; the first Accept or Reject ends the policy, else `default_action`.
+struct Policy {
+  std::string name;
+  std::vector<PolicyRule> rules;
+  PolicyAction default_action = PolicyAction::Reject;  // Accept or Reject
+  friend bool operator==(const Policy&, const Policy&) = default;
+};
+
+struct BgpsecFamilies {
+  bool ipv4 = false;
+  bool ipv6 = false;
+  friend bool operator==(const BgpsecFamilies&, const BgpsecFamilies&) = default;
+};
+
+struct NeighborConfig {
+  base::IpAddress address;  // also the neighbor's name in logs, control API and metrics
+  base::Asn remote_as;
+  std::optional<base::IpAddress> local_address;
+  std::uint16_t port = kDefaultBgpPort;  // the neighbor's port we connect to
+  bool passive = false;
+  std::string description;
+  std::optional<std::uint16_t> hold_time;  // overrides global hold_time
+  bool ipv4 = true;                        // families (RFC 4760); default: the family of `address`
+  bool ipv6 = false;
+  // RFC 8205 §2: BGPsec per direction and AFI (send-only / receive-only: RFC 8374 §9.4).
+  BgpsecFamilies bgpsec_send;
+  BgpsecFamilies bgpsec_receive;
+  std::optional<std::string> import_policy;  // RFC 8212: eBGP without one accepts nothing
+  std::optional<std::string> export_policy;  // RFC 8212: eBGP without one sends nothing
+  std::uint32_t max_prefix = 0;              // 0 = no limit
+  bool next_hop_self = false;
+  bool route_reflector_client = false;  // RFC 4456, iBGP only
+  bool route_server = false;            // transparent route server, pCount 0 (RFC 8205 §4.2)
+  bool graceful_restart = true;         // RFC 4724, when global graceful_restart_time > 0
+  bool extended_messages = true;        // RFC 8654
+
+  [[nodiscard]] std::string name() const { return address.to_string(); }
+  [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {
+    return remote_as == global.asn;
+  }
+  friend bool operator==(const NeighborConfig&, const NeighborConfig&) = default;
+};
+
+struct Config {
+  GlobalConfig global;
+  RpkiConfig rpki;
+  BgpsecConfig bgpsec;
+  std::vector<Network> networks;
+  std::vector<PrefixList> prefix_lists;
+  std::vector<Policy> policies;
+  std::vector<NeighborConfig> neighbors;
+  // "file:line:column: what" lines worth an operator's attention (RFC 8212 and the like).
+  // Not part of the value: two configs that say the same compare equal.
+  std::vector<std::string> warnings;
+
+  [[nodiscard]] const NeighborConfig* find_neighbor(const base::IpAddress& address) const;
+  [[nodiscard]] const Policy* find_policy(std::string_view name) const;
+  [[nodiscard]] const PrefixList* find_prefix_list(std::string_view name) const;
+  friend bool operator==(const Config& a, const Config& b);
+};
+
+// Parses and checks a whole config. Errors (the first one found) read
+// "FILE:LINE:COLUMN: CONTEXT: what is wrong"; nothing is returned on error.
+[[nodiscard]] base::Result<Config> parse_config(std::string_view text, std::string_view file_name);
+// Reads `path` and parses it; the file name in messages is `path` as given.
+[[nodiscard]] base::Result<Config> load_config_file(const std::filesystem::path& path);
+
+// The canonical TOML of `config`: fixed key order, every default written out (unset options
+// as comments), so that parse_config(to_normal_form(c)) == c.
+[[nodiscard]] std::string to_normal_form(const Config& config);
+
+// The session parameters of one neighbor (RFC 4271 OPEN, RFC 8205 §2 BGPsec capabilities).
+[[nodiscard]] session::FsmConfig to_fsm_config(const NeighborConfig& neighbor,
+                                               const GlobalConfig& global);
+
+// What a reload must do to move from `old` to `next`. Each neighbor (by address text) is in
+// at most one list: reset beats soft beats updated.
+struct SoftChange {
+  std::string neighbor;
+  bool in = false;   // import policy changed: re-run import (route refresh / Adj-RIB-In)
+  bool out = false;  // export side changed: re-run export to this neighbor
+  friend bool operator==(const SoftChange&, const SoftChange&) = default;
+};
+struct ConfigDiff {
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  // Anything in the OPEN or the transport changed (AS, addresses, port, families, BGPsec,
+  // hold time, graceful restart, extended messages, passive): the session is reset.
+  std::vector<std::string> reset;
+  std::vector<SoftChange> soft;      // policy or export behaviour only: no reset
+  std::vector<std::string> updated;  // description / max_prefix only: applied in place
+  bool listen_changed = false;
+  bool control_changed = false;
+  bool metrics_changed = false;
+  bool log_level_changed = false;
+  bool rpki_changed = false;
+  bool bgpsec_changed = false;
+  bool networks_changed = false;  // originate / withdraw; every export is re-run for them
+
+  [[nodiscard]] bool empty() const noexcept;
+  friend bool operator==(const ConfigDiff&, const ConfigDiff&) = default;
+};
+[[nodiscard]] ConfigDiff diff(const Config& old, const Config& next);
+
+}  // namespace bgpsecd::daemon

@@ -1,0 +1,381 @@
+// Text rendering of control API results for bgpsecctl (control_text.hpp). Tables are aligned
+// with two spaces between columns; numbers are right-aligned, text left-aligned.
+#include "daemon/control_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+namespace bgpsecd::daemon {
+
+namespace {
+
+using nlohmann::json;
+
+// ===== lenient field access =====
+
+const json* field(const json& j, const char* key) {
+  if (!j.is_object()) {
+    return nullptr;
+  }
+  const auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+std::optional<std::int64_t> integer(const json& j, const char* key) {
+  const json* f = field(j, key);
+  if (f == nullptr) {
+    return std::nullopt;
+  }
+  if (f->is_number_unsigned()) {
+    const auto v = f->get<std::uint64_t>();
+    return v > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(v);
+  }
+  if (f->is_number_integer()) {
+    return f->get<std::int64_t>();
+  }
+  return std::nullopt;
+}
+
+std::string text(const json& j, const char* key, const char* fallback = "-") {
+  const json* f = field(j, key);
+  if (f != nullptr && f->is_string()) {
+    return f->get<std::string>();
+  }
+  if (const auto n = integer(j, key)) {
+    return std::to_string(*n);
+  }
+  return fallback;
+}
+
+bool flag(const json& j, const char* key) {
+  const json* f = field(j, key);
+  return f != nullptr && f->is_boolean() && f->get<bool>();
+}
+
+const json& array(const json& j, const char* key) {
+  static const json kEmpty = json::array();
+  const json* f = field(j, key);
+  return f != nullptr && f->is_array() ? *f : kEmpty;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// ===== tables =====
+
+class Table {
+ public:
+  enum class Align : std::uint8_t { Left, Right };
+  struct Column {
+    std::string header;
+    Align align = Align::Left;
+  };
+
+  explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+  void add(std::vector<std::string> cells) {
+    cells.resize(columns_.size());
+    rows_.push_back(Row{std::move(cells), {}});
+  }
+  // A free line printed under the last row (e.g. why a route is Not Valid).
+  void note(std::string line) {
+    if (!rows_.empty()) {
+      rows_.back().notes.push_back(std::move(line));
+    }
+  }
+
+  [[nodiscard]] std::string str() const {
+    std::vector<std::size_t> width(columns_.size());
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      width[c] = columns_[c].header.size();
+      for (const auto& row : rows_) {
+        width[c] = std::max(width[c], row.cells[c].size());
+      }
+    }
+    std::string out;
+    std::vector<std::string> headers;
+    for (const auto& column : columns_) {
+      headers.push_back(column.header);
+    }
+    line(out, headers, width);
+    for (const auto& row : rows_) {
+      line(out, row.cells, width);
+      for (const auto& note : row.notes) {
+        out += note + "\n";
+      }
+    }
+    return out;
+  }
+
+ private:
+  struct Row {
+    std::vector<std::string> cells;
+    std::vector<std::string> notes;
+  };
+
+  void line(std::string& out, const std::vector<std::string>& cells,
+            const std::vector<std::size_t>& width) const {
+    std::string text_line;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) {
+        text_line += "  ";
+      }
+      const std::string pad(width[c] - cells[c].size(), ' ');
+      text_line += columns_[c].align == Align::Right ? pad + cells[c] : cells[c] + pad;
+    }
+    text_line.erase(text_line.find_last_not_of(' ') + 1);
+    out += text_line + "\n";
+  }
+
+  std::vector<Column> columns_;
+  std::vector<Row> rows_;
+};
+
+constexpr auto kLeft = Table::Align::Left;
+constexpr auto kRight = Table::Align::Right;
+
+// ===== pieces =====
+
+std::string bgpsec_directions(const json& neighbor, const char* afi) {
+  const json* bgpsec = field(neighbor, "bgpsec");
+  const json* per_afi = bgpsec != nullptr ? field(*bgpsec, afi) : nullptr;
+  if (per_afi == nullptr) {
+    return "-";
+  }
+  const bool send = flag(*per_afi, "send");
+  const bool receive = flag(*per_afi, "receive");
+  if (send && receive) {
+    return "send+recv";
+  }
+  if (send) {
+    return "send";
+  }
+  return receive ? "recv" : "-";
+}
+
+// "65002 65003*2 (65010 65011)": pCount other than 1 as ASN*N; Confed_Segments in parentheses.
+std::string secure_path_text(const json& segments) {
+  std::string out = "sec";
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const json& segment = segments[i];
+    const bool confed = flag(segment, "confed");
+    const bool prev_confed = i > 0 && flag(segments[i - 1], "confed");
+    const bool next_confed = i + 1 < segments.size() && flag(segments[i + 1], "confed");
+    out += ' ';
+    if (confed && !prev_confed) {
+      out += '(';
+    }
+    out += text(segment, "asn", "?");
+    if (const auto pcount = integer(segment, "pcount"); pcount && *pcount != 1) {
+      out += "*" + std::to_string(*pcount);
+    }
+    if (confed && !next_confed) {
+      out += ')';
+    }
+  }
+  return out;
+}
+
+std::string as_path_text(const json& path) {
+  if (!path.is_array() || path.empty()) {
+    return "(empty)";
+  }
+  std::string out;
+  for (const auto& asn : path) {
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += asn.is_number() ? asn.dump() : asn.is_string() ? asn.get<std::string>() : "?";
+  }
+  return out;
+}
+
+std::string failure_text(const json& failure) {
+  std::string out = "    not valid: " + text(failure, "reason", "unknown reason");
+  const auto segment = integer(failure, "segment");
+  if (segment && *segment >= 0) {
+    out += " at signature " + std::to_string(*segment) + " (AS " + text(failure, "asn", "?") +
+           ", SKI " + text(failure, "ski", "?");
+    if (const auto suite = integer(failure, "suite"); suite && *suite != 0) {
+      out += ", suite " + std::to_string(*suite);
+    }
+    out += ")";
+  }
+  return out;
+}
+
+std::string cache_state(const json& cache) {
+  if (!flag(cache, "active")) {
+    return "standby";
+  }
+  const bool connected = flag(cache, "connected");
+  if (flag(cache, "in_sync")) {
+    return connected ? "in-sync" : "stale";  // data kept until it expires (RFC 8210 §6)
+  }
+  return connected ? "syncing" : "down";
+}
+
+}  // namespace
+
+std::string format_duration(std::int64_t seconds) {
+  if (seconds < 0) {
+    return "-";
+  }
+  std::array<char, 48> buffer{};
+  const auto s = static_cast<long long>(seconds);
+  if (s < 86400) {
+    std::snprintf(buffer.data(), buffer.size(), "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60,
+                  s % 60);
+  } else if (s < 7 * 86400) {
+    std::snprintf(buffer.data(), buffer.size(), "%lldd%02lldh%02lldm", s / 86400, s / 3600 % 24,
+                  s / 60 % 60);
+  } else {
+    std::snprintf(buffer.data(), buffer.size(), "%lldw%lldd%02lldh", s / (7 * 86400), s / 86400 % 7,
+                  s / 3600 % 24);
+  }
+  return buffer.data();
+}
+
+std::string render_neighbors(const json& result) {
+  const json& neighbors = array(result, "neighbors");
+  if (neighbors.empty()) {
+    return "no neighbors\n";
+  }
+  Table table({{"Neighbor", kLeft},
+               {"AS", kRight},
+               {"State", kLeft},
+               {"Up/Down", kRight},
+               {"Rcvd", kRight},
+               {"Accepted", kRight},
+               {"Adv", kRight},
+               {"BGPsec IPv4", kLeft},
+               {"BGPsec IPv6", kLeft}});
+  std::string notes;
+  for (const auto& n : neighbors) {
+    const json* prefixes = field(n, "prefixes");
+    const json& p = prefixes != nullptr ? *prefixes : json::object();
+    const auto since = integer(n, "state_seconds");
+    table.add({text(n, "peer"), text(n, "peer_as"), text(n, "state"),
+               since ? format_duration(*since) : "-", text(p, "received"), text(p, "accepted"),
+               text(p, "advertised"), bgpsec_directions(n, "ipv4"), bgpsec_directions(n, "ipv6")});
+    if (const json* error = field(n, "last_error"); error != nullptr && error->is_string()) {
+      notes += text(n, "peer") + ": last error: " + error->get<std::string>() + "\n";
+    }
+  }
+  return table.str() + notes;
+}
+
+std::string render_routes(const json& result) {
+  const json& routes = array(result, "routes");
+  const std::string table_name = text(result, "table", "loc-rib");
+  std::string out = "Table " + table_name + ": " + plural(routes.size(), "route", "routes") + "\n";
+  if (routes.empty()) {
+    return out;
+  }
+  out +=
+      "Flags: > best, s stale.  AS path: \"sec\" = Secure_Path, ASN*N = pCount N, (...) = "
+      "confederation\n";
+  Table table({{"", kLeft},
+               {"Prefix", kLeft},
+               {"Next hop", kLeft},
+               {"Peer", kLeft},
+               {"Path", kLeft},
+               {"Origin", kLeft},
+               {"LocPrf", kRight},
+               {"AS path", kLeft}});
+  for (const auto& r : routes) {
+    std::string flags = flag(r, "best") ? ">" : " ";
+    flags += flag(r, "stale") ? "s" : "";
+    const json* secure_path = field(r, "secure_path");
+    const json* as_path = field(r, "as_path");
+    std::string path = secure_path != nullptr && secure_path->is_array()
+                           ? secure_path_text(*secure_path)
+                           : as_path_text(as_path != nullptr ? *as_path : json());
+    table.add({flags, text(r, "prefix"), text(r, "next_hop"), text(r, "peer"),
+               text(r, "path_state"), text(r, "origin_state"), text(r, "local_pref"),
+               std::move(path)});
+    if (const json* failure = field(r, "failure"); failure != nullptr && failure->is_object()) {
+      table.note(failure_text(*failure));
+    }
+  }
+  return out + table.str();
+}
+
+std::string render_rpki(const json& result) {
+  std::string out = "RPKI: " + text(result, "vrps", "0") + " VRPs";
+  if (field(result, "vrps_ipv4") != nullptr || field(result, "vrps_ipv6") != nullptr) {
+    out += " (" + text(result, "vrps_ipv4") + " IPv4, " + text(result, "vrps_ipv6") + " IPv6)";
+  }
+  out += ", " + text(result, "router_keys", "0") + " router keys\n";
+  const json& caches = array(result, "caches");
+  const json& files = array(result, "files");
+  if (caches.empty() && files.empty()) {
+    return out + "no RPKI caches or files configured\n";
+  }
+  if (!caches.empty()) {
+    Table table({{"Cache", kLeft},
+                 {"Pref", kRight},
+                 {"State", kLeft},
+                 {"Session", kRight},
+                 {"Serial", kRight},
+                 {"Version", kRight},
+                 {"VRPs", kRight},
+                 {"Keys", kRight}});
+    for (const auto& c : caches) {
+      table.add({text(c, "name"), text(c, "preference"), cache_state(c), text(c, "session_id"),
+                 text(c, "serial"), text(c, "version"), text(c, "vrps"), text(c, "router_keys")});
+    }
+    out += table.str();
+  }
+  if (!files.empty()) {
+    Table table({{"File", kLeft}, {"VRPs", kRight}, {"Keys", kRight}});
+    for (const auto& f : files) {
+      table.add({text(f, "path"), text(f, "vrps"), text(f, "router_keys")});
+    }
+    out += table.str();
+  }
+  return out;
+}
+
+std::string render_reload(const json& result) {
+  std::string out = text(result, "message", "configuration reloaded") + "\n";
+  const json& changes = array(result, "changes");
+  for (const auto& change : changes) {
+    out += "  " + (change.is_string() ? change.get<std::string>() : change.dump()) + "\n";
+  }
+  if (changes.empty() && field(result, "changes") != nullptr) {
+    out += "  (no changes)\n";
+  }
+  return out;
+}
+
+std::string render_clear(const json& result) {
+  const std::string fallback = flag(result, "soft") ? "soft reset requested" : "session reset";
+  return text(result, "peer") + ": " + text(result, "message", fallback.c_str()) + "\n";
+}
+
+std::string render_result(std::string_view command, const json& result) {
+  if (command == kCmdShowNeighbors) {
+    return render_neighbors(result);
+  }
+  if (command == kCmdShowRoutes) {
+    return render_routes(result);
+  }
+  if (command == kCmdShowRpki) {
+    return render_rpki(result);
+  }
+  if (command == kCmdReload) {
+    return render_reload(result);
+  }
+  if (command == kCmdClearNeighbor) {
+    return render_clear(result);
+  }
+  return result.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace bgpsecd::daemon

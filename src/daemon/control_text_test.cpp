@@ -1,0 +1,134 @@
+// Golden text for each control API result shape (control_text.hpp): what an operator sees from
+// `bgpsecctl show ...` for sample daemon answers.
+#include "daemon/control_text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bgpsecd::daemon {
+namespace {
+
+using nlohmann::json;
+
+TEST(ControlText, Neighbors) {
+  const json result = json::parse(R"({"neighbors": [
+    {"peer": "127.0.0.2", "peer_as": 65002, "local_as": 65001, "type": "ebgp",
+     "state": "established", "state_seconds": 312, "router_id": "10.0.0.2",
+     "prefixes": {"received": 10, "accepted": 9, "advertised": 4},
+     "bgpsec": {"ipv4": {"send": true, "receive": true}, "ipv6": {"send": false, "receive": true}}},
+    {"peer": "::1", "peer_as": 4200000001, "local_as": 65001, "type": "ebgp",
+     "state": "active", "state_seconds": 190000, "router_id": null,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 0},
+     "bgpsec": {"ipv4": {"send": false, "receive": false}, "ipv6": {"send": true, "receive": false}},
+     "last_error": "hold timer expired"}]})");
+  EXPECT_EQ(render_neighbors(result),
+            "Neighbor           AS  State         Up/Down  Rcvd  Accepted  Adv  BGPsec IPv4  "
+            "BGPsec IPv6\n"
+            "127.0.0.2       65002  established  00:05:12    10         9    4  send+recv    recv\n"
+            "::1        4200000001  active       2d04h46m     0         0    0  -            send\n"
+            "::1: last error: hold timer expired\n");
+  EXPECT_EQ(render_neighbors(json{{"neighbors", json::array()}}), "no neighbors\n");
+}
+
+TEST(ControlText, RoutesWithPathStatesAndFailure) {
+  const json result = json::parse(R"({"table": "loc-rib", "routes": [
+    {"prefix": "192.0.2.0/24", "peer": "127.0.0.2", "next_hop": "127.0.0.2", "best": true,
+     "stale": false, "origin": "igp", "local_pref": 110,
+     "as_path": [65002, 65003, 65003],
+     "secure_path": [{"asn": 65002, "pcount": 1, "confed": false},
+                     {"asn": 65003, "pcount": 2, "confed": false}],
+     "path_state": "valid", "origin_state": "valid"},
+    {"prefix": "192.0.2.0/24", "peer": "127.0.0.3", "next_hop": "127.0.0.3", "best": false,
+     "stale": true, "origin": "igp", "local_pref": 90,
+     "as_path": [65004, 65666, 65003],
+     "secure_path": [{"asn": 65004, "pcount": 1, "confed": false},
+                     {"asn": 65666, "pcount": 1, "confed": false},
+                     {"asn": 65003, "pcount": 1, "confed": false}],
+     "path_state": "not-valid", "origin_state": "valid",
+     "failure": {"reason": "signature-invalid", "segment": 1, "asn": 65666,
+                 "ski": "0123456789abcdef0123456789abcdef01234567", "suite": 1}},
+    {"prefix": "198.51.100.0/24", "peer": "127.0.0.4", "next_hop": "127.0.0.4", "best": true,
+     "origin": "incomplete", "local_pref": 100, "as_path": [65005, 64512],
+     "path_state": "unsigned", "origin_state": "not-found"},
+    {"prefix": "2001:db8::/32", "peer": "local", "next_hop": "::", "best": true,
+     "origin": "igp", "local_pref": 100, "as_path": [],
+     "secure_path": [{"asn": 65010, "pcount": 1, "confed": true},
+                     {"asn": 65011, "pcount": 0, "confed": true},
+                     {"asn": 65020, "pcount": 1, "confed": false}],
+     "path_state": "pending", "origin_state": "invalid",
+     "failure": {"reason": "key-not-found", "segment": -1}}]})");
+  EXPECT_EQ(
+      render_routes(result),
+      "Table loc-rib: 4 routes\n"
+      "Flags: > best, s stale.  AS path: \"sec\" = Secure_Path, ASN*N = pCount N, (...) = "
+      "confederation\n"
+      "    Prefix           Next hop   Peer       Path       Origin     LocPrf  AS path\n"
+      ">   192.0.2.0/24     127.0.0.2  127.0.0.2  valid      valid         110  sec 65002 65003*2\n"
+      " s  192.0.2.0/24     127.0.0.3  127.0.0.3  not-valid  valid          90  sec 65004 65666 "
+      "65003\n"
+      "    not valid: signature-invalid at signature 1 (AS 65666, SKI "
+      "0123456789abcdef0123456789abcdef01234567, suite 1)\n"
+      ">   198.51.100.0/24  127.0.0.4  127.0.0.4  unsigned   not-found     100  65005 64512\n"
+      ">   2001:db8::/32    ::         local      pending    invalid       100  sec (65010 "
+      "65011*0) 65020\n"
+      "    not valid: key-not-found\n");
+  EXPECT_EQ(render_routes(json{{"table", "adj-rib-in"}, {"routes", json::array()}}),
+            "Table adj-rib-in: 0 routes\n");
+}
+
+TEST(ControlText, Rpki) {
+  const json result = json::parse(R"({"vrps": 1200, "router_keys": 12,
+    "vrps_ipv4": 1000, "vrps_ipv6": 200,
+    "caches": [
+      {"name": "127.0.0.1:8282", "preference": 1, "active": true, "connected": true,
+       "in_sync": true, "session_id": 4711, "serial": 42, "version": 1, "vrps": 1200,
+       "router_keys": 12},
+      {"name": "[::1]:8283", "preference": 2, "active": false, "connected": false,
+       "in_sync": false, "session_id": null, "serial": null, "version": 0, "vrps": 0,
+       "router_keys": 0}],
+    "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}]})");
+  EXPECT_EQ(render_rpki(result),
+            "RPKI: 1200 VRPs (1000 IPv4, 200 IPv6), 12 router keys\n"
+            "Cache           Pref  State    Session  Serial  Version  VRPs  Keys\n"
+            "127.0.0.1:8282     1  in-sync     4711      42        1  1200    12\n"
+            "[::1]:8283         2  standby        -       -        0     0     0\n"
+            "File                    VRPs  Keys\n"
+            "/etc/bgpsecd/rpki.json    10     2\n");
+  EXPECT_EQ(render_rpki(json{{"vrps", 0}, {"router_keys", 0}, {"caches", json::array()}}),
+            "RPKI: 0 VRPs, 0 router keys\nno RPKI caches or files configured\n");
+}
+
+TEST(ControlText, ReloadAndClear) {
+  EXPECT_EQ(render_reload(json::parse(
+                R"({"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added",
+                    "neighbor 127.0.0.2: import policy changed"]})")),
+            "configuration reloaded\n"
+            "  neighbor 127.0.0.4 added\n"
+            "  neighbor 127.0.0.2: import policy changed\n");
+  EXPECT_EQ(render_reload(json::parse(R"({"message": "configuration reloaded", "changes": []})")),
+            "configuration reloaded\n  (no changes)\n");
+  EXPECT_EQ(render_clear(json::parse(
+                R"({"peer": "127.0.0.2", "soft": true, "message": "route refresh sent"})")),
+            "127.0.0.2: route refresh sent\n");
+  EXPECT_EQ(render_clear(json{{"peer", "::1"}, {"soft", false}}), "::1: session reset\n");
+}
+
+TEST(ControlText, ToleratesUnexpectedShapes) {
+  // Missing or mistyped fields show as "-"; nothing throws.
+  EXPECT_EQ(render_neighbors(json::parse(R"({"neighbors": [{"peer": 5, "prefixes": 3}]})")),
+            "Neighbor  AS  State  Up/Down  Rcvd  Accepted  Adv  BGPsec IPv4  BGPsec IPv6\n"
+            "5          -  -            -     -         -    -  -            -\n");
+  EXPECT_EQ(render_neighbors(json("nonsense")), "no neighbors\n");
+  EXPECT_EQ(render_routes(json::array()), "Table loc-rib: 0 routes\n");
+  EXPECT_EQ(render_result("show something", json{{"a", 1}}), "{\n  \"a\": 1\n}\n");
+}
+
+TEST(ControlText, Durations) {
+  EXPECT_EQ(format_duration(0), "00:00:00");
+  EXPECT_EQ(format_duration(86399), "23:59:59");
+  EXPECT_EQ(format_duration(86400), "1d00h00m");
+  EXPECT_EQ(format_duration(8 * 86400 + 3 * 3600), "1w1d03h");
+  EXPECT_EQ(format_duration(-1), "-");
+}
+
+}  // namespace
+}  // namespace bgpsecd::daemon

@@ -1,0 +1,36 @@
+// Import and export policy (issue 4 item 4): runs a configured Policy's rules over one route.
+// RFC 8212: on an eBGP session without a policy nothing is accepted or sent; iBGP sessions and
+// our own networks pass unchanged when no policy is set.
+#pragma once
+
+#include <cstdint>
+
+#include "base/asn.hpp"
+#include "base/prefix.hpp"
+#include "daemon/config.hpp"
+#include "rib/route.hpp"
+#include "wire/attributes.hpp"
+
+namespace bgpsecd::daemon {
+
+// The route a policy looks at and may change.
+struct PolicySubject {
+  const base::Prefix& prefix;
+  wire::PathAttributes& attrs;  // communities and MED are set here
+  rib::PathState path_state = rib::PathState::Unsigned;
+  rib::OriginState origin_state = rib::OriginState::NotFound;
+  std::uint32_t local_pref = rib::kDefaultLocalPref;  // set local_pref writes here
+  std::uint8_t prepend = 0;                           // set prepend adds here (export)
+};
+
+enum class PolicyVerdict : std::uint8_t { Accept, Reject };
+
+// `policy` null: RFC 8212 for eBGP (`ebgp` true: Reject), Accept otherwise.
+[[nodiscard]] PolicyVerdict apply_policy(const Policy* policy, const Config& config, bool ebgp,
+                                         PolicySubject& subject);
+
+// True when every condition of `match` holds for the subject.
+[[nodiscard]] bool policy_matches(const PolicyMatch& match, const Config& config,
+                                  const PolicySubject& subject);
+
+}  // namespace bgpsecd::daemon

@@ -1,0 +1,836 @@
+// The speaker's session and RIB wiring (see speaker.hpp). Views for the control API are in
+// speaker_views.cpp.
+#include "daemon/speaker.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "bgpsec/as_path_rebuild.hpp"
+#include "bgpsec/validator.hpp"
+#include "daemon/control_server.hpp"
+#include "daemon/control_text.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/policy.hpp"
+#include "daemon/speaker_neighbor.hpp"
+
+namespace bgpsecd::daemon {
+
+namespace {
+
+asio::ip::address to_asio(const base::IpAddress& a) {
+  return asio::ip::make_address(a.to_string());
+}
+
+std::optional<base::Afi> afi_of(std::uint16_t afi) {
+  if (afi == 1) {
+    return base::Afi::Ipv4;
+  }
+  if (afi == 2) {
+    return base::Afi::Ipv6;
+  }
+  return std::nullopt;
+}
+
+// The origin AS for route origin validation (RFC 6811 §2): the least recent Secure_Path
+// segment of a BGPsec route; the right-most AS of a trailing AS_SEQUENCE; our own AS for an
+// empty path (routes from inside our AS). nullopt: NONE (the path ends in an AS_SET).
+std::optional<base::Asn> origin_as_of(const wire::PathAttributes& attrs, base::Asn own_as) {
+  if (attrs.bgpsec_path && !attrs.bgpsec_path->secure_path.empty()) {
+    return bgpsec::secure_path_origin_as(attrs.bgpsec_path->secure_path);
+  }
+  if (!attrs.as_path || attrs.as_path->segments.empty()) {
+    return own_as;
+  }
+  base::Asn origin;
+  if (attrs.as_path->origin_as(origin)) {
+    return origin;
+  }
+  const auto last = attrs.as_path->segments.back().type;
+  if (last == wire::AsPathSegmentType::AsConfedSequence ||
+      last == wire::AsPathSegmentType::AsConfedSet) {
+    return own_as;  // originated inside our confederation
+  }
+  return std::nullopt;
+}
+
+bool path_contains(const wire::PathAttributes& attrs, base::Asn asn) {
+  if (attrs.bgpsec_path) {
+    return std::any_of(attrs.bgpsec_path->secure_path.begin(), attrs.bgpsec_path->secure_path.end(),
+                       [&](const auto& s) { return s.asn == asn; });
+  }
+  return attrs.as_path && attrs.as_path->contains(asn);
+}
+
+// RFC 8374 §8.5 "strip" and RFC 8205 §5.2 unverifiable blocks: the route goes on as an
+// unsigned one, with the AS_PATH rebuilt from the Secure_Path (RFC 8205 §4.4).
+void strip_signatures(wire::PathAttributes& attrs) {
+  if (attrs.bgpsec_path) {
+    attrs.as_path = bgpsec::rebuild_as_path(attrs.bgpsec_path->secure_path);
+    attrs.bgpsec_path.reset();
+  }
+}
+
+// rpki's RFC 6811 result as the RIB keeps it (the RFC 8097 encoding's enum).
+rib::OriginState origin_state_of(rpki::OriginState state) {
+  switch (state) {
+    case rpki::OriginState::Valid:
+      return rib::OriginState::Valid;
+    case rpki::OriginState::Invalid:
+      return rib::OriginState::Invalid;
+    case rpki::OriginState::NotFound:
+      return rib::OriginState::NotFound;
+  }
+  return rib::OriginState::NotFound;
+}
+
+rib::PathState path_state_of(bgpsec::PathState state) {
+  switch (state) {
+    case bgpsec::PathState::Valid:
+      return rib::PathState::Valid;
+    case bgpsec::PathState::NotValid:
+      return rib::PathState::NotValid;
+    case bgpsec::PathState::Unverifiable:
+      return rib::PathState::Unsigned;
+  }
+  return rib::PathState::NotValid;
+}
+
+}  // namespace
+
+Speaker::Speaker(asio::io_context& io, Config config, std::string config_path)
+    : io_(io), config_(std::move(config)), config_path_(std::move(config_path)) {
+  self_.asn = config_.global.asn;
+  self_.router_id = config_.global.router_id;
+  rib::PeerInfo local;
+  local.key = rib::PeerKey{base::IpAddress::v4(0)};
+  local.asn = config_.global.asn;
+  local.router_id = config_.global.router_id;
+  local.kind = rib::PeerKind::Local;
+  local_peer_ = std::make_shared<const rib::PeerInfo>(local);
+}
+
+Speaker::~Speaker() { stop(); }
+
+base::Result<void> Speaker::start() {
+  if (started_) {
+    return {};
+  }
+  control_ = std::make_shared<ControlServer>(io_);
+  if (!config_.global.control_socket.empty()) {
+    BGPSEC_TRY(control_->listen_unix(config_.global.control_socket));
+  }
+  if (config_.global.control_tcp) {
+    BGPSEC_TRY(control_->listen_tcp(config_.global.control_tcp->address.to_string(),
+                                    config_.global.control_tcp->port));
+  }
+  register_control();
+  metrics_ = std::make_unique<MetricsRegistry>();
+  register_metrics();
+  if (config_.global.metrics_listen) {
+    metrics_server_ = std::make_shared<MetricsServer>(io_, *metrics_);
+    BGPSEC_TRY(metrics_server_->listen(config_.global.metrics_listen->address.to_string(),
+                                       config_.global.metrics_listen->port));
+  }
+  BGPSEC_TRY(load_rpki_files());
+  if (!config_.rpki.caches.empty()) {
+    std::vector<rpki::RtrCacheConfig> caches;
+    for (const auto& c : config_.rpki.caches) {
+      caches.push_back(to_rtr_cache_config(c));
+    }
+    caches_ = std::make_unique<rpki::RtrCacheSet>(
+        io_, rpki_, std::move(caches),
+        rpki::RtrCacheSet::Handlers{
+            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
+            .on_log =
+                [](rpki::RtrLogLevel level, const std::string& line) {
+                  if (level == rpki::RtrLogLevel::Warning) {
+                    spdlog::warn("{}", line);
+                  } else if (level == rpki::RtrLogLevel::Info) {
+                    spdlog::info("{}", line);
+                  } else {
+                    spdlog::debug("{}", line);
+                  }
+                },
+        },
+        config_.rpki.failover_after);
+    caches_->start();
+  }
+  listener_ = std::make_unique<session::Listener>(
+      io_,
+      [this](const asio::ip::address& remote) -> std::shared_ptr<session::Peer> {
+        const auto parsed = base::IpAddress::parse(remote.to_string());
+        if (!parsed) {
+          return nullptr;
+        }
+        const auto* n = find_neighbor(parsed->to_string());
+        return n != nullptr ? n->peer : nullptr;
+      },
+      [](session::LogLevel level, const std::string& text) {
+        if (level == session::LogLevel::Warning || level == session::LogLevel::Error) {
+          spdlog::warn("{}", text);
+        } else {
+          spdlog::info("{}", text);
+        }
+      });
+  for (const auto& endpoint : config_.global.listen) {
+    auto listened =
+        listener_->listen(asio::ip::tcp::endpoint(to_asio(endpoint.address), endpoint.port));
+    if (!listened) {
+      return base::fail("listen " + endpoint.to_string() + ": " + listened.error().message);
+    }
+  }
+  originate_networks();
+  for (const auto& n : config_.neighbors) {
+    BGPSEC_TRY(add_neighbor(n));
+  }
+  started_ = true;
+  spdlog::info("bgpsecd AS{} router-id {} started: {} neighbors, {} networks",
+               config_.global.asn.to_string(),
+               base::IpAddress::v4(config_.global.router_id).to_string(), config_.neighbors.size(),
+               config_.networks.size());
+  return {};
+}
+
+void Speaker::stop() {
+  for (auto& [name, n] : neighbors_) {
+    if (n->peer) {
+      n->peer->stop();
+    }
+    if (n->stale_timer) {
+      n->stale_timer->cancel();
+    }
+  }
+  if (listener_) {
+    listener_->close();
+  }
+  if (caches_) {
+    caches_->stop();
+  }
+  if (control_) {
+    control_->stop();
+  }
+  if (metrics_server_) {
+    metrics_server_->stop();
+  }
+  started_ = false;
+}
+
+// ===== sessions =====
+
+Speaker::Neighbor* Speaker::find_neighbor(const std::string& name) const {
+  const auto it = neighbors_.find(name);
+  return it == neighbors_.end() ? nullptr : it->second.get();
+}
+
+base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
+  rib::PeerInfo info;
+  info.key = rib::PeerKey{config.address};
+  info.asn = config.remote_as;
+  info.kind = config.ibgp(config_.global) ? rib::PeerKind::Ibgp : rib::PeerKind::Ebgp;
+  info.route_reflector_client = config.route_reflector_client;
+  auto n = std::make_unique<Neighbor>(*this, config, std::make_shared<const rib::PeerInfo>(info));
+  session::PeerConfig peer_config;
+  peer_config.fsm = to_fsm_config(config, config_.global);
+  peer_config.remote_address = to_asio(config.address);
+  peer_config.remote_port = config.port;
+  if (config.local_address) {
+    peer_config.local_address = to_asio(*config.local_address);
+  }
+  peer_config.name = config.name() + " (AS" + config.remote_as.to_string() + ")";
+  auto peer = session::Peer::create(io_, std::move(peer_config), *n);
+  if (!peer) {
+    return base::fail("neighbor " + config.name() + ": " + peer.error().message);
+  }
+  n->peer = std::move(peer).value();
+  auto* raw = n.get();
+  neighbors_[config.name()] = std::move(n);
+  raw->peer->start();
+  return {};
+}
+
+void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcode) {
+  auto* n = find_neighbor(name);
+  if (n == nullptr) {
+    return;
+  }
+  n->peer->stop(cease_subcode);
+  // Its routes leave the Loc-RIB as for a session that went down without graceful restart.
+  for (auto& route : n->adj_in.clear()) {
+    if (auto change = loc_rib_.remove(route.prefix, n->info->key)) {
+      export_change(*change);
+    }
+  }
+  if (n->stale_timer) {
+    n->stale_timer->cancel();
+  }
+  metrics_->remove_matching("peer", name);
+  neighbors_.erase(name);
+}
+
+void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated) {
+  n.negotiated = negotiated;
+  n.state_since = std::chrono::steady_clock::now();
+  rib::PeerInfo info = *n.info;
+  info.router_id = negotiated.peer_bgp_id;
+  n.info = std::make_shared<const rib::PeerInfo>(info);
+  n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
+  n.export_peer = rib::ExportPeer{};
+  n.export_peer.info = info;
+  n.export_peer.four_octet_as = negotiated.four_octet_as;
+  // BGPsec towards the peer (signing on export) comes with the BGPsec speaker work; until
+  // then every route goes out with its AS_PATH rebuilt (RFC 8205 §4.4), which is correct
+  // for any peer.
+  n.export_peer.bgpsec = wire::BgpsecDirections{};
+  // Next hop self: our address on this session. The configured local address, else the
+  // listen address of that family when it is a specific one.
+  const auto pick = [&](base::Afi afi) -> std::optional<base::IpAddress> {
+    if (n.config.local_address && n.config.local_address->afi() == afi) {
+      return n.config.local_address;
+    }
+    for (const auto& l : config_.global.listen) {
+      const auto octets = l.address.octets();
+      const bool unspecified =
+          std::all_of(octets.begin(), octets.end(), [](std::uint8_t b) { return b == 0; });
+      if (l.address.afi() == afi && !unspecified) {
+        return l.address;
+      }
+    }
+    return std::nullopt;
+  };
+  n.export_peer.next_hop_ipv4 = pick(base::Afi::Ipv4);
+  n.export_peer.next_hop_ipv6 = pick(base::Afi::Ipv6);
+  if (!n.export_peer.next_hop_ipv6 && n.export_peer.next_hop_ipv4) {
+    // IPv6 routes over an IPv4 session without an IPv6 address of ours: the IPv4-mapped
+    // IPv6 address (RFC 4291 §2.5.5.2), as BIRD and GoBGP send it.
+    std::array<std::uint8_t, 16> mapped{};
+    mapped[10] = 0xff;
+    mapped[11] = 0xff;
+    const auto v4 = n.export_peer.next_hop_ipv4->octets();
+    std::copy(v4.begin(), v4.end(), mapped.begin() + 12);
+    n.export_peer.next_hop_ipv6 = base::IpAddress(base::Afi::Ipv6, mapped);
+  }
+  n.export_peer.next_hop_self_ibgp = n.config.next_hop_self;
+  // A session that comes back within the restart time keeps the stale routes until End-of-RIB.
+  if (n.stale_timer && n.adj_in.stale_count() == 0) {
+    n.stale_timer->cancel();
+  }
+  spdlog::info("peer {} (AS{}): established, router-id {}, hold {} s, families {}", n.name(),
+               negotiated.peer_as.to_string(),
+               base::IpAddress::v4(negotiated.peer_bgp_id).to_string(),
+               negotiated.hold_time.count(), negotiated.families.size());
+  send_table(n);
+}
+
+void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
+  n.state_since = std::chrono::steady_clock::now();
+  const bool was_established = down.was_established;
+  const auto negotiated = std::move(n.negotiated);
+  n.negotiated.reset();
+  n.adj_out.clear();
+  if (!was_established) {
+    return;
+  }
+  // RFC 4724 §4.2: when the TCP session of a peer that advertised graceful restart ends
+  // without a NOTIFICATION, keep its routes, marked stale, until it is back and has sent
+  // End-of-RIB, or its restart time has passed. A NOTIFICATION (either way) ends the session
+  // the ordinary way (RFC 4724 §4; RFC 8538 would change that and is not negotiated).
+  const bool graceful =
+      negotiated && negotiated->graceful_restart && negotiated->peer_graceful_restart &&
+      negotiated->peer_graceful_restart->restart_time > 0 &&
+      down.reason == session::DownReason::ConnectionFailed && !down.sent && !down.received;
+  if (graceful) {
+    const auto marked = n.adj_in.mark_stale();
+    const auto restart_time = negotiated->peer_graceful_restart->restart_time;
+    spdlog::info("peer {}: session down ({}), keeping {} routes as stale for up to {} s", n.name(),
+                 session::down_reason_name(down.reason), marked, restart_time);
+    n.stale_timer = std::make_unique<asio::steady_timer>(io_);
+    n.stale_timer->expires_after(std::chrono::seconds(restart_time));
+    const std::string name = n.name();
+    n.stale_timer->async_wait([this, name](const asio::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      if (auto* peer = find_neighbor(name)) {
+        spdlog::info("peer {}: restart time passed, removing stale routes", name);
+        sweep_stale(*peer, std::nullopt);
+      }
+    });
+    return;
+  }
+  spdlog::info("peer {}: session down ({}), removing {} routes", n.name(),
+               session::down_reason_name(down.reason), n.adj_in.size());
+  for (auto& route : n.adj_in.clear()) {
+    if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
+      export_change(*change);
+    }
+  }
+  n.accepted = 0;
+}
+
+void Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
+  for (auto& route : n.adj_in.sweep_stale(afi)) {
+    if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
+      export_change(*change);
+    }
+    if (n.accepted > 0) {
+      --n.accepted;
+    }
+  }
+}
+
+void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh) {
+  // RFC 2918 §4: send the Adj-RIB-Out for that AFI again.
+  const auto afi = afi_of(refresh.afi);
+  for (const auto& update : n.adj_out.refresh(afi)) {
+    send(n, update);
+  }
+}
+
+// ===== import =====
+
+void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
+  auto& update = decoded.update;
+  bool treat_as_withdraw = false;
+  if (decoded.has_errors()) {
+    n.stats.update_errors += decoded.errors.size();
+    treat_as_withdraw = decoded.strongest() == base::Action::TreatAsWithdraw;
+    const auto& e = decoded.errors.front();
+    spdlog::warn("peer {}: UPDATE error ({}): {} at offset {}; {}", n.name(),
+                 base::action_name(e.action), e.what, e.offset,
+                 treat_as_withdraw ? "its routes are treated as withdrawn (RFC 7606)"
+                                   : "the attribute is discarded (RFC 7606)");
+    if (treat_as_withdraw) {
+      ++n.stats.treat_as_withdraw;
+    }
+  }
+  if (const auto eor = wire::end_of_rib(update)) {
+    spdlog::info("peer {}: End-of-RIB for AFI {}", n.name(), static_cast<int>(eor->first));
+    sweep_stale(n, eor->first);
+    return;
+  }
+  std::vector<base::Prefix> withdrawn = update.withdrawn;
+  if (update.attrs.mp_unreach) {
+    const auto& w = update.attrs.mp_unreach->withdrawn;
+    withdrawn.insert(withdrawn.end(), w.begin(), w.end());
+  }
+  std::vector<base::Prefix> announced = update.nlri;
+  bool in_mp_reach = false;
+  if (update.attrs.mp_reach) {
+    const auto& a = update.attrs.mp_reach->nlri;
+    announced.insert(announced.end(), a.begin(), a.end());
+    in_mp_reach = !a.empty();
+  }
+  for (const auto& prefix : withdrawn) {
+    withdraw_from(n, prefix);
+  }
+  if (announced.empty()) {
+    return;
+  }
+  if (treat_as_withdraw) {
+    for (const auto& prefix : announced) {
+      withdraw_from(n, prefix);
+    }
+    return;
+  }
+
+  wire::PathAttributes attrs = std::move(update.attrs);
+  rib::strip_nlri(attrs);
+  attrs.mp_unreach.reset();
+  rib::PathState path_state = rib::PathState::Unsigned;
+  std::optional<bgpsec::PathValidation> validation;
+  if (attrs.bgpsec_path) {
+    // RFC 8205 §5.2 in the order of RFC 8374 §8.1 (the validator does the cheap checks
+    // first); one prefix per BGPsec UPDATE, so the result holds for `announced[0]`.
+    bgpsec::RouteContext route;
+    route.prefix = announced.front();
+    route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
+    route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
+    route.as_path_present = attrs.as_path.has_value();
+    route.prefix_count = announced.size();
+    route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
+    bgpsec::PeerContext peer;
+    peer.own_as = config_.global.asn;
+    peer.peer_as = n.config.remote_as;
+    peer.relation = n.ebgp() ? bgpsec::PeerRelation::Ebgp : bgpsec::PeerRelation::Ibgp;
+    peer.bgpsec_receive_negotiated =
+        n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
+    const bgpsec::Validator validator(rpki_);
+    validation = validator.validate(*attrs.bgpsec_path, route, peer);
+    if (validation->treat_as_withdraw()) {
+      ++n.stats.update_errors;
+      spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
+                   announced.front().to_string(), bgpsec::reason_name(validation->reason),
+                   config_.bgpsec.syntax_error_action == SyntaxErrorAction::Strip
+                       ? "signatures stripped, route kept unsigned (RFC 8374 §8.5)"
+                       : "treated as withdrawn");
+      if (config_.bgpsec.syntax_error_action == SyntaxErrorAction::Withdraw) {
+        ++n.stats.treat_as_withdraw;
+        for (const auto& prefix : announced) {
+          withdraw_from(n, prefix);
+        }
+        return;
+      }
+      strip_signatures(attrs);
+    } else if (validation->state == bgpsec::PathState::Unverifiable) {
+      strip_signatures(attrs);
+    } else {
+      path_state = path_state_of(validation->state);
+    }
+  }
+  const auto handle = attributes_.intern(std::move(attrs));
+  for (const auto& prefix : announced) {
+    rib::Route received;
+    received.attrs = handle;
+    received.peer = n.info;
+    received.received_seq = ++received_seq_;
+    received.prefix = prefix;
+    received.path_state = path_state;
+    received.local_pref = rib::default_local_pref(*handle, n.info->kind);
+    const auto result = n.adj_in.announce(received);
+    if (result.max_prefix_exceeded) {
+      ++n.stats.max_prefix_exceeded;
+      spdlog::warn("peer {}: more than {} prefixes (max_prefix)", n.name(), n.config.max_prefix);
+    }
+    if (result.change == rib::AdjRibIn::Change::Refreshed) {
+      continue;
+    }
+    auto candidate = import_route(n, received);
+    if (!candidate) {
+      if (auto change = loc_rib_.remove(prefix, n.info->key)) {
+        export_change(*change);
+      }
+      continue;
+    }
+    if (auto change = loc_rib_.update(std::move(*candidate))) {
+      export_change(*change);
+    }
+  }
+}
+
+std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received) {
+  const auto& attrs = *received.attrs;
+  // RFC 4271 §9.1.2: a route with our own AS in its path is a loop (eBGP; iBGP paths never
+  // hold our AS).
+  if (n.ebgp() && path_contains(attrs, config_.global.asn)) {
+    ++n.stats.loops;
+    return std::nullopt;
+  }
+  rib::Route route = received;
+  const auto snapshot = rpki_.snapshot();
+  if (const auto origin = origin_as_of(attrs, config_.global.asn)) {
+    route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
+  } else {
+    route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
+  }
+  wire::PathAttributes changed = attrs;
+  PolicySubject subject{route.prefix,       changed,          route.path_state,
+                        route.origin_state, route.local_pref, 0};
+  const Policy* policy =
+      n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
+  if (apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Reject) {
+    ++n.stats.rejected_by_policy;
+    return std::nullopt;
+  }
+  // RFC 8374 §8.3 / §8.6: optional drops, then the state preference on top of policy's.
+  if ((config_.bgpsec.drop_not_valid && route.path_state == rib::PathState::NotValid) ||
+      (config_.bgpsec.drop_origin_invalid && route.origin_state == rib::OriginState::Invalid)) {
+    ++n.stats.rejected_by_policy;
+    return std::nullopt;
+  }
+  route.local_pref = rib::apply_state_preference(subject.local_pref, route.path_state,
+                                                 route.origin_state, config_.bgpsec.preference);
+  if (!(changed == attrs)) {
+    route.attrs = attributes_.intern(std::move(changed));
+  }
+  return route;
+}
+
+void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
+  if (!n.adj_in.withdraw(prefix)) {
+    return;
+  }
+  if (auto change = loc_rib_.remove(prefix, n.info->key)) {
+    export_change(*change);
+  }
+}
+
+void Speaker::reimport(Neighbor& n) {
+  std::vector<rib::Route> routes;
+  n.adj_in.for_each([&](const rib::Route& r) { routes.push_back(r); });
+  for (const auto& received : routes) {
+    ++routes_revalidated_;
+    auto candidate = import_route(n, received);
+    const auto change = candidate ? loc_rib_.update(std::move(*candidate))
+                                  : loc_rib_.remove(received.prefix, n.info->key);
+    if (change) {
+      export_change(*change);
+    }
+  }
+}
+
+void Speaker::reimport_all() {
+  for (auto& [name, n] : neighbors_) {
+    reimport(*n);
+  }
+}
+
+// ===== export =====
+
+void Speaker::export_change(const rib::BestChange& change) {
+  const rib::Route* best = change.current ? &*change.current : nullptr;
+  for (auto& [name, n] : neighbors_) {
+    if (n->established()) {
+      export_prefix(*n, change.prefix, best);
+    }
+  }
+}
+
+void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::Route* best) {
+  if (!n.negotiated ||
+      !n.negotiated->has_family(prefix.afi() == base::Afi::Ipv4 ? session::kIpv4Unicast
+                                                                : session::kIpv6Unicast)) {
+    return;
+  }
+  std::optional<rib::OutUpdate> update;
+  if (best != nullptr) {
+    auto result = rib::export_route(*best, n.export_peer, self_);
+    bool advertise = result.verdict == rib::ExportVerdict::Advertise;
+    if (advertise) {
+      PolicySubject subject{
+          prefix, result.attrs, best->path_state, best->origin_state, best->local_pref, 0};
+      const Policy* policy =
+          n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
+      advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
+      if (advertise && subject.prepend > 0 && n.ebgp() && result.attrs.as_path) {
+        // Configured prepending: more copies of our AS in front (export_route added one).
+        auto& segments = result.attrs.as_path->segments;
+        if (!segments.empty() && segments.front().type == wire::AsPathSegmentType::AsSequence) {
+          segments.front().asns.insert(segments.front().asns.begin(), subject.prepend,
+                                       config_.global.asn);
+        }
+      }
+    }
+    update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)))
+                       : n.adj_out.withdraw(prefix);
+  } else {
+    update = n.adj_out.withdraw(prefix);
+  }
+  if (update) {
+    send(n, *update);
+  }
+}
+
+void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
+  wire::UpdateMessage message;
+  const bool ipv4 = out.prefix.afi() == base::Afi::Ipv4;
+  if (out.withdraw()) {
+    if (ipv4) {
+      message.withdrawn.push_back(out.prefix);
+    } else {
+      message.attrs.mp_unreach = wire::MpUnreach{
+          .afi = base::Afi::Ipv6, .safi = base::kSafiUnicast, .withdrawn = {out.prefix}};
+    }
+  } else {
+    message.attrs = *out.attrs;
+    if (message.attrs.mp_reach) {
+      message.attrs.mp_reach->nlri = {out.prefix};
+    } else {
+      message.nlri.push_back(out.prefix);
+    }
+  }
+  if (auto sent = n.peer->send_update(message); !sent) {
+    spdlog::warn("peer {}: cannot send UPDATE for {}: {}", n.name(), out.prefix.to_string(),
+                 sent.error().message);
+  }
+}
+
+void Speaker::send_table(Neighbor& n) {
+  loc_rib_.for_each_best([&](const rib::Route& best) { export_prefix(n, best.prefix, &best); });
+  // RFC 4724 §2: End-of-RIB after the initial table, per family.
+  for (const auto& family : n.negotiated->families) {
+    if (const auto afi = afi_of(family.afi)) {
+      if (auto sent = n.peer->send_update(wire::make_end_of_rib(*afi, family.safi)); !sent) {
+        spdlog::warn("peer {}: cannot send End-of-RIB: {}", n.name(), sent.error().message);
+      }
+    }
+  }
+}
+
+// ===== our networks =====
+
+void Speaker::originate_networks() {
+  for (const auto& network : config_.networks) {
+    wire::PathAttributes attrs;
+    attrs.origin = wire::Origin::Igp;
+    attrs.as_path = wire::AsPath{};
+    for (const auto& c : network.communities) {
+      if (const auto* standard = std::get_if<std::uint32_t>(&c)) {
+        attrs.communities.push_back(*standard);
+      } else {
+        attrs.large_communities.push_back(std::get<wire::LargeCommunity>(c));
+      }
+    }
+    if (network.prefix.afi() == base::Afi::Ipv6) {
+      attrs.mp_reach = wire::MpReach{.afi = base::Afi::Ipv6,
+                                     .safi = base::kSafiUnicast,
+                                     .next_hops = {base::IpAddress(base::Afi::Ipv6, {})},
+                                     .nlri = {}};
+    } else {
+      attrs.next_hop = base::IpAddress::v4(0);
+    }
+    rib::Route route;
+    route.attrs = attributes_.intern(std::move(attrs));
+    route.peer = local_peer_;
+    route.prefix = network.prefix;
+    route.received_seq = ++received_seq_;
+    const auto snapshot = rpki_.snapshot();
+    route.origin_state =
+        origin_state_of(snapshot->vrps.validate_origin(network.prefix, config_.global.asn));
+    if (auto change = loc_rib_.update(std::move(route))) {
+      export_change(*change);
+    }
+  }
+}
+
+void Speaker::withdraw_networks() {
+  for (const auto& network : config_.networks) {
+    if (auto change = loc_rib_.remove(network.prefix, local_peer_->key)) {
+      export_change(*change);
+    }
+  }
+}
+
+// ===== RPKI =====
+
+base::Result<void> Speaker::load_rpki_files() {
+  rpki::RpkiData next;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  for (const auto& file : config_.rpki.files) {
+    BGPSEC_ASSIGN_OR_RETURN(auto data, rpki::load_rpki_json_file(file, now));
+    next.vrps.insert(next.vrps.end(), data.vrps.begin(), data.vrps.end());
+    next.router_keys.insert(next.router_keys.end(), data.router_keys.begin(),
+                            data.router_keys.end());
+  }
+  // The files' contribution changes as one delta, so that RTR data in the same store keeps its
+  // references (an entry from a file and a cache stays while either has it).
+  rpki::Delta delta;
+  for (const auto& v : file_data_.vrps) {
+    delta.vrps.push_back({v, false});
+  }
+  for (const auto& k : file_data_.router_keys) {
+    delta.router_keys.push_back({k, false});
+  }
+  for (const auto& v : next.vrps) {
+    delta.vrps.push_back({v, true});
+  }
+  for (const auto& k : next.router_keys) {
+    delta.router_keys.push_back({k, true});
+  }
+  BGPSEC_ASSIGN_OR_RETURN(auto change, rpki_.apply(delta));
+  file_data_ = std::move(next);
+  if (!change.empty()) {
+    on_rpki_change(change);
+  }
+  return {};
+}
+
+void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
+  ++rpki_changes_;
+  spdlog::info("rpki: +{} -{} VRPs, +{} -{} router keys; revalidating", change.vrps_added.size(),
+               change.vrps_removed.size(), change.keys_added.size(), change.keys_removed.size());
+  // RFC 8374 §9.2 asks to touch only the affected routes; until the prefix and (AS, SKI)
+  // indexes exist, every route is looked at again (correct, and cheap at lab scale).
+  reimport_all();
+  withdraw_networks();
+  originate_networks();
+}
+
+// ===== reload =====
+
+base::Result<nlohmann::json> Speaker::reload() {
+  auto next = load_config_file(config_path_);
+  if (!next) {
+    spdlog::error("reload: {}", next.error().message);
+    return base::fail(next.error().message);
+  }
+  const auto d = diff(config_, *next);
+  nlohmann::json changes = nlohmann::json::array();
+  const Config old = config_;
+  config_ = std::move(next).value();
+  for (const auto& w : config_.warnings) {
+    spdlog::warn("{}", w);
+  }
+  for (const auto& name : d.removed) {
+    remove_neighbor(name, session::subcode::kCeasePeerDeconfigured);
+    changes.push_back("neighbor " + name + " removed");
+  }
+  for (const auto& name : d.reset) {
+    remove_neighbor(name, session::subcode::kCeaseAdminReset);
+    if (const auto* c = config_.find_neighbor(*base::IpAddress::parse(name))) {
+      if (auto added = add_neighbor(*c); !added) {
+        spdlog::error("reload: {}", added.error().message);
+      }
+    }
+    changes.push_back("neighbor " + name + " reset");
+  }
+  for (const auto& name : d.added) {
+    if (const auto* c = config_.find_neighbor(*base::IpAddress::parse(name))) {
+      if (auto added = add_neighbor(*c); !added) {
+        spdlog::error("reload: {}", added.error().message);
+      }
+    }
+    changes.push_back("neighbor " + name + " added");
+  }
+  for (const auto& name : d.updated) {
+    if (auto* n = find_neighbor(name)) {
+      if (const auto* c = config_.find_neighbor(n->config.address)) {
+        n->config = *c;
+        n->adj_in.set_max_prefixes(c->max_prefix);
+      }
+    }
+    changes.push_back("neighbor " + name + " updated");
+  }
+  for (const auto& soft : d.soft) {
+    auto* n = find_neighbor(soft.neighbor);
+    if (n == nullptr) {
+      continue;
+    }
+    if (const auto* c = config_.find_neighbor(n->config.address)) {
+      n->config = *c;
+    }
+    if (soft.in) {
+      reimport(*n);
+    }
+    if (soft.out && n->established()) {
+      send_table(*n);
+    }
+    changes.push_back("neighbor " + soft.neighbor + " policy applied");
+  }
+  if (d.rpki_changed) {
+    if (auto loaded = load_rpki_files(); !loaded) {
+      spdlog::error("reload: rpki: {}", loaded.error().message);
+    }
+    changes.push_back("rpki files reloaded");
+  }
+  if (d.networks_changed) {
+    Config current = std::move(config_);
+    config_ = old;
+    withdraw_networks();
+    config_ = std::move(current);
+    originate_networks();
+    changes.push_back("networks changed");
+  }
+  if (d.bgpsec_changed) {
+    reimport_all();
+    changes.push_back("bgpsec settings applied");
+  }
+  spdlog::info("reload: {} change(s)", changes.size());
+  return nlohmann::json{{"message", "configuration reloaded"}, {"changes", changes}};
+}
+
+}  // namespace bgpsecd::daemon

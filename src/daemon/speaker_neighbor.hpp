@@ -1,0 +1,65 @@
+// The speaker's record of one configured neighbor, shared by speaker.cpp (which drives it)
+// and speaker_views.cpp (which shows it). Internal to the speaker.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/speaker.hpp"
+
+namespace bgpsecd::daemon {
+
+// One configured neighbor: its session, its RIBs and what the RIB side knows about it.
+struct Speaker::Neighbor final : session::PeerHandler {
+  Speaker& speaker;
+  NeighborConfig config;
+  std::shared_ptr<session::Peer> peer;
+  rib::PeerHandle info;
+  rib::AdjRibIn adj_in;
+  rib::AdjRibOut adj_out;
+  rib::ExportPeer export_peer;
+  std::optional<session::Negotiated> negotiated;
+  std::unique_ptr<asio::steady_timer> stale_timer;  // RFC 4724 §4.2 restart / stale timer
+  NeighborStats stats;
+  std::size_t accepted = 0;  // routes of this neighbor in the Loc-RIB (after import policy)
+  std::chrono::steady_clock::time_point state_since = std::chrono::steady_clock::now();
+
+  Neighbor(Speaker& s, NeighborConfig c, rib::PeerHandle i)
+      : speaker(s), config(std::move(c)), info(i), adj_in(i, config.max_prefix) {}
+
+  [[nodiscard]] std::string name() const { return config.name(); }
+  [[nodiscard]] bool ebgp() const { return !config.ibgp(speaker.config_.global); }
+  [[nodiscard]] bool established() const {
+    return peer && peer->state() == session::State::Established && negotiated.has_value();
+  }
+
+  void on_established(const session::Negotiated& n) override { speaker.on_established(*this, n); }
+  void on_update(wire::DecodedUpdate&& u) override { speaker.on_update(*this, std::move(u)); }
+  void on_route_refresh(const wire::RouteRefreshMessage& r) override {
+    speaker.on_route_refresh(*this, r);
+  }
+  void on_down(const session::SessionDown& d) override { speaker.on_down(*this, d); }
+  void on_log(session::LogLevel level, const std::string& text) override {
+    switch (level) {
+      case session::LogLevel::Debug:
+        spdlog::debug("{}", text);
+        break;
+      case session::LogLevel::Info:
+        spdlog::info("{}", text);
+        break;
+      case session::LogLevel::Warning:
+        spdlog::warn("{}", text);
+        break;
+      case session::LogLevel::Error:
+        spdlog::error("{}", text);
+        break;
+    }
+  }
+};
+
+}  // namespace bgpsecd::daemon

@@ -1,0 +1,350 @@
+// What the speaker shows: the control API results (shapes in control_text.hpp) and the
+// Prometheus metrics.
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/control_server.hpp"
+#include "daemon/control_text.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/speaker.hpp"
+#include "daemon/speaker_neighbor.hpp"
+#include "wire/bgpsec_path_json.hpp"
+
+namespace bgpsecd::daemon {
+
+namespace {
+
+std::string state_text(session::State state) {
+  switch (state) {
+    case session::State::Idle:
+      return "idle";
+    case session::State::Connect:
+      return "connect";
+    case session::State::Active:
+      return "active";
+    case session::State::OpenSent:
+      return "opensent";
+    case session::State::OpenConfirm:
+      return "openconfirm";
+    case session::State::Established:
+      return "established";
+  }
+  return "idle";
+}
+
+nlohmann::json as_path_json(const wire::PathAttributes& attrs) {
+  nlohmann::json out = nlohmann::json::array();
+  if (attrs.bgpsec_path) {
+    for (const auto& s : attrs.bgpsec_path->secure_path) {
+      for (int i = 0; i < s.pcount; ++i) {
+        out.push_back(s.asn.value());
+      }
+    }
+    return out;
+  }
+  if (attrs.as_path) {
+    for (const auto& segment : attrs.as_path->segments) {
+      for (const auto asn : segment.asns) {
+        out.push_back(asn.value());
+      }
+    }
+  }
+  return out;
+}
+
+nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool best) {
+  const auto& a = *route.attrs;
+  nlohmann::json r{{"prefix", route.prefix.to_string()},
+                   {"peer", peer},
+                   {"best", best},
+                   {"stale", route.stale},
+                   {"local_pref", route.local_pref},
+                   {"as_path", as_path_json(a)},
+                   {"path_state", rib::path_state_name(route.path_state)},
+                   {"origin_state", rib::origin_state_name(route.origin_state)}};
+  if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
+    r["next_hop"] = a.mp_reach->next_hops.front().to_string();
+  } else if (a.next_hop) {
+    r["next_hop"] = a.next_hop->to_string();
+  }
+  if (a.origin) {
+    r["origin"] = wire::origin_name(*a.origin);
+  }
+  if (a.med) {
+    r["med"] = *a.med;
+  }
+  if (a.bgpsec_path) {
+    nlohmann::json secure = nlohmann::json::array();
+    for (const auto& s : a.bgpsec_path->secure_path) {
+      secure.push_back({{"asn", s.asn.value()},
+                        {"pcount", s.pcount},
+                        {"confed", (s.flags & wire::kConfedSegmentFlag) != 0}});
+    }
+    r["secure_path"] = secure;
+  }
+  return r;
+}
+
+}  // namespace
+
+base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args) const {
+  std::string only;
+  if (args.contains("peer") && args["peer"].is_string()) {
+    only = args["peer"].get<std::string>();
+    if (find_neighbor(only) == nullptr) {
+      return base::fail("no neighbor " + only);
+    }
+  }
+  nlohmann::json list = nlohmann::json::array();
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& [name, n] : neighbors_) {
+    if (!only.empty() && name != only) {
+      continue;
+    }
+    nlohmann::json j{
+        {"peer", name},
+        {"peer_as", n->config.remote_as.value()},
+        {"local_as", config_.global.asn.value()},
+        {"type", n->ebgp() ? "ebgp" : "ibgp"},
+        {"state", state_text(n->peer->state())},
+        {"state_seconds",
+         std::chrono::duration_cast<std::chrono::seconds>(now - n->state_since).count()},
+        {"router_id",
+         n->negotiated ? nlohmann::json(base::IpAddress::v4(n->negotiated->peer_bgp_id).to_string())
+                       : nlohmann::json(nullptr)},
+        {"prefixes",
+         {{"received", n->adj_in.size()},
+          {"accepted", n->accepted},
+          {"advertised", n->adj_out.size()}}},
+    };
+    if (!n->config.description.empty()) {
+      j["description"] = n->config.description;
+    }
+    const wire::BgpsecDirections b =
+        n->negotiated ? n->negotiated->bgpsec : wire::BgpsecDirections{};
+    j["bgpsec"] = {{"ipv4", {{"send", b.send_ipv4}, {"receive", b.receive_ipv4}}},
+                   {"ipv6", {{"send", b.send_ipv6}, {"receive", b.receive_ipv6}}}};
+    const auto& c = n->peer->counters();
+    if (!c.last_error.empty()) {
+      j["last_error"] = c.last_error;
+    }
+    j["counters"] = {{"updates_in", c.updates_in},
+                     {"updates_out", c.updates_out},
+                     {"update_errors", n->stats.update_errors},
+                     {"treat_as_withdraw", n->stats.treat_as_withdraw},
+                     {"rejected_by_policy", n->stats.rejected_by_policy}};
+    list.push_back(std::move(j));
+  }
+  return nlohmann::json{{"neighbors", list}};
+}
+
+base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) const {
+  std::optional<base::Prefix> prefix;
+  if (args.contains("prefix") && args["prefix"].is_string()) {
+    auto p = base::Prefix::parse(args["prefix"].get<std::string>());
+    if (!p) {
+      return base::fail("prefix: " + p.error().message);
+    }
+    prefix = *p;
+  }
+  std::string peer;
+  if (args.contains("peer") && args["peer"].is_string()) {
+    peer = args["peer"].get<std::string>();
+    if (find_neighbor(peer) == nullptr) {
+      return base::fail("no neighbor " + peer);
+    }
+  }
+  std::string table = "loc-rib";
+  if (args.contains("table") && args["table"].is_string()) {
+    table = args["table"].get<std::string>();
+  }
+  const auto peer_name = [&](const rib::Route& r) {
+    return r.local() ? std::string("local") : r.peer_key().address.to_string();
+  };
+  nlohmann::json routes = nlohmann::json::array();
+  if (table == "loc-rib") {
+    const auto add = [&](const rib::Route& best) {
+      for (const auto& candidate : loc_rib_.candidates(best.prefix)) {
+        if (!peer.empty() && peer_name(candidate) != peer) {
+          continue;
+        }
+        routes.push_back(
+            route_json(candidate, peer_name(candidate), candidate.peer_key() == best.peer_key()));
+      }
+    };
+    if (prefix) {
+      if (const auto* best = loc_rib_.best(*prefix)) {
+        add(*best);
+      }
+    } else {
+      loc_rib_.for_each_best(add);
+    }
+  } else if (table == "adj-rib-in" || table == "adj-rib-out") {
+    for (const auto& [name, n] : neighbors_) {
+      if (!peer.empty() && name != peer) {
+        continue;
+      }
+      if (table == "adj-rib-in") {
+        // (a structured binding cannot be captured by a lambda in C++20 on clang 14)
+        const std::string& neighbor_name = name;
+        n->adj_in.for_each([&](const rib::Route& r) {
+          if (!prefix || r.prefix == *prefix) {
+            const auto* best = loc_rib_.best(r.prefix);
+            routes.push_back(
+                route_json(r, neighbor_name, best != nullptr && best->peer_key() == r.peer_key()));
+          }
+        });
+      } else {
+        for (const auto& out : n->adj_out.refresh()) {
+          if (prefix && out.prefix != *prefix) {
+            continue;
+          }
+          rib::Route r;
+          r.prefix = out.prefix;
+          r.attrs = out.attrs;
+          r.peer = n->info;
+          if (const auto* best = loc_rib_.best(out.prefix)) {
+            r.path_state = best->path_state;
+            r.origin_state = best->origin_state;
+            r.local_pref = best->local_pref;
+          }
+          routes.push_back(route_json(r, name, true));
+        }
+      }
+    }
+  } else {
+    return base::fail("unknown table '" + table + "' (loc-rib, adj-rib-in, adj-rib-out)");
+  }
+  return nlohmann::json{{"table", table}, {"routes", routes}};
+}
+
+nlohmann::json Speaker::show_rpki() const {
+  const auto snapshot = rpki_.snapshot();
+  nlohmann::json caches = nlohmann::json::array();
+  if (caches_) {
+    for (const auto& c : caches_->status()) {
+      caches.push_back(
+          {{"name", c.name},
+           {"preference", c.preference},
+           {"active", c.active},
+           {"connected", c.connected},
+           {"in_sync", c.in_sync},
+           {"session_id", c.session_id ? nlohmann::json(*c.session_id) : nlohmann::json(nullptr)},
+           {"serial", c.serial ? nlohmann::json(*c.serial) : nlohmann::json(nullptr)},
+           {"version", c.version},
+           {"vrps", c.vrps},
+           {"router_keys", c.router_keys}});
+    }
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : config_.rpki.files) {
+    files.push_back({{"path", f}});
+  }
+  return {{"vrps", snapshot->vrps.size()},
+          {"vrps_ipv4", snapshot->vrps.size(base::Afi::Ipv4)},
+          {"vrps_ipv6", snapshot->vrps.size(base::Afi::Ipv6)},
+          {"router_keys", snapshot->router_keys.size()},
+          {"caches", caches},
+          {"files", files},
+          {"changes", rpki_changes_},
+          {"routes_revalidated", routes_revalidated_}};
+}
+
+base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args) {
+  if (!args.contains("peer") || !args["peer"].is_string()) {
+    return base::fail("clear neighbor needs a peer");
+  }
+  const auto name = args["peer"].get<std::string>();
+  auto* n = find_neighbor(name);
+  if (n == nullptr) {
+    return base::fail("no neighbor " + name);
+  }
+  const bool soft = args.value("soft", false);
+  if (soft) {
+    // RFC 2918: ask the peer for its routes again, and send ours again.
+    reimport(*n);
+    if (n->established()) {
+      for (const auto& family : n->negotiated->families) {
+        if (n->negotiated->route_refresh) {
+          static_cast<void>(n->peer->send_route_refresh(
+              wire::RouteRefreshMessage{.afi = family.afi, .subtype = 0, .safi = family.safi}));
+        }
+      }
+      send_table(*n);
+    }
+    return nlohmann::json{
+        {"peer", name}, {"soft", true}, {"message", "soft reset: routes refreshed"}};
+  }
+  n->peer->stop(session::subcode::kCeaseAdminReset);
+  n->peer->start();
+  spdlog::info("peer {}: cleared by operator", name);
+  return nlohmann::json{{"peer", name}, {"soft", false}, {"message", "session reset"}};
+}
+
+void Speaker::register_control() {
+  control_->register_command(std::string(kCmdShowNeighbors),
+                             [this](const nlohmann::json& a) { return show_neighbors(a); });
+  control_->register_command(std::string(kCmdShowRoutes),
+                             [this](const nlohmann::json& a) { return show_routes(a); });
+  control_->register_command(
+      std::string(kCmdShowRpki),
+      [this](const nlohmann::json&) -> base::Result<nlohmann::json> { return show_rpki(); });
+  control_->register_command(std::string(kCmdReload),
+                             [this](const nlohmann::json&) { return reload(); });
+  control_->register_command(std::string(kCmdClearNeighbor),
+                             [this](const nlohmann::json& a) { return clear_neighbor(a); });
+}
+
+void Speaker::register_metrics() {
+  const auto per_peer = [this](auto value) {
+    return [this, value]() {
+      std::vector<MetricSample> samples;
+      for (const auto& [name, n] : neighbors_) {
+        samples.push_back(MetricSample{{{"peer", name}}, static_cast<double>(value(*n))});
+      }
+      return samples;
+    };
+  };
+  metrics_->family_callback("bgpsecd_peer_established", "1 when the BGP session is Established",
+                            MetricType::Gauge,
+                            per_peer([](const Neighbor& n) { return n.established() ? 1 : 0; }));
+  metrics_->family_callback(
+      "bgpsecd_updates_received_total", "UPDATE messages received", MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.peer->counters().updates_in; }));
+  metrics_->family_callback(
+      "bgpsecd_updates_sent_total", "UPDATE messages sent", MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.peer->counters().updates_out; }));
+  metrics_->family_callback("bgpsecd_update_errors_total",
+                            "RFC 7606 and RFC 8205 errors in received UPDATEs", MetricType::Counter,
+                            per_peer([](const Neighbor& n) { return n.stats.update_errors; }));
+  metrics_->family_callback("bgpsecd_prefixes_received", "routes in the Adj-RIB-In",
+                            MetricType::Gauge,
+                            per_peer([](const Neighbor& n) { return n.adj_in.size(); }));
+  metrics_->family_callback("bgpsecd_prefixes_advertised", "routes in the Adj-RIB-Out",
+                            MetricType::Gauge,
+                            per_peer([](const Neighbor& n) { return n.adj_out.size(); }));
+  metrics_->gauge_callback("bgpsecd_loc_rib_prefixes", "prefixes in the Loc-RIB", {},
+                           [this] { return static_cast<double>(loc_rib_.prefix_count()); });
+  metrics_->gauge_callback("bgpsecd_rpki_vrps", "VRPs in use", {},
+                           [this] { return static_cast<double>(rpki_.snapshot()->vrps.size()); });
+  metrics_->gauge_callback("bgpsecd_rpki_router_keys", "BGPsec router keys in use", {}, [this] {
+    return static_cast<double>(rpki_.snapshot()->router_keys.size());
+  });
+  metrics_->gauge_callback("bgpsecd_rpki_changes_total", "RPKI changes applied", {},
+                           [this] { return static_cast<double>(rpki_changes_); });
+  metrics_->family_callback("bgpsecd_rtr_cache_in_sync",
+                            "1 when the RPKI cache is connected and holds a complete data set",
+                            MetricType::Gauge, [this] {
+                              std::vector<MetricSample> samples;
+                              if (caches_) {
+                                for (const auto& c : caches_->status()) {
+                                  samples.push_back(MetricSample{
+                                      {{"cache", c.name}}, (c.connected && c.in_sync) ? 1.0 : 0.0});
+                                }
+                              }
+                              return samples;
+                            });
+}
+
+}  // namespace bgpsecd::daemon

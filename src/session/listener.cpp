@@ -1,0 +1,116 @@
+// The BGP listening sockets: accept, find the Peer by remote address, hand over or close.
+#include "session/listener.hpp"
+
+#include <chrono>
+#include <utility>
+
+namespace bgpsecd::session {
+
+struct Listener::Shared {
+  FindPeer find_peer;
+  Log log;
+  void write(LogLevel level, const std::string& text) const {
+    if (log) {
+      log(level, text);
+    }
+  }
+};
+
+struct Listener::Acceptor {
+  explicit Acceptor(asio::io_context& io) : acceptor(io), retry(io) {}
+  asio::ip::tcp::acceptor acceptor;
+  asio::steady_timer retry;  // after an accept error (e.g. out of descriptors)
+  asio::ip::tcp::endpoint local;
+  bool closed = false;
+};
+
+Listener::Listener(asio::io_context& io, FindPeer find_peer, Log log)
+    : io_(io), shared_(std::make_shared<Shared>(Shared{std::move(find_peer), std::move(log)})) {}
+
+Listener::~Listener() { close(); }
+
+base::Result<void> Listener::listen(const asio::ip::tcp::endpoint& endpoint) {
+  auto a = std::make_shared<Acceptor>(io_);
+  asio::error_code ec;
+  const auto what = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  a->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    a->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec && endpoint.address().is_v6()) {
+    a->acceptor.set_option(asio::ip::v6_only(true), ec);
+  }
+  if (!ec) {
+    a->acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    a->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return base::fail("cannot listen on " + what + ": " + ec.message());
+  }
+  a->local = a->acceptor.local_endpoint(ec);
+  shared_->write(LogLevel::Info, "listening on " + a->local.address().to_string() + ":" +
+                                     std::to_string(a->local.port()));
+  acceptors_.push_back(a);
+  accept(a);
+  return {};
+}
+
+void Listener::close() {
+  for (auto& a : acceptors_) {
+    a->closed = true;
+    asio::error_code ignored;
+    a->acceptor.close(ignored);
+    a->retry.cancel();
+  }
+  acceptors_.clear();
+}
+
+std::vector<asio::ip::tcp::endpoint> Listener::local_endpoints() const {
+  std::vector<asio::ip::tcp::endpoint> out;
+  for (const auto& a : acceptors_) {
+    out.push_back(a->local);
+  }
+  return out;
+}
+
+void Listener::accept(const std::shared_ptr<Acceptor>& acceptor) {
+  acceptor->acceptor.async_accept([this, acceptor, shared = shared_](const asio::error_code& ec,
+                                                                     asio::ip::tcp::socket socket) {
+    if (acceptor->closed) {
+      return;  // the Listener may be gone: touch nothing of it
+    }
+    if (ec) {
+      shared->write(LogLevel::Warning, "accept failed: " + ec.message());
+      acceptor->retry.expires_after(std::chrono::seconds(1));
+      acceptor->retry.async_wait([this, acceptor](const asio::error_code& e) {
+        if (!e && !acceptor->closed) {
+          accept(acceptor);
+        }
+      });
+      return;
+    }
+    asio::error_code e;
+    const auto remote = socket.remote_endpoint(e);
+    if (e) {
+      socket.close(e);  // already gone
+    } else {
+      auto address = remote.address();
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+      }
+      auto peer = shared->find_peer ? shared->find_peer(address) : nullptr;
+      if (peer) {
+        peer->accept(std::move(socket));
+      } else {
+        shared->write(LogLevel::Warning, "connection from unknown address " + address.to_string() +
+                                             ":" + std::to_string(remote.port()) + " closed");
+        socket.close(e);
+      }
+    }
+    accept(acceptor);
+  });
+}
+
+}  // namespace bgpsecd::session

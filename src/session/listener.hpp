@@ -1,0 +1,49 @@
+// Accepts BGP connections on one or more local endpoints and hands each to the Peer configured
+// for its remote address (RFC 4271 §8.2.1: a speaker listens on port 179); connections from
+// unknown addresses are logged and closed. Runs on the io_context's thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "base/result.hpp"
+#include "session/peer.hpp"
+
+namespace bgpsecd::session {
+
+class Listener {
+ public:
+  // Returns the Peer for a remote address, or nullptr. IPv4-mapped IPv6 addresses are
+  // turned into IPv4 first.
+  using FindPeer = std::function<std::shared_ptr<Peer>(const asio::ip::address&)>;
+  using Log = std::function<void(LogLevel, const std::string&)>;
+
+  Listener(asio::io_context& io, FindPeer find_peer, Log log);
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  Listener(Listener&&) = delete;
+  Listener& operator=(Listener&&) = delete;
+  ~Listener();
+
+  // Binds (SO_REUSEADDR; IPv6 sockets are IPv6-only, so "::" and "0.0.0.0" can both be
+  // listened on) and starts accepting. Port 0 picks a free port: see local_endpoints().
+  base::Result<void> listen(const asio::ip::tcp::endpoint& endpoint);
+  // Stops accepting on every endpoint.
+  void close();
+  [[nodiscard]] std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
+
+ private:
+  struct Shared;
+  struct Acceptor;
+  void accept(const std::shared_ptr<Acceptor>& acceptor);
+
+  asio::io_context& io_;
+  std::shared_ptr<Shared> shared_;
+  std::vector<std::shared_ptr<Acceptor>> acceptors_;
+};
+
+}  // namespace bgpsecd::session
