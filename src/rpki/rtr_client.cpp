@@ -114,7 +114,17 @@ RtrEvents RtrClient::on_disconnected(RtrTime now) {
   // a word; try the next lower version at once (§6: a downgrade may retry immediately). Only
   // for this one attempt: a silent close is weak evidence, so later connections start from the
   // highest version again.
-  if (was_connected && !negotiated_ && !got_pdu_ && version_ > kRtrVersion0) {
+  const bool silent = was_connected && !negotiated_ && !got_pdu_;
+  // A cache that has answered in this version before is not version-limited: StayRTR, for
+  // one, closes silently on a Serial Query for a session it no longer knows (after a
+  // restart). Ask for everything again, in the same version, instead of downgrading and
+  // losing the router keys.
+  if (silent && !reset_mode_ && answered_version_ && *answered_version_ >= version_) {
+    need_reset_ = true;
+    reconnect_at_ = now + next_reconnect_delay();
+    return events;
+  }
+  if (silent && version_ > kRtrVersion0 && !(answered_version_ && *answered_version_ >= version_)) {
     next_attempt_version_ = static_cast<std::uint8_t>(version_ - 1);
     events.emplace_back(RtrVersionChanged{version_, *next_attempt_version_});
     reconnect_at_ = now;
@@ -300,6 +310,7 @@ void RtrClient::handle_pdu(const RtrPdu& pdu, const base::Bytes& frame, RtrTime 
                      return;
                    }
                    negotiated_ = true;
+                   answered_version_ = std::max(answered_version_.value_or(0), version_);
                    txn_session_id_ = p.session_id;
                    pending_vrps_.clear();
                    pending_keys_.clear();
@@ -328,6 +339,7 @@ void RtrClient::handle_pdu(const RtrPdu& pdu, const base::Bytes& frame, RtrTime 
                    // RFC 8210 §5.9: the cache cannot give deltas from our serial; reload fully. The
                    // data stays until the new set replaces it (RtrDataUpdate::reset).
                    negotiated_ = true;
+                   answered_version_ = std::max(answered_version_.value_or(0), version_);
                    need_reset_ = true;
                    send_query(events);
                  },

@@ -185,7 +185,9 @@ class RtrClient {
   std::uint8_t sticky_version_;  // where new connections start (lowered by explicit downgrade)
   std::optional<std::uint8_t> next_attempt_version_;  // one attempt after a silent close
   bool negotiated_ = false;                           // the cache answered in version_
-  bool got_pdu_ = false;                              // on this connection
+  // The highest version the cache has ever answered a query in (Cache Response / Cache Reset).
+  std::optional<std::uint8_t> answered_version_;
+  bool got_pdu_ = false;  // on this connection
   RtrFramer framer_;
 
   std::optional<Session> session_;

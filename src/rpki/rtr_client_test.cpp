@@ -557,5 +557,31 @@ TEST(RtrClient, Rfc8210Sec6_OutOfRangeIntervalsAreClamped) {
   EXPECT_EQ(t.client.intervals(), (RtrIntervals{1, 7200, 600}));
 }
 
+// StayRTR closes without a word when a Serial Query names a session it does not know (it
+// restarted). The cache answered in v1 before, so this is no sign of a version limit: ask for
+// everything again with a v1 Reset Query, keep the router keys, do not downgrade.
+TEST(RtrClient, SilentCloseOnSerialQueryOfAKnownV1CacheResetsInV1) {
+  Harness t;
+  t.full_load();
+  static_cast<void>(t.client.on_disconnected(t.now));  // the cache went away
+  EXPECT_TRUE(has<RtrConnect>(t.advance(seconds(1))));
+  std::vector<std::uint8_t> versions;
+  const auto serial = sent(t.client.on_connected(t.now), &versions);
+  ASSERT_EQ(serial.size(), 1U);
+  EXPECT_TRUE(std::holds_alternative<SerialQueryPdu>(serial[0]));
+  const auto closed = t.client.on_disconnected(t.now);  // silently, after our Serial Query
+  EXPECT_FALSE(has<RtrVersionChanged>(closed));
+  EXPECT_FALSE(has<RtrDropAll>(closed));  // the data stays until a new set replaces it
+  const auto next = t.client.next_deadline();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_TRUE(has<RtrConnect>(t.advance(std::chrono::duration_cast<seconds>(*next - t.now))));
+  versions.clear();
+  const auto reset = sent(t.client.on_connected(t.now), &versions);
+  ASSERT_EQ(reset.size(), 1U);
+  EXPECT_TRUE(std::holds_alternative<ResetQueryPdu>(reset[0]));
+  EXPECT_EQ(versions, std::vector<std::uint8_t>{kRtrVersion1});
+  EXPECT_FALSE(t.client.data().router_keys.empty());
+}
+
 }  // namespace
 }  // namespace bgpsecd::rpki
