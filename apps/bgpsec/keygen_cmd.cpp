@@ -6,9 +6,9 @@
 
 #include "base/hex.hpp"
 #include "base/prefix.hpp"
+#include "bgpsec/key_directory.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
-#include "key_dir.hpp"
 
 namespace bgpsecd::tool {
 namespace {
@@ -34,7 +34,7 @@ int run_keygen(const KeygenArgs& args) {
   if (!key) {
     return bad_input(key.error().message);
   }
-  auto path = write_key(args.out, *asn, *key);
+  auto path = bgpsec::write_key(args.out, *asn, *key);
   if (!path) {
     return bad_input(path.error().message);
   }
@@ -48,7 +48,7 @@ struct RpkiJsonArgs {
 };
 
 int run_rpki_json(const RpkiJsonArgs& args) {
-  auto keys = load_keys(args.key_dir);
+  auto keys = bgpsec::load_keys(args.key_dir);
   if (!keys) {
     return bad_input(keys.error().message);
   }

@@ -8,10 +8,10 @@
 #include "base/byte_writer.hpp"
 #include "base/hex.hpp"
 #include "base/prefix.hpp"
+#include "bgpsec/key_directory.hpp"
 #include "bgpsec/signer.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
-#include "key_dir.hpp"
 #include "wire/bgpsec_path.hpp"
 
 namespace bgpsecd::tool {
@@ -73,7 +73,7 @@ int run_sign(const SignArgs& args) {
   if (args.safi < 1 || args.safi > 255) {
     return bad_input("--safi must be 1..255");
   }
-  auto keys = load_keys(args.key_dir);
+  auto keys = bgpsec::load_keys(args.key_dir);
   if (!keys) {
     return bad_input(keys.error().message);
   }
@@ -83,7 +83,7 @@ int run_sign(const SignArgs& args) {
   std::optional<wire::BgpsecPath> path;
   for (std::size_t i = hops->size(); i-- > 0;) {
     const PathHop& hop = (*hops)[i];
-    auto key = key_for(*keys, hop.asn, args.key_dir);
+    auto key = bgpsec::key_for(*keys, hop.asn, args.key_dir);
     if (!key) {
       return bad_input(key.error().message);
     }

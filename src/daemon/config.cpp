@@ -814,11 +814,12 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   if (config_.find_neighbor(n.address) != nullptr) {
     return error(addr_node->source(), ctx, "neighbor defined twice");
   }
-  BGPSEC_TRY(check_keys(
-      t, ctx,
-      {"address", "remote_as", "local_address", "port", "passive", "description", "hold_time",
-       "families", "bgpsec", "import", "export", "max_prefix", "next_hop_self",
-       "route_reflector_client", "route_server", "graceful_restart", "extended_messages"}));
+  BGPSEC_TRY(
+      check_keys(t, ctx,
+                 {"address", "remote_as", "local_address", "port", "passive", "description",
+                  "hold_time", "families", "bgpsec", "import", "export", "max_prefix",
+                  "next_hop_self", "next_hop_ipv4", "next_hop_ipv6", "route_reflector_client",
+                  "route_server", "graceful_restart", "extended_messages"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -901,6 +902,20 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   BGPSEC_TRY(
       read_int(t, "max_prefix", ctx, 0, std::numeric_limits<std::uint32_t>::max(), n.max_prefix));
   BGPSEC_TRY(read_bool(t, "next_hop_self", ctx, n.next_hop_self));
+  for (const auto afi : {base::Afi::Ipv4, base::Afi::Ipv6}) {
+    const char* key = afi == base::Afi::Ipv4 ? "next_hop_ipv4" : "next_hop_ipv6";
+    const toml::node* node = t.get(key);
+    if (node == nullptr)
+      continue;
+    BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, string_of(*node, key, ctx));
+    auto next_hop = base::IpAddress::parse(text);
+    if (!next_hop)
+      return error(node->source(), ctx, "'" + std::string(key) + "': " + next_hop.error().message);
+    if (next_hop->afi() != afi)
+      return error(node->source(), ctx,
+                   "'" + std::string(key) + "' must be an address of that family");
+    (afi == base::Afi::Ipv4 ? n.next_hop_ipv4 : n.next_hop_ipv6) = *next_hop;
+  }
   BGPSEC_TRY(read_bool(t, "route_reflector_client", ctx, n.route_reflector_client));
   // RFC 4456 §6: route reflection is among iBGP peers.
   if (n.route_reflector_client && !ibgp) {
@@ -1028,6 +1043,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
          sa.hold_time != sb.hold_time || sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) ||
          gr_time(sa) != gr_time(sb) || sa.extended_messages != sb.extended_messages ||
          fa.passive != fb.passive || a.local_address != b.local_address || a.port != b.port ||
+         // read when the session comes up (Speaker::on_established)
+         a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
          // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode.
          a.ibgp(ga) != b.ibgp(gb);
 }
@@ -1423,6 +1440,14 @@ std::string to_normal_form(const Config& c) {
     }
     o << "max_prefix = " << n.max_prefix << "\n";
     o << "next_hop_self = " << (n.next_hop_self ? "true" : "false") << "\n";
+    for (const auto& [key, address] : {std::pair{"next_hop_ipv4", n.next_hop_ipv4},
+                                       std::pair{"next_hop_ipv6", n.next_hop_ipv6}}) {
+      if (address) {
+        o << key << " = " << quote(address->to_string()) << "\n";
+      } else {
+        o << "# " << key << ": our address on the session\n";
+      }
+    }
     o << "route_reflector_client = " << (n.route_reflector_client ? "true" : "false") << "\n";
     o << "route_server = " << (n.route_server ? "true" : "false") << "\n";
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";

@@ -195,6 +195,10 @@ struct NeighborConfig {
   std::optional<std::string> export_policy;  // RFC 8212: eBGP without one sends nothing
   std::uint32_t max_prefix = 0;              // 0 = no limit
   bool next_hop_self = false;
+  // NEXT_HOP sent to this neighbor instead of our session address (RFC 4271 §5.1.3), per
+  // family of the routes; BIRD's `next hop address`.
+  std::optional<base::IpAddress> next_hop_ipv4;
+  std::optional<base::IpAddress> next_hop_ipv6;
   bool route_reflector_client = false;  // RFC 4456, iBGP only
   bool route_server = false;            // transparent route server, pCount 0 (RFC 8205 §4.2)
   bool graceful_restart = true;         // RFC 4724, when global graceful_restart_time > 0

@@ -1,6 +1,7 @@
 # The speaker: policy evaluation, session/RIB/RPKI wiring, control API views.
 list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/router_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp)
 list(APPEND DAEMON_DEPS spdlog::spdlog)

@@ -73,6 +73,26 @@ void strip_signatures(wire::PathAttributes& attrs) {
   }
 }
 
+// The attributes of an export that was to be signed, as they go out unsigned (RFC 8205 §4.4):
+// the AS_PATH rebuilt from the Secure_Path (empty for a route we originate) with our AS in
+// front `pcount` times.
+wire::PathAttributes unsigned_form(const wire::PathAttributes& to_sign, base::Asn own_as,
+                                   std::uint8_t pcount) {
+  wire::PathAttributes attrs = to_sign;
+  strip_signatures(attrs);
+  if (!attrs.as_path) {
+    attrs.as_path = wire::AsPath{};
+  }
+  auto& segments = attrs.as_path->segments;
+  if (segments.empty() || segments.front().type != wire::AsPathSegmentType::AsSequence ||
+      segments.front().asns.size() + pcount > 255) {
+    segments.insert(segments.begin(), wire::AsPathSegment{wire::AsPathSegmentType::AsSequence, {}});
+  }
+  segments.front().asns.insert(segments.front().asns.begin(), std::max<std::uint8_t>(pcount, 1),
+                               own_as);
+  return attrs;
+}
+
 // rpki's RFC 6811 result as the RIB keeps it (the RFC 8097 encoding's enum).
 rib::OriginState origin_state_of(rpki::OriginState state) {
   switch (state) {
@@ -117,6 +137,15 @@ Speaker::~Speaker() { stop(); }
 base::Result<void> Speaker::start() {
   if (started_) {
     return {};
+  }
+  auto keys = load_router_keys(config_.bgpsec, config_.global.asn);
+  if (!keys) {
+    return base::fail(keys.error().message);
+  }
+  signers_ = std::move(*keys);
+  for (const auto& signer : signers_) {
+    spdlog::info("BGPsec router key for AS{}: SKI {}", config_.global.asn.to_string(),
+                 signer->ski().to_hex());
   }
   control_ = std::make_shared<ControlServer>(io_);
   if (!config_.global.control_socket.empty()) {
@@ -276,17 +305,33 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   rib::PeerInfo info = *n.info;
   info.router_id = negotiated.peer_bgp_id;
   n.info = std::make_shared<const rib::PeerInfo>(info);
-  n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
+  // RFC 4724 §4.2: the routes kept stale across the peer's restart stay in the Adj-RIB-In
+  // until its End-of-RIB (sweep_stale) or the stale timer; only a table without them starts
+  // afresh.
+  if (n.adj_in.stale_count() == 0) {
+    n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
+  }
   n.export_peer = rib::ExportPeer{};
   n.export_peer.info = info;
   n.export_peer.four_octet_as = negotiated.four_octet_as;
-  // BGPsec towards the peer (signing on export) comes with the BGPsec speaker work; until
-  // then every route goes out with its AS_PATH rebuilt (RFC 8205 §4.4), which is correct
-  // for any peer.
-  n.export_peer.bgpsec = wire::BgpsecDirections{};
+  // RFC 8205 §2.2: what the OPENs negotiated per AFI and direction. Towards eBGP the send
+  // side means we sign (export_route sets OutUpdate::sign); towards iBGP the BGPsec_PATH
+  // passes unchanged (RFC 8374 §8.7). Without a key we cannot sign: the AS_PATH form.
+  n.export_peer.bgpsec = negotiated.bgpsec;
+  if (signers_.empty() && n.ebgp()) {
+    n.export_peer.bgpsec.send_ipv4 = false;
+    n.export_peer.bgpsec.send_ipv6 = false;
+  }
   // Next hop self: our address on this session. The configured local address, else the
   // listen address of that family when it is a specific one.
   const auto pick = [&](base::Afi afi) -> std::optional<base::IpAddress> {
+    // A configured next hop wins (RFC 4271 §5.1.3 "third party" next hop, e.g. an address
+    // the peer accepts where the session address is 127/8).
+    const auto& configured =
+        afi == base::Afi::Ipv4 ? n.config.next_hop_ipv4 : n.config.next_hop_ipv6;
+    if (configured) {
+      return configured;
+    }
     if (n.config.local_address && n.config.local_address->afi() == afi) {
       return n.config.local_address;
     }
@@ -367,16 +412,12 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
       export_change(*change);
     }
   }
-  n.accepted = 0;
 }
 
 void Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
   for (auto& route : n.adj_in.sweep_stale(afi)) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
-    }
-    if (n.accepted > 0) {
-      --n.accepted;
     }
   }
 }
@@ -598,12 +639,14 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
   if (best != nullptr) {
     auto result = rib::export_route(*best, n.export_peer, self_);
     bool advertise = result.verdict == rib::ExportVerdict::Advertise;
+    std::uint8_t subject_prepend = 0;
     if (advertise) {
       PolicySubject subject{
           prefix, result.attrs, best->path_state, best->origin_state, best->local_pref, 0};
       const Policy* policy =
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
+      subject_prepend = std::min<std::uint8_t>(subject.prepend, 254);
       if (advertise && subject.prepend > 0 && n.ebgp() && result.attrs.as_path) {
         // Configured prepending: more copies of our AS in front (export_route added one).
         auto& segments = result.attrs.as_path->segments;
@@ -613,7 +656,10 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
         }
       }
     }
-    update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)))
+    // RFC 8205 §4.2: towards a BGPsec peer, prepending is our segment's pCount.
+    const auto pcount = static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
+    update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)),
+                                             result.sign, pcount)
                        : n.adj_out.withdraw(prefix);
   } else {
     update = n.adj_out.withdraw(prefix);
@@ -635,6 +681,19 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
     }
   } else {
     message.attrs = *out.attrs;
+    if (out.sign) {
+      if (auto signed_path = sign_for(n, out); signed_path) {
+        message.attrs.bgpsec_path = std::move(*signed_path);
+        ++n.stats.signed_updates;
+      } else {
+        // RFC 8205 §4: a route we cannot sign goes out unsigned, with the AS_PATH it would
+        // have had without BGPsec.
+        ++n.stats.sign_failures;
+        spdlog::warn("peer {}: cannot sign {}: {}; sent unsigned", n.name(), out.prefix.to_string(),
+                     signed_path.error().message);
+        message.attrs = unsigned_form(*out.attrs, config_.global.asn, out.pcount);
+      }
+    }
     if (message.attrs.mp_reach) {
       message.attrs.mp_reach->nlri = {out.prefix};
     } else {
@@ -645,6 +704,25 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
     spdlog::warn("peer {}: cannot send UPDATE for {}: {}", n.name(), out.prefix.to_string(),
                  sent.error().message);
   }
+}
+
+base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
+                                                 const rib::OutUpdate& out) const {
+  if (signers_.empty()) {
+    return base::fail("no router key for AS" + config_.global.asn.to_string());
+  }
+  std::vector<const bgpsec::SignatureProvider*> providers;
+  providers.reserve(signers_.size());
+  for (const auto& signer : signers_) {
+    providers.push_back(signer.get());
+  }
+  // RFC 8205 §4.2: the Target AS is the peer's; one UPDATE per prefix (§4.1).
+  const bgpsec::Hop hop{config_.global.asn, n.negotiated->peer_as, out.pcount, false};
+  const bgpsec::SignedPrefix route{out.prefix, base::kSafiUnicast};
+  if (out.attrs->bgpsec_path) {
+    return bgpsec::forward(*out.attrs->bgpsec_path, hop, route, providers);
+  }
+  return bgpsec::originate(hop, route, providers);
 }
 
 void Speaker::send_table(Neighbor& n) {
@@ -695,14 +773,6 @@ void Speaker::originate_networks() {
   }
 }
 
-void Speaker::withdraw_networks() {
-  for (const auto& network : config_.networks) {
-    if (auto change = loc_rib_.remove(network.prefix, local_peer_->key)) {
-      export_change(*change);
-    }
-  }
-}
-
 // ===== RPKI =====
 
 base::Result<void> Speaker::load_rpki_files() {
@@ -746,7 +816,7 @@ void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
   // RFC 8374 §9.2 asks to touch only the affected routes; until the prefix and (AS, SKI)
   // indexes exist, every route is looked at again (correct, and cheap at lab scale).
   reimport_all();
-  withdraw_networks();
+  // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
   originate_networks();
 }
 
@@ -759,6 +829,16 @@ base::Result<nlohmann::json> Speaker::reload() {
     return base::fail(next.error().message);
   }
   const auto d = diff(config_, *next);
+  // New router keys are loaded before anything changes: a bad key leaves all as it was.
+  std::optional<RouterKeys> keys;
+  if (d.bgpsec_changed) {
+    auto loaded = load_router_keys(next->bgpsec, next->global.asn);
+    if (!loaded) {
+      spdlog::error("reload: {}", loaded.error().message);
+      return base::fail(loaded.error().message);
+    }
+    keys = std::move(*loaded);
+  }
   nlohmann::json changes = nlohmann::json::array();
   const Config old = config_;
   config_ = std::move(next).value();
@@ -818,14 +898,22 @@ base::Result<nlohmann::json> Speaker::reload() {
     changes.push_back("rpki files reloaded");
   }
   if (d.networks_changed) {
-    Config current = std::move(config_);
-    config_ = old;
-    withdraw_networks();
-    config_ = std::move(current);
+    // Only the networks that are gone are withdrawn; originate_networks() replaces changed
+    // ones in place and leaves unchanged ones alone (no withdraw / re-announce at the peers).
+    for (const auto& network : old.networks) {
+      const bool kept = std::any_of(config_.networks.begin(), config_.networks.end(),
+                                    [&](const auto& now) { return now.prefix == network.prefix; });
+      if (!kept) {
+        if (auto change = loc_rib_.remove(network.prefix, local_peer_->key)) {
+          export_change(*change);
+        }
+      }
+    }
     originate_networks();
     changes.push_back("networks changed");
   }
   if (d.bgpsec_changed) {
+    signers_ = std::move(*keys);
     reimport_all();
     changes.push_back("bgpsec settings applied");
   }

@@ -18,6 +18,7 @@
 
 #include "base/result.hpp"
 #include "daemon/config.hpp"
+#include "daemon/router_keys.hpp"
 #include "rib/adj_rib_in.hpp"
 #include "rib/adj_rib_out.hpp"
 #include "rib/attribute_store.hpp"
@@ -39,6 +40,8 @@ struct NeighborStats {
   std::uint64_t rejected_by_policy = 0;
   std::uint64_t loops = 0;  // routes with our AS in the path (RFC 4271 §9.1.2)
   std::uint64_t max_prefix_exceeded = 0;
+  std::uint64_t signed_updates = 0;  // BGPsec UPDATEs we signed for this peer (RFC 8205 §4)
+  std::uint64_t sign_failures = 0;   // routes sent unsigned because signing failed
 };
 
 class Speaker {
@@ -97,13 +100,16 @@ class Speaker {
   void export_change(const rib::BestChange& change);
   void export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::Route* best);
   void send(Neighbor& n, const rib::OutUpdate& update);
+  // RFC 8205 §4.2: our BGPsec_PATH for `update` towards `n` (originated or forwarded).
+  [[nodiscard]] base::Result<wire::BgpsecPath> sign_for(const Neighbor& n,
+                                                        const rib::OutUpdate& update) const;
   void send_table(Neighbor& n);
 
   // ----- our networks, RPKI -----
   void originate_networks();
-  void withdraw_networks();
   base::Result<void> load_rpki_files();
   void on_rpki_change(const rpki::ChangeSet& change);
+  [[nodiscard]] std::size_t accepted_count(const Neighbor& n) const;
   void register_control();
   void register_metrics();
 
@@ -116,6 +122,7 @@ class Speaker {
   rib::PeerHandle local_peer_;  // the source of our own networks
   std::map<std::string, NeighborPtr> neighbors_;
   std::unique_ptr<session::Listener> listener_;
+  RouterKeys signers_;  // our router key(s), [bgpsec] key_dir / key_files
   rpki::RpkiStore rpki_;
   std::unique_ptr<rpki::RtrCacheSet> caches_;
   rpki::RpkiData file_data_;  // what the configured files contribute to rpki_

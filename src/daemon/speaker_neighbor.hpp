@@ -26,7 +26,6 @@ struct Speaker::Neighbor final : session::PeerHandler {
   std::optional<session::Negotiated> negotiated;
   std::unique_ptr<asio::steady_timer> stale_timer;  // RFC 4724 §4.2 restart / stale timer
   NeighborStats stats;
-  std::size_t accepted = 0;  // routes of this neighbor in the Loc-RIB (after import policy)
   std::chrono::steady_clock::time_point state_since = std::chrono::steady_clock::now();
 
   Neighbor(Speaker& s, NeighborConfig c, rib::PeerHandle i)

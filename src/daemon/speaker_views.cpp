@@ -1,5 +1,6 @@
 // What the speaker shows: the control API results (shapes in control_text.hpp) and the
 // Prometheus metrics.
+#include <algorithm>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -88,6 +89,20 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
 
 }  // namespace
 
+// The routes of `n` that passed import into the Loc-RIB (counted here rather than kept up to
+// date on every path that adds or removes one).
+std::size_t Speaker::accepted_count(const Neighbor& n) const {
+  std::size_t count = 0;
+  n.adj_in.for_each([&](const rib::Route& r) {
+    const auto candidates = loc_rib_.candidates(r.prefix);
+    count += std::any_of(candidates.begin(), candidates.end(),
+                         [&](const rib::Route& c) { return c.peer_key() == r.peer_key(); })
+                 ? 1U
+                 : 0U;
+  });
+  return count;
+}
+
 base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args) const {
   std::string only;
   if (args.contains("peer") && args["peer"].is_string()) {
@@ -115,7 +130,7 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                        : nlohmann::json(nullptr)},
         {"prefixes",
          {{"received", n->adj_in.size()},
-          {"accepted", n->accepted},
+          {"accepted", accepted_count(*n)},
           {"advertised", n->adj_out.size()}}},
     };
     if (!n->config.description.empty()) {
@@ -133,7 +148,9 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"updates_out", c.updates_out},
                      {"update_errors", n->stats.update_errors},
                      {"treat_as_withdraw", n->stats.treat_as_withdraw},
-                     {"rejected_by_policy", n->stats.rejected_by_policy}};
+                     {"rejected_by_policy", n->stats.rejected_by_policy},
+                     {"signed_updates", n->stats.signed_updates},
+                     {"sign_failures", n->stats.sign_failures}};
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"neighbors", list}};
@@ -318,6 +335,12 @@ void Speaker::register_metrics() {
   metrics_->family_callback("bgpsecd_update_errors_total",
                             "RFC 7606 and RFC 8205 errors in received UPDATEs", MetricType::Counter,
                             per_peer([](const Neighbor& n) { return n.stats.update_errors; }));
+  metrics_->family_callback("bgpsecd_bgpsec_signed_updates_total",
+                            "BGPsec UPDATEs signed for the peer (RFC 8205 §4)", MetricType::Counter,
+                            per_peer([](const Neighbor& n) { return n.stats.signed_updates; }));
+  metrics_->family_callback("bgpsecd_bgpsec_sign_failures_total",
+                            "routes sent unsigned because signing failed", MetricType::Counter,
+                            per_peer([](const Neighbor& n) { return n.stats.sign_failures; }));
   metrics_->family_callback("bgpsecd_prefixes_received", "routes in the Adj-RIB-In",
                             MetricType::Gauge,
                             per_peer([](const Neighbor& n) { return n.adj_in.size(); }));

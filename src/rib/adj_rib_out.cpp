@@ -89,6 +89,15 @@ void set_next_hop(wire::PathAttributes& a, base::Afi afi, const base::IpAddress&
   a.mp_reach->next_hops = {address};
 }
 
+// Moves a classic NEXT_HOP into an MP_REACH_NLRI of `afi`.
+void set_next_hop_in_mp_reach(wire::PathAttributes& a, base::Afi afi) {
+  a.mp_reach = wire::MpReach{afi, base::kSafiUnicast, {}, {}};
+  if (a.next_hop) {
+    a.mp_reach->next_hops = {*a.next_hop};
+  }
+  a.next_hop.reset();
+}
+
 bool has_next_hop(const wire::PathAttributes& a, base::Afi afi) {
   if (a.mp_reach) {
     return !a.mp_reach->next_hops.empty();
@@ -223,6 +232,11 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
       // DESIGN.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
       out.as_path.reset();
+      // RFC 8205 §4.1 (bgpsec-wire.md §3): a BGPsec UPDATE carries its prefix in
+      // MP_REACH_NLRI, IPv4 too, with no NEXT_HOP attribute.
+      if (!out.mp_reach) {
+        set_next_hop_in_mp_reach(out, afi);
+      }
       result.sign = true;
     } else {
       // RFC 5065 §5.3: confederation segments do not leave the confederation.
@@ -270,16 +284,18 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
 // ===== Adj-RIB-Out =====
 
 std::optional<OutUpdate> AdjRibOut::advertise(const base::Prefix& prefix, AttributesHandle attrs,
-                                              bool sign) {
+                                              bool sign, std::uint8_t pcount) {
   if (attrs == nullptr) {
     return withdraw(prefix);
   }
   auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr, false});
-  if (!inserted && it->second.attrs == attrs && it->second.sign == sign) {
+  if (!inserted && it->second.attrs == attrs && it->second.sign == sign &&
+      it->second.pcount == pcount) {
     return std::nullopt;
   }
   it->second.attrs = std::move(attrs);
   it->second.sign = sign;
+  it->second.pcount = pcount;
   return it->second;
 }
 

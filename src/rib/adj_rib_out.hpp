@@ -74,6 +74,8 @@ struct OutUpdate {
   base::Prefix prefix;
   AttributesHandle attrs;
   bool sign = false;
+  // RFC 8205 §4.2: pCount of our Secure_Path segment when signing (> 1 for prepending).
+  std::uint8_t pcount = 1;
   [[nodiscard]] bool withdraw() const noexcept { return attrs == nullptr; }
 };
 
@@ -83,7 +85,7 @@ class AdjRibOut {
   // every Adj-RIB-Out, so pointer equality is value equality) for `prefix`. Returns the
   // update to send, or nullopt if the peer already has exactly that.
   std::optional<OutUpdate> advertise(const base::Prefix& prefix, AttributesHandle attrs,
-                                     bool sign = false);
+                                     bool sign = false, std::uint8_t pcount = 1);
   // Returns the withdraw to send, or nullopt if nothing was advertised for `prefix`.
   std::optional<OutUpdate> withdraw(const base::Prefix& prefix);
 

@@ -296,6 +296,11 @@ TEST_F(ExportTest, Rfc8374_8_4_UnsignedForwardedUnsignedLocalOriginatedSigned) {
   EXPECT_TRUE(local_out.sign);
   EXPECT_FALSE(local_out.attrs.bgpsec_path.has_value());  // originate()
   EXPECT_FALSE(local_out.attrs.as_path.has_value());
+  // RFC 8205 §4.1: the IPv4 prefix goes in MP_REACH_NLRI with our address, no NEXT_HOP.
+  ASSERT_TRUE(local_out.attrs.mp_reach.has_value());
+  EXPECT_EQ(local_out.attrs.mp_reach->afi, base::Afi::Ipv4);
+  EXPECT_EQ(local_out.attrs.mp_reach->next_hops, std::vector{addr("10.0.2.254")});
+  EXPECT_FALSE(local_out.attrs.next_hop.has_value());
   // Originated by another router of our AS (empty path via iBGP): signed too.
   EXPECT_TRUE(export_route(route(ibgp_in_, attrs_with_path({})), peer, self_).sign);
 }
@@ -334,6 +339,11 @@ TEST_F(AdjRibOutTest, OnlyChangesGoOut) {
   EXPECT_FALSE(out_.advertise(pfx("192.0.2.0/24"), store_.intern(*a)).has_value());
   EXPECT_TRUE(out_.advertise(pfx("192.0.2.0/24"), b).has_value());
   EXPECT_TRUE(out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true).has_value());
+  EXPECT_FALSE(out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true).has_value());
+  // Prepending changed: the signed path changes (RFC 8205 §4.2 pCount).
+  const auto prepended = out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true, /*pcount=*/3);
+  ASSERT_TRUE(prepended.has_value());
+  EXPECT_EQ(prepended->pcount, 3);
   EXPECT_EQ(out_.size(), 1U);
 
   const auto gone = out_.withdraw(pfx("192.0.2.0/24"));

@@ -1,11 +1,11 @@
-#include "key_dir.hpp"
+#include "bgpsec/key_directory.hpp"
 
 #include <algorithm>
 #include <system_error>
 
 #include <sys/stat.h>
 
-namespace bgpsecd::tool {
+namespace bgpsecd::bgpsec {
 namespace fs = std::filesystem;
 
 base::Result<fs::path> write_key(const fs::path& dir, base::Asn asn,
@@ -77,4 +77,4 @@ base::Result<crypto::PrivateKey> key_for(const std::vector<DirKey>& keys, base::
   return found->key;
 }
 
-}  // namespace bgpsecd::tool
+}  // namespace bgpsecd::bgpsec

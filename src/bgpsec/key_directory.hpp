@@ -1,5 +1,6 @@
-// A directory of router private keys as written by `bgpsec keygen`: one PEM file per key,
-// named <asn>.<SKI>.pem (the naming NIST-BGP-SRx and BIRD examples use), mode 0600.
+// A directory of router private keys as `bgpsec keygen` writes it and bgpsecd and
+// `bgpsec sign` read it: one PEM file per key, named <asn>.<SKI>.pem (the naming
+// NIST-BGP-SRx and BIRD examples use), mode 0600.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +11,7 @@
 #include "base/result.hpp"
 #include "crypto/keys.hpp"
 
-namespace bgpsecd::tool {
+namespace bgpsecd::bgpsec {
 
 struct DirKey {
   base::Asn asn;
@@ -29,4 +30,4 @@ struct DirKey {
                                                        base::Asn asn,
                                                        const std::filesystem::path& dir);
 
-}  // namespace bgpsecd::tool
+}  // namespace bgpsecd::bgpsec
