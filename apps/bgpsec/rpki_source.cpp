@@ -19,6 +19,7 @@ base::Result<rpki::RpkiData> fetch_from_cache(const std::string& address, int ve
   asio::io_context io;
   std::optional<rpki::RpkiData> data;
   std::string last_problem = "no answer";
+  bool no_data = false;
   std::shared_ptr<rpki::RtrTcpSession> session;
   session = std::make_shared<rpki::RtrTcpSession>(
       io, *config,
@@ -31,7 +32,19 @@ base::Result<rpki::RpkiData> fetch_from_cache(const std::string& address, int ve
                   io.stop();
                 }
               },
-          .on_drop_all = [&](const std::string& reason) { last_problem = reason; },
+          .on_drop_all = [&](const rpki::RtrDropAll& drop) { last_problem = drop.reason; },
+          .on_error_report =
+              [&](const rpki::ErrorReportPdu& report) {
+                // RFC 8210 §12: No Data Available is transient for a router, which asks again
+                // after Retry (600 s by default); a one-shot command says so at once instead.
+                if (report.code ==
+                    static_cast<std::uint16_t>(rpki::RtrErrorCode::NoDataAvailable)) {
+                  last_problem = "the cache has no data to serve (Error Report No Data Available)";
+                  no_data = true;
+                  session->stop();
+                  io.stop();
+                }
+              },
           .on_log =
               [&](rpki::RtrLogLevel level, const std::string& line) {
                 if (level != rpki::RtrLogLevel::Debug) {
@@ -51,6 +64,9 @@ base::Result<rpki::RpkiData> fetch_from_cache(const std::string& address, int ve
     }
   });
   io.run();
+  if (!data && no_data) {
+    return base::fail("cache " + config->name() + ": " + last_problem);
+  }
   if (!data) {
     return base::fail("cache " + config->name() + ": no complete data within " +
                       std::to_string(timeout.count()) + " s (last: " + last_problem + ")");

@@ -61,10 +61,13 @@ int follow_cache(const RtrDumpArgs& args) {
                 }
               },
           .on_drop_all =
-              [&](const std::string& reason) {
-                print_json({{"event", "drop-all"}, {"reason", reason}});
+              [&](const rpki::RtrDropAll& drop) {
+                print_json({{"event", "drop-all"},
+                            {"reason", drop.reason},
+                            {"kind", rpki::rtr_drop_reason_name(drop.kind)}});
                 std::cout.flush();
               },
+          .on_error_report = nullptr,
           .on_log =
               [&](rpki::RtrLogLevel, const std::string& line) {
                 if (args.verbose) {

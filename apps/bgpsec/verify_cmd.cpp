@@ -89,8 +89,14 @@ std::string as_path_text(const wire::AsPath& path) {
 }
 
 nlohmann::json result_json(const bgpsec::PathValidation& result) {
-  nlohmann::json out{{"path", bgpsec::path_state_name(result.state)},
-                     {"reason", bgpsec::reason_name(result.reason)},
+  // The tool answers valid | not-valid: a path with no Signature_Block of a supported suite
+  // cannot be shown valid, so it is not-valid with the reason no-supported-suite (bgpsecd
+  // itself handles such a route as unsigned, spec README).
+  const bool unverifiable = result.state == bgpsec::PathState::Unverifiable;
+  const auto state = unverifiable ? bgpsec::PathState::NotValid : result.state;
+  const auto reason = unverifiable ? bgpsec::Reason::NoSupportedSuite : result.reason;
+  nlohmann::json out{{"path", bgpsec::path_state_name(state)},
+                     {"reason", bgpsec::reason_name(reason)},
                      {"signatures_checked", result.signatures_checked}};
   if (result.action) {
     out["action"] = base::action_name(*result.action);
@@ -137,6 +143,17 @@ int run_verify(const VerifyArgs& args) {
     keys.add(entry.asn, entry.ski, entry.key);
   }
 
+  // RFC 8205 §5.2 check #1, as bgpsecd's attribute walker makes it: BGPsec_PATH is optional
+  // non-transitive (RFC 7606 §3(c): other flags are treat-as-withdraw).
+  constexpr std::uint8_t kOptional = 0x80;
+  constexpr std::uint8_t kTransitive = 0x40;
+  if (((*attribute)[0] & (kOptional | kTransitive)) != kOptional) {
+    base::WireError flags_error;
+    flags_error.action = base::Action::TreatAsWithdraw;
+    flags_error.detail = static_cast<std::uint16_t>(wire::BgpsecPathCheck::AttributeFlags);
+    print_json(result_json(bgpsec::validation_from_wire_error(flags_error)));
+    return kNegative;
+  }
   // A decode failure is an RFC 8205 §5.2 structural error: Not Valid, treat-as-withdraw.
   auto path = wire::decode_bgpsec_path(*value);
   if (!path) {
@@ -168,14 +185,12 @@ int run_verify(const VerifyArgs& args) {
   const auto origin_as = bgpsec::secure_path_origin_as(path->secure_path);
   out["origin_as"] = origin_as.value();
   // RFC 6811 beside the path result (RFC 8374 §8.3: two results, policy combines them); the
-  // origin is the AS of the least recent Secure_Path segment.
-  if (!rpki->vrps.empty()) {
-    auto vrps = rpki::VrpTable::build(rpki->vrps);
-    if (!vrps) {
-      return bad_input(vrps.error().message);
-    }
-    out["origin"] = rpki::origin_state_name(vrps->validate_origin(*prefix, origin_as));
+  // origin is the AS of the least recent Secure_Path segment. No VRPs at all is NotFound.
+  auto vrps = rpki::VrpTable::build(rpki->vrps);
+  if (!vrps) {
+    return bad_input(vrps.error().message);
   }
+  out["origin"] = rpki::origin_state_name(vrps->validate_origin(*prefix, origin_as));
   print_json(out);
   return result.state == bgpsec::PathState::Valid ? kPositive : kNegative;
 }

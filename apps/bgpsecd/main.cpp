@@ -38,17 +38,22 @@ int main(int argc, char** argv) {
       "bgpsecd: a BGP speaker that signs and validates AS paths (BGPsec, RFC 8205) with router\n"
       "keys and ROAs from RPKI caches (RFC 8210) or files. Runs in the foreground and logs to\n"
       "stderr; SIGHUP (or `bgpsecctl reload`) re-reads the config, SIGINT/SIGTERM stop it.\n"
-      "Config reference: man/bgpsecd.conf.5.md; example: etc/bgpsecd.example.toml."};
+      "Reference: man/bgpsecd.8.md, man/bgpsecd.conf.5.md; example: etc/bgpsecd.example.toml."};
   app.set_version_flag("--version", "bgpsecd 0.1.0");
   std::string config_path;
   bool check_only = false;
   std::string log_level;
+  daemon::SpeakerOptions options;
   app.add_option("-c,--config", config_path, "configuration file (TOML)")->required();
   app.add_flag("-n,--check", check_only,
                "check the configuration, print it in normal form and exit (0 ok, 2 errors)");
   app.add_option("--log-level", log_level,
                  "override the config's log level: trace, debug, info, warning, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error"}));
+  app.add_flag("-R,--graceful-restart", options.graceful_restart,
+               "this start is a graceful restart (RFC 4724): tell every peer (Restart State and "
+               "forwarding-preserved bits) and send our routes only after their End-of-RIB or "
+               "graceful_restart_time seconds");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -80,7 +85,7 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io;
-  daemon::Speaker speaker(io, *config, config_path);
+  daemon::Speaker speaker(io, *config, config_path, options);
   if (auto started = speaker.start(); !started) {
     spdlog::error("cannot start: {}", started.error().message);
     return 1;

@@ -26,6 +26,8 @@ const char* reason_name(Reason reason) noexcept {
       return "segment-count-mismatch";
     case Reason::DuplicateSuite:
       return "duplicate-suite";
+    case Reason::AttributeFlags:
+      return "attribute-flags";
     case Reason::Malformed:
       return "malformed";
     case Reason::AsPathAlsoPresent:
@@ -95,6 +97,8 @@ Reason reason_from_check(wire::BgpsecPathCheck check) noexcept {
       return Reason::SegmentCountMismatch;
     case BgpsecPathCheck::DuplicateSuite:
       return Reason::DuplicateSuite;
+    case BgpsecPathCheck::AttributeFlags:
+      return Reason::AttributeFlags;
     case BgpsecPathCheck::None:
       break;
   }

@@ -29,7 +29,8 @@ enum class Reason : std::uint8_t {
   SignatureLength,
   SegmentCountMismatch,
   DuplicateSuite,
-  Malformed,  // a wire error with a detail this version does not know
+  AttributeFlags,  // #1 BGPsec_PATH flags: Optional clear or Transitive set
+  Malformed,       // a wire error with a detail this version does not know
 
   // RFC 8205 §5.2 protocol checks (bgpsec-validation.md §2); treat-as-withdraw.
   AsPathAlsoPresent,            // #6 AS_PATH and BGPsec_PATH in one UPDATE

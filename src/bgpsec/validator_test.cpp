@@ -296,14 +296,14 @@ INSTANTIATE_TEST_SUITE_P(Codec, ValidatorWireCheck, ::testing::ValuesIn(wire_cas
 
 TEST(ValidatorWire, EveryCodecCheckHasItsOwnMalformedReason) {
   std::set<Reason> seen;
-  for (std::uint16_t c = 1; c <= static_cast<std::uint16_t>(wire::BgpsecPathCheck::DuplicateSuite);
-       ++c) {
+  constexpr auto kLastCheck = wire::BgpsecPathCheck::AttributeFlags;
+  for (std::uint16_t c = 1; c <= static_cast<std::uint16_t>(kLastCheck); ++c) {
     const auto reason = reason_from_check(static_cast<wire::BgpsecPathCheck>(c));
     EXPECT_TRUE(is_malformed(reason)) << c;
     EXPECT_NE(reason, Reason::Malformed) << c;
     seen.insert(reason);
   }
-  EXPECT_EQ(seen.size(), static_cast<std::size_t>(wire::BgpsecPathCheck::DuplicateSuite));
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(kLastCheck));
 }
 
 TEST(ValidatorWire, UnknownDetailIsMalformedAndKeepsTheCodecsAction) {
@@ -314,21 +314,51 @@ TEST(ValidatorWire, UnknownDetailIsMalformedAndKeepsTheCodecsAction) {
   EXPECT_EQ(reason_from_check(wire::BgpsecPathCheck::None), Reason::Malformed);
 }
 
-// #1: BGPsec_PATH is optional non-transitive; the Transitive bit set is treat-as-withdraw
-// (RFC 7606 §3(c)). The attribute walker finds it, before the BGPsec_PATH codec.
-TEST(ValidatorWire, Check1_TransitiveFlagIsTreatAsWithdraw) {
+// #1: BGPsec_PATH is optional non-transitive (RFC 8205 §3). Other flags are treat-as-withdraw
+// (RFC 7606 §3(c)) with their own check and Reason. The attribute walker finds them, before
+// the BGPsec_PATH codec.
+base::Result<wire::PathAttributes, base::WireError> decode_example_with_flags(std::uint8_t flags) {
   wire::DecodeContext ctx;
   ctx.bgpsec.receive_ipv4 = true;
-  base::ByteWriter good;
-  wire::put_attribute(0x90, wire::kAttrBgpsecPath, example_value(0), good);
-  EXPECT_TRUE(wire::decode_path_attributes(good.bytes(), ctx).has_value());
+  base::ByteWriter w;
+  wire::put_attribute(flags, wire::kAttrBgpsecPath, example_value(0), w);
+  return wire::decode_path_attributes(w.bytes(), ctx);
+}
 
-  base::ByteWriter bad;
-  wire::put_attribute(0xD0, wire::kAttrBgpsecPath, example_value(0), bad);
-  const auto decoded = wire::decode_path_attributes(bad.bytes(), ctx);
-  ASSERT_FALSE(decoded.has_value());
+void expect_attribute_flags_error(std::uint8_t flags) {
+  const auto decoded = decode_example_with_flags(flags);
+  ASSERT_FALSE(decoded.has_value()) << "flags " << int{flags};
   EXPECT_EQ(decoded.error().action, base::Action::TreatAsWithdraw);
-  expect_treat_as_withdraw(validation_from_wire_error(decoded.error()), Reason::Malformed);
+  EXPECT_EQ(decoded.error().code, base::notify::kUpdateMessageError);
+  EXPECT_EQ(decoded.error().subcode, 4);  // Attribute Flags Error (RFC 4271 §6.3)
+  EXPECT_EQ(decoded.error().detail,
+            static_cast<std::uint16_t>(wire::BgpsecPathCheck::AttributeFlags));
+  expect_treat_as_withdraw(validation_from_wire_error(decoded.error()), Reason::AttributeFlags);
+}
+
+TEST(ValidatorWire, Check1_OptionalNonTransitiveFlagsAreAccepted) {
+  EXPECT_TRUE(decode_example_with_flags(0x90).has_value());  // Optional + Extended Length
+  EXPECT_TRUE(decode_example_with_flags(0xB0).has_value());  // Partial is not checked
+}
+
+TEST(ValidatorWire, Check1_TransitiveFlagIsTreatAsWithdraw) {
+  expect_attribute_flags_error(0xD0);  // Optional + Transitive + Extended Length
+}
+
+TEST(ValidatorWire, Check1_MissingOptionalFlagIsTreatAsWithdraw) {
+  expect_attribute_flags_error(0x10);  // well-known (Optional clear), Extended Length
+  expect_attribute_flags_error(0x50);  // well-known transitive, Extended Length
+}
+
+TEST(ValidatorWire, Check1_OtherAttributesFlagErrorsCarryNoBgpsecCheck) {
+  wire::DecodeContext ctx;
+  base::ByteWriter w;
+  wire::put_attribute(0xC0, wire::kAttrMultiExitDisc, bytes({0, 0, 0, 7}),
+                      w);  // MED marked transitive
+  const auto decoded = wire::decode_path_attributes(w.bytes(), ctx);
+  ASSERT_FALSE(decoded.has_value());
+  EXPECT_EQ(decoded.error().subcode, 4);
+  EXPECT_EQ(decoded.error().detail, 0U);
 }
 
 // ===== the same structure on values not produced by the decoder =====

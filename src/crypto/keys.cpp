@@ -435,6 +435,47 @@ base::Result<PrivateKey> PrivateKey::from_der(std::span<const std::uint8_t> der)
   return PrivateKey(std::move(parts.first), std::move(parts.second));
 }
 
+namespace {
+
+struct PemError {
+  std::string message;
+  // "is ...": joined to the source's name with a space, otherwise with ": ".
+  bool predicate = false;
+};
+
+// The PEM decoding shared by from_pem() and load_pem(); the callers name the source.
+base::Result<std::pair<EvpPkeyHandle, PublicKey>, PemError> pem_private_key(std::string_view text) {
+  // BIO_new_mem_buf takes an int length; a key file is far smaller (kMaxKeyFileSize).
+  if (text.size() > kMaxKeyFileSize) {
+    return tl::unexpected(PemError{"is too large to be a key", true});
+  }
+  const BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  bool asked_for_password = false;
+  // Encrypted keys are refused rather than prompting on a terminal a daemon does not have.
+  pem_password_cb* no_password = [](char*, int, int, void* flag) -> int {
+    *static_cast<bool*>(flag) = true;
+    return -1;
+  };
+  EvpPkeyPtr pkey(bio ? PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, no_password,
+                                                   &asked_for_password, nullptr, nullptr)
+                      : nullptr);
+  if (!pkey) {
+    ERR_clear_error();
+    if (asked_for_password) {
+      return tl::unexpected(PemError{"is encrypted; give bgpsecd an unencrypted key", true});
+    }
+    return tl::unexpected(
+        PemError{"no PEM private key (expected BEGIN PRIVATE KEY or BEGIN EC PRIVATE KEY)", false});
+  }
+  auto parts = check_private(std::move(pkey));
+  if (!parts) {
+    return tl::unexpected(PemError{parts.error().message, false});
+  }
+  return std::move(parts).value();
+}
+
+}  // namespace
+
 base::Result<PrivateKey> PrivateKey::load_pem(const std::filesystem::path& path) {
   const std::string name = path.string();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -464,28 +505,20 @@ base::Result<PrivateKey> PrivateKey::load_pem(const std::filesystem::path& path)
   if (!text) {
     return tl::unexpected(std::move(text).error());
   }
-  const BioPtr bio(BIO_new_mem_buf(text->data(), static_cast<int>(text->size())));
-  bool asked_for_password = false;
-  // Encrypted keys are refused rather than prompting on a terminal a daemon does not have.
-  pem_password_cb* no_password = [](char*, int, int, void* flag) -> int {
-    *static_cast<bool*>(flag) = true;
-    return -1;
-  };
-  EvpPkeyPtr pkey(bio ? PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, no_password,
-                                                   &asked_for_password, nullptr, nullptr)
-                      : nullptr);
+  auto parts = pem_private_key(*text);
   OPENSSL_cleanse(text->data(), text->size());
-  if (!pkey) {
-    ERR_clear_error();
-    if (asked_for_password) {
-      return base::fail("key file " + name + " is encrypted; give bgpsecd an unencrypted key");
-    }
-    return base::fail("key file " + name +
-                      ": no PEM private key (expected BEGIN PRIVATE KEY or BEGIN EC PRIVATE KEY)");
-  }
-  auto parts = check_private(std::move(pkey));
   if (!parts) {
-    return base::fail("key file " + name + ": " + parts.error().message);
+    return base::fail("key file " + name + (parts.error().predicate ? " " : ": ") +
+                      parts.error().message);
+  }
+  return PrivateKey(std::move(parts->first), std::move(parts->second));
+}
+
+base::Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
+  auto parts = pem_private_key(pem);
+  if (!parts) {
+    return base::fail(std::string("PEM private key") + (parts.error().predicate ? " " : ": ") +
+                      parts.error().message);
   }
   return PrivateKey(std::move(parts->first), std::move(parts->second));
 }

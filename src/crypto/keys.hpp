@@ -14,6 +14,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "base/bytes.hpp"
 #include "base/result.hpp"
@@ -71,8 +72,11 @@ class PrivateKey {
   [[nodiscard]] static base::Result<PrivateKey> from_scalar(std::span<const std::uint8_t> d);
   // DER: PKCS#8 PrivateKeyInfo or RFC 5915 ECPrivateKey, P-256 only.
   [[nodiscard]] static base::Result<PrivateKey> from_der(std::span<const std::uint8_t> der);
-  // PEM PKCS#8 ("BEGIN PRIVATE KEY") or "BEGIN EC PRIVATE KEY". Refused when the file is
-  // readable by group or others (like ssh), with an error naming the file and its mode.
+  // PEM PKCS#8 ("BEGIN PRIVATE KEY") or "BEGIN EC PRIVATE KEY", P-256 only; encrypted keys
+  // are refused (nothing prompts for a password). Reads only `pem`, touches no file.
+  [[nodiscard]] static base::Result<PrivateKey> from_pem(std::string_view pem);
+  // from_pem() on a file's contents. Refused when the file is readable by group or others
+  // (like ssh), with an error naming the file and its mode.
   [[nodiscard]] static base::Result<PrivateKey> load_pem(const std::filesystem::path& path);
   // Writes PEM PKCS#8 with mode 0600 (created that way, never widened later); refuses to
   // overwrite an existing file.

@@ -504,6 +504,27 @@ TEST(PrivateKey, Pkcs8DerFromPem) {
   EXPECT_EQ(again->public_key(), key->public_key());
 }
 
+TEST(PrivateKey, FromPemReadsBothPemFormsWithoutAFile) {
+  auto key = PrivateKey::from_scalar(vectors().keys[0].d);
+  ASSERT_TRUE(key);
+  auto pkcs8 = PrivateKey::from_pem(key->to_pem());
+  ASSERT_TRUE(pkcs8) << pkcs8.error().message;
+  EXPECT_EQ(pkcs8->public_key(), key->public_key());
+  const auto& k = vectors().keys[1];
+  auto ec = PrivateKey::from_pem(pem_block("EC PRIVATE KEY", k.rfc5915_der));
+  ASSERT_TRUE(ec) << ec.error().message;
+  EXPECT_EQ(ec->public_key().ski().to_hex(), k.ski);
+}
+
+TEST(PrivateKey, FromPemRefusesNonKeys) {
+  auto pub = PrivateKey::from_pem(pem_block("PUBLIC KEY", vectors().keys[0].spki));
+  ASSERT_FALSE(pub);
+  EXPECT_THAT(pub.error().message, HasSubstr("no PEM private key"));
+  EXPECT_FALSE(PrivateKey::from_pem(""));
+  EXPECT_FALSE(
+      PrivateKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"));
+}
+
 // ===== Key files =====
 
 class KeyFile : public ::testing::Test {

@@ -814,12 +814,16 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   if (config_.find_neighbor(n.address) != nullptr) {
     return error(addr_node->source(), ctx, "neighbor defined twice");
   }
-  BGPSEC_TRY(
-      check_keys(t, ctx,
-                 {"address", "remote_as", "local_address", "port", "passive", "description",
-                  "hold_time", "families", "bgpsec", "import", "export", "max_prefix",
-                  "next_hop_self", "next_hop_ipv4", "next_hop_ipv6", "route_reflector_client",
-                  "route_server", "graceful_restart", "extended_messages"}));
+  BGPSEC_TRY(check_keys(t, ctx, {"address",          "remote_as",
+                                 "local_address",    "port",
+                                 "passive",          "description",
+                                 "hold_time",        "families",
+                                 "bgpsec",           "import",
+                                 "export",           "max_prefix",
+                                 "next_hop_self",    "next_hop_ipv4",
+                                 "next_hop_ipv6",    "route_reflector_client",
+                                 "route_server",     "route_server_peer",
+                                 "graceful_restart", "extended_messages"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -926,6 +930,12 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   // RFC 8205 §4.2: a transparent route server sits between eBGP clients.
   if (n.route_server && ibgp) {
     return error(t.get("route_server")->source(), ctx, "'route_server' needs an eBGP neighbor");
+  }
+  BGPSEC_TRY(read_bool(t, "route_server_peer", ctx, n.peer_is_route_server));
+  // RFC 8205 §7.2: pCount 0 from a transparent route server, which is an eBGP neighbor.
+  if (n.peer_is_route_server && ibgp) {
+    return error(t.get("route_server_peer")->source(), ctx,
+                 "'route_server_peer' needs an eBGP neighbor");
   }
   BGPSEC_TRY(read_bool(t, "graceful_restart", ctx, n.graceful_restart));
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
@@ -1040,9 +1050,10 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
                               : std::nullopt;
   };
   return sa.local_as != sb.local_as || sa.router_id != sb.router_id || sa.peer_as != sb.peer_as ||
-         sa.hold_time != sb.hold_time || sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) ||
-         gr_time(sa) != gr_time(sb) || sa.extended_messages != sb.extended_messages ||
-         fa.passive != fb.passive || a.local_address != b.local_address || a.port != b.port ||
+         sa.hold_time != sb.hold_time || sa.keepalive != sb.keepalive ||
+         sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) || gr_time(sa) != gr_time(sb) ||
+         sa.extended_messages != sb.extended_messages || fa.passive != fb.passive ||
+         a.local_address != b.local_address || a.port != b.port ||
          // read when the session comes up (Speaker::on_established)
          a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
          // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode.
@@ -1450,6 +1461,7 @@ std::string to_normal_form(const Config& c) {
     }
     o << "route_reflector_client = " << (n.route_reflector_client ? "true" : "false") << "\n";
     o << "route_server = " << (n.route_server ? "true" : "false") << "\n";
+    o << "route_server_peer = " << (n.peer_is_route_server ? "true" : "false") << "\n";
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";
     o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n\n";
   }
@@ -1465,6 +1477,7 @@ session::FsmConfig to_fsm_config(const NeighborConfig& neighbor, const GlobalCon
   s.router_id = global.router_id;
   s.peer_as = neighbor.remote_as;
   s.hold_time = neighbor.hold_time.value_or(global.hold_time);
+  s.keepalive = global.keepalive;  // RFC 4271 §10; min(keepalive, hold / 3) once negotiated
   s.families.clear();
   if (neighbor.ipv4)
     s.families.push_back(session::kIpv4Unicast);
@@ -1509,7 +1522,8 @@ ConfigDiff diff(const Config& old, const Config& next) {
       continue;
     }
     SoftChange soft{n.name(), false, false};
-    soft.in = !same_policy(old, next, o->import_policy, n.import_policy);
+    soft.in = !same_policy(old, next, o->import_policy, n.import_policy) ||
+              o->peer_is_route_server != n.peer_is_route_server;
     soft.out = !same_policy(old, next, o->export_policy, n.export_policy) ||
                o->next_hop_self != n.next_hop_self ||
                o->route_reflector_client != n.route_reflector_client ||

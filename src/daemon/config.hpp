@@ -201,8 +201,11 @@ struct NeighborConfig {
   std::optional<base::IpAddress> next_hop_ipv6;
   bool route_reflector_client = false;  // RFC 4456, iBGP only
   bool route_server = false;            // transparent route server, pCount 0 (RFC 8205 §4.2)
-  bool graceful_restart = true;         // RFC 4724, when global graceful_restart_time > 0
-  bool extended_messages = true;        // RFC 8654
+  // The neighbor is a transparent route server: accept pCount 0 in its Secure_Path segment
+  // (RFC 8205 §7.2); without this, such a segment is a §5.2 error.
+  bool peer_is_route_server = false;
+  bool graceful_restart = true;   // RFC 4724, when global graceful_restart_time > 0
+  bool extended_messages = true;  // RFC 8654
 
   [[nodiscard]] std::string name() const { return address.to_string(); }
   [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {

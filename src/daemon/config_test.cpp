@@ -430,6 +430,10 @@ TEST(ConfigValues, ToFsmConfig) {
   const session::FsmConfig plain = to_fsm_config(c.neighbors[1], c.global);
   EXPECT_EQ(plain.session.bgpsec, wire::BgpsecDirections{});
   EXPECT_TRUE(to_fsm_config(c.neighbors[2], c.global).passive);
+  EXPECT_EQ(f.session.keepalive, 0);
+  Config fast = c;
+  fast.global.keepalive = 7;
+  EXPECT_EQ(to_fsm_config(c.neighbors[0], fast.global).session.keepalive, 7);
   // The session layer accepts what the config allows.
   for (const NeighborConfig& n : c.neighbors) {
     auto open = session::build_open(to_fsm_config(n, c.global).session);
@@ -512,6 +516,13 @@ TEST(ConfigDiff, SessionParametersReset) {
 
 TEST(ConfigDiff, RouterIdResetsEverySession) {
   const std::string next = replace(kDiffBase, "127.0.0.1", "127.0.0.9");
+  EXPECT_THAT(diff_with(kDiffBase, next).reset, ElementsAre("127.0.0.2", "127.0.0.3", "127.0.0.4"));
+}
+
+TEST(ConfigDiff, KeepaliveResetsEverySession) {
+  // The interval is fixed when a session comes up (session::keepalive_interval).
+  const std::string next =
+      replace(kDiffBase, "router_id = \"127.0.0.1\"", "router_id = \"127.0.0.1\"\nkeepalive = 5");
   EXPECT_THAT(diff_with(kDiffBase, next).reset, ElementsAre("127.0.0.2", "127.0.0.3", "127.0.0.4"));
 }
 

@@ -314,7 +314,9 @@ std::string render_rpki(const json& result) {
   out += ", " + text(result, "router_keys", "0") + " router keys\n";
   const json& caches = array(result, "caches");
   const json& files = array(result, "files");
-  if (caches.empty() && files.empty()) {
+  const json* slurm = field(result, "slurm");
+  const bool has_slurm = slurm != nullptr && slurm->is_object();
+  if (caches.empty() && files.empty() && !has_slurm) {
     return out + "no RPKI caches or files configured\n";
   }
   if (!caches.empty()) {
@@ -325,10 +327,21 @@ std::string render_rpki(const json& result) {
                  {"Serial", kRight},
                  {"Version", kRight},
                  {"VRPs", kRight},
-                 {"Keys", kRight}});
+                 {"Keys", kRight},
+                 {"Drops", kRight}});
     for (const auto& c : caches) {
+      // Times the cache's data was dropped, all reasons together (the JSON has them apart).
+      std::string drops = "-";
+      if (const json* d = field(c, "drops"); d != nullptr && d->is_object()) {
+        std::uint64_t total = 0;
+        for (const auto& [reason, count] : d->items()) {
+          total += count.is_number_unsigned() ? count.get<std::uint64_t>() : 0;
+        }
+        drops = std::to_string(total);
+      }
       table.add({text(c, "name"), text(c, "preference"), cache_state(c), text(c, "session_id"),
-                 text(c, "serial"), text(c, "version"), text(c, "vrps"), text(c, "router_keys")});
+                 text(c, "serial"), text(c, "version"), text(c, "vrps"), text(c, "router_keys"),
+                 drops});
     }
     out += table.str();
   }
@@ -338,6 +351,12 @@ std::string render_rpki(const json& result) {
       table.add({text(f, "path"), text(f, "vrps"), text(f, "router_keys")});
     }
     out += table.str();
+  }
+  if (has_slurm) {
+    out += "SLURM " + text(*slurm, "path") + ": " + text(*slurm, "prefix_filters") +
+           " prefix filters, " + text(*slurm, "bgpsec_filters") + " BGPsec filters, " +
+           text(*slurm, "prefix_assertions") + " prefix assertions, " +
+           text(*slurm, "bgpsec_assertions") + " BGPsec assertions\n";
   }
   return out;
 }

@@ -81,18 +81,22 @@ TEST(ControlText, Rpki) {
     "caches": [
       {"name": "127.0.0.1:8282", "preference": 1, "active": true, "connected": true,
        "in_sync": true, "session_id": 4711, "serial": 42, "version": 1, "vrps": 1200,
-       "router_keys": 12},
+       "router_keys": 12, "drops": {"expired": 1, "error_report": 2, "protocol_error": 0}},
       {"name": "[::1]:8283", "preference": 2, "active": false, "connected": false,
        "in_sync": false, "session_id": null, "serial": null, "version": 0, "vrps": 0,
        "router_keys": 0}],
-    "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}]})");
+    "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}],
+    "slurm": {"path": "/etc/bgpsecd/slurm.json", "prefix_filters": 1, "bgpsec_filters": 0,
+              "prefix_assertions": 2, "bgpsec_assertions": 1}})");
   EXPECT_EQ(render_rpki(result),
             "RPKI: 1200 VRPs (1000 IPv4, 200 IPv6), 12 router keys\n"
-            "Cache           Pref  State    Session  Serial  Version  VRPs  Keys\n"
-            "127.0.0.1:8282     1  in-sync     4711      42        1  1200    12\n"
-            "[::1]:8283         2  standby        -       -        0     0     0\n"
+            "Cache           Pref  State    Session  Serial  Version  VRPs  Keys  Drops\n"
+            "127.0.0.1:8282     1  in-sync     4711      42        1  1200    12      3\n"
+            "[::1]:8283         2  standby        -       -        0     0     0      -\n"
             "File                    VRPs  Keys\n"
-            "/etc/bgpsecd/rpki.json    10     2\n");
+            "/etc/bgpsecd/rpki.json    10     2\n"
+            "SLURM /etc/bgpsecd/slurm.json: 1 prefix filters, 0 BGPsec filters, 2 prefix "
+            "assertions, 1 BGPsec assertions\n");
   EXPECT_EQ(render_rpki(json{{"vrps", 0}, {"router_keys", 0}, {"caches", json::array()}}),
             "RPKI: 0 VRPs, 0 router keys\nno RPKI caches or files configured\n");
 }

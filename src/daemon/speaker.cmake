@@ -2,6 +2,8 @@
 list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/router_keys.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp)
 list(APPEND DAEMON_DEPS spdlog::spdlog)

@@ -106,22 +106,35 @@ rib::OriginState origin_state_of(rpki::OriginState state) {
   return rib::OriginState::NotFound;
 }
 
-rib::PathState path_state_of(bgpsec::PathState state) {
-  switch (state) {
-    case bgpsec::PathState::Valid:
-      return rib::PathState::Valid;
-    case bgpsec::PathState::NotValid:
-      return rib::PathState::NotValid;
-    case bgpsec::PathState::Unverifiable:
-      return rib::PathState::Unsigned;
-  }
-  return rib::PathState::NotValid;
-}
+// How long a session closed for exceeding max_prefix stays down before we try again.
+constexpr std::chrono::seconds kMaxPrefixRestart{60};
 
 }  // namespace
 
-Speaker::Speaker(asio::io_context& io, Config config, std::string config_path)
-    : io_(io), config_(std::move(config)), config_path_(std::move(config_path)) {
+Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
+                 SpeakerOptions options)
+    : io_(io), config_(std::move(config)), config_path_(std::move(config_path)), options_(options) {
+  set_identity();
+  // RFC 4724 §4.1: after our restart, route selection and our advertisements wait for the
+  // peers' End-of-RIB, at most the restart time (our Selection_Deferral_Timer). Without
+  // graceful restart there is nothing to wait for.
+  if (options_.graceful_restart) {
+    if (config_.global.graceful_restart_time == 0) {
+      spdlog::warn("graceful restart (-R) ignored: global.graceful_restart_time is 0");
+    } else {
+      deferring_ = true;
+      deferral_timer_ = std::make_unique<asio::steady_timer>(io_);
+      deferral_timer_->expires_after(std::chrono::seconds(config_.global.graceful_restart_time));
+      deferral_timer_->async_wait([this](const asio::error_code& ec) {
+        if (!ec) {
+          end_deferral("the deferral timer (graceful_restart_time) fired");
+        }
+      });
+    }
+  }
+}
+
+void Speaker::set_identity() {
   self_.asn = config_.global.asn;
   self_.router_id = config_.global.router_id;
   rib::PeerInfo local;
@@ -158,11 +171,7 @@ base::Result<void> Speaker::start() {
   register_control();
   metrics_ = std::make_unique<MetricsRegistry>();
   register_metrics();
-  if (config_.global.metrics_listen) {
-    metrics_server_ = std::make_shared<MetricsServer>(io_, *metrics_);
-    BGPSEC_TRY(metrics_server_->listen(config_.global.metrics_listen->address.to_string(),
-                                       config_.global.metrics_listen->port));
-  }
+  BGPSEC_ASSIGN_OR_RETURN(metrics_server_, make_metrics_server(config_.global.metrics_listen));
   BGPSEC_TRY(load_rpki_files());
   if (!config_.rpki.caches.empty()) {
     std::vector<rpki::RtrCacheConfig> caches;
@@ -185,32 +194,10 @@ base::Result<void> Speaker::start() {
                 },
         },
         config_.rpki.failover_after);
+    static_cast<void>(caches_->set_slurm(rpki_files_->slurm()));  // nothing held yet
     caches_->start();
   }
-  listener_ = std::make_unique<session::Listener>(
-      io_,
-      [this](const asio::ip::address& remote) -> std::shared_ptr<session::Peer> {
-        const auto parsed = base::IpAddress::parse(remote.to_string());
-        if (!parsed) {
-          return nullptr;
-        }
-        const auto* n = find_neighbor(parsed->to_string());
-        return n != nullptr ? n->peer : nullptr;
-      },
-      [](session::LogLevel level, const std::string& text) {
-        if (level == session::LogLevel::Warning || level == session::LogLevel::Error) {
-          spdlog::warn("{}", text);
-        } else {
-          spdlog::info("{}", text);
-        }
-      });
-  for (const auto& endpoint : config_.global.listen) {
-    auto listened =
-        listener_->listen(asio::ip::tcp::endpoint(to_asio(endpoint.address), endpoint.port));
-    if (!listened) {
-      return base::fail("listen " + endpoint.to_string() + ": " + listened.error().message);
-    }
-  }
+  BGPSEC_ASSIGN_OR_RETURN(listener_, make_listener(config_.global.listen));
   originate_networks();
   for (const auto& n : config_.neighbors) {
     BGPSEC_TRY(add_neighbor(n));
@@ -235,6 +222,9 @@ void Speaker::stop() {
   if (listener_) {
     listener_->close();
   }
+  if (rpki_files_) {
+    rpki_files_->stop();
+  }
   if (caches_) {
     caches_->stop();
   }
@@ -244,7 +234,49 @@ void Speaker::stop() {
   if (metrics_server_) {
     metrics_server_->stop();
   }
+  if (deferral_timer_) {
+    deferral_timer_->cancel();
+  }
   started_ = false;
+}
+
+base::Result<std::unique_ptr<session::Listener>> Speaker::make_listener(
+    const std::vector<Endpoint>& endpoints) {
+  auto listener = std::make_unique<session::Listener>(
+      io_,
+      [this](const asio::ip::address& remote) -> std::shared_ptr<session::Peer> {
+        const auto parsed = base::IpAddress::parse(remote.to_string());
+        if (!parsed) {
+          return nullptr;
+        }
+        const auto* n = find_neighbor(parsed->to_string());
+        return n != nullptr ? n->peer : nullptr;
+      },
+      [](session::LogLevel level, const std::string& text) {
+        if (level == session::LogLevel::Warning || level == session::LogLevel::Error) {
+          spdlog::warn("{}", text);
+        } else {
+          spdlog::info("{}", text);
+        }
+      });
+  for (const auto& endpoint : endpoints) {
+    auto listened =
+        listener->listen(asio::ip::tcp::endpoint(to_asio(endpoint.address), endpoint.port));
+    if (!listened) {
+      return base::fail("listen " + endpoint.to_string() + ": " + listened.error().message);
+    }
+  }
+  return listener;
+}
+
+base::Result<std::shared_ptr<MetricsServer>> Speaker::make_metrics_server(
+    const std::optional<Endpoint>& endpoint) {
+  if (!endpoint) {
+    return std::shared_ptr<MetricsServer>();
+  }
+  auto server = std::make_shared<MetricsServer>(io_, *metrics_);
+  BGPSEC_TRY(server->listen(endpoint->address.to_string(), endpoint->port));
+  return server;
 }
 
 // ===== sessions =====
@@ -263,6 +295,12 @@ base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
   auto n = std::make_unique<Neighbor>(*this, config, std::make_shared<const rib::PeerInfo>(info));
   session::PeerConfig peer_config;
   peer_config.fsm = to_fsm_config(config, config_.global);
+  if (auto& gr = peer_config.fsm.session.graceful_restart; gr && deferring_) {
+    // RFC 4724 §4.1 (-R): we restarted and kept forwarding for every family; the session
+    // layer drops both bits once the session is up.
+    gr->restarting = true;
+    gr->forwarding_preserved = peer_config.fsm.session.families;
+  }
   peer_config.remote_address = to_asio(config.address);
   peer_config.remote_port = config.port;
   if (config.local_address) {
@@ -302,6 +340,8 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
 void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated) {
   n.negotiated = negotiated;
   n.state_since = std::chrono::steady_clock::now();
+  n.end_of_rib_received.clear();
+  n.table_deferred = false;
   rib::PeerInfo info = *n.info;
   info.router_id = negotiated.peer_bgp_id;
   n.info = std::make_shared<const rib::PeerInfo>(info);
@@ -318,6 +358,10 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   // side means we sign (export_route sets OutUpdate::sign); towards iBGP the BGPsec_PATH
   // passes unchanged (RFC 8374 §8.7). Without a key we cannot sign: the AS_PATH form.
   n.export_peer.bgpsec = negotiated.bgpsec;
+  // RFC 8097 / RFC 8374 §8.7: the states travel with the route inside the AS.
+  n.export_peer.send_origin_validation_state = !n.ebgp();
+  n.export_peer.send_path_validation_state = !n.ebgp();
+  n.export_peer.transparent_route_server = n.ebgp() && n.config.route_server;
   if (signers_.empty() && n.ebgp()) {
     n.export_peer.bgpsec.send_ipv4 = false;
     n.export_peer.bgpsec.send_ipv6 = false;
@@ -367,6 +411,8 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
                base::IpAddress::v4(negotiated.peer_bgp_id).to_string(),
                negotiated.hold_time.count(), negotiated.families.size());
   send_table(n);
+  // A peer without graceful restart is not waited for (RFC 4724 §4.1).
+  check_deferral();
 }
 
 void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
@@ -375,6 +421,8 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   const auto negotiated = std::move(n.negotiated);
   n.negotiated.reset();
   n.adj_out.clear();
+  n.table_deferred = false;
+  n.end_of_rib_received.clear();
   if (!was_established) {
     return;
   }
@@ -423,11 +471,92 @@ void Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
 }
 
 void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh) {
-  // RFC 2918 §4: send the Adj-RIB-Out for that AFI again.
+  // RFC 2918 §4: a ROUTE-REFRESH for an <AFI, SAFI> we did not advertise to the peer is
+  // ignored. RFC 7313 §3.2: only subtype 0 is a request (1 and 2 mark the peer's own
+  // re-advertisement).
   const auto afi = afi_of(refresh.afi);
+  if (!afi || refresh.subtype != 0 || !n.negotiated ||
+      !n.negotiated->has_family(session::AfiSafi{refresh.afi, refresh.safi})) {
+    if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+      spdlog::warn("peer {}: ROUTE-REFRESH for AFI {} SAFI {} subtype {} ignored (RFC 2918 §4)",
+                   n.name(), refresh.afi, static_cast<int>(refresh.safi),
+                   static_cast<int>(refresh.subtype));
+    } else {
+      ++n.stats.logs_suppressed;
+    }
+    return;
+  }
+  if (n.table_deferred) {
+    return;  // the whole table goes out when the restart deferral ends
+  }
+  // RFC 2918 §4: send the Adj-RIB-Out for that AFI again.
   for (const auto& update : n.adj_out.refresh(afi)) {
     send(n, update);
   }
+}
+
+// ===== graceful restart, restarting side (RFC 4724 §4.1) =====
+
+void Speaker::on_end_of_rib(Neighbor& n, base::Afi afi) {
+  if (std::find(n.end_of_rib_received.begin(), n.end_of_rib_received.end(), afi) ==
+      n.end_of_rib_received.end()) {
+    n.end_of_rib_received.push_back(afi);
+  }
+  check_deferral();
+}
+
+bool Speaker::awaiting_end_of_rib(const Neighbor& n) const {
+  // Only graceful-restart peers are waited for; one whose session does not come up is
+  // covered by the deferral timer.
+  if (!n.config.graceful_restart || config_.global.graceful_restart_time == 0) {
+    return false;
+  }
+  if (!n.established()) {
+    return true;
+  }
+  if (!n.negotiated->graceful_restart) {
+    return false;
+  }
+  return std::any_of(n.negotiated->families.begin(), n.negotiated->families.end(),
+                     [&](const session::AfiSafi& family) {
+                       const auto afi = afi_of(family.afi);
+                       return afi &&
+                              std::find(n.end_of_rib_received.begin(), n.end_of_rib_received.end(),
+                                        *afi) == n.end_of_rib_received.end();
+                     });
+}
+
+void Speaker::check_deferral() {
+  if (!deferring_) {
+    return;
+  }
+  for (const auto& [name, n] : neighbors_) {
+    if (awaiting_end_of_rib(*n)) {
+      return;
+    }
+  }
+  end_deferral("every graceful-restart peer sent End-of-RIB");
+}
+
+void Speaker::end_deferral(const char* why) {
+  if (!deferring_) {
+    return;
+  }
+  deferring_ = false;
+  if (deferral_timer_) {
+    deferral_timer_->cancel();
+  }
+  std::size_t sent = 0;
+  for (auto& [name, n] : neighbors_) {
+    if (n->table_deferred) {
+      n->table_deferred = false;
+      if (n->established()) {
+        send_table(*n);
+        ++sent;
+      }
+    }
+  }
+  spdlog::info("graceful restart: {}; sending our routes to {} peer(s)", why, sent);
 }
 
 // ===== import =====
@@ -439,10 +568,14 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     n.stats.update_errors += decoded.errors.size();
     treat_as_withdraw = decoded.strongest() == base::Action::TreatAsWithdraw;
     const auto& e = decoded.errors.front();
-    spdlog::warn("peer {}: UPDATE error ({}): {} at offset {}; {}", n.name(),
-                 base::action_name(e.action), e.what, e.offset,
-                 treat_as_withdraw ? "its routes are treated as withdrawn (RFC 7606)"
-                                   : "the attribute is discarded (RFC 7606)");
+    if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+      spdlog::warn("peer {}: UPDATE error ({}): {} at offset {}; {}", n.name(),
+                   base::action_name(e.action), e.what, e.offset,
+                   treat_as_withdraw ? "its routes are treated as withdrawn (RFC 7606)"
+                                     : "the attribute is discarded (RFC 7606)");
+    } else {
+      ++n.stats.logs_suppressed;
+    }
     if (treat_as_withdraw) {
       ++n.stats.treat_as_withdraw;
     }
@@ -481,44 +614,49 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   rib::strip_nlri(attrs);
   attrs.mp_unreach.reset();
   rib::PathState path_state = rib::PathState::Unsigned;
-  std::optional<bgpsec::PathValidation> validation;
+  std::optional<rib::PathFailure> path_failure;
   if (attrs.bgpsec_path) {
-    // RFC 8205 §5.2 in the order of RFC 8374 §8.1 (the validator does the cheap checks
-    // first); one prefix per BGPsec UPDATE, so the result holds for `announced[0]`.
-    bgpsec::RouteContext route;
-    route.prefix = announced.front();
-    route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
-    route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
-    route.as_path_present = attrs.as_path.has_value();
-    route.prefix_count = announced.size();
-    route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
-    bgpsec::PeerContext peer;
-    peer.own_as = config_.global.asn;
-    peer.peer_as = n.config.remote_as;
-    peer.relation = n.ebgp() ? bgpsec::PeerRelation::Ebgp : bgpsec::PeerRelation::Ibgp;
-    peer.bgpsec_receive_negotiated =
-        n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
-    const bgpsec::Validator validator(rpki_);
-    validation = validator.validate(*attrs.bgpsec_path, route, peer);
-    if (validation->treat_as_withdraw()) {
-      ++n.stats.update_errors;
-      spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
-                   announced.front().to_string(), bgpsec::reason_name(validation->reason),
-                   config_.bgpsec.syntax_error_action == SyntaxErrorAction::Strip
-                       ? "signatures stripped, route kept unsigned (RFC 8374 §8.5)"
-                       : "treated as withdrawn");
-      if (config_.bgpsec.syntax_error_action == SyntaxErrorAction::Withdraw) {
-        ++n.stats.treat_as_withdraw;
-        for (const auto& prefix : announced) {
-          withdraw_from(n, prefix);
-        }
-        return;
-      }
-      strip_signatures(attrs);
-    } else if (validation->state == bgpsec::PathState::Unverifiable) {
-      strip_signatures(attrs);
+    if (const auto trusted = trusted_path_state(n, attrs)) {
+      // RFC 8374 §8.7: the ingress router of our AS validated it.
+      path_state = *trusted;
     } else {
-      path_state = path_state_of(validation->state);
+      // One prefix per BGPsec UPDATE (RFC 8205 §4.1), so the result holds for announced[0].
+      bgpsec::RouteContext route;
+      route.prefix = announced.front();
+      route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
+      route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
+      route.as_path_present = attrs.as_path.has_value();
+      route.prefix_count = announced.size();
+      route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
+      const bool negotiated = n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
+      const auto outcome = validate_path(n, *attrs.bgpsec_path, route, negotiated);
+      if (outcome.action != PathOutcome::Action::Keep && bgpsec::is_malformed(outcome.reason)) {
+        ++n.stats.update_errors;
+        ++n.stats.bgpsec_syntax_errors;
+        const bool strip = outcome.action == PathOutcome::Action::Strip;
+        if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+          spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
+                       announced.front().to_string(), bgpsec::reason_name(outcome.reason),
+                       strip ? "signatures stripped, route kept unsigned (RFC 8374 §8.5)"
+                             : "treated as withdrawn");
+        } else {
+          ++n.stats.logs_suppressed;
+        }
+        if (!strip) {
+          ++n.stats.treat_as_withdraw;
+          for (const auto& prefix : announced) {
+            withdraw_from(n, prefix);
+          }
+          return;
+        }
+        ++n.stats.bgpsec_stripped;
+      }
+      if (outcome.action == PathOutcome::Action::Keep) {
+        path_state = outcome.state;
+        path_failure = outcome.failure;
+      } else {
+        strip_signatures(attrs);
+      }
     }
   }
   const auto handle = attributes_.intern(std::move(attrs));
@@ -529,11 +667,33 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     received.received_seq = ++received_seq_;
     received.prefix = prefix;
     received.path_state = path_state;
+    received.path_failure = path_failure;
     received.local_pref = rib::default_local_pref(*handle, n.info->kind);
     const auto result = n.adj_in.announce(received);
     if (result.max_prefix_exceeded) {
       ++n.stats.max_prefix_exceeded;
-      spdlog::warn("peer {}: more than {} prefixes (max_prefix)", n.name(), n.config.max_prefix);
+      // RFC 4486 §4: Cease / Maximum Number of Prefixes Reached; the session is tried again
+      // after a pause (its routes go as on any session loss, in on_down).
+      spdlog::warn(
+          "peer {}: more than {} prefixes (max_prefix): closing the session, retrying "
+          "in {} s",
+          n.name(), n.config.max_prefix, kMaxPrefixRestart.count());
+      // Posted: the session is not stopped from inside its own UPDATE callback, and the
+      // neighbor is looked up again in case a reload removed it meanwhile.
+      asio::post(io_, [this, name = n.name()] {
+        Neighbor* nbr = find_neighbor(name);
+        if (nbr == nullptr) {
+          return;
+        }
+        nbr->peer->stop(session::subcode::kCeaseMaxPrefixes);
+        nbr->max_prefix_timer = std::make_unique<asio::steady_timer>(io_, kMaxPrefixRestart);
+        nbr->max_prefix_timer->async_wait([nbr](const std::error_code& ec) {
+          if (!ec) {
+            nbr->peer->start();
+          }
+        });
+      });
+      return;
     }
     if (result.change == rib::AdjRibIn::Change::Refreshed) {
       continue;
@@ -561,7 +721,9 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   }
   rib::Route route = received;
   const auto snapshot = rpki_.snapshot();
-  if (const auto origin = origin_as_of(attrs, config_.global.asn)) {
+  if (const auto trusted = trusted_origin_state(n, attrs)) {
+    route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
+  } else if (const auto origin = origin_as_of(attrs, config_.global.asn)) {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
   } else {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
@@ -623,7 +785,7 @@ void Speaker::reimport_all() {
 void Speaker::export_change(const rib::BestChange& change) {
   const rib::Route* best = change.current ? &*change.current : nullptr;
   for (auto& [name, n] : neighbors_) {
-    if (n->established()) {
+    if (n->exporting()) {
       export_prefix(*n, change.prefix, best);
     }
   }
@@ -647,7 +809,8 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
       subject_prepend = std::min<std::uint8_t>(subject.prepend, 254);
-      if (advertise && subject.prepend > 0 && n.ebgp() && result.attrs.as_path) {
+      if (advertise && subject.prepend > 0 && n.ebgp() && !n.config.route_server &&
+          result.attrs.as_path) {
         // Configured prepending: more copies of our AS in front (export_route added one).
         auto& segments = result.attrs.as_path->segments;
         if (!segments.empty() && segments.front().type == wire::AsPathSegmentType::AsSequence) {
@@ -657,7 +820,10 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
       }
     }
     // RFC 8205 §4.2: towards a BGPsec peer, prepending is our segment's pCount.
-    const auto pcount = static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
+    // A transparent route server's segment has pCount 0 (RFC 8205 §4.2).
+    const auto pcount = n.config.route_server
+                            ? std::uint8_t{0}
+                            : static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
     update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)),
                                              result.sign, pcount)
                        : n.adj_out.withdraw(prefix);
@@ -726,6 +892,11 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
 }
 
 void Speaker::send_table(Neighbor& n) {
+  if (deferring_) {
+    // RFC 4724 §4.1: no advertisements (and no End-of-RIB) until the deferral ends.
+    n.table_deferred = true;
+    return;
+  }
   loc_rib_.for_each_best([&](const rib::Route& best) { export_prefix(n, best.prefix, &best); });
   // RFC 4724 §2: End-of-RIB after the initial table, per family.
   for (const auto& family : n.negotiated->families) {
@@ -776,48 +947,36 @@ void Speaker::originate_networks() {
 // ===== RPKI =====
 
 base::Result<void> Speaker::load_rpki_files() {
-  rpki::RpkiData next;
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  for (const auto& file : config_.rpki.files) {
-    BGPSEC_ASSIGN_OR_RETURN(auto data, rpki::load_rpki_json_file(file, now));
-    next.vrps.insert(next.vrps.end(), data.vrps.begin(), data.vrps.end());
-    next.router_keys.insert(next.router_keys.end(), data.router_keys.begin(),
-                            data.router_keys.end());
+  if (!rpki_files_) {
+    rpki_files_ = std::make_unique<RpkiFiles>(
+        io_, rpki_,
+        RpkiFiles::Handlers{
+            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
+            .on_slurm =
+                [this](const std::shared_ptr<const rpki::Slurm>& slurm) {
+                  // RFC 8416 §4: the filters apply to the caches' data too.
+                  if (caches_) {
+                    if (auto set = caches_->set_slurm(slurm); !set) {
+                      spdlog::error("rpki: slurm: {}", set.error().message);
+                    }
+                  }
+                },
+            .on_error =
+                [](const std::string& message) {
+                  spdlog::error("rpki: {} (the data in use stays)", message);
+                },
+        });
   }
-  // The files' contribution changes as one delta, so that RTR data in the same store keeps its
-  // references (an entry from a file and a cache stays while either has it).
-  rpki::Delta delta;
-  for (const auto& v : file_data_.vrps) {
-    delta.vrps.push_back({v, false});
-  }
-  for (const auto& k : file_data_.router_keys) {
-    delta.router_keys.push_back({k, false});
-  }
-  for (const auto& v : next.vrps) {
-    delta.vrps.push_back({v, true});
-  }
-  for (const auto& k : next.router_keys) {
-    delta.router_keys.push_back({k, true});
-  }
-  BGPSEC_ASSIGN_OR_RETURN(auto change, rpki_.apply(delta));
-  file_data_ = std::move(next);
-  if (!change.empty()) {
-    on_rpki_change(change);
+  BGPSEC_TRY(rpki_files_->load(config_.rpki));
+  if (!config_.rpki.slurm_file.empty()) {
+    const auto& slurm = *rpki_files_->slurm();
+    spdlog::info(
+        "rpki: SLURM {}: {} prefix and {} BGPsec filters, {} prefix and {} BGPsec "
+        "assertions",
+        config_.rpki.slurm_file, slurm.prefix_filters.size(), slurm.bgpsec_filters.size(),
+        slurm.prefix_assertions.size(), slurm.bgpsec_assertions.size());
   }
   return {};
-}
-
-void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
-  ++rpki_changes_;
-  spdlog::info("rpki: +{} -{} VRPs, +{} -{} router keys; revalidating", change.vrps_added.size(),
-               change.vrps_removed.size(), change.keys_added.size(), change.keys_removed.size());
-  // RFC 8374 §9.2 asks to touch only the affected routes; until the prefix and (AS, SKI)
-  // indexes exist, every route is looked at again (correct, and cheap at lab scale).
-  reimport_all();
-  // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
-  originate_networks();
 }
 
 // ===== reload =====
@@ -829,9 +988,13 @@ base::Result<nlohmann::json> Speaker::reload() {
     return base::fail(next.error().message);
   }
   const auto d = diff(config_, *next);
+  // A new AS or router id: every session is reset (diff), and our own identity in the RIB
+  // (self_, local_peer_), our networks' origin state and our router keys change with it.
+  const bool identity_changed =
+      config_.global.asn != next->global.asn || config_.global.router_id != next->global.router_id;
   // New router keys are loaded before anything changes: a bad key leaves all as it was.
   std::optional<RouterKeys> keys;
-  if (d.bgpsec_changed) {
+  if (d.bgpsec_changed || config_.global.asn != next->global.asn) {
     auto loaded = load_router_keys(next->bgpsec, next->global.asn);
     if (!loaded) {
       spdlog::error("reload: {}", loaded.error().message);
@@ -839,11 +1002,86 @@ base::Result<nlohmann::json> Speaker::reload() {
     }
     keys = std::move(*loaded);
   }
+  // The RPKI files and the SLURM file are read again on every reload (their contents may have
+  // changed while the config did not), also before anything changes: a file that fails to load
+  // fails the reload, naming the file and the entry, and the data in use stays.
+  std::optional<RpkiFiles::Loaded> rpki_loaded;
+  const bool rpki_files_in_use = !next->rpki.files.empty() || !next->rpki.slurm_file.empty();
+  if (rpki_files_ && (d.rpki_changed || rpki_files_in_use)) {
+    auto loaded = rpki_files_->load_files(next->rpki);
+    if (!loaded) {
+      spdlog::error("reload: rpki: {}", loaded.error().message);
+      return base::fail("rpki: " + loaded.error().message);
+    }
+    rpki_loaded = std::move(*loaded);
+  }
+  // The endpoints are bound next, still before anything changes; if one cannot be bound the
+  // old ones are bound again and the reload fails as a whole.
+  if (d.metrics_changed && metrics_) {
+    if (metrics_server_) {
+      metrics_server_->stop();
+    }
+    auto made = make_metrics_server(next->global.metrics_listen);
+    if (!made) {
+      metrics_server_ = make_metrics_server(config_.global.metrics_listen).value_or(nullptr);
+      spdlog::error("reload: {}", made.error().message);
+      return base::fail(made.error().message);
+    }
+    metrics_server_ = std::move(*made);
+  }
+  if (d.listen_changed && listener_) {
+    listener_->close();
+    auto made = make_listener(next->global.listen);
+    if (!made) {
+      if (auto again = make_listener(config_.global.listen)) {
+        listener_ = std::move(*again);
+      }
+      if (d.metrics_changed && metrics_) {
+        if (metrics_server_) {
+          metrics_server_->stop();
+        }
+        metrics_server_ = make_metrics_server(config_.global.metrics_listen).value_or(nullptr);
+      }
+      spdlog::error("reload: {}", made.error().message);
+      return base::fail(made.error().message);
+    }
+    listener_ = std::move(*made);
+  }
   nlohmann::json changes = nlohmann::json::array();
   const Config old = config_;
   config_ = std::move(next).value();
   for (const auto& w : config_.warnings) {
     spdlog::warn("{}", w);
+  }
+  if (identity_changed) {
+    set_identity();
+    changes.push_back("AS " + config_.global.asn.to_string() + " router-id " +
+                      base::IpAddress::v4(config_.global.router_id).to_string() +
+                      ": every session reset");
+  }
+  if (d.listen_changed) {
+    std::string where;
+    for (const auto& l : config_.global.listen) {
+      where += (where.empty() ? "" : ", ") + l.to_string();
+    }
+    changes.push_back("listen: " + (where.empty() ? std::string("none") : where));
+  }
+  if (d.metrics_changed) {
+    changes.push_back("metrics: " + (config_.global.metrics_listen
+                                         ? config_.global.metrics_listen->to_string()
+                                         : std::string("off")));
+  }
+  if (d.log_level_changed) {
+    spdlog::set_level(spdlog::level::from_str(log_level_name(config_.global.log_level)));
+    changes.push_back(std::string("log_level: ") + log_level_name(config_.global.log_level));
+  }
+  if (d.control_changed) {
+    // The control API is what this reload may have come through; it is not moved under a
+    // running request. The running values stay in config_, so the next reload says it again.
+    config_.global.control_socket = old.global.control_socket;
+    config_.global.control_tcp = old.global.control_tcp;
+    spdlog::warn("reload: [control] changed; it takes effect when bgpsecd is restarted");
+    changes.push_back("control: changed, needs restart (still on the old socket)");
   }
   for (const auto& name : d.removed) {
     remove_neighbor(name, session::subcode::kCeasePeerDeconfigured);
@@ -891,11 +1129,12 @@ base::Result<nlohmann::json> Speaker::reload() {
     }
     changes.push_back("neighbor " + soft.neighbor + " policy applied");
   }
-  if (d.rpki_changed) {
-    if (auto loaded = load_rpki_files(); !loaded) {
-      spdlog::error("reload: rpki: {}", loaded.error().message);
+  if (rpki_loaded) {
+    if (auto committed = rpki_files_->commit(std::move(*rpki_loaded)); !committed) {
+      spdlog::error("reload: rpki: {}", committed.error().message);
+    } else if (rpki_files_in_use || !old.rpki.files.empty() || !old.rpki.slurm_file.empty()) {
+      changes.push_back("rpki files reloaded");
     }
-    changes.push_back("rpki files reloaded");
   }
   if (d.networks_changed) {
     // Only the networks that are gone are withdrawn; originate_networks() replaces changed
@@ -912,7 +1151,10 @@ base::Result<nlohmann::json> Speaker::reload() {
     originate_networks();
     changes.push_back("networks changed");
   }
-  if (d.bgpsec_changed) {
+  if (identity_changed && !d.networks_changed) {
+    originate_networks();  // from the new local_peer_, with the origin state for the new AS
+  }
+  if (keys) {
     signers_ = std::move(*keys);
     reimport_all();
     changes.push_back("bgpsec settings applied");

@@ -17,8 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
+#include "bgpsec/validator.hpp"
 #include "daemon/config.hpp"
 #include "daemon/router_keys.hpp"
+#include "daemon/rpki_sources.hpp"
 #include "rib/adj_rib_in.hpp"
 #include "rib/adj_rib_out.hpp"
 #include "rib/attribute_store.hpp"
@@ -32,6 +34,7 @@ namespace bgpsecd::daemon {
 
 class ControlServer;
 class MetricsRegistry;
+class MetricsServer;
 
 // Counters for one neighbor that the RIB side keeps (the session's own are in PeerCounters).
 struct NeighborStats {
@@ -42,12 +45,26 @@ struct NeighborStats {
   std::uint64_t max_prefix_exceeded = 0;
   std::uint64_t signed_updates = 0;  // BGPsec UPDATEs we signed for this peer (RFC 8205 §4)
   std::uint64_t sign_failures = 0;   // routes sent unsigned because signing failed
+  // RFC 8205 §5.2 failures of a received BGPsec_PATH (also in update_errors), and of those
+  // the ones whose signatures were stripped (syntax_error_action = "strip", RFC 8374 §8.5).
+  std::uint64_t bgpsec_syntax_errors = 0;
+  std::uint64_t bgpsec_stripped = 0;
+  std::uint64_t logs_suppressed = 0;  // remote-caused warnings left out by the rate limit
+};
+
+// How bgpsecd was started (its flags, man/bgpsecd.8.md).
+struct SpeakerOptions {
+  // -R: we restarted and kept forwarding (RFC 4724 §4.1). The first OPEN to each peer sets
+  // the Restart State bit and the F bit of every family; our table (and End-of-RIB) goes out
+  // once every graceful-restart peer sent its End-of-RIB, or after global.graceful_restart_time.
+  bool graceful_restart = false;
 };
 
 class Speaker {
  public:
   // `config_path` is re-read by reload(). Call start() once.
-  Speaker(asio::io_context& io, Config config, std::string config_path);
+  Speaker(asio::io_context& io, Config config, std::string config_path,
+          SpeakerOptions options = {});
   Speaker(const Speaker&) = delete;
   Speaker& operator=(const Speaker&) = delete;
   Speaker(Speaker&&) = delete;
@@ -85,6 +102,11 @@ class Speaker {
   void on_down(Neighbor& n, const session::SessionDown& down);
   void on_update(Neighbor& n, wire::DecodedUpdate&& update);
   void on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh);
+  // RFC 4724 §4.1 (restarting speaker, -R): the End-of-RIB markers our table waits for.
+  void on_end_of_rib(Neighbor& n, base::Afi afi);
+  [[nodiscard]] bool awaiting_end_of_rib(const Neighbor& n) const;
+  void check_deferral();
+  void end_deferral(const char* why);
 
   // ----- import -----
   // Builds the Loc-RIB candidate of a received route: validation states, import policy,
@@ -95,6 +117,29 @@ class Speaker {
   void reimport(Neighbor& n);
   void reimport_all();
   void sweep_stale(Neighbor& n, std::optional<base::Afi> afi);
+
+  // ----- BGPsec on import (speaker_bgpsec.cpp) -----
+  // What import does with a received BGPsec_PATH (RFC 8205 §5.2, RFC 8374 §8.5).
+  struct PathOutcome {
+    enum class Action : std::uint8_t { Keep, Withdraw, Strip };
+    Action action = Action::Keep;
+    rib::PathState state = rib::PathState::Unsigned;
+    std::optional<rib::PathFailure> failure;
+    bgpsec::Reason reason = bgpsec::Reason::Valid;
+  };
+  [[nodiscard]] PathOutcome validate_path(const Neighbor& n, const wire::BgpsecPath& path,
+                                          const bgpsec::RouteContext& route,
+                                          bool bgpsec_receive_negotiated) const;
+  // RFC 8374 §8.7: the states an iBGP peer's ingress router put on the route, when we trust
+  // them (ibgp_state = "trust"); nullopt: validate here.
+  [[nodiscard]] std::optional<rib::PathState> trusted_path_state(
+      const Neighbor& n, const wire::PathAttributes& attrs) const;
+  [[nodiscard]] std::optional<rib::OriginState> trusted_origin_state(
+      const Neighbor& n, const wire::PathAttributes& attrs) const;
+  // RFC 8374 §9.2: re-runs validation and import for the routes of `n` that `change` can
+  // affect (prefixes under a changed VRP, BGPsec paths signed with a changed key). Returns
+  // how many routes it looked at again.
+  std::size_t revalidate(Neighbor& n, const rpki::ChangeSet& change);
 
   // ----- export -----
   void export_change(const rib::BestChange& change);
@@ -112,6 +157,13 @@ class Speaker {
   [[nodiscard]] std::size_t accepted_count(const Neighbor& n) const;
   void register_control();
   void register_metrics();
+  // self_ and local_peer_ from config_.global (AS, router id).
+  void set_identity();
+  // The BGP listener / metrics server for these endpoints (none for an unset metrics one).
+  [[nodiscard]] base::Result<std::unique_ptr<session::Listener>> make_listener(
+      const std::vector<Endpoint>& endpoints);
+  [[nodiscard]] base::Result<std::shared_ptr<MetricsServer>> make_metrics_server(
+      const std::optional<Endpoint>& endpoint);
 
   asio::io_context& io_;
   Config config_;
@@ -125,14 +177,21 @@ class Speaker {
   RouterKeys signers_;  // our router key(s), [bgpsec] key_dir / key_files
   rpki::RpkiStore rpki_;
   std::unique_ptr<rpki::RtrCacheSet> caches_;
-  rpki::RpkiData file_data_;  // what the configured files contribute to rpki_
+  // [rpki] files and slurm: their contribution to rpki_, reload and expiry timers.
+  std::unique_ptr<RpkiFiles> rpki_files_;
   std::shared_ptr<ControlServer> control_;
   std::unique_ptr<MetricsRegistry> metrics_;
-  std::shared_ptr<class MetricsServer> metrics_server_;
+  std::shared_ptr<MetricsServer> metrics_server_;
   std::uint64_t received_seq_ = 0;
   std::uint64_t rpki_changes_ = 0;
   std::uint64_t routes_revalidated_ = 0;
+  std::uint64_t last_change_routes_ = 0;  // routes the latest RPKI change looked at again
   bool started_ = false;
+  SpeakerOptions options_;
+  // RFC 4724 §4.1: while set (-R, until every graceful-restart peer sent End-of-RIB or the
+  // deferral timer fired) no table goes out (send_table marks the neighbor instead).
+  bool deferring_ = false;
+  std::unique_ptr<asio::steady_timer> deferral_timer_;
 };
 
 }  // namespace bgpsecd::daemon

@@ -6,11 +6,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <asio.hpp>
 #include <spdlog/spdlog.h>
 
+#include "daemon/rate_limit.hpp"
 #include "daemon/speaker.hpp"
+#include "wire/update.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -26,6 +29,13 @@ struct Speaker::Neighbor final : session::PeerHandler {
   std::optional<session::Negotiated> negotiated;
   std::unique_ptr<asio::steady_timer> stale_timer;  // RFC 4724 §4.2 restart / stale timer
   NeighborStats stats;
+  // RFC 4724 §4.1: families whose End-of-RIB the peer sent in this session; and whether our
+  // table to it waits for the end of the restart deferral (Speaker::send_table).
+  std::vector<base::Afi> end_of_rib_received;
+  bool table_deferred = false;
+  RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (STYLE.md §2.13)
+  // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.
+  std::unique_ptr<asio::steady_timer> max_prefix_timer;
   std::chrono::steady_clock::time_point state_since = std::chrono::steady_clock::now();
 
   Neighbor(Speaker& s, NeighborConfig c, rib::PeerHandle i)
@@ -36,9 +46,17 @@ struct Speaker::Neighbor final : session::PeerHandler {
   [[nodiscard]] bool established() const {
     return peer && peer->state() == session::State::Established && negotiated.has_value();
   }
+  // Established, and our table has gone out (so route changes are sent to it).
+  [[nodiscard]] bool exporting() const { return established() && !table_deferred; }
 
   void on_established(const session::Negotiated& n) override { speaker.on_established(*this, n); }
-  void on_update(wire::DecodedUpdate&& u) override { speaker.on_update(*this, std::move(u)); }
+  void on_update(wire::DecodedUpdate&& u) override {
+    const auto eor = wire::end_of_rib(u.update);
+    speaker.on_update(*this, std::move(u));
+    if (eor) {
+      speaker.on_end_of_rib(*this, eor->first);
+    }
+  }
   void on_route_refresh(const wire::RouteRefreshMessage& r) override {
     speaker.on_route_refresh(*this, r);
   }

@@ -1,4 +1,11 @@
 # Tests of the speaker piece's pure parts (the speaker itself runs in tests/daemon).
 bgpsecd_test(daemon_speaker_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/router_keys_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/rate_limit_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources_test.cpp
+  DEPS bgpsecd::daemon)
+
+# Policy evaluation: every match, set and action, RFC 8212 (policy.cpp).
+bgpsecd_test(daemon_policy_test
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/policy_test.cpp
   DEPS bgpsecd::daemon)

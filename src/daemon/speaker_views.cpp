@@ -84,6 +84,24 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
     }
     r["secure_path"] = secure;
   }
+  if (route.path_failure) {
+    // Which signature failed and why (bgpsecctl prints it under the route).
+    const auto& f = *route.path_failure;
+    nlohmann::json failure{{"reason", bgpsec::reason_name(static_cast<bgpsec::Reason>(f.reason))},
+                           {"segment", f.segment},
+                           {"suite", f.suite}};
+    if (a.bgpsec_path && f.segment >= 0 &&
+        static_cast<std::size_t>(f.segment) < a.bgpsec_path->secure_path.size()) {
+      const auto i = static_cast<std::size_t>(f.segment);
+      failure["asn"] = a.bgpsec_path->secure_path[i].asn.value();
+      for (const auto& block : a.bgpsec_path->blocks) {
+        if (block.suite == f.suite && i < block.segments.size()) {
+          failure["ski"] = block.segments[i].ski.to_hex();
+        }
+      }
+    }
+    r["failure"] = failure;
+  }
   return r;
 }
 
@@ -150,7 +168,11 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"treat_as_withdraw", n->stats.treat_as_withdraw},
                      {"rejected_by_policy", n->stats.rejected_by_policy},
                      {"signed_updates", n->stats.signed_updates},
-                     {"sign_failures", n->stats.sign_failures}};
+                     {"sign_failures", n->stats.sign_failures},
+                     {"bgpsec_syntax_errors", n->stats.bgpsec_syntax_errors},
+                     {"bgpsec_stripped", n->stats.bgpsec_stripped},
+                     {"max_prefix_exceeded", n->stats.max_prefix_exceeded},
+                     {"logs_suppressed", n->stats.logs_suppressed}};
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"neighbors", list}};
@@ -241,6 +263,10 @@ nlohmann::json Speaker::show_rpki() const {
   nlohmann::json caches = nlohmann::json::array();
   if (caches_) {
     for (const auto& c : caches_->status()) {
+      nlohmann::json drops = nlohmann::json::object();
+      for (const auto reason : rpki::kRtrDropReasons) {
+        drops[rpki::rtr_drop_reason_name(reason)] = c.drops[static_cast<std::size_t>(reason)];
+      }
       caches.push_back(
           {{"name", c.name},
            {"preference", c.preference},
@@ -251,12 +277,23 @@ nlohmann::json Speaker::show_rpki() const {
            {"serial", c.serial ? nlohmann::json(*c.serial) : nlohmann::json(nullptr)},
            {"version", c.version},
            {"vrps", c.vrps},
-           {"router_keys", c.router_keys}});
+           {"router_keys", c.router_keys},
+           {"drops", drops}});
     }
   }
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& f : config_.rpki.files) {
-    files.push_back({{"path", f}});
+  nlohmann::json slurm = nullptr;
+  if (rpki_files_) {
+    for (const auto& f : rpki_files_->files()) {
+      files.push_back({{"path", f.path}, {"vrps", f.vrps}, {"router_keys", f.router_keys}});
+    }
+    if (const auto& s = rpki_files_->slurm()) {
+      slurm = {{"path", rpki_files_->slurm_file()},
+               {"prefix_filters", s->prefix_filters.size()},
+               {"bgpsec_filters", s->bgpsec_filters.size()},
+               {"prefix_assertions", s->prefix_assertions.size()},
+               {"bgpsec_assertions", s->bgpsec_assertions.size()}};
+    }
   }
   return {{"vrps", snapshot->vrps.size()},
           {"vrps_ipv4", snapshot->vrps.size(base::Afi::Ipv4)},
@@ -264,8 +301,10 @@ nlohmann::json Speaker::show_rpki() const {
           {"router_keys", snapshot->router_keys.size()},
           {"caches", caches},
           {"files", files},
+          {"slurm", slurm},
           {"changes", rpki_changes_},
-          {"routes_revalidated", routes_revalidated_}};
+          {"routes_revalidated", routes_revalidated_},
+          {"last_change_routes_revalidated", last_change_routes_}};
 }
 
 base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args) {
@@ -335,6 +374,14 @@ void Speaker::register_metrics() {
   metrics_->family_callback("bgpsecd_update_errors_total",
                             "RFC 7606 and RFC 8205 errors in received UPDATEs", MetricType::Counter,
                             per_peer([](const Neighbor& n) { return n.stats.update_errors; }));
+  metrics_->family_callback(
+      "bgpsecd_bgpsec_syntax_errors_total",
+      "received BGPsec_PATHs failing RFC 8205 §5.2 (treat-as-withdraw, or stripped)",
+      MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.stats.bgpsec_syntax_errors; }));
+  metrics_->family_callback(
+      "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
+      MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));
   metrics_->family_callback("bgpsecd_bgpsec_signed_updates_total",
                             "BGPsec UPDATEs signed for the peer (RFC 8205 §4)", MetricType::Counter,
                             per_peer([](const Neighbor& n) { return n.stats.signed_updates; }));
@@ -356,18 +403,20 @@ void Speaker::register_metrics() {
   });
   metrics_->gauge_callback("bgpsecd_rpki_changes_total", "RPKI changes applied", {},
                            [this] { return static_cast<double>(rpki_changes_); });
-  metrics_->family_callback("bgpsecd_rtr_cache_in_sync",
-                            "1 when the RPKI cache is connected and holds a complete data set",
-                            MetricType::Gauge, [this] {
-                              std::vector<MetricSample> samples;
-                              if (caches_) {
-                                for (const auto& c : caches_->status()) {
-                                  samples.push_back(MetricSample{
-                                      {{"cache", c.name}}, (c.connected && c.in_sync) ? 1.0 : 0.0});
-                                }
-                              }
-                              return samples;
-                            });
+  metrics_->gauge_callback("bgpsecd_rpki_routes_revalidated_total",
+                           "routes looked at again because of RPKI changes (RFC 8374 §9.2)", {},
+                           [this] { return static_cast<double>(routes_revalidated_); });
+  metrics_->gauge_callback("bgpsecd_rpki_last_change_routes_revalidated",
+                           "routes the latest RPKI change looked at again", {},
+                           [this] { return static_cast<double>(last_change_routes_); });
+  // bgpsecd_rtr_cache_in_sync and bgpsecd_rtr_data_dropped_total{cache,reason}.
+  register_rtr_metrics(*metrics_, [this] {
+    return caches_ ? caches_->status() : std::vector<rpki::RtrCacheStatus>{};
+  });
+  metrics_->gauge_callback(
+      "bgpsecd_rpki_file_reload_errors_total",
+      "timed re-reads of the RPKI files or SLURM file that failed", {},
+      [this] { return rpki_files_ ? static_cast<double>(rpki_files_->reload_errors()) : 0.0; });
 }
 
 }  // namespace bgpsecd::daemon

@@ -95,4 +95,26 @@ void AdjRibIn::for_each(const std::function<void(const Route&)>& fn) const {
   }
 }
 
+void AdjRibIn::for_each_within(const base::Prefix& covering,
+                               const std::function<void(const Route&)>& fn) const {
+  // Prefixes order by address, then length: `covering` and its more-specifics are the
+  // contiguous run that starts at `covering` (a less-specific with the same address sorts
+  // before it, and no other prefix's address falls inside the covered range).
+  for (auto it = routes_.lower_bound(covering); it != routes_.end() && covering.contains(it->first);
+       ++it) {
+    fn(it->second);
+  }
+}
+
+bool AdjRibIn::set_path_state(const base::Prefix& prefix, PathState state,
+                              std::optional<PathFailure> failure) {
+  const auto it = routes_.find(prefix);
+  if (it == routes_.end()) {
+    return false;
+  }
+  it->second.path_state = state;
+  it->second.path_failure = failure;
+  return true;
+}
+
 }  // namespace bgpsecd::rib

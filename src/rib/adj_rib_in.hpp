@@ -61,6 +61,14 @@ class AdjRibIn {
 
   // Visits routes in prefix order (for route refresh to policy, dumps, revalidation).
   void for_each(const std::function<void(const Route&)>& fn) const;
+  // Visits the routes for `covering` and its more-specifics only (RFC 6811: the routes a VRP
+  // for `covering` can change), without walking the rest of the table.
+  void for_each_within(const base::Prefix& covering,
+                       const std::function<void(const Route&)>& fn) const;
+  // Revalidation (RFC 8374 §9.2): the route for `prefix` gets a new path state; its stale
+  // flag and everything else stay. False when there is no route for `prefix`.
+  bool set_path_state(const base::Prefix& prefix, PathState state,
+                      std::optional<PathFailure> failure);
 
  private:
   PeerHandle peer_;

@@ -145,5 +145,40 @@ TEST_F(AdjRibInTest, ForEachVisitsInPrefixOrder) {
   EXPECT_EQ(seen, (std::vector{pfx("192.0.2.0/24"), pfx("198.51.100.0/24")}));
 }
 
+TEST_F(AdjRibInTest, Rfc6811_ForEachWithinVisitsTheCoveringPrefixAndItsMoreSpecificsOnly) {
+  for (const char* p : {"10.0.0.0/7", "10.0.0.0/8", "10.0.0.0/16", "10.1.2.0/24", "10.255.0.0/16",
+                        "11.0.0.0/8", "9.255.255.0/24", "0.0.0.0/0", "2001:db8::/32"}) {
+    (void)rib_.announce(route(p));
+  }
+  std::vector<std::string> seen;
+  rib_.for_each_within(pfx("10.0.0.0/8"),
+                       [&](const Route& r) { seen.push_back(r.prefix.to_string()); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"10.0.0.0/8", "10.0.0.0/16", "10.1.2.0/24",
+                                            "10.255.0.0/16"}));
+  seen.clear();
+  rib_.for_each_within(pfx("0.0.0.0/0"),
+                       [&](const Route& r) { seen.push_back(r.prefix.to_string()); });
+  EXPECT_EQ(seen.size(), 8U);  // every IPv4 route, no IPv6 one
+  seen.clear();
+  rib_.for_each_within(pfx("192.0.2.0/24"), [&](const Route&) { seen.push_back("x"); });
+  EXPECT_TRUE(seen.empty());
+}
+
+TEST_F(AdjRibInTest, Rfc8374_9_2_SetPathStateKeepsStaleAndAttributes) {
+  (void)rib_.announce(route("192.0.2.0/24"));
+  rib_.mark_stale();
+  const auto attrs = rib_.find(pfx("192.0.2.0/24"))->attrs;
+  EXPECT_TRUE(rib_.set_path_state(pfx("192.0.2.0/24"), PathState::NotValid,
+                                  PathFailure{.reason = 7, .segment = 1, .suite = 1}));
+  const Route* r = rib_.find(pfx("192.0.2.0/24"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->path_state, PathState::NotValid);
+  ASSERT_TRUE(r->path_failure.has_value());
+  EXPECT_EQ(r->path_failure->segment, 1);
+  EXPECT_TRUE(r->stale);
+  EXPECT_EQ(r->attrs, attrs);
+  EXPECT_FALSE(rib_.set_path_state(pfx("198.51.100.0/24"), PathState::Valid, std::nullopt));
+}
+
 }  // namespace
 }  // namespace bgpsecd::rib

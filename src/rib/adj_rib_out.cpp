@@ -242,7 +242,9 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       // RFC 5065 §5.3: confederation segments do not leave the confederation.
       std::erase_if(out.as_path->segments,
                     [](const wire::AsPathSegment& s) { return is_confed(s.type); });
-      prepend_as(*out.as_path, self.asn);
+      if (!peer.transparent_route_server) {
+        prepend_as(*out.as_path, self.asn);
+      }
     }
   } else {
     // RFC 4271 §5.1.5: internal peers get LOCAL_PREF, our degree of preference.
@@ -269,6 +271,14 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       // RFC 8097 §2 / RFC 8374 §8.7: the ingress's origin validation state travels in iBGP.
       remove_origin_validation_communities(out);
       out.ext_communities.push_back(wire::make_origin_validation_community(route.origin_state));
+    }
+    if (peer.send_path_validation_state) {
+      // RFC 8374 §8.7: the path state too (communities.hpp documents the community).
+      std::erase_if(out.ext_communities, [](const wire::ExtendedCommunity& c) {
+        return wire::read_bgpsec_path_state(c).has_value();
+      });
+      out.ext_communities.push_back(
+          wire::make_bgpsec_path_state_community(path_state_code(route.path_state)));
     }
   }
   if (out.as_path) {

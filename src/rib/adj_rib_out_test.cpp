@@ -260,6 +260,33 @@ TEST_F(ExportTest, Rfc8097_OriginStateSignalledToIbgpWhenConfigured) {
   EXPECT_EQ(out.attrs.ext_communities.size(), 1U);
 }
 
+TEST_F(ExportTest, Rfc8374_8_7_PathStateSignalledToIbgpOnlyAndReplacesAReceivedOne) {
+  wire::PathAttributes a = attrs_with_path(seq({65001}));
+  // A state community that arrived with the route is replaced, not duplicated.
+  a.ext_communities.push_back(
+      wire::make_bgpsec_path_state_community(wire::BgpsecPathStateCode::Valid));
+  Route r = route(ebgp_in_, a);
+  r.path_state = PathState::Pending;
+  ExportPeer peer = ibgp_out();
+  peer.send_path_validation_state = true;
+  const auto out = export_route(r, peer, self_);
+  EXPECT_EQ(wire::find_bgpsec_path_state(out.attrs.ext_communities),
+            wire::BgpsecPathStateCode::Deferred);
+  EXPECT_EQ(out.attrs.ext_communities.size(), 1U);
+  // Non-transitive: it never leaves the AS.
+  ExportPeer external = ebgp_out();
+  external.send_path_validation_state = true;
+  EXPECT_TRUE(export_route(r, external, self_).attrs.ext_communities.empty());
+}
+
+TEST_F(ExportTest, Rfc7947_TransparentRouteServerDoesNotPrependItsAs) {
+  ExportPeer peer = ebgp_out();
+  peer.transparent_route_server = true;
+  const auto out = export_route(route(ebgp_in_, attrs_with_path(seq({65001}))), peer, self_);
+  ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
+  EXPECT_EQ(out.attrs.as_path, seq({65001}));
+}
+
 // ===== BGPsec =====
 
 TEST_F(ExportTest, Rfc8205_4_4_NonBgpsecPeerGetsRebuiltAsPath) {

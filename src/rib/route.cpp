@@ -20,6 +20,34 @@ const char* path_state_name(PathState state) noexcept {
   return "unknown";
 }
 
+wire::BgpsecPathStateCode path_state_code(PathState state) noexcept {
+  switch (state) {
+    case PathState::Valid:
+      return wire::BgpsecPathStateCode::Valid;
+    case PathState::NotValid:
+      return wire::BgpsecPathStateCode::NotValid;
+    case PathState::Unsigned:
+      return wire::BgpsecPathStateCode::Unsigned;
+    case PathState::Pending:
+      break;
+  }
+  return wire::BgpsecPathStateCode::Deferred;
+}
+
+PathState path_state_from_code(wire::BgpsecPathStateCode code) noexcept {
+  switch (code) {
+    case wire::BgpsecPathStateCode::Valid:
+      return PathState::Valid;
+    case wire::BgpsecPathStateCode::NotValid:
+      return PathState::NotValid;
+    case wire::BgpsecPathStateCode::Unsigned:
+      return PathState::Unsigned;
+    case wire::BgpsecPathStateCode::Deferred:
+      break;
+  }
+  return PathState::Pending;
+}
+
 const char* origin_state_name(OriginState state) noexcept {
   return wire::origin_validation_state_name(state);
 }

@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
@@ -21,6 +22,20 @@ namespace bgpsecd::rib {
 // finished yet, or the ingress router did not validate (RFC 8374 §8.7 "deferred").
 enum class PathState : std::uint8_t { Valid = 0, NotValid = 1, Unsigned = 2, Pending = 3 };
 [[nodiscard]] const char* path_state_name(PathState state) noexcept;  // "valid", "not-valid", ...
+
+// RFC 8374 §8.7: the code that carries `state` inside the AS, and back.
+[[nodiscard]] wire::BgpsecPathStateCode path_state_code(PathState state) noexcept;
+[[nodiscard]] PathState path_state_from_code(wire::BgpsecPathStateCode code) noexcept;
+
+// Why a path is Not Valid, for operators (`bgpsecctl show routes`): the validator's reason
+// (bgpsec/reason.hpp, kept as its number so the RIB does not depend on the validator) and
+// where it failed.
+struct PathFailure {
+  std::uint8_t reason = 0;  // bgpsec::Reason
+  int segment = -1;         // Secure_Path index (most recent = 0) that failed; -1: none
+  std::uint8_t suite = 0;   // algorithm suite of the Signature_Block concerned (0: none)
+  friend bool operator==(const PathFailure&, const PathFailure&) = default;
+};
 
 // Route origin validation state (RFC 6811), the one RFC 8097 carries in iBGP.
 using OriginState = wire::OriginValidationState;
@@ -69,6 +84,7 @@ struct Route {
   base::Prefix prefix;
   PathState path_state = PathState::Unsigned;
   OriginState origin_state = OriginState::NotFound;
+  std::optional<PathFailure> path_failure;  // set when path_state is NotValid
   bool stale = false;  // RFC 4724 §4.2: kept across the peer's restart, awaiting End-of-RIB
 
   // Same route for export purposes: same source, attribute set (pointer: interned), states

@@ -82,7 +82,8 @@ void RtrCacheSet::activate(Cache& cache) {
       io_, cache.config,
       RtrTcpSession::Handlers{
           .on_update = [this, c](const RtrDataUpdate& update) { on_update(*c, update); },
-          .on_drop_all = [this, c](const std::string&) { on_drop_all(*c); },
+          .on_drop_all = [this, c](const RtrDropAll& drop) { on_drop_all(*c, drop.kind); },
+          .on_error_report = nullptr,
           .on_log = handlers_.on_log,
       });
   cache.session->start();
@@ -96,11 +97,35 @@ void RtrCacheSet::deactivate(Cache& cache) {
                              "is in sync), disconnecting");
   cache.session->stop();
   cache.session.reset();
-  on_drop_all(cache);
+  on_drop_all(cache, std::nullopt);
+}
+
+bool RtrCacheSet::filtered(const VrpEntry& vrp) const {
+  return slurm_ && std::any_of(slurm_->prefix_filters.begin(), slurm_->prefix_filters.end(),
+                               [&](const PrefixFilter& f) { return filter_matches(f, vrp); });
+}
+
+bool RtrCacheSet::filtered(const RouterKeyEntry& key) const {
+  return slurm_ && std::any_of(slurm_->bgpsec_filters.begin(), slurm_->bgpsec_filters.end(),
+                               [&](const BgpsecFilter& f) { return filter_matches(f, key); });
 }
 
 void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
+  // The cache's records always hold what it sent; the store gets what the SLURM filters let
+  // through (RFC 8416 §4). The delta is worked out first and the records change only once the
+  // store took it, so that records and store never disagree.
   Delta delta;
+  const auto announce_vrp = [&](const VrpKey& v, bool announce) {
+    const VrpEntry entry = vrp_entry(v);
+    if (!filtered(entry)) {
+      delta.vrps.push_back({entry, announce});
+    }
+  };
+  const auto announce_key = [&](const RouterKeyEntry& k, bool announce) {
+    if (!filtered(k)) {
+      delta.router_keys.push_back({k, announce});
+    }
+  };
   if (update.reset) {
     // The complete set of this cache: withdraw what it no longer has, announce what is new.
     std::set<VrpKey> vrps;
@@ -113,81 +138,161 @@ void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
     }
     for (const auto& old : cache.vrps) {
       if (!vrps.contains(old)) {
-        delta.vrps.push_back({vrp_entry(old), false});
+        announce_vrp(old, false);
       }
     }
     for (const auto& v : vrps) {
       if (!cache.vrps.contains(v)) {
-        delta.vrps.push_back({vrp_entry(v), true});
+        announce_vrp(v, true);
       }
     }
     for (const auto& [id, entry] : cache.keys) {
       if (!keys.contains(id)) {
-        delta.router_keys.push_back({entry, false});
+        announce_key(entry, false);
       }
     }
     for (const auto& [id, entry] : keys) {
       if (!cache.keys.contains(id)) {
-        delta.router_keys.push_back({entry, true});
+        announce_key(entry, true);
       }
+    }
+    if (!apply(std::move(delta))) {
+      return;
     }
     cache.vrps = std::move(vrps);
     cache.keys = std::move(keys);
   } else {
+    // RtrDataUpdate's lists are sorted and disjoint, so each record is looked up once here and
+    // changed once below.
+    std::vector<VrpKey> vrps_gone;
+    std::vector<VrpKey> vrps_new;
+    std::vector<KeyKey> keys_gone;
+    std::vector<RouterKeyEntry> keys_new;
     for (const auto& v : update.withdrawn.vrps) {
-      if (cache.vrps.erase(vrp_key(v)) != 0) {
-        delta.vrps.push_back({vrp_entry(vrp_key(v)), false});
+      if (cache.vrps.contains(vrp_key(v))) {
+        vrps_gone.push_back(vrp_key(v));
+        announce_vrp(vrp_key(v), false);
       }
     }
     for (const auto& k : update.withdrawn.router_keys) {
       if (auto it = cache.keys.find(key_key(k)); it != cache.keys.end()) {
-        delta.router_keys.push_back({it->second, false});
-        cache.keys.erase(it);
+        keys_gone.push_back(it->first);
+        announce_key(it->second, false);
       }
     }
     for (const auto& v : update.announced.vrps) {
-      if (cache.vrps.insert(vrp_key(v)).second) {
-        delta.vrps.push_back({vrp_entry(vrp_key(v)), true});
+      if (!cache.vrps.contains(vrp_key(v))) {
+        vrps_new.push_back(vrp_key(v));
+        announce_vrp(vrp_key(v), true);
       }
     }
     for (const auto& k : update.announced.router_keys) {
-      if (cache.keys.emplace(key_key(k), k).second) {
-        delta.router_keys.push_back({k, true});
+      if (!cache.keys.contains(key_key(k))) {
+        keys_new.push_back(k);
+        announce_key(k, true);
       }
+    }
+    if (!apply(std::move(delta))) {
+      return;
+    }
+    for (const auto& v : vrps_gone) {
+      cache.vrps.erase(v);
+    }
+    for (const auto& k : keys_gone) {
+      cache.keys.erase(k);
+    }
+    for (const auto& v : vrps_new) {
+      cache.vrps.insert(v);
+    }
+    for (auto& k : keys_new) {
+      cache.keys.emplace(key_key(k), std::move(k));
     }
   }
   ++cache.updates;
   cache.in_sync = true;
-  apply(std::move(delta));
 }
 
-void RtrCacheSet::on_drop_all(Cache& cache) {
+void RtrCacheSet::on_drop_all(Cache& cache, std::optional<RtrDropReason> why) {
+  if (why) {
+    ++cache.drops[static_cast<std::size_t>(*why)];
+  }
+  cache.in_sync = false;
   Delta delta;
   for (const auto& v : cache.vrps) {
-    delta.vrps.push_back({vrp_entry(v), false});
+    const VrpEntry entry = vrp_entry(v);
+    if (!filtered(entry)) {
+      delta.vrps.push_back({entry, false});
+    }
   }
   for (const auto& [id, entry] : cache.keys) {
-    delta.router_keys.push_back({entry, false});
+    if (!filtered(entry)) {
+      delta.router_keys.push_back({entry, false});
+    }
   }
-  cache.vrps.clear();
-  cache.keys.clear();
-  cache.in_sync = false;
-  apply(std::move(delta));
+  if (apply(std::move(delta))) {
+    cache.vrps.clear();
+    cache.keys.clear();
+  }
 }
 
-void RtrCacheSet::apply(Delta delta) {
+base::Result<void> RtrCacheSet::set_slurm(std::shared_ptr<const Slurm> slurm) {
+  std::vector<bool> vrp_was;
+  std::vector<bool> key_was;
+  for (const auto& cache : caches_) {
+    for (const auto& v : cache->vrps) {
+      vrp_was.push_back(filtered(vrp_entry(v)));
+    }
+    for (const auto& [id, entry] : cache->keys) {
+      key_was.push_back(filtered(entry));
+    }
+  }
+  auto old = std::exchange(slurm_, std::move(slurm));
+  // What the new filters let through and the old did not is announced, and the reverse
+  // withdrawn; both in the one delta, so that the store changes once.
+  Delta delta;
+  std::size_t vi = 0;
+  std::size_t ki = 0;
+  for (const auto& cache : caches_) {
+    for (const auto& v : cache->vrps) {
+      const VrpEntry entry = vrp_entry(v);
+      const bool now = filtered(entry);
+      if (now != vrp_was[vi++]) {
+        delta.vrps.push_back({entry, !now});
+      }
+    }
+    for (const auto& [id, entry] : cache->keys) {
+      const bool now = filtered(entry);
+      if (now != key_was[ki++]) {
+        delta.router_keys.push_back({entry, !now});
+      }
+    }
+  }
+  // Withdrawals first: the store applies a delta in order.
+  std::stable_partition(delta.vrps.begin(), delta.vrps.end(),
+                        [](const VrpChange& c) { return !c.announce; });
+  std::stable_partition(delta.router_keys.begin(), delta.router_keys.end(),
+                        [](const RouterKeyChange& c) { return !c.announce; });
+  if (!apply(std::move(delta))) {
+    slurm_ = std::move(old);
+    return base::fail("rtr: the store refused the change of SLURM filters");
+  }
+  return {};
+}
+
+bool RtrCacheSet::apply(Delta delta) {
   if (delta.vrps.empty() && delta.router_keys.empty()) {
-    return;
+    return true;
   }
   auto changes = store_.apply(delta);
   if (!changes) {
     // Our bookkeeping only withdraws what a cache announced, so this is a bug, not bad data.
     log(RtrLogLevel::Warning, "rtr: internal error applying a change: " + changes.error().message);
-    return;
+    return false;
   }
   if (!changes->empty() && handlers_.on_change) {
     handlers_.on_change(*changes);
   }
+  return true;
 }
 
 void RtrCacheSet::rebalance() {
@@ -273,6 +378,7 @@ std::vector<RtrCacheStatus> RtrCacheSet::status() const {
     s.vrps = cache->vrps.size();
     s.router_keys = cache->keys.size();
     s.updates = cache->updates;
+    s.drops = cache->drops;
     if (cache->session) {
       const auto& client = cache->session->client();
       s.connected = cache->session->connected();

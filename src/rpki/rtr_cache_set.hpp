@@ -4,8 +4,11 @@
 // announced by two caches stays until both withdraw it) and applied to the RpkiStore; every
 // applied change goes to the owner as a ChangeSet, the feed for revalidation.
 // A cache that is lost keeps its data until its Expire interval has passed (RtrClient's rule).
+// RFC 8416 SLURM filters (set_slurm) drop matching VRPs and router keys before they reach the
+// store; SLURM assertions are not added here (the owner adds them once, beside the files).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -21,6 +24,7 @@
 
 #include "rpki/rpki_store.hpp"
 #include "rpki/rtr_transport.hpp"
+#include "rpki/slurm.hpp"
 
 namespace bgpsecd::rpki {
 
@@ -33,10 +37,12 @@ struct RtrCacheStatus {
   std::optional<std::uint16_t> session_id;
   std::optional<std::uint32_t> serial;
   std::uint8_t version = 0;
-  std::size_t vrps = 0;
-  std::size_t router_keys = 0;
-  std::uint64_t updates = 0;  // committed transactions
+  std::size_t vrps = 0;         // received from the cache (before SLURM filters)
+  std::size_t router_keys = 0;  // received from the cache (before SLURM filters)
+  std::uint64_t updates = 0;    // committed transactions
   std::uint64_t connects = 0;
+  // How often this cache's data was dropped, per RtrDropReason (index = its value).
+  std::array<std::uint64_t, kRtrDropReasons.size()> drops{};
 };
 
 class RtrCacheSet {
@@ -61,6 +67,11 @@ class RtrCacheSet {
   void stop();
   [[nodiscard]] std::vector<RtrCacheStatus> status() const;
 
+  // Applies the filters of `slurm` (nullptr: none) to all cache data from now on, and to what
+  // is held now, as one change to the store. On error (the store refused the change; a bug,
+  // not bad data) nothing changes and the error says why.
+  [[nodiscard]] base::Result<void> set_slurm(std::shared_ptr<const Slurm> slurm);
+
  private:
   using VrpKey = std::tuple<base::Prefix, std::uint8_t, base::Asn>;
   using KeyKey = std::tuple<base::Asn, base::Ski, crypto::EcPoint>;
@@ -71,14 +82,20 @@ class RtrCacheSet {
     std::set<VrpKey> vrps;
     std::map<KeyKey, RouterKeyEntry> keys;
     std::uint64_t updates = 0;
+    std::array<std::uint64_t, kRtrDropReasons.size()> drops{};
     bool in_sync = false;
   };
 
   void activate(Cache& cache);
   void deactivate(Cache& cache);
   void on_update(Cache& cache, const RtrDataUpdate& update);
-  void on_drop_all(Cache& cache);
-  void apply(Delta delta);
+  // `why` is empty when we let the cache go ourselves (deactivate), which is not counted.
+  void on_drop_all(Cache& cache, std::optional<RtrDropReason> why);
+  // True when the delta was applied (or empty); false, after a log line, when the store
+  // refused it. Callers change their records only on true.
+  bool apply(Delta delta);
+  [[nodiscard]] bool filtered(const VrpEntry& vrp) const;
+  [[nodiscard]] bool filtered(const RouterKeyEntry& key) const;
   // Once a second: starts the next group when no cache in use has been usable for
   // failover_after; stops the worse groups when a better cache is usable again.
   void rebalance();
@@ -93,6 +110,7 @@ class RtrCacheSet {
   std::uint8_t active_up_to_ = 0;  // groups with preference <= this are in use
   asio::steady_timer tick_;
   std::optional<std::chrono::steady_clock::time_point> out_of_sync_since_;
+  std::shared_ptr<const Slurm> slurm_;  // its filters apply to everything the caches send
   bool stopped_ = true;
 };
 

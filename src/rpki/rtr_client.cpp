@@ -142,7 +142,8 @@ RtrEvents RtrClient::on_timer(RtrTime now) {
   // RFC 8210 §6: no successful refresh within Expire -> discard this cache's data.
   if (expire_at_ && now >= *expire_at_) {
     expire_at_.reset();
-    drop_all("data expired (no successful refresh within the Expire interval)", events);
+    drop_all("data expired (no successful refresh within the Expire interval)",
+             RtrDropReason::Expired, events);
     if (state_ != RtrClientState::Idle && state_ != RtrClientState::Connecting) {
       // Whatever the connection was doing was based on the dropped data; start over.
       close_connection(now, events);
@@ -497,7 +498,19 @@ void RtrClient::handle_error_report(const ErrorReportPdu& report, std::uint8_t r
   // rpki-data.md §2.4: everything else is fatal for the session and this cache's data.
   fail_session(RtrErrorCode::CorruptData,
                std::string("cache sent Error Report: ") + rtr_error_code_name(code), base::Bytes(),
-               false, now, events);
+               false, now, events, RtrDropReason::ErrorReport);
+}
+
+const char* rtr_drop_reason_name(RtrDropReason reason) noexcept {
+  switch (reason) {
+    case RtrDropReason::Expired:
+      return "expired";
+    case RtrDropReason::ErrorReport:
+      return "error_report";
+    case RtrDropReason::ProtocolError:
+      return "protocol_error";
+  }
+  return "unknown";
 }
 
 void RtrClient::downgrade(std::uint8_t to, RtrEvents& events) {
@@ -509,9 +522,9 @@ void RtrClient::downgrade(std::uint8_t to, RtrEvents& events) {
   sticky_version_ = to;
 }
 
-void RtrClient::drop_all(const std::string& reason, RtrEvents& events) {
+void RtrClient::drop_all(const std::string& reason, RtrDropReason why, RtrEvents& events) {
   if (has_data_) {
-    events.emplace_back(RtrDropAll{reason});
+    events.emplace_back(RtrDropAll{reason, why});
   }
   has_data_ = false;
   vrps_.clear();
@@ -534,7 +547,7 @@ void RtrClient::close_connection(RtrTime reconnect_at, RtrEvents& events) {
 }
 
 void RtrClient::fail_session(RtrErrorCode code, const std::string& text, const base::Bytes& frame,
-                             bool reply, RtrTime now, RtrEvents& events) {
+                             bool reply, RtrTime now, RtrEvents& events, RtrDropReason why) {
   if (reply) {
     ErrorReportPdu report;
     report.code = static_cast<std::uint16_t>(code);
@@ -551,7 +564,7 @@ void RtrClient::fail_session(RtrErrorCode code, const std::string& text, const b
   // explicit about the order.
   const auto reconnect_at = now + next_reconnect_delay();
   close_connection(reconnect_at, events);
-  drop_all(text, events);
+  drop_all(text, why, events);
 }
 
 }  // namespace bgpsecd::rpki

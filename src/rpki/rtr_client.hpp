@@ -27,6 +27,7 @@
 // §2.4) and reconnects after the Retry interval with a Reset Query.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -76,8 +77,20 @@ struct RtrDataUpdate {
   RpkiData withdrawn;
   friend bool operator==(const RtrDataUpdate&, const RtrDataUpdate&) = default;
 };
+// Why a cache's data was dropped, for metrics (the text in RtrDropAll::reason is for logs).
+enum class RtrDropReason : std::uint8_t {
+  Expired,        // RFC 8210 §6: no successful refresh within the Expire interval
+  ErrorReport,    // the cache sent a fatal Error Report (all codes but 2 and 4)
+  ProtocolError,  // this side found an error in what the cache sent (and reported it)
+};
+inline constexpr std::array<RtrDropReason, 3> kRtrDropReasons = {
+    RtrDropReason::Expired, RtrDropReason::ErrorReport, RtrDropReason::ProtocolError};
+// "expired", "error_report", "protocol_error" (metric label values).
+[[nodiscard]] const char* rtr_drop_reason_name(RtrDropReason reason) noexcept;
+
 struct RtrDropAll {
   std::string reason;
+  RtrDropReason kind = RtrDropReason::ProtocolError;
   friend bool operator==(const RtrDropAll&, const RtrDropAll&) = default;
 };
 struct RtrErrorSent {
@@ -169,8 +182,9 @@ class RtrClient {
   // Sends an Error Report (unless `reply` is false), closes, drops the data and schedules a
   // reconnect after Retry.
   void fail_session(RtrErrorCode code, const std::string& text, const base::Bytes& frame,
-                    bool reply, RtrTime now, RtrEvents& events);
-  void drop_all(const std::string& reason, RtrEvents& events);
+                    bool reply, RtrTime now, RtrEvents& events,
+                    RtrDropReason why = RtrDropReason::ProtocolError);
+  void drop_all(const std::string& reason, RtrDropReason why, RtrEvents& events);
   void close_connection(RtrTime reconnect_at, RtrEvents& events);
   void downgrade(std::uint8_t to, RtrEvents& events);
   // The wait before the next reconnect: 1 s, doubling per failure, at most Retry; reset by a

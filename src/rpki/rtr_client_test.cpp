@@ -238,6 +238,8 @@ TEST(RtrClient, Rfc8210Sec5_1_SessionIdChangeIsCorruptDataAndFlushes) {
   const auto mismatch = t.feed({CacheResponsePdu{8}});
   expect_error_sent(mismatch, RtrErrorCode::CorruptData);
   ASSERT_EQ(of<RtrDropAll>(mismatch).size(), 1U);
+  EXPECT_EQ(of<RtrDropAll>(mismatch)[0].kind, RtrDropReason::ProtocolError);
+  EXPECT_EQ(std::string(rtr_drop_reason_name(RtrDropReason::ProtocolError)), "protocol_error");
   EXPECT_TRUE(t.client.data().vrps.empty());
   EXPECT_EQ(t.client.session_id(), std::nullopt);
   EXPECT_EQ(t.client.state(), RtrClientState::Idle);
@@ -393,7 +395,8 @@ TEST(RtrClient, Rfc8210Sec5_11_FatalErrorReportReceivedDropsData) {
   ASSERT_EQ(of<RtrErrorReceived>(events).size(), 1U);
   EXPECT_EQ(of<RtrErrorReceived>(events)[0].report.text, "Session ID mismatch");
   EXPECT_TRUE(has<RtrClose>(events));
-  EXPECT_TRUE(has<RtrDropAll>(events));
+  ASSERT_EQ(of<RtrDropAll>(events).size(), 1U);
+  EXPECT_EQ(of<RtrDropAll>(events)[0].kind, RtrDropReason::ErrorReport);
   EXPECT_EQ(t.client.session_id(), std::nullopt);
   EXPECT_EQ(t.client.next_deadline(), t.now + seconds(1));
 }
@@ -467,7 +470,8 @@ TEST(RtrClient, Rfc8210Sec6_ExpiryDropsData) {
     EXPECT_TRUE(t.client.on_disconnected(t.now).empty());
   }
   const auto expired = t.advance(seconds(300));  // 3600 s after End of Data
-  EXPECT_TRUE(has<RtrDropAll>(expired));
+  ASSERT_EQ(of<RtrDropAll>(expired).size(), 1U);
+  EXPECT_EQ(of<RtrDropAll>(expired)[0].kind, RtrDropReason::Expired);
   EXPECT_TRUE(t.client.data().vrps.empty());
   EXPECT_EQ(t.client.session_id(), std::nullopt);
   // The next connection starts over with a Reset Query.

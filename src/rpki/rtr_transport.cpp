@@ -8,6 +8,23 @@
 #include <variant>
 
 namespace bgpsecd::rpki {
+namespace {
+
+// An Error Report's text as a log line can carry it: StayRTR ends its texts with a NUL, and a
+// cache may send anything; trailing NULs go, other control characters become '?'.
+std::string printable(std::string text) {
+  while (!text.empty() && text.back() == '\0') {
+    text.pop_back();
+  }
+  for (auto& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = '?';
+    }
+  }
+  return text;
+}
+
+}  // namespace
 
 std::string RtrCacheConfig::name() const {
   const bool v6 = host.find(':') != std::string::npos;
@@ -110,17 +127,21 @@ void RtrTcpSession::process(RtrEvents events) {
           } else if constexpr (std::is_same_v<T, RtrDropAll>) {
             log(RtrLogLevel::Warning, "dropping this cache's data: " + e.reason);
             if (handlers_.on_drop_all) {
-              handlers_.on_drop_all(e.reason);
+              handlers_.on_drop_all(e);
             }
           } else if constexpr (std::is_same_v<T, RtrErrorSent>) {
             log(RtrLogLevel::Warning, std::string("sent Error Report ") +
                                           rtr_error_code_name(static_cast<std::uint16_t>(e.code)) +
                                           ": " + e.text);
           } else if constexpr (std::is_same_v<T, RtrErrorReceived>) {
+            const auto text = printable(e.report.text);
             log(RtrLogLevel::Warning,
                 std::string("cache sent Error Report ") +
                     rtr_error_code_name(static_cast<std::uint16_t>(e.report.code)) +
-                    (e.report.text.empty() ? "" : ": " + e.report.text));
+                    (text.empty() ? "" : ": " + text));
+            if (handlers_.on_error_report) {
+              handlers_.on_error_report(e.report);
+            }
           } else if constexpr (std::is_same_v<T, RtrVersionChanged>) {
             log(RtrLogLevel::Info,
                 "protocol version " + std::to_string(e.from) + " -> " + std::to_string(e.to));

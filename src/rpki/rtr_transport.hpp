@@ -38,8 +38,10 @@ class RtrTcpSession : public std::enable_shared_from_this<RtrTcpSession> {
   struct Handlers {
     // A committed transaction (Cache Response ... End of Data) from this cache.
     std::function<void(const RtrDataUpdate&)> on_update;
-    // Everything learned from this cache is gone (error, session change, expiry).
-    std::function<void(const std::string& reason)> on_drop_all;
+    // Everything learned from this cache is gone (error, expiry): why, as text and as kind.
+    std::function<void(const RtrDropAll&)> on_drop_all;
+    // The cache sent an Error Report (after the client has acted on it; optional).
+    std::function<void(const ErrorReportPdu&)> on_error_report;
     // A line for the log; the cache's name is already in it.
     std::function<void(RtrLogLevel, const std::string&)> on_log;
   };

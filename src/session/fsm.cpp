@@ -357,7 +357,7 @@ void Fsm::on(OpenReceived&& e, Out& out) {
       return;  // no connection to read from (contract item 5)
     case State::OpenSent: {
       // RFC 4271 §6.2: check the OPEN; on error send the NOTIFICATION and close.
-      auto n = negotiate(our_open_, e.open, config_.session.peer_as);
+      auto n = negotiate(our_open_, e.open, config_.session.peer_as, config_.session.keepalive);
       if (!n) {
         fail(out, DownReason::OpenRejected, std::move(n).error());
         return;
@@ -395,6 +395,16 @@ void Fsm::on(const KeepaliveReceived& /*e*/, Out& out) {
       restart_hold(out);
       state_ = State::Established;
       start_timer(out, Timer::Stable, config_.stable_time);
+      // RFC 4724 §4.1: the Restart State (and the F bits) go only in the OPENs after our
+      // restart; the next connection of this session says we did not restart again.
+      if (clear_restart_state(config_.session)) {
+        if (auto open = build_open(config_.session)) {
+          if (auto bytes = wire::encode_open(*open, wire::EncodeContext{})) {
+            our_open_ = std::move(*open);
+            our_open_bytes_ = std::move(*bytes);
+          }
+        }
+      }
       out.push_back(SessionEstablished{*negotiated_});
       return;
     case State::Established:

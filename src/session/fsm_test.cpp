@@ -274,6 +274,53 @@ TEST(Fsm, Rfc4271Sec10_KeepaliveExpirySendsKeepalive) {
   }
 }
 
+TEST(Fsm, Rfc4271Sec10_ConfiguredKeepaliveInterval) {
+  auto c = config();
+  c.session.keepalive = 7;
+  auto fsm = make(c);
+  drive(fsm, State::OpenSent);
+  EXPECT_EQ(describe(fsm.receive_bytes(open_bytes(peer_session()))),
+            (Strings{"send KEEPALIVE", "start Keepalive 7", "start Hold 90"}));
+  // A peer with a smaller hold time: a third of it still wins.
+  auto fast_peer = peer_session();
+  fast_peer.hold_time = 9;
+  auto other = make(c);
+  drive(other, State::OpenSent);
+  EXPECT_EQ(describe(other.receive_bytes(open_bytes(fast_peer))),
+            (Strings{"send KEEPALIVE", "start Keepalive 3", "start Hold 9"}));
+}
+
+TEST(Fsm, Rfc4724Sec4_1_RestartStateOnlyUntilTheFirstSession) {
+  auto c = config();
+  c.session.graceful_restart = GracefulRestartConfig{};
+  c.session.graceful_restart->restarting = true;
+  c.session.graceful_restart->forwarding_preserved = {kIpv4Unicast, kIpv6Unicast};
+  auto fsm = make(c);
+  const auto restarting_open = open_bytes(c.session);
+  (void)fsm.handle(ManualStart{});
+  auto actions = fsm.handle(TcpConnectionConfirmed{});
+  EXPECT_EQ(base::to_hex(std::get<SendMessage>(actions[1]).bytes), base::to_hex(restarting_open));
+  // A connection that fails before Established: the next OPEN still says we restarted.
+  (void)fsm.handle(TcpConnectionFails{});
+  drive(fsm, State::Connect);
+  actions = fsm.handle(TcpConnectionConfirmed{});
+  ASSERT_EQ(describe(actions)[1], "send OPEN");
+  EXPECT_EQ(base::to_hex(std::get<SendMessage>(actions[1]).bytes), base::to_hex(restarting_open));
+  (void)fsm.receive_bytes(open_bytes(peer_session()));
+  (void)fsm.receive_bytes(wire::encode_keepalive());
+  ASSERT_EQ(fsm.state(), State::Established);
+  // After the session came up: no R bit, no F bits.
+  auto plain = c.session;
+  plain.graceful_restart->restarting = false;
+  plain.graceful_restart->forwarding_preserved.clear();
+  EXPECT_EQ(fsm.our_open(), build_open(plain).value());
+  (void)fsm.handle(TcpConnectionFails{});
+  (void)fsm.handle(TimerExpired{Timer::IdleHold});
+  actions = fsm.handle(TcpConnectionConfirmed{});
+  ASSERT_EQ(describe(actions)[1], "send OPEN");
+  EXPECT_EQ(base::to_hex(std::get<SendMessage>(actions[1]).bytes), base::to_hex(open_bytes(plain)));
+}
+
 TEST(Fsm, Rfc4271Sec4_4_HoldTimeZeroMeansNoTimers) {
   auto c = config();
   c.session.hold_time = 0;

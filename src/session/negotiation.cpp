@@ -168,9 +168,35 @@ base::Result<wire::OpenMessage> build_open(const SessionConfig& config) {
   return wire::make_open(config.local_as, config.hold_time, config.router_id, std::move(caps));
 }
 
+bool clear_restart_state(SessionConfig& config) noexcept {
+  auto& gr = config.graceful_restart;
+  if (!gr || (!gr->restarting && gr->forwarding_preserved.empty())) {
+    return false;
+  }
+  gr->restarting = false;
+  gr->forwarding_preserved.clear();
+  return true;
+}
+
+std::chrono::seconds keepalive_interval(std::chrono::seconds hold_time,
+                                        std::uint16_t configured) noexcept {
+  // RFC 4271 §10: KeepaliveTime is a third of the Hold Time; none when the Hold Time is 0
+  // (§4.4). A configured interval may only make KEEPALIVEs more frequent: the peer's hold
+  // time may be smaller than ours, and a third of it must still be kept.
+  if (hold_time.count() == 0) {
+    return std::chrono::seconds(0);
+  }
+  const std::chrono::seconds third(hold_time.count() / 3);
+  if (configured == 0) {
+    return third;
+  }
+  return std::min(third, std::chrono::seconds(configured));
+}
+
 base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMessage& ours,
                                                               const wire::OpenMessage& theirs,
-                                                              base::Asn configured_peer_as) {
+                                                              base::Asn configured_peer_as,
+                                                              std::uint16_t configured_keepalive) {
   // RFC 4271 §6.2: Unsupported Version Number; the data is the version we support.
   if (theirs.version != wire::kBgpVersion) {
     return base::fail(open_error(subcode::kUnsupportedVersion, {0x00, wire::kBgpVersion}));
@@ -208,8 +234,7 @@ base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMe
   }
   const auto hold = std::min(ours.hold_time, theirs.hold_time);
   n.hold_time = std::chrono::seconds(hold);
-  // RFC 4271 §10: KeepaliveTime is a third of the Hold Time; none when the Hold Time is 0.
-  n.keepalive_interval = std::chrono::seconds(hold / 3);
+  n.keepalive_interval = keepalive_interval(n.hold_time, configured_keepalive);
 
   n.four_octet_as = wire::find_capability<wire::FourOctetAsCap>(ours) != nullptr &&
                     wire::find_capability<wire::FourOctetAsCap>(theirs) != nullptr;

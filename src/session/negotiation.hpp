@@ -29,6 +29,7 @@ inline constexpr std::uint8_t kFsmUnspecified = 0;        // code 5 (RFC 6608 §
 inline constexpr std::uint8_t kFsmInOpenSent = 1;         // code 5
 inline constexpr std::uint8_t kFsmInOpenConfirm = 2;      // code 5
 inline constexpr std::uint8_t kFsmInEstablished = 3;      // code 5
+inline constexpr std::uint8_t kCeaseMaxPrefixes = 1;      // RFC 4486 §4
 inline constexpr std::uint8_t kCeaseAdminShutdown = 2;    // code 6 (RFC 4486 §4)
 inline constexpr std::uint8_t kCeasePeerDeconfigured = 3;
 inline constexpr std::uint8_t kCeaseAdminReset = 4;
@@ -46,8 +47,11 @@ inline constexpr AfiSafi kIpv6Unicast{2, base::kSafiUnicast};
 
 struct GracefulRestartConfig {
   std::uint16_t restart_time = 120;  // seconds, 12 bits (RFC 4724 §3)
-  bool restarting = false;           // R bit: set in the first OPEN after our own restart
-  bool notification = false;         // N bit (RFC 8538)
+  // R bit: we have just restarted. It and `forwarding_preserved` describe that restart, so the
+  // FSM clears both once the session is Established (clear_restart_state): only the OPENs up
+  // to the first session after the restart carry them (RFC 4724 §4.1).
+  bool restarting = false;
+  bool notification = false;  // N bit (RFC 8538)
   // Families whose forwarding state we kept across a restart (F bit, RFC 4724 §3); every
   // configured family is listed in the capability, these get F.
   std::vector<AfiSafi> forwarding_preserved;
@@ -59,6 +63,9 @@ struct SessionConfig {
   std::uint32_t router_id = 0;   // our BGP Identifier, host order
   base::Asn peer_as;             // the configured remote AS (RFC 4271 §6.2 Bad Peer AS)
   std::uint16_t hold_time = 90;  // 0 or >= 3 (RFC 4271 §4.2)
+  // Seconds between our KEEPALIVEs (not in the OPEN); 0 = a third of the negotiated hold time,
+  // else min(keepalive, hold / 3) so that a smaller hold time from the peer still holds.
+  std::uint16_t keepalive = 0;
   std::vector<AfiSafi> families{kIpv4Unicast};  // one MP capability each (RFC 4760 §8)
   // Which BGPsec capabilities we advertise (RFC 8205 §2): send_ipv4 = (Dir=1, AFI 1),
   // receive_ipv4 = (Dir=0, AFI 1), and so on.
@@ -68,6 +75,10 @@ struct SessionConfig {
   bool route_refresh = true;      // RFC 2918
   bool enhanced_route_refresh = false;  // RFC 7313
 };
+
+// RFC 4724 §4.1: forgets the restart (R bit and F bits) once a session after it is up.
+// Returns whether anything changed (our OPEN must then be built again).
+bool clear_restart_state(SessionConfig& config) noexcept;
 
 // Our OPEN for `config`: My AS is AS_TRANS when local_as needs 4 octets, a 4-octet AS
 // capability is always sent (RFC 6793 §3, and BGPsec needs it: RFC 8205 §2.2), then one MP
@@ -97,11 +108,12 @@ struct Negotiated {
   base::Asn peer_as;              // from the 4-octet AS capability, else My AS
   std::uint32_t peer_bgp_id = 0;  // host order
   bool ibgp = false;
-  std::chrono::seconds hold_time{0};           // min of both OPENs; 0 = no hold timer
-  std::chrono::seconds keepalive_interval{0};  // hold / 3; 0 = no KEEPALIVEs (RFC 4271 §4.4)
-  bool four_octet_as = false;                  // both sent capability 65 (RFC 6793)
-  std::vector<AfiSafi> families;               // advertised by both, sorted (RFC 4760 §8)
-  bool route_refresh = false;  // both advertised (the peer's may be the old code 128)
+  std::chrono::seconds hold_time{0};  // min of both OPENs; 0 = no hold timer
+  // min(configured keepalive, hold / 3); 0 = no KEEPALIVEs (RFC 4271 §4.4)
+  std::chrono::seconds keepalive_interval{0};
+  bool four_octet_as = false;     // both sent capability 65 (RFC 6793)
+  std::vector<AfiSafi> families;  // advertised by both, sorted (RFC 4760 §8)
+  bool route_refresh = false;     // both advertised (the peer's may be the old code 128)
   bool enhanced_route_refresh = false;
   bool extended_messages_send = false;     // the PEER advertised: we may send > 4096
   bool extended_messages_receive = false;  // WE advertised: we accept > 4096
@@ -123,7 +135,14 @@ struct Negotiated {
 // (the data follow wire::decode_open, which reports the offending field).
 // A My AS that disagrees with a present 4-octet AS capability is not an error (RFC 6793
 // trusts the capability; BIRD only logs it).
+// `configured_keepalive` is SessionConfig::keepalive (see keepalive_interval).
 [[nodiscard]] base::Result<Negotiated, wire::NotificationMessage> negotiate(
-    const wire::OpenMessage& ours, const wire::OpenMessage& theirs, base::Asn configured_peer_as);
+    const wire::OpenMessage& ours, const wire::OpenMessage& theirs, base::Asn configured_peer_as,
+    std::uint16_t configured_keepalive = 0);
+
+// RFC 4271 §10: the KeepaliveTime for a negotiated `hold_time`: none when it is 0, else a third
+// of it, or `configured` seconds when that is smaller (and not 0).
+[[nodiscard]] std::chrono::seconds keepalive_interval(std::chrono::seconds hold_time,
+                                                      std::uint16_t configured) noexcept;
 
 }  // namespace bgpsecd::session

@@ -237,6 +237,53 @@ TEST(Negotiate, Rfc4271Sec4_2_HoldTime) {
   }
 }
 
+TEST(Negotiate, Rfc4271Sec10_ConfiguredKeepaliveOnlyShortensTheInterval) {
+  struct Case {
+    std::uint16_t ours, theirs, configured;
+    int keepalive;
+  };
+  for (const auto& c :
+       {Case{90, 90, 0, 30}, Case{90, 90, 10, 10}, Case{90, 90, 30, 30}, Case{90, 90, 60, 30},
+        Case{90, 9, 10, 3}, Case{90, 9, 2, 2}, Case{90, 0, 10, 0}, Case{0, 90, 10, 0}}) {
+    auto ours = our_config();
+    ours.hold_time = c.ours;
+    ours.keepalive = c.configured;
+    auto theirs = open_of(peer_config());
+    theirs.hold_time = c.theirs;
+    auto n = negotiate(open_of(ours), theirs, ours.peer_as, ours.keepalive);
+    ASSERT_TRUE(n.has_value());
+    EXPECT_EQ(n->keepalive_interval.count(), c.keepalive)
+        << c.ours << "/" << c.theirs << " keepalive " << c.configured;
+  }
+  // Not in the OPEN.
+  auto a = our_config();
+  auto b = our_config();
+  b.keepalive = 5;
+  EXPECT_EQ(open_of(a), open_of(b));
+}
+
+TEST(Negotiate, Rfc4724Sec4_1_ClearRestartState) {
+  auto c = our_config();
+  EXPECT_FALSE(clear_restart_state(c));  // nothing to clear
+  c.graceful_restart->restarting = true;
+  c.graceful_restart->forwarding_preserved = {kIpv4Unicast, kIpv6Unicast};
+  const auto restarting = open_of(c);
+  const auto* cap = wire::find_capability<wire::GracefulRestartCap>(restarting);
+  ASSERT_NE(cap, nullptr);
+  EXPECT_EQ(cap->restart_flags & wire::GracefulRestartCap::kRestartState,
+            wire::GracefulRestartCap::kRestartState);
+  ASSERT_EQ(cap->families.size(), 2U);
+  EXPECT_EQ(cap->families[0].flags, wire::GracefulRestartFamily::kForwardingPreserved);
+  EXPECT_EQ(cap->families[1].flags, wire::GracefulRestartFamily::kForwardingPreserved);
+  EXPECT_TRUE(clear_restart_state(c));
+  EXPECT_FALSE(c.graceful_restart->restarting);
+  EXPECT_TRUE(c.graceful_restart->forwarding_preserved.empty());
+  EXPECT_EQ(c.graceful_restart->restart_time, 120);
+  EXPECT_EQ(open_of(c), open_of(our_config()));
+  c.graceful_restart.reset();
+  EXPECT_FALSE(clear_restart_state(c));
+}
+
 // ---- capabilities ----
 
 TEST(Negotiate, SymmetricFullCapabilities) {

@@ -268,6 +268,54 @@ TEST(PathAttributes, Rfc6793_4_2_3_MergeOnTwoOctetSession) {
   EXPECT_EQ(c.attrs.as4_path->length_for_decision(), 2U);
 }
 
+// Decodes `list` with no error at all, compares with `expected`, and re-encodes `expected` to
+// the same octets (STYLE.md §4.1).
+void expect_both_ways(const base::Bytes& list, const PathAttributes& expected,
+                      const DecodeContext& dctx = context(), const EncodeContext& ectx = {}) {
+  const auto c = collect(list, dctx);
+  ASSERT_TRUE(c.errors.empty()) << c.errors[0].what;
+  EXPECT_EQ(c.attrs, expected);
+  EXPECT_TRUE(same_bytes(list, encode(expected, ectx)));
+}
+
+// RFC 4271 §5.1.6: ATOMIC_AGGREGATE is well-known discretionary with an empty value.
+TEST(PathAttributes, Rfc4271_5_1_6_AtomicAggregateBothWays) {
+  PathAttributes a;
+  a.atomic_aggregate = true;
+  expect_both_ways(hex("40 06 00"), a);
+}
+
+// RFC 4271 §5.1.7 with RFC 6793 §3: on a 4-octet session AGGREGATOR is optional transitive,
+// a 4-octet AS and the aggregating speaker's BGP Identifier.
+TEST(PathAttributes, Rfc6793_3_FourOctetAggregatorBothWays) {
+  PathAttributes a;
+  a.aggregator = Aggregator{base::Asn(4200000001U), ip("192.0.2.1")};
+  expect_both_ways(hex("C0 07 08 FA56EA01 C0000201"), a);
+  // A 2-octet-sized AS still takes four octets.
+  a.aggregator = Aggregator{base::Asn(65001), ip("198.51.100.100")};
+  expect_both_ways(hex("C0 07 08 0000FDE9 C6336464"), a);
+}
+
+TEST(PathAttributes, AtomicAggregateAndAggregatorTogetherBothWays) {
+  PathAttributes a;
+  a.origin = Origin::Igp;
+  a.atomic_aggregate = true;
+  a.aggregator = Aggregator{base::Asn(4200000001U), ip("192.0.2.1")};
+  expect_both_ways(hex("40 01 01 00"
+                       "40 06 00"
+                       "C0 07 08 FA56EA01 C0000201"),
+                   a);
+}
+
+// RFC 4271 §5.1.7: the 2-octet form on a session without the 4-octet AS capability.
+TEST(PathAttributes, Rfc4271_5_1_7_TwoOctetAggregatorBothWays) {
+  PathAttributes a;
+  a.aggregator = Aggregator{base::Asn(65001), ip("192.0.2.1")};
+  EncodeContext old;
+  old.four_octet_as = false;
+  expect_both_ways(hex("C0 07 06 FDE9 C0000201"), a, context(false, false), old);
+}
+
 // Canonical encoding: ascending type code, table flags, Extended Length only above 255.
 TEST(PathAttributes, CanonicalEncoding) {
   PathAttributes a;

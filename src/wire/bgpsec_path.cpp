@@ -147,6 +147,8 @@ const char* bgpsec_path_check_name(BgpsecPathCheck check) noexcept {
       return "segment-count-mismatch";
     case BgpsecPathCheck::DuplicateSuite:
       return "duplicate-suite";
+    case BgpsecPathCheck::AttributeFlags:
+      return "attribute-flags";
   }
   return "unknown";
 }

@@ -69,6 +69,9 @@ enum class BgpsecPathCheck : std::uint16_t {
   SignatureLength = 7,            // signature length 0 or overruns its block
   SegmentCountMismatch = 8,       // block has != N Signature_Segments
   DuplicateSuite = 9,             // two blocks with the same suite
+  // Found by the attribute walker, not by decode_bgpsec_path: Optional clear or Transitive set
+  // (RFC 8205 §5.2 check #1, RFC 7606 §3(c)); its WireError is the walker's (subcode 4).
+  AttributeFlags = 10,
 };
 [[nodiscard]] const char* bgpsec_path_check_name(BgpsecPathCheck check) noexcept;
 

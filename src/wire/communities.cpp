@@ -50,6 +50,36 @@ std::optional<OriginValidationState> read_origin_validation_state(
   return static_cast<OriginValidationState>(state);
 }
 
+ExtendedCommunity make_bgpsec_path_state_community(BgpsecPathStateCode state) noexcept {
+  ExtendedCommunity c;
+  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
+  c.bytes[1] = kExtCommunitySubtypeBgpsecPathState;
+  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
+  return c;
+}
+
+std::optional<BgpsecPathStateCode> read_bgpsec_path_state(const ExtendedCommunity& c) noexcept {
+  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque ||
+      c.bytes[1] != kExtCommunitySubtypeBgpsecPathState) {
+    return std::nullopt;
+  }
+  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
+  if (state > static_cast<std::uint8_t>(BgpsecPathStateCode::Deferred)) {
+    return std::nullopt;
+  }
+  return static_cast<BgpsecPathStateCode>(state);
+}
+
+std::optional<BgpsecPathStateCode> find_bgpsec_path_state(
+    std::span<const ExtendedCommunity> list) noexcept {
+  for (const auto& c : list) {
+    if (auto state = read_bgpsec_path_state(c)) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<OriginValidationState> find_origin_validation_state(
     std::span<const ExtendedCommunity> list) noexcept {
   for (const auto& c : list) {

@@ -50,6 +50,31 @@ enum class OriginValidationState : std::uint8_t { Valid = 0, NotFound = 1, Inval
 [[nodiscard]] std::optional<OriginValidationState> find_origin_validation_state(
     std::span<const ExtendedCommunity> list) noexcept;
 
+// ===== bgpsecd's BGPsec path validation state (RFC 8374 §8.7) =====
+
+// RFC 8374 §8.7 asks for the path state to travel inside the AS like RFC 8097's origin state,
+// but no community is standardised for it. bgpsecd uses type 0x43 (non-transitive opaque, so
+// it never leaves the AS: eBGP export drops non-transitive extended communities) with subtype
+// 0x88, not assigned by IANA; octets 2..6 are 0, octet 7 is the state. Documented in
+// man/bgpsecd.conf.5.md; only read from iBGP peers.
+inline constexpr std::uint8_t kExtCommunitySubtypeBgpsecPathState = 0x88;
+
+// Values of octet 7. Deferred: the ingress did not validate (RFC 8374 §8.7).
+enum class BgpsecPathStateCode : std::uint8_t {
+  Valid = 0,
+  NotValid = 1,
+  Unsigned = 2,
+  Deferred = 3
+};
+
+[[nodiscard]] ExtendedCommunity make_bgpsec_path_state_community(
+    BgpsecPathStateCode state) noexcept;
+// The state carried by `c`, or nullopt when `c` is not that community or the value is undefined.
+[[nodiscard]] std::optional<BgpsecPathStateCode> read_bgpsec_path_state(
+    const ExtendedCommunity& c) noexcept;
+[[nodiscard]] std::optional<BgpsecPathStateCode> find_bgpsec_path_state(
+    std::span<const ExtendedCommunity> list) noexcept;
+
 // ===== value codecs =====
 // Decoders return false (leaving `out` empty) when the value is not a non-zero multiple of
 // the element size: RFC 7606 §7.8 (4), RFC 7606 §7.14 (8), RFC 8092 §6 (12).

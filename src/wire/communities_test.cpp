@@ -86,5 +86,24 @@ TEST(OriginValidationCommunity, Rfc8097_2_OtherCommunitiesAndUndefinedStates) {
   EXPECT_STREQ(origin_validation_state_name(OriginValidationState::NotFound), "not-found");
 }
 
+// RFC 8374 §8.7 path state inside the AS: bgpsecd's type 0x43 / subtype 0x88 community
+// (communities.hpp), state in the last octet, 0..3.
+TEST(BgpsecPathStateCommunity, Rfc8374_8_7_LayoutAndUndefinedStates) {
+  const auto deferred = make_bgpsec_path_state_community(BgpsecPathStateCode::Deferred);
+  EXPECT_TRUE(same_bytes(hex("4388000000000003"),
+                         base::Bytes(deferred.bytes.begin(), deferred.bytes.end())));
+  EXPECT_EQ(read_bgpsec_path_state(deferred), BgpsecPathStateCode::Deferred);
+  EXPECT_EQ(read_bgpsec_path_state(make_bgpsec_path_state_community(BgpsecPathStateCode::Valid)),
+            BgpsecPathStateCode::Valid);
+  ExtendedCommunity undefined{{0x43, 0x88, 0, 0, 0, 0, 0, 0x04}};
+  EXPECT_EQ(read_bgpsec_path_state(undefined), std::nullopt);
+  // Neither is mistaken for the other.
+  const auto origin = make_origin_validation_community(OriginValidationState::Valid);
+  EXPECT_EQ(read_bgpsec_path_state(origin), std::nullopt);
+  EXPECT_EQ(read_origin_validation_state(deferred), std::nullopt);
+  const std::vector<ExtendedCommunity> list{origin, deferred};
+  EXPECT_EQ(find_bgpsec_path_state(list), BgpsecPathStateCode::Deferred);
+}
+
 }  // namespace
 }  // namespace bgpsecd::wire

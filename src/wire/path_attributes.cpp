@@ -107,8 +107,14 @@ class ListDecoder {
     // malformed: treat-as-withdraw. The MP attributes are still decoded, because the prefixes
     // to withdraw are in them.
     if (((flags ^ desc.flags) & kOptionalTransitiveBits) != 0) {
-      if (!record(attribute_error(in, base::Action::TreatAsWithdraw, kSubcodeAttributeFlags,
-                                  "attribute flags conflict with the type"))) {
+      auto flags_error = attribute_error(in, base::Action::TreatAsWithdraw, kSubcodeAttributeFlags,
+                                         "attribute flags conflict with the type");
+      // RFC 8205 §5.2 check #1: BGPsec_PATH must be optional non-transitive; the check gets
+      // its own code, so the validator reports it apart from other malformations.
+      if (type == kAttrBgpsecPath) {
+        flags_error.detail = static_cast<std::uint16_t>(BgpsecPathCheck::AttributeFlags);
+      }
+      if (!record(flags_error)) {
         return false;
       }
       if (type != kAttrMpReachNlri && type != kAttrMpUnreachNlri) {

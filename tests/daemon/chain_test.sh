@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Three bgpsecd instances in a chain on loopback, AS 65101 - 65102 - 65103 (127.0.0.41-43,
-# port $PORT): routes originated at each end reach the other end with the right AS path, over
-# IPv4 and IPv6 (MP_REACH), seen through `bgpsecctl --json`; a withdrawal (the originating
-# daemon stopped) propagates; `bgpsecd -n` prints the normal form; a bad config names its line.
-# Run by ctest with BGPSECD, BGPSECCTL and PORT set.
+# port $PORT), and d (127.0.0.44) in AS 65103 as c's iBGP neighbor: routes originated at each
+# end reach the other end with the right AS path, over IPv4 and IPv6 (MP_REACH), seen through
+# `bgpsecctl --json`; a withdrawal (the originating daemon stopped) propagates; `bgpsecd -n`
+# prints the normal form; a bad config names its line. Reload: a [[network]] added and SIGHUP
+# reaches the far end; a broken config fails `bgpsecctl reload` with file:line and changes
+# nothing; [metrics] turned on by reload serves bgpsecd_peer_established on $PORT+1.
+# Graceful restart: a killed daemon's routes stay (stale) and come back; `bgpsecd -R` waits
+# for End-of-RIB before sending its table.
+# Run by ctest with BGPSECD, BGPSECCTL and PORT set; addresses 127.0.0.41-49 and ports
+# PORT..PORT+9 belong to this test (apps/bgpsecd/CMakeLists.txt).
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${PORT:?}"
 work=$(mktemp -d)
@@ -62,7 +68,8 @@ TOML
 }
 config a 65101 127.0.0.41 192.0.2.0/24 2001:db8:41::/48 127.0.0.42:65102
 config b 65102 127.0.0.42 198.51.100.0/24 2001:db8:42::/48 127.0.0.41:65101 127.0.0.43:65103
-config c 65103 127.0.0.43 203.0.113.0/24 2001:db8:43::/48 127.0.0.42:65102
+config c 65103 127.0.0.43 203.0.113.0/24 2001:db8:43::/48 127.0.0.42:65102 127.0.0.44:65103
+config d 65103 127.0.0.44 10.44.0.0/16 2001:db8:44::/48 127.0.0.43:65103
 
 # --- config check ------------------------------------------------------------------------------
 if "$BGPSECD" -n -c "$work/b.toml" >"$work/normal.toml" 2>"$work/err" &&
@@ -72,14 +79,15 @@ printf '[global]\nasn = 65001\nrouter_id = "127.0.0.1"\nhold_time = 2\n' >"$work
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'bad.toml:4' "$work/err"; then ok; else bad "bad config: exit $rc, $(cat "$work/err")"; fi
 
-start() {
-  "$BGPSECD" -c "$work/$1.toml" >"$work/$1.log" 2>&1 &
+start() {  # start NAME [FLAG...]
+  "$BGPSECD" -c "$work/$1.toml" "${@:2}" >"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"
 }
 start a
 start b
 start c
+start d
 
 ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
 # wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
@@ -97,6 +105,7 @@ wait_for() {
 }
 established='all(n["state"] == "established" for n in out["neighbors"])'
 if wait_for 40 "$established" b show neighbors; then ok; else bad "sessions at b: $(ctl b show neighbors)"; fi
+if wait_for 20 "$established" c show neighbors; then ok; else bad "sessions at c: $(ctl c show neighbors)"; fi
 
 route_has() {  # route_has PREFIX ASPATH (python list)
   echo "any(r['prefix'] == '$1' and r['best'] and r['as_path'] == $2 for r in out['routes'])"
@@ -113,9 +122,73 @@ else bad "next hop at c: $(ctl c show routes)"; fi
 # origin state without RPKI data: not-found; unsigned routes
 if wait_for 5 "all(r['origin_state'] == 'not-found' and r['path_state'] == 'unsigned' for r in out['routes'])" c show routes; then ok
 else bad "states at c: $(ctl c show routes)"; fi
+# iBGP (c - d): no AS added inside the AS, the LOCAL_PREF travels, d's routes leave AS 65103
+if wait_for 10 "any(n['peer'] == '127.0.0.43' and n['type'] == 'ibgp' for n in out['neighbors'])" d show neighbors; then ok
+else bad "d: c is not iBGP: $(ctl d show neighbors)"; fi
+if wait_for 20 "any(r['prefix'] == '192.0.2.0/24' and r['best'] and r['as_path'] == [65102, 65101] and r['local_pref'] == 100 for r in out['routes'])" d show routes; then ok
+else bad "d lacks 192.0.2.0/24 via iBGP: $(ctl d show routes)"; fi
+if wait_for 20 "$(route_has 10.44.0.0/16 '[65102, 65103]')" a show routes; then ok
+else bad "a lacks d's 10.44.0.0/16: $(ctl a show routes)"; fi
 # the text view names the peer and the state
 if "$BGPSECCTL" --socket "$work/b.sock" show neighbors | grep -q '127.0.0.41.*stablished'; then ok
 else bad "text view: $("$BGPSECCTL" --socket "$work/b.sock" show neighbors)"; fi
+
+# --- reload --------------------------------------------------------------------------------------
+# state_seconds of NAME's session with PEER
+state_seconds() {
+  ctl "$1" show neighbors | python3 -c "import json,sys; print(next(n['state_seconds'] for n in json.load(sys.stdin)['neighbors'] if n['peer'] == '$2' and n['state'] == 'established'))" 2>/dev/null || echo -1
+}
+routes_of() {
+  ctl "$1" show routes | python3 -c "import json,sys; print(sorted((r['prefix'], r['peer'], r['best'], tuple(r['as_path'])) for r in json.load(sys.stdin)['routes']))"
+}
+# SIGHUP after a [[network]] was added at a: it reaches c, and no session was reset.
+sleep 2
+before=$(state_seconds b 127.0.0.41)
+cp "$work/a.toml" "$work/a.toml.orig"
+printf '\n[[network]]\nprefix = "10.41.0.0/16"\n' >>"$work/a.toml"
+kill -HUP "$pid_a"
+if wait_for 20 "$(route_has 10.41.0.0/16 '[65102, 65101]')" c show routes; then ok
+else bad "SIGHUP: 10.41.0.0/16 did not reach c: $(ctl c show routes); a: $(tail -5 "$work/a.log")"; fi
+after=$(state_seconds b 127.0.0.41)
+if [ "$before" -ge 0 ] && [ "$after" -ge "$before" ]; then ok
+else bad "SIGHUP reset the a-b session (state_seconds $before -> $after)"; fi
+# A broken config: `bgpsecctl reload` fails naming file:line, and nothing changes.
+cp "$work/a.toml" "$work/a.toml.good"
+routes_before=$(routes_of a)
+before=$(state_seconds a 127.0.0.42)
+sed -i 's/^hold_time = 9$/hold_time = 2/' "$work/a.toml"
+line=$(grep -n '^hold_time = 2$' "$work/a.toml" | cut -d: -f1)
+"$BGPSECCTL" --socket "$work/a.sock" reload >"$work/reload.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q "a.toml:$line:" "$work/reload.out"; then ok
+else bad "broken config: reload exit $rc: $(cat "$work/reload.out")"; fi
+sleep 1
+after=$(state_seconds a 127.0.0.42)
+if [ "$before" -ge 0 ] && [ "$after" -ge "$before" ]; then ok
+else bad "broken reload touched the a-b session (state_seconds $before -> $after)"; fi
+if [ "$(routes_of a)" = "$routes_before" ]; then ok
+else bad "broken reload changed a's routes: $routes_before -> $(routes_of a)"; fi
+cp "$work/a.toml.good" "$work/a.toml"
+# [metrics] turned on by a reload at b: bgpsecd_peer_established for a's session is 1.
+metrics_port=$((PORT + 1))
+sed -i "/^\[metrics\]$/{n;s/^listen = \"\"$/listen = \"127.0.0.42:$metrics_port\"/}" "$work/b.toml"
+if ctl b reload >"$work/reload.out" 2>&1 && grep -q "metrics" "$work/reload.out"; then ok
+else bad "metrics reload at b: $(cat "$work/reload.out")"; fi
+if python3 - "http://127.0.0.42:$metrics_port/metrics" <<'PY'; then ok; else bad "metrics at b (what it served is above)"; fi
+import re, sys, time, urllib.request
+pattern = re.compile(r'^bgpsecd_peer_established\{[^}]*peer="127\.0\.0\.41"[^}]*\} 1$', re.M)
+body = ""
+for _ in range(20):
+    try:
+        body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+        if pattern.search(body):
+            sys.exit(0)
+    except OSError as e:
+        body = str(e)
+    time.sleep(0.5)
+sys.stderr.write(body[:2000] + "\n")
+sys.exit(1)
+PY
 
 # --- a stopped origin: its routes are withdrawn down the chain -----------------------------------
 kill "$pid_a"
@@ -132,9 +205,52 @@ if wait_for 20 "$stale" b show routes --received --peer 127.0.0.41; then ok
 else bad "b did not keep a's routes as stale: $(ctl b show routes --received --peer 127.0.0.41)"; fi
 if ctl c show routes | python3 -c "import json,sys; out=json.load(sys.stdin); sys.exit(0 if any(r['prefix'] == '192.0.2.0/24' for r in out['routes']) else 1)"; then ok
 else bad "c lost the route during a's restart"; fi
-start a
+# a comes back as a restarting speaker (RFC 4724 §4.1): it sends its table once b's
+# End-of-RIB is in, well before the deferral timer (graceful_restart_time, 120 s).
+start a -R
 if wait_for 30 "not $stale and any(r['prefix'] == '192.0.2.0/24' for r in out['routes'])" b show routes --received --peer 127.0.0.41; then ok
 else bad "stale flag not cleared after a came back: $(ctl b show routes --received --peer 127.0.0.41)"; fi
+if grep -q "graceful restart: every graceful-restart peer sent End-of-RIB" "$work/a.log"; then ok
+else bad "a -R did not end its deferral on End-of-RIB: $(grep -i 'graceful\|End-of-RIB' "$work/a.log")"; fi
+if wait_for 10 "$(route_has 10.41.0.0/16 '[65102, 65101]')" c show routes; then ok
+else bad "c lacks 10.41.0.0/16 after a's graceful restart: $(ctl c show routes)"; fi
+
+# --- RPKI files and SLURM at c, by reload; `expires` honoured by a timer -------------------------
+now=$(date +%s)
+cat >"$work/rpki-c.json" <<JSON
+{"roas": [{"prefix": "192.0.2.0/24", "maxLength": 24, "asn": 65101},
+          {"prefix": "2001:db8:41::/48", "maxLength": 48, "asn": 65101},
+          {"prefix": "198.51.100.0/24", "maxLength": 24, "asn": 65102, "expires": $((now + 5))}]}
+JSON
+slurm_c() {  # slurm_c MAXLEN: filters 192.0.2.0/24 out, asserts 2001:db8:42::/48 for AS 65999
+  cat >"$work/slurm-c.json" <<JSON
+{"slurmVersion": 1,
+ "validationOutputFilters": {"prefixFilters": [{"prefix": "192.0.2.0/24"}], "bgpsecFilters": []},
+ "locallyAddedAssertions": {"bgpsecAssertions": [],
+   "prefixAssertions": [{"prefix": "2001:db8:42::/48", "asn": 65999, "maxPrefixLength": $1}]}}
+JSON
+}
+slurm_c 48
+printf '\n[rpki]\nfiles = ["%s"]\nslurm = "%s"\n' "$work/rpki-c.json" "$work/slurm-c.json" >>"$work/c.toml"
+if ctl c reload >"$work/reload.out" 2>&1 && grep -q "rpki files reloaded" "$work/reload.out"; then ok
+else bad "rpki reload at c: $(cat "$work/reload.out")"; fi
+origin_is() {  # origin_is PREFIX STATE: a python expression over `show routes`
+  echo "any(r['prefix'] == '$1' and r['best'] and r['origin_state'] == '$2' for r in out['routes'])"
+}
+rpki_states="$(origin_is 2001:db8:41::/48 valid) and $(origin_is 192.0.2.0/24 not-found) and $(origin_is 2001:db8:42::/48 invalid)"
+if wait_for 5 "$rpki_states and $(origin_is 198.51.100.0/24 valid)" c show routes; then ok
+else bad "RPKI file + SLURM at c: $(ctl c show routes)"; fi
+# A broken SLURM file fails the reload, naming the entry; the data in use stays.
+slurm_c 200
+"$BGPSECCTL" --socket "$work/c.sock" reload >"$work/reload.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q "prefixAssertions\[0\]" "$work/reload.out"; then ok
+else bad "broken SLURM: reload exit $rc: $(cat "$work/reload.out")"; fi
+if wait_for 2 "$rpki_states" c show routes && wait_for 2 "out['slurm']['prefix_assertions'] == 1" c show rpki; then ok
+else bad "broken SLURM changed the RPKI data: $(ctl c show rpki)"; fi
+# 198.51.100.0/24's ROA expires: a timer takes it out, without a reload.
+if wait_for 15 "$(origin_is 198.51.100.0/24 not-found)" c show routes; then ok
+else bad "expired ROA still in use at c: $(ctl c show routes)"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The RTR client against a real cache: stayrtr serving a JSON file on loopback.
 #   full load (v1: VRPs and router keys) equals what stayrtr was given; a v0-only cache
-#   (-protocol 0) still gives the VRPs; a changed file arrives as a delta; a restarted stayrtr
-#   (new Session ID) gives a fresh full load; a cache that is not there is a clear error.
+#   (-protocol 0) still gives the VRPs, after a downgrade to version 0; a changed file arrives
+#   as a delta; a restarted stayrtr (new Session ID) gives a fresh full load; a cache without
+#   data answers with the Error Report No Data Available, which is a clear error; a cache that
+#   is not there is a clear error.
 # Run by ctest with BGPSEC (the binary) and RTR_PORT (a free port of its own) set.
 set -uo pipefail
 : "${BGPSEC:?}" "${RTR_PORT:?}"
@@ -124,12 +126,46 @@ stop_stayrtr
 
 # --- a version-0-only cache ----------------------------------------------------------------------
 start_stayrtr -refresh 600 -protocol 0
-if "$BGPSEC" rtr-dump --cache "$addr" >"$work/dump0.json" 2>"$work/err"; then ok; else bad "rtr-dump against a v0 cache: $(cat "$work/err")"; fi
+if "$BGPSEC" rtr-dump --cache "$addr" -v >"$work/dump0.json" 2>"$work/err"; then ok; else bad "rtr-dump against a v0 cache: $(cat "$work/err")"; fi
+# RFC 8210 §7: the client offered version 1 and went down to 0 (what -v logs).
+if grep -q "^rtr $addr: protocol version 1 -> 0$" "$work/err"; then ok; else bad "no downgrade to version 0 logged: $(cat "$work/err")"; fi
 python3 - "$work/rpki.json" "$work/dump0.json" <<'PY' && ok || bad "v0 data: $(cat "$work/dump0.json")"
 import json, sys
 want, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 sys.exit(0 if len(got["roas"]) == len(want["roas"]) and got["bgpsec_keys"] == [] else 1)
 PY
+stop_stayrtr
+
+# --- a cache without data: Error Report No Data Available (RFC 8210 §12 code 2) ---------------
+# stayrtr refuses a file whose buildtime is more than 24 h old (peers.md) and answers every
+# query with code 2. rtr-dump says so at once (exit 1, one line), and stayrtr stays up.
+python3 - "$work/rpki.json" "$work/stale.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["metadata"] = {"buildtime": "2020-01-01T00:00:00Z", "generated": 1577836800}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+stayrtr -bind "$addr" -metrics.addr "127.0.0.1:$metrics_port" -cache "$work/stale.json" \
+  -refresh 600 >>"$work/stayrtr.log" 2>&1 &
+pids+=($!)
+stayrtr_pid=$!
+for _ in $(seq 50); do  # until it listens: then every attempt ends with the Error Report
+  "$BGPSEC" rtr-dump --cache "$addr" --timeout 1 >/dev/null 2>"$work/err"
+  grep -q "No Data Available" "$work/err" && break
+  sleep 0.2
+done
+start=$SECONDS
+"$BGPSEC" rtr-dump --cache "$addr" --timeout 20 >"$work/out" 2>"$work/err"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$work/out" ] && [ "$(wc -l <"$work/err")" -eq 1 ] &&
+  grep -q "^bgpsec: cache $addr: .*Error Report No Data Available" "$work/err" &&
+  [ $((SECONDS - start)) -lt 10 ]; then ok
+else bad "no data: exit $rc after $((SECONDS - start)) s, stdout $(head -c 200 "$work/out"), stderr $(cat "$work/err")"; fi
+# With -v the Error Report itself is logged, its text without stayrtr's trailing NUL.
+"$BGPSEC" rtr-dump --cache "$addr" --timeout 20 -v >/dev/null 2>"$work/err"
+if grep -q "^rtr $addr: cache sent Error Report No Data Available: No data available$" "$work/err"; then ok
+else bad "no data, -v: $(cat -A "$work/err")"; fi
+if kill -0 "$stayrtr_pid" 2>/dev/null; then ok; else bad "stayrtr died: $(tail -5 "$work/stayrtr.log")"; fi
 stop_stayrtr
 
 # --- two caches: the preferred one dies, the second takes over; the data is kept -----------------

@@ -108,6 +108,12 @@ PY
 expect 1 "a missing router key" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
   --attribute "$attr" --as 4200000001 --rpki "$work/nokey.json"
 check "missing key is reported" -- "out['path'] == 'not-valid' and 'key' in out['reason']"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["roas"]=[]; json.dump(d, open(sys.argv[2], "w"))' \
+  "$work/rpki.json" "$work/noroas.json"
+expect 0 "verify with router keys but no ROAs" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
+  --attribute "$attr" --as 4200000001 --rpki "$work/noroas.json"
+check "no ROAs at all: the origin is not-found (RFC 6811)" -- \
+  "out['path'] == 'valid' and out['origin'] == 'not-found'"
 
 expect 0 "sign with prepending (pCount 3)" -- "$BGPSEC" sign --prefix 2001:db8::/32 \
   --as-path "65002 65002 65002 65001" --target-as 65003 --key-dir "$keys"
@@ -116,6 +122,136 @@ expect 0 "decode the signed attribute" -- "$BGPSEC" decode --attribute "$attr6"
 check "pCount 3 then 1" -- "'3' in json.dumps(out) and 'pcount' in json.dumps(out).lower()"
 expect 0 "verify the prepended IPv6 path" -- "$BGPSEC" verify --prefix 2001:db8::/32 \
   --attribute "$attr6" --as 65003 --rpki "$work/rpki.json"
+
+# --- results that are not valid: no supported suite, malformed structure ----------------------
+# The only Signature_Block's suite octet set to 2 (after the 4-octet attribute header, the
+# Secure_Path and the 2-octet block length): well-formed, but nothing we can check.
+suite2=$(python3 - "$attr" <<'PY'
+import sys
+a = bytearray.fromhex(sys.argv[1])
+sp_len = int.from_bytes(a[4:6], "big")
+a[4 + sp_len + 2] = 2
+print(a.hex().upper())
+PY
+)
+expect 1 "verify a path with only a suite-2 block" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
+  --attribute "$suite2" --as 4200000001 --rpki "$work/rpki.json"
+check "no supported suite is not-valid with reason no-supported-suite" -- \
+  "out['path'] == 'not-valid' and out['reason'] == 'no-supported-suite' and \
+   out['signatures_checked'] == 0 and 'action' not in out and 'suite' not in out and \
+   out['as_path'] == '65003 65002 65001' and out['origin_as'] == 65001"
+# Secure_Path Length 0x000F (RFC 8205 §5.2, bgpsec-validation.md §7): the framing is fine, the
+# value is not, so this is a negative result (1), not bad input (2).
+malformed=$(python3 -c 'import sys; a=bytearray.fromhex(sys.argv[1]); a[4:6]=b"\x00\x0f"; print(a.hex().upper())' "$attr")
+expect 1 "verify a structurally malformed attribute" -- "$BGPSEC" verify \
+  --prefix 192.0.2.0/24 --attribute "$malformed" --as 4200000001 --rpki "$work/rpki.json"
+check "malformed is not-valid, treat-as-withdraw, with its check as reason" -- \
+  "out['path'] == 'not-valid' and out['action'] == 'treat-as-withdraw' and \
+   out['reason'] == 'secure-path-length' and out['signatures_checked'] == 0"
+# RFC 8205 §5.2 check #1: BGPsec_PATH is optional non-transitive; Transitive set (0xD0) or
+# Optional clear (0x10) is treat-as-withdraw.
+for flags in D0 10; do
+  expect 1 "verify with attribute flags 0x$flags" -- "$BGPSEC" verify --prefix 192.0.2.0/24 \
+    --attribute "$flags${attr:2}" --as 4200000001 --rpki "$work/rpki.json"
+  check "flags 0x$flags are not-valid, treat-as-withdraw, reason attribute-flags" -- \
+    "out['path'] == 'not-valid' and out['action'] == 'treat-as-withdraw' and \
+     out['reason'] == 'attribute-flags'"
+done
+
+# --- signed octets rebuilt outside our code, checked with openssl -----------------------------
+# For a 4-hop path with a prepend (pCount 2), python rebuilds every signature's octets from the
+# attribute bytes per bgpsec-signing.md §2 (Target AS || G(k-1) || S(k) || ... || S(1) ||
+# suite || AFI || SAFI || NLRI) and `openssl dgst -sha256 -verify` checks each signature with
+# the public key of the signer's key file: the bytes are right independently of our C++.
+openssl_check() {  # openssl_check PREFIX
+  local prefix=$1 dir="$work/ossl-${1//[\/:]/_}"
+  mkdir -p "$dir"
+  expect 0 "sign $prefix along 4200000001 65003 65003 65002 65001" -- "$BGPSEC" sign \
+    --prefix "$prefix" --as-path "4200000001 65003 65003 65002 65001" --target-as 65009 \
+    --key-dir "$keys"
+  local a
+  a=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["attribute"])' "$work/out")
+  if ! python3 - "$a" "$prefix" 65009 "$dir" >"$dir/list" <<'PY'; then
+import ipaddress, struct, sys
+a = bytes.fromhex(sys.argv[1])
+net = ipaddress.ip_network(sys.argv[2])
+target = int(sys.argv[3])
+out = sys.argv[4]
+# Attribute header (RFC 4271 §4.3): flags, type 33, 1- or 2-octet length.
+flags, typ = a[0], a[1]
+assert flags == 0x90 and typ == 33, (flags, typ)
+length, p = (struct.unpack(">H", a[2:4])[0], 4) if flags & 0x10 else (a[2], 3)
+v = a[p:]
+assert len(v) == length
+# Secure_Path: u16 length (counts itself), N x {pCount, Flags, AS}.
+sp_len = struct.unpack(">H", v[0:2])[0]
+segs = [v[i:i + 6] for i in range(2, sp_len, 6)]
+n = len(segs)
+assert [s[0] for s in segs] == [1, 2, 1, 1], [s[0] for s in segs]  # pCount 2: the prepend
+assert [s[1] for s in segs] == [0, 0, 0, 0]
+assert [struct.unpack(">I", s[2:6])[0] for s in segs] == [4200000001, 65003, 65002, 65001]
+# Signature_Blocks: u16 length (counts itself and the suite), suite, N x {SKI, u16 len, sig}.
+q, blocks = sp_len, []
+while q < len(v):
+    blen, suite = struct.unpack(">H", v[q:q + 2])[0], v[q + 2]
+    body, r, sigs = v[q + 3:q + blen], 0, []
+    while r < len(body):
+        slen = struct.unpack(">H", body[r + 20:r + 22])[0]
+        sigs.append(body[r:r + 22 + slen])  # the whole Signature_Segment
+        r += 22 + slen
+    assert r == len(body) and len(sigs) == n
+    blocks.append((suite, sigs))
+    q += blen
+assert q == len(v) and [b[0] for b in blocks] == [1]
+afi = 1 if net.version == 4 else 2
+plen = net.prefixlen
+nlri = bytes([plen]) + net.network_address.packed[:(plen + 7) // 8]
+for suite, sigs in blocks:
+    for k in range(n):  # k = 0 is the newest signature
+        t = target if k == 0 else struct.unpack(">I", segs[k - 1][2:6])[0]
+        msg = struct.pack(">I", t)
+        for j in range(k, n):
+            if j + 1 < n:
+                msg += sigs[j + 1]
+            msg += segs[j]
+        msg += bytes([suite]) + struct.pack(">H", afi) + bytes([1]) + nlri
+        open(f"{out}/data{k}.bin", "wb").write(msg)
+        open(f"{out}/sig{k}.der", "wb").write(sigs[k][22:])
+        print(k, struct.unpack(">I", segs[k][2:6])[0], sigs[k][:20].hex().upper())
+PY
+    fail=$((fail + 1))
+    echo "FAIL: $prefix: the attribute does not parse as bgpsec-signing.md describes"
+    return
+  fi
+  local verified=0 k asn ski
+  while read -r k asn ski; do
+    openssl pkey -in "$keys/$asn.$ski.pem" -pubout -out "$dir/pub$k.pem" 2>/dev/null
+    if openssl dgst -sha256 -verify "$dir/pub$k.pem" -signature "$dir/sig$k.der" \
+      "$dir/data$k.bin" >/dev/null 2>&1; then
+      verified=$((verified + 1))
+    else
+      echo "FAIL: $prefix: openssl does not verify signature $k (AS $asn, SKI $ski)"
+    fi
+  done <"$dir/list"
+  if [ "$verified" -eq 4 ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $prefix: openssl verified $verified of 4 signatures"
+  fi
+  # Control: the same check fails once one signed octet changes (the newest Target AS).
+  python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); d[3]^=1; open(sys.argv[1],"wb").write(d)' \
+    "$dir/data0.bin"
+  if openssl dgst -sha256 -verify "$dir/pub0.pem" -signature "$dir/sig0.der" \
+    "$dir/data0.bin" >/dev/null 2>&1; then
+    fail=$((fail + 1))
+    echo "FAIL: $prefix: openssl verified octets with a changed Target AS"
+  else
+    pass=$((pass + 1))
+  fi
+}
+openssl_check 192.0.2.0/24
+openssl_check 2001:db8:8000::/33
 
 # --- route origin validation (RFC 6811) ------------------------------------------------------
 # rpki.json: 192.0.2.0/24=65001 and 2001:db8::/32-48=65001

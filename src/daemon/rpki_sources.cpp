@@ -1,0 +1,242 @@
+// RPKI files, SLURM, their timers, and the RTR cache metrics (see the header).
+#include "daemon/rpki_sources.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace bgpsecd::daemon {
+namespace {
+
+// An expiry timer never sleeps longer than this, so that a wall clock that jumps is noticed.
+constexpr std::int64_t kMaxExpirySleep = 86400;
+
+bool same_slurm(const std::shared_ptr<const rpki::Slurm>& a,
+                const std::shared_ptr<const rpki::Slurm>& b) {
+  if (!a || !b) {
+    return !a && !b;
+  }
+  return *a == *b;
+}
+
+}  // namespace
+
+std::int64_t system_unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+RpkiFiles::RpkiFiles(asio::io_context& io, rpki::RpkiStore& store, Handlers handlers, UnixClock now)
+    : store_(store),
+      handlers_(std::move(handlers)),
+      now_(std::move(now)),
+      reload_timer_(io),
+      expiry_timer_(io) {}
+
+RpkiFiles::~RpkiFiles() { stop(); }
+
+void RpkiFiles::stop() {
+  stopped_ = true;
+  reload_timer_.cancel();
+  expiry_timer_.cancel();
+}
+
+base::Result<RpkiFiles::Loaded> RpkiFiles::load_files(const RpkiConfig& config) const {
+  Loaded loaded;
+  loaded.config = config;
+  if (!config.slurm_file.empty()) {
+    BGPSEC_ASSIGN_OR_RETURN(auto slurm, rpki::load_slurm_file(config.slurm_file));
+    loaded.slurm = std::make_shared<const rpki::Slurm>(std::move(slurm));
+  }
+  const auto now = now_();
+  for (const auto& file : config.files) {
+    BGPSEC_ASSIGN_OR_RETURN(auto data, rpki::load_rpki_json_file(file, now));
+    loaded.files.push_back(std::move(data));
+  }
+  return loaded;
+}
+
+rpki::RpkiData RpkiFiles::contribution(const Loaded& loaded, std::int64_t now) {
+  rpki::RpkiData out;
+  // rpki-data.md §4: an entry whose `expires` is in the past is not used.
+  const auto live = [now](const auto& entry) { return !entry.expires || *entry.expires >= now; };
+  for (const auto& file : loaded.files) {
+    for (const auto& v : file.vrps) {
+      if (live(v)) {
+        out.vrps.push_back(rpki::VrpEntry{v.prefix, v.max_length, v.asn, std::nullopt});
+      }
+    }
+    for (const auto& k : file.router_keys) {
+      if (live(k)) {
+        out.router_keys.push_back(rpki::RouterKeyEntry{k.asn, k.ski, k.key, std::nullopt});
+      }
+    }
+  }
+  if (loaded.slurm) {
+    // RFC 8416 §4: the filters on the files' data, then the assertions (added here only, so
+    // that they are in the store once whatever the caches send).
+    out = rpki::apply_slurm(*loaded.slurm, std::move(out));
+  }
+  return out;
+}
+
+base::Result<void> RpkiFiles::replace(rpki::RpkiData next) {
+  if (next == contribution_) {
+    return {};
+  }
+  // The files' contribution changes as one delta, so that RTR data in the same store keeps its
+  // references (an entry from a file and a cache stays while either has it).
+  rpki::Delta delta;
+  for (const auto& v : contribution_.vrps) {
+    delta.vrps.push_back({v, false});
+  }
+  for (const auto& k : contribution_.router_keys) {
+    delta.router_keys.push_back({k, false});
+  }
+  for (const auto& v : next.vrps) {
+    delta.vrps.push_back({v, true});
+  }
+  for (const auto& k : next.router_keys) {
+    delta.router_keys.push_back({k, true});
+  }
+  BGPSEC_ASSIGN_OR_RETURN(auto change, store_.apply(delta));
+  contribution_ = std::move(next);
+  if (!change.empty() && handlers_.on_change) {
+    handlers_.on_change(change);
+  }
+  return {};
+}
+
+base::Result<void> RpkiFiles::commit(Loaded loaded) {
+  BGPSEC_TRY(replace(contribution(loaded, now_())));
+  const bool slurm_changed = !same_slurm(current_.slurm, loaded.slurm);
+  if (!slurm_changed) {
+    loaded.slurm = current_.slurm;
+  }
+  current_ = std::move(loaded);
+  ++reloads_;
+  stopped_ = false;
+  if (slurm_changed && handlers_.on_slurm) {
+    handlers_.on_slurm(current_.slurm);
+  }
+  arm_timers();
+  return {};
+}
+
+base::Result<void> RpkiFiles::load(const RpkiConfig& config) {
+  BGPSEC_ASSIGN_OR_RETURN(auto loaded, load_files(config));
+  return commit(std::move(loaded));
+}
+
+void RpkiFiles::expire() {
+  if (auto replaced = replace(contribution(current_, now_())); !replaced) {
+    if (handlers_.on_error) {
+      handlers_.on_error(replaced.error().message);
+    }
+  }
+}
+
+std::optional<std::int64_t> RpkiFiles::next_expiry() const {
+  const auto now = now_();
+  std::optional<std::int64_t> earliest;
+  const auto consider = [&](const auto& entry) {
+    if (entry.expires && *entry.expires >= now && (!earliest || *entry.expires < *earliest)) {
+      earliest = entry.expires;
+    }
+  };
+  for (const auto& file : current_.files) {
+    std::for_each(file.vrps.begin(), file.vrps.end(), consider);
+    std::for_each(file.router_keys.begin(), file.router_keys.end(), consider);
+  }
+  return earliest;
+}
+
+std::vector<RpkiFiles::FileStatus> RpkiFiles::files() const {
+  const auto now = now_();
+  const auto live = [now](const auto& entry) { return !entry.expires || *entry.expires >= now; };
+  std::vector<FileStatus> out;
+  for (std::size_t i = 0; i < current_.files.size() && i < current_.config.files.size(); ++i) {
+    const auto& data = current_.files[i];
+    out.push_back(FileStatus{
+        current_.config.files[i],
+        static_cast<std::size_t>(std::count_if(data.vrps.begin(), data.vrps.end(), live)),
+        static_cast<std::size_t>(
+            std::count_if(data.router_keys.begin(), data.router_keys.end(), live))});
+  }
+  return out;
+}
+
+void RpkiFiles::arm_timers() {
+  reload_timer_.cancel();
+  expiry_timer_.cancel();
+  if (stopped_) {
+    return;
+  }
+  if (current_.config.reload_interval.count() > 0) {
+    reload_timer_.expires_after(current_.config.reload_interval);
+    reload_timer_.async_wait([this](const asio::error_code& ec) {
+      if (!ec && !stopped_) {
+        on_reload_timer();
+      }
+    });
+  }
+  if (const auto when = next_expiry()) {
+    // An entry is in use through its `expires` second, so it goes one second later.
+    const auto wait = std::clamp<std::int64_t>(*when - now_() + 1, 1, kMaxExpirySleep);
+    expiry_timer_.expires_after(std::chrono::seconds(wait));
+    expiry_timer_.async_wait([this](const asio::error_code& ec) {
+      if (ec || stopped_) {
+        return;
+      }
+      expire();
+      arm_timers();
+    });
+  }
+}
+
+void RpkiFiles::on_reload_timer() {
+  auto loaded = load_files(current_.config);
+  const base::Result<void> committed =
+      loaded ? commit(std::move(*loaded)) : base::Result<void>(base::fail(loaded.error().message));
+  if (committed) {
+    return;  // commit re-armed the timers
+  }
+  ++reload_errors_;
+  if (handlers_.on_error) {
+    handlers_.on_error(committed.error().message);
+  }
+  arm_timers();
+}
+
+// ===== metrics =====
+
+void register_rtr_metrics(MetricsRegistry& metrics,
+                          std::function<std::vector<rpki::RtrCacheStatus>()> status) {
+  metrics.family_callback("bgpsecd_rtr_cache_in_sync",
+                          "1 when the RPKI cache is connected and holds a complete data set",
+                          MetricType::Gauge, [status] {
+                            std::vector<MetricSample> samples;
+                            for (const auto& c : status()) {
+                              samples.push_back(MetricSample{
+                                  {{"cache", c.name}}, (c.connected && c.in_sync) ? 1.0 : 0.0});
+                            }
+                            return samples;
+                          });
+  metrics.family_callback(
+      "bgpsecd_rtr_data_dropped_total",
+      "times an RPKI cache's data was dropped (expired: no refresh within the Expire interval; "
+      "error_report: fatal Error Report from the cache; protocol_error: error found here)",
+      MetricType::Counter, [status = std::move(status)] {
+        std::vector<MetricSample> samples;
+        for (const auto& c : status()) {
+          for (const auto reason : rpki::kRtrDropReasons) {
+            samples.push_back(
+                MetricSample{{{"cache", c.name}, {"reason", rpki::rtr_drop_reason_name(reason)}},
+                             static_cast<double>(c.drops[static_cast<std::size_t>(reason)])});
+          }
+        }
+        return samples;
+      });
+}
+
+}  // namespace bgpsecd::daemon

@@ -1,0 +1,246 @@
+// RpkiFiles: SLURM on the files' data (RFC 8416 §4), a bad SLURM or JSON file leaving the data
+// in use unchanged, `expires` honoured after load (explicitly and by the timer), re-reads every
+// reload_interval; and the RTR metric families.
+#include "daemon/rpki_sources.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace bgpsecd::daemon {
+namespace {
+namespace fs = std::filesystem;
+
+rpki::VrpEntry vrp(std::string_view prefix, std::uint32_t asn) {
+  const auto p = base::Prefix::parse(prefix).value();
+  return rpki::VrpEntry{p, p.length(), base::Asn(asn), std::nullopt};
+}
+
+// {"roas": [...]} with one ROA per (prefix, asn, expires or 0 for none).
+std::string roas_json(
+    const std::vector<std::tuple<std::string, std::uint32_t, std::int64_t>>& roas) {
+  std::string out = R"({"roas": [)";
+  for (std::size_t i = 0; i < roas.size(); ++i) {
+    const auto& [prefix, asn, expires] = roas[i];
+    const auto length = prefix.substr(prefix.find('/') + 1);
+    out += (i == 0 ? "" : ", ") + std::string(R"({"prefix": ")") + prefix + R"(", "asn": )" +
+           std::to_string(asn) + R"(, "maxLength": )" + length +
+           (expires != 0 ? R"(, "expires": )" + std::to_string(expires) : "") + "}";
+  }
+  return out + "]}\n";
+}
+
+constexpr std::string_view kSlurm = R"({
+  "slurmVersion": 1,
+  "validationOutputFilters": {
+    "prefixFilters": [{"prefix": "192.0.2.0/24", "comment": "not ours to judge"}],
+    "bgpsecFilters": []
+  },
+  "locallyAddedAssertions": {
+    "prefixAssertions": [{"asn": 64999, "prefix": "203.0.113.0/24"}],
+    "bgpsecAssertions": []
+  }
+})";
+
+class RpkiFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bgpsecd-rpki-files-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    files_ = std::make_unique<RpkiFiles>(
+        io_, store_,
+        RpkiFiles::Handlers{
+            .on_change = [this](const rpki::ChangeSet&) { ++changes_; },
+            .on_slurm = [this](const std::shared_ptr<const rpki::Slurm>&) { ++slurm_changes_; },
+            .on_error = [this](const std::string& e) { errors_.push_back(e); },
+        },
+        [this] { return now_; });
+  }
+  void TearDown() override {
+    files_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string write(const std::string& name, std::string_view text) {
+    const auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  [[nodiscard]] bool has(const rpki::VrpEntry& v) const {
+    return store_.snapshot()->vrps.contains(v);
+  }
+  [[nodiscard]] std::size_t vrps() const { return store_.snapshot()->vrps.size(); }
+
+  fs::path dir_;
+  asio::io_context io_;
+  rpki::RpkiStore store_;
+  std::int64_t now_ = 1'800'000'000;
+  int changes_ = 0;
+  int slurm_changes_ = 0;
+  std::vector<std::string> errors_;
+  std::unique_ptr<RpkiFiles> files_;
+};
+
+TEST_F(RpkiFilesTest, Rfc8416Sec4_SlurmFiltersTheFilesAndAddsItsAssertions) {
+  RpkiConfig config;
+  config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0},
+                                                {"192.0.2.0/25", 65001, 0},
+                                                {"198.51.100.0/24", 65002, 0}}))};
+  config.slurm_file = write("slurm.json", kSlurm);
+  const auto loaded = files_->load(config);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(vrps(), 2U);
+  EXPECT_TRUE(has(vrp("198.51.100.0/24", 65002)));
+  EXPECT_TRUE(has(vrp("203.0.113.0/24", 64999)));  // asserted
+  EXPECT_FALSE(has(vrp("192.0.2.0/25", 65001)));   // filtered (covered by the filter)
+  EXPECT_EQ(slurm_changes_, 1);
+  ASSERT_NE(files_->slurm(), nullptr);
+  EXPECT_EQ(files_->slurm()->prefix_filters.size(), 1U);
+  // The file's own counts are before SLURM.
+  ASSERT_EQ(files_->files().size(), 1U);
+  EXPECT_EQ(files_->files()[0].vrps, 3U);
+
+  // The same SLURM again is no SLURM change; without it the filtered data comes back and the
+  // assertion goes.
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(slurm_changes_, 1);
+  config.slurm_file.clear();
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(slurm_changes_, 2);
+  EXPECT_EQ(files_->slurm(), nullptr);
+  EXPECT_EQ(vrps(), 3U);
+  EXPECT_FALSE(has(vrp("203.0.113.0/24", 64999)));
+
+  // A SLURM file alone (no JSON files) still asserts.
+  config.files.clear();
+  config.slurm_file = write("slurm.json", kSlurm);
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(vrps(), 1U);
+  EXPECT_TRUE(has(vrp("203.0.113.0/24", 64999)));
+}
+
+TEST_F(RpkiFilesTest, Rfc8416_BrokenSlurmIsAnErrorNamingTheEntryAndChangesNothing) {
+  RpkiConfig config;
+  config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0}}))};
+  config.slurm_file = write("slurm.json", kSlurm);
+  ASSERT_TRUE(files_->load(config));
+  const auto before = store_.snapshot();
+  const int changes = changes_;
+
+  std::string bad(kSlurm);
+  const std::string_view asserted = R"("prefix": "203.0.113.0/24")";
+  bad.replace(bad.find(asserted), asserted.size(),
+              R"("prefix": "203.0.113.0/24", "maxPrefixLength": 33)");
+  write("slurm.json", bad);
+  const auto loaded = files_->load(config);
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("slurm.json"), std::string::npos) << loaded.error().message;
+  EXPECT_NE(loaded.error().message.find("prefixAssertions[0]"), std::string::npos)
+      << loaded.error().message;
+  EXPECT_EQ(store_.snapshot(), before);  // not even a new generation
+  EXPECT_EQ(changes_, changes);
+  ASSERT_NE(files_->slurm(), nullptr);
+  EXPECT_EQ(files_->slurm()->prefix_assertions.at(0).max_prefix_length, std::nullopt);
+
+  // A missing JSON file: the same.
+  config.files.push_back((dir_ / "missing.json").string());
+  write("slurm.json", kSlurm);
+  const auto missing = files_->load(config);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("missing.json"), std::string::npos);
+  EXPECT_EQ(store_.snapshot(), before);
+}
+
+TEST_F(RpkiFilesTest, ExpiresIsHonouredAfterLoad) {
+  RpkiConfig config;
+  config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, now_ + 10},
+                                                {"198.51.100.0/24", 65002, now_ + 20},
+                                                {"203.0.113.0/24", 65003, 0}}))};
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(vrps(), 3U);
+  EXPECT_EQ(files_->next_expiry(), now_ + 10);
+  now_ += 10;  // still in use through its `expires` second
+  files_->expire();
+  EXPECT_EQ(vrps(), 3U);
+  now_ += 1;
+  const int changes = changes_;
+  files_->expire();
+  EXPECT_EQ(vrps(), 2U);
+  EXPECT_FALSE(has(vrp("192.0.2.0/24", 65001)));
+  EXPECT_EQ(changes_, changes + 1);
+  EXPECT_EQ(files_->next_expiry(), now_ + 9);
+  EXPECT_EQ(files_->files()[0].vrps, 2U);
+  now_ += 100;
+  files_->expire();
+  EXPECT_EQ(vrps(), 1U);
+  EXPECT_EQ(files_->next_expiry(), std::nullopt);
+}
+
+TEST_F(RpkiFilesTest, ExpiryTimerTakesTheEntryOut) {
+  RpkiConfig config;
+  config.files = {
+      write("rpki.json", roas_json({{"192.0.2.0/24", 65001, now_}, {"203.0.113.0/24", 65003, 0}}))};
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(vrps(), 2U);
+  now_ += 1;  // the timer (1 s) finds the entry expired
+  io_.run_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(vrps(), 1U);
+  EXPECT_TRUE(has(vrp("203.0.113.0/24", 65003)));
+}
+
+TEST_F(RpkiFilesTest, ReloadIntervalRereadsTheFiles) {
+  RpkiConfig config;
+  config.reload_interval = std::chrono::seconds(1);
+  config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0}}))};
+  ASSERT_TRUE(files_->load(config));
+  write("rpki.json", roas_json({{"198.51.100.0/24", 65002, 0}}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!has(vrp("198.51.100.0/24", 65002)) && std::chrono::steady_clock::now() < deadline) {
+    io_.run_one_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(has(vrp("198.51.100.0/24", 65002)));
+  EXPECT_EQ(vrps(), 1U);
+
+  // A broken file on a timed re-read: an error, the data in use stays, and it is tried again.
+  write("rpki.json", R"({"roas": [{"prefix": "192.0.2.0/33", "asn": 1, "maxLength": 33}]})");
+  while (errors_.size() < 2 &&
+         std::chrono::steady_clock::now() < deadline + std::chrono::seconds(5)) {
+    io_.run_one_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(errors_.size(), 2U);
+  EXPECT_NE(errors_[0].find("rpki.json"), std::string::npos) << errors_[0];
+  EXPECT_NE(errors_[0].find("roas[0]"), std::string::npos) << errors_[0];
+  EXPECT_TRUE(has(vrp("198.51.100.0/24", 65002)));
+  EXPECT_GE(files_->reload_errors(), 2U);
+}
+
+TEST(RtrMetrics, DropsPerCacheAndReason) {
+  MetricsRegistry registry;
+  rpki::RtrCacheStatus a;
+  a.name = "127.0.0.1:8282";
+  a.connected = true;
+  a.in_sync = true;
+  a.drops[static_cast<std::size_t>(rpki::RtrDropReason::ErrorReport)] = 2;
+  a.drops[static_cast<std::size_t>(rpki::RtrDropReason::Expired)] = 1;
+  register_rtr_metrics(registry, [a] { return std::vector<rpki::RtrCacheStatus>{a}; });
+  const auto text = registry.expose();
+  EXPECT_NE(text.find("# TYPE bgpsecd_rtr_data_dropped_total counter\n"
+                      "bgpsecd_rtr_data_dropped_total{cache=\"127.0.0.1:8282\",reason=\"expired\"} "
+                      "1\n"
+                      "bgpsecd_rtr_data_dropped_total{cache=\"127.0.0.1:8282\",reason=\"error_"
+                      "report\"} 2\n"
+                      "bgpsecd_rtr_data_dropped_total{cache=\"127.0.0.1:8282\",reason=\"protocol_"
+                      "error\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("bgpsecd_rtr_cache_in_sync{cache=\"127.0.0.1:8282\"} 1\n"), std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace bgpsecd::daemon

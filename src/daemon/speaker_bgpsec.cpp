@@ -1,0 +1,177 @@
+// The speaker's BGPsec import side: RFC 8205 §5.2 validation of a received BGPsec_PATH and
+// what RFC 8374 does with the result (§8.5 strip or withdraw, §8.7 states carried in iBGP),
+// and the revalidation of exactly the routes an RPKI change affects (RFC 8374 §9.2).
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/speaker_neighbor.hpp"
+#include "wire/communities.hpp"
+
+namespace bgpsecd::daemon {
+
+namespace {
+
+rib::PathState path_state_of(bgpsec::PathState state) {
+  switch (state) {
+    case bgpsec::PathState::Valid:
+      return rib::PathState::Valid;
+    case bgpsec::PathState::NotValid:
+      return rib::PathState::NotValid;
+    case bgpsec::PathState::Unverifiable:
+      return rib::PathState::Unsigned;
+  }
+  return rib::PathState::NotValid;
+}
+
+using KeyId = std::pair<base::Asn, base::Ski>;
+
+// True when a signature of `path` names a router key in `keys`: only then can adding or
+// withdrawing that key change the path's state (RFC 8205 §5.2 looks keys up by (AS, SKI)).
+bool signed_with_any(const wire::BgpsecPath& path, const std::set<KeyId>& keys) {
+  for (const auto& block : path.blocks) {
+    const std::size_t n = std::min(block.segments.size(), path.secure_path.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      if (keys.contains({path.secure_path[i].asn, block.segments[i].ski})) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Speaker::PathOutcome Speaker::validate_path(const Neighbor& n, const wire::BgpsecPath& path,
+                                            const bgpsec::RouteContext& route,
+                                            bool bgpsec_receive_negotiated) const {
+  bgpsec::PeerContext peer;
+  peer.own_as = config_.global.asn;
+  peer.peer_as = n.config.remote_as;
+  peer.relation = n.ebgp() ? bgpsec::PeerRelation::Ebgp : bgpsec::PeerRelation::Ibgp;
+  peer.bgpsec_receive_negotiated = bgpsec_receive_negotiated;
+  // RFC 8205 §7.2: a neighbor configured as a transparent route server may send pCount 0.
+  peer.peer_is_transparent_route_server = n.config.peer_is_route_server;
+  // RFC 8205 §5.2 in the order of RFC 8374 §8.1: the validator does the cheap checks first.
+  const bgpsec::Validator validator(rpki_);
+  const bgpsec::PathValidation v = validator.validate(path, route, peer);
+
+  PathOutcome outcome;
+  outcome.reason = v.reason;
+  if (v.treat_as_withdraw()) {
+    // RFC 8205 §5.2: treat-as-withdraw; RFC 8374 §8.5 "strip" keeps the route unsigned.
+    outcome.action = config_.bgpsec.syntax_error_action == SyntaxErrorAction::Strip
+                         ? PathOutcome::Action::Strip
+                         : PathOutcome::Action::Withdraw;
+    return outcome;
+  }
+  if (v.state == bgpsec::PathState::Unverifiable) {
+    // Spec digest: no supported suite -> strip, rebuild AS_PATH, handle as unsigned.
+    outcome.action = PathOutcome::Action::Strip;
+    return outcome;
+  }
+  outcome.state = path_state_of(v.state);
+  if (outcome.state == rib::PathState::NotValid) {
+    outcome.failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(v.reason),
+                                       .segment = v.failed_segment,
+                                       .suite = v.block_suite};
+  }
+  return outcome;
+}
+
+std::optional<rib::PathState> Speaker::trusted_path_state(const Neighbor& n,
+                                                          const wire::PathAttributes& attrs) const {
+  // RFC 8374 §8.7: validation happens at the eBGP edge; an egress trusts its ingress's state
+  // unless configured to revalidate. Never read from eBGP: a neighbour AS cannot vouch.
+  if (n.ebgp() || config_.bgpsec.ibgp_state != IbgpState::Trust) {
+    return std::nullopt;
+  }
+  const auto code = wire::find_bgpsec_path_state(attrs.ext_communities);
+  if (!code) {
+    return std::nullopt;
+  }
+  return rib::path_state_from_code(*code);
+}
+
+std::optional<rib::OriginState> Speaker::trusted_origin_state(
+    const Neighbor& n, const wire::PathAttributes& attrs) const {
+  // RFC 8097 §3: the origin state community is only honoured from iBGP peers.
+  if (n.ebgp() || config_.bgpsec.ibgp_state != IbgpState::Trust) {
+    return std::nullopt;
+  }
+  return wire::find_origin_validation_state(attrs.ext_communities);
+}
+
+std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
+  std::set<KeyId> keys;
+  for (const auto* list : {&change.keys_added, &change.keys_removed}) {
+    for (const auto& k : *list) {
+      keys.emplace(k.asn, k.ski);
+    }
+  }
+  std::set<base::Prefix> vrp_prefixes;
+  for (const auto* list : {&change.vrps_added, &change.vrps_removed}) {
+    for (const auto& v : *list) {
+      vrp_prefixes.insert(v.prefix);
+    }
+  }
+  // RFC 6811 §2: a VRP covers its prefix and the more-specifics, so only routes under a
+  // changed VRP can change origin state; a key change only touches paths signed with it.
+  std::set<base::Prefix> affected;
+  std::vector<base::Prefix> paths;
+  for (const auto& covering : vrp_prefixes) {
+    n.adj_in.for_each_within(covering, [&](const rib::Route& r) { affected.insert(r.prefix); });
+  }
+  if (!keys.empty()) {
+    n.adj_in.for_each([&](const rib::Route& r) {
+      if (r.attrs->bgpsec_path && signed_with_any(*r.attrs->bgpsec_path, keys) &&
+          !trusted_path_state(n, *r.attrs)) {
+        paths.push_back(r.prefix);
+        affected.insert(r.prefix);
+      }
+    });
+  }
+  for (const auto& prefix : paths) {
+    const rib::Route* r = n.adj_in.find(prefix);
+    const auto& attrs = *r->attrs;
+    bgpsec::RouteContext route;
+    route.prefix = prefix;
+    route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
+    route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
+    // The stored route passed the §5.2 checks when it arrived (negotiation included), so
+    // only the signatures can come out differently now.
+    const auto outcome = validate_path(n, *attrs.bgpsec_path, route, true);
+    const auto state =
+        outcome.action == PathOutcome::Action::Keep ? outcome.state : rib::PathState::NotValid;
+    n.adj_in.set_path_state(prefix, state, outcome.failure);
+  }
+  for (const auto& prefix : affected) {
+    const rib::Route* received = n.adj_in.find(prefix);
+    auto candidate = import_route(n, *received);
+    const auto best_change =
+        candidate ? loc_rib_.update(std::move(*candidate)) : loc_rib_.remove(prefix, n.info->key);
+    if (best_change) {
+      export_change(*best_change);
+    }
+  }
+  return affected.size();
+}
+
+void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
+  ++rpki_changes_;
+  std::size_t touched = 0;
+  for (auto& [name, n] : neighbors_) {
+    touched += revalidate(*n, change);
+  }
+  routes_revalidated_ += touched;
+  last_change_routes_ = touched;
+  spdlog::info("rpki: +{} -{} VRPs, +{} -{} router keys: {} routes revalidated (RFC 8374 §9.2)",
+               change.vrps_added.size(), change.vrps_removed.size(), change.keys_added.size(),
+               change.keys_removed.size(), touched);
+  // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
+  originate_networks();
+}
+
+}  // namespace bgpsecd::daemon
