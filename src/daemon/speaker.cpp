@@ -719,6 +719,11 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
     ++n.stats.loops;
     return std::nullopt;
   }
+  // RFC 4456 §8: a reflected route of ours that came back through the cluster.
+  if (!n.ebgp() && rib::reflection_loop(attrs, self_)) {
+    ++n.stats.loops;
+    return std::nullopt;
+  }
   rib::Route route = received;
   const auto snapshot = rpki_.snapshot();
   if (const auto trusted = trusted_origin_state(n, attrs)) {
@@ -1081,7 +1086,7 @@ base::Result<nlohmann::json> Speaker::reload() {
     config_.global.control_socket = old.global.control_socket;
     config_.global.control_tcp = old.global.control_tcp;
     spdlog::warn("reload: [control] changed; it takes effect when bgpsecd is restarted");
-    changes.push_back("control: changed, needs restart (still on the old socket)");
+    changes.push_back("control: changed, needs restart");
   }
   for (const auto& name : d.removed) {
     remove_neighbor(name, session::subcode::kCeasePeerDeconfigured);

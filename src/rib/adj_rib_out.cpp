@@ -154,6 +154,13 @@ void remove_origin_validation_communities(wire::PathAttributes& a) {
 
 }  // namespace
 
+bool reflection_loop(const wire::PathAttributes& attrs, const LocalSpeaker& self) noexcept {
+  const std::uint32_t cluster = self.cluster_id != 0 ? self.cluster_id : self.router_id;
+  return (attrs.originator_id && *attrs.originator_id == self.router_id) ||
+         std::find(attrs.cluster_list.begin(), attrs.cluster_list.end(), cluster) !=
+             attrs.cluster_list.end();
+}
+
 ExportResult export_route(const Route& route, const ExportPeer& peer, const LocalSpeaker& self) {
   ExportResult result;
   const auto& in = *route.attrs;

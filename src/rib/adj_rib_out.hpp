@@ -68,6 +68,11 @@ struct ExportResult {
   bool sign = false;
 };
 
+// RFC 4456 §8: a reflected route that comes back to us: ORIGINATOR_ID is our BGP Identifier,
+// or CLUSTER_LIST holds our cluster id. Such a route is ignored on import. Pure.
+[[nodiscard]] bool reflection_loop(const wire::PathAttributes& attrs,
+                                   const LocalSpeaker& self) noexcept;
+
 // The export decision for the best route `route` towards `peer`. Pure.
 [[nodiscard]] ExportResult export_route(const Route& route, const ExportPeer& peer,
                                         const LocalSpeaker& self);

@@ -287,6 +287,21 @@ TEST_F(ExportTest, Rfc7947_TransparentRouteServerDoesNotPrependItsAs) {
   EXPECT_EQ(out.attrs.as_path, seq({65001}));
 }
 
+TEST(ReflectionLoop, Rfc4456_8_OurOriginatorIdOrClusterIdMeansALoop) {
+  LocalSpeaker self{.asn = base::Asn(65000), .router_id = 0x0A000001, .cluster_id = 0};
+  wire::PathAttributes a;
+  EXPECT_FALSE(reflection_loop(a, self));
+  a.originator_id = 0x0A000001;
+  EXPECT_TRUE(reflection_loop(a, self));
+  a.originator_id = 0x0A000002;
+  a.cluster_list = {0x0A0000FF, 0x0A000001};  // cluster id defaults to the router id
+  EXPECT_TRUE(reflection_loop(a, self));
+  self.cluster_id = 7;
+  EXPECT_FALSE(reflection_loop(a, self));
+  a.cluster_list.push_back(7);
+  EXPECT_TRUE(reflection_loop(a, self));
+}
+
 // ===== BGPsec =====
 
 TEST_F(ExportTest, Rfc8205_4_4_NonBgpsecPeerGetsRebuiltAsPath) {

@@ -205,13 +205,17 @@ void Peer::accept(asio::ip::tcp::socket socket) {
         // RFC 4271 §8.2.2: connections are refused in Idle (contract item 3).
         refuse("session is Idle");
         return;
-      case State::Connect:
       case State::Active:
-        // Contract item 3: drop our own attempt and take this one.
+        // Contract item 3: no attempt of ours is under way; take this one.
         log(LogLevel::Info, "accepted connection from " + from);
         adopt(main_, std::move(*shared));
         handle_event(main_, TcpConnectionConfirmed{});
         return;
+      case State::Connect:
+        // Our own connect is under way, and may be the very connection the peer is now
+        // accepting: dropping it here while the peer drops its own makes both sessions die
+        // when two speakers dial each other at once. Keep both and let RFC 4271 §6.8 pick one
+        // when both OPENs are in (check_collision).
       case State::OpenSent:
       case State::OpenConfirm: {
         if (second_) {
@@ -355,6 +359,9 @@ void Peer::check_collision() {
   }
   const State a = main_->fsm.state();
   const State b = second_->fsm.state();
+  if (a == State::Connect && b != State::Established) {
+    return;  // our connect has not completed or failed yet: see accept()
+  }
   bool second_wins = false;
   if (a < State::OpenSent || (b == State::Established && !main_->reported_established)) {
     // Our own connection is gone (or never answered) while the other one works.

@@ -14,6 +14,11 @@
 #     and D, the route kept and still signed (RFC 8374 §8.2), B (signed by A only) still valid;
 #     a reset C-D session brings the route back to D signed and not-valid; the key back ->
 #     "valid" again; A's ROAs removed -> origin_state "not-found" at D; back -> "valid".
+#   - when tshark can capture on lo (else a SKIP line), the whole run is captured and decoded
+#     (peers.md §4): nothing malformed and no expert error; the chain OPENs carry the BGPsec
+#     capability (version 0, send and receive, ipv4 and ipv6), D-E's none; C -> D UPDATEs carry
+#     a BGPsec_PATH 65203 65202 65201 signed with the generated keys' SKIs; D -> E UPDATEs an
+#     AS_PATH and no BGPsec_PATH; RTR Router Key PDUs announce the four keys and withdraw B's.
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC, STAYRTR and PORT (17970) set. KEEP=1 keeps the
 # temporary directory (configs, logs, JSON files).
 set -uo pipefail
@@ -24,7 +29,9 @@ rtr_addr=127.0.0.69:$((PORT + 5))
 rtr_metrics=127.0.0.69:$((PORT + 6))
 work=$(mktemp -d)
 pids=()
+cap_pid=
 cleanup() {
+  [ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
   [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
@@ -36,6 +43,31 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 started=$SECONDS
+
+# --- packet capture of the whole run (decoded by tshark at the end) -------------------------------
+# Only when tshark can capture on lo (root or dumpcap's capture capabilities); otherwise the
+# capture checks are skipped. `dumpcap -L` opens the interface like a capture does, and fast.
+capture=
+if command -v tshark >/dev/null && command -v dumpcap >/dev/null && dumpcap -i lo -L >/dev/null 2>&1; then
+  tshark -i lo -f "tcp port $PORT or tcp port $((PORT + 5))" -w "$work/lab.pcap" \
+    >"$work/tshark.log" 2>&1 &
+  cap_pid=$!
+  capture=1
+else
+  echo "SKIP: tshark cannot capture on lo here (permission?): no capture checks"
+fi
+# capture_started: waits until tshark reports that it captures (before the first RTR session)
+capture_started() {
+  [ -n "$capture" ] || return 0
+  for _ in $(seq 100); do
+    grep -q '^Capturing on' "$work/tshark.log" && return 0
+    kill -0 "$cap_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  bad "tshark did not start capturing: $(tail -3 "$work/tshark.log")"
+  kill "$cap_pid" 2>/dev/null
+  capture=
+}
 
 # --- RPKI data: four router keys, ROAs for A's prefixes ------------------------------------------
 net4=192.0.2.0/24
@@ -55,6 +87,7 @@ publish() {
 }
 publish "$work/rpki-keys" "${roas[@]}"
 
+capture_started
 # A short -refresh: stayrtr re-reads the file and sends Serial Notify every 2 s (with router
 # keys present it bumps the serial on every refresh even without a change, see peers.md §2.1).
 "$STAYRTR" -bind "$rtr_addr" -metrics.addr "$rtr_metrics" -cache "$work/rpki.json" -refresh 2 \
@@ -304,6 +337,123 @@ for name in a b c d e; do
   if wait_for 2 "all(n['counters']['update_errors'] == 0 for n in out['neighbors'])" "$name" show neighbors; then ok
   else bad "$name: update errors: $(ctl "$name" show neighbors)"; fi
 done
+
+# --- the capture, decoded by tshark (peers.md §4) ---------------------------------------------------
+if [ -n "$capture" ]; then
+  t0=$SECONDS
+  kill -INT "$cap_pid" 2>/dev/null
+  # tshark prints "N packets captured" once the file is complete
+  for _ in $(seq 50); do
+    grep -q 'packets\? captured' "$work/tshark.log" && break
+    sleep 0.1
+  done
+  grep -q 'packets\? captured' "$work/tshark.log" || { bad "tshark did not stop on SIGINT"; kill -KILL "$cap_pid"; }
+  wait "$cap_pid" 2>/dev/null
+  cap_pid=
+  decode=(-r "$work/lab.pcap" -d "tcp.port==$PORT,bgp" -d "tcp.port==$((PORT + 5)),rpkirtr")
+  # (a) nothing malformed, no expert error
+  if tshark "${decode[@]}" -Y '_ws.malformed || _ws.expert.severity == error' >"$work/malformed.txt" 2>"$work/tshark-r.log"; then
+    if [ -s "$work/malformed.txt" ]; then bad "tshark: malformed frames or expert errors:"; head -20 "$work/malformed.txt"
+    else ok; fi
+  else bad "tshark -r: $(tail -3 "$work/tshark-r.log")"; fi
+  # (b)-(e) from one pass of fields: per frame the BGP OPEN capabilities, the UPDATE attributes,
+  # BGPsec_PATH and AS_PATH, and the RTR Router Key PDUs
+  fields=(frame.number ip.src ip.dst bgp.type bgp.cap.type bgp.cap.bgpsec.version
+    bgp.cap.bgpsec.sendreceive bgp.cap.bgpsec.afi bgp.update.path_attribute.type_code
+    bgp.update.path_attribute.bgpsec.sps.as bgp.update.path_attribute.bgpsec.ss.ski
+    bgp.update.path_attribute.as_path_segment.as4 rpki-rtr.pdu_type rpki-rtr.flags
+    rpki-rtr.subject_key_identifier rpki-rtr.as_number)
+  if tshark "${decode[@]}" -Y 'bgp || rpkirtr' -T fields -E separator=/t -E occurrence=a \
+    -E aggregator=, "${fields[@]/#/-e}" >"$work/fields.tsv" 2>"$work/tshark-r.log"; then
+    skis=()
+    for asn in 65201 65202 65203 65204; do
+      ski=$(basename "$work/keys/$asn"/*.pem .pem)
+      skis+=("$asn:${ski#*.}")
+    done
+    # prints one line per failed check, nothing else
+    python3 - "$work/fields.tsv" "${skis[@]}" >"$work/capture-checks.txt" <<'PY' || bad "capture checks: python failed"
+import sys
+names = ['frame', 'src', 'dst', 'bgp_type', 'cap_type', 'cap_version', 'cap_sr', 'cap_afi',
+         'attr', 'sps_as', 'ski', 'as4', 'rtr_type', 'rtr_flags', 'rtr_ski', 'rtr_as']
+frames = []
+for line in open(sys.argv[1]):
+    cols = line.rstrip('\n').split('\t')
+    f = {n: (c.split(',') if c else []) for n, c in zip(names, cols)}
+    f['src'], f['dst'] = f['src'][0], f['dst'][0]
+    frames.append(f)
+ski = {int(a): s.upper() for a, s in (x.split(':') for x in sys.argv[2:])}
+ip = {65201: '127.0.0.61', 65202: '127.0.0.62', 65203: '127.0.0.63', 65204: '127.0.0.64',
+      65205: '127.0.0.65'}
+def norm(s): return s.replace(' ', '').replace(':', '').upper()
+def repeats(lst, unit):
+    return len(lst) > 0 and len(lst) % len(unit) == 0 and lst == unit * (len(lst) // len(unit))
+def between(a, b): return [f for f in frames if f['src'] == ip[a] and f['dst'] == ip[b]]
+# (b) OPENs: on the chain, from both sides, BGPsec version 0, send and receive for ipv4 and ipv6;
+# none between D and E
+want_caps = sorted([('1', '1'), ('0', '1'), ('1', '2'), ('0', '2')])
+for x, y in [(65201, 65202), (65202, 65203), (65203, 65204)]:
+    for a, b in [(x, y), (y, x)]:
+        opens = [f for f in between(a, b) if '1' in f['bgp_type']]
+        if not opens:
+            print(f'no OPEN {a} -> {b} in the capture')
+        for f in opens:
+            caps = sorted(zip(f['cap_sr'], f['cap_afi']))
+            if f['cap_type'].count('7') != 4 or caps != want_caps or set(f['cap_version']) != {'0'}:
+                print(f'OPEN {a} -> {b} (frame {f["frame"][0]}): BGPsec capabilities '
+                      f'version {f["cap_version"]} send/receive {f["cap_sr"]} afi {f["cap_afi"]}')
+for a, b in [(65204, 65205), (65205, 65204)]:
+    opens = [f for f in between(a, b) if '1' in f['bgp_type']]
+    if not opens:
+        print(f'no OPEN {a} -> {b} in the capture')
+    for f in opens:
+        if '7' in f['cap_type']:
+            print(f'OPEN {a} -> {b} (frame {f["frame"][0]}) has a BGPsec capability')
+# (c) C -> D: the BGPsec_PATH of A's routes, Secure_Path 65203 65202 65201 (newest first) and
+# the signatures by C's, B's and A's keys (SKIs of the keys generated above)
+signed = [f for f in between(65203, 65204) if '33' in f['attr']]
+good = [f for f in signed if repeats(f['sps_as'], ['65203', '65202', '65201'])
+        and repeats([norm(s) for s in f['ski']], [ski[65203], ski[65202], ski[65201]])]
+if not good or len(good) != len(signed):
+    print(f'C -> D: {len(good)} of {len(signed)} UPDATE frames with a BGPsec_PATH have the '
+          'Secure_Path 65203,65202,65201 signed with the keys of C, B, A:')
+    for f in signed:
+        print(f'    frame {f["frame"][0]}: {f["sps_as"]} {f["ski"]}')
+# (d) D -> E: no BGPsec_PATH, an AS_PATH 65204 65203 65202 65201 on every UPDATE with NLRI
+updates = [f for f in between(65204, 65205) if '2' in f['bgp_type']]
+if any('33' in f['attr'] for f in updates):
+    print('D -> E: an UPDATE with a BGPsec_PATH: frames',
+          [f['frame'][0] for f in updates if '33' in f['attr']])
+reach = [f for f in updates if '14' in f['attr'] or '2' in f['attr']]
+if not reach:
+    print('D -> E: no UPDATE with routes in the capture')
+for f in reach:
+    if '2' not in f['attr'] or not repeats(f['as4'], ['65204', '65203', '65202', '65201']):
+        print(f'D -> E UPDATE (frame {f["frame"][0]}): attributes {f["attr"]} AS_PATH {f["as4"]}')
+# (e) RTR: Router Key PDUs (type 9) announcing the four keys, and B's withdrawn in the churn
+# (flags and AS number are in the Prefix PDUs too: walk the PDUs of each frame in order)
+rk = set()
+for f in frames:
+    flags, skis, asns = iter(f['rtr_flags']), iter(f['rtr_ski']), iter(f['rtr_as'])
+    for t in f['rtr_type']:
+        if t == '10':
+            print(f'RTR: an Error Report PDU in frame {f["frame"][0]}')
+            break
+        if t in ('4', '6', '9'):
+            flag, asn = next(flags, None), next(asns, None)
+            if t == '9':
+                rk.add((flag, norm(next(skis, '')), asn))
+for asn, s in ski.items():
+    if ('0x01', s, str(asn)) not in rk:
+        print(f'RTR: no Router Key PDU announcing AS {asn} SKI {s}')
+if ('0x00', ski[65202], '65202') not in rk:
+    print(f'RTR: no Router Key PDU withdrawing B\'s key {ski[65202]}')
+PY
+    if [ -s "$work/capture-checks.txt" ]; then
+      bad "capture (KEEP=1 keeps $work/lab.pcap):"; cat "$work/capture-checks.txt"
+    else ok; fi
+  else bad "tshark -r -T fields: $(tail -3 "$work/tshark-r.log")"; fi
+  echo "capture: $(grep -c . "$work/fields.tsv" 2>/dev/null) BGP/RTR frames decoded in $((SECONDS - t0)) s"
+fi
 
 echo "$pass passed, $fail failed in $((SECONDS - started)) s"
 [ "$fail" -eq 0 ]

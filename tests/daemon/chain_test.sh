@@ -6,6 +6,8 @@
 # prints the normal form; a bad config names its line. Reload: a [[network]] added and SIGHUP
 # reaches the far end; a broken config fails `bgpsecctl reload` with file:line and changes
 # nothing; [metrics] turned on by reload serves bgpsecd_peer_established on $PORT+1.
+# ROUTE-REFRESH from a scripted IPv4-only peer (bgp_test_peer.py on 127.0.0.45): ignored for
+# IPv6, answered with b's IPv4 routes.
 # Graceful restart: a killed daemon's routes stay (stale) and come back; `bgpsecd -R` waits
 # for End-of-RIB before sending its table.
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set; addresses 127.0.0.41-49 and ports
@@ -70,6 +72,20 @@ config a 65101 127.0.0.41 192.0.2.0/24 2001:db8:41::/48 127.0.0.42:65102
 config b 65102 127.0.0.42 198.51.100.0/24 2001:db8:42::/48 127.0.0.41:65101 127.0.0.43:65103
 config c 65103 127.0.0.43 203.0.113.0/24 2001:db8:43::/48 127.0.0.42:65102 127.0.0.44:65103
 config d 65103 127.0.0.44 10.44.0.0/16 2001:db8:44::/48 127.0.0.43:65103
+# b also has a scripted peer (tests/daemon/bgp_test_peer.py, AS 65105 on 127.0.0.45) that
+# offers IPv4 only, for ROUTE-REFRESH.
+cat >>"$work/b.toml" <<TOML
+
+[[neighbor]]
+address = "127.0.0.45"
+remote_as = 65105
+local_address = "127.0.0.42"
+port = $PORT
+passive = true
+families = ["ipv4", "ipv6"]
+import = "all"
+export = "all"
+TOML
 
 # --- config check ------------------------------------------------------------------------------
 if "$BGPSECD" -n -c "$work/b.toml" >"$work/normal.toml" 2>"$work/err" &&
@@ -88,6 +104,11 @@ start a
 start b
 start c
 start d
+: >"$work/rr.lines"
+python3 "$(dirname "$0")/bgp_test_peer.py" session --asn 65105 --router-id 127.0.0.45 \
+  --connect "127.0.0.42:$PORT" --bind 127.0.0.45 --families ipv4 --no-bgpsec --hold-time 9 \
+  --timeout 150 --updates "$work/rr.lines" --follow >"$work/rr.out" 2>&1 &
+pids+=($!)
 
 ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
 # wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
@@ -129,6 +150,31 @@ if wait_for 20 "any(r['prefix'] == '192.0.2.0/24' and r['best'] and r['as_path']
 else bad "d lacks 192.0.2.0/24 via iBGP: $(ctl d show routes)"; fi
 if wait_for 20 "$(route_has 10.44.0.0/16 '[65102, 65103]')" a show routes; then ok
 else bad "a lacks d's 10.44.0.0/16: $(ctl a show routes)"; fi
+# ROUTE-REFRESH (RFC 2918 §4) from the scripted peer: for IPv6, which its session did not
+# negotiate, it is ignored; for IPv4 b sends its routes again.
+updates_from_b() { grep -c '"event": "update"' "$work/rr.out"; }
+eor4=$(printf 'ff%.0s' {1..16})00170200000000
+deadline=$((SECONDS + 20))
+until grep -q "\"hex\": \"$eor4\"" "$work/rr.out" || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+n0=$(updates_from_b)
+if grep -q "\"hex\": \"$eor4\"" "$work/rr.out" && [ "$n0" -ge 4 ]; then ok
+else bad "scripted peer: no table and End-of-RIB from b: $(tail -5 "$work/rr.out")"; fi
+echo "$(printf 'ff%.0s' {1..16})0017050002 00 01" >>"$work/rr.lines"
+deadline=$((SECONDS + 10))
+until grep -q "ROUTE-REFRESH for AFI 2 SAFI 1 subtype 0 ignored" "$work/b.log" || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+sleep 1
+n1=$(updates_from_b)
+if grep -q "ROUTE-REFRESH for AFI 2 SAFI 1 subtype 0 ignored" "$work/b.log" && [ "$n1" -eq "$n0" ]; then ok
+else bad "ROUTE-REFRESH for a family not negotiated: $n0 -> $n1 UPDATEs; b: $(grep -i refresh "$work/b.log")"; fi
+advertised=$(ctl b show routes --advertised --peer 127.0.0.45 | python3 -c "import json,sys; print(len(json.load(sys.stdin)['routes']))")
+echo "$(printf 'ff%.0s' {1..16})0017050001 00 01" >>"$work/rr.lines"
+deadline=$((SECONDS + 10))
+until [ "$(updates_from_b)" -ge $((n1 + advertised)) ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+sleep 1
+n2=$(updates_from_b)
+if [ "$advertised" -ge 4 ] && [ "$n2" -eq $((n1 + advertised)) ]; then ok
+else bad "ROUTE-REFRESH for IPv4: b sent $((n2 - n1)) UPDATEs, expected its $advertised routes"; fi
+echo quit >>"$work/rr.lines"
 # the text view names the peer and the state
 if "$BGPSECCTL" --socket "$work/b.sock" show neighbors | grep -q '127.0.0.41.*stablished'; then ok
 else bad "text view: $("$BGPSECCTL" --socket "$work/b.sock" show neighbors)"; fi
@@ -169,11 +215,23 @@ else bad "broken reload touched the a-b session (state_seconds $before -> $after
 if [ "$(routes_of a)" = "$routes_before" ]; then ok
 else bad "broken reload changed a's routes: $routes_before -> $(routes_of a)"; fi
 cp "$work/a.toml.good" "$work/a.toml"
-# [metrics] turned on by a reload at b: bgpsecd_peer_established for a's session is 1.
+# One reload at b turns [metrics] on (bgpsecd_peer_established for a's session is 1), adds a
+# BGP listen address, sets log_level, and moves [control] (not applied: needs a restart).
 metrics_port=$((PORT + 1))
-sed -i "/^\[metrics\]$/{n;s/^listen = \"\"$/listen = \"127.0.0.42:$metrics_port\"/}" "$work/b.toml"
-if ctl b reload >"$work/reload.out" 2>&1 && grep -q "metrics" "$work/reload.out"; then ok
-else bad "metrics reload at b: $(cat "$work/reload.out")"; fi
+before=$(state_seconds b 127.0.0.43)
+sed -i -e "/^\[metrics\]$/{n;s/^listen = \"\"$/listen = \"127.0.0.42:$metrics_port\"/}" \
+  -e "s/^listen = \[\"127.0.0.42:$PORT\"\]$/listen = [\"127.0.0.42:$PORT\", \"127.0.0.46:$PORT\"]\nlog_level = \"debug\"/" \
+  -e "s|^socket = \"$work/b.sock\"$|socket = \"$work/b2.sock\"|" "$work/b.toml"
+if ctl b reload >"$work/reload.out" 2>&1 && grep -q "metrics: 127.0.0.42:$metrics_port" "$work/reload.out" &&
+  grep -q "listen: 127.0.0.42:$PORT, 127.0.0.46:$PORT" "$work/reload.out" &&
+  grep -q "log_level: debug" "$work/reload.out" &&
+  grep -q "control: changed, needs restart" "$work/reload.out"; then ok
+else bad "reload at b: $(cat "$work/reload.out")"; fi
+if python3 -c "import socket,sys; socket.create_connection(('127.0.0.46', $PORT), timeout=3)"; then ok
+else bad "b does not listen on the added 127.0.0.46:$PORT"; fi
+after=$(state_seconds b 127.0.0.43)
+if [ "$before" -ge 0 ] && [ "$after" -ge "$before" ] && [ ! -e "$work/b2.sock" ]; then ok
+else bad "reload at b: session with c $before -> $after s, or the control socket moved"; fi
 if python3 - "http://127.0.0.42:$metrics_port/metrics" <<'PY'; then ok; else bad "metrics at b (what it served is above)"; fi
 import re, sys, time, urllib.request
 pattern = re.compile(r'^bgpsecd_peer_established\{[^}]*peer="127\.0\.0\.41"[^}]*\} 1$', re.M)
