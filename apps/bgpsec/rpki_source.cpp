@@ -79,10 +79,7 @@ base::Result<rpki::RpkiData> load_rpki_source(const std::string& file, const std
     return base::fail("give one of --rpki FILE and --cache HOST:PORT");
   }
   if (!file.empty()) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    return rpki::load_rpki_json_file(file, now);
+    return rpki::load_rpki_json_file(file, rpki::unix_now());
   }
   return fetch_from_cache(cache, rpki::kRtrVersion1, std::chrono::seconds(30), false);
 }

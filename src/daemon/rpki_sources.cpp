@@ -20,12 +20,6 @@ bool same_slurm(const std::shared_ptr<const rpki::Slurm>& a,
 
 }  // namespace
 
-std::int64_t system_unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 RpkiFiles::RpkiFiles(asio::io_context& io, rpki::RpkiStore& store, Handlers handlers, UnixClock now)
     : store_(store),
       handlers_(std::move(handlers)),
@@ -58,8 +52,7 @@ base::Result<RpkiFiles::Loaded> RpkiFiles::load_files(const RpkiConfig& config) 
 
 rpki::RpkiData RpkiFiles::contribution(const Loaded& loaded, std::int64_t now) {
   rpki::RpkiData out;
-  // rpki-data.md §4: an entry whose `expires` is in the past is not used.
-  const auto live = [now](const auto& entry) { return !entry.expires || *entry.expires >= now; };
+  const auto live = [now](const auto& entry) { return !rpki::expired(entry.expires, now); };
   for (const auto& file : loaded.files) {
     for (const auto& v : file.vrps) {
       if (live(v)) {
@@ -153,7 +146,7 @@ std::optional<std::int64_t> RpkiFiles::next_expiry() const {
 
 std::vector<RpkiFiles::FileStatus> RpkiFiles::files() const {
   const auto now = now_();
-  const auto live = [now](const auto& entry) { return !entry.expires || *entry.expires >= now; };
+  const auto live = [now](const auto& entry) { return !rpki::expired(entry.expires, now); };
   std::vector<FileStatus> out;
   for (std::size_t i = 0; i < current_.files.size() && i < current_.config.files.size(); ++i) {
     const auto& data = current_.files[i];

@@ -27,9 +27,8 @@
 
 namespace bgpsecd::daemon {
 
-// Seconds since the Unix epoch (the clock of `expires`).
+// Seconds since the Unix epoch (the clock of `expires`); rpki::unix_now outside tests.
 using UnixClock = std::function<std::int64_t()>;
-[[nodiscard]] std::int64_t system_unix_now();
 
 class RpkiFiles {
  public:
@@ -56,7 +55,7 @@ class RpkiFiles {
   };
 
   RpkiFiles(asio::io_context& io, rpki::RpkiStore& store, Handlers handlers,
-            UnixClock now = system_unix_now);
+            UnixClock now = rpki::unix_now);
   RpkiFiles(const RpkiFiles&) = delete;
   RpkiFiles& operator=(const RpkiFiles&) = delete;
   RpkiFiles(RpkiFiles&&) = delete;

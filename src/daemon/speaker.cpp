@@ -477,12 +477,10 @@ void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& ref
   const auto afi = afi_of(refresh.afi);
   if (!afi || refresh.subtype != 0 || !n.negotiated ||
       !n.negotiated->has_family(session::AfiSafi{refresh.afi, refresh.safi})) {
-    if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+    if (n.may_log_warning()) {
       spdlog::warn("peer {}: ROUTE-REFRESH for AFI {} SAFI {} subtype {} ignored (RFC 2918 §4)",
                    n.name(), refresh.afi, static_cast<int>(refresh.safi),
                    static_cast<int>(refresh.subtype));
-    } else {
-      ++n.stats.logs_suppressed;
     }
     return;
   }
@@ -568,13 +566,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     n.stats.update_errors += decoded.errors.size();
     treat_as_withdraw = decoded.strongest() == base::Action::TreatAsWithdraw;
     const auto& e = decoded.errors.front();
-    if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+    if (n.may_log_warning()) {
       spdlog::warn("peer {}: UPDATE error ({}): {} at offset {}; {}", n.name(),
                    base::action_name(e.action), e.what, e.offset,
                    treat_as_withdraw ? "its routes are treated as withdrawn (RFC 7606)"
                                      : "the attribute is discarded (RFC 7606)");
-    } else {
-      ++n.stats.logs_suppressed;
     }
     if (treat_as_withdraw) {
       ++n.stats.treat_as_withdraw;
@@ -621,11 +617,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       path_state = *trusted;
     } else {
       // One prefix per BGPsec UPDATE (RFC 8205 §4.1), so the result holds for announced[0].
-      bgpsec::RouteContext route;
-      route.prefix = announced.front();
-      route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
-      route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
-      route.as_path_present = attrs.as_path.has_value();
+      auto route = route_context_of(attrs, announced.front());
       route.prefix_count = announced.size();
       route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
       const bool negotiated = n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
@@ -634,13 +626,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
         ++n.stats.update_errors;
         ++n.stats.bgpsec_syntax_errors;
         const bool strip = outcome.action == PathOutcome::Action::Strip;
-        if (n.log_limit.allow(std::chrono::steady_clock::now())) {
+        if (n.may_log_warning()) {
           spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
                        announced.front().to_string(), bgpsec::reason_name(outcome.reason),
                        strip ? "signatures stripped, route kept unsigned (RFC 8374 §8.5)"
                              : "treated as withdrawn");
-        } else {
-          ++n.stats.logs_suppressed;
         }
         if (!strip) {
           ++n.stats.treat_as_withdraw;
@@ -770,12 +760,16 @@ void Speaker::reimport(Neighbor& n) {
   n.adj_in.for_each([&](const rib::Route& r) { routes.push_back(r); });
   for (const auto& received : routes) {
     ++routes_revalidated_;
-    auto candidate = import_route(n, received);
-    const auto change = candidate ? loc_rib_.update(std::move(*candidate))
-                                  : loc_rib_.remove(received.prefix, n.info->key);
-    if (change) {
-      export_change(*change);
-    }
+    reimport_route(n, received);
+  }
+}
+
+void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
+  auto candidate = import_route(n, received);
+  const auto change = candidate ? loc_rib_.update(std::move(*candidate))
+                                : loc_rib_.remove(received.prefix, n.info->key);
+  if (change) {
+    export_change(*change);
   }
 }
 
@@ -1022,17 +1016,21 @@ base::Result<nlohmann::json> Speaker::reload() {
   }
   // The endpoints are bound next, still before anything changes; if one cannot be bound the
   // old ones are bound again and the reload fails as a whole.
-  if (d.metrics_changed && metrics_) {
+  const bool rebind_metrics = d.metrics_changed && metrics_;
+  const auto bind_metrics = [&](const std::optional<Endpoint>& endpoint) {
     if (metrics_server_) {
       metrics_server_->stop();
     }
-    auto made = make_metrics_server(next->global.metrics_listen);
-    if (!made) {
-      metrics_server_ = make_metrics_server(config_.global.metrics_listen).value_or(nullptr);
+    auto made = make_metrics_server(endpoint);
+    metrics_server_ = made ? std::move(*made) : nullptr;
+    return made;
+  };
+  if (rebind_metrics) {
+    if (auto made = bind_metrics(next->global.metrics_listen); !made) {
+      static_cast<void>(bind_metrics(config_.global.metrics_listen));
       spdlog::error("reload: {}", made.error().message);
       return base::fail(made.error().message);
     }
-    metrics_server_ = std::move(*made);
   }
   if (d.listen_changed && listener_) {
     listener_->close();
@@ -1041,11 +1039,8 @@ base::Result<nlohmann::json> Speaker::reload() {
       if (auto again = make_listener(config_.global.listen)) {
         listener_ = std::move(*again);
       }
-      if (d.metrics_changed && metrics_) {
-        if (metrics_server_) {
-          metrics_server_->stop();
-        }
-        metrics_server_ = make_metrics_server(config_.global.metrics_listen).value_or(nullptr);
+      if (rebind_metrics) {
+        static_cast<void>(bind_metrics(config_.global.metrics_listen));
       }
       spdlog::error("reload: {}", made.error().message);
       return base::fail(made.error().message);

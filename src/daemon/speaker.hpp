@@ -33,6 +33,13 @@
 namespace bgpsecd::daemon {
 
 class ControlServer;
+
+// The RFC 8205 §5.2 route context of a BGPsec route with `attrs` for `prefix`
+// (speaker_bgpsec.cpp): AFI/SAFI from MP_REACH_NLRI and whether an AS_PATH came too. The
+// UPDATE-level facts (prefix count, NLRI placement) keep their one-prefix defaults; on receipt
+// the caller sets them from the UPDATE.
+[[nodiscard]] bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
+                                                    const base::Prefix& prefix);
 class MetricsRegistry;
 class MetricsServer;
 
@@ -115,6 +122,8 @@ class Speaker {
   void withdraw_from(Neighbor& n, const base::Prefix& prefix);
   // Re-runs import for every route of `n` (policy change, RPKI change).
   void reimport(Neighbor& n);
+  // Import again for one route of `n`'s Adj-RIB-In: Loc-RIB and export follow.
+  void reimport_route(Neighbor& n, const rib::Route& received);
   void reimport_all();
   void sweep_stale(Neighbor& n, std::optional<base::Afi> afi);
 

@@ -44,6 +44,16 @@ bool signed_with_any(const wire::BgpsecPath& path, const std::set<KeyId>& keys) 
 
 }  // namespace
 
+bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
+                                      const base::Prefix& prefix) {
+  bgpsec::RouteContext route;
+  route.prefix = prefix;
+  route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
+  route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
+  route.as_path_present = attrs.as_path.has_value();
+  return route;
+}
+
 Speaker::PathOutcome Speaker::validate_path(const Neighbor& n, const wire::BgpsecPath& path,
                                             const bgpsec::RouteContext& route,
                                             bool bgpsec_receive_negotiated) const {
@@ -135,26 +145,16 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   }
   for (const auto& prefix : paths) {
     const rib::Route* r = n.adj_in.find(prefix);
-    const auto& attrs = *r->attrs;
-    bgpsec::RouteContext route;
-    route.prefix = prefix;
-    route.afi = attrs.mp_reach ? static_cast<std::uint16_t>(attrs.mp_reach->afi) : 0;
-    route.safi = attrs.mp_reach ? attrs.mp_reach->safi : base::kSafiUnicast;
     // The stored route passed the §5.2 checks when it arrived (negotiation included), so
     // only the signatures can come out differently now.
-    const auto outcome = validate_path(n, *attrs.bgpsec_path, route, true);
+    const auto outcome =
+        validate_path(n, *r->attrs->bgpsec_path, route_context_of(*r->attrs, prefix), true);
     const auto state =
         outcome.action == PathOutcome::Action::Keep ? outcome.state : rib::PathState::NotValid;
     n.adj_in.set_path_state(prefix, state, outcome.failure);
   }
   for (const auto& prefix : affected) {
-    const rib::Route* received = n.adj_in.find(prefix);
-    auto candidate = import_route(n, *received);
-    const auto best_change =
-        candidate ? loc_rib_.update(std::move(*candidate)) : loc_rib_.remove(prefix, n.info->key);
-    if (best_change) {
-      export_change(*best_change);
-    }
+    reimport_route(n, *n.adj_in.find(prefix));
   }
   return affected.size();
 }

@@ -42,6 +42,15 @@ struct Speaker::Neighbor final : session::PeerHandler {
       : speaker(s), config(std::move(c)), info(i), adj_in(i, config.max_prefix) {}
 
   [[nodiscard]] std::string name() const { return config.name(); }
+  // STYLE.md §2.13: a warning caused by this neighbor may be logged now; when the rate limit
+  // says no, the line is counted as suppressed instead.
+  [[nodiscard]] bool may_log_warning() {
+    if (log_limit.allow(std::chrono::steady_clock::now())) {
+      return true;
+    }
+    ++stats.logs_suppressed;
+    return false;
+  }
   [[nodiscard]] bool ebgp() const { return !config.ibgp(speaker.config_.global); }
   [[nodiscard]] bool established() const {
     return peer && peer->state() == session::State::Established && negotiated.has_value();

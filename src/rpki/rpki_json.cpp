@@ -5,6 +5,7 @@
 #include "rpki/rpki_json.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -73,10 +74,6 @@ base::Result<std::string_view> get_string(const Json& entry, const char* name,
     return base::fail(at + ": " + name + " must be a string");
   }
   return std::string_view(*s);
-}
-
-bool expired(const std::optional<std::int64_t>& expires, std::int64_t now_unix) {
-  return expires.has_value() && *expires < now_unix;
 }
 
 // ===== Entries =====
@@ -255,6 +252,16 @@ std::string to_rpki_client_json(const RpkiData& data) {
   const Json doc = {{"roas", std::move(roas)}, {"bgpsec_keys", std::move(keys)}};
   // All strings are ASCII, so `replace` never triggers; it keeps dump() from throwing.
   return doc.dump(1, '\t', false, Json::error_handler_t::replace) + "\n";
+}
+
+bool expired(const std::optional<std::int64_t>& expires, std::int64_t now_unix) noexcept {
+  return expires.has_value() && *expires < now_unix;
+}
+
+std::int64_t unix_now() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace bgpsecd::rpki

@@ -48,6 +48,12 @@ struct RpkiData {
 // are ignored.
 [[nodiscard]] base::Result<RpkiData> parse_rpki_json(std::string_view text, std::int64_t now_unix);
 
+// rpki-data.md §4: an entry whose `expires` (Unix seconds) is before `now_unix` is not used.
+[[nodiscard]] bool expired(const std::optional<std::int64_t>& expires,
+                           std::int64_t now_unix) noexcept;
+// Seconds since the Unix epoch on the system clock (the clock of `expires`).
+[[nodiscard]] std::int64_t unix_now() noexcept;
+
 // Reads and parses a file; errors start with the file name.
 [[nodiscard]] base::Result<RpkiData> load_rpki_json_file(const std::filesystem::path& path,
                                                          std::int64_t now_unix);
