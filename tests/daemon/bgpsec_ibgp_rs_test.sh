@@ -33,23 +33,11 @@
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${BGPSEC:?}" "${PORT:?}"
 STAYRTR=${STAYRTR:-stayrtr}
-command -v "$STAYRTR" >/dev/null || { echo "stayrtr is not installed (scripts/setup)"; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+need "$STAYRTR"
 rtr_addr=127.0.0.98:$((PORT + 5))
 rtr_metrics=127.0.0.98:$((PORT + 6))
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-started=$SECONDS
 
 # --- RPKI data: a router key per router (I and E each their own, both AS 65402), two ROAs --------
 net_o=192.0.2.0/24
@@ -61,19 +49,8 @@ for name in o:65401 i:65402 e:65402 x:65403 rs:65410 c1:65411 c2:65412; do
 done
 "$BGPSEC" rpki-json --key-dir "$work/rpki-keys" --roa "$net_o=65401" --roa "$net_c1=65411" \
   >"$work/rpki.json" || exit 1
-"$STAYRTR" -bind "$rtr_addr" -metrics.addr "$rtr_metrics" -cache "$work/rpki.json" \
-  >"$work/stayrtr.log" 2>&1 &
-pids+=($!)
-up=
-for _ in $(seq 50); do
-  if "$BGPSEC" rtr-dump --cache "$rtr_addr" --timeout 1 >"$work/dump.json" 2>/dev/null &&
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d['bgpsec_keys']) == 7 and len(d['roas']) == 2 else 1)" "$work/dump.json" 2>/dev/null; then
-    up=1
-    break
-  fi
-  sleep 0.2
-done
-[ -n "$up" ] || { echo "stayrtr did not serve the data:"; tail -5 "$work/stayrtr.log"; exit 1; }
+stayrtr_start "$rtr_addr" "$rtr_metrics" "$work/rpki.json"
+stayrtr_wait "$rtr_addr" 7 2
 
 # --- configs -------------------------------------------------------------------------------------
 # config NAME ASN ADDR RPKI IBGP-STATE NETWORK NEIGHBOR...
@@ -84,18 +61,8 @@ done
 config() {
   local name=$1 asn=$2 addr=$3 rpki=$4 ibgp_state=$5 network=$6
   shift 6
-  cat >"$work/$name.toml" <<TOML
-[global]
-asn = $asn
-router_id = "$addr"
-listen = ["$addr:$PORT"]
-hold_time = 9
-
-[control]
-socket = "$work/$name.sock"
-
-[metrics]
-listen = ""
+  global_toml "$name" "$asn" "$addr" >"$work/$name.toml"
+  cat >>"$work/$name.toml" <<TOML
 
 [bgpsec]
 key_dir = "$work/keys/$name"
@@ -107,18 +74,7 @@ TOML
   printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' >>"$work/$name.toml"
   for n in "$@"; do
     IFS=: read -r n_addr n_asn n_opts <<<"$n"
-    cat >>"$work/$name.toml" <<TOML
-
-[[neighbor]]
-address = "$n_addr"
-remote_as = $n_asn
-local_address = "$addr"
-port = $PORT
-families = ["ipv4"]
-bgpsec = true
-import = "all"
-export = "all"
-TOML
+    neighbor_toml "$n_addr" "$n_asn" "$addr" '["ipv4"]' "bgpsec = true" >>"$work/$name.toml"
     [ -n "$n_opts" ] && tr ',' '\n' <<<"$n_opts" | sed 's/=/ = /' >>"$work/$name.toml"
   done
 }
@@ -140,35 +96,6 @@ for name in o i e x rs c1 c2; do
   else bad "config $name: $(cat "$work/err")"; fi
 done
 
-start() {
-  "$BGPSECD" -c "$work/$1.toml" >>"$work/$1.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$1=$!"
-}
-ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
-# wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
-wait_for() {
-  local seconds=$1 expr=$2 name=$3
-  shift 3
-  local deadline=$((SECONDS + seconds))
-  while [ $SECONDS -lt $deadline ]; do
-    if ctl "$name" "$@" 2>/dev/null | python3 -c "import json,sys; out=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.3
-  done
-  return 1
-}
-# routes NAME [ARGS...]: the routes at NAME, one compact line each (for failure messages)
-routes() {
-  ctl "$1" show routes "${@:2}" 2>&1 | python3 -c "
-import json,sys
-try:
-    for r in json.load(sys.stdin)['routes']:
-        print('   ', json.dumps({k: r.get(k) for k in ('prefix', 'peer', 'best', 'as_path', 'secure_path', 'path_state', 'origin_state', 'failure')}))
-except Exception as e:
-    print('    (no JSON:', e, ')')"
-}
 # route PREFIX PEER ASPATH SECURE-PATH PATH-STATE ORIGIN-STATE: the expression "NAME has a best
 # route for PREFIX from PEER with that as_path, secure_path [(asn, pcount), ...] and states"
 route() {
@@ -302,5 +229,4 @@ for name in o i e x rs c1 c2; do
   else bad "$name: update errors: $(ctl "$name" show neighbors)"; fi
 done
 
-echo "$pass passed, $fail failed in $((SECONDS - started)) s"
-[ "$fail" -eq 0 ]
+summary

@@ -18,30 +18,14 @@ set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${BGPSEC:?}" "${PORT:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 peer_py="$here/bgp_test_peer.py"
-work=$(mktemp -d)
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$here/lib.sh"
 us=127.0.0.71
 p=127.0.0.72
 q=127.0.0.73
-daemon_pid=
-peer_pids=()
-cleanup() {
-  for pid in "${peer_pids[@]}" $daemon_pid; do kill "$pid" 2>/dev/null; done
-  for pid in "${peer_pids[@]}" $daemon_pid; do wait "$pid" 2>/dev/null; done
-  if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # ----- helpers: JSON judge, BGPsec_PATH editor --------------------------------------------------
-cat >"$work/judge.py" <<'PY'
-# judge.py [--print] EXPR: EXPR over `out` (the JSON on stdin); exit 0 when it holds, or with
-# --print write its value.
-import json, sys
-
+judge_py <<'PY'
 def route(out, prefix, peer):  # the Loc-RIB route of `prefix` from `peer`, or None
     return next((r for r in out["routes"] if r["prefix"] == prefix and r["peer"] == peer), None)
 
@@ -50,19 +34,6 @@ def nb(out, peer):
 
 def errors(out, peer):
     return nb(out, peer)["counters"]["update_errors"]
-
-args = sys.argv[1:]
-show = args[0] == "--print"
-try:
-    out = json.load(sys.stdin)
-    value = eval(args[-1])
-except Exception as e:
-    if show:
-        print("error: %s" % e)
-    sys.exit(1)
-if show:
-    print(value)
-sys.exit(0 if show or value else 1)
 PY
 cat >"$work/edit.py" <<'PY'
 # edit.py HOW ATTR [ARGS]: prints the BGPsec_PATH attribute ATTR (hex, as `bgpsec sign` prints
@@ -118,25 +89,6 @@ else:
 print(out.hex())
 PY
 
-ctl() { "$BGPSECCTL" --socket "$work/d.sock" --json "$@"; }
-# poll SECONDS EXPR ARGS...: `bgpsecctl --json ARGS` until EXPR holds (its last output in
-# $work/last)
-poll() {
-  local seconds=$1 expr=$2
-  shift 2
-  local deadline=$((SECONDS + seconds))
-  while :; do
-    ctl "$@" >"$work/last" 2>&1
-    python3 "$work/judge.py" "$expr" <"$work/last" && return 0
-    [ $SECONDS -ge $deadline ] && return 1
-    sleep 0.2
-  done
-}
-value() {  # value EXPR ARGS...
-  local expr=$1
-  shift
-  ctl "$@" | python3 "$work/judge.py" --print "$expr"
-}
 sign() {  # sign PREFIX AS-PATH [TARGET [KEYDIR]]: the BGPsec_PATH attribute hex
   "$BGPSEC" sign --prefix "$1" --as-path "$2" --target-as "${3:-65301}" --key-dir "${4:-$work/keys}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["attribute"])'
@@ -156,9 +108,9 @@ send() {  # send PEER HEX: the peer sends the message; waits until it says it di
 }
 peer_up() {  # peer_up NAME ADDR: session Established at bgpsecd, the peer alive, no NOTIFICATION
   local name=$1 addr=$2 pid=$3
-  if python3 "$work/judge.py" "nb(out, '$addr')['state'] == 'established'" < <(ctl show neighbors) &&
+  if python3 "$work/judge.py" "nb(out, '$addr')['state'] == 'established'" < <(ctl d show neighbors) &&
     kill -0 "$pid" 2>/dev/null && ! grep -q '"notification"\|"closed"' "$work/$addr.out"; then ok
-  else bad "$name: session with $addr not kept: $(ctl show neighbors | tr -d '\n ') peer: $(tail -3 "$work/$addr.out")"; fi
+  else bad "$name: session with $addr not kept: $(ctl d show neighbors | tr -d '\n ') peer: $(tail -3 "$work/$addr.out")"; fi
 }
 
 # ----- keys, RPKI, config ----------------------------------------------------------------------
@@ -173,18 +125,8 @@ ski_65666=$(basename "$work"/keys/65666.*.pem .pem)
 ski_65666=${ski_65666#65666.}
 
 write_config() {  # write_config SYNTAX-ERROR-ACTION
-  cat >"$work/d.toml" <<TOML
-[global]
-asn = 65301
-router_id = "$us"
-listen = ["$us:$PORT"]
-hold_time = 9
-
-[control]
-socket = "$work/d.sock"
-
-[metrics]
-listen = ""
+  global_toml d 65301 "$us" >"$work/d.toml"
+  cat >>"$work/d.toml" <<TOML
 
 [rpki]
 files = ["$work/rpki.json"]
@@ -213,25 +155,24 @@ import = "all"
 TOML
 }
 write_config withdraw
-"$BGPSECD" -c "$work/d.toml" >"$work/d.log" 2>&1 &
-daemon_pid=$!
+start d
 start_peer() {  # start_peer ADDR ASN
   : >"$work/$1.in"
   python3 "$peer_py" session --asn "$2" --router-id "$1" --connect "$us:$PORT" --bind "$1" \
     --updates "$work/$1.in" --follow --families ipv4 --hold-time 30 --timeout 120 \
     >"$work/$1.out" 2>&1 &
-  peer_pids+=($!)
+  pids+=($!)
 }
 start_peer $p 65302
 pid_p=$!
 start_peer $q 65303
 pid_q=$!
 
-if poll 30 "nb(out, '$p')['state'] == 'established' and nb(out, '$q')['state'] == 'established'" show neighbors; then ok
+if poll 30 "nb(out, '$p')['state'] == 'established' and nb(out, '$q')['state'] == 'established'" ctl d show neighbors; then ok
 else bad "sessions: $(cat "$work/last") log: $(tail -5 "$work/d.log")"; exit 1; fi
 if python3 "$work/judge.py" "nb(out, '$p')['bgpsec']['ipv4'] == {'send': False, 'receive': True} and not nb(out, '$q')['bgpsec']['ipv4']['receive']" <"$work/last"; then ok
 else bad "BGPsec negotiation: $(cat "$work/last")"; fi
-if poll 5 "out['router_keys'] == 4" show rpki; then ok; else bad "router keys: $(cat "$work/last")"; fi
+if poll 5 "out['router_keys'] == 4" ctl d show rpki; then ok; else bad "router keys: $(cat "$work/last")"; fi
 
 # ----- RFC 8205 §5.2 cases: good route, then the malformed UPDATE for the same prefix ----------
 good_update() {  # good_update PREFIX: a valid signed UPDATE from p
@@ -243,17 +184,17 @@ withdraw_case() {
   local pid=$pid_p
   [ "$addr" = "$q" ] && pid=$pid_q
   send "$addr" "$good" || return
-  if ! poll 10 "(route(out, '$prefix', '$addr') or {}).get('path_state') == '$gstate'" show routes "$prefix"; then
+  if ! poll 10 "(route(out, '$prefix', '$addr') or {}).get('path_state') == '$gstate'" ctl d show routes "$prefix"; then
     bad "$name: the good route $prefix is not there as $gstate: $(cat "$work/last")"
     return
   fi
   local before lines
-  before=$(value "errors(out, '$addr')" show neighbors)
+  before=$(value "errors(out, '$addr')" ctl d show neighbors)
   lines=$(wc -l <"$work/d.log")
   send "$addr" "$badmsg" || return
-  if poll 5 "route(out, '$prefix', '$addr') is None" show routes "$prefix"; then ok
+  if poll 5 "route(out, '$prefix', '$addr') is None" ctl d show routes "$prefix"; then ok
   else bad "$name: $prefix not withdrawn: $(tr -d '\n ' <"$work/last")"; fi
-  if poll 5 "errors(out, '$addr') > $before" show neighbors; then ok
+  if poll 5 "errors(out, '$addr') > $before" ctl d show neighbors; then ok
   else bad "$name: update_errors of $addr stayed $before"; fi
   if tail -n +$((lines + 1)) "$work/d.log" | grep -q -- "$reason"; then ok
   else bad "$name: no log line naming $reason; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
@@ -304,7 +245,7 @@ P=10.71.9.0/24
 P2=10.71.109.0/24
 withdraw_case "two prefixes in a BGPsec UPDATE" $p $P "$(good_update $P)" valid \
   "$(upd --next-hop $p --mp $P --mp $P2 --attr "$(sign $P "65302 65001")")" more-than-one-prefix
-if [ "$(value "route(out, '$P2', '$p')" show routes $P2)" = None ]; then ok
+if [ "$(value "route(out, '$P2', '$p')" ctl d show routes $P2)" = None ]; then ok
 else bad "two prefixes: the second prefix $P2 was installed"; fi
 
 P=10.71.10.0/24
@@ -317,16 +258,16 @@ withdraw_case "IPv4 NLRI outside MP_REACH_NLRI" $p $P "$(good_update $P)" valid 
 attack_case() {
   local name=$1 prefix=$2 attr=$3 reason=$4 asn=${5:-}
   local before
-  before=$(value "errors(out, '$p')" show neighbors)
+  before=$(value "errors(out, '$p')" ctl d show neighbors)
   send $p "$(upd --next-hop $p --mp "$prefix" --attr "$attr")" || return
   local expr="(route(out, '$prefix', '$p') or {}).get('path_state') == 'not-valid'"
-  if poll 10 "$expr" show routes "$prefix"; then ok
+  if poll 10 "$expr" ctl d show routes "$prefix"; then ok
   else bad "$name: $prefix not kept as not-valid: $(tr -d '\n ' <"$work/last")"; return; fi
   local check="route(out, '$prefix', '$p')['failure']['reason'] == '$reason'"
   [ -n "$asn" ] && check="$check and route(out, '$prefix', '$p')['failure'].get('asn') == $asn"
   if python3 "$work/judge.py" "$check" <"$work/last"; then ok
   else bad "$name: failure is not $reason ${asn:+at AS $asn}: $(tr -d '\n ' <"$work/last")"; fi
-  if [ "$(value "errors(out, '$p')" show neighbors)" = "$before" ]; then ok
+  if [ "$(value "errors(out, '$p')" ctl d show neighbors)" = "$before" ]; then ok
   else bad "$name: counted as an UPDATE error"; fi
   peer_up "$name" $p $pid_p
 }
@@ -343,23 +284,22 @@ attack_case "replayed to another target AS" $P "$(sign $P "65302 65001" 65999)" 
 
 # ----- syntax_error_action = "strip" (reload): the route stays, unsigned -----------------------
 write_config strip
-if ctl reload >"$work/last" 2>&1; then ok; else bad "reload: $(cat "$work/last")"; fi
+if ctl d reload >"$work/last" 2>&1; then ok; else bad "reload: $(cat "$work/last")"; fi
 P=10.71.14.0/24
 send $p "$(good_update $P)"
-if poll 10 "(route(out, '$P', '$p') or {}).get('path_state') == 'valid'" show routes $P; then ok
+if poll 10 "(route(out, '$P', '$p') or {}).get('path_state') == 'valid'" ctl d show routes $P; then ok
 else bad "strip: the good route $P is not valid: $(cat "$work/last")"; fi
-before=$(value "errors(out, '$p')" show neighbors)
+before=$(value "errors(out, '$p')" ctl d show neighbors)
 lines=$(wc -l <"$work/d.log")
 send $p "$(upd --next-hop $p --as-path "65302 65001" --mp $P --attr "$(sign $P "65302 65001")")"
 strip_expr="(r := route(out, '$P', '$p')) is not None and r['path_state'] == 'unsigned' and r['as_path'] == [65302, 65001] and 'secure_path' not in r"
-if poll 5 "$strip_expr" show routes $P; then ok
+if poll 5 "$strip_expr" ctl d show routes $P; then ok
 else bad "strip: $P not kept as unsigned 65302 65001: $(tr -d '\n ' <"$work/last")"; fi
-if poll 5 "errors(out, '$p') > $before" show neighbors; then ok
+if poll 5 "errors(out, '$p') > $before" ctl d show neighbors; then ok
 else bad "strip: update_errors of $p stayed $before"; fi
 if tail -n +$((lines + 1)) "$work/d.log" | grep -q "as-path-also-present.*stripped"; then ok
 else bad "strip: no log line; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
 peer_up strip $p $pid_p
 peer_up "end of test" $q $pid_q
 
-echo "$pass passed, $fail failed ($SECONDS s)"
-[ "$fail" -eq 0 ]
+summary

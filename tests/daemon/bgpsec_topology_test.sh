@@ -24,25 +24,13 @@
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${BGPSEC:?}" "${PORT:?}"
 STAYRTR=${STAYRTR:-stayrtr}
-command -v "$STAYRTR" >/dev/null || { echo "stayrtr is not installed (scripts/setup)"; exit 1; }
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+need "$STAYRTR"
 rtr_addr=127.0.0.69:$((PORT + 5))
 rtr_metrics=127.0.0.69:$((PORT + 6))
-work=$(mktemp -d)
-pids=()
 cap_pid=
-cleanup() {
-  [ -n "$cap_pid" ] && kill "$cap_pid" 2>/dev/null
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-started=$SECONDS
+on_cleanup() { [ -z "$cap_pid" ] || kill "$cap_pid" 2>/dev/null; }
 
 # --- packet capture of the whole run (decoded by tshark at the end) -------------------------------
 # Only when tshark can capture on lo (root or dumpcap's capture capabilities); otherwise the
@@ -90,19 +78,8 @@ publish "$work/rpki-keys" "${roas[@]}"
 capture_started
 # A short -refresh: stayrtr re-reads the file and sends Serial Notify every 2 s (with router
 # keys present it bumps the serial on every refresh even without a change, see peers.md §2.1).
-"$STAYRTR" -bind "$rtr_addr" -metrics.addr "$rtr_metrics" -cache "$work/rpki.json" -refresh 2 \
-  >"$work/stayrtr.log" 2>&1 &
-pids+=($!)
-up=
-for _ in $(seq 50); do
-  if "$BGPSEC" rtr-dump --cache "$rtr_addr" --timeout 1 >"$work/dump.json" 2>/dev/null &&
-    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d['bgpsec_keys']) == 4 and len(d['roas']) == 2 else 1)" "$work/dump.json" 2>/dev/null; then
-    up=1
-    break
-  fi
-  sleep 0.2
-done
-[ -n "$up" ] || { echo "stayrtr did not serve the data:"; tail -5 "$work/stayrtr.log"; exit 1; }
+stayrtr_start "$rtr_addr" "$rtr_metrics" "$work/rpki.json" -refresh 2
+stayrtr_wait "$rtr_addr" 4 2
 
 # --- configs -------------------------------------------------------------------------------------
 # config NAME ASN ADDR KEYS NETWORKS NEIGHBOR...  KEYS: "dir", "file" or "none"; NETWORKS:
@@ -110,18 +87,8 @@ done
 config() {
   local name=$1 asn=$2 addr=$3 keys=$4 networks=$5
   shift 5
-  cat >"$work/$name.toml" <<TOML
-[global]
-asn = $asn
-router_id = "$addr"
-listen = ["$addr:$PORT"]
-hold_time = 9
-
-[control]
-socket = "$work/$name.sock"
-
-[metrics]
-listen = ""
+  global_toml "$name" "$asn" "$addr" >"$work/$name.toml"
+  cat >>"$work/$name.toml" <<TOML
 
 [[rpki.cache]]
 address = "$rtr_addr"
@@ -137,18 +104,8 @@ TOML
   printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' >>"$work/$name.toml"
   for n in "$@"; do
     IFS=: read -r n_addr n_asn n_bgpsec <<<"$n"
-    cat >>"$work/$name.toml" <<TOML
-
-[[neighbor]]
-address = "$n_addr"
-remote_as = $n_asn
-local_address = "$addr"
-port = $PORT
-families = ["ipv4", "ipv6"]
-bgpsec = $n_bgpsec
-import = "all"
-export = "all"
-TOML
+    neighbor_toml "$n_addr" "$n_asn" "$addr" '["ipv4", "ipv6"]' "bgpsec = $n_bgpsec" \
+      >>"$work/$name.toml"
   done
 }
 config a 65201 127.0.0.61 dir yes 127.0.0.62:65202:true
@@ -161,35 +118,6 @@ for name in a b c d e; do
   else bad "config $name: $(cat "$work/err")"; fi
 done
 
-start() {
-  "$BGPSECD" -c "$work/$1.toml" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$1=$!"
-}
-ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
-# wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
-wait_for() {
-  local seconds=$1 expr=$2 name=$3
-  shift 3
-  local deadline=$((SECONDS + seconds))
-  while [ $SECONDS -lt $deadline ]; do
-    if ctl "$name" "$@" 2>/dev/null | python3 -c "import json,sys; out=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  return 1
-}
-# routes NAME [ARGS...]: the routes at NAME, one compact line each (for failure messages)
-routes() {
-  ctl "$1" show routes "${@:2}" 2>&1 | python3 -c "
-import json,sys
-try:
-    for r in json.load(sys.stdin)['routes']:
-        print('   ', json.dumps({k: r.get(k) for k in ('prefix', 'peer', 'best', 'as_path', 'secure_path', 'path_state', 'origin_state')}))
-except Exception as e:
-    print('    (no JSON:', e, ')')"
-}
 
 # B, C, D and E first, A (the only origin) once they hold the cache's data: the path state is
 # computed when an UPDATE arrives, so routes that arrived before the router keys would start
@@ -455,5 +383,4 @@ PY
   echo "capture: $(grep -c . "$work/fields.tsv" 2>/dev/null) BGP/RTR frames decoded in $((SECONDS - t0)) s"
 fi
 
-echo "$pass passed, $fail failed in $((SECONDS - started)) s"
-[ "$fail" -eq 0 ]
+summary

@@ -13,14 +13,14 @@
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set; KEEP=1 keeps the work directory.
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${PORT:?}"
-command -v bird >/dev/null || { echo "bird is not installed (scripts/setup)"; exit 1; }
-work=$(mktemp -d)
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+need bird
 sock="$work/bird.ctl"
 us=127.0.0.52
 them=127.0.0.53
 port6=$((PORT + 1))      # bgpsecd on [::1]
 bird_port6=$((PORT + 2)) # bird on [::1]
-bgpsecd_pid=
 bird_pid=
 stop_bird() {
   [ -n "$bird_pid" ] || return 0
@@ -31,16 +31,7 @@ stop_bird() {
   wait "$bird_pid" 2>/dev/null
   bird_pid=
 }
-cleanup() {
-  [ -n "$bgpsecd_pid" ] && { kill "$bgpsecd_pid" 2>/dev/null; wait "$bgpsecd_pid" 2>/dev/null; }
-  stop_bird
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+on_cleanup() { stop_bird; }
 
 # ----- JSON polling helpers -------------------------------------------------------------------
 cat >"$work/bird2json.py" <<'PY'
@@ -78,11 +69,7 @@ else:
         out["neighbor_caps"] = " ".join(caps.group(1).split())
     print(json.dumps(out))
 PY
-cat >"$work/judge.py" <<'PY'
-# judge.py [--print] EXPR: evaluates EXPR over `out` (the JSON on stdin); exit 0 when it holds,
-# or with --print writes its value.
-import json, sys
-
+judge_py <<'PY'
 def broute(out, prefix, proto):  # bird's route of `prefix` from protocol `proto`, or None
     return next((r for r in out["routes"] if r["prefix"] == prefix and r["proto"] == proto), None)
 
@@ -100,43 +87,8 @@ def prefixes(out):
 
 def stale(out):  # {prefix: stale flag} of a bgpsecctl route list
     return {r["prefix"]: r["stale"] for r in out["routes"]}
-
-args = sys.argv[1:]
-show = args[0] == "--print"
-expr = args[-1]
-try:
-    out = json.load(sys.stdin)
-    value = eval(expr)
-except Exception as e:
-    if show:
-        print("error: %s" % e)
-    sys.exit(1)
-if show:
-    print(value)
-sys.exit(0 if show or value else 1)
 PY
-# poll SECONDS EXPR COMMAND...: runs COMMAND until EXPR holds over its JSON output (once for
-# 0); what COMMAND printed last stays in $work/last
-poll() {
-  local deadline=$((SECONDS + $1)) expr=$2
-  shift 2
-  while :; do
-    "$@" >"$work/last" 2>&1
-    python3 "$work/judge.py" "$expr" <"$work/last" && return 0
-    [ $SECONDS -lt "$deadline" ] || return 1
-    sleep 0.3
-  done
-}
-# expect WHAT SECONDS EXPR COMMAND...: one check; on failure shows what COMMAND printed last
-expect() {
-  local what=$1
-  shift
-  if poll "$@"; then ok; else bad "$what: $(tr -s ' \n' ' ' <"$work/last" | head -c 1500)"; fi
-}
-# value EXPR COMMAND...: prints EXPR over COMMAND's JSON output
-value() { "${@:2}" 2>/dev/null | python3 "$work/judge.py" --print "$1"; }
-ctl() { "$BGPSECCTL" --socket "$work/bgpsecd.sock" --json "$@"; }
-routes() { birdc -s "$sock" show route all | python3 "$work/bird2json.py" routes; }
+bird_routes() { birdc -s "$sock" show route all | python3 "$work/bird2json.py" routes; }
 proto() { birdc -s "$sock" show protocols all "$1" | python3 "$work/bird2json.py" protocol; }
 # bird_log PATTERN: how many lines of bird's log match (bird logs every message it sends/gets)
 bird_log() { grep -c -- "$1" "$work/bird.log"; }
@@ -242,21 +194,17 @@ start_bird() {  # start_bird [-R]   (-R: BIRD's graceful restart recovery after 
     sleep 0.2
   done
 }
-start_bgpsecd() {
-  "$BGPSECD" -c "$work/bgpsecd.toml" >>"$work/bgpsecd.log" 2>&1 &
-  bgpsecd_pid=$!
-}
 touch "$work/bird.log" "$work/bgpsecd.log"
 
 bird_config 10.53.0.0/16 10.54.0.0/16
 bgpsecd_config all 198.51.100.0/24 203.0.113.0/24 2001:db8:52::/48
 start_bird
-start_bgpsecd
+start bgpsecd
 
 # ----- sessions: eBGP with 4-octet ASNs -------------------------------------------------------
 both_established="len(out['neighbors']) == 2 and all(n['state'] == 'established' and n['peer_as'] == 65010 and n['local_as'] == 4200000001 for n in out['neighbors'])"
 bird_established="out.get('info') == 'Established'"
-expect "bgpsecd: sessions with bird" 30 "$both_established" ctl show neighbors
+expect "bgpsecd: sessions with bird" 30 "$both_established" ctl bgpsecd show neighbors
 for p in bgpsecd bgpsecd6; do
   expect "bird: $p session with 4-octet AS 4200000001" 10 \
     "$bird_established and 'Neighbor AS: 4200000001' in out['text'] and '4-octet AS numbers' in out['neighbor_caps'] and 'AS4' in out['text']" \
@@ -267,150 +215,149 @@ done
 unsigned="path_state='unsigned', origin_state='not-found', best=True"
 expect "bgpsecd lacks bird's 10.53.0.0/16 [65010] via 192.0.2.53" 15 \
   "has(out, '10.53.0.0/16', peer='$them', as_path=[65010], next_hop='192.0.2.53', $unsigned) and has(out, '10.54.0.0/16', peer='$them', as_path=[65010], $unsigned)" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "bgpsecd lacks bird's 2001:db8:53::/48 [65010] via 2001:db8:ffff::53" 10 \
-  "has(out, '2001:db8:53::/48', peer='::1', as_path=[65010], next_hop='2001:db8:ffff::53', $unsigned)" ctl show routes
+  "has(out, '2001:db8:53::/48', peer='::1', as_path=[65010], next_hop='2001:db8:ffff::53', $unsigned)" ctl bgpsecd show routes
 expect "bgpsecd's Adj-RIB-In from $them" 5 \
-  "stale(out) == {'10.53.0.0/16': False, '10.54.0.0/16': False}" ctl show routes --received --peer "$them"
+  "stale(out) == {'10.53.0.0/16': False, '10.54.0.0/16': False}" ctl bgpsecd show routes --received --peer "$them"
 
 # ----- bgpsecd's networks at bird -------------------------------------------------------------
 # bird accepts bgpsecd's session address as next hop (shown "unreachable": bird resolves next
 # hops of multihop sessions recursively and has no IGP routes here).
 expect "bird lacks 198.51.100.0/24 and 203.0.113.0/24 [4200000001] via $us" 10 \
   "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '203.0.113.0/24', 'bgpsecd', '4200000001', '$us')" \
-  routes
+  bird_routes
 expect "bird lacks 2001:db8:52::/48 [4200000001] via ::1" 10 \
-  "bgp(out, '2001:db8:52::/48', 'bgpsecd6', '4200000001', '::1')" routes
+  "bgp(out, '2001:db8:52::/48', 'bgpsecd6', '4200000001', '::1')" bird_routes
 expect "bird: a route of the wrong family on a session" 0 \
   "all((':' in r['prefix']) == (r['proto'] == 'bgpsecd6') for r in out['routes'] if r['proto'] in ('bgpsecd', 'bgpsecd6'))" \
-  routes
+  bird_routes
 
 # ----- reload: a network added keeps the sessions ---------------------------------------------
-poll 10 "all(n['state_seconds'] >= 2 for n in out['neighbors'])" ctl show neighbors
-since=$(value "min(n['state_seconds'] for n in out['neighbors'])" ctl show neighbors)
+poll 10 "all(n['state_seconds'] >= 2 for n in out['neighbors'])" ctl bgpsecd show neighbors
+since=$(value "min(n['state_seconds'] for n in out['neighbors'])" ctl bgpsecd show neighbors)
 bird_since=$(value "out['since']" proto bgpsecd)
 bird_since6=$(value "out['since']" proto bgpsecd6)
 opens=$(bird_log "bgpsecd: Got OPEN")
 opens6=$(bird_log "bgpsecd6: Got OPEN")
-route_since=$(value "broute(out, '198.51.100.0/24', 'bgpsecd')['since']" routes)
+route_since=$(value "broute(out, '198.51.100.0/24', 'bgpsecd')['since']" bird_routes)
 same_sessions() {  # same_sessions WHAT: no session was reset on either side
   expect "$1: bgpsecd reset a session" 0 "$both_established and all(n['state_seconds'] >= $since for n in out['neighbors'])" \
-    ctl show neighbors
+    ctl bgpsecd show neighbors
   expect "$1: bird's IPv4 session was reset" 0 "$bird_established and out['since'] == '$bird_since'" proto bgpsecd
   expect "$1: bird's IPv6 session was reset" 0 "$bird_established and out['since'] == '$bird_since6'" proto bgpsecd6
   [ "$(bird_log "bgpsecd: Got OPEN")" = "$opens" ] && [ "$(bird_log "bgpsecd6: Got OPEN")" = "$opens6" ] &&
     ok || bad "$1: bird got a new OPEN"
 }
 bgpsecd_config all 198.51.100.0/24 203.0.113.0/24 198.18.52.0/24 2001:db8:52::/48
-expect "reload with a network added" 0 "'networks changed' in out['changes']" ctl reload
-expect "bird lacks the added 198.18.52.0/24" 10 "bgp(out, '198.18.52.0/24', 'bgpsecd', '4200000001', '$us')" routes
+expect "reload with a network added" 0 "'networks changed' in out['changes']" ctl bgpsecd reload
+expect "bird lacks the added 198.18.52.0/24" 10 "bgp(out, '198.18.52.0/24', 'bgpsecd', '4200000001', '$us')" bird_routes
 same_sessions "reload (network added)"
 # The networks that did not change are not withdrawn and re-announced (bird's route time stays).
 expect "reload re-announced the unchanged 198.51.100.0/24 (bird had it since $route_since)" 0 \
-  "broute(out, '198.51.100.0/24', 'bgpsecd')['since'] == '$route_since'" routes
+  "broute(out, '198.51.100.0/24', 'bgpsecd')['since'] == '$route_since'" bird_routes
 
 # ----- reload: the IPv4 neighbor's import policy changed: soft, no reset ----------------------
 bgpsecd_config pref200 198.51.100.0/24 203.0.113.0/24 198.18.52.0/24 2001:db8:52::/48
-expect "reload with the import policy changed" 0 "'neighbor $them policy applied' in out['changes']" ctl reload
+expect "reload with the import policy changed" 0 "'neighbor $them policy applied' in out['changes']" ctl bgpsecd reload
 expect "new import policy not applied (local_pref 200)" 10 \
-  "has(out, '10.53.0.0/16', local_pref=200) and has(out, '2001:db8:53::/48', local_pref=100)" ctl show routes
+  "has(out, '10.53.0.0/16', local_pref=200) and has(out, '2001:db8:53::/48', local_pref=100)" ctl bgpsecd show routes
 same_sessions "reload (import policy)"
 
 # ----- withdraw both ways ---------------------------------------------------------------------
 birdc -s "$sock" disable static4 >/dev/null
 expect "bird's withdrawals (static4 disabled) did not reach bgpsecd" 10 \
-  "not prefixes(out) & {'10.53.0.0/16', '10.54.0.0/16'} and '2001:db8:53::/48' in prefixes(out)" ctl show routes
+  "not prefixes(out) & {'10.53.0.0/16', '10.54.0.0/16'} and '2001:db8:53::/48' in prefixes(out)" ctl bgpsecd show routes
 birdc -s "$sock" enable static4 >/dev/null
 expect "bird's routes did not come back (static4 enabled)" 10 \
-  "has(out, '10.53.0.0/16', as_path=[65010], local_pref=200) and has(out, '10.54.0.0/16', as_path=[65010])" ctl show routes
+  "has(out, '10.53.0.0/16', as_path=[65010], local_pref=200) and has(out, '10.54.0.0/16', as_path=[65010])" ctl bgpsecd show routes
 bgpsecd_config pref200 198.51.100.0/24 198.18.52.0/24 2001:db8:52::/48
-expect "reload with a network removed" 0 "'networks changed' in out['changes']" ctl reload
+expect "reload with a network removed" 0 "'networks changed' in out['changes']" ctl bgpsecd reload
 expect "bgpsecd's withdrawal of 203.0.113.0/24 did not reach bird" 10 \
-  "broute(out, '203.0.113.0/24', 'bgpsecd') is None and broute(out, '198.51.100.0/24', 'bgpsecd') is not None" routes
+  "broute(out, '203.0.113.0/24', 'bgpsecd') is None and broute(out, '198.51.100.0/24', 'bgpsecd') is not None" bird_routes
 same_sessions "withdrawals"
 
 # ----- route refresh both ways ----------------------------------------------------------------
 refreshes=$(bird_log "bgpsecd: Got ROUTE-REFRESH")
-expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl clear neighbor "$them" --soft
+expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl bgpsecd clear neighbor "$them" --soft
 deadline=$((SECONDS + 10))
 until [ "$(bird_log "bgpsecd: Got ROUTE-REFRESH")" -gt "$refreshes" ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
 [ "$(bird_log "bgpsecd: Got ROUTE-REFRESH")" -gt "$refreshes" ] && ok || bad "bird got no ROUTE-REFRESH from bgpsecd"
-updates_out=$(value "out['neighbors'][0]['counters']['updates_out']" ctl show neighbors "$them")
+updates_out=$(value "out['neighbors'][0]['counters']['updates_out']" ctl bgpsecd show neighbors "$them")
 birdc -s "$sock" reload in bgpsecd >/dev/null # bird asks bgpsecd with a ROUTE-REFRESH
 expect "bgpsecd did not answer bird's ROUTE-REFRESH (reload in)" 10 \
-  "out['neighbors'][0]['counters']['updates_out'] > $updates_out" ctl show neighbors "$them"
+  "out['neighbors'][0]['counters']['updates_out'] > $updates_out" ctl bgpsecd show neighbors "$them"
 [ "$(bird_log "bgpsecd: Sending ROUTE-REFRESH")" -gt 0 ] && ok || bad "bird sent no ROUTE-REFRESH on reload in"
-updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl show neighbors "$them")
+updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl bgpsecd show neighbors "$them")
 birdc -s "$sock" reload out bgpsecd >/dev/null
 expect "bird's reload out sent nothing to bgpsecd" 10 \
-  "out['neighbors'][0]['counters']['updates_in'] > $updates_in" ctl show neighbors "$them"
+  "out['neighbors'][0]['counters']['updates_in'] > $updates_in" ctl bgpsecd show neighbors "$them"
 same_sessions "route refresh"
 expect "routes lost at bgpsecd after the route refreshes" 5 \
   "has(out, '10.53.0.0/16', as_path=[65010], local_pref=200, $unsigned) and has(out, '10.54.0.0/16', as_path=[65010])" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "routes lost at bird after the route refreshes" 5 \
   "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '198.18.52.0/24', 'bgpsecd', '4200000001', '$us')" \
-  routes
+  bird_routes
 
 # ----- hard reset: the session comes back with its routes ------------------------------------
-expect "bgpsecctl clear neighbor" 0 "out['soft'] is False" ctl clear neighbor "$them"
+expect "bgpsecctl clear neighbor" 0 "out['soft'] is False" ctl bgpsecd clear neighbor "$them"
 deadline=$((SECONDS + 30))
 until [ "$(bird_log "bgpsecd: Got OPEN")" -gt "$opens" ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
 [ "$(bird_log "bgpsecd: Got OPEN")" -gt "$opens" ] && ok || bad "no new OPEN at bird after bgpsecctl clear neighbor"
 expect "bird: session not back after clear" 30 "$bird_established" proto bgpsecd
-expect "bgpsecd: session not back after clear" 10 "$both_established" ctl show neighbors
+expect "bgpsecd: session not back after clear" 10 "$both_established" ctl bgpsecd show neighbors
 expect "bgpsecd: routes not back after clear" 10 \
-  "has(out, '10.53.0.0/16', peer='$them', as_path=[65010], $unsigned)" ctl show routes
-expect "bird: routes not back after clear" 10 "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us')" routes
+  "has(out, '10.53.0.0/16', peer='$them', as_path=[65010], $unsigned)" ctl bgpsecd show routes
+expect "bird: routes not back after clear" 10 "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us')" bird_routes
 
 # ----- bird restarts --------------------------------------------------------------------------
 stop_bird
 expect "bgpsecd kept bird's routes after bird shut down (Cease)" 10 \
-  "not any(r['peer'] in ('$them', '::1') for r in out['routes'])" ctl show routes
+  "not any(r['peer'] in ('$them', '::1') for r in out['routes'])" ctl bgpsecd show routes
 start_bird
-expect "bgpsecd: sessions not back after bird restarted" 40 "$both_established" ctl show neighbors
+expect "bgpsecd: sessions not back after bird restarted" 40 "$both_established" ctl bgpsecd show neighbors
 expect "bgpsecd: routes not back after bird restarted" 10 \
   "has(out, '10.53.0.0/16', peer='$them', as_path=[65010], $unsigned) and has(out, '2001:db8:53::/48', peer='::1', as_path=[65010], $unsigned)" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "bird: routes not back after its restart" 10 \
   "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '2001:db8:52::/48', 'bgpsecd6', '4200000001', '::1')" \
-  routes
+  bird_routes
 
 # ----- graceful restart of bgpsecd (killed with -9): bird keeps its routes as stale ------------
-{ kill -9 "$bgpsecd_pid" && wait "$bgpsecd_pid"; } 2>/dev/null
-bgpsecd_pid=
+{ kill -9 "$pid_bgpsecd" && wait "$pid_bgpsecd"; } 2>/dev/null
 expect "bird: no graceful restart of the bgpsecd session" 10 \
   "'Neighbor graceful restart active' in out['text']" proto bgpsecd
 kept="bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '198.18.52.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '2001:db8:52::/48', 'bgpsecd6', '4200000001', '::1')"
-expect "bird dropped bgpsecd's routes when bgpsecd died" 0 "$kept" routes
+expect "bird dropped bgpsecd's routes when bgpsecd died" 0 "$kept" bird_routes
 sleep 2 # a short look, to see that they stay (no timing is asserted)
-expect "bird dropped bgpsecd's routes during its restart" 0 "$kept" routes
+expect "bird dropped bgpsecd's routes during its restart" 0 "$kept" bird_routes
 # bgpsecd comes back without 198.18.52.0/24: that route must go, the others stay.
 bgpsecd_config pref200 198.51.100.0/24 2001:db8:52::/48
-start_bgpsecd
-expect "bgpsecd: sessions not back after its restart" 30 "$both_established" ctl show neighbors
+start bgpsecd
+expect "bgpsecd: sessions not back after its restart" 30 "$both_established" ctl bgpsecd show neighbors
 expect "bird did not end the graceful restart" 10 "'Neighbor graceful restart active' not in out['text'] and $bird_established" \
   proto bgpsecd
 [ "$(bird_log "bgpsecd: Neighbor graceful restart done")" -gt 0 ] && ok || bad "bird logged no 'graceful restart done'"
 expect "bird: wrong routes after bgpsecd's restart (198.18.52.0/24 must be gone)" 10 \
   "bgp(out, '198.51.100.0/24', 'bgpsecd', '4200000001', '$us') and bgp(out, '2001:db8:52::/48', 'bgpsecd6', '4200000001', '::1') and broute(out, '198.18.52.0/24', 'bgpsecd') is None" \
-  routes
+  bird_routes
 
 # ----- graceful restart of bird: bgpsecd keeps bird's routes stale until End-of-RIB -----------
 expect "bgpsecd: bird's routes not back after bgpsecd's restart" 10 \
   "has(out, '10.53.0.0/16', peer='$them') and has(out, '10.54.0.0/16', peer='$them') and has(out, '2001:db8:53::/48', peer='::1')" \
-  ctl show routes
+  ctl bgpsecd show routes
 eors=$(eor_count "$them")
 eors6=$(eor_count ::1)
 birdc -s "$sock" graceful restart >/dev/null
 wait "$bird_pid" 2>/dev/null
 bird_pid=
 stale4="stale(out) == {'10.53.0.0/16': True, '10.54.0.0/16': True}"
-expect "bgpsecd did not keep $them's routes as stale" 10 "$stale4" ctl show routes --received --peer "$them"
+expect "bgpsecd did not keep $them's routes as stale" 10 "$stale4" ctl bgpsecd show routes --received --peer "$them"
 expect "bgpsecd did not keep ::1's route as stale" 10 "stale(out) == {'2001:db8:53::/48': True}" \
-  ctl show routes --received --peer ::1
+  ctl bgpsecd show routes --received --peer ::1
 expect "bgpsecd dropped bird's stale routes from the Loc-RIB" 0 \
-  "{'10.53.0.0/16', '10.54.0.0/16', '2001:db8:53::/48'} <= prefixes(out)" ctl show routes
+  "{'10.53.0.0/16', '10.54.0.0/16', '2001:db8:53::/48'} <= prefixes(out)" ctl bgpsecd show routes
 # bird comes back (graceful restart recovery) without 10.54.0.0/16: that route must go at bird's
 # End-of-RIB; until then the routes stay stale, also once the session is up again.
 bird_config 10.53.0.0/16
@@ -418,8 +365,8 @@ start_bird -R
 deadline=$((SECONDS + 40))
 early=""
 while [ "$(eor_count "$them")" -le "$eors" ] && [ $SECONDS -lt $deadline ]; do
-  up=$(value "out['neighbors'][0]['state']" ctl show neighbors "$them")
-  received=$(ctl show routes --received --peer "$them" 2>/dev/null)
+  up=$(value "out['neighbors'][0]['state']" ctl bgpsecd show neighbors "$them")
+  received=$(ctl bgpsecd show routes --received --peer "$them" 2>/dev/null)
   if [ "$up" = established ] && [ "$(eor_count "$them")" -le "$eors" ] &&
     ! python3 "$work/judge.py" "$stale4" <<<"$received"; then
     early="$received"
@@ -430,18 +377,17 @@ done
 [ -z "$early" ] && ok ||
   bad "bgpsecd dropped the stale routes before bird's End-of-RIB (session up): $(tr -s ' \n' ' ' <<<"$early" | head -c 600)"
 expect "bgpsecd: stale flags not cleared after bird's End-of-RIB" 10 \
-  "stale(out) == {'10.53.0.0/16': False}" ctl show routes --received --peer "$them"
+  "stale(out) == {'10.53.0.0/16': False}" ctl bgpsecd show routes --received --peer "$them"
 expect "bgpsecd kept 10.54.0.0/16, which bird did not announce again before its End-of-RIB" 5 \
   "has(out, '10.53.0.0/16', peer='$them', as_path=[65010], $unsigned) and '10.54.0.0/16' not in prefixes(out)" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "bgpsecd: ::1's stale flag not cleared after bird's End-of-RIB" 30 \
-  "stale(out) == {'2001:db8:53::/48': False}" ctl show routes --received --peer ::1
+  "stale(out) == {'2001:db8:53::/48': False}" ctl bgpsecd show routes --received --peer ::1
 [ "$(eor_count ::1)" -gt "$eors6" ] && ok || bad "bgpsecd logged no End-of-RIB from ::1 after bird's restart"
-expect "bgpsecd: sessions not established after bird's graceful restart" 10 "$both_established" ctl show neighbors
+expect "bgpsecd: sessions not established after bird's graceful restart" 10 "$both_established" ctl bgpsecd show neighbors
 
 if [ "$fail" != 0 ]; then
   echo "--- bgpsecd"; tail -25 "$work/bgpsecd.log"
   echo "--- bird"; grep -v -i -e keepalive -e "connect" "$work/bird.log" | tail -25
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

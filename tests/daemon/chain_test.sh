@@ -14,35 +14,15 @@
 # PORT..PORT+9 belong to this test (apps/bgpsecd/CMakeLists.txt).
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${PORT:?}"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
 
 # config NAME ASN ADDR NETWORK4 NETWORK6 NEIGHBOR...  (NEIGHBOR = addr:asn)
 config() {
   local name=$1 asn=$2 addr=$3 net4=$4 net6=$5
   shift 5
-  cat >"$work/$name.toml" <<TOML
-[global]
-asn = $asn
-router_id = "$addr"
-listen = ["$addr:$PORT"]
-hold_time = 9
-
-[control]
-socket = "$work/$name.sock"
-
-[metrics]
-listen = ""
+  global_toml "$name" "$asn" "$addr" >"$work/$name.toml"
+  cat >>"$work/$name.toml" <<TOML
 
 [[network]]
 prefix = "$net4"
@@ -55,17 +35,7 @@ name = "all"
 default_action = "accept"
 TOML
   for n in "$@"; do
-    cat >>"$work/$name.toml" <<TOML
-
-[[neighbor]]
-address = "${n%%:*}"
-remote_as = ${n##*:}
-local_address = "$addr"
-port = $PORT
-families = ["ipv4", "ipv6"]
-import = "all"
-export = "all"
-TOML
+    neighbor_toml "${n%%:*}" "${n##*:}" "$addr" '["ipv4", "ipv6"]' >>"$work/$name.toml"
   done
 }
 config a 65101 127.0.0.41 192.0.2.0/24 2001:db8:41::/48 127.0.0.42:65102
@@ -95,11 +65,6 @@ printf '[global]\nasn = 65001\nrouter_id = "127.0.0.1"\nhold_time = 2\n' >"$work
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'bad.toml:4' "$work/err"; then ok; else bad "bad config: exit $rc, $(cat "$work/err")"; fi
 
-start() {  # start NAME [FLAG...]
-  "$BGPSECD" -c "$work/$1.toml" "${@:2}" >"$work/$1.log" 2>&1 &
-  pids+=($!)
-  eval "pid_$1=$!"
-}
 start a
 start b
 start c
@@ -110,20 +75,6 @@ python3 "$(dirname "$0")/bgp_test_peer.py" session --asn 65105 --router-id 127.0
   --timeout 150 --updates "$work/rr.lines" --follow >"$work/rr.out" 2>&1 &
 pids+=($!)
 
-ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
-# wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
-wait_for() {
-  local seconds=$1 expr=$2 name=$3
-  shift 3
-  local deadline=$((SECONDS + seconds))
-  while [ $SECONDS -lt $deadline ]; do
-    if ctl "$name" "$@" 2>/dev/null | python3 -c "import json,sys; out=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  return 1
-}
 established='all(n["state"] == "established" for n in out["neighbors"])'
 if wait_for 40 "$established" b show neighbors; then ok; else bad "sessions at b: $(ctl b show neighbors)"; fi
 if wait_for 20 "$established" c show neighbors; then ok; else bad "sessions at c: $(ctl c show neighbors)"; fi
@@ -310,5 +261,4 @@ else bad "broken SLURM changed the RPKI data: $(ctl c show rpki)"; fi
 if wait_for 15 "$(origin_is 198.51.100.0/24 not-found)" c show routes; then ok
 else bad "expired ROA still in use at c: $(ctl c show routes)"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

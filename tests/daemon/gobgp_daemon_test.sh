@@ -12,8 +12,9 @@
 # Run by ctest with BGPSECD, BGPSECCTL, PORT and API_PORT set; KEEP=1 keeps the work directory.
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${PORT:?}" "${API_PORT:?}"
-command -v gobgpd >/dev/null || { echo "gobgpd is not installed (scripts/setup)"; exit 1; }
-work=$(mktemp -d)
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+need gobgpd
 us=127.0.0.50
 them=127.0.0.51
 gobgp=(gobgp -u "$them" -p "$API_PORT")
@@ -24,23 +25,13 @@ stop_pid() {  # stop_pid PID: TERM, then wait for it (gobgpd takes more than a s
   kill "$1" 2>/dev/null
   wait "$1" 2>/dev/null
 }
-cleanup() {
+on_cleanup() {
   stop_pid "$bgpsecd_pid"
   stop_pid "$gobgpd_pid"
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
 }
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # ----- JSON polling helpers -------------------------------------------------------------------
-cat >"$work/judge.py" <<'PY'
-# judge.py [--print] EXPR: evaluates EXPR over `out` (the JSON on stdin); exit 0 when it holds,
-# or with --print writes its value.
-import json, sys
-
+judge_py <<'PY'
 def aspath(p):  # a GoBGP path's AS_PATH, flattened
     return [a for at in p.get("attrs", []) if at.get("type") == 2
             for seg in at.get("as_paths", []) for a in seg.get("asns", [])]
@@ -60,42 +51,7 @@ def has(out, prefix, **fields):  # a bgpsecctl route of `prefix` with these fiel
 
 def prefixes(out):
     return {r["prefix"] for r in out["routes"]}
-
-args = sys.argv[1:]
-show = args[0] == "--print"
-expr = args[-1]
-try:
-    out = json.load(sys.stdin)
-    value = eval(expr)
-except Exception as e:
-    if show:
-        print("error: %s" % e)
-    sys.exit(1)
-if show:
-    print(value)
-sys.exit(0 if show or value else 1)
 PY
-# poll SECONDS EXPR COMMAND...: runs COMMAND until EXPR holds over its JSON output (once for
-# 0); what COMMAND printed last stays in $work/last
-poll() {
-  local deadline=$((SECONDS + $1)) expr=$2
-  shift 2
-  while :; do
-    "$@" >"$work/last" 2>&1
-    python3 "$work/judge.py" "$expr" <"$work/last" && return 0
-    [ $SECONDS -lt "$deadline" ] || return 1
-    sleep 0.3
-  done
-}
-# expect WHAT SECONDS EXPR COMMAND...: one check; on failure shows what COMMAND printed last
-expect() {
-  local what=$1
-  shift
-  if poll "$@"; then ok; else bad "$what: $(tr -d ' \n' <"$work/last" | head -c 1500)"; fi
-}
-# value EXPR COMMAND...: prints EXPR over COMMAND's JSON output
-value() { "${@:2}" 2>/dev/null | python3 "$work/judge.py" --print "$1"; }
-ctl() { "$BGPSECCTL" --socket "$work/bgpsecd.sock" --json "$@"; }
 g() { "${gobgp[@]}" -j "$@"; }
 
 # ----- configs --------------------------------------------------------------------------------
@@ -213,7 +169,7 @@ established="out['neighbors'][0]['state'] == 'established'"
 g_established="out['state'].get('session_state') == 6"
 expect "bgpsecd: session with gobgpd" 30 \
   "$established and out['neighbors'][0]['peer_as'] == 65010 and out['neighbors'][0]['local_as'] == 4200000001" \
-  ctl show neighbors "$them"
+  ctl bgpsecd show neighbors "$them"
 expect "gobgpd: session with bgpsecd, 4-octet AS 4200000001" 10 \
   "$g_established and out['state']['peer_asn'] == 4200000001 and any('FourOctetASN' in c['type_url'] for c in out['state']['remote_cap'])" \
   g neighbor "$us"
@@ -221,14 +177,14 @@ expect "gobgpd: session with bgpsecd, 4-octet AS 4200000001" 10 \
 # ----- routes from gobgpd at bgpsecd ----------------------------------------------------------
 from_them="peer='$them', path_state='unsigned', origin_state='not-found', best=True"
 expect "bgpsecd lacks 10.51.0.0/16 [65010] via 192.0.2.51" 15 \
-  "has(out, '10.51.0.0/16', as_path=[65010], next_hop='192.0.2.51', $from_them)" ctl show routes
+  "has(out, '10.51.0.0/16', as_path=[65010], next_hop='192.0.2.51', $from_them)" ctl bgpsecd show routes
 expect "bgpsecd lacks 10.52.0.0/16 [65010 4200000099]" 5 \
-  "has(out, '10.52.0.0/16', as_path=[65010, 4200000099], $from_them)" ctl show routes
+  "has(out, '10.52.0.0/16', as_path=[65010, 4200000099], $from_them)" ctl bgpsecd show routes
 expect "bgpsecd lacks 2001:db8:51::/48 [65010] via 2001:db8:ffff::51" 5 \
-  "has(out, '2001:db8:51::/48', as_path=[65010], next_hop='2001:db8:ffff::51', $from_them)" ctl show routes
+  "has(out, '2001:db8:51::/48', as_path=[65010], next_hop='2001:db8:ffff::51', $from_them)" ctl bgpsecd show routes
 expect "bgpsecd's Adj-RIB-In from gobgpd" 5 \
   "prefixes(out) == {'10.51.0.0/16', '10.52.0.0/16', '2001:db8:51::/48'} and not any(r['stale'] for r in out['routes'])" \
-  ctl show routes --received --peer "$them"
+  ctl bgpsecd show routes --received --peer "$them"
 
 # ----- bgpsecd's networks at gobgpd -----------------------------------------------------------
 expect "gobgpd lacks 2001:db8:50::/48 [4200000001] via $nh6" 10 \
@@ -242,24 +198,24 @@ else
 fi
 expect "bgpsecd's Adj-RIB-Out to gobgpd" 5 \
   "has(out, '198.51.100.0/24', as_path=[4200000001]) and has(out, '2001:db8:50::/48', as_path=[4200000001])" \
-  ctl show routes --advertised --peer "$them"
+  ctl bgpsecd show routes --advertised --peer "$them"
 
 # ----- reload: a network added keeps the session ----------------------------------------------
 # Wait until the session is some seconds old, so that a reset would show in state_seconds.
-poll 10 "out['neighbors'][0]['state_seconds'] >= 2" ctl show neighbors "$them"
+poll 10 "out['neighbors'][0]['state_seconds'] >= 2" ctl bgpsecd show neighbors "$them"
 opens=$(value "out['state']['messages']['received'].get('open', 0)" g neighbor "$us")
 uptime=$(value "out['timers']['state']['uptime']" g neighbor "$us")
-since=$(value "out['neighbors'][0]['state_seconds']" ctl show neighbors "$them")
+since=$(value "out['neighbors'][0]['state_seconds']" ctl bgpsecd show neighbors "$them")
 age50=$(value "gpath(out, '2001:db8:50::/48', '$us')['age']" g global rib -a ipv6)
 same_session() {  # same_session WHAT: gobgpd saw no new OPEN, both sides kept the session
   expect "$1: gobgpd's session was reset" 0 \
     "$g_established and out['state']['messages']['received'].get('open', 0) == $opens and out['timers']['state']['uptime'] == $uptime" \
     g neighbor "$us"
   expect "$1: bgpsecd's session was reset" 0 "$established and out['neighbors'][0]['state_seconds'] >= $since" \
-    ctl show neighbors "$them"
+    ctl bgpsecd show neighbors "$them"
 }
 bgpsecd_config all 198.51.100.0/24 2001:db8:50::/48 2001:db8:5a::/48
-expect "reload with a network added" 0 "'networks changed' in out['changes']" ctl reload
+expect "reload with a network added" 0 "'networks changed' in out['changes']" ctl bgpsecd reload
 expect "gobgpd lacks the added 2001:db8:5a::/48" 10 \
   "(p := gpath(out, '2001:db8:5a::/48', '$us')) is not None and aspath(p) == [4200000001]" g global rib -a ipv6
 same_session "reload (network added)"
@@ -269,20 +225,20 @@ expect "reload re-announced the unchanged 2001:db8:50::/48 (age was $age50)" 0 \
 
 # ----- reload: the neighbor's import policy changed: soft, no reset ---------------------------
 bgpsecd_config pref200 198.51.100.0/24 2001:db8:50::/48 2001:db8:5a::/48
-expect "reload with the import policy changed" 0 "'neighbor $them policy applied' in out['changes']" ctl reload
+expect "reload with the import policy changed" 0 "'neighbor $them policy applied' in out['changes']" ctl bgpsecd reload
 expect "new import policy not applied (local_pref 200)" 10 \
-  "has(out, '10.51.0.0/16', local_pref=200) and has(out, '2001:db8:51::/48', local_pref=200)" ctl show routes
+  "has(out, '10.51.0.0/16', local_pref=200) and has(out, '2001:db8:51::/48', local_pref=200)" ctl bgpsecd show routes
 same_session "reload (import policy)"
 
 # ----- withdraw both ways ---------------------------------------------------------------------
 "${gobgp[@]}" global rib del -a ipv4 10.52.0.0/16
 "${gobgp[@]}" global rib del -a ipv6 2001:db8:51::/48
 expect "gobgpd's withdrawals did not reach bgpsecd" 10 \
-  "prefixes(out) & {'10.52.0.0/16', '2001:db8:51::/48'} == set() and '10.51.0.0/16' in prefixes(out)" ctl show routes
+  "prefixes(out) & {'10.52.0.0/16', '2001:db8:51::/48'} == set() and '10.51.0.0/16' in prefixes(out)" ctl bgpsecd show routes
 expect "bgpsecd's Adj-RIB-In after gobgpd's withdrawals" 5 "prefixes(out) == {'10.51.0.0/16'}" \
-  ctl show routes --received --peer "$them"
+  ctl bgpsecd show routes --received --peer "$them"
 bgpsecd_config pref200 198.51.100.0/24 2001:db8:50::/48
-expect "reload with a network removed" 0 "'networks changed' in out['changes']" ctl reload
+expect "reload with a network removed" 0 "'networks changed' in out['changes']" ctl bgpsecd reload
 expect "bgpsecd's withdrawal of 2001:db8:5a::/48 did not reach gobgpd" 10 \
   "gpath(out, '2001:db8:5a::/48', '$us') is None and gpath(out, '2001:db8:50::/48', '$us') is not None" \
   g global rib -a ipv6
@@ -290,27 +246,27 @@ same_session "reload (network removed)"
 
 # ----- route refresh both ways ----------------------------------------------------------------
 refreshes=$(value "out['state']['messages']['received'].get('refresh', 0)" g neighbor "$us")
-expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl clear neighbor "$them" --soft
+expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl bgpsecd clear neighbor "$them" --soft
 expect "gobgpd got no ROUTE-REFRESH from bgpsecd" 10 \
   "out['state']['messages']['received'].get('refresh', 0) > $refreshes" g neighbor "$us"
 "${gobgp[@]}" neighbor "$us" softresetin || bad "gobgp softresetin failed"
-updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl show neighbors "$them")
+updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl bgpsecd show neighbors "$them")
 "${gobgp[@]}" neighbor "$us" softresetout || bad "gobgp softresetout failed"
 expect "gobgpd's softresetout sent nothing to bgpsecd" 10 \
-  "out['neighbors'][0]['counters']['updates_in'] > $updates_in" ctl show neighbors "$them"
+  "out['neighbors'][0]['counters']['updates_in'] > $updates_in" ctl bgpsecd show neighbors "$them"
 same_session "route refresh"
 expect "routes lost at bgpsecd after the route refreshes" 5 \
-  "has(out, '10.51.0.0/16', as_path=[65010], local_pref=200)" ctl show routes
+  "has(out, '10.51.0.0/16', as_path=[65010], local_pref=200)" ctl bgpsecd show routes
 expect "routes lost at gobgpd after the route refreshes" 5 \
   "gpath(out, '2001:db8:50::/48', '$us') is not None" g global rib -a ipv6
 
 # ----- hard reset: the session comes back with its routes ------------------------------------
-expect "bgpsecctl clear neighbor" 0 "out['soft'] is False" ctl clear neighbor "$them"
+expect "bgpsecctl clear neighbor" 0 "out['soft'] is False" ctl bgpsecd clear neighbor "$them"
 expect "no new session after bgpsecctl clear neighbor" 40 \
   "$g_established and out['state']['messages']['received'].get('open', 0) > $opens" g neighbor "$us"
-expect "bgpsecd: session not back after clear" 10 "$established" ctl show neighbors "$them"
+expect "bgpsecd: session not back after clear" 10 "$established" ctl bgpsecd show neighbors "$them"
 expect "bgpsecd: routes not back after clear" 10 "has(out, '10.51.0.0/16', as_path=[65010], $from_them)" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "gobgpd: routes not back after clear" 10 \
   "(p := gpath(out, '2001:db8:50::/48', '$us')) is not None and aspath(p) == [4200000001]" g global rib -a ipv6
 
@@ -318,12 +274,12 @@ expect "gobgpd: routes not back after clear" 10 \
 stop_pid "$gobgpd_pid"
 gobgpd_pid=
 expect "bgpsecd kept gobgpd's routes after gobgpd stopped (Cease)" 10 \
-  "not any(r['peer'] == '$them' for r in out['routes'])" ctl show routes
+  "not any(r['peer'] == '$them' for r in out['routes'])" ctl bgpsecd show routes
 start_gobgpd
-expect "bgpsecd: session not back after gobgpd restarted" 40 "$established" ctl show neighbors "$them"
+expect "bgpsecd: session not back after gobgpd restarted" 40 "$established" ctl bgpsecd show neighbors "$them"
 expect "bgpsecd: routes not back after gobgpd restarted" 10 \
   "has(out, '10.51.0.0/16', as_path=[65010], $from_them) and has(out, '2001:db8:51::/48', as_path=[65010], $from_them)" \
-  ctl show routes
+  ctl bgpsecd show routes
 expect "gobgpd: routes not back after its restart" 10 \
   "(p := gpath(out, '2001:db8:50::/48', '$us')) is not None and aspath(p) == [4200000001]" g global rib -a ipv6
 
@@ -337,5 +293,4 @@ if [ "$fail" != 0 ]; then
   echo "--- bgpsecd"; tail -25 "$work/bgpsecd.log"
   echo "--- gobgpd"; grep -v '"level":"debug"' "$work/gobgpd.log" | tail -15
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

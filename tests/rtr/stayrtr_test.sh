@@ -8,33 +8,16 @@
 # Run by ctest with BGPSEC (the binary) and RTR_PORT (a free port of its own) set.
 set -uo pipefail
 : "${BGPSEC:?}" "${RTR_PORT:?}"
-command -v stayrtr >/dev/null || { echo "stayrtr is not installed (scripts/setup)"; exit 1; }
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  [ -n "${KEEP:-}" ] && echo "kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/../daemon/lib.sh"
+need stayrtr
 metrics_port=$((RTR_PORT + 1))
 addr=127.0.0.1:$RTR_PORT
 
 # start_stayrtr EXTRA-ARGS...: starts stayrtr on $addr serving $work/rpki.json
 start_stayrtr() {
-  stayrtr -bind "$addr" -metrics.addr "127.0.0.1:$metrics_port" -cache "$work/rpki.json" \
-    -checktime=false "$@" >>"$work/stayrtr.log" 2>&1 &
-  pids+=($!)
-  stayrtr_pid=$!
-  for _ in $(seq 50); do
-    if "$BGPSEC" rtr-dump --cache "$addr" --timeout 1 >/dev/null 2>&1; then return 0; fi
-    sleep 0.2
-  done
-  echo "stayrtr did not come up:"; tail -5 "$work/stayrtr.log"; exit 1
+  stayrtr_start "$addr" "127.0.0.1:$metrics_port" "$work/rpki.json" -checktime=false "$@"
+  stayrtr_wait "$addr"
 }
 stop_stayrtr() { kill "$stayrtr_pid" 2>/dev/null; wait "$stayrtr_pid" 2>/dev/null; }
 
@@ -145,10 +128,7 @@ d = json.load(open(sys.argv[1]))
 d["metadata"] = {"buildtime": "2020-01-01T00:00:00Z", "generated": 1577836800}
 json.dump(d, open(sys.argv[2], "w"))
 PY
-stayrtr -bind "$addr" -metrics.addr "127.0.0.1:$metrics_port" -cache "$work/stale.json" \
-  -refresh 600 >>"$work/stayrtr.log" 2>&1 &
-pids+=($!)
-stayrtr_pid=$!
+stayrtr_start "$addr" "127.0.0.1:$metrics_port" "$work/stale.json" -refresh 600
 for _ in $(seq 50); do  # until it listens: then every attempt ends with the Error Report
   "$BGPSEC" rtr-dump --cache "$addr" --timeout 1 >/dev/null 2>"$work/err"
   grep -q "No Data Available" "$work/err" && break
@@ -174,9 +154,7 @@ backup=127.0.0.1:$((RTR_PORT + 4))
 "$BGPSEC" rpki-json --key-dir "$work/keys" --roa 192.0.2.0/24=65001 >"$work/primary.json"
 "$BGPSEC" rpki-json --key-dir "$work/keys" --roa 198.51.100.0/24=65002 >"$work/backup.json"
 serve() {  # serve ADDR METRICS-PORT FILE
-  stayrtr -bind "$1" -metrics.addr "127.0.0.1:$2" -cache "$3" -checktime=false -refresh 600 \
-    >>"$work/stayrtr.log" 2>&1 &
-  pids+=($!)
+  stayrtr_start "$1" "127.0.0.1:$2" "$3" -checktime=false -refresh 600
 }
 serve "$backup" $((RTR_PORT + 5)) "$work/backup.json"
 backup_pid=$!
@@ -212,5 +190,4 @@ if [ $rc -eq 1 ] && grep -q "$addr" "$work/err" && [ ! -s "$work/out" ]; then ok
 rc=$?
 if [ $rc -eq 2 ] && grep -q "port" "$work/err"; then ok; else bad "bad address: exit $rc, $(cat "$work/err")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -1,0 +1,174 @@
+# shellcheck shell=bash
+# Shared helpers of the bash integration tests (tests/daemon/*_test.sh, tests/rtr/stayrtr_test.sh).
+# Sourced, after `set -uo pipefail` and the script's own checks of its environment, with
+#   . "$(dirname "$0")/lib.sh"
+# Sourcing makes the work directory $work (KEEP=1 keeps it) and installs the exit trap.
+#
+# Cleanup: every pid in `pids` gets SIGTERM, then the function `on_cleanup` runs if the script
+# defines one (for processes that need more than a signal, e.g. `birdc down`), then the script
+# waits for all its children and removes $work. This runs on every exit: normal end, `exit`
+# anywhere, and SIGINT / SIGTERM / SIGHUP (exit status 130).
+#
+# Checks: `ok` / `bad MESSAGE` count; `summary` prints the counts and the run time, and fails
+# when a check failed (the script's last command).
+#
+# bgpsecd: `start NAME [FLAG...]` runs $BGPSECD on $work/NAME.toml (log appended to
+# $work/NAME.log, pid in pid_NAME and in pids); `ctl NAME ARGS...` is `bgpsecctl --json` on
+# $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below.
+# Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
+# stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`.
+
+work=$(mktemp -d)
+pids=()
+started=$SECONDS
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  if declare -F on_cleanup >/dev/null; then on_cleanup; fi
+  wait 2>/dev/null
+  if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+summary() {
+  echo "$pass passed, $fail failed in $((SECONDS - started)) s"
+  [ "$fail" -eq 0 ]
+}
+
+# need PROGRAM: ends the test when PROGRAM is not installed
+need() { command -v "$1" >/dev/null || { echo "$1 is not installed (scripts/setup)"; exit 1; }; }
+
+# --- bgpsecd ---------------------------------------------------------------------------------------
+start() {  # start NAME [FLAG...]
+  "$BGPSECD" -c "$work/$1.toml" "${@:2}" >>"$work/$1.log" 2>&1 &
+  pids+=($!)
+  eval "pid_$1=$!"
+}
+# global_toml NAME ASN ADDR: the start of bgpsecd NAME's config: AS ASN, router id ADDR, BGP on
+# ADDR:$PORT, hold time 9 s, control socket $work/NAME.sock, no metrics
+global_toml() {
+  cat <<TOML
+[global]
+asn = $2
+router_id = "$3"
+listen = ["$3:$PORT"]
+hold_time = 9
+
+[control]
+socket = "$work/$1.sock"
+
+[metrics]
+listen = ""
+TOML
+}
+# neighbor_toml ADDR ASN LOCAL-ADDR FAMILIES [LINE...]: a [[neighbor]] table (after a blank
+# line): the peer ADDR:$PORT in AS ASN from LOCAL-ADDR, FAMILIES (a TOML array), the LINEs
+# ("key = value"), policy "all" both ways
+neighbor_toml() {
+  printf '\n[[neighbor]]\naddress = "%s"\nremote_as = %s\nlocal_address = "%s"\nport = %s\nfamilies = %s\n' \
+    "$1" "$2" "$3" "$PORT" "$4"
+  [ $# -gt 4 ] && printf '%s\n' "${@:5}"
+  printf 'import = "all"\nexport = "all"\n'
+}
+ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
+# wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
+wait_for() {
+  local seconds=$1 expr=$2 name=$3
+  shift 3
+  local deadline=$((SECONDS + seconds))
+  while [ $SECONDS -lt $deadline ]; do
+    if ctl "$name" "$@" 2>/dev/null | python3 -c "import json,sys; out=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.3
+  done
+  return 1
+}
+# routes NAME [ARGS...]: the routes at NAME, one compact line each (for failure messages)
+routes() {
+  ctl "$1" show routes "${@:2}" 2>&1 | python3 -c "
+import json,sys
+try:
+    for r in json.load(sys.stdin)['routes']:
+        print('   ', json.dumps({k: r.get(k) for k in ('prefix', 'peer', 'best', 'as_path', 'secure_path', 'path_state', 'origin_state', 'failure')}))
+except Exception as e:
+    print('    (no JSON:', e, ')')"
+}
+
+# --- polling any command's JSON output -------------------------------------------------------------
+# judge_py <<'PY' ... PY: writes $work/judge.py from the script's helper functions (python, on
+# stdin). `judge.py [--print] EXPR` evaluates EXPR over `out` (the JSON on its stdin): exit 0
+# when it holds, or with --print writes its value.
+judge_py() {
+  {
+    echo "import json, sys"
+    cat
+    cat <<'PY'
+
+args = sys.argv[1:]
+show = args[0] == "--print"
+expr = args[-1]
+try:
+    out = json.load(sys.stdin)
+    value = eval(expr)
+except Exception as e:
+    if show:
+        print("error: %s" % e)
+    sys.exit(1)
+if show:
+    print(value)
+sys.exit(0 if show or value else 1)
+PY
+  } >"$work/judge.py"
+}
+# poll SECONDS EXPR COMMAND...: runs COMMAND until EXPR holds over its JSON output (once for
+# 0); what COMMAND printed last stays in $work/last
+poll() {
+  local deadline=$((SECONDS + $1)) expr=$2
+  shift 2
+  while :; do
+    "$@" >"$work/last" 2>&1
+    python3 "$work/judge.py" "$expr" <"$work/last" && return 0
+    [ $SECONDS -lt "$deadline" ] || return 1
+    sleep 0.3
+  done
+}
+# expect WHAT SECONDS EXPR COMMAND...: one check; on failure shows what COMMAND printed last
+expect() {
+  local what=$1
+  shift
+  if poll "$@"; then ok; else bad "$what: $(tr -s ' \n' ' ' <"$work/last" | head -c 1500)"; fi
+}
+# value EXPR COMMAND...: prints EXPR over COMMAND's JSON output
+value() { "${@:2}" 2>/dev/null | python3 "$work/judge.py" --print "$1"; }
+
+# --- stayrtr -------------------------------------------------------------------------------------
+# stayrtr_start ADDR METRICS-ADDR FILE [STAYRTR-ARGS...]: $STAYRTR (default stayrtr) serving FILE
+# on ADDR, its log appended to $work/stayrtr.log; the pid in stayrtr_pid and in pids
+stayrtr_start() {
+  "${STAYRTR:-stayrtr}" -bind "$1" -metrics.addr "$2" -cache "$3" "${@:4}" \
+    >>"$work/stayrtr.log" 2>&1 &
+  # shellcheck disable=SC2034  # used by the caller
+  stayrtr_pid=$!
+  pids+=($!)
+}
+# stayrtr_wait ADDR [KEYS ROAS]: until `bgpsec rtr-dump` ($BGPSEC) gets the data from ADDR
+# (into $work/dump.json) — with KEYS and ROAS, exactly that many router keys and ROAs; tries
+# for about 10 s, then ends the test
+stayrtr_wait() {
+  local addr=$1 keys=${2:-} roas=${3:-}
+  for _ in $(seq 50); do
+    if "$BGPSEC" rtr-dump --cache "$addr" --timeout 1 >"$work/dump.json" 2>/dev/null &&
+      { [ -z "$keys" ] || python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d['bgpsec_keys']) == int(sys.argv[2]) and len(d['roas']) == int(sys.argv[3]) else 1)" "$work/dump.json" "$keys" "$roas" 2>/dev/null; }; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "stayrtr did not serve the data:"
+  tail -5 "$work/stayrtr.log"
+  exit 1
+}
