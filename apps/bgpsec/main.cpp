@@ -11,7 +11,8 @@
 int main(int argc, char** argv) {
   using namespace bgpsecd::tool;
   CLI::App app{
-      "bgpsec: offline BGPsec (RFC 8205, algorithm suite 1 of RFC 8608) tool.\n"
+      "bgpsec: offline BGPsec (RFC 8205, algorithm suite 1 of RFC 8608) tool, and a table\n"
+      "generator and replayer for benchmarks.\n"
       "JSON on stdout. Exit status: 0 positive result, 1 negative result (e.g. Not Valid),\n"
       "2 bad input or usage (one line on stderr says what is wrong)."};
   app.set_version_flag("--version", "bgpsec 0.1.0");
@@ -19,8 +20,9 @@ int main(int argc, char** argv) {
   bool pretty = false;
   app.add_flag("--pretty", pretty, "indent the JSON output");
 
-  const Command commands[] = {add_keygen(app), add_rpki_json(app), add_sign(app),  add_verify(app),
-                              add_decode(app), add_rtr_dump(app),  add_origin(app)};
+  const Command commands[] = {add_keygen(app), add_rpki_json(app), add_sign(app),
+                              add_verify(app), add_decode(app),    add_rtr_dump(app),
+                              add_origin(app), add_gen(app),       add_replay(app)};
 
   try {
     app.parse(argc, argv);

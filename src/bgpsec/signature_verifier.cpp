@@ -2,20 +2,14 @@
 // share an (AS, SKI); any verifying key makes the signature good).
 #include "bgpsec/signature_verifier.hpp"
 
-#include "crypto/digest.hpp"
 #include "wire/bgpsec_path.hpp"
 
 namespace bgpsecd::bgpsec {
 
 bool verify_suite1(const VerifyJob& job) noexcept {
-  // RFC 8608 §2: SHA-256 of the RFC 8205 §4.2 octets, ECDSA P-256 over the digest.
-  const auto digest = crypto::sha256(job.signed_data);
-  for (const auto& key : job.keys) {
-    if (key.verify(digest, job.signature)) {
-      return true;
-    }
-  }
-  return false;
+  return verify_suite1_with(
+      job, [](const crypto::PublicKey& key, const crypto::Sha256Digest& digest,
+              std::span<const std::uint8_t> signature) { return key.verify(digest, signature); });
 }
 
 bool DefaultSignatureVerifier::supports_suite(std::uint8_t suite) const noexcept {
@@ -24,16 +18,8 @@ bool DefaultSignatureVerifier::supports_suite(std::uint8_t suite) const noexcept
 
 VerifyOutcome DefaultSignatureVerifier::verify_block(std::uint8_t suite,
                                                      std::span<const VerifyJob> jobs) const {
-  VerifyOutcome out;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    ++out.checked;
-    if (!supports_suite(suite) || !verify_suite1(jobs[i])) {
-      out.first_failure = i;
-      return out;
-    }
-  }
-  out.first_failure = jobs.size();
-  return out;
+  return verify_in_order(
+      jobs, [&](const VerifyJob& job) { return supports_suite(suite) && verify_suite1(job); });
 }
 
 const SignatureVerifier& default_signature_verifier() noexcept {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/digest.hpp"
 #include "crypto/keys.hpp"
 
 namespace bgpsecd::bgpsec {
@@ -55,5 +56,39 @@ class DefaultSignatureVerifier final : public SignatureVerifier {
 
 // One job with the suite-1 algorithm: true when any key verifies.
 [[nodiscard]] bool verify_suite1(const VerifyJob& job) noexcept;
+
+// ===== the suite-1 steps, shared by every suite-1 verifier =====
+
+// verify_suite1 with the ECDSA check of one key supplied by the caller, called as
+// `check(const crypto::PublicKey&, const crypto::Sha256Digest&, std::span<const std::uint8_t>
+// signature) -> bool` (e.g. a cache in front of a precomputed table). RFC 8608 §2: SHA-256 of
+// the RFC 8205 §4.2 octets; RFC 8205 §5.2: several keys may share an (AS, SKI) and any key that
+// verifies makes the signature good, so keys are tried in order until one does.
+template <class KeyCheck>
+[[nodiscard]] bool verify_suite1_with(const VerifyJob& job, KeyCheck&& check) {
+  const auto digest = crypto::sha256(job.signed_data);
+  for (const auto& key : job.keys) {
+    if (check(key, digest, job.signature)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The block walk of SignatureVerifier::verify_block: jobs in order (newest first), each counted
+// as checked, stopping at the first one `check(const VerifyJob&) -> bool` refuses.
+template <class JobCheck>
+[[nodiscard]] VerifyOutcome verify_in_order(std::span<const VerifyJob> jobs, JobCheck&& check) {
+  VerifyOutcome out;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    ++out.checked;
+    if (!check(jobs[i])) {
+      out.first_failure = i;
+      return out;
+    }
+  }
+  out.first_failure = jobs.size();
+  return out;
+}
 
 }  // namespace bgpsecd::bgpsec

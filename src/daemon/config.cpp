@@ -264,6 +264,7 @@ class Parser {
     return {};
   }
   base::Result<base::Asn> asn(const toml::node& node, std::string_view key, std::string_view ctx);
+  base::Result<void> parse_confederation(const toml::table& t);
   base::Result<Community> community(const toml::node& node, std::string_view text,
                                     std::string_view key, std::string_view ctx);
 
@@ -439,9 +440,10 @@ base::Result<void> Parser::parse_global(const toml::table& root) {
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* t, sub_table(root, "global", ctx));
   if (t == nullptr)
     return error(root.source(), ctx, "missing [global] table (asn and router_id are required)");
-  BGPSEC_TRY(check_keys(*t, ctx,
-                        {"asn", "router_id", "listen", "hold_time", "keepalive",
-                         "graceful_restart_time", "log_level"}));
+  BGPSEC_TRY(
+      check_keys(*t, ctx,
+                 {"asn", "router_id", "listen", "hold_time", "keepalive", "graceful_restart_time",
+                  "log_level", "confederation_id", "confederation_peers"}));
   GlobalConfig& g = config_.global;
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* asn_node, require(*t, "asn", ctx));
   BGPSEC_ASSIGN_OR_RETURN(g.asn, asn(*asn_node, "asn", ctx));
@@ -485,6 +487,50 @@ base::Result<void> Parser::parse_global(const toml::table& root) {
   // RFC 4724 §3: the Restart Time is a 12-bit field.
   BGPSEC_TRY(read_int(*t, "graceful_restart_time", ctx, 0, 4095, g.graceful_restart_time));
   BGPSEC_TRY(read_enum(*t, "log_level", ctx, kLogLevels, g.log_level));
+  return parse_confederation(*t);
+}
+
+// RFC 5065 §4: the AS Confederation Identifier and the Member-ASes of the other members.
+base::Result<void> Parser::parse_confederation(const toml::table& t) {
+  constexpr std::string_view ctx = "global";
+  GlobalConfig& g = config_.global;
+  if (const toml::node* node = t.get("confederation_id")) {
+    BGPSEC_ASSIGN_OR_RETURN(g.confederation_id, asn(*node, "confederation_id", ctx));
+    // Peers outside see the identifier, members our Member-AS: they must differ.
+    if (*g.confederation_id == g.asn) {
+      return error(node->source(), ctx,
+                   "'confederation_id' must differ from 'asn' (our Member-AS, RFC 5065 §4)");
+    }
+  }
+  const toml::node* node = t.get("confederation_peers");
+  if (node == nullptr)
+    return {};
+  if (!g.confederation_id) {
+    return error(node->source(), ctx, "'confederation_peers' needs 'confederation_id'");
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    return error(node->source(), ctx,
+                 std::string("'confederation_peers' must be an array of AS numbers, not ") +
+                     type_name(*node));
+  }
+  for (const toml::node& element : *array) {
+    BGPSEC_ASSIGN_OR_RETURN(const base::Asn member, asn(element, "confederation_peers", ctx));
+    if (member == *g.confederation_id) {
+      return error(element.source(), ctx,
+                   "'confederation_peers': " + member.to_string() +
+                       " is the confederation identifier, not a Member-AS");
+    }
+    if (std::find(g.confederation_peers.begin(), g.confederation_peers.end(), member) !=
+        g.confederation_peers.end()) {
+      return error(element.source(), ctx,
+                   "'confederation_peers': AS" + member.to_string() + " given twice");
+    }
+    // Our own Member-AS may be listed (JunOS lists every member); it stays iBGP.
+    if (member != g.asn) {
+      g.confederation_peers.push_back(member);
+    }
+  }
   return {};
 }
 
@@ -591,7 +637,8 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
     return {};
   BGPSEC_TRY(check_keys(*t, ctx,
                         {"key_dir", "key_files", "syntax_error_action", "remove_private_as",
-                         "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid"}));
+                         "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid",
+                         "validation_threads", "signature_cache_entries", "key_tables"}));
   BgpsecConfig& b = config_.bgpsec;
   BGPSEC_TRY(read_string(*t, "key_dir", ctx, b.key_dir));
   BGPSEC_TRY(for_each_string(*t, "key_files", ctx,
@@ -606,6 +653,10 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
   BGPSEC_TRY(read_enum(*t, "ibgp_state", ctx, kIbgpStates, b.ibgp_state));
   BGPSEC_TRY(read_bool(*t, "drop_not_valid", ctx, b.drop_not_valid));
   BGPSEC_TRY(read_bool(*t, "drop_origin_invalid", ctx, b.drop_origin_invalid));
+  BGPSEC_TRY(read_int(*t, "validation_threads", ctx, 0, 256, b.validation_threads));
+  BGPSEC_TRY(
+      read_int(*t, "signature_cache_entries", ctx, 0, 1'000'000'000, b.signature_cache_entries));
+  BGPSEC_TRY(read_int(*t, "key_tables", ctx, 0, 10'000'000, b.key_tables));
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* pref, sub_table(*t, "preference", ctx));
   if (pref != nullptr) {
     constexpr std::string_view pctx = "bgpsec preference";
@@ -823,10 +874,17 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
                                  "next_hop_self",    "next_hop_ipv4",
                                  "next_hop_ipv6",    "route_reflector_client",
                                  "route_server",     "route_server_peer",
-                                 "graceful_restart", "extended_messages"}));
+                                 "graceful_restart", "extended_messages",
+                                 "remove_private_as"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
+  // RFC 5065 §4: the confederation identifier is our own AS seen from outside.
+  if (config_.global.confederation_id && n.remote_as == *config_.global.confederation_id) {
+    return error(as_node->source(), ctx,
+                 "'remote_as' is our confederation identifier; a member of the confederation "
+                 "is named by its Member-AS (listed in global confederation_peers)");
+  }
   if (const toml::node* node = t.get("local_address")) {
     BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, string_of(*node, "local_address", ctx));
     auto local = base::IpAddress::parse(text);
@@ -939,6 +997,17 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   }
   BGPSEC_TRY(read_bool(t, "graceful_restart", ctx, n.graceful_restart));
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
+  if (const toml::node* node = t.get("remove_private_as")) {
+    bool remove = false;
+    BGPSEC_TRY(read_bool(t, "remove_private_as", ctx, remove));
+    // RFC 8374 §8.4.2: private ASNs are removed where routes leave for another AS; inside our
+    // AS and our confederation (whose Member-ASes are often private) they are path.
+    if (!n.external(config_.global)) {
+      return error(node->source(), ctx,
+                   "'remove_private_as' needs an eBGP neighbor outside our confederation");
+    }
+    n.remove_private_as = remove;
+  }
   // RFC 8212 §3: an eBGP session without policy accepts and sends nothing.
   if (!ibgp) {
     if (!n.import_policy) {
@@ -1056,8 +1125,9 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
          a.local_address != b.local_address || a.port != b.port ||
          // read when the session comes up (Speaker::on_established)
          a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
-         // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode.
-         a.ibgp(ga) != b.ibgp(gb);
+         // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode;
+         // being a confederation member how its Secure_Paths are checked (RFC 8205 §4.3).
+         a.ibgp(ga) != b.ibgp(gb) || a.confed_member(ga) != b.confed_member(gb);
 }
 
 }  // namespace
@@ -1187,7 +1257,9 @@ bool operator==(const BgpsecConfig& a, const BgpsecConfig& b) {
          a.syntax_error_action == b.syntax_error_action &&
          a.remove_private_as == b.remove_private_as && a.ibgp_state == b.ibgp_state &&
          pref(a.preference) == pref(b.preference) && a.drop_not_valid == b.drop_not_valid &&
-         a.drop_origin_invalid == b.drop_origin_invalid;
+         a.drop_origin_invalid == b.drop_origin_invalid &&
+         a.validation_threads == b.validation_threads &&
+         a.signature_cache_entries == b.signature_cache_entries && a.key_tables == b.key_tables;
 }
 
 bool PrefixListEntry::matches(const base::Prefix& p) const noexcept {
@@ -1324,7 +1396,18 @@ std::string to_normal_form(const Config& c) {
   o << "hold_time = " << g.hold_time << "\n";
   o << "keepalive = " << g.keepalive << "\n";
   o << "graceful_restart_time = " << g.graceful_restart_time << "\n";
-  o << "log_level = " << quote(log_level_name(g.log_level)) << "\n\n";
+  o << "log_level = " << quote(log_level_name(g.log_level)) << "\n";
+  if (g.confederation_id) {
+    o << "confederation_id = " << g.confederation_id->value() << "\n";
+    o << "confederation_peers = [";
+    for (std::size_t i = 0; i < g.confederation_peers.size(); ++i) {
+      o << (i == 0 ? "" : ", ") << g.confederation_peers[i].value();
+    }
+    o << "]\n";
+  } else {
+    o << "# confederation_id: not a confederation member\n";
+  }
+  o << "\n";
 
   o << "[control]\n";
   o << "socket = " << quote(g.control_socket) << "\n";
@@ -1353,7 +1436,10 @@ std::string to_normal_form(const Config& c) {
   o << "remove_private_as = " << (b.remove_private_as ? "true" : "false") << "\n";
   o << "ibgp_state = " << quote(ibgp_state_name(b.ibgp_state)) << "\n";
   o << "drop_not_valid = " << (b.drop_not_valid ? "true" : "false") << "\n";
-  o << "drop_origin_invalid = " << (b.drop_origin_invalid ? "true" : "false") << "\n\n";
+  o << "drop_origin_invalid = " << (b.drop_origin_invalid ? "true" : "false") << "\n";
+  o << "validation_threads = " << b.validation_threads << "\n";
+  o << "signature_cache_entries = " << b.signature_cache_entries << "\n";
+  o << "key_tables = " << b.key_tables << "\n\n";
   o << "[bgpsec.preference]\n";
   o << "path_valid = " << b.preference.path_valid << "\n";
   o << "path_unsigned = " << b.preference.path_unsigned << "\n";
@@ -1463,7 +1549,13 @@ std::string to_normal_form(const Config& c) {
     o << "route_server = " << (n.route_server ? "true" : "false") << "\n";
     o << "route_server_peer = " << (n.peer_is_route_server ? "true" : "false") << "\n";
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";
-    o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n\n";
+    o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n";
+    if (n.remove_private_as) {
+      o << "remove_private_as = " << (*n.remove_private_as ? "true" : "false") << "\n";
+    } else {
+      o << "# remove_private_as: [bgpsec] remove_private_as\n";
+    }
+    o << "\n";
   }
   return o.str();
 }
@@ -1473,7 +1565,9 @@ std::string to_normal_form(const Config& c) {
 session::FsmConfig to_fsm_config(const NeighborConfig& neighbor, const GlobalConfig& global) {
   session::FsmConfig out;
   session::SessionConfig& s = out.session;
-  s.local_as = global.asn;
+  // RFC 5065 §4: peers outside the confederation know us by its identifier; members and
+  // iBGP peers by our Member-AS.
+  s.local_as = neighbor.external(global) ? global.external_as() : global.asn;
   s.router_id = global.router_id;
   s.peer_as = neighbor.remote_as;
   s.hold_time = neighbor.hold_time.value_or(global.hold_time);
@@ -1527,7 +1621,9 @@ ConfigDiff diff(const Config& old, const Config& next) {
     soft.out = !same_policy(old, next, o->export_policy, n.export_policy) ||
                o->next_hop_self != n.next_hop_self ||
                o->route_reflector_client != n.route_reflector_client ||
-               o->route_server != n.route_server;
+               o->route_server != n.route_server ||
+               o->removes_private_as(old.global, old.bgpsec.remove_private_as) !=
+                   n.removes_private_as(next.global, next.bgpsec.remove_private_as);
     if (soft.in || soft.out) {
       d.soft.push_back(std::move(soft));
     } else if (!(*o == n)) {

@@ -4,6 +4,7 @@
 // The reference for every key is man/bgpsecd.conf.5.md.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -62,6 +63,17 @@ struct GlobalConfig {
   // [metrics] listen: Prometheus /metrics; loopback by default; unset ("") = off.
   std::optional<Endpoint> metrics_listen =
       Endpoint{base::IpAddress::v4(0x7F000001), kDefaultMetricsPort};
+  // RFC 5065: we are a member of a confederation: `asn` is our Member-AS, this the AS
+  // Confederation Identifier that peers outside the confederation see (FRR/Cisco
+  // "confederation identifier", JunOS "confederation").
+  std::optional<base::Asn> confederation_id;
+  // The other Member-ASes of the confederation (FRR/Cisco "confederation peers", JunOS
+  // "members"): a neighbor with one of these as remote_as is a confederation-eBGP peer.
+  std::vector<base::Asn> confederation_peers;
+
+  // Our AS as peers outside the confederation (or outside our AS) see it: the confederation
+  // identifier when we are a member, else `asn`.
+  [[nodiscard]] base::Asn external_as() const noexcept { return confederation_id.value_or(asn); }
   friend bool operator==(const GlobalConfig&, const GlobalConfig&) = default;
 };
 
@@ -105,6 +117,15 @@ struct BgpsecConfig {
   rib::StatePreference preference;
   bool drop_not_valid = false;       // reject path state Not Valid on import
   bool drop_origin_invalid = false;  // reject origin state Invalid on import
+  // Signature verification off the I/O thread (RFC 8374 §9.4: crypto is the cost): worker
+  // threads, 0 = one per core. Applied at start only (a reload reports it needs a restart).
+  std::uint32_t validation_threads = 0;
+  // Verified (key, digest, signature) results kept so that a signature arriving from several
+  // peers is checked once; 0 disables the cache. Applied at start only.
+  std::uint64_t signature_cache_entries = 4'194'304;
+  // Router keys with a precomputed verification table (about 26 KiB each); least recently
+  // used keys beyond this verify without one until used again. Applied at start only.
+  std::uint32_t key_tables = 4096;
   friend bool operator==(const BgpsecConfig& a, const BgpsecConfig& b);
 };
 
@@ -206,10 +227,27 @@ struct NeighborConfig {
   bool peer_is_route_server = false;
   bool graceful_restart = true;   // RFC 4724, when global graceful_restart_time > 0
   bool extended_messages = true;  // RFC 8654
+  // RFC 8374 §8.4.2 / RFC 6996: private ASNs leave the AS_PATH of routes sent to this
+  // external neighbor; unset = [bgpsec] remove_private_as.
+  std::optional<bool> remove_private_as;
 
   [[nodiscard]] std::string name() const { return address.to_string(); }
   [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {
     return remote_as == global.asn;
+  }
+  // RFC 5065: the neighbor is in another Member-AS of our confederation.
+  [[nodiscard]] bool confed_member(const GlobalConfig& global) const noexcept {
+    return global.confederation_id && !ibgp(global) &&
+           std::find(global.confederation_peers.begin(), global.confederation_peers.end(),
+                     remote_as) != global.confederation_peers.end();
+  }
+  // Outside our AS and our confederation: the AS path and BGPsec rules of eBGP apply in full.
+  [[nodiscard]] bool external(const GlobalConfig& global) const noexcept {
+    return !ibgp(global) && !confed_member(global);
+  }
+  [[nodiscard]] bool removes_private_as(const GlobalConfig& global,
+                                        bool bgpsec_default) const noexcept {
+    return external(global) && remove_private_as.value_or(bgpsec_default);
   }
   friend bool operator==(const NeighborConfig&, const NeighborConfig&) = default;
 };

@@ -108,6 +108,9 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.bgpsec.ibgp_state, IbgpState::Trust);
   EXPECT_FALSE(c.bgpsec.remove_private_as);
   EXPECT_FALSE(c.bgpsec.drop_not_valid);
+  EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
+  EXPECT_EQ(c.bgpsec.signature_cache_entries, 4'194'304U);
+  EXPECT_EQ(c.bgpsec.key_tables, 4096U);
   // RFC 8374 §8.3 (DESIGN.md): Valid over unsigned over Not Valid by default.
   EXPECT_GT(c.bgpsec.preference.path_valid, c.bgpsec.preference.path_unsigned);
   EXPECT_GT(c.bgpsec.preference.path_unsigned, c.bgpsec.preference.path_not_valid);
@@ -171,6 +174,9 @@ remove_private_as = true
 ibgp_state = "revalidate"
 drop_not_valid = true
 drop_origin_invalid = true
+validation_threads = 3
+signature_cache_entries = 0
+key_tables = 17
 [bgpsec.preference]
 path_valid = 100
 origin_invalid = -1000
@@ -255,6 +261,8 @@ remote_as = 65002
 port = 0
 )"),
               StartsWith("t.toml:8:8: neighbor 127.0.0.2: 'port' = 0 is out of range"));
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec]\nvalidation_threads = 300\n"),
+              HasSubstr("bgpsec: 'validation_threads' = 300 is out of range"));
 }
 
 // RFC 4271 §4.2: Hold Time 0 or >= 3.

@@ -1,4 +1,5 @@
 # Tests of the configuration piece (reads etc/bgpsecd.example.toml via BGPSEC_SOURCE_DIR).
 bgpsecd_test(daemon_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/config_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/config_confed_test.cpp
   DEPS bgpsecd::daemon)

@@ -306,12 +306,42 @@ std::string render_routes(const json& result) {
   return out + table.str();
 }
 
+namespace {
+// "Validation: 2 threads, 0 pending, 1200 done; signature cache 4800/2000000 (75% hits);
+// 12 key tables (312 KiB)"
+std::string validation_text(const json& v) {
+  std::string out = "Validation: " + text(v, "threads") + " threads, " + text(v, "pending") +
+                    " pending, " + text(v, "completed") + " done";
+  if (const json* c = field(v, "signature_cache"); c != nullptr && c->is_object()) {
+    const auto number = [&](const char* key) {
+      const json* f = field(*c, key);
+      return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
+    };
+    const double lookups = number("hits") + number("misses");
+    out += "; signature cache " + text(*c, "entries") + "/" + text(*c, "capacity");
+    if (lookups > 0) {
+      out += " (" + std::to_string(static_cast<int>(100.0 * number("hits") / lookups)) + "% hits)";
+    }
+  }
+  if (const json* k = field(v, "key_tables"); k != nullptr && k->is_object()) {
+    const json* bytes = field(*k, "bytes");
+    const auto kib = bytes != nullptr && bytes->is_number() ? bytes->get<double>() / 1024 : 0.0;
+    out += "; " + text(*k, "tables") + " key tables (" +
+           std::to_string(static_cast<long long>(kib)) + " KiB)";
+  }
+  return out + "\n";
+}
+}  // namespace
+
 std::string render_rpki(const json& result) {
   std::string out = "RPKI: " + text(result, "vrps", "0") + " VRPs";
   if (field(result, "vrps_ipv4") != nullptr || field(result, "vrps_ipv6") != nullptr) {
     out += " (" + text(result, "vrps_ipv4") + " IPv4, " + text(result, "vrps_ipv6") + " IPv6)";
   }
   out += ", " + text(result, "router_keys", "0") + " router keys\n";
+  if (const json* v = field(result, "validation"); v != nullptr && v->is_object()) {
+    out += validation_text(*v);
+  }
   const json& caches = array(result, "caches");
   const json& files = array(result, "files");
   const json* slurm = field(result, "slurm");

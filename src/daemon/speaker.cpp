@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <thread>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -15,6 +16,7 @@
 #include "daemon/metrics.hpp"
 #include "daemon/policy.hpp"
 #include "daemon/speaker_neighbor.hpp"
+#include "rib/as_path_edit.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -37,8 +39,13 @@ std::optional<base::Afi> afi_of(std::uint16_t afi) {
 // The origin AS for route origin validation (RFC 6811 §2): the least recent Secure_Path
 // segment of a BGPsec route; the right-most AS of a trailing AS_SEQUENCE; our own AS for an
 // empty path (routes from inside our AS). nullopt: NONE (the path ends in an AS_SET).
+// `own_as` is our AS as the RPKI knows it: the confederation identifier inside one.
 std::optional<base::Asn> origin_as_of(const wire::PathAttributes& attrs, base::Asn own_as) {
   if (attrs.bgpsec_path && !attrs.bgpsec_path->secure_path.empty()) {
+    // A Confed_Segment origin was added by a member of our confederation (RFC 8205 §4.3).
+    if (attrs.bgpsec_path->secure_path.back().confed()) {
+      return own_as;
+    }
     return bgpsec::secure_path_origin_as(attrs.bgpsec_path->secure_path);
   }
   if (!attrs.as_path || attrs.as_path->segments.empty()) {
@@ -56,12 +63,32 @@ std::optional<base::Asn> origin_as_of(const wire::PathAttributes& attrs, base::A
   return std::nullopt;
 }
 
-bool path_contains(const wire::PathAttributes& attrs, base::Asn asn) {
+// RFC 4271 §9.1.2 with RFC 5065 §5.2 (bgp-basics.md §5): the path holds our AS, i.e. the
+// confederation identifier outside the confederation segments, or our Member-AS inside them;
+// without a confederation, `asn` anywhere. For a BGPsec route the Secure_Path is the path,
+// Confed_Segment segments being the confederation part (RFC 8205 §4.3).
+bool as_path_loop(const wire::PathAttributes& attrs, const GlobalConfig& global) {
+  const auto in_confed_part = [&](base::Asn asn) {
+    return global.confederation_id ? asn == global.asn : false;
+  };
+  const auto in_public_part = [&](base::Asn asn) { return asn == global.external_as(); };
   if (attrs.bgpsec_path) {
     return std::any_of(attrs.bgpsec_path->secure_path.begin(), attrs.bgpsec_path->secure_path.end(),
-                       [&](const auto& s) { return s.asn == asn; });
+                       [&](const wire::SecurePathSegment& s) {
+                         return s.confed() ? in_confed_part(s.asn) : in_public_part(s.asn);
+                       });
   }
-  return attrs.as_path && attrs.as_path->contains(asn);
+  if (!attrs.as_path) {
+    return false;
+  }
+  return std::any_of(attrs.as_path->segments.begin(), attrs.as_path->segments.end(),
+                     [&](const wire::AsPathSegment& seg) {
+                       const bool confed = seg.type == wire::AsPathSegmentType::AsConfedSequence ||
+                                           seg.type == wire::AsPathSegmentType::AsConfedSet;
+                       return std::any_of(seg.asns.begin(), seg.asns.end(), [&](base::Asn asn) {
+                         return confed ? in_confed_part(asn) : in_public_part(asn);
+                       });
+                     });
 }
 
 // RFC 8374 §8.5 "strip" and RFC 8205 §5.2 unverifiable blocks: the route goes on as an
@@ -74,22 +101,22 @@ void strip_signatures(wire::PathAttributes& attrs) {
 }
 
 // The attributes of an export that was to be signed, as they go out unsigned (RFC 8205 §4.4):
-// the AS_PATH rebuilt from the Secure_Path (empty for a route we originate) with our AS in
-// front `pcount` times.
-wire::PathAttributes unsigned_form(const wire::PathAttributes& to_sign, base::Asn own_as,
-                                   std::uint8_t pcount) {
+// the AS_PATH rebuilt from the Secure_Path (empty for a route we originate); towards another
+// Member-AS our Member-AS in AS_CONFED_SEQUENCE, else, without the confederation segments
+// (RFC 5065 §5.3), our AS (the confederation identifier) in front `pcount` times.
+wire::PathAttributes unsigned_form(const wire::PathAttributes& to_sign, const GlobalConfig& global,
+                                   bool to_confed_member, std::uint8_t pcount) {
   wire::PathAttributes attrs = to_sign;
   strip_signatures(attrs);
   if (!attrs.as_path) {
     attrs.as_path = wire::AsPath{};
   }
-  auto& segments = attrs.as_path->segments;
-  if (segments.empty() || segments.front().type != wire::AsPathSegmentType::AsSequence ||
-      segments.front().asns.size() + pcount > 255) {
-    segments.insert(segments.begin(), wire::AsPathSegment{wire::AsPathSegmentType::AsSequence, {}});
+  if (to_confed_member) {
+    rib::prepend_confed_member(*attrs.as_path, global.asn);
+  } else {
+    rib::remove_confed_segments(*attrs.as_path);
+    rib::prepend_as(*attrs.as_path, global.external_as(), std::max<std::uint8_t>(pcount, 1));
   }
-  segments.front().asns.insert(segments.front().asns.begin(), std::max<std::uint8_t>(pcount, 1),
-                               own_as);
   return attrs;
 }
 
@@ -115,6 +142,17 @@ Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
                  SpeakerOptions options)
     : io_(io), config_(std::move(config)), config_path_(std::move(config_path)), options_(options) {
   set_identity();
+  // RFC 8374 §9.4: signature checks run on worker threads (one per core unless configured),
+  // through one verifier whose signature cache and key tables all workers share.
+  bgpsec::CachingVerifierOptions verifier_options;
+  verifier_options.signature_cache_entries = config_.bgpsec.signature_cache_entries;
+  verifier_options.max_key_tables = config_.bgpsec.key_tables;
+  verifier_ = std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options);
+  unsigned threads = config_.bgpsec.validation_threads;
+  if (threads == 0) {
+    threads = std::max(1U, std::thread::hardware_concurrency());
+  }
+  validation_pool_ = std::make_unique<ValidationPool>(io_, *verifier_, threads);
   // RFC 4724 §4.1: after our restart, route selection and our advertisements wait for the
   // peers' End-of-RIB, at most the restart time (our Selection_Deferral_Timer). Without
   // graceful restart there is nothing to wait for.
@@ -136,6 +174,7 @@ Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
 
 void Speaker::set_identity() {
   self_.asn = config_.global.asn;
+  self_.confederation_id = config_.global.confederation_id;
   self_.router_id = config_.global.router_id;
   rib::PeerInfo local;
   local.key = rib::PeerKey{base::IpAddress::v4(0)};
@@ -292,6 +331,7 @@ base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
   info.asn = config.remote_as;
   info.kind = config.ibgp(config_.global) ? rib::PeerKind::Ibgp : rib::PeerKind::Ebgp;
   info.route_reflector_client = config.route_reflector_client;
+  info.confed_member = config.confed_member(config_.global);
   auto n = std::make_unique<Neighbor>(*this, config, std::make_shared<const rib::PeerInfo>(info));
   session::PeerConfig peer_config;
   peer_config.fsm = to_fsm_config(config, config_.global);
@@ -361,7 +401,11 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   // RFC 8097 / RFC 8374 §8.7: the states travel with the route inside the AS.
   n.export_peer.send_origin_validation_state = !n.ebgp();
   n.export_peer.send_path_validation_state = !n.ebgp();
-  n.export_peer.transparent_route_server = n.ebgp() && n.config.route_server;
+  n.export_peer.transparent_route_server =
+      n.config.external(config_.global) && n.config.route_server;
+  // RFC 8374 §8.4.2: the neighbor's setting, else [bgpsec]'s; external neighbors only.
+  n.export_peer.remove_private_as =
+      n.config.removes_private_as(config_.global, config_.bgpsec.remove_private_as);
   if (signers_.empty() && n.ebgp()) {
     n.export_peer.bgpsec.send_ipv4 = false;
     n.export_peer.bgpsec.send_ipv6 = false;
@@ -611,6 +655,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   attrs.mp_unreach.reset();
   rib::PathState path_state = rib::PathState::Unsigned;
   std::optional<rib::PathFailure> path_failure;
+  bool verify = false;  // the signatures go to the validation pool
   if (attrs.bgpsec_path) {
     if (const auto trusted = trusted_path_state(n, attrs)) {
       // RFC 8374 §8.7: the ingress router of our AS validated it.
@@ -621,7 +666,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       route.prefix_count = announced.size();
       route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
       const bool negotiated = n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
-      const auto outcome = validate_path(n, *attrs.bgpsec_path, route, negotiated);
+      const auto outcome = check_received_path(n, *attrs.bgpsec_path, route, negotiated);
       if (outcome.action != PathOutcome::Action::Keep && bgpsec::is_malformed(outcome.reason)) {
         ++n.stats.update_errors;
         ++n.stats.bgpsec_syntax_errors;
@@ -642,8 +687,8 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
         ++n.stats.bgpsec_stripped;
       }
       if (outcome.action == PathOutcome::Action::Keep) {
-        path_state = outcome.state;
-        path_failure = outcome.failure;
+        path_state = rib::PathState::Pending;
+        verify = true;
       } else {
         strip_signatures(attrs);
       }
@@ -659,6 +704,22 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     received.path_state = path_state;
     received.path_failure = path_failure;
     received.local_pref = rib::default_local_pref(*handle, n.info->kind);
+    bool start = verify;
+    if (!verify) {
+      n.validating.erase(prefix);  // a result for the replaced route must not land on this one
+    } else if (const rib::Route* held = n.adj_in.find(prefix);
+               held != nullptr && held->attrs == handle) {
+      // The same signed path again (route refresh): same signed octets, and the keys it was
+      // checked with are current (RPKI changes revalidate), so the state stands, and a check
+      // already under way for it still applies.
+      received.path_state = held->path_state;
+      received.path_failure = held->path_failure;
+      start = held->path_state == rib::PathState::Pending && !validation_in_flight(n, prefix);
+    }
+    if (start) {
+      received.path_state = rib::PathState::Pending;
+      received.path_failure.reset();
+    }
     const auto result = n.adj_in.announce(received);
     if (result.max_prefix_exceeded) {
       ++n.stats.max_prefix_exceeded;
@@ -685,7 +746,10 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       });
       return;
     }
-    if (result.change == rib::AdjRibIn::Change::Refreshed) {
+    if (start) {
+      start_validation(n, received);
+    }
+    if (result.change == rib::AdjRibIn::Change::Refreshed || awaiting_validation(n, received)) {
       continue;
     }
     auto candidate = import_route(n, received);
@@ -705,7 +769,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   const auto& attrs = *received.attrs;
   // RFC 4271 §9.1.2: a route with our own AS in its path is a loop (eBGP; iBGP paths never
   // hold our AS).
-  if (n.ebgp() && path_contains(attrs, config_.global.asn)) {
+  if (n.ebgp() && as_path_loop(attrs, config_.global)) {
     ++n.stats.loops;
     return std::nullopt;
   }
@@ -718,7 +782,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   const auto snapshot = rpki_.snapshot();
   if (const auto trusted = trusted_origin_state(n, attrs)) {
     route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
-  } else if (const auto origin = origin_as_of(attrs, config_.global.asn)) {
+  } else if (const auto origin = origin_as_of(attrs, config_.global.external_as())) {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
   } else {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
@@ -747,6 +811,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
 }
 
 void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
+  n.validating.erase(prefix);
   if (!n.adj_in.withdraw(prefix)) {
     return;
   }
@@ -764,7 +829,21 @@ void Speaker::reimport(Neighbor& n) {
   }
 }
 
+bool Speaker::awaiting_validation(const Neighbor& n, const rib::Route& received) {
+  // A route is not a candidate until its signatures are checked the first time: selecting it
+  // now would announce it, then announce it again (or withdraw it) when the result comes (RFC
+  // 8374 §9.2 churn). Meanwhile the Loc-RIB keeps what this peer sent before for the prefix, as
+  // if the UPDATE had not arrived yet: a restarted peer's table (fresh signatures, new
+  // attributes) must not flap downstream (RFC 4724 §4.2). A route rechecked after an RPKI
+  // change keeps its state until then, and an iBGP ingress's "deferred" state (§8.7) has no
+  // check here: both stay candidates.
+  return received.path_state == rib::PathState::Pending && validation_in_flight(n, received.prefix);
+}
+
 void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
+  if (awaiting_validation(n, received)) {
+    return;
+  }
   auto candidate = import_route(n, received);
   const auto change = candidate ? loc_rib_.update(std::move(*candidate))
                                 : loc_rib_.remove(received.prefix, n.info->key);
@@ -801,6 +880,7 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
     auto result = rib::export_route(*best, n.export_peer, self_);
     bool advertise = result.verdict == rib::ExportVerdict::Advertise;
     std::uint8_t subject_prepend = 0;
+    const bool external = n.config.external(config_.global);
     if (advertise) {
       PolicySubject subject{
           prefix, result.attrs, best->path_state, best->origin_state, best->local_pref, 0};
@@ -808,24 +888,34 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
       subject_prepend = std::min<std::uint8_t>(subject.prepend, 254);
-      if (advertise && subject.prepend > 0 && n.ebgp() && !n.config.route_server &&
+      // Prepending is for peers outside the confederation (RFC 5065 §5.3: inside it the
+      // Member-ASes are in AS_CONFED_SEQUENCE, which path length does not count).
+      if (advertise && subject.prepend > 0 && external && !n.config.route_server &&
           result.attrs.as_path) {
         // Configured prepending: more copies of our AS in front (export_route added one).
         auto& segments = result.attrs.as_path->segments;
         if (!segments.empty() && segments.front().type == wire::AsPathSegmentType::AsSequence) {
           segments.front().asns.insert(segments.front().asns.begin(), subject.prepend,
-                                       config_.global.asn);
+                                       config_.global.external_as());
         }
       }
     }
+    const rib::ExportResult private_as{.private_asns_removed = result.private_asns_removed,
+                                       .private_asns_kept_signed = result.private_asns_kept_signed};
     // RFC 8205 §4.2: towards a BGPsec peer, prepending is our segment's pCount.
-    // A transparent route server's segment has pCount 0 (RFC 8205 §4.2).
-    const auto pcount = n.config.route_server
-                            ? std::uint8_t{0}
-                            : static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
+    // A transparent route server's segment has pCount 0 (RFC 8205 §4.2), and so has our
+    // Member-AS segment towards another member (RFC 8205 §4.3; bgpsec-wire.md §4.1:
+    // implementations use 0, and the Member-AS does not count in the path length anyway).
+    const auto pcount =
+        (n.config.route_server && external) || n.config.confed_member(config_.global)
+            ? std::uint8_t{0}
+            : static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
     update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)),
                                              result.sign, pcount)
                        : n.adj_out.withdraw(prefix);
+    if (update && !update->withdraw()) {
+      count_private_as_removal(n, prefix, private_as);  // once per UPDATE that goes out
+    }
   } else {
     update = n.adj_out.withdraw(prefix);
   }
@@ -856,7 +946,8 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
         ++n.stats.sign_failures;
         spdlog::warn("peer {}: cannot sign {}: {}; sent unsigned", n.name(), out.prefix.to_string(),
                      signed_path.error().message);
-        message.attrs = unsigned_form(*out.attrs, config_.global.asn, out.pcount);
+        message.attrs = unsigned_form(*out.attrs, config_.global,
+                                      n.config.confed_member(config_.global), out.pcount);
       }
     }
     if (message.attrs.mp_reach) {
@@ -881,13 +972,63 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
   for (const auto& signer : signers_) {
     providers.push_back(signer.get());
   }
-  // RFC 8205 §4.2: the Target AS is the peer's; one UPDATE per prefix (§4.1).
-  const bgpsec::Hop hop{config_.global.asn, n.negotiated->peer_as, out.pcount, false};
   const bgpsec::SignedPrefix route{out.prefix, base::kSafiUnicast};
-  if (out.attrs->bgpsec_path) {
-    return bgpsec::forward(*out.attrs->bgpsec_path, hop, route, providers);
+  const auto& global = config_.global;
+  const auto& received = out.attrs->bgpsec_path;
+  if (n.config.confed_member(global)) {
+    // RFC 8205 §4.3 (bgpsec-wire.md §4.1), towards another Member-AS: our segment carries our
+    // Member-AS with Confed_Segment set, and the peer's Member-AS is the Target AS.
+    const bgpsec::Hop member{global.asn, n.negotiated->peer_as, out.pcount, true};
+    if (!received) {
+      return bgpsec::originate(member, route, providers);
+    }
+    if (received->secure_path.empty() || received->secure_path.front().confed()) {
+      return bgpsec::forward(*received, member, route, providers);
+    }
+    // RFC 8205 §4.3 (bgpsec-wire.md §4.1), entering the confederation: the newest signature
+    // targets the confederation identifier, so first a segment {pCount 0, Confed_Segment,
+    // AS = the confederation identifier} signed for our Member-AS. Each signature then
+    // targets the AS of the next newer segment, as members validate (RFC 8205 §5.2).
+    const bgpsec::Hop entry{*global.confederation_id, global.asn, 0, true};
+    BGPSEC_ASSIGN_OR_RETURN(const auto entered,
+                            bgpsec::forward(*received, entry, route, providers));
+    return bgpsec::forward(entered, member, route, providers);
   }
-  return bgpsec::originate(hop, route, providers);
+  // RFC 8205 §4.2: the Target AS is the peer's; one UPDATE per prefix (§4.1). Our segment
+  // carries our AS as the peer knows it: the confederation identifier inside one.
+  const bgpsec::Hop hop{global.external_as(), n.negotiated->peer_as, out.pcount, false};
+  if (!received) {
+    return bgpsec::originate(hop, route, providers);
+  }
+  if (!global.confederation_id) {
+    return bgpsec::forward(*received, hop, route, providers);
+  }
+  // RFC 8205 §4.3 (bgpsec-wire.md §4.1), leaving the confederation: the Confed_Segment run and
+  // as many newest signatures go; the newest signature left targets the confederation
+  // identifier, which our new segment carries. A path that only ever was inside the
+  // confederation is left empty: we originate it for the confederation.
+  const auto outside = bgpsec::remove_confed_segments(*received);
+  if (outside.secure_path.empty()) {
+    return bgpsec::originate(hop, route, providers);
+  }
+  return bgpsec::forward(outside, hop, route, providers);
+}
+
+void Speaker::count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
+                                       const rib::ExportResult& result) {
+  n.stats.private_asns_removed += result.private_asns_removed;
+  if (result.private_asns_kept_signed == 0) {
+    return;
+  }
+  // RFC 8374 §8.4.2: removal is only possible before signing; a Secure_Path's segments are
+  // covered by the signatures of every later AS (RFC 8205 §4.2), which we cannot redo.
+  ++n.stats.private_as_kept_signed;
+  if (n.may_log_warning()) {
+    spdlog::warn(
+        "peer {}: {} keeps {} private ASN(s): they are in its Secure_Path, signed by later "
+        "ASes, and cannot be removed (remove_private_as, RFC 8374 §8.4.2)",
+        n.name(), prefix.to_string(), result.private_asns_kept_signed);
+  }
 }
 
 void Speaker::send_table(Neighbor& n) {
@@ -935,8 +1076,8 @@ void Speaker::originate_networks() {
     route.prefix = network.prefix;
     route.received_seq = ++received_seq_;
     const auto snapshot = rpki_.snapshot();
-    route.origin_state =
-        origin_state_of(snapshot->vrps.validate_origin(network.prefix, config_.global.asn));
+    route.origin_state = origin_state_of(
+        snapshot->vrps.validate_origin(network.prefix, config_.global.external_as()));
     if (auto change = loc_rib_.update(std::move(route))) {
       export_change(*change);
     }
@@ -1059,6 +1200,15 @@ base::Result<nlohmann::json> Speaker::reload() {
                       base::IpAddress::v4(config_.global.router_id).to_string() +
                       ": every session reset");
   }
+  if (config_.global.confederation_id != old.global.confederation_id ||
+      config_.global.confederation_peers != old.global.confederation_peers) {
+    // RFC 5065: the sessions whose OPEN or relation changed are in the reset list (diff);
+    // the export rules read the identifier from self_.
+    set_identity();
+    changes.push_back(config_.global.confederation_id
+                          ? "confederation " + config_.global.confederation_id->to_string()
+                          : std::string("confederation: none"));
+  }
   if (d.listen_changed) {
     std::string where;
     for (const auto& l : config_.global.listen) {
@@ -1074,6 +1224,20 @@ base::Result<nlohmann::json> Speaker::reload() {
   if (d.log_level_changed) {
     spdlog::set_level(spdlog::level::from_str(log_level_name(config_.global.log_level)));
     changes.push_back(std::string("log_level: ") + log_level_name(config_.global.log_level));
+  }
+  if (const auto& was = old.bgpsec;
+      was.validation_threads != config_.bgpsec.validation_threads ||
+      was.signature_cache_entries != config_.bgpsec.signature_cache_entries ||
+      was.key_tables != config_.bgpsec.key_tables) {
+    // The workers may be verifying right now with the cache and tables they were built with;
+    // they are not rebuilt under them. The running values stay, so the next reload says it again.
+    config_.bgpsec.validation_threads = was.validation_threads;
+    config_.bgpsec.signature_cache_entries = was.signature_cache_entries;
+    config_.bgpsec.key_tables = was.key_tables;
+    spdlog::warn(
+        "reload: [bgpsec] validation_threads, signature_cache_entries or key_tables "
+        "changed; they take effect when bgpsecd is restarted");
+    changes.push_back("bgpsec validation engine: changed, needs restart");
   }
   if (d.control_changed) {
     // The control API is what this reload may have come through; it is not moved under a

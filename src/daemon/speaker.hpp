@@ -17,10 +17,12 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
+#include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/validator.hpp"
 #include "daemon/config.hpp"
 #include "daemon/router_keys.hpp"
 #include "daemon/rpki_sources.hpp"
+#include "daemon/validation_pool.hpp"
 #include "rib/adj_rib_in.hpp"
 #include "rib/adj_rib_out.hpp"
 #include "rib/attribute_store.hpp"
@@ -52,6 +54,10 @@ struct NeighborStats {
   std::uint64_t max_prefix_exceeded = 0;
   std::uint64_t signed_updates = 0;  // BGPsec UPDATEs we signed for this peer (RFC 8205 §4)
   std::uint64_t sign_failures = 0;   // routes sent unsigned because signing failed
+  // RFC 8374 §8.4.2 (remove_private_as): private ASNs removed from AS_PATHs sent to this peer,
+  // and routes sent with private ASNs left in their Secure_Path (signatures cover them).
+  std::uint64_t private_asns_removed = 0;
+  std::uint64_t private_as_kept_signed = 0;
   // RFC 8205 §5.2 failures of a received BGPsec_PATH (also in update_errors), and of those
   // the ones whose signatures were stripped (syntax_error_action = "strip", RFC 8374 §8.5).
   std::uint64_t bgpsec_syntax_errors = 0;
@@ -136,9 +142,23 @@ class Speaker {
     std::optional<rib::PathFailure> failure;
     bgpsec::Reason reason = bgpsec::Reason::Valid;
   };
-  [[nodiscard]] PathOutcome validate_path(const Neighbor& n, const wire::BgpsecPath& path,
-                                          const bgpsec::RouteContext& route,
-                                          bool bgpsec_receive_negotiated) const;
+  // The RFC 8205 §5.2 checks that need no crypto, on the I/O thread (RFC 8374 §8.1 order):
+  // Keep with state Pending when the signatures are to be verified (start_validation).
+  [[nodiscard]] PathOutcome check_received_path(const Neighbor& n, const wire::BgpsecPath& path,
+                                                const bgpsec::RouteContext& route,
+                                                bool bgpsec_receive_negotiated) const;
+  // Who we are to `n` in the validator's terms.
+  [[nodiscard]] bgpsec::PeerContext peer_context_of(const Neighbor& n,
+                                                    bool bgpsec_receive_negotiated) const;
+  // Hands the signatures of `route` (in n's Adj-RIB-In) to the validation pool; the result
+  // comes back through on_validated.
+  void start_validation(Neighbor& n, const rib::Route& route);
+  void on_validated(const std::string& neighbor, const base::Prefix& prefix, std::uint64_t token,
+                    const bgpsec::PathValidation& validation);
+  // True for a route that waits for its first signature check: the Loc-RIB is left alone.
+  [[nodiscard]] static bool awaiting_validation(const Neighbor& n, const rib::Route& received);
+  // True while a worker checks the signatures of n's route for `prefix`.
+  [[nodiscard]] static bool validation_in_flight(const Neighbor& n, const base::Prefix& prefix);
   // RFC 8374 §8.7: the states an iBGP peer's ingress router put on the route, when we trust
   // them (ibgp_state = "trust"); nullopt: validate here.
   [[nodiscard]] std::optional<rib::PathState> trusted_path_state(
@@ -157,6 +177,9 @@ class Speaker {
   // RFC 8205 §4.2: our BGPsec_PATH for `update` towards `n` (originated or forwarded).
   [[nodiscard]] base::Result<wire::BgpsecPath> sign_for(const Neighbor& n,
                                                         const rib::OutUpdate& update) const;
+  // RFC 8374 §8.4.2: counts (and logs, rate limited) what remove_private_as did for `prefix`.
+  void count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
+                                const rib::ExportResult& result);
   void send_table(Neighbor& n);
 
   // ----- our networks, RPKI -----
@@ -166,6 +189,9 @@ class Speaker {
   [[nodiscard]] std::size_t accepted_count(const Neighbor& n) const;
   void register_control();
   void register_metrics();
+  void register_validation_metrics();
+  // The worker pool, signature cache and key tables, for show rpki.
+  [[nodiscard]] nlohmann::json validation_json() const;
   // self_ and local_peer_ from config_.global (AS, router id).
   void set_identity();
   // The BGP listener / metrics server for these endpoints (none for an unset metrics one).
@@ -201,6 +227,10 @@ class Speaker {
   // deferral timer fired) no table goes out (send_table marks the neighbor instead).
   bool deferring_ = false;
   std::unique_ptr<asio::steady_timer> deferral_timer_;
+  std::uint64_t validation_seq_ = 0;  // tokens of validation requests (Neighbor::validating)
+  // Last members: the pool's workers stop before anything they read goes away.
+  std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
+  std::unique_ptr<ValidationPool> validation_pool_;
 };
 
 }  // namespace bgpsecd::daemon

@@ -1,6 +1,7 @@
 // The speaker's BGPsec import side: RFC 8205 §5.2 validation of a received BGPsec_PATH and
 // what RFC 8374 does with the result (§8.5 strip or withdraw, §8.7 states carried in iBGP),
 // and the revalidation of exactly the routes an RPKI change affects (RFC 8374 §9.2).
+#include <algorithm>
 #include <set>
 #include <utility>
 #include <vector>
@@ -42,6 +43,14 @@ bool signed_with_any(const wire::BgpsecPath& path, const std::set<KeyId>& keys) 
   return false;
 }
 
+// RFC 8205 §5.2: the Target AS of the newest signature, i.e. us as the signer saw us. Inside a
+// confederation (RFC 8205 §4.3) a member's segment (Confed_Segment) targets our Member-AS, an
+// external AS's the confederation identifier; an iBGP peer passes either on unchanged.
+base::Asn newest_signature_target(const GlobalConfig& global, const wire::BgpsecPath& path) {
+  const bool from_member = !path.secure_path.empty() && path.secure_path.front().confed();
+  return global.confederation_id && !from_member ? *global.confederation_id : global.asn;
+}
+
 }  // namespace
 
 bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
@@ -54,41 +63,101 @@ bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
   return route;
 }
 
-Speaker::PathOutcome Speaker::validate_path(const Neighbor& n, const wire::BgpsecPath& path,
-                                            const bgpsec::RouteContext& route,
-                                            bool bgpsec_receive_negotiated) const {
+bgpsec::PeerContext Speaker::peer_context_of(const Neighbor& n,
+                                             bool bgpsec_receive_negotiated) const {
   bgpsec::PeerContext peer;
-  peer.own_as = config_.global.asn;
+  const GlobalConfig& global = config_.global;
+  // RFC 8205 §4.3: a peer outside our confederation signs for its identifier, a member (and
+  // an iBGP peer, see newest_signature_target) for our Member-AS.
+  peer.own_as = n.config.external(global) ? global.external_as() : global.asn;
   peer.peer_as = n.config.remote_as;
-  peer.relation = n.ebgp() ? bgpsec::PeerRelation::Ebgp : bgpsec::PeerRelation::Ibgp;
+  peer.relation = n.config.confed_member(global) ? bgpsec::PeerRelation::ConfedEbgp
+                  : n.ebgp()                     ? bgpsec::PeerRelation::Ebgp
+                                                 : bgpsec::PeerRelation::Ibgp;
+  peer.confederation_id = global.confederation_id;
   peer.bgpsec_receive_negotiated = bgpsec_receive_negotiated;
   // RFC 8205 §7.2: a neighbor configured as a transparent route server may send pCount 0.
   peer.peer_is_transparent_route_server = n.config.peer_is_route_server;
-  // RFC 8205 §5.2 in the order of RFC 8374 §8.1: the validator does the cheap checks first.
-  const bgpsec::Validator validator(rpki_);
-  const bgpsec::PathValidation v = validator.validate(path, route, peer);
+  return peer;
+}
 
+Speaker::PathOutcome Speaker::check_received_path(const Neighbor& n, const wire::BgpsecPath& path,
+                                                  const bgpsec::RouteContext& route,
+                                                  bool bgpsec_receive_negotiated) const {
   PathOutcome outcome;
-  outcome.reason = v.reason;
-  if (v.treat_as_withdraw()) {
+  // RFC 8205 §5.2 in the order of RFC 8374 §8.1: every check without crypto first, here.
+  if (const auto bad =
+          bgpsec::check_path(path, route, peer_context_of(n, bgpsec_receive_negotiated))) {
     // RFC 8205 §5.2: treat-as-withdraw; RFC 8374 §8.5 "strip" keeps the route unsigned.
+    outcome.reason = bad->reason;
     outcome.action = config_.bgpsec.syntax_error_action == SyntaxErrorAction::Strip
                          ? PathOutcome::Action::Strip
                          : PathOutcome::Action::Withdraw;
     return outcome;
   }
-  if (v.state == bgpsec::PathState::Unverifiable) {
+  const bool supported = std::any_of(path.blocks.begin(), path.blocks.end(), [&](const auto& b) {
+    return verifier_->supports_suite(b.suite);
+  });
+  if (!supported) {
     // Spec digest: no supported suite -> strip, rebuild AS_PATH, handle as unsigned.
+    outcome.reason = bgpsec::Reason::NoSupportedSuite;
     outcome.action = PathOutcome::Action::Strip;
     return outcome;
   }
-  outcome.state = path_state_of(v.state);
-  if (outcome.state == rib::PathState::NotValid) {
-    outcome.failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(v.reason),
-                                       .segment = v.failed_segment,
-                                       .suite = v.block_suite};
-  }
+  outcome.state = rib::PathState::Pending;  // the signatures are checked on a worker
   return outcome;
+}
+
+bool Speaker::validation_in_flight(const Neighbor& n, const base::Prefix& prefix) {
+  return n.validating.contains(prefix);
+}
+
+void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
+  const std::uint64_t token = ++validation_seq_;
+  n.validating[route.prefix] = token;
+  ValidationPool::Job job;
+  job.path = *route.attrs->bgpsec_path;
+  job.prefix = route.prefix;
+  job.safi = route_context_of(*route.attrs, route.prefix).safi;
+  // RFC 8205 §5.2: the newest signature targets us as the peer sees us (also over iBGP: the
+  // attribute arrives unchanged).
+  job.own_as = newest_signature_target(config_.global, *route.attrs->bgpsec_path);
+  job.rpki = rpki_.snapshot();
+  job.done = [this, name = n.name(), prefix = route.prefix,
+              token](const bgpsec::PathValidation& validation) {
+    on_validated(name, prefix, token, validation);
+  };
+  validation_pool_->submit(std::move(job));
+}
+
+void Speaker::on_validated(const std::string& neighbor, const base::Prefix& prefix,
+                           std::uint64_t token, const bgpsec::PathValidation& validation) {
+  Neighbor* n = find_neighbor(neighbor);
+  if (n == nullptr) {
+    return;  // removed by a reload meanwhile
+  }
+  const auto it = n->validating.find(prefix);
+  if (it == n->validating.end() || it->second != token) {
+    return;  // the route was replaced or withdrawn, or a newer check was asked for
+  }
+  n->validating.erase(it);
+  const rib::Route* route = n->adj_in.find(prefix);
+  if (route == nullptr) {
+    return;
+  }
+  const rib::PathState state = path_state_of(validation.state);
+  std::optional<rib::PathFailure> failure;
+  if (state == rib::PathState::NotValid) {
+    failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(validation.reason),
+                               .segment = validation.failed_segment,
+                               .suite = validation.block_suite};
+  }
+  const bool was_pending = route->path_state == rib::PathState::Pending;
+  if (!was_pending && route->path_state == state && route->path_failure == failure) {
+    return;  // a revalidation that changed nothing: nothing to decide or export again
+  }
+  n->adj_in.set_path_state(prefix, state, failure);
+  reimport_route(*n, *n->adj_in.find(prefix));
 }
 
 std::optional<rib::PathState> Speaker::trusted_path_state(const Neighbor& n,
@@ -143,16 +212,14 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
       }
     });
   }
+  // The stored routes passed the §5.2 checks when they arrived (negotiation included), so
+  // only the signatures can come out differently now: they go to the workers, and each route
+  // keeps its state (and its place in the Loc-RIB) until its result says otherwise.
   for (const auto& prefix : paths) {
-    const rib::Route* r = n.adj_in.find(prefix);
-    // The stored route passed the §5.2 checks when it arrived (negotiation included), so
-    // only the signatures can come out differently now.
-    const auto outcome =
-        validate_path(n, *r->attrs->bgpsec_path, route_context_of(*r->attrs, prefix), true);
-    const auto state =
-        outcome.action == PathOutcome::Action::Keep ? outcome.state : rib::PathState::NotValid;
-    n.adj_in.set_path_state(prefix, state, outcome.failure);
+    start_validation(n, *n.adj_in.find(prefix));
   }
+  // Origin states change here and now; a route whose signatures are being checked waits
+  // for that result (import_route).
   for (const auto& prefix : affected) {
     reimport_route(n, *n.adj_in.find(prefix));
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // RFC 4724 §4.1: families whose End-of-RIB the peer sent in this session; and whether our
   // table to it waits for the end of the restart deferral (Speaker::send_table).
   std::vector<base::Afi> end_of_rib_received;
+  // Routes of adj_in whose signatures a worker is checking, with the token of the latest
+  // request: an older result that arrives after a newer request (a route replaced, an RPKI
+  // change) is dropped. An in-flight route is Pending and not a candidate for the Loc-RIB.
+  std::map<base::Prefix, std::uint64_t> validating;
   bool table_deferred = false;
   RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (STYLE.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.

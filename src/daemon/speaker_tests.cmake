@@ -3,9 +3,13 @@ bgpsecd_test(daemon_speaker_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/router_keys_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/rate_limit_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool_test.cpp
   DEPS bgpsecd::daemon)
 
 # Policy evaluation: every match, set and action, RFC 8212 (policy.cpp).
 bgpsecd_test(daemon_policy_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/policy_test.cpp
   DEPS bgpsecd::daemon)
+# validation_pool_test signs paths with bgpsec/test_support.hpp, which includes the RFC 8608
+# vectors as "tests/vectors/rfc8608.hpp".
+target_include_directories(daemon_speaker_test PRIVATE ${PROJECT_SOURCE_DIR})

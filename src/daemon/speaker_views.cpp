@@ -34,6 +34,20 @@ std::string state_text(session::State state) {
   return "idle";
 }
 
+const char* as_path_segment_type_name(wire::AsPathSegmentType type) {
+  switch (type) {
+    case wire::AsPathSegmentType::AsSet:
+      return "set";
+    case wire::AsPathSegmentType::AsSequence:
+      return "sequence";
+    case wire::AsPathSegmentType::AsConfedSequence:
+      return "confed-sequence";
+    case wire::AsPathSegmentType::AsConfedSet:
+      return "confed-set";
+  }
+  return "unknown";
+}
+
 nlohmann::json as_path_json(const wire::PathAttributes& attrs) {
   nlohmann::json out = nlohmann::json::array();
   if (attrs.bgpsec_path) {
@@ -74,6 +88,21 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
   }
   if (a.med) {
     r["med"] = *a.med;
+  }
+  if (a.as_path &&
+      std::any_of(a.as_path->segments.begin(), a.as_path->segments.end(), [](const auto& seg) {
+        return seg.type != wire::AsPathSegmentType::AsSequence;
+      })) {
+    // "as_path" flattens the segments; sets and RFC 5065 confederation segments are shown here.
+    nlohmann::json segments = nlohmann::json::array();
+    for (const auto& seg : a.as_path->segments) {
+      nlohmann::json asns = nlohmann::json::array();
+      for (const auto asn : seg.asns) {
+        asns.push_back(asn.value());
+      }
+      segments.push_back({{"type", as_path_segment_type_name(seg.type)}, {"asns", asns}});
+    }
+    r["as_path_segments"] = segments;
   }
   if (a.bgpsec_path) {
     nlohmann::json secure = nlohmann::json::array();
@@ -138,8 +167,12 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
     nlohmann::json j{
         {"peer", name},
         {"peer_as", n->config.remote_as.value()},
-        {"local_as", config_.global.asn.value()},
-        {"type", n->ebgp() ? "ebgp" : "ibgp"},
+        // The AS our OPEN gave this peer: the confederation identifier outside it (RFC 5065).
+        {"local_as", n->config.external(config_.global) ? config_.global.external_as().value()
+                                                        : config_.global.asn.value()},
+        {"type", n->config.confed_member(config_.global) ? "confed-ebgp"
+                 : n->ebgp()                             ? "ebgp"
+                                                         : "ibgp"},
         {"state", state_text(n->peer->state())},
         {"state_seconds",
          std::chrono::duration_cast<std::chrono::seconds>(now - n->state_since).count()},
@@ -172,6 +205,9 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"bgpsec_syntax_errors", n->stats.bgpsec_syntax_errors},
                      {"bgpsec_stripped", n->stats.bgpsec_stripped},
                      {"max_prefix_exceeded", n->stats.max_prefix_exceeded},
+                     {"loops", n->stats.loops},
+                     {"private_asns_removed", n->stats.private_asns_removed},
+                     {"private_as_kept_signed", n->stats.private_as_kept_signed},
                      {"logs_suppressed", n->stats.logs_suppressed}};
     list.push_back(std::move(j));
   }
@@ -201,6 +237,20 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
   const auto peer_name = [&](const rib::Route& r) {
     return r.local() ? std::string("local") : r.peer_key().address.to_string();
   };
+  // RFC 4724 §4.2: stale marking lives in the Adj-RIB-In (the Loc-RIB copy is not touched
+  // when a peer restarts), so the Loc-RIB view asks there.
+  const auto stale = [&](const rib::Route& r) {
+    if (r.local()) {
+      return false;
+    }
+    for (const auto& [name, n] : neighbors_) {
+      if (n->info->key == r.peer_key()) {
+        const rib::Route* held = n->adj_in.find(r.prefix);
+        return held != nullptr && held->stale;
+      }
+    }
+    return false;
+  };
   nlohmann::json routes = nlohmann::json::array();
   if (table == "loc-rib") {
     const auto add = [&](const rib::Route& best) {
@@ -208,8 +258,10 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         if (!peer.empty() && peer_name(candidate) != peer) {
           continue;
         }
-        routes.push_back(
-            route_json(candidate, peer_name(candidate), candidate.peer_key() == best.peer_key()));
+        auto r =
+            route_json(candidate, peer_name(candidate), candidate.peer_key() == best.peer_key());
+        r["stale"] = stale(candidate);
+        routes.push_back(std::move(r));
       }
     };
     if (prefix) {
@@ -304,7 +356,30 @@ nlohmann::json Speaker::show_rpki() const {
           {"slurm", slurm},
           {"changes", rpki_changes_},
           {"routes_revalidated", routes_revalidated_},
-          {"last_change_routes_revalidated", last_change_routes_}};
+          {"last_change_routes_revalidated", last_change_routes_},
+          {"validation", validation_json()}};
+}
+
+nlohmann::json Speaker::validation_json() const {
+  const auto v = verifier_->stats();
+  return {{"threads", validation_pool_->threads()},
+          {"pending", validation_pool_->in_flight()},
+          {"queued", validation_pool_->queued()},
+          {"completed", validation_pool_->completed()},
+          {"signatures_checked", validation_pool_->signatures_checked()},
+          {"signatures_verified", v.signatures_verified},
+          {"signature_cache",
+           {{"capacity", config_.bgpsec.signature_cache_entries},
+            {"entries", v.signature_cache_entries},
+            {"bytes", v.signature_cache_bytes},
+            {"hits", v.signature_cache_hits},
+            {"misses", v.signature_cache_misses}}},
+          {"key_tables",
+           {{"limit", config_.bgpsec.key_tables},
+            {"tables", v.key_tables},
+            {"bytes", v.key_table_bytes},
+            {"builds", v.key_table_builds},
+            {"evictions", v.key_table_evictions}}}};
 }
 
 base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args) {
@@ -413,10 +488,46 @@ void Speaker::register_metrics() {
   register_rtr_metrics(*metrics_, [this] {
     return caches_ ? caches_->status() : std::vector<rpki::RtrCacheStatus>{};
   });
+  register_validation_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",
       "timed re-reads of the RPKI files or SLURM file that failed", {},
       [this] { return rpki_files_ ? static_cast<double>(rpki_files_->reload_errors()) : 0.0; });
+}
+
+void Speaker::register_validation_metrics() {
+  const auto gauge = [this](std::string_view name, std::string_view help, auto value) {
+    metrics_->gauge_callback(name, help, {}, [value] { return static_cast<double>(value()); });
+  };
+  const auto counter = [this](std::string_view name, std::string_view help, auto value) {
+    metrics_->family_callback(name, help, MetricType::Counter, [value] {
+      return std::vector<MetricSample>{MetricSample{{}, static_cast<double>(value())}};
+    });
+  };
+  const auto* pool = validation_pool_.get();
+  const auto* verifier = verifier_.get();
+  gauge("bgpsecd_bgpsec_validations_pending",
+        "routes whose signatures are being checked (path state pending)",
+        [pool] { return pool->in_flight(); });
+  counter("bgpsecd_bgpsec_validations_total", "signature checks of a route completed",
+          [pool] { return pool->completed(); });
+  counter("bgpsecd_bgpsec_signatures_checked_total",
+          "signatures checked (from the signature cache or verified)",
+          [pool] { return pool->signatures_checked(); });
+  counter("bgpsecd_bgpsec_signatures_verified_total", "ECDSA verifications run",
+          [verifier] { return verifier->stats().signatures_verified; });
+  counter("bgpsecd_signature_cache_hits_total", "signatures answered by the signature cache",
+          [verifier] { return verifier->stats().signature_cache_hits; });
+  counter("bgpsecd_signature_cache_misses_total", "signatures not in the signature cache",
+          [verifier] { return verifier->stats().signature_cache_misses; });
+  gauge("bgpsecd_signature_cache_entries", "results held in the signature cache",
+        [verifier] { return verifier->stats().signature_cache_entries; });
+  gauge("bgpsecd_signature_cache_bytes", "memory of the signature cache",
+        [verifier] { return verifier->stats().signature_cache_bytes; });
+  gauge("bgpsecd_key_tables", "router keys with a precomputed verification table",
+        [verifier] { return verifier->stats().key_tables; });
+  gauge("bgpsecd_key_table_bytes", "memory of the precomputed key tables",
+        [verifier] { return verifier->stats().key_table_bytes; });
 }
 
 }  // namespace bgpsecd::daemon

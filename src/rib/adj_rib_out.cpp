@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bgpsec/as_path_rebuild.hpp"
+#include "rib/as_path_edit.hpp"
 
 namespace bgpsecd::rib {
 
@@ -35,7 +36,6 @@ namespace {
 
 using wire::AsPathSegmentType;
 
-constexpr std::size_t kMaxSegmentAsns = 255;  // 1-octet segment length (RFC 4271 §4.3)
 constexpr std::uint8_t kExtCommunityNonTransitiveBit = 0x40;  // RFC 4360 §2 type octet
 
 bool has_community(const wire::PathAttributes& a, std::uint32_t community) {
@@ -54,26 +54,17 @@ bool path_contains(const wire::PathAttributes& a, base::Asn asn) {
   return a.as_path && a.as_path->contains(asn);
 }
 
-// Originated inside our AS: by us, or by an iBGP peer (an empty path).
+// Originated inside our AS: by us, or by an iBGP peer (an empty path), or inside our
+// confederation (a path of AS_CONFED_* segments only, RFC 5065 §5.3).
 bool originated_in_our_as(const Route& route) {
   if (route.local()) {
     return true;
   }
   const auto& a = *route.attrs;
-  return route.peer->kind == PeerKind::Ibgp && !a.bgpsec_path &&
-         (!a.as_path || a.as_path->segments.empty());
-}
-
-// RFC 4271 §5.1.2: prepend our AS to a leading AS_SEQUENCE, or start one if the path begins
-// with another segment type or the leading one is full.
-void prepend_as(wire::AsPath& path, base::Asn asn) {
-  if (path.segments.empty() || path.segments.front().type != AsPathSegmentType::AsSequence ||
-      path.segments.front().asns.size() >= kMaxSegmentAsns) {
-    path.segments.insert(path.segments.begin(),
-                         wire::AsPathSegment{AsPathSegmentType::AsSequence, {}});
-  }
-  auto& asns = path.segments.front().asns;
-  asns.insert(asns.begin(), asn);
+  const bool internal = route.peer->kind == PeerKind::Ibgp || route.peer->confed_member;
+  return internal && !a.bgpsec_path &&
+         (!a.as_path || std::all_of(a.as_path->segments.begin(), a.as_path->segments.end(),
+                                    [](const auto& s) { return is_confed(s.type); }));
 }
 
 void set_next_hop(wire::PathAttributes& a, base::Afi afi, const base::IpAddress& address) {
@@ -165,6 +156,8 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
   ExportResult result;
   const auto& in = *route.attrs;
   const bool to_ebgp = peer.info.kind == PeerKind::Ebgp;
+  // RFC 5065: a peer in another Member-AS of our confederation; `to_ebgp` holds for it too.
+  const bool to_confed = to_ebgp && peer.info.confed_member;
   const PeerKind from = route.peer->kind;
 
   // ----- may the peer get this route at all? -----
@@ -180,13 +173,13 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
     result.verdict = ExportVerdict::IbgpToIbgp;
     return result;
   }
-  // RFC 1997: NO_ADVERTISE to nobody; NO_EXPORT (and, without confederations,
-  // NO_EXPORT_SUBCONFED) not outside the AS.
+  // RFC 1997: NO_ADVERTISE to nobody; NO_EXPORT not outside the AS (the confederation as a
+  // whole, RFC 5065 §5.1); NO_EXPORT_SUBCONFED to no eBGP peer, members included.
   if (has_community(in, wire::kCommunityNoAdvertise)) {
     result.verdict = ExportVerdict::NoAdvertise;
     return result;
   }
-  if (to_ebgp && (has_community(in, wire::kCommunityNoExport) ||
+  if (to_ebgp && ((!to_confed && has_community(in, wire::kCommunityNoExport)) ||
                   has_community(in, wire::kCommunityNoExportSubconfed))) {
     result.verdict = ExportVerdict::NoExport;
     return result;
@@ -219,13 +212,20 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       return result;
     }
     // RFC 4271 §5.1.3: towards an external peer the next hop is our address on the session.
+    // Confederation members get it too: the lab and most deployments have no IGP route to
+    // the next hop of another Member-AS (RFC 5065 leaves the choice to configuration).
     set_next_hop(out, afi, *self_address);
-    // RFC 4271 §5.1.5: LOCAL_PREF is not sent to external peers.
+    // RFC 4271 §5.1.5: LOCAL_PREF is not sent to external peers. RFC 5065 would allow it
+    // towards members, but our sessions decode it as from any eBGP peer (RFC 7606 §7.5:
+    // discarded), so each Member-AS ranks with its own preference.
     out.local_pref.reset();
-    // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not propagated to other
-    // ASes; one set by our own configuration (local route) may be.
-    if (!route.local()) {
-      out.med.reset();
+    if (!to_confed) {
+      // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not propagated to other
+      // ASes; one set by our own configuration (local route) may be. Members are one AS
+      // (RFC 5065 §5.3): they get it.
+      if (!route.local()) {
+        out.med.reset();
+      }
     }
     // RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are internal to the AS.
     out.originator_id.reset();
@@ -235,7 +235,28 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
     std::erase_if(out.ext_communities, [](const wire::ExtendedCommunity& c) {
       return (c.bytes[0] & kExtCommunityNonTransitiveBit) != 0;
     });
-    if (send_bgpsec && (out.bgpsec_path || originated_in_our_as(route))) {
+    if (!to_confed) {
+      // RFC 5065 §5.3: confederation segments do not leave the confederation (the signer
+      // removes the Confed_Segment run from a Secure_Path, RFC 8205 §4.3).
+      if (out.as_path) {
+        remove_confed_segments(*out.as_path);
+      }
+      if (peer.remove_private_as) {
+        // RFC 8374 §8.4.2: only before signing. An AS_PATH is ours to change; a Secure_Path
+        // is not: every later signature covers its segments (RFC 8205 §4.2), so removing one
+        // would make the route Not Valid everywhere. Such a route goes out as it is.
+        if (out.as_path) {
+          result.private_asns_removed = remove_private_asns(*out.as_path);
+        } else if (out.bgpsec_path) {
+          result.private_asns_kept_signed = private_asns_in(out.bgpsec_path->secure_path);
+        }
+      }
+    }
+    // A path that was all private (a stub customer on a private ASN) is ours now: RFC 8374
+    // §8.4.2 removes the ASNs so that we can sign it as its origin.
+    const bool emptied_by_removal = result.private_asns_removed > 0 && out.as_path &&
+                                    out.as_path->segments.empty() && !out.bgpsec_path;
+    if (send_bgpsec && (out.bgpsec_path || originated_in_our_as(route) || emptied_by_removal)) {
       // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
       // DESIGN.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
       out.as_path.reset();
@@ -245,13 +266,12 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
         set_next_hop_in_mp_reach(out, afi);
       }
       result.sign = true;
-    } else {
-      // RFC 5065 §5.3: confederation segments do not leave the confederation.
-      std::erase_if(out.as_path->segments,
-                    [](const wire::AsPathSegment& s) { return is_confed(s.type); });
-      if (!peer.transparent_route_server) {
-        prepend_as(*out.as_path, self.asn);
-      }
+    } else if (to_confed) {
+      // RFC 5065 §5.3: towards another Member-AS our Member-AS goes into AS_CONFED_SEQUENCE.
+      prepend_confed_member(*out.as_path, self.asn);
+    } else if (!peer.transparent_route_server) {
+      // RFC 5065 §5.3: leaving the confederation, its identifier is our AS.
+      prepend_as(*out.as_path, self.confederation_id.value_or(self.asn));
     }
   } else {
     // RFC 4271 §5.1.5: internal peers get LOCAL_PREF, our degree of preference.

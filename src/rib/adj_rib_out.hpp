@@ -20,9 +20,12 @@ namespace bgpsecd::rib {
 
 // This router, as the export rules need it.
 struct LocalSpeaker {
-  base::Asn asn;
+  base::Asn asn;  // our Member-AS inside a confederation
   std::uint32_t router_id = 0;
   std::uint32_t cluster_id = 0;  // RFC 4456 §7; 0 means router_id
+  // RFC 5065: the AS Confederation Identifier when we are a member; what peers outside the
+  // confederation see as our AS.
+  std::optional<base::Asn> confederation_id;
 };
 
 // The peer routes are exported to, with what its session negotiated.
@@ -44,6 +47,9 @@ struct ExportPeer {
   // RFC 8205 §4.2 / RFC 7947: we are a transparent route server for this eBGP client: our AS
   // is not prepended to AS_PATH, and a BGPsec UPDATE gets our segment with pCount 0.
   bool transparent_route_server = false;
+  // RFC 8374 §8.4.2: remove private ASNs (as_path_edit.hpp) from unsigned routes to this
+  // external peer before our AS goes on, so a stub customer's route can be signed as ours.
+  bool remove_private_as = false;
 };
 
 enum class ExportVerdict : std::uint8_t {
@@ -66,6 +72,10 @@ struct ExportResult {
   // BGPsec_PATH in `attrs`, or originate() one if `attrs` has none. If signing fails, export
   // again with the peer's BGPsec send flag off to get the unsigned form.
   bool sign = false;
+  // RFC 8374 §8.4.2 (remove_private_as): private ASNs removed from the AS_PATH; and those the
+  // option had to leave because they are in a Secure_Path, covered by signatures.
+  std::size_t private_asns_removed = 0;
+  std::size_t private_asns_kept_signed = 0;
 };
 
 // RFC 4456 §8: a reflected route that comes back to us: ORIGINATOR_ID is our BGP Identifier,

@@ -358,6 +358,136 @@ TEST_F(ExportTest, Rfc8374_8_7_IbgpGetsBgpsecPathAsReceivedIfItSpeaksBgpsec) {
   EXPECT_EQ(out.attrs.as_path, seq({65001, 65010, 65010}));
 }
 
+// ===== confederations (RFC 5065) and private ASNs (RFC 8374 §8.4.2) =====
+
+class ConfedExportTest : public ExportTest {
+ protected:
+  static constexpr std::uint32_t kConfedId = 100;
+  static constexpr std::uint32_t kMember = 64601;
+  ConfedExportTest() {
+    self_.asn = base::Asn(kMember);
+    self_.confederation_id = base::Asn(kConfedId);
+  }
+  static ExportPeer member_out(std::uint32_t member = 64602) {
+    ExportPeer p = ebgp_out(member);
+    p.info.confed_member = true;
+    return p;
+  }
+  PeerHandle member_in_ = std::make_shared<const PeerInfo>(
+      PeerInfo{PeerKey{addr("10.0.3.1")}, base::Asn(64603), 3, PeerKind::Ebgp, false, true});
+  static wire::AsPath confed_then(std::initializer_list<std::uint32_t> members,
+                                  std::initializer_list<std::uint32_t> path) {
+    wire::AsPath p = seq(path);
+    wire::AsPathSegment c{wire::AsPathSegmentType::AsConfedSequence, {}};
+    for (const auto m : members) {
+      c.asns.emplace_back(m);
+    }
+    p.segments.insert(p.segments.begin(), c);
+    return p;
+  }
+};
+
+TEST_F(ConfedExportTest, Rfc5065_5_3_ToAnotherMemberOurMemberAsGoesIntoAsConfedSequence) {
+  auto r = route(ebgp_in_, attrs_with_path(seq({65001})));
+  r.local_pref = 150;
+  auto a = *r.attrs;
+  a.med = 7;
+  r.attrs = store_.intern(std::move(a));
+  const auto out = export_route(r, member_out(), self_);
+  ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
+  EXPECT_EQ(out.attrs.as_path, confed_then({kMember}, {65001}));
+  // RFC 5065: MED travels inside the confederation; LOCAL_PREF is not sent (a member's
+  // session discards it as from eBGP, RFC 7606 §7.5).
+  EXPECT_FALSE(out.attrs.local_pref.has_value());
+  EXPECT_EQ(out.attrs.med, 7U);
+}
+
+TEST_F(ConfedExportTest, Rfc5065_5_3_LeavingTheConfederationTheIdentifierReplacesTheMembers) {
+  const auto out = export_route(route(member_in_, attrs_with_path(confed_then({64603}, {65001}))),
+                                ebgp_out(65003), self_);
+  ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
+  EXPECT_EQ(out.attrs.as_path, seq({kConfedId, 65001}));
+  EXPECT_FALSE(out.attrs.local_pref.has_value());
+}
+
+TEST_F(ConfedExportTest, Rfc1997_NoExportStaysInsideTheConfederationSubconfedInsideTheMember) {
+  wire::PathAttributes no_export = attrs_with_path(seq({65001}));
+  no_export.communities = {wire::kCommunityNoExport};
+  EXPECT_EQ(export_route(route(ebgp_in_, no_export), member_out(), self_).verdict,
+            ExportVerdict::Advertise);
+  EXPECT_EQ(export_route(route(ebgp_in_, no_export), ebgp_out(65003), self_).verdict,
+            ExportVerdict::NoExport);
+  wire::PathAttributes subconfed = attrs_with_path(seq({65001}));
+  subconfed.communities = {wire::kCommunityNoExportSubconfed};
+  EXPECT_EQ(export_route(route(ebgp_in_, subconfed), member_out(), self_).verdict,
+            ExportVerdict::NoExport);
+}
+
+TEST_F(ConfedExportTest, Rfc8205_4_3_SignedRoutesAreSignedTowardsMembersAndOutside) {
+  ExportPeer member = member_out();
+  member.bgpsec.send_ipv4 = true;
+  auto out = export_route(route(ebgp_in_, signed_attrs()), member, self_);
+  EXPECT_TRUE(out.sign);
+  EXPECT_EQ(out.attrs.bgpsec_path, signed_attrs().bgpsec_path);  // the signer adds segments
+  // Originated in another Member-AS and received unsigned: ours (the confederation's) to
+  // sign towards an external BGPsec peer.
+  ExportPeer outside = ebgp_out(65003);
+  outside.bgpsec.send_ipv4 = true;
+  wire::AsPath members_only = confed_then({64603}, {});
+  members_only.segments.pop_back();  // no AS_SEQUENCE at all
+  out = export_route(route(member_in_, attrs_with_path(members_only)), outside, self_);
+  EXPECT_TRUE(out.sign);
+  EXPECT_FALSE(out.attrs.as_path.has_value());
+}
+
+TEST_F(ConfedExportTest, Rfc4271_9_1_2_2_dConfederationEbgpIsNotPreferredLikeEbgp) {
+  // Recorded on the peer for the decision process; see decision_test for the ranking itself.
+  EXPECT_TRUE(member_in_->confed_member);
+  EXPECT_EQ(member_in_->kind, PeerKind::Ebgp);
+}
+
+TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsRemovedBeforeOurAs) {
+  ExportPeer peer = ebgp_out();
+  peer.remove_private_as = true;
+  const auto out =
+      export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356, 64513}))), peer, self_);
+  EXPECT_EQ(out.private_asns_removed, 1U);
+  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 3356, 64513}));
+  // Without the option nothing changes.
+  EXPECT_EQ(export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356}))), ebgp_out(), self_)
+                .attrs.as_path,
+            seq({kOurAs, 64512, 3356}));
+}
+
+TEST_F(ExportTest, Rfc8374_8_4_2_AllPrivatePathIsSignedAsOurs) {
+  ExportPeer peer = ebgp_out();
+  peer.remove_private_as = true;
+  peer.bgpsec.send_ipv4 = true;
+  const auto stub = export_route(route(ebgp_in_, attrs_with_path(seq({64512}))), peer, self_);
+  EXPECT_EQ(stub.private_asns_removed, 1U);
+  EXPECT_TRUE(stub.sign);  // originate(): the stub's route is ours now
+  EXPECT_FALSE(stub.attrs.as_path.has_value());
+  // A public ASN left: an unsigned route from eBGP, which stays unsigned (RFC 8374 §8.4).
+  const auto transit =
+      export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356}))), peer, self_);
+  EXPECT_FALSE(transit.sign);
+  EXPECT_EQ(transit.attrs.as_path, seq({kOurAs, 3356}));
+}
+
+TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsInASecurePathCannotBeRemoved) {
+  ExportPeer peer = ebgp_out();
+  peer.remove_private_as = true;
+  peer.bgpsec.send_ipv4 = true;
+  wire::PathAttributes a = signed_attrs();
+  a.bgpsec_path->secure_path[0].asn = base::Asn(3356);  // signed_attrs() has 65001, 65010
+  a.bgpsec_path->secure_path[1].asn = base::Asn(64512);
+  const auto out = export_route(route(ebgp_in_, a), peer, self_);
+  EXPECT_TRUE(out.sign);
+  EXPECT_EQ(out.private_asns_removed, 0U);
+  EXPECT_EQ(out.private_asns_kept_signed, 1U);
+  EXPECT_EQ(out.attrs.bgpsec_path, a.bgpsec_path);  // untouched
+}
+
 TEST_F(ExportTest, VerdictNames) {
   EXPECT_STREQ(export_verdict_name(ExportVerdict::IbgpToIbgp), "ibgp-to-ibgp");
   EXPECT_STREQ(export_verdict_name(ExportVerdict::Advertise), "advertise");

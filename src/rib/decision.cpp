@@ -103,8 +103,9 @@ std::uint64_t step_key(DecisionStep step, const Route& r) noexcept {
     case DecisionStep::Med:
       return med_of(r);
     case DecisionStep::EbgpOverIbgp:
-      // RFC 4271 §9.1.2.2 (d): routes learned from eBGP over those learned from iBGP.
-      return r.peer->kind == PeerKind::Ibgp ? 1 : 0;
+      // RFC 4271 §9.1.2.2 (d): routes learned from eBGP over those learned from iBGP;
+      // confederation-eBGP counts as internal (RFC 5065; bgp-basics.md §4 step d).
+      return r.peer->kind == PeerKind::Ibgp || r.peer->confed_member ? 1 : 0;
     case DecisionStep::RouterId:
       // RFC 4456 §9: a reflected route is compared by its ORIGINATOR_ID.
       return a.originator_id.value_or(r.peer->router_id);

@@ -157,6 +157,16 @@ TEST_F(DecisionTest, Rfc4271_9_1_2_2d_EbgpOverIbgp) {
   expect_wins(route(ebgp_b_, a), route(ibgp_low, a), DecisionStep::EbgpOverIbgp);
 }
 
+TEST_F(DecisionTest, Rfc4271_9_1_2_2d_ConfederationEbgpCountsAsInternal) {
+  // bgp-basics.md §4 step d (RFC 5065): a route from another Member-AS ranks like iBGP, so a
+  // true eBGP route wins; against iBGP it ties at (d) and the router ID decides.
+  auto a = attrs_with_path(seq({65009}));
+  const auto member_low = std::make_shared<const PeerInfo>(PeerInfo{
+      PeerKey{testing::addr("10.0.0.0")}, base::Asn(64602), 1, PeerKind::Ebgp, false, true});
+  expect_wins(route(ebgp_b_, a), route(member_low, a), DecisionStep::EbgpOverIbgp);
+  expect_wins(route(member_low, a), route(ibgp_c_, a), DecisionStep::RouterId);
+}
+
 TEST_F(DecisionTest, Rfc4271_9_1_2_2f_LowestRouterId) {
   auto a = attrs_with_path(seq({65009}));
   const auto low_id_high_addr = make_peer("10.0.0.200", 65009, 5, PeerKind::Ebgp);

@@ -62,6 +62,9 @@ struct PeerInfo {
   std::uint32_t router_id = 0;  // BGP Identifier from its OPEN, host order
   PeerKind kind = PeerKind::Ebgp;
   bool route_reflector_client = false;  // RFC 4456: we reflect for this iBGP peer
+  // RFC 5065: an eBGP peer in another Member-AS of our confederation (kind Ebgp; `asn` is its
+  // Member-AS). Internal for the decision process (§9.1.2.2 (d)) and for NO_EXPORT.
+  bool confed_member = false;
   friend bool operator==(const PeerInfo&, const PeerInfo&) = default;
 };
 using PeerHandle = std::shared_ptr<const PeerInfo>;

@@ -172,6 +172,42 @@ base::Result<void> Peer::send_update(const wire::UpdateMessage& update) {
   return {};
 }
 
+base::Result<std::size_t> Peer::send_encoded_updates(base::Bytes messages) {
+  if (main_->fsm.state() != State::Established || !main_->link) {
+    return base::fail("peer " + config_.name + ": cannot send UPDATE in state " +
+                      state_name(main_->fsm.state()));
+  }
+  const std::size_t max_size = main_->fsm.encode_context().max_message_size();
+  std::size_t count = 0;
+  for (std::size_t at = 0; at < messages.size(); ++count) {
+    if (messages.size() - at < wire::kHeaderSize) {
+      return base::fail("a message is cut short at octet " + std::to_string(at));
+    }
+    // RFC 4271 §4.1: Length (octets 16-17) counts the whole message.
+    const std::size_t length = (std::size_t{messages[at + wire::kLengthFieldOffset]} << 8) |
+                               messages[at + wire::kLengthFieldOffset + 1];
+    const auto type = static_cast<wire::MessageType>(messages[at + wire::kTypeFieldOffset]);
+    if (type != wire::MessageType::Update) {
+      return base::fail("not an UPDATE at octet " + std::to_string(at));
+    }
+    if (length < wire::min_message_size(type) || length > max_size ||
+        length > messages.size() - at) {
+      return base::fail("UPDATE of " + std::to_string(length) + " octets at octet " +
+                        std::to_string(at) + " (the session allows " + std::to_string(max_size) +
+                        ")");
+    }
+    at += length;
+  }
+  if (count == 0) {
+    return count;
+  }
+  counters_.updates_out += count;
+  // enqueue() counts one message; the others of the batch are added here.
+  counters_.messages_out += count - 1;
+  enqueue(main_, std::move(messages));
+  return count;
+}
+
 base::Result<void> Peer::send_route_refresh(const wire::RouteRefreshMessage& refresh) {
   const auto& negotiated = main_->fsm.negotiated();
   if (main_->fsm.state() != State::Established || !main_->link || !negotiated) {

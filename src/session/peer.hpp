@@ -97,6 +97,12 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   // Encoded with the session's EncodeContext and queued; refused unless Established.
   base::Result<void> send_update(const wire::UpdateMessage& update);
+  // UPDATEs already encoded (e.g. a table replayed by `bgpsec replay`): whole messages,
+  // headers included, back to back, queued as one write. Refused unless Established, or when
+  // a message is cut short, is not an UPDATE or is longer than the session allows (RFC 8654);
+  // whether the content suits the session (4-octet AS, BGPsec per AFI) is the caller's to
+  // know. Returns the number of messages queued.
+  base::Result<std::size_t> send_encoded_updates(base::Bytes messages);
   // Refused unless Established with route refresh negotiated (RFC 2918 §4).
   base::Result<void> send_route_refresh(const wire::RouteRefreshMessage& refresh);
 

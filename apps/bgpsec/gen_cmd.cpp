@@ -1,0 +1,222 @@
+// `bgpsec gen`: a synthetic signed full table for benchmarks (bgpsec/synthetic_table.hpp,
+// bgpsec/table_signer.hpp): DIR/updates.bin (the BGP UPDATEs the peer sends, back to back),
+// DIR/rpki.json (router keys and ROAs that make every route Valid) and, per --also-peer-as,
+// DIR/updates-<n>.bin with the same routes from another sender.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bgpsec/key_directory.hpp"
+#include "bgpsec/synthetic_table.hpp"
+#include "bgpsec/table_signer.hpp"
+#include "cli_output.hpp"
+#include "commands.hpp"
+#include "rpki/rpki_json.hpp"
+
+namespace bgpsecd::tool {
+namespace {
+
+struct GenArgs {
+  std::string target_as;
+  std::string peer_as;
+  std::vector<std::string> also_peer_as;
+  std::size_t prefixes = bgpsec::kFullTablePrefixes;
+  unsigned ipv4_permille = 820;
+  std::size_t ases = 0;
+  std::size_t transit = 0;
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::string out;
+  std::string next_hop4 = "192.0.2.1";
+  std::string next_hop6 = "2001:db8::1";
+  bool write_keys = false;
+};
+
+// updates.bin for the first sender, updates-1.bin, updates-2.bin, ... for the others.
+std::string updates_name(std::size_t sender) {
+  return sender == 0 ? "updates.bin" : "updates-" + std::to_string(sender) + ".bin";
+}
+
+base::Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) {
+    return base::fail("cannot write " + path.string());
+  }
+  return {};
+}
+
+base::Result<void> write_keys(const std::filesystem::path& dir, const bgpsec::SyntheticTable& table,
+                              const bgpsec::TableKeys& keys, const bgpsec::SignedTableSpec& spec) {
+  for (std::size_t i = 0; i < table.ases.size(); ++i) {
+    BGPSEC_TRY(bgpsec::write_key(dir, table.ases[i], keys.as_key(i).key()));
+  }
+  for (std::size_t i = 0; i < spec.senders.size(); ++i) {
+    BGPSEC_TRY(bgpsec::write_key(dir, spec.senders[i], keys.sender_key(i).key()));
+  }
+  return {};
+}
+
+int run_gen(const GenArgs& args) {
+  const auto started = std::chrono::steady_clock::now();
+  auto target = base::parse_asn(args.target_as);
+  if (!target) {
+    return bad_input("--target-as: " + target.error().message);
+  }
+  bgpsec::SignedTableSpec sign_spec;
+  sign_spec.target_as = *target;
+  std::vector<std::string> peers{args.peer_as};
+  peers.insert(peers.end(), args.also_peer_as.begin(), args.also_peer_as.end());
+  for (const auto& text : peers) {
+    auto asn = base::parse_asn(text);
+    if (!asn) {
+      return bad_input("peer AS '" + text + "': " + asn.error().message);
+    }
+    if (*asn == *target) {
+      return bad_input("a peer AS equal to --target-as would be iBGP; BGPsec signs for eBGP");
+    }
+    sign_spec.senders.push_back(*asn);
+  }
+  auto nh4 = base::IpAddress::parse(args.next_hop4);
+  auto nh6 = base::IpAddress::parse(args.next_hop6);
+  if (!nh4 || nh4->afi() != base::Afi::Ipv4) {
+    return bad_input("--next-hop4: not an IPv4 address");
+  }
+  if (!nh6 || nh6->afi() != base::Afi::Ipv6) {
+    return bad_input("--next-hop6: not an IPv6 address");
+  }
+  sign_spec.next_hop4 = *nh4;
+  sign_spec.next_hop6 = *nh6;
+  sign_spec.seed = args.seed;
+  sign_spec.threads =
+      args.threads != 0 ? args.threads : std::max(1U, std::thread::hardware_concurrency());
+
+  bgpsec::SyntheticTableSpec table_spec;
+  table_spec.prefixes = args.prefixes;
+  table_spec.ipv4_permille = args.ipv4_permille;
+  table_spec.as_count = args.ases;
+  table_spec.transit_count = args.transit;
+  table_spec.seed = args.seed;
+  table_spec.reserved = sign_spec.senders;
+  table_spec.reserved.push_back(*target);
+  auto table = bgpsec::make_synthetic_table(table_spec);
+  if (!table) {
+    return bad_input(table.error().message);
+  }
+
+  const std::filesystem::path dir(args.out);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return bad_input("cannot create " + dir.string() + ": " + ec.message());
+  }
+  auto keys = bgpsec::TableKeys::derive(*table, sign_spec);
+  if (!keys) {
+    return bad_input(keys.error().message);
+  }
+  if (auto written = write_text(dir / "rpki.json",
+                                rpki::to_rpki_client_json(keys->rpki_data(*table, sign_spec)));
+      !written) {
+    return bad_input(written.error().message);
+  }
+  if (args.write_keys) {
+    if (auto written = write_keys(dir / "keys", *table, *keys, sign_spec); !written) {
+      return bad_input(written.error().message);
+    }
+  }
+
+  std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> files;
+  nlohmann::json names = nlohmann::json::array();
+  for (std::size_t s = 0; s < sign_spec.senders.size(); ++s) {
+    const auto path = dir / updates_name(s);
+    files.emplace_back(std::fopen(path.c_str(), "wb"), &std::fclose);
+    if (!files.back()) {
+      return bad_input("cannot create " + path.string());
+    }
+    names.push_back({{"file", path.string()}, {"peer_as", sign_spec.senders[s].value()}});
+  }
+  auto stats = bgpsec::sign_table(
+      *table, *keys, sign_spec,
+      [&](std::size_t sender, std::span<const std::uint8_t> messages) -> base::Result<void> {
+        if (std::fwrite(messages.data(), 1, messages.size(), files[sender].get()) !=
+            messages.size()) {
+          return base::fail("cannot write " + (dir / updates_name(sender)).string());
+        }
+        return {};
+      });
+  if (!stats) {
+    return bad_input(stats.error().message);
+  }
+  for (std::size_t s = 0; s < files.size(); ++s) {
+    if (std::fclose(files[s].release()) != 0) {
+      return bad_input("cannot write " + (dir / updates_name(s)).string());
+    }
+  }
+
+  std::size_t ipv4 = 0;
+  std::size_t hops = 0;
+  for (std::size_t i = 0; i < table->routes.size(); ++i) {
+    ipv4 += table->routes[i].prefix.afi() == base::Afi::Ipv4 ? 1 : 0;
+    hops += table->hops(i);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  print_json(
+      {{"prefixes", table->routes.size()},
+       {"ipv4", ipv4},
+       {"ipv6", table->routes.size() - ipv4},
+       {"ases", table->ases.size() + sign_spec.senders.size()},
+       {"transit_ases", table->transit_count},
+       {"signature_hops", hops},  // Signature_Segments per peer's table
+       {"mean_path_length", static_cast<double>(hops) / static_cast<double>(table->routes.size())},
+       {"signatures", stats->signatures},
+       {"bytes", stats->bytes},
+       {"threads", sign_spec.threads},
+       {"seconds", seconds},
+       {"signatures_per_second", static_cast<double>(stats->signatures) / seconds},
+       {"updates", names},
+       {"rpki", (dir / "rpki.json").string()}});
+  return kPositive;
+}
+
+}  // namespace
+
+Runner add_gen(CLI::App& app) {
+  auto args = std::make_shared<GenArgs>();
+  auto* cmd = app.add_subcommand(
+      "gen",
+      "Write a synthetic signed table for benchmarks: DIR/updates.bin (one BGPsec UPDATE per "
+      "prefix, as --peer-as sends them to --target-as), DIR/rpki.json (router keys of every AS "
+      "and a ROA per route, so every route is Valid) and one DIR/updates-<n>.bin per "
+      "--also-peer-as. Keys are derived from --seed: for labs only. Prints a JSON summary.");
+  cmd->add_option("--target-as", args->target_as, "AS receiving the table (the router under test)")
+      ->required();
+  cmd->add_option("--peer-as", args->peer_as, "AS sending the table (the newest signer)")
+      ->required();
+  cmd->add_option("--also-peer-as", args->also_peer_as,
+                  "the same routes also from this AS, into DIR/updates-<n>.bin (repeatable; "
+                  "--peer-as again means a second router of that AS, with its own key)");
+  cmd->add_option("--prefixes", args->prefixes, "number of prefixes (default 1270000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{20'000'000}));
+  cmd->add_option("--ipv4-permille", args->ipv4_permille, "IPv4 share of prefixes (default 820)")
+      ->check(CLI::Range(0U, 1000U));
+  cmd->add_option("--ases", args->ases, "ASes in the table (default: 78000 scaled to --prefixes)");
+  cmd->add_option("--transit-ases", args->transit,
+                  "transit ASes among them (default: a twentieth)");
+  cmd->add_option("--seed", args->seed, "seed of the table and of the keys (default 1)");
+  cmd->add_option("--threads", args->threads, "signing threads (default: all cores)");
+  cmd->add_option("--next-hop4", args->next_hop4, "next hop of IPv4 routes (default 192.0.2.1)");
+  cmd->add_option("--next-hop6", args->next_hop6, "next hop of IPv6 routes (default 2001:db8::1)");
+  cmd->add_flag("--write-keys", args->write_keys,
+                "also write every private key to DIR/keys/<asn>.<SKI>.pem");
+  cmd->add_option("--out", args->out, "output directory (created if missing)")->required();
+  return {cmd, [args] { return run_gen(*args); }};
+}
+
+}  // namespace bgpsecd::tool

@@ -1,0 +1,120 @@
+// Results of signature verifications, so that a signature is verified once however many peers
+// send it (issue 5 item 4; the "common segments" idea of Sriram & Montgomery: a route reaches
+// a router over several peers and the older segments' signatures are the same on each). Both
+// outcomes are kept: a bad signature sent by many peers costs one verification too.
+//
+// An entry is keyed by SHA-256(secret || key point || message digest || signature octets):
+// the whole of what decides the outcome, so a hit is as good as verifying. All 256 bits are
+// kept on purpose: with a truncated key, someone who holds a router key of their own could
+// search for a (digest, signature) whose key collides with a victim's entry and have our cached
+// answer applied to theirs (or theirs to ours); a full SHA-256 collision is out of reach. The
+// secret is random per instance, so nobody outside can even compute an entry key, let alone
+// aim signatures at the set of someone else's entries to evict them.
+//
+// Layout: a set-associative table allocated once (no allocation per entry; 33 octets per
+// entry, of which the 32-octet keys are only touched when used): octets of the entry key pick
+// a set of up to 8 ways, and a full set evicts by CLOCK (an entry hit since the hand last
+// passed survives one more round). Sets are guarded by 64 striped mutexes, each held only for
+// the few compares of one set.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+
+#include "crypto/digest.hpp"
+#include "crypto/keys.hpp"
+
+namespace bgpsecd::bgpsec {
+
+using SignatureCacheKey = crypto::Sha256Digest;
+
+// A DER ECDSA-Sig-Value for P-256 is at most 72 octets (SEQUENCE of two INTEGERs of at most 33
+// octets). Longer signatures are malformed; they get no entry, so that entry keys are hashed
+// from a buffer on the stack.
+inline constexpr std::size_t kMaxCachedSignatureSize = 72;
+
+struct SignatureCacheStats {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t inserts = 0;    // new entries (a re-insert of a present key is not counted)
+  std::uint64_t evictions = 0;  // entries replaced to make room
+  std::size_t entries = 0;      // held now
+  std::size_t capacity = 0;     // entries it can hold (the configured capacity, rounded down)
+  std::size_t bytes = 0;        // approximate memory in use: per-entry state plus used keys
+};
+
+class SignatureCache {
+ public:
+  // ~132 MiB when full: room for most signatures of a full table (about 5 M).
+  static constexpr std::size_t kDefaultEntries = std::size_t{1} << 22;
+
+  // At most `capacity` entries (rounded down to whole sets of 8); 0 disables the cache
+  // (lookups miss without counting, inserts do nothing).
+  explicit SignatureCache(std::size_t capacity = kDefaultEntries);
+
+  [[nodiscard]] bool enabled() const noexcept { return set_count_ != 0; }
+
+  // The entry key of one (router key, digest, signature) for this instance, or nullopt for a
+  // signature longer than kMaxCachedSignatureSize. Point and digest have fixed sizes, so the
+  // concatenation is unambiguous.
+  [[nodiscard]] std::optional<SignatureCacheKey> key_for(
+      const crypto::EcPoint& point, const crypto::Sha256Digest& digest,
+      std::span<const std::uint8_t> signature) const noexcept;
+
+  // The cached outcome (true: the signature verifies with that key), or nullopt.
+  [[nodiscard]] std::optional<bool> lookup(const SignatureCacheKey& key) noexcept;
+  // Stores an outcome, replacing an entry of the same set when it is full.
+  void insert(const SignatureCacheKey& key, bool valid) noexcept;
+
+  [[nodiscard]] SignatureCacheStats stats() const;
+
+  SignatureCache(const SignatureCache&) = delete;
+  SignatureCache& operator=(const SignatureCache&) = delete;
+  SignatureCache(SignatureCache&&) = delete;
+  SignatureCache& operator=(SignatureCache&&) = delete;
+  ~SignatureCache() = default;
+
+ private:
+  static constexpr std::size_t kMaxWays = 8;
+  static constexpr std::size_t kStripes = 64;
+
+  // Counters live beside their mutex and change only under it: no shared atomic is written on
+  // the hot path.
+  struct alignas(64) Stripe {
+    mutable std::mutex mutex;
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::uint64_t inserts = 0;
+    std::uint64_t evictions = 0;
+    std::size_t entries = 0;
+  };
+  struct Place {
+    std::size_t set;
+    std::uint8_t tag;
+  };
+
+  [[nodiscard]] Place place_of(const SignatureCacheKey& key) const noexcept;
+  [[nodiscard]] Stripe& stripe_of(std::size_t set) const noexcept;
+  // The slot of `key` in `set`, or ways_ when absent. Caller holds the set's stripe.
+  [[nodiscard]] std::size_t find(std::size_t set, std::uint8_t tag,
+                                 const SignatureCacheKey& key) const noexcept;
+
+  std::size_t ways_;
+  std::size_t set_count_;
+  std::array<std::uint8_t, 8> secret_{};
+  // Per slot: occupied, outcome, referenced, and 5 bits of the hash as a tag, so that most
+  // non-matching slots are passed over without reading their keys.
+  std::unique_ptr<std::uint8_t[]> meta_;
+  // Not initialised: a slot's key is read only once meta_ says it is occupied, and untouched
+  // pages of a large table cost no memory.
+  std::unique_ptr<SignatureCacheKey[]> keys_;
+  std::unique_ptr<std::uint8_t[]> hands_;  // CLOCK hand per set
+  std::unique_ptr<std::array<Stripe, kStripes>> stripes_;
+};
+
+}  // namespace bgpsecd::bgpsec

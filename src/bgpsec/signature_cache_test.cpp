@@ -1,0 +1,197 @@
+// SignatureCache tests: entry keys cover key, digest and signature; hits and misses; bad
+// outcomes kept as bad; the bound holds under eviction; CLOCK keeps entries that were hit;
+// threads sharing one cache never see another key's outcome.
+#include "bgpsec/signature_cache.hpp"
+
+#include <array>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace bgpsecd::bgpsec {
+namespace {
+
+// Distinct made-up entry keys; the last octet's low bit is the "outcome" threads check.
+SignatureCacheKey made_up_key(std::uint64_t n) {
+  SignatureCacheKey key{};
+  std::mt19937_64 rng(n);
+  for (auto& octet : key) {
+    octet = static_cast<std::uint8_t>(rng());
+  }
+  return key;
+}
+
+bool outcome_of(const SignatureCacheKey& key) { return (key.back() & 1) != 0; }
+
+crypto::EcPoint point_with(std::uint8_t fill) {
+  crypto::EcPoint p{};
+  p.fill(fill);
+  p[0] = 0x04;
+  return p;
+}
+
+TEST(SignatureCacheKey, CoversPointDigestAndSignature) {
+  const SignatureCache cache(64);
+  const auto point = point_with(1);
+  crypto::Sha256Digest digest{};
+  digest.fill(2);
+  const std::vector<std::uint8_t> signature(71, 3);
+  const auto base = cache.key_for(point, digest, signature);
+  ASSERT_TRUE(base.has_value());
+  EXPECT_EQ(cache.key_for(point, digest, signature), base);
+
+  auto other_point = point;
+  other_point[64] ^= 0x01;
+  auto other_digest = digest;
+  other_digest[0] ^= 0x80;
+  auto other_signature = signature;
+  other_signature[70] ^= 0x01;
+  const std::vector<std::uint8_t> shorter(signature.begin(), signature.end() - 1);
+  std::set<SignatureCacheKey> keys = {*base};
+  for (const auto& key :
+       {cache.key_for(other_point, digest, signature),
+        cache.key_for(point, other_digest, signature),
+        cache.key_for(point, digest, other_signature), cache.key_for(point, digest, shorter)}) {
+    ASSERT_TRUE(key.has_value());
+    keys.insert(*key);
+  }
+  EXPECT_EQ(keys.size(), 5U);
+}
+
+TEST(SignatureCacheKey, SecretDiffersPerInstance) {
+  const SignatureCache a(64);
+  const SignatureCache b(64);
+  const auto point = point_with(7);
+  const crypto::Sha256Digest digest{};
+  const std::vector<std::uint8_t> signature(70, 9);
+  EXPECT_NE(a.key_for(point, digest, signature), b.key_for(point, digest, signature));
+}
+
+TEST(SignatureCacheKey, LongerThanAnyP256DerSignatureGetsNoKey) {
+  const SignatureCache cache(64);
+  const crypto::Sha256Digest digest{};
+  EXPECT_TRUE(cache.key_for(point_with(1), digest, std::vector<std::uint8_t>(72, 0)));
+  EXPECT_FALSE(cache.key_for(point_with(1), digest, std::vector<std::uint8_t>(73, 0)));
+}
+
+TEST(SignatureCache, MissThenHit) {
+  SignatureCache cache(64);
+  const auto key = made_up_key(1);
+  EXPECT_FALSE(cache.lookup(key).has_value());
+  cache.insert(key, true);
+  EXPECT_EQ(cache.lookup(key), std::optional<bool>(true));
+  const auto stats = cache.stats();
+  EXPECT_EQ(stats.hits, 1U);
+  EXPECT_EQ(stats.misses, 1U);
+  EXPECT_EQ(stats.inserts, 1U);
+  EXPECT_EQ(stats.entries, 1U);
+  EXPECT_EQ(stats.capacity, 64U);
+  EXPECT_GE(stats.bytes, sizeof(SignatureCacheKey) + 64U);
+}
+
+TEST(SignatureCache, BadOutcomeIsKeptAsBad) {
+  SignatureCache cache(64);
+  const auto key = made_up_key(2);
+  cache.insert(key, false);
+  EXPECT_EQ(cache.lookup(key), std::optional<bool>(false));
+  // A second insert of the same key is not a new entry.
+  cache.insert(key, false);
+  EXPECT_EQ(cache.stats().entries, 1U);
+  EXPECT_EQ(cache.stats().inserts, 1U);
+}
+
+TEST(SignatureCache, ZeroCapacityDisables) {
+  SignatureCache cache(0);
+  EXPECT_FALSE(cache.enabled());
+  const auto key = made_up_key(3);
+  cache.insert(key, true);
+  EXPECT_FALSE(cache.lookup(key).has_value());
+  const auto stats = cache.stats();
+  EXPECT_EQ(stats.entries, 0U);
+  EXPECT_EQ(stats.inserts, 0U);
+  EXPECT_EQ(stats.capacity, 0U);
+}
+
+TEST(SignatureCache, EvictionKeepsTheEntryCountBounded) {
+  for (const std::size_t capacity : {1U, 5U, 8U, 100U, 1000U}) {
+    SignatureCache cache(capacity);
+    for (std::uint64_t n = 0; n < 5000; ++n) {
+      cache.insert(made_up_key(n), outcome_of(made_up_key(n)));
+      ASSERT_LE(cache.stats().entries, capacity) << "capacity " << capacity << " after " << n;
+    }
+    const auto stats = cache.stats();
+    EXPECT_EQ(stats.entries, stats.capacity) << capacity;  // every set filled by then
+    EXPECT_EQ(stats.inserts, 5000U) << capacity;
+    EXPECT_EQ(stats.evictions, 5000U - stats.entries) << capacity;
+    // Whatever is still held answers with its own outcome.
+    std::size_t held = 0;
+    for (std::uint64_t n = 0; n < 5000; ++n) {
+      if (const auto hit = cache.lookup(made_up_key(n))) {
+        EXPECT_EQ(*hit, outcome_of(made_up_key(n)));
+        ++held;
+      }
+    }
+    EXPECT_EQ(held, stats.entries) << capacity;
+  }
+}
+
+TEST(SignatureCache, ClockKeepsAnEntryThatWasHit) {
+  SignatureCache cache(8);  // one set of 8 ways
+  for (std::uint64_t n = 0; n < 8; ++n) {
+    cache.insert(made_up_key(n), true);
+  }
+  ASSERT_TRUE(cache.lookup(made_up_key(0)).has_value());
+  // Seven new entries replace the seven that were not hit since they came in.
+  for (std::uint64_t n = 100; n < 107; ++n) {
+    cache.insert(made_up_key(n), true);
+  }
+  EXPECT_TRUE(cache.lookup(made_up_key(0)).has_value());
+  for (std::uint64_t n = 1; n < 8; ++n) {
+    EXPECT_FALSE(cache.lookup(made_up_key(n)).has_value()) << n;
+  }
+  EXPECT_EQ(cache.stats().entries, 8U);
+}
+
+// Four threads insert and look up overlapping keys in a cache too small for them (so sets
+// evict all the time); a hit must always carry the outcome inserted for that very key.
+TEST(SignatureCache, ThreadsSharingOneCacheSeeOnlyTheirKeysOutcomes) {
+  SignatureCache cache(256);
+  constexpr std::uint64_t kKeys = 2000;
+  std::vector<SignatureCacheKey> keys;
+  for (std::uint64_t n = 0; n < kKeys; ++n) {
+    keys.push_back(made_up_key(n));
+  }
+  std::vector<std::size_t> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(t);
+      for (int i = 0; i < 20000; ++i) {
+        // Half the time a key every thread uses (the first 64), else any key.
+        const auto& key = keys[(rng() & 1) != 0 ? rng() % 64 : rng() % kKeys];
+        if (const auto hit = cache.lookup(key)) {
+          wrong[t] += *hit != outcome_of(key) ? 1U : 0U;
+        } else {
+          cache.insert(key, outcome_of(key));
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  for (std::size_t t = 0; t < 4; ++t) {
+    EXPECT_EQ(wrong[t], 0U) << "thread " << t;
+  }
+  const auto stats = cache.stats();
+  EXPECT_LE(stats.entries, 256U);
+  EXPECT_EQ(stats.hits + stats.misses, 4U * 20000U);
+  EXPECT_GT(stats.hits, 0U);
+}
+
+}  // namespace
+}  // namespace bgpsecd::bgpsec

@@ -1,0 +1,112 @@
+// Worker threads for signature validation: a locked queue of jobs, batches taken per wake-up,
+// one post to the io_context per batch (RFC 8374 §9.4: thousands of routes a second must not
+// cost thousands of wake-ups of the I/O thread).
+#include "daemon/validation_pool.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace bgpsecd::daemon {
+
+namespace {
+// Jobs one worker takes at a time: large enough that a full-table burst costs few posts, small
+// enough that results trickle back while the burst lasts (a job is 1-10 signatures).
+constexpr std::size_t kMaxBatch = 64;
+}  // namespace
+
+ValidationPool::ValidationPool(asio::io_context& io, const bgpsec::SignatureVerifier& verifier,
+                               unsigned threads)
+    : io_(io),
+      verifier_(verifier),
+      threads_(threads),
+      alive_(std::make_shared<ValidationPool*>(this)) {
+  workers_.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) {
+    workers_.emplace_back([this] { work(); });
+  }
+}
+
+ValidationPool::~ValidationPool() {
+  {
+    const std::scoped_lock lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& worker : workers_) {
+    worker.join();
+  }
+}
+
+void ValidationPool::submit(Job job) {
+  ++in_flight_;
+  if (threads_ == 0) {
+    std::vector<Result> results;
+    results.push_back(run(job));
+    deliver(std::move(results));
+    return;
+  }
+  {
+    const std::scoped_lock lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+std::size_t ValidationPool::queued() const {
+  const std::scoped_lock lock(mutex_);
+  return queue_.size();
+}
+
+ValidationPool::Result ValidationPool::run(Job& job) {
+  // The snapshot's key table is immutable (rpki_store.hpp), so reading it here is safe while
+  // the I/O thread publishes newer ones.
+  const bgpsec::Validator validator(job.rpki->router_keys, verifier_);
+  Result result{std::move(job.done),
+                validator.verify_signatures(job.path, job.prefix, job.safi, job.own_as)};
+  signatures_checked_.fetch_add(result.validation.signatures_checked, std::memory_order_relaxed);
+  return result;
+}
+
+void ValidationPool::work() {
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) {
+        return;
+      }
+      // Share a burst between the workers instead of one taking it all.
+      const std::size_t share = std::max<std::size_t>(1, queue_.size() / threads_);
+      const std::size_t take = std::min({kMaxBatch, share, queue_.size()});
+      for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<Result> results;
+    results.reserve(batch.size());
+    for (auto& job : batch) {
+      results.push_back(run(job));
+    }
+    batch.clear();
+    deliver(std::move(results));
+  }
+}
+
+void ValidationPool::deliver(std::vector<Result> results) {
+  asio::post(io_, [alive = std::weak_ptr<ValidationPool*>(alive_),
+                   results = std::move(results)]() mutable {
+    const auto pool = alive.lock();
+    if (!pool) {
+      return;  // the pool (and whoever submitted) is gone
+    }
+    for (auto& r : results) {
+      --(*pool)->in_flight_;
+      ++(*pool)->completed_;
+      r.done(r.validation);
+    }
+  });
+}
+
+}  // namespace bgpsecd::daemon
