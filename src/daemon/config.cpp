@@ -1584,6 +1584,9 @@ session::FsmConfig to_fsm_config(const NeighborConfig& neighbor, const GlobalCon
   if (neighbor.graceful_restart && global.graceful_restart_time > 0) {
     session::GracefulRestartConfig gr;
     gr.restart_time = global.graceful_restart_time;
+    // RFC 8538 §2: we handle NOTIFICATIONs gracefully and send Hard Reset when the routes
+    // are to go (session::cease_notification).
+    gr.notification = true;
     s.graceful_restart = gr;
   }
   s.extended_messages = neighbor.extended_messages;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/config.hpp"
+#include "daemon/config_test_support.hpp"
 
 namespace bgpsecd::daemon {
 namespace {
@@ -40,17 +41,8 @@ import = "all"
 export = "all"
 )";
 
-Config parse_ok(const std::string& text) {
-  auto config = parse_config(text, "t.toml");
-  EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().message);
-  return config ? *config : Config{};
-}
-
-std::string parse_error(const std::string& text) {
-  auto config = parse_config(text, "t.toml");
-  EXPECT_FALSE(config.has_value()) << "parsed:\n" << text;
-  return config ? std::string() : config.error().message;
-}
+using testing::parse_error;
+using testing::parse_ok;
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
   const auto pos = text.find(from);

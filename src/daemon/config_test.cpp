@@ -10,6 +10,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "daemon/config_test_support.hpp"
+
 namespace bgpsecd::daemon {
 namespace {
 
@@ -22,17 +24,8 @@ asn = 65001
 router_id = "127.0.0.1"
 )";
 
-Config parse_ok(const std::string& text) {
-  auto config = parse_config(text, "t.toml");
-  EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().message);
-  return config ? *config : Config{};
-}
-
-std::string parse_error(const std::string& text) {
-  auto config = parse_config(text, "t.toml");
-  EXPECT_FALSE(config.has_value()) << "parsed:\n" << text;
-  return config ? std::string() : config.error().message;
-}
+using testing::parse_error;
+using testing::parse_ok;
 
 std::string read_example() {
   std::ifstream in(std::string(BGPSEC_SOURCE_DIR) + "/etc/bgpsecd.example.toml");

@@ -17,6 +17,7 @@
 #include "daemon/policy.hpp"
 #include "daemon/speaker_neighbor.hpp"
 #include "rib/as_path_edit.hpp"
+#include "session/graceful_notification.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -473,12 +474,9 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   // RFC 4724 §4.2: when the TCP session of a peer that advertised graceful restart ends
   // without a NOTIFICATION, keep its routes, marked stale, until it is back and has sent
   // End-of-RIB, or its restart time has passed. A NOTIFICATION (either way) ends the session
-  // the ordinary way (RFC 4724 §4; RFC 8538 would change that and is not negotiated).
-  const bool graceful =
-      negotiated && negotiated->graceful_restart && negotiated->peer_graceful_restart &&
-      negotiated->peer_graceful_restart->restart_time > 0 &&
-      down.reason == session::DownReason::ConnectionFailed && !down.sent && !down.received;
-  if (graceful) {
+  // the ordinary way (RFC 4724 §4), unless both sides set the N bit: then only a Hard Reset
+  // does (RFC 8538 §4), so e.g. a reset for changed capabilities keeps the routes.
+  if (negotiated && session::keeps_routes(*negotiated, down)) {
     const auto marked = n.adj_in.mark_stale();
     const auto restart_time = negotiated->peer_graceful_restart->restart_time;
     spdlog::info("peer {}: session down ({}), keeping {} routes as stale for up to {} s", n.name(),
@@ -1252,7 +1250,9 @@ base::Result<nlohmann::json> Speaker::reload() {
     changes.push_back("neighbor " + name + " removed");
   }
   for (const auto& name : d.reset) {
-    remove_neighbor(name, session::subcode::kCeaseAdminReset);
+    // Other Configuration Change, not Administrative Reset: RFC 8538 §5 sends the latter as
+    // Hard Reset, while a peer that set the N bit keeps our routes across this one.
+    remove_neighbor(name, session::subcode::kCeaseOtherConfigChange);
     if (const auto* c = config_.find_neighbor(*base::IpAddress::parse(name))) {
       if (auto added = add_neighbor(*c); !added) {
         spdlog::error("reload: {}", added.error().message);

@@ -21,7 +21,7 @@ constexpr std::uint32_t kOurAs = 64500;
 class ExportTest : public ::testing::Test {
  protected:
   AttributeStore store_;
-  LocalSpeaker self_{base::Asn(kOurAs), 0x0A0000FF, 0};
+  LocalSpeaker self_{base::Asn(kOurAs), 0x0A0000FF, 0, std::nullopt};
   PeerHandle ebgp_in_ = make_peer("10.0.0.1", 65001, 1, PeerKind::Ebgp);
   PeerHandle ibgp_in_ = make_peer("10.0.1.1", kOurAs, 0x0A000101, PeerKind::Ibgp);
   PeerHandle client_in_ = make_peer("10.0.1.2", kOurAs, 0x0A000102, PeerKind::Ibgp, true);

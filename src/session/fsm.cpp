@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "session/graceful_notification.hpp"
 #include "wire/keepalive.hpp"
 #include "wire/message.hpp"
 
@@ -275,6 +276,17 @@ void Fsm::on(const ManualStart& /*e*/, Out& out) {
   start(out);
 }
 
+void Fsm::on(const AutomaticStartPassive& /*e*/, Out& out) {
+  // RFC 4271 §8.2.2 (Idle, Event 5): start the ConnectRetryTimer, listen, go to Active. Only
+  // instead of a pending automatic restart: after ManualStop the session stays down.
+  if (state_ != State::Idle || !auto_restart_ || !timer_armed(Timer::IdleHold)) {
+    return;
+  }
+  stop_timer(out, Timer::IdleHold);
+  start_timer(out, Timer::ConnectRetry, config_.connect_retry_time);
+  state_ = State::Active;
+}
+
 void Fsm::on(const ManualStop& e, Out& out) {
   auto_restart_ = false;
   switch (state_) {
@@ -289,8 +301,10 @@ void Fsm::on(const ManualStop& e, Out& out) {
     case State::OpenSent:
     case State::OpenConfirm:
     case State::Established:
-      // RFC 4271 §8.2.2 Event 2: NOTIFICATION Cease, close, Idle. RFC 4486 §4 subcode.
-      fail(out, DownReason::ManualStop, notification(base::notify::kCease, e.cease_subcode));
+      // RFC 4271 §8.2.2 Event 2: NOTIFICATION Cease, close, Idle. RFC 4486 §4 subcode, as
+      // Hard Reset when the peer is to flush our routes despite the N bit (RFC 8538 §3).
+      fail(out, DownReason::ManualStop,
+           cease_notification(e.cease_subcode, negotiated_ && negotiated_->graceful_notification));
       return;
   }
 }

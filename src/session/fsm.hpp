@@ -24,7 +24,10 @@
 //                       says whether the RIB has routes to flush or mark stale (RFC 4724).
 // 3. Accepted connections: while the FSM is Connect or Active (also passive ones), cancel any
 //    outgoing attempt and feed TcpConnectionConfirmed; in Idle, close the socket (RFC 4271
-//    §8.2.2 refuses connections in Idle).
+//    §8.2.2 refuses connections in Idle), except while an automatic restart is pending
+//    (timer_armed(IdleHold)): then feed AutomaticStartPassive and take the connection as in
+//    Active (RFC 4271 §8.1.2 Event 5: a session configured to start automatically may accept
+//    in Idle), so a peer coming back from a reset is not refused for the back-off.
 // 4. Collisions (RFC 4271 §6.8): a connection accepted while this FSM is in OpenSent or
 //    OpenConfirm gets its own second Fsm (same config with passive = true, ManualStart, then
 //    TcpConnectionConfirmed). When either FSM reaches OpenConfirm while the other one is in
@@ -112,9 +115,14 @@ struct TimerExpired {
   Timer timer = Timer::ConnectRetry;
 };
 struct CollisionDump {};  // this connection lost collision resolution
-using Event = std::variant<ManualStart, ManualStop, TcpConnectionConfirmed, TcpConnectionFails,
-                           OpenReceived, KeepaliveReceived, UpdateReceived, NotificationReceived,
-                           RouteRefreshReceived, MessageMalformed, TimerExpired, CollisionDump>;
+// RFC 4271 §8.1.2 Event 5 (AutomaticStart_with_PassiveTcpEstablishment): the peer connected
+// while we wait out IdleHold after a drop; start now, in Active, to take its connection
+// (contract item 3). Ignored unless Idle with an automatic restart pending.
+struct AutomaticStartPassive {};
+using Event =
+    std::variant<ManualStart, ManualStop, TcpConnectionConfirmed, TcpConnectionFails, OpenReceived,
+                 KeepaliveReceived, UpdateReceived, NotificationReceived, RouteRefreshReceived,
+                 MessageMalformed, TimerExpired, CollisionDump, AutomaticStartPassive>;
 
 // ---- Actions ----
 struct Connect {};
@@ -202,6 +210,7 @@ class Fsm {
   void on(MessageMalformed&& e, Out& out);
   void on(const TimerExpired& e, Out& out);
   void on(const CollisionDump& e, Out& out);
+  void on(const AutomaticStartPassive& e, Out& out);
 
   [[nodiscard]] bool connected() const noexcept { return state_ >= State::OpenSent; }
   void start(Out& out);

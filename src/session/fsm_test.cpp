@@ -491,6 +491,52 @@ TEST(Fsm, Rfc4486_ManualStopSendsCeaseAndStaysIdle) {
   EXPECT_EQ(connecting.state(), State::Idle);
 }
 
+TEST(Fsm, Rfc8538Sec3_ManualStopSendsHardResetWhenTheNBitWasExchanged) {
+  auto c = config();
+  c.session.graceful_restart = GracefulRestartConfig{};
+  c.session.graceful_restart->notification = true;
+  auto peer = peer_session();
+  peer.graceful_restart = c.session.graceful_restart;
+  auto fsm = make(c);
+  drive(fsm, State::Established, peer);
+  ASSERT_TRUE(fsm.negotiated()->graceful_notification);
+  auto actions = describe(fsm.handle(ManualStop{subcode::kCeaseAdminReset}));
+  EXPECT_EQ(actions.front(), "send NOTIFICATION 6/9 0604");
+  // A reset for changed configuration is not a Hard Reset: the peer keeps our routes.
+  fsm = make(c);
+  drive(fsm, State::Established, peer);
+  actions = describe(fsm.handle(ManualStop{subcode::kCeaseOtherConfigChange}));
+  EXPECT_EQ(actions.front(), "send NOTIFICATION 6/6");
+  // Without N from the peer: the plain Cease.
+  peer.graceful_restart->notification = false;
+  fsm = make(c);
+  drive(fsm, State::Established, peer);
+  actions = describe(fsm.handle(ManualStop{subcode::kCeaseAdminReset}));
+  EXPECT_EQ(actions.front(), "send NOTIFICATION 6/4");
+}
+
+TEST(Fsm, Rfc4271Sec8_1_2_Event5_AutomaticStartPassiveOnlyInsteadOfAPendingRestart) {
+  auto fsm = make();
+  drive(fsm, State::Established);
+  (void)fsm.handle(TcpConnectionFails{});
+  ASSERT_TRUE(fsm.timer_armed(Timer::IdleHold));
+  EXPECT_EQ(describe(fsm.handle(AutomaticStartPassive{})),
+            (Strings{"stop IdleHold", "start ConnectRetry 120"}));
+  EXPECT_EQ(fsm.state(), State::Active);
+  EXPECT_EQ(describe(fsm.handle(TcpConnectionConfirmed{})).front(), "stop ConnectRetry");
+  EXPECT_EQ(fsm.state(), State::OpenSent);
+
+  // After ManualStop (or before any start) the session stays down.
+  auto stopped = make();
+  drive(stopped, State::Established);
+  (void)stopped.handle(ManualStop{});
+  EXPECT_EQ(describe(stopped.handle(AutomaticStartPassive{})), Strings{});
+  EXPECT_EQ(stopped.state(), State::Idle);
+  auto fresh = make();
+  EXPECT_EQ(describe(fresh.handle(AutomaticStartPassive{})), Strings{});
+  EXPECT_EQ(fresh.state(), State::Idle);
+}
+
 TEST(Fsm, Rfc4271Sec8_1_1_IdleHoldBackoffGrowsAndResetsAfterStableSession) {
   auto fsm = make();
   (void)fsm.handle(ManualStart{});

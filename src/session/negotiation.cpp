@@ -257,8 +257,11 @@ base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMe
   if (const auto* gr = wire::find_capability<wire::GracefulRestartCap>(theirs)) {
     n.peer_graceful_restart = peer_gr(*gr);
   }
-  n.graceful_restart = n.peer_graceful_restart.has_value() &&
-                       wire::find_capability<wire::GracefulRestartCap>(ours) != nullptr;
+  const auto* our_gr = wire::find_capability<wire::GracefulRestartCap>(ours);
+  n.graceful_restart = n.peer_graceful_restart.has_value() && our_gr != nullptr;
+  // RFC 8538 §2: the N bit takes effect only when both sides set it.
+  n.graceful_notification = n.graceful_restart && n.peer_graceful_restart->notification &&
+                            (our_gr->restart_flags & wire::GracefulRestartCap::kNotification) != 0;
 
   // RFC 8205 §2.2 (bgpsec-wire.md §1.3): we may send BGPsec for an AFI when we advertised
   // Dir=1 and the peer Dir=0 for it, and receive when we advertised Dir=0 and the peer Dir=1.

@@ -33,7 +33,9 @@ inline constexpr std::uint8_t kCeaseMaxPrefixes = 1;      // RFC 4486 §4
 inline constexpr std::uint8_t kCeaseAdminShutdown = 2;    // code 6 (RFC 4486 §4)
 inline constexpr std::uint8_t kCeasePeerDeconfigured = 3;
 inline constexpr std::uint8_t kCeaseAdminReset = 4;
+inline constexpr std::uint8_t kCeaseOtherConfigChange = 6;
 inline constexpr std::uint8_t kCeaseCollision = 7;  // Connection Collision Resolution
+inline constexpr std::uint8_t kCeaseHardReset = 9;  // RFC 8538 §3
 }  // namespace subcode
 
 // One address family (RFC 4760): raw numbers, so a family we do not know still compares.
@@ -119,6 +121,9 @@ struct Negotiated {
   bool extended_messages_receive = false;  // WE advertised: we accept > 4096
   std::optional<PeerGracefulRestart> peer_graceful_restart;  // the peer's capability, if sent
   bool graceful_restart = false;                             // both advertised graceful restart
+  // Both advertised graceful restart with the N bit (RFC 8538 §2): a NOTIFICATION other than
+  // Cease / Hard Reset then ends the session like a TCP failure (graceful_notification.hpp).
+  bool graceful_notification = false;
   wire::BgpsecDirections bgpsec;  // RFC 8205 §2.2, per AFI and direction
   wire::DecodeContext decode;     // for messages from the peer
   wire::EncodeContext encode;     // for messages to the peer

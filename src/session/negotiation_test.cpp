@@ -474,5 +474,26 @@ TEST(Negotiate, Rfc8205Sec2_IgnoresBgpsecVersionOtherThanZero) {
   EXPECT_EQ(ok(theirs).bgpsec, (wire::BgpsecDirections{false, true, false, true}));
 }
 
+TEST(Negotiate, Rfc8538Sec2_GracefulNotificationNeedsTheNBitFromBoth) {
+  auto ours = our_config();
+  ours.graceful_restart->notification = true;
+  auto theirs = peer_config();
+  theirs.graceful_restart->notification = true;
+  auto n = ok(open_of(theirs), ours);
+  EXPECT_TRUE(n.peer_graceful_restart->notification);
+  EXPECT_TRUE(n.graceful_notification);
+
+  theirs.graceful_restart->notification = false;  // the peer did not set N
+  n = ok(open_of(theirs), ours);
+  EXPECT_FALSE(n.peer_graceful_restart->notification);
+  EXPECT_FALSE(n.graceful_notification);
+
+  theirs.graceful_restart->notification = true;  // we did not set N
+  ours.graceful_restart->notification = false;
+  n = ok(open_of(theirs), ours);
+  EXPECT_TRUE(n.peer_graceful_restart->notification);
+  EXPECT_FALSE(n.graceful_notification);
+}
+
 }  // namespace
 }  // namespace bgpsecd::session

@@ -238,8 +238,22 @@ void Peer::accept(asio::ip::tcp::socket socket) {
     };
     switch (main_->fsm.state()) {
       case State::Idle:
-        // RFC 4271 §8.2.2: connections are refused in Idle (contract item 3).
-        refuse("session is Idle");
+        // RFC 4271 §8.2.2: connections are refused in Idle (contract item 3), unless the
+        // session waits out IdleHold to restart by itself: RFC 4271 §8.1.2 Event 5 lets a
+        // session configured to start automatically take the peer's connection, so a peer
+        // back from a reset (RFC 8538: routes kept stale meanwhile) is not kept waiting.
+        if (!main_->fsm.timer_armed(Timer::IdleHold)) {
+          refuse("session is Idle");
+          return;
+        }
+        handle_event(main_, AutomaticStartPassive{});
+        if (main_->fsm.state() != State::Active) {
+          refuse("session is Idle");
+          return;
+        }
+        log(LogLevel::Info, "accepted connection from " + from + " while Idle: starting now");
+        adopt(main_, std::move(*shared));
+        handle_event(main_, TcpConnectionConfirmed{});
         return;
       case State::Active:
         // Contract item 3: no attempt of ours is under way; take this one.

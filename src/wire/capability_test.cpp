@@ -95,6 +95,15 @@ TEST(Capability, Rfc4724Sec3_GracefulRestartWithoutFamilies) {
   round_trip("40024FFF", Capability{gr});
 }
 
+// RFC 8538 §2: R and N together are 0xC in the top four bits of the flags/time word.
+TEST(Capability, Rfc8538Sec2_GracefulRestartRestartAndNotificationBits) {
+  GracefulRestartCap gr;
+  gr.restart_flags = GracefulRestartCap::kRestartState | GracefulRestartCap::kNotification;
+  gr.restart_time = 120;
+  gr.families = {{1, 1, 0}};
+  round_trip("4006C07800010100", Capability{gr});
+}
+
 TEST(Capability, Rfc6793FourOctetAs) {
   round_trip("410400010000", Capability{FourOctetAsCap{base::Asn(65536)}});
   round_trip("4104FFFFFFFE", Capability{FourOctetAsCap{base::Asn(4294967294U)}});

@@ -240,6 +240,10 @@ for p in $net4 $net6; do
   check_route c 10 "$p" "[65202, 65201]" valid valid yes "B's key back"
   check_route d 10 "$p" "[65203, 65202, 65201]" valid valid yes "B's key back"
 done
+# The signatures of A and B that D checked before the key went were answered by the signature
+# cache when the key came back (RFC 8374 §9.2 revalidation); nothing is left pending.
+if wait_for 5 'out["validation"]["pending"] == 0 and out["validation"]["completed"] > 0 and out["validation"]["signature_cache"]["hits"] > 0 and out["validation"]["signatures_verified"] > 0' d show rpki; then ok
+else bad "d's validation engine: $(ctl d show rpki | python3 -c 'import json,sys; print(json.load(sys.stdin).get("validation"))')"; fi
 
 # --- ROA change: A's ROAs removed, then back -------------------------------------------------------
 t0=$SECONDS

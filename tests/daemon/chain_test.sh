@@ -190,7 +190,11 @@ body = ""
 for _ in range(20):
     try:
         body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
-        if pattern.search(body):
+        # and the validation engine's series (no labels)
+        if pattern.search(body) and all(
+                re.search(r'^' + name + r'(\{\})? \d', body, re.M) for name in (
+                    "bgpsecd_bgpsec_validations_pending", "bgpsecd_bgpsec_validations_total",
+                    "bgpsecd_signature_cache_hits_total", "bgpsecd_key_table_bytes")):
             sys.exit(0)
     except OSError as e:
         body = str(e)
