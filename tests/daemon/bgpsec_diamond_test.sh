@@ -81,15 +81,14 @@ ski_of() { local s; s=$(basename "$work/keys/$1"/*.pem .pem); echo "${s#*.}"; }
 config() {
   local name=$1 addr=${ip[$1]}
   shift
-  global_toml "$name" "${asn[$name]}" "$addr" >"$work/$name.toml"
-  printf '\n[rpki]\nfiles = ["%s"]\n\n[bgpsec]\nkey_dir = "%s"\n' "$work/rpki.json" \
-    "$work/keys/${asn[$name]}" >>"$work/$name.toml"
+  local nets=()
   while [ "$1" != -- ]; do
-    printf '\n[[network]]\nprefix = "%s"\n' "$1" >>"$work/$name.toml"
+    nets+=("$1")
     shift
   done
   shift
-  printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' >>"$work/$name.toml"
+  node_toml "$name" "${asn[$name]}" "$addr" "$work/rpki.json" "$work/keys/${asn[$name]}" \
+    "${nets[@]}" >"$work/$name.toml"
   for n in "$@"; do
     neighbor_toml "${ip[$n]}" "${asn[$n]}" "$addr" '["ipv4"]' "bgpsec = true" >>"$work/$name.toml"
   done

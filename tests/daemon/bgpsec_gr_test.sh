@@ -135,15 +135,14 @@ config() {
   shift
   # graceful_restart_time stays 120 s: longer than the test, so M's stale routes can only go
   # by End-of-RIB
-  global_toml "$name" "${asn[$name]}" "$addr" >"$work/$name.toml"
-  printf '\n[rpki]\nfiles = ["%s"]\n\n[bgpsec]\nkey_dir = "%s"\n' "$work/rpki.json" \
-    "$work/keys/${asn[$name]}" >>"$work/$name.toml"
+  local nets=()
   while [ "$1" != -- ]; do
-    printf '\n[[network]]\nprefix = "%s"\n' "$1" >>"$work/$name.toml"
+    nets+=("$1")
     shift
   done
   shift
-  printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' >>"$work/$name.toml"
+  node_toml "$name" "${asn[$name]}" "$addr" "$work/rpki.json" "$work/keys/${asn[$name]}" \
+    "${nets[@]}" >"$work/$name.toml"
   local n extra
   for n in "$@"; do
     extra=()

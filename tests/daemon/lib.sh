@@ -65,6 +65,17 @@ socket = "$work/$1.sock"
 listen = ""
 TOML
 }
+# node_toml NAME ASN ADDR RPKI-FILE KEY-DIR [NETWORK...]: global_toml, [rpki] files, [bgpsec]
+# key_dir, the networks and an accept-all policy "all" (neighbors follow with neighbor_toml)
+node_toml() {
+  global_toml "$1" "$2" "$3"
+  printf '\n[rpki]\nfiles = ["%s"]\n\n[bgpsec]\nkey_dir = "%s"\n' "$4" "$5"
+  local p
+  for p in "${@:6}"; do
+    printf '\n[[network]]\nprefix = "%s"\n' "$p"
+  done
+  printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n'
+}
 # neighbor_toml ADDR ASN LOCAL-ADDR FAMILIES [LINE...]: a [[neighbor]] table (after a blank
 # line): the peer ADDR:$PORT in AS ASN from LOCAL-ADDR, FAMILIES (a TOML array), the LINEs
 # ("key = value"), policy "all" both ways
