@@ -64,6 +64,8 @@ CachingVerifierStats CachingSignatureVerifier::stats() const {
   out.key_table_bytes = tables.table_bytes;
   out.key_table_builds = tables.builds;
   out.key_table_evictions = tables.evictions;
+  out.key_table_fallbacks = tables.fallbacks;
+  out.key_table_refused = tables.refused;
   out.signatures_verified = signatures_verified_.load(std::memory_order_relaxed);
   out.signature_cache_inserts = cache.inserts;
   out.signature_cache_evictions = cache.evictions;

@@ -43,6 +43,8 @@ struct CachingVerifierStats {
   std::size_t key_table_bytes = 0;
   std::uint64_t key_table_builds = 0;
   std::uint64_t key_table_evictions = 0;
+  std::uint64_t key_table_fallbacks = 0;  // verified with OpenSSL: no table for the key
+  std::uint64_t key_table_refused = 0;    // of those, keys refused by the admission policy
   std::uint64_t signatures_verified = 0;  // ECDSA verifications actually run (cache misses)
   std::uint64_t signature_cache_inserts = 0;
   std::uint64_t signature_cache_evictions = 0;

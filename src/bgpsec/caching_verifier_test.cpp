@@ -301,7 +301,10 @@ TEST(CachingVerifier, EvictionKeepsTheCacheWithinItsBound) {
   EXPECT_EQ(stats.signature_cache_entries, 16U);
   EXPECT_EQ(stats.signature_cache_capacity, 16U);
   EXPECT_EQ(stats.signature_cache_evictions, 60U - 16U);
-  EXPECT_GT(stats.key_table_evictions, 0U);
+  // Three keys used in turn on two tables: some key was refused one (equal use never displaces
+  // a table) or had its table evicted; either way it was verified without one.
+  EXPECT_GT(stats.key_table_evictions + stats.key_table_refused, 0U);
+  EXPECT_GT(stats.key_table_fallbacks, 0U);
 }
 
 TEST(CachingVerifier, OpenSslModeBuildsNoTables) {

@@ -2,6 +2,7 @@
 #include "bgpsec/key_table_cache.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 namespace bgpsecd::bgpsec {
@@ -16,6 +17,12 @@ std::uint64_t x_octets(const crypto::EcPoint& point, std::size_t offset) noexcep
     h = (h << 8) | point[offset + i];
   }
   return h;
+}
+
+// Counters per sketch row for a shard holding `capacity` tables: room for the shard's share of
+// many more keys than tables (a full deployment has tens of thousands of router keys).
+std::size_t sketch_row_size(std::size_t capacity) noexcept {
+  return std::bit_ceil(std::max<std::size_t>(256, capacity * 32));
 }
 
 bool shape_usable(crypto::TableShape shape) noexcept {
@@ -35,8 +42,41 @@ KeyTableCache::KeyTableCache(std::size_t max_tables, crypto::TableShape shape)
       shards_(std::make_unique<std::array<Shard, kMaxShards>>()) {
   // Spread the bound over the shards so that the total is exactly max_tables_.
   for (std::size_t i = 0; i < shard_count_; ++i) {
-    (*shards_)[i].capacity = max_tables_ / shard_count_ + (i < max_tables_ % shard_count_ ? 1 : 0);
+    Shard& shard = (*shards_)[i];
+    shard.capacity = max_tables_ / shard_count_ + (i < max_tables_ % shard_count_ ? 1 : 0);
+    shard.sketch.assign(2 * sketch_row_size(shard.capacity), 0);
   }
+}
+
+std::uint8_t KeyTableCache::Shard::count_use(const crypto::EcPoint& point) noexcept {
+  const std::size_t row = sketch.size() / 2;
+  std::uint8_t& a = sketch[x_octets(point, 17) & (row - 1)];
+  std::uint8_t& b = sketch[row + (x_octets(point, 25) & (row - 1))];
+  // Conservative update: only the smaller counter(s) grow, which keeps estimates of keys that
+  // share a counter with a popular one closer to their own count.
+  const std::uint8_t least = std::min(a, b);
+  if (least < 255) {
+    a = a == least ? static_cast<std::uint8_t>(least + 1) : a;
+    b = b == least ? static_cast<std::uint8_t>(least + 1) : b;
+  }
+  if (++uses_since_aging >= sketch.size()) {
+    // Aging: halve every counter so that popularity is measured over recent uses.
+    for (auto& counter : sketch) {
+      counter = static_cast<std::uint8_t>(counter / 2);
+    }
+    uses_since_aging = 0;
+  }
+  return std::min(a, b);
+}
+
+std::uint8_t KeyTableCache::Shard::estimate(const crypto::EcPoint& point) const noexcept {
+  const std::size_t row = sketch.size() / 2;
+  return std::min(sketch[x_octets(point, 17) & (row - 1)],
+                  sketch[row + (x_octets(point, 25) & (row - 1))]);
+}
+
+bool KeyTableCache::Shard::admits(std::uint8_t uses) const noexcept {
+  return lru.size() < capacity || uses > estimate(lru.back().point);
 }
 
 KeyTableCache::Shard& KeyTableCache::shard_for(const crypto::EcPoint& point) noexcept {
@@ -52,10 +92,15 @@ std::optional<crypto::PrecomputedVerifier> KeyTableCache::table_for(const crypto
   Shard& shard = shard_for(point);
   {
     const std::lock_guard lock(shard.mutex);
+    const std::uint8_t uses = shard.count_use(point);
     const auto it = shard.index.find(point);
     if (it != shard.index.end()) {
       shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
       return it->second->verifier;
+    }
+    if (!shard.admits(uses)) {
+      ++shard.refused;
+      return std::nullopt;
     }
   }
   // About 0.1 ms: built without the lock so that other keys of the shard are not held up.
@@ -103,6 +148,7 @@ KeyTableCacheStats KeyTableCache::stats() const {
     out.table_bytes += shard.table_bytes;
     out.builds += shard.builds;
     out.evictions += shard.evictions;
+    out.refused += shard.refused;
   }
   out.fallbacks = fallbacks_.load(std::memory_order_relaxed);
   return out;

@@ -6,7 +6,16 @@
 // verifications' worth, so it pays off for keys that sign many paths (transit ASes); a full
 // deployment has tens of thousands of router keys, too many to hold a table for each, hence
 // the bound. verify() falls back to OpenSSL (PublicKey::verify) whenever there is no table:
-// bound 0, a shape out of range, or a build that fails (it should not for a valid PublicKey).
+// bound 0, a shape out of range, a build that fails (it should not for a valid PublicKey), or
+// a key refused by the admission policy below.
+//
+// Admission (TinyLFU, Einziger et al.): with more keys in use than tables, plain LRU rebuilds
+// tables over and over (a full table's origin keys each sign a handful of paths, scattered in
+// time) and the builds cost more than the verifications they save. Each shard therefore counts
+// how often every key is used (a count-min sketch of 8-bit counters, halved after as many uses
+// as it has counters, so old popularity fades) and, once full, builds a table for a new key only
+// when that key has been used more often than the least recently used table's key. Keys that
+// lose are verified with OpenSSL and counted as refused.
 //
 // Thread safety: every member may be called from any number of threads at once. The map is
 // split into shards, each with its own mutex and LRU list; a table is built outside any lock
@@ -24,6 +33,7 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <vector>
 
 #include "crypto/digest.hpp"
 #include "crypto/fast_verify.hpp"
@@ -37,6 +47,7 @@ struct KeyTableCacheStats {
   std::uint64_t builds = 0;     // tables built (a race may build one key twice)
   std::uint64_t evictions = 0;  // tables dropped to stay within the bound
   std::uint64_t fallbacks = 0;  // verifications done with OpenSSL because there was no table
+  std::uint64_t refused = 0;    // of those, keys the admission policy did not build a table for
 };
 
 class KeyTableCache {
@@ -55,7 +66,8 @@ class KeyTableCache {
                             std::span<const std::uint8_t> der_signature);
 
   // `key`'s verifier (a copy sharing the table), built and stored on a miss; nullopt when this
-  // cache holds no tables or the build failed.
+  // cache holds no tables, the build failed or the admission policy refused the key. Each call
+  // counts as a use of the key.
   [[nodiscard]] std::optional<crypto::PrecomputedVerifier> table_for(const crypto::PublicKey& key);
 
   [[nodiscard]] KeyTableCacheStats stats() const;
@@ -85,6 +97,17 @@ class KeyTableCache {
     std::size_t table_bytes = 0;
     std::uint64_t builds = 0;
     std::uint64_t evictions = 0;
+    std::uint64_t refused = 0;
+    // Admission: count-min sketch (two rows in one array), uses since the last halving.
+    std::vector<std::uint8_t> sketch;
+    std::size_t uses_since_aging = 0;
+
+    // Counts a use of `point` and returns its estimated use count (saturates at 255).
+    std::uint8_t count_use(const crypto::EcPoint& point) noexcept;
+    [[nodiscard]] std::uint8_t estimate(const crypto::EcPoint& point) const noexcept;
+    // True when a key with `uses` uses may get a table now (not full, or more popular than the
+    // least recently used table's key).
+    [[nodiscard]] bool admits(std::uint8_t uses) const noexcept;
   };
   static constexpr std::size_t kMaxShards = 16;
 

@@ -379,7 +379,9 @@ nlohmann::json Speaker::validation_json() const {
             {"tables", v.key_tables},
             {"bytes", v.key_table_bytes},
             {"builds", v.key_table_builds},
-            {"evictions", v.key_table_evictions}}}};
+            {"evictions", v.key_table_evictions},
+            {"verified_without_table", v.key_table_fallbacks},
+            {"refused", v.key_table_refused}}}};
 }
 
 base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args) {
@@ -528,6 +530,12 @@ void Speaker::register_validation_metrics() {
         [verifier] { return verifier->stats().key_tables; });
   gauge("bgpsecd_key_table_bytes", "memory of the precomputed key tables",
         [verifier] { return verifier->stats().key_table_bytes; });
+  counter("bgpsecd_key_table_builds_total", "precomputed key tables built",
+          [verifier] { return verifier->stats().key_table_builds; });
+  counter("bgpsecd_signatures_verified_without_table_total",
+          "signatures verified with OpenSSL because their key had no table (key not used often "
+          "enough to displace a table)",
+          [verifier] { return verifier->stats().key_table_fallbacks; });
 }
 
 }  // namespace bgpsecd::daemon
