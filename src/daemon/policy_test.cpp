@@ -40,6 +40,10 @@ wire::AsPath sequence(std::vector<std::uint32_t> asns) {
   return wire::AsPath{{segment}};
 }
 
+const wire::BgpsecPath* bgpsec_of(const wire::PathAttributes& attrs) {
+  return attrs.bgpsec_path ? &*attrs.bgpsec_path : nullptr;
+}
+
 // One route and what a policy did to it.
 struct Route {
   base::Prefix prefix = *base::Prefix::parse("192.0.2.0/24");
@@ -53,14 +57,16 @@ struct Route {
 
   // Runs the policy "p" of `config` (or none) and keeps what it set.
   PolicyVerdict run(const Config& config, bool ebgp = true) {
-    PolicySubject subject{prefix, attrs, path_state, origin_state, local_pref, prepend};
+    PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
+                          origin_state, local_pref, prepend};
     const auto verdict = apply_policy(config.find_policy("p"), config, ebgp, subject);
     local_pref = subject.local_pref;
     prepend = subject.prepend;
     return verdict;
   }
   bool matches(const Config& config) {
-    PolicySubject subject{prefix, attrs, path_state, origin_state, local_pref, prepend};
+    PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
+                          origin_state, local_pref, prepend};
     return policy_matches(config.policies.at(0).rules.at(0).match, config, subject);
   }
 };

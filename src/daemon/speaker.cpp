@@ -41,14 +41,15 @@ std::optional<base::Afi> afi_of(std::uint16_t afi) {
 // segment of a BGPsec route; the right-most AS of a trailing AS_SEQUENCE; our own AS for an
 // empty path (routes from inside our AS). nullopt: NONE (the path ends in an AS_SET).
 // `own_as` is our AS as the RPKI knows it: the confederation identifier inside one.
-std::optional<base::Asn> origin_as_of(const wire::PathAttributes& attrs, base::Asn own_as) {
-  if (attrs.bgpsec_path && !attrs.bgpsec_path->secure_path.empty()) {
+std::optional<base::Asn> origin_as_of(const rib::Route& route, base::Asn own_as) {
+  if (const auto secure_path = route.secure_path(); !secure_path.empty()) {
     // A Confed_Segment origin was added by a member of our confederation (RFC 8205 §4.3).
-    if (attrs.bgpsec_path->secure_path.back().confed()) {
+    if (secure_path.back().confed()) {
       return own_as;
     }
-    return bgpsec::secure_path_origin_as(attrs.bgpsec_path->secure_path);
+    return bgpsec::secure_path_origin_as(route.bgpsec->secure_path);
   }
+  const auto& attrs = *route.attrs;
   if (!attrs.as_path || attrs.as_path->segments.empty()) {
     return own_as;
   }
@@ -68,17 +69,19 @@ std::optional<base::Asn> origin_as_of(const wire::PathAttributes& attrs, base::A
 // confederation identifier outside the confederation segments, or our Member-AS inside them;
 // without a confederation, `asn` anywhere. For a BGPsec route the Secure_Path is the path,
 // Confed_Segment segments being the confederation part (RFC 8205 §4.3).
-bool as_path_loop(const wire::PathAttributes& attrs, const GlobalConfig& global) {
+bool as_path_loop(const rib::Route& route, const GlobalConfig& global) {
   const auto in_confed_part = [&](base::Asn asn) {
     return global.confederation_id ? asn == global.asn : false;
   };
   const auto in_public_part = [&](base::Asn asn) { return asn == global.external_as(); };
-  if (attrs.bgpsec_path) {
-    return std::any_of(attrs.bgpsec_path->secure_path.begin(), attrs.bgpsec_path->secure_path.end(),
+  if (route.bgpsec) {
+    const auto secure_path = route.secure_path();
+    return std::any_of(secure_path.begin(), secure_path.end(),
                        [&](const wire::SecurePathSegment& s) {
                          return s.confed() ? in_confed_part(s.asn) : in_public_part(s.asn);
                        });
   }
+  const auto& attrs = *route.attrs;
   if (!attrs.as_path) {
     return false;
   }
@@ -692,10 +695,12 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       }
     }
   }
+  const auto bgpsec = rib::take_bgpsec_path(attrs);
   const auto handle = attributes_.intern(std::move(attrs));
   for (const auto& prefix : announced) {
     rib::Route received;
     received.attrs = handle;
+    received.bgpsec = bgpsec;
     received.peer = n.info;
     received.received_seq = ++received_seq_;
     received.prefix = prefix;
@@ -706,7 +711,8 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     if (!verify) {
       n.validating.erase(prefix);  // a result for the replaced route must not land on this one
     } else if (const rib::Route* held = n.adj_in.find(prefix);
-               held != nullptr && held->attrs == handle) {
+               held != nullptr && held->attrs == handle &&
+               rib::same_bgpsec_path(held->bgpsec, bgpsec)) {
       // The same signed path again (route refresh): same signed octets, and the keys it was
       // checked with are current (RPKI changes revalidate), so the state stands, and a check
       // already under way for it still applies.
@@ -767,7 +773,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   const auto& attrs = *received.attrs;
   // RFC 4271 §9.1.2: a route with our own AS in its path is a loop (eBGP; iBGP paths never
   // hold our AS).
-  if (n.ebgp() && as_path_loop(attrs, config_.global)) {
+  if (n.ebgp() && as_path_loop(received, config_.global)) {
     ++n.stats.loops;
     return std::nullopt;
   }
@@ -780,14 +786,15 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   const auto snapshot = rpki_.snapshot();
   if (const auto trusted = trusted_origin_state(n, attrs)) {
     route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
-  } else if (const auto origin = origin_as_of(attrs, config_.global.external_as())) {
+  } else if (const auto origin = origin_as_of(received, config_.global.external_as())) {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
   } else {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
   }
   wire::PathAttributes changed = attrs;
-  PolicySubject subject{route.prefix,       changed,          route.path_state,
-                        route.origin_state, route.local_pref, 0};
+  PolicySubject subject{
+      route.prefix,     changed, route.bgpsec.get(), route.path_state, route.origin_state,
+      route.local_pref, 0};
   const Policy* policy =
       n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
   if (apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Reject) {
@@ -880,8 +887,11 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
     std::uint8_t subject_prepend = 0;
     const bool external = n.config.external(config_.global);
     if (advertise) {
+      const wire::BgpsecPath* out_path =
+          result.attrs.bgpsec_path ? &*result.attrs.bgpsec_path : nullptr;
       PolicySubject subject{
-          prefix, result.attrs, best->path_state, best->origin_state, best->local_pref, 0};
+          prefix, result.attrs, out_path, best->path_state, best->origin_state, best->local_pref,
+          0};
       const Policy* policy =
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;

@@ -116,12 +116,12 @@ void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
   const std::uint64_t token = ++validation_seq_;
   n.validating[route.prefix] = token;
   ValidationPool::Job job;
-  job.path = *route.attrs->bgpsec_path;
+  job.path = route.bgpsec;
   job.prefix = route.prefix;
   job.safi = route_context_of(*route.attrs, route.prefix).safi;
   // RFC 8205 §5.2: the newest signature targets us as the peer sees us (also over iBGP: the
   // attribute arrives unchanged).
-  job.own_as = newest_signature_target(config_.global, *route.attrs->bgpsec_path);
+  job.own_as = newest_signature_target(config_.global, *route.bgpsec);
   job.rpki = rpki_.snapshot();
   job.done = [this, name = n.name(), prefix = route.prefix,
               token](const bgpsec::PathValidation& validation) {
@@ -205,8 +205,7 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   }
   if (!keys.empty()) {
     n.adj_in.for_each([&](const rib::Route& r) {
-      if (r.attrs->bgpsec_path && signed_with_any(*r.attrs->bgpsec_path, keys) &&
-          !trusted_path_state(n, *r.attrs)) {
+      if (r.bgpsec && signed_with_any(*r.bgpsec, keys) && !trusted_path_state(n, *r.attrs)) {
         paths.push_back(r.prefix);
         affected.insert(r.prefix);
       }

@@ -48,17 +48,17 @@ const char* as_path_segment_type_name(wire::AsPathSegmentType type) {
   return "unknown";
 }
 
-nlohmann::json as_path_json(const wire::PathAttributes& attrs) {
+nlohmann::json as_path_json(const rib::Route& route) {
   nlohmann::json out = nlohmann::json::array();
-  if (attrs.bgpsec_path) {
-    for (const auto& s : attrs.bgpsec_path->secure_path) {
+  if (route.bgpsec) {
+    for (const auto& s : route.secure_path()) {
       for (int i = 0; i < s.pcount; ++i) {
         out.push_back(s.asn.value());
       }
     }
     return out;
   }
-  if (attrs.as_path) {
+  if (const auto& attrs = *route.attrs; attrs.as_path) {
     for (const auto& segment : attrs.as_path->segments) {
       for (const auto asn : segment.asns) {
         out.push_back(asn.value());
@@ -75,7 +75,7 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
                    {"best", best},
                    {"stale", route.stale},
                    {"local_pref", route.local_pref},
-                   {"as_path", as_path_json(a)},
+                   {"as_path", as_path_json(route)},
                    {"path_state", rib::path_state_name(route.path_state)},
                    {"origin_state", rib::origin_state_name(route.origin_state)}};
   if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
@@ -104,9 +104,9 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
     }
     r["as_path_segments"] = segments;
   }
-  if (a.bgpsec_path) {
+  if (route.bgpsec) {
     nlohmann::json secure = nlohmann::json::array();
-    for (const auto& s : a.bgpsec_path->secure_path) {
+    for (const auto& s : route.secure_path()) {
       secure.push_back({{"asn", s.asn.value()},
                         {"pcount", s.pcount},
                         {"confed", (s.flags & wire::kConfedSegmentFlag) != 0}});
@@ -119,11 +119,11 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
     nlohmann::json failure{{"reason", bgpsec::reason_name(static_cast<bgpsec::Reason>(f.reason))},
                            {"segment", f.segment},
                            {"suite", f.suite}};
-    if (a.bgpsec_path && f.segment >= 0 &&
-        static_cast<std::size_t>(f.segment) < a.bgpsec_path->secure_path.size()) {
+    if (route.bgpsec && f.segment >= 0 &&
+        static_cast<std::size_t>(f.segment) < route.bgpsec->secure_path.size()) {
       const auto i = static_cast<std::size_t>(f.segment);
-      failure["asn"] = a.bgpsec_path->secure_path[i].asn.value();
-      for (const auto& block : a.bgpsec_path->blocks) {
+      failure["asn"] = route.bgpsec->secure_path[i].asn.value();
+      for (const auto& block : route.bgpsec->blocks) {
         if (block.suite == f.suite && i < block.segments.size()) {
           failure["ski"] = block.segments[i].ski.to_hex();
         }
@@ -293,7 +293,10 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
           }
           rib::Route r;
           r.prefix = out.prefix;
-          r.attrs = out.attrs;
+          // Shown as a received route is stored: the BGPsec_PATH next to the attributes.
+          auto attrs = *out.attrs;
+          r.bgpsec = rib::take_bgpsec_path(attrs);
+          r.attrs = std::make_shared<const wire::PathAttributes>(std::move(attrs));
           r.peer = n->info;
           if (const auto* best = loc_rib_.best(out.prefix)) {
             r.path_state = best->path_state;

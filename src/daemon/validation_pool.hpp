@@ -1,6 +1,6 @@
 // RFC 8205 §5.2 signature checks on worker threads, so that a full-table burst never delays
 // keepalives, other peers or the control API (issue 6 item 1; RFC 8374 §9.4: the crypto is
-// what costs). The I/O thread does the cheap checks itself, then submits a copy of the path
+// what costs). The I/O thread does the cheap checks itself, then submits the route's stored path
 // with the RPKI snapshot it saw; a worker runs Validator::verify_signatures through the shared
 // SignatureVerifier; the result goes back to the io_context in batches, where the job's `done`
 // runs. Results of different workers arrive in no particular order: callers match them to
@@ -32,9 +32,10 @@ namespace bgpsecd::daemon {
 class ValidationPool {
  public:
   struct Job {
-    // A copy: the RIB's interned attribute handles never leave the I/O thread (the attribute
-    // store is single-threaded and a handle's release touches it).
-    wire::BgpsecPath path;
+    // The route's stored path, shared: immutable, and its handle is a plain shared_ptr (unlike
+    // the RIB's interned attribute handles, which never leave the I/O thread: the attribute
+    // store is single-threaded and a handle's release touches it). Never null.
+    std::shared_ptr<const wire::BgpsecPath> path;
     base::Prefix prefix;
     std::uint8_t safi = base::kSafiUnicast;
     base::Asn own_as;        // Target AS of the newest signature (our AS as the peer sees it)

@@ -40,10 +40,11 @@ struct Fixture {
   ValidationPool::Job job(std::size_t i, std::size_t bad_every,
                           std::vector<bgpsec::PathState>& results) const {
     ValidationPool::Job j;
-    j.path = path;
+    auto copy = path;
     if (bad_every != 0 && i % bad_every == 0) {
-      j.path.blocks[0].segments[1].signature.back() ^= 0x01;
+      copy.blocks[0].segments[1].signature.back() ^= 0x01;
     }
+    j.path = std::make_shared<const wire::BgpsecPath>(std::move(copy));
     j.prefix = prefix;
     j.own_as = chain.receiver();
     j.rpki = rpki;

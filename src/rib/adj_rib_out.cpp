@@ -46,12 +46,13 @@ bool is_confed(AsPathSegmentType t) noexcept {
   return t == AsPathSegmentType::AsConfedSequence || t == AsPathSegmentType::AsConfedSet;
 }
 
-bool path_contains(const wire::PathAttributes& a, base::Asn asn) {
-  if (a.bgpsec_path) {
-    return std::any_of(a.bgpsec_path->secure_path.begin(), a.bgpsec_path->secure_path.end(),
+bool path_contains(const Route& route, base::Asn asn) {
+  if (route.bgpsec) {
+    const auto path = route.secure_path();
+    return std::any_of(path.begin(), path.end(),
                        [&](const wire::SecurePathSegment& s) { return s.asn == asn; });
   }
-  return a.as_path && a.as_path->contains(asn);
+  return route.attrs->as_path && route.attrs->as_path->contains(asn);
 }
 
 // Originated inside our AS: by us, or by an iBGP peer (an empty path), or inside our
@@ -62,7 +63,7 @@ bool originated_in_our_as(const Route& route) {
   }
   const auto& a = *route.attrs;
   const bool internal = route.peer->kind == PeerKind::Ibgp || route.peer->confed_member;
-  return internal && !a.bgpsec_path &&
+  return internal && !route.bgpsec &&
          (!a.as_path || std::all_of(a.as_path->segments.begin(), a.as_path->segments.end(),
                                     [](const auto& s) { return is_confed(s.type); }));
 }
@@ -184,7 +185,7 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
     result.verdict = ExportVerdict::NoExport;
     return result;
   }
-  if (to_ebgp && peer.suppress_as_loop && path_contains(in, peer.info.asn)) {
+  if (to_ebgp && peer.suppress_as_loop && path_contains(route, peer.info.asn)) {
     result.verdict = ExportVerdict::AsPathLoop;
     return result;
   }
@@ -193,6 +194,9 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
 
   // ----- the attributes it gets -----
   wire::PathAttributes out = in;
+  if (route.bgpsec) {
+    out.bgpsec_path = *route.bgpsec;  // stored next to the set (route.hpp); it goes out in it
+  }
   strip_nlri(out);
   pass_on_unknown(out);
 

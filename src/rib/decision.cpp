@@ -37,17 +37,18 @@ const char* decision_step_name(DecisionStep step) noexcept {
   return "unknown";
 }
 
-std::size_t decision_path_length(const wire::PathAttributes& attrs) noexcept {
+std::size_t decision_path_length(const Route& route) noexcept {
   // RFC 8205 §4.4: a BGPsec route's AS path is its Secure_Path; it carries no AS_PATH.
-  if (attrs.bgpsec_path) {
-    return bgpsec::secure_path_length(attrs.bgpsec_path->secure_path);
+  if (route.bgpsec) {
+    return bgpsec::secure_path_length(route.bgpsec->secure_path);
   }
+  const auto& attrs = *route.attrs;
   return attrs.as_path ? attrs.as_path->length_for_decision() : 0;
 }
 
-std::optional<base::Asn> neighbour_as(const wire::PathAttributes& attrs) noexcept {
-  if (attrs.bgpsec_path) {
-    for (const auto& seg : attrs.bgpsec_path->secure_path) {
+std::optional<base::Asn> neighbour_as(const Route& route) noexcept {
+  if (route.bgpsec) {
+    for (const auto& seg : route.bgpsec->secure_path) {
       // RFC 8205 §4.4: Confed_Segment segments are AS_CONFED_SEQUENCE; skip them.
       if (!seg.confed() && seg.pcount > 0) {
         return seg.asn;
@@ -55,6 +56,7 @@ std::optional<base::Asn> neighbour_as(const wire::PathAttributes& attrs) noexcep
     }
     return std::nullopt;
   }
+  const auto& attrs = *route.attrs;
   if (!attrs.as_path) {
     return std::nullopt;
   }
@@ -96,7 +98,7 @@ std::uint64_t step_key(DecisionStep step, const Route& r) noexcept {
       // RFC 4271 §9.1.2.1: the highest degree of preference wins.
       return std::numeric_limits<std::uint32_t>::max() - r.local_pref;
     case DecisionStep::AsPathLength:
-      return decision_path_length(a);
+      return decision_path_length(r);
     case DecisionStep::Origin:
       // RFC 4271 §9.1.2.2 (b): IGP < EGP < INCOMPLETE; a missing ORIGIN ranks last.
       return static_cast<std::uint64_t>(a.origin.value_or(wire::Origin::Incomplete));
@@ -122,7 +124,7 @@ int compare_keys(std::uint64_t a, std::uint64_t b) noexcept { return a < b ? -1 
 
 bool med_comparable(const Route& a, const Route& b, const DecisionConfig& config) noexcept {
   // RFC 4271 §9.1.2.2 (c): MEDs are only compared between routes from the same neighbour AS.
-  return config.always_compare_med || neighbour_as(*a.attrs) == neighbour_as(*b.attrs);
+  return config.always_compare_med || neighbour_as(a) == neighbour_as(b);
 }
 
 }  // namespace
@@ -164,9 +166,9 @@ std::optional<std::size_t> select_best(std::span<const Route> candidates,
       // a lower MED; routes from different neighbour ASes do not affect each other.
       std::vector<std::size_t> survivors;
       for (const auto i : alive) {
-        const auto nbr = neighbour_as(*candidates[i].attrs);
+        const auto nbr = neighbour_as(candidates[i]);
         const bool beaten = std::any_of(alive.begin(), alive.end(), [&](std::size_t j) {
-          return neighbour_as(*candidates[j].attrs) == nbr &&
+          return neighbour_as(candidates[j]) == nbr &&
                  med_of(candidates[j]) < med_of(candidates[i]);
         });
         if (!beaten) {

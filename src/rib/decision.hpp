@@ -38,12 +38,12 @@ struct DecisionConfig {
 // Path length for step (a): Σ pCount of non-confed Secure_Path segments for a route with a
 // BGPsec_PATH (RFC 8205 §4.4), else AS_PATH with AS_SET = 1 and confed segments = 0. A route
 // with neither has length 0 (a locally originated route).
-[[nodiscard]] std::size_t decision_path_length(const wire::PathAttributes& attrs) noexcept;
+[[nodiscard]] std::size_t decision_path_length(const Route& route) noexcept;
 
 // The neighbouring AS for step (c): the first AS of the path after any confederation
 // segments (RFC 5065 §5.3), nullopt if the path is empty or starts with an AS_SET. Routes
 // with nullopt compare MEDs with each other (both originated inside our AS).
-[[nodiscard]] std::optional<base::Asn> neighbour_as(const wire::PathAttributes& attrs) noexcept;
+[[nodiscard]] std::optional<base::Asn> neighbour_as(const Route& route) noexcept;
 
 struct Comparison {
   int order = 0;  // < 0: a is better; > 0: b is better; 0: equal

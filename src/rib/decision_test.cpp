@@ -77,8 +77,8 @@ TEST_F(DecisionTest, Rfc4271_9_1_2_2a_AsSetCountsOneConfedSegmentsZero) {
   with_confed.segments.insert(
       with_confed.segments.begin(),
       {wire::AsPathSegmentType::AsConfedSequence, {base::Asn(64512), base::Asn(64513)}});
-  EXPECT_EQ(decision_path_length(attrs_with_path(with_set)), 2U);
-  EXPECT_EQ(decision_path_length(attrs_with_path(with_confed)), 3U);
+  EXPECT_EQ(decision_path_length(route(ebgp_a_, attrs_with_path(with_set))), 2U);
+  EXPECT_EQ(decision_path_length(route(ebgp_a_, attrs_with_path(with_confed))), 3U);
   expect_wins(route(ebgp_b_, attrs_with_path(with_set)),
               route(ebgp_a_, attrs_with_path(with_confed)), DecisionStep::AsPathLength);
 }
@@ -93,8 +93,8 @@ TEST_F(DecisionTest, Rfc8205_4_4_BgpsecRouteUsesSecurePathLength) {
                                          {1, wire::kConfedSegmentFlag, base::Asn(64512)}},
                                         {wire::SignatureBlock{}}};
   // Σ pCount over non-confed segments: 1 + 2 = 3 (the confed one does not count).
-  EXPECT_EQ(decision_path_length(bgpsec), 3U);
   const Route signed_route = route(ebgp_b_, bgpsec);
+  EXPECT_EQ(decision_path_length(signed_route), 3U);
   expect_wins(signed_route, route(ebgp_a_, attrs_with_path(seq({65001, 1, 2, 3}))),
               DecisionStep::AsPathLength);
   expect_wins(route(ebgp_a_, attrs_with_path(seq({65001, 1}))), signed_route,
@@ -144,10 +144,10 @@ TEST_F(DecisionTest, Rfc4271_9_1_2_2c_NeighbourAsSkipsConfedSegments) {
   wire::AsPath path = seq({65002, 9});
   path.segments.insert(path.segments.begin(),
                        {wire::AsPathSegmentType::AsConfedSequence, {base::Asn(64512)}});
-  EXPECT_EQ(neighbour_as(attrs_with_path(path)), base::Asn(65002));
+  EXPECT_EQ(neighbour_as(route(ebgp_a_, attrs_with_path(path))), base::Asn(65002));
   wire::AsPath set_first{{{wire::AsPathSegmentType::AsSet, {base::Asn(1)}}}};
-  EXPECT_EQ(neighbour_as(attrs_with_path(set_first)), std::nullopt);
-  EXPECT_EQ(neighbour_as(attrs_with_path({})), std::nullopt);
+  EXPECT_EQ(neighbour_as(route(ebgp_a_, attrs_with_path(set_first))), std::nullopt);
+  EXPECT_EQ(neighbour_as(route(ebgp_a_, attrs_with_path({}))), std::nullopt);
 }
 
 TEST_F(DecisionTest, Rfc4271_9_1_2_2d_EbgpOverIbgp) {

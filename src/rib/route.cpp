@@ -64,6 +64,19 @@ const char* peer_kind_name(PeerKind kind) noexcept {
   return "unknown";
 }
 
+BgpsecPathHandle take_bgpsec_path(wire::PathAttributes& attrs) {
+  if (!attrs.bgpsec_path) {
+    return nullptr;
+  }
+  auto handle = std::make_shared<const wire::BgpsecPath>(std::move(*attrs.bgpsec_path));
+  attrs.bgpsec_path.reset();
+  return handle;
+}
+
+bool same_bgpsec_path(const BgpsecPathHandle& a, const BgpsecPathHandle& b) noexcept {
+  return a == b || (a && b && *a == *b);
+}
+
 std::uint32_t default_local_pref(const wire::PathAttributes& attrs, PeerKind kind) noexcept {
   // RFC 4271 §9.1.1: for internal routes the degree of preference is LOCAL_PREF; for
   // external ones it is computed by policy, starting here from the usual default.

@@ -43,6 +43,7 @@ inline Route make_route(AttributeStore& store, std::string_view prefix, PeerHand
   Route r;
   r.prefix = pfx(prefix);
   r.local_pref = default_local_pref(attrs, peer->kind);
+  r.bgpsec = take_bgpsec_path(attrs);
   r.attrs = store.intern(std::move(attrs));
   r.peer = std::move(peer);
   return r;
