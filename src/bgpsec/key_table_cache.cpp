@@ -48,10 +48,16 @@ KeyTableCache::KeyTableCache(std::size_t max_tables, crypto::TableShape shape)
   }
 }
 
-std::uint8_t KeyTableCache::Shard::count_use(const crypto::EcPoint& point) noexcept {
+std::pair<std::size_t, std::size_t> KeyTableCache::Shard::counters_of(
+    const crypto::EcPoint& point) const noexcept {
   const std::size_t row = sketch.size() / 2;
-  std::uint8_t& a = sketch[x_octets(point, 17) & (row - 1)];
-  std::uint8_t& b = sketch[row + (x_octets(point, 25) & (row - 1))];
+  return {x_octets(point, 17) & (row - 1), row + (x_octets(point, 25) & (row - 1))};
+}
+
+std::uint8_t KeyTableCache::Shard::count_use(const crypto::EcPoint& point) noexcept {
+  const auto [i, j] = counters_of(point);
+  std::uint8_t& a = sketch[i];
+  std::uint8_t& b = sketch[j];
   // Conservative update: only the smaller counter(s) grow, which keeps estimates of keys that
   // share a counter with a popular one closer to their own count.
   const std::uint8_t least = std::min(a, b);
@@ -70,9 +76,8 @@ std::uint8_t KeyTableCache::Shard::count_use(const crypto::EcPoint& point) noexc
 }
 
 std::uint8_t KeyTableCache::Shard::estimate(const crypto::EcPoint& point) const noexcept {
-  const std::size_t row = sketch.size() / 2;
-  return std::min(sketch[x_octets(point, 17) & (row - 1)],
-                  sketch[row + (x_octets(point, 25) & (row - 1))]);
+  const auto [i, j] = counters_of(point);
+  return std::min(sketch[i], sketch[j]);
 }
 
 bool KeyTableCache::Shard::admits(std::uint8_t uses) const noexcept {

@@ -33,6 +33,7 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "crypto/digest.hpp"
@@ -102,6 +103,9 @@ class KeyTableCache {
     std::vector<std::uint8_t> sketch;
     std::size_t uses_since_aging = 0;
 
+    // The sketch positions of `point`'s two counters, one per row.
+    [[nodiscard]] std::pair<std::size_t, std::size_t> counters_of(
+        const crypto::EcPoint& point) const noexcept;
     // Counts a use of `point` and returns its estimated use count (saturates at 255).
     std::uint8_t count_use(const crypto::EcPoint& point) noexcept;
     [[nodiscard]] std::uint8_t estimate(const crypto::EcPoint& point) const noexcept;
