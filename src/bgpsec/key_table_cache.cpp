@@ -20,9 +20,11 @@ std::uint64_t x_octets(const crypto::EcPoint& point, std::size_t offset) noexcep
 }
 
 // Counters per sketch row for a shard holding `capacity` tables: room for the shard's share of
-// many more keys than tables (a full deployment has tens of thousands of router keys).
+// many more keys than tables (a full deployment has tens of thousands of router keys). At least
+// 4096, so that a small cache's keys rarely share both counters with more popular ones (which
+// makes a key look more used than it is); the default bound gives 8192 per row anyway.
 std::size_t sketch_row_size(std::size_t capacity) noexcept {
-  return std::bit_ceil(std::max<std::size_t>(256, capacity * 32));
+  return std::bit_ceil(std::max<std::size_t>(4096, capacity * 32));
 }
 
 bool shape_usable(crypto::TableShape shape) noexcept {
