@@ -65,8 +65,7 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
     const bool in_path =
         subject.attrs.as_path && subject.attrs.as_path->contains(*match.as_path_contains);
     const bool in_secure_path =
-        subject.bgpsec != nullptr &&
-        std::any_of(subject.bgpsec->secure_path.begin(), subject.bgpsec->secure_path.end(),
+        std::any_of(subject.secure_path.begin(), subject.secure_path.end(),
                     [&](const auto& s) { return s.asn == *match.as_path_contains; });
     if (!in_path && !in_secure_path) {
       return false;
@@ -75,8 +74,8 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
   if (match.origin_as) {
     base::Asn origin;
     bool found = false;
-    if (subject.bgpsec != nullptr && !subject.bgpsec->secure_path.empty()) {
-      origin = subject.bgpsec->secure_path.back().asn;  // least recent segment
+    if (!subject.secure_path.empty()) {
+      origin = subject.secure_path.back().asn;  // least recent segment
       found = true;
     } else if (subject.attrs.as_path) {
       found = subject.attrs.as_path->origin_as(origin);

@@ -17,8 +17,9 @@ namespace bgpsecd::daemon {
 struct PolicySubject {
   const base::Prefix& prefix;
   wire::PathAttributes& attrs;  // communities and MED are set here
-  // The route's BGPsec_PATH (a RIB route keeps it next to `attrs`, rib/route.hpp); null: none.
-  const wire::BgpsecPath* bgpsec = nullptr;
+  // The Secure_Path of the route's BGPsec_PATH (a RIB route keeps it next to `attrs`,
+  // rib/route.hpp); empty: the route has none (a BGPsec_PATH has at least one segment).
+  std::span<const wire::SecurePathSegment> secure_path;
   rib::PathState path_state = rib::PathState::Unsigned;
   rib::OriginState origin_state = rib::OriginState::NotFound;
   std::uint32_t local_pref = rib::kDefaultLocalPref;  // set local_pref writes here

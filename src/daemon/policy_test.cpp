@@ -40,8 +40,10 @@ wire::AsPath sequence(std::vector<std::uint32_t> asns) {
   return wire::AsPath{{segment}};
 }
 
-const wire::BgpsecPath* bgpsec_of(const wire::PathAttributes& attrs) {
-  return attrs.bgpsec_path ? &*attrs.bgpsec_path : nullptr;
+std::span<const wire::SecurePathSegment> bgpsec_of(const wire::PathAttributes& attrs) {
+  return attrs.bgpsec_path
+             ? std::span<const wire::SecurePathSegment>(attrs.bgpsec_path->secure_path)
+             : std::span<const wire::SecurePathSegment>();
 }
 
 // One route and what a policy did to it.

@@ -47,7 +47,7 @@ std::optional<base::Asn> origin_as_of(const rib::Route& route, base::Asn own_as)
     if (secure_path.back().confed()) {
       return own_as;
     }
-    return bgpsec::secure_path_origin_as(route.bgpsec->secure_path);
+    return bgpsec::secure_path_origin_as(secure_path);
   }
   const auto& attrs = *route.attrs;
   if (!attrs.as_path || attrs.as_path->segments.empty()) {
@@ -108,10 +108,12 @@ void strip_signatures(wire::PathAttributes& attrs) {
 // the AS_PATH rebuilt from the Secure_Path (empty for a route we originate); towards another
 // Member-AS our Member-AS in AS_CONFED_SEQUENCE, else, without the confederation segments
 // (RFC 5065 §5.3), our AS (the confederation identifier) in front `pcount` times.
-wire::PathAttributes unsigned_form(const wire::PathAttributes& to_sign, const GlobalConfig& global,
-                                   bool to_confed_member, std::uint8_t pcount) {
-  wire::PathAttributes attrs = to_sign;
-  strip_signatures(attrs);
+wire::PathAttributes unsigned_form(const rib::OutUpdate& to_sign, const GlobalConfig& global,
+                                   bool to_confed_member) {
+  wire::PathAttributes attrs = *to_sign.attrs;
+  if (to_sign.bgpsec) {
+    attrs.as_path = bgpsec::rebuild_as_path(to_sign.bgpsec.secure_path());
+  }
   if (!attrs.as_path) {
     attrs.as_path = wire::AsPath{};
   }
@@ -119,7 +121,8 @@ wire::PathAttributes unsigned_form(const wire::PathAttributes& to_sign, const Gl
     rib::prepend_confed_member(*attrs.as_path, global.asn);
   } else {
     rib::remove_confed_segments(*attrs.as_path);
-    rib::prepend_as(*attrs.as_path, global.external_as(), std::max<std::uint8_t>(pcount, 1));
+    rib::prepend_as(*attrs.as_path, global.external_as(),
+                    std::max<std::uint8_t>(to_sign.pcount, 1));
   }
   return attrs;
 }
@@ -695,7 +698,20 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       }
     }
   }
-  const auto bgpsec = rib::take_bgpsec_path(attrs);
+  // Issue 5 item 5: the signatures this path has in common with the prefix's other routes
+  // (another peer's, or this peer's previous one) are stored once. A BGPsec UPDATE carries one
+  // prefix (RFC 8205 §4.1).
+  std::vector<const rib::StoredBgpsecPath*> same_prefix;
+  if (attrs.bgpsec_path) {
+    const auto& prefix = announced.front();
+    if (const rib::Route* held = n.adj_in.find(prefix); held != nullptr) {
+      same_prefix.push_back(&held->bgpsec);
+    }
+    for (const auto& candidate : loc_rib_.candidates(prefix)) {
+      same_prefix.push_back(&candidate.bgpsec);
+    }
+  }
+  const auto bgpsec = rib::take_bgpsec_path(attrs, same_prefix);
   const auto handle = attributes_.intern(std::move(attrs));
   for (const auto& prefix : announced) {
     rib::Route received;
@@ -711,8 +727,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     if (!verify) {
       n.validating.erase(prefix);  // a result for the replaced route must not land on this one
     } else if (const rib::Route* held = n.adj_in.find(prefix);
-               held != nullptr && held->attrs == handle &&
-               rib::same_bgpsec_path(held->bgpsec, bgpsec)) {
+               held != nullptr && held->attrs == handle && held->bgpsec == bgpsec) {
       // The same signed path again (route refresh): same signed octets, and the keys it was
       // checked with are current (RPKI changes revalidate), so the state stands, and a check
       // already under way for it still applies.
@@ -793,7 +808,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   }
   wire::PathAttributes changed = attrs;
   PolicySubject subject{
-      route.prefix,     changed, route.bgpsec.get(), route.path_state, route.origin_state,
+      route.prefix,     changed, route.secure_path(), route.path_state, route.origin_state,
       route.local_pref, 0};
   const Policy* policy =
       n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
@@ -887,11 +902,13 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
     std::uint8_t subject_prepend = 0;
     const bool external = n.config.external(config_.global);
     if (advertise) {
-      const wire::BgpsecPath* out_path =
-          result.attrs.bgpsec_path ? &*result.attrs.bgpsec_path : nullptr;
-      PolicySubject subject{
-          prefix, result.attrs, out_path, best->path_state, best->origin_state, best->local_pref,
-          0};
+      PolicySubject subject{prefix,
+                            result.attrs,
+                            result.bgpsec.secure_path(),
+                            best->path_state,
+                            best->origin_state,
+                            best->local_pref,
+                            0};
       const Policy* policy =
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
@@ -919,7 +936,7 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
             ? std::uint8_t{0}
             : static_cast<std::uint8_t>(1 + (result.sign ? subject_prepend : 0));
     update = advertise ? n.adj_out.advertise(prefix, attributes_.intern(std::move(result.attrs)),
-                                             result.sign, pcount)
+                                             std::move(result.bgpsec), result.sign, pcount)
                        : n.adj_out.withdraw(prefix);
     if (update && !update->withdraw()) {
       count_private_as_removal(n, prefix, private_as);  // once per UPDATE that goes out
@@ -944,6 +961,9 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
     }
   } else {
     message.attrs = *out.attrs;
+    if (out.bgpsec && !out.sign) {
+      message.attrs.bgpsec_path = out.bgpsec.decode();  // iBGP: passed on as received
+    }
     if (out.sign) {
       if (auto signed_path = sign_for(n, out); signed_path) {
         message.attrs.bgpsec_path = std::move(*signed_path);
@@ -954,8 +974,7 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
         ++n.stats.sign_failures;
         spdlog::warn("peer {}: cannot sign {}: {}; sent unsigned", n.name(), out.prefix.to_string(),
                      signed_path.error().message);
-        message.attrs = unsigned_form(*out.attrs, config_.global,
-                                      n.config.confed_member(config_.global), out.pcount);
+        message.attrs = unsigned_form(out, config_.global, n.config.confed_member(config_.global));
       }
     }
     if (message.attrs.mp_reach) {
@@ -982,7 +1001,8 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
   }
   const bgpsec::SignedPrefix route{out.prefix, base::kSafiUnicast};
   const auto& global = config_.global;
-  const auto& received = out.attrs->bgpsec_path;
+  const std::optional<wire::BgpsecPath> received =
+      out.bgpsec ? std::optional(out.bgpsec.decode()) : std::nullopt;
   if (n.config.confed_member(global)) {
     // RFC 8205 §4.3 (bgpsec-wire.md §4.1), towards another Member-AS: our segment carries our
     // Member-AS with Confed_Segment set, and the peer's Member-AS is the Target AS.

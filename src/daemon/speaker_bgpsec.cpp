@@ -31,23 +31,19 @@ using KeyId = std::pair<base::Asn, base::Ski>;
 
 // True when a signature of `path` names a router key in `keys`: only then can adding or
 // withdrawing that key change the path's state (RFC 8205 §5.2 looks keys up by (AS, SKI)).
-bool signed_with_any(const wire::BgpsecPath& path, const std::set<KeyId>& keys) {
-  for (const auto& block : path.blocks) {
-    const std::size_t n = std::min(block.segments.size(), path.secure_path.size());
-    for (std::size_t i = 0; i < n; ++i) {
-      if (keys.contains({path.secure_path[i].asn, block.segments[i].ski})) {
-        return true;
-      }
-    }
-  }
-  return false;
+bool signed_with_any(const rib::StoredBgpsecPath& path, const std::set<KeyId>& keys) {
+  const auto secure_path = path.secure_path();
+  return path.any_signature([&](const rib::StoredBgpsecPath::SignatureRef& sig) {
+    return keys.contains({secure_path[sig.hop].asn, *sig.ski});
+  });
 }
 
 // RFC 8205 §5.2: the Target AS of the newest signature, i.e. us as the signer saw us. Inside a
 // confederation (RFC 8205 §4.3) a member's segment (Confed_Segment) targets our Member-AS, an
 // external AS's the confederation identifier; an iBGP peer passes either on unchanged.
-base::Asn newest_signature_target(const GlobalConfig& global, const wire::BgpsecPath& path) {
-  const bool from_member = !path.secure_path.empty() && path.secure_path.front().confed();
+base::Asn newest_signature_target(const GlobalConfig& global,
+                                  std::span<const wire::SecurePathSegment> secure_path) {
+  const bool from_member = !secure_path.empty() && secure_path.front().confed();
   return global.confederation_id && !from_member ? *global.confederation_id : global.asn;
 }
 
@@ -121,7 +117,7 @@ void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
   job.safi = route_context_of(*route.attrs, route.prefix).safi;
   // RFC 8205 §5.2: the newest signature targets us as the peer sees us (also over iBGP: the
   // attribute arrives unchanged).
-  job.own_as = newest_signature_target(config_.global, *route.bgpsec);
+  job.own_as = newest_signature_target(config_.global, route.secure_path());
   job.rpki = rpki_.snapshot();
   job.done = [this, name = n.name(), prefix = route.prefix,
               token](const bgpsec::PathValidation& validation) {
@@ -205,7 +201,7 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   }
   if (!keys.empty()) {
     n.adj_in.for_each([&](const rib::Route& r) {
-      if (r.bgpsec && signed_with_any(*r.bgpsec, keys) && !trusted_path_state(n, *r.attrs)) {
+      if (r.bgpsec && signed_with_any(r.bgpsec, keys) && !trusted_path_state(n, *r.attrs)) {
         paths.push_back(r.prefix);
         affected.insert(r.prefix);
       }

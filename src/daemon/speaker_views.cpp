@@ -119,15 +119,16 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
     nlohmann::json failure{{"reason", bgpsec::reason_name(static_cast<bgpsec::Reason>(f.reason))},
                            {"segment", f.segment},
                            {"suite", f.suite}};
-    if (route.bgpsec && f.segment >= 0 &&
-        static_cast<std::size_t>(f.segment) < route.bgpsec->secure_path.size()) {
+    const auto secure_path = route.secure_path();
+    if (f.segment >= 0 && static_cast<std::size_t>(f.segment) < secure_path.size()) {
       const auto i = static_cast<std::size_t>(f.segment);
-      failure["asn"] = route.bgpsec->secure_path[i].asn.value();
-      for (const auto& block : route.bgpsec->blocks) {
-        if (block.suite == f.suite && i < block.segments.size()) {
-          failure["ski"] = block.segments[i].ski.to_hex();
+      failure["asn"] = secure_path[i].asn.value();
+      route.bgpsec.any_signature([&](const rib::StoredBgpsecPath::SignatureRef& sig) {
+        if (sig.hop == i && route.bgpsec.suite(sig.block) == f.suite) {
+          failure["ski"] = sig.ski->to_hex();
         }
-      }
+        return sig.hop > i;
+      });
     }
     r["failure"] = failure;
   }
@@ -293,10 +294,8 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
           }
           rib::Route r;
           r.prefix = out.prefix;
-          // Shown as a received route is stored: the BGPsec_PATH next to the attributes.
-          auto attrs = *out.attrs;
-          r.bgpsec = rib::take_bgpsec_path(attrs);
-          r.attrs = std::make_shared<const wire::PathAttributes>(std::move(attrs));
+          r.attrs = out.attrs;
+          r.bgpsec = out.bgpsec;
           r.peer = n->info;
           if (const auto* best = loc_rib_.best(out.prefix)) {
             r.path_state = best->path_state;

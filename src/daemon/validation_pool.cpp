@@ -62,7 +62,7 @@ ValidationPool::Result ValidationPool::run(Job& job) {
   // the I/O thread publishes newer ones.
   const bgpsec::Validator validator(job.rpki->router_keys, verifier_);
   Result result{std::move(job.done),
-                validator.verify_signatures(*job.path, job.prefix, job.safi, job.own_as)};
+                validator.verify_signatures(job.path.decode(), job.prefix, job.safi, job.own_as)};
   signatures_checked_.fetch_add(result.validation.signatures_checked, std::memory_order_relaxed);
   return result;
 }

@@ -24,6 +24,7 @@
 #include "base/prefix.hpp"
 #include "bgpsec/signature_verifier.hpp"
 #include "bgpsec/validator.hpp"
+#include "rib/stored_bgpsec_path.hpp"
 #include "rpki/rpki_store.hpp"
 #include "wire/bgpsec_path.hpp"
 
@@ -32,10 +33,10 @@ namespace bgpsecd::daemon {
 class ValidationPool {
  public:
   struct Job {
-    // The route's stored path, shared: immutable, and its handle is a plain shared_ptr (unlike
-    // the RIB's interned attribute handles, which never leave the I/O thread: the attribute
-    // store is single-threaded and a handle's release touches it). Never null.
-    std::shared_ptr<const wire::BgpsecPath> path;
+    // The route's stored path, shared: immutable and atomically counted (unlike the RIB's
+    // interned attribute handles, which never leave the I/O thread: the attribute store is
+    // single-threaded and a handle's release touches it); the worker decodes it. Never empty.
+    rib::StoredBgpsecPath path;
     base::Prefix prefix;
     std::uint8_t safi = base::kSafiUnicast;
     base::Asn own_as;        // Target AS of the newest signature (our AS as the peer sees it)

@@ -44,7 +44,7 @@ struct Fixture {
     if (bad_every != 0 && i % bad_every == 0) {
       copy.blocks[0].segments[1].signature.back() ^= 0x01;
     }
-    j.path = std::make_shared<const wire::BgpsecPath>(std::move(copy));
+    j.path = rib::StoredBgpsecPath::store(copy);
     j.prefix = prefix;
     j.own_as = chain.receiver();
     j.rpki = rpki;

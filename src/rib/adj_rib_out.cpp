@@ -194,19 +194,19 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
 
   // ----- the attributes it gets -----
   wire::PathAttributes out = in;
-  if (route.bgpsec) {
-    out.bgpsec_path = *route.bgpsec;  // stored next to the set (route.hpp); it goes out in it
-  }
   strip_nlri(out);
   pass_on_unknown(out);
 
+  // The BGPsec_PATH stays next to the attributes (route.hpp) and goes out as it is stored.
   const bool send_bgpsec = peer.bgpsec.send(afi);
-  if (out.bgpsec_path && !send_bgpsec) {
+  StoredBgpsecPath out_path;
+  if (route.bgpsec && send_bgpsec) {
+    out_path = route.bgpsec;
+  } else if (route.bgpsec) {
     // RFC 8205 §4.4: a peer without BGPsec gets the AS_PATH rebuilt from the Secure_Path.
-    out.as_path = bgpsec::rebuild_as_path(out.bgpsec_path->secure_path);
-    out.bgpsec_path.reset();
+    out.as_path = bgpsec::rebuild_as_path(route.secure_path());
   }
-  if (!out.bgpsec_path && !out.as_path) {
+  if (!out_path && !out.as_path) {
     out.as_path = wire::AsPath{};  // RFC 4271 §5.1.2: an empty AS_PATH inside the AS
   }
 
@@ -251,16 +251,16 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
         // would make the route Not Valid everywhere. Such a route goes out as it is.
         if (out.as_path) {
           result.private_asns_removed = remove_private_asns(*out.as_path);
-        } else if (out.bgpsec_path) {
-          result.private_asns_kept_signed = private_asns_in(out.bgpsec_path->secure_path);
+        } else if (out_path) {
+          result.private_asns_kept_signed = private_asns_in(out_path.secure_path());
         }
       }
     }
     // A path that was all private (a stub customer on a private ASN) is ours now: RFC 8374
     // §8.4.2 removes the ASNs so that we can sign it as its origin.
     const bool emptied_by_removal = result.private_asns_removed > 0 && out.as_path &&
-                                    out.as_path->segments.empty() && !out.bgpsec_path;
-    if (send_bgpsec && (out.bgpsec_path || originated_in_our_as(route) || emptied_by_removal)) {
+                                    out.as_path->segments.empty() && !out_path;
+    if (send_bgpsec && (out_path || originated_in_our_as(route) || emptied_by_removal)) {
       // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
       // DESIGN.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
       out.as_path.reset();
@@ -319,22 +319,25 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
     out.as4_aggregator.reset();
   }
   result.attrs = std::move(out);
+  result.bgpsec = std::move(out_path);
   return result;
 }
 
 // ===== Adj-RIB-Out =====
 
 std::optional<OutUpdate> AdjRibOut::advertise(const base::Prefix& prefix, AttributesHandle attrs,
-                                              bool sign, std::uint8_t pcount) {
+                                              StoredBgpsecPath bgpsec, bool sign,
+                                              std::uint8_t pcount) {
   if (attrs == nullptr) {
     return withdraw(prefix);
   }
-  auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr, false});
-  if (!inserted && it->second.attrs == attrs && it->second.sign == sign &&
-      it->second.pcount == pcount) {
+  auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr});
+  if (!inserted && it->second.attrs == attrs && it->second.bgpsec == bgpsec &&
+      it->second.sign == sign && it->second.pcount == pcount) {
     return std::nullopt;
   }
   it->second.attrs = std::move(attrs);
+  it->second.bgpsec = std::move(bgpsec);
   it->second.sign = sign;
   it->second.pcount = pcount;
   return it->second;
@@ -346,7 +349,7 @@ std::optional<OutUpdate> AdjRibOut::withdraw(const base::Prefix& prefix) {
     return std::nullopt;
   }
   advertised_.erase(it);
-  return OutUpdate{prefix, nullptr, false};
+  return OutUpdate{prefix, nullptr};
 }
 
 std::vector<OutUpdate> AdjRibOut::refresh(std::optional<base::Afi> afi) const {
@@ -374,7 +377,8 @@ std::optional<OutUpdate> sync_prefix(AdjRibOut& out, const base::Prefix& prefix,
   if (result.verdict != ExportVerdict::Advertise) {
     return out.withdraw(prefix);
   }
-  return out.advertise(prefix, store.intern(std::move(result.attrs)), result.sign);
+  return out.advertise(prefix, store.intern(std::move(result.attrs)), std::move(result.bgpsec),
+                       result.sign);
 }
 
 }  // namespace bgpsecd::rib

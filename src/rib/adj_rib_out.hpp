@@ -66,11 +66,13 @@ enum class ExportVerdict : std::uint8_t {
 struct ExportResult {
   ExportVerdict verdict = ExportVerdict::Advertise;
   // Valid for Advertise: the attributes to send (MP_REACH_NLRI without NLRI; the UPDATE
-  // builder adds the prefix).
+  // builder adds the prefix), without the BGPsec_PATH: that is `bgpsec`.
   wire::PathAttributes attrs;
+  // The route's BGPsec_PATH as it goes out (empty: none): the stored value itself, shared with
+  // the Loc-RIB, so an Adj-RIB-Out keeps no copy of the signatures (issue 5 item 5).
+  StoredBgpsecPath bgpsec;
   // RFC 8205 §4: the UPDATE must be signed for this peer before it goes out: forward() the
-  // BGPsec_PATH in `attrs`, or originate() one if `attrs` has none. If signing fails, export
-  // again with the peer's BGPsec send flag off to get the unsigned form.
+  // BGPsec_PATH `bgpsec`, or originate() one if there is none.
   bool sign = false;
   // RFC 8374 §8.4.2 (remove_private_as): private ASNs removed from the AS_PATH; and those the
   // option had to leave because they are in a Secure_Path, covered by signatures.
@@ -89,10 +91,12 @@ struct ExportResult {
 
 // ===== Adj-RIB-Out =====
 
-// One UPDATE's worth for one prefix: announce `attrs`, or withdraw if `attrs` is null.
+// One UPDATE's worth for one prefix: announce `attrs` (with `bgpsec`), or withdraw if `attrs`
+// is null.
 struct OutUpdate {
   base::Prefix prefix;
   AttributesHandle attrs;
+  StoredBgpsecPath bgpsec;  // ExportResult::bgpsec
   bool sign = false;
   // RFC 8205 §4.2: pCount of our Secure_Path segment when signing (> 1 for prepending).
   std::uint8_t pcount = 1;
@@ -102,10 +106,11 @@ struct OutUpdate {
 class AdjRibOut {
  public:
   // Records that the peer should have `attrs` (interned in the store the caller uses for
-  // every Adj-RIB-Out, so pointer equality is value equality) for `prefix`. Returns the
-  // update to send, or nullopt if the peer already has exactly that.
+  // every Adj-RIB-Out, so pointer equality is value equality) and `bgpsec` for `prefix`.
+  // Returns the update to send, or nullopt if the peer already has exactly that.
   std::optional<OutUpdate> advertise(const base::Prefix& prefix, AttributesHandle attrs,
-                                     bool sign = false, std::uint8_t pcount = 1);
+                                     StoredBgpsecPath bgpsec = {}, bool sign = false,
+                                     std::uint8_t pcount = 1);
   // Returns the withdraw to send, or nullopt if nothing was advertised for `prefix`.
   std::optional<OutUpdate> withdraw(const base::Prefix& prefix);
 

@@ -308,7 +308,7 @@ TEST_F(ExportTest, Rfc8205_4_4_NonBgpsecPeerGetsRebuiltAsPath) {
   const auto out = export_route(route(ebgp_in_, signed_attrs()), ebgp_out(), self_);
   ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
   EXPECT_FALSE(out.sign);
-  EXPECT_FALSE(out.attrs.bgpsec_path.has_value());
+  EXPECT_FALSE(out.bgpsec);
   EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 65001, 65010, 65010}));
   ASSERT_TRUE(out.attrs.mp_reach.has_value());
   EXPECT_EQ(out.attrs.mp_reach->next_hops, std::vector{addr("10.0.2.254")});
@@ -317,10 +317,14 @@ TEST_F(ExportTest, Rfc8205_4_4_NonBgpsecPeerGetsRebuiltAsPath) {
 TEST_F(ExportTest, Rfc8205_4_BgpsecPeerGetsPathToSign) {
   ExportPeer peer = ebgp_out();
   peer.bgpsec.send_ipv4 = true;
-  const auto out = export_route(route(ebgp_in_, signed_attrs()), peer, self_);
+  const Route in = route(ebgp_in_, signed_attrs());
+  const auto out = export_route(in, peer, self_);
   ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
   EXPECT_TRUE(out.sign);
-  EXPECT_EQ(out.attrs.bgpsec_path, signed_attrs().bgpsec_path);  // the signer prepends
+  EXPECT_EQ(out.bgpsec.decode(), *signed_attrs().bgpsec_path);  // the signer prepends
+  // The stored value itself goes out, not a copy (issue 5 item 5), and not inside the set.
+  EXPECT_EQ(out.bgpsec.secure_path().data(), in.bgpsec.secure_path().data());
+  EXPECT_FALSE(out.attrs.bgpsec_path.has_value());
   EXPECT_FALSE(out.attrs.as_path.has_value());
 }
 
@@ -336,7 +340,7 @@ TEST_F(ExportTest, Rfc8374_8_4_UnsignedForwardedUnsignedLocalOriginatedSigned) {
   local_attrs.origin = wire::Origin::Igp;
   const auto local_out = export_route(route(local_, local_attrs), peer, self_);
   EXPECT_TRUE(local_out.sign);
-  EXPECT_FALSE(local_out.attrs.bgpsec_path.has_value());  // originate()
+  EXPECT_FALSE(local_out.bgpsec);  // originate()
   EXPECT_FALSE(local_out.attrs.as_path.has_value());
   // RFC 8205 §4.1: the IPv4 prefix goes in MP_REACH_NLRI with our address, no NEXT_HOP.
   ASSERT_TRUE(local_out.attrs.mp_reach.has_value());
@@ -352,9 +356,9 @@ TEST_F(ExportTest, Rfc8374_8_7_IbgpGetsBgpsecPathAsReceivedIfItSpeaksBgpsec) {
   peer.bgpsec.send_ipv4 = true;
   auto out = export_route(route(ebgp_in_, signed_attrs()), peer, self_);
   EXPECT_FALSE(out.sign);
-  EXPECT_EQ(out.attrs.bgpsec_path, signed_attrs().bgpsec_path);
+  EXPECT_EQ(out.bgpsec.decode(), *signed_attrs().bgpsec_path);
   out = export_route(route(ebgp_in_, signed_attrs()), ibgp_out(), self_);
-  EXPECT_FALSE(out.attrs.bgpsec_path.has_value());
+  EXPECT_FALSE(out.bgpsec);
   EXPECT_EQ(out.attrs.as_path, seq({65001, 65010, 65010}));
 }
 
@@ -428,7 +432,7 @@ TEST_F(ConfedExportTest, Rfc8205_4_3_SignedRoutesAreSignedTowardsMembersAndOutsi
   member.bgpsec.send_ipv4 = true;
   auto out = export_route(route(ebgp_in_, signed_attrs()), member, self_);
   EXPECT_TRUE(out.sign);
-  EXPECT_EQ(out.attrs.bgpsec_path, signed_attrs().bgpsec_path);  // the signer adds segments
+  EXPECT_EQ(out.bgpsec.decode(), *signed_attrs().bgpsec_path);  // the signer adds segments
   // Originated in another Member-AS and received unsigned: ours (the confederation's) to
   // sign towards an external BGPsec peer.
   ExportPeer outside = ebgp_out(65003);
@@ -485,7 +489,7 @@ TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsInASecurePathCannotBeRemoved) {
   EXPECT_TRUE(out.sign);
   EXPECT_EQ(out.private_asns_removed, 0U);
   EXPECT_EQ(out.private_asns_kept_signed, 1U);
-  EXPECT_EQ(out.attrs.bgpsec_path, a.bgpsec_path);  // untouched
+  EXPECT_EQ(out.bgpsec.decode(), *a.bgpsec_path);  // untouched
 }
 
 TEST_F(ExportTest, VerdictNames) {
@@ -510,10 +514,10 @@ TEST_F(AdjRibOutTest, OnlyChangesGoOut) {
   // Equal value interned again: the same pointer, so still no change.
   EXPECT_FALSE(out_.advertise(pfx("192.0.2.0/24"), store_.intern(*a)).has_value());
   EXPECT_TRUE(out_.advertise(pfx("192.0.2.0/24"), b).has_value());
-  EXPECT_TRUE(out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true).has_value());
-  EXPECT_FALSE(out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true).has_value());
+  EXPECT_TRUE(out_.advertise(pfx("192.0.2.0/24"), b, {}, /*sign=*/true).has_value());
+  EXPECT_FALSE(out_.advertise(pfx("192.0.2.0/24"), b, {}, /*sign=*/true).has_value());
   // Prepending changed: the signed path changes (RFC 8205 §4.2 pCount).
-  const auto prepended = out_.advertise(pfx("192.0.2.0/24"), b, /*sign=*/true, /*pcount=*/3);
+  const auto prepended = out_.advertise(pfx("192.0.2.0/24"), b, {}, /*sign=*/true, /*pcount=*/3);
   ASSERT_TRUE(prepended.has_value());
   EXPECT_EQ(prepended->pcount, 3);
   EXPECT_EQ(out_.size(), 1U);

@@ -40,7 +40,7 @@ const char* decision_step_name(DecisionStep step) noexcept {
 std::size_t decision_path_length(const Route& route) noexcept {
   // RFC 8205 §4.4: a BGPsec route's AS path is its Secure_Path; it carries no AS_PATH.
   if (route.bgpsec) {
-    return bgpsec::secure_path_length(route.bgpsec->secure_path);
+    return bgpsec::secure_path_length(route.secure_path());
   }
   const auto& attrs = *route.attrs;
   return attrs.as_path ? attrs.as_path->length_for_decision() : 0;
@@ -48,7 +48,7 @@ std::size_t decision_path_length(const Route& route) noexcept {
 
 std::optional<base::Asn> neighbour_as(const Route& route) noexcept {
   if (route.bgpsec) {
-    for (const auto& seg : route.bgpsec->secure_path) {
+    for (const auto& seg : route.secure_path()) {
       // RFC 8205 §4.4: Confed_Segment segments are AS_CONFED_SEQUENCE; skip them.
       if (!seg.confed() && seg.pcount > 0) {
         return seg.asn;

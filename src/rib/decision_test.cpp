@@ -88,10 +88,11 @@ TEST_F(DecisionTest, Rfc8205_4_4_BgpsecRouteUsesSecurePathLength) {
   bgpsec.origin = wire::Origin::Igp;
   bgpsec.mp_reach =
       wire::MpReach{base::Afi::Ipv4, base::kSafiUnicast, {testing::addr("192.0.2.9")}, {}};
-  bgpsec.bgpsec_path = wire::BgpsecPath{{{1, 0, base::Asn(65002)},
-                                         {2, 0, base::Asn(65010)},
-                                         {1, wire::kConfedSegmentFlag, base::Asn(64512)}},
-                                        {wire::SignatureBlock{}}};
+  bgpsec.bgpsec_path =
+      wire::BgpsecPath{{{1, 0, base::Asn(65002)},
+                        {2, 0, base::Asn(65010)},
+                        {1, wire::kConfedSegmentFlag, base::Asn(64512)}},
+                       {wire::SignatureBlock{wire::kAlgorithmSuite1, {{}, {}, {}}}}};
   // Σ pCount over non-confed segments: 1 + 2 = 3 (the confed one does not count).
   const Route signed_route = route(ebgp_b_, bgpsec);
   EXPECT_EQ(decision_path_length(signed_route), 3U);

@@ -64,17 +64,14 @@ const char* peer_kind_name(PeerKind kind) noexcept {
   return "unknown";
 }
 
-BgpsecPathHandle take_bgpsec_path(wire::PathAttributes& attrs) {
+StoredBgpsecPath take_bgpsec_path(wire::PathAttributes& attrs,
+                                  std::span<const StoredBgpsecPath* const> share_with) {
   if (!attrs.bgpsec_path) {
-    return nullptr;
+    return {};
   }
-  auto handle = std::make_shared<const wire::BgpsecPath>(std::move(*attrs.bgpsec_path));
+  auto stored = StoredBgpsecPath::store(*attrs.bgpsec_path, share_with);
   attrs.bgpsec_path.reset();
-  return handle;
-}
-
-bool same_bgpsec_path(const BgpsecPathHandle& a, const BgpsecPathHandle& b) noexcept {
-  return a == b || (a && b && *a == *b);
+  return stored;
 }
 
 std::uint32_t default_local_pref(const wire::PathAttributes& attrs, PeerKind kind) noexcept {

@@ -12,6 +12,7 @@
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
 #include "rib/attribute_store.hpp"
+#include "rib/stored_bgpsec_path.hpp"
 #include "wire/bgpsec_path.hpp"
 #include "wire/communities.hpp"
 
@@ -75,22 +76,21 @@ using PeerHandle = std::shared_ptr<const PeerInfo>;
 
 inline constexpr std::uint32_t kDefaultLocalPref = 100;
 
-// A BGPsec route's BGPsec_PATH (RFC 8205 §3), kept next to the interned attribute set rather
+// A BGPsec route's BGPsec_PATH (RFC 8205 §3) is kept next to the interned attribute set rather
 // than in it: its signatures cover the prefix (RFC 8205 §4.2), so no two prefixes share one, and
 // inside the set it would give every signed route an attribute set of its own (issue 5 item 5).
-// Immutable once stored.
-using BgpsecPathHandle = std::shared_ptr<const wire::BgpsecPath>;
+// Stored compactly, sharing the signatures it has in common with the same prefix's other
+// routes (stored_bgpsec_path.hpp).
 
-// Equal paths: same handle, or equal values.
-[[nodiscard]] bool same_bgpsec_path(const BgpsecPathHandle& a, const BgpsecPathHandle& b) noexcept;
-// How a received route is stored: its BGPsec_PATH moved out of `attrs` into a handle (null
-// when it has none), before `attrs` is interned.
-[[nodiscard]] BgpsecPathHandle take_bgpsec_path(wire::PathAttributes& attrs);
+// How a received route is stored: its BGPsec_PATH moved out of `attrs` (empty when it has
+// none), before `attrs` is interned; `share_with` are the paths of other routes for the prefix.
+[[nodiscard]] StoredBgpsecPath take_bgpsec_path(
+    wire::PathAttributes& attrs, std::span<const StoredBgpsecPath* const> share_with = {});
 
 struct Route {
   // Interned; never null in a RIB. Has no bgpsec_path: a BGPsec route's is `bgpsec`.
   AttributesHandle attrs;
-  BgpsecPathHandle bgpsec;  // null: the route has no BGPsec_PATH
+  StoredBgpsecPath bgpsec;  // empty: the route has no BGPsec_PATH
   PeerHandle peer;          // never null in a RIB
   // When the route arrived (a counter the daemon increments per accepted announcement);
   // lets the control API show age and order, not used by the decision.
@@ -111,12 +111,11 @@ struct Route {
   [[nodiscard]] bool same_content(const Route& other) const noexcept {
     return prefix == other.prefix && attrs == other.attrs && peer_key() == other.peer_key() &&
            path_state == other.path_state && origin_state == other.origin_state &&
-           local_pref == other.local_pref && same_bgpsec_path(bgpsec, other.bgpsec);
+           local_pref == other.local_pref && bgpsec == other.bgpsec;
   }
   // Secure_Path of a BGPsec route; empty for others.
   [[nodiscard]] std::span<const wire::SecurePathSegment> secure_path() const noexcept {
-    return bgpsec ? std::span<const wire::SecurePathSegment>(bgpsec->secure_path)
-                  : std::span<const wire::SecurePathSegment>();
+    return bgpsec.secure_path();
   }
   [[nodiscard]] const PeerKey& peer_key() const noexcept { return peer->key; }
   [[nodiscard]] bool local() const noexcept { return peer->kind == PeerKind::Local; }

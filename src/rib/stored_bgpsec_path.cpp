@@ -1,0 +1,371 @@
+#include "rib/stored_bgpsec_path.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <cstring>
+#include <new>
+#include <type_traits>
+
+namespace bgpsecd::rib {
+
+namespace {
+
+// At most two Signature_Blocks (RFC 8205 §3.2; the codec rejects a third).
+constexpr std::size_t kMaxBlocks = 2;
+
+// Process-wide totals for usage(); relaxed: they are statistics, read without a snapshot.
+std::atomic<std::uint64_t> g_paths{0};
+std::atomic<std::uint64_t> g_hops{0};
+std::atomic<std::uint64_t> g_nodes{0};
+std::atomic<std::uint64_t> g_bytes{0};
+
+void count(std::atomic<std::uint64_t>& total, std::int64_t delta) noexcept {
+  total.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
+}
+
+// Both are stored as plain octets behind a header (placement new, no destructor run).
+static_assert(std::is_trivially_copyable_v<wire::SecurePathSegment> &&
+              std::is_trivially_destructible_v<wire::SecurePathSegment>);
+static_assert(std::is_trivially_copyable_v<base::Ski> && alignof(base::Ski) == 1 &&
+              sizeof(base::Ski) == base::Ski::kSize);
+
+}  // namespace
+
+// One hop's Signature_Segments, one per block; followed in the same allocation by, per block,
+// the SKI (20 octets) and the signature octets.
+struct StoredBgpsecPath::SignatureNode {
+  mutable std::atomic<std::uint32_t> refs{1};
+  std::uint8_t blocks = 0;
+  std::array<std::uint16_t, kMaxBlocks> length{};  // signature octets per block
+  const SignatureNode* next = nullptr;             // the next older hop's; null after the origin
+
+  [[nodiscard]] std::size_t payload_size() const noexcept {
+    std::size_t size = 0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      size += base::Ski::kSize + length[b];
+    }
+    return size;
+  }
+  [[nodiscard]] const std::uint8_t* payload() const noexcept {
+    return reinterpret_cast<const std::uint8_t*>(this + 1);
+  }
+  [[nodiscard]] std::uint8_t* payload() noexcept {
+    return reinterpret_cast<std::uint8_t*>(this + 1);
+  }
+
+  // Block b's SKI octets; its signature follows them.
+  [[nodiscard]] const std::uint8_t* block_octets(std::size_t b) const noexcept {
+    const std::uint8_t* p = payload();
+    for (std::size_t i = 0; i < b; ++i) {
+      p += base::Ski::kSize + length[i];
+    }
+    return p;
+  }
+  [[nodiscard]] const base::Ski& ski(std::size_t b) const noexcept {
+    // Ski is a standard-layout wrapper of 20 octets (alignment 1), stored there by make().
+    return *std::launder(reinterpret_cast<const base::Ski*>(block_octets(b)));
+  }
+  [[nodiscard]] std::span<const std::uint8_t> signature(std::size_t b) const noexcept {
+    return {block_octets(b) + base::Ski::kSize, length[b]};
+  }
+
+  // Hop `hop` of `path` with the older hops in `next` (whose reference it takes over).
+  static const SignatureNode* make(const wire::BgpsecPath& path, std::size_t blocks,
+                                   std::size_t hop, const SignatureNode* next) {
+    std::size_t size = 0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      size += base::Ski::kSize + path.blocks[b].segments[hop].signature.size();
+    }
+    void* memory = ::operator new(sizeof(SignatureNode) + size);
+    auto* node = new (memory) SignatureNode;
+    node->blocks = static_cast<std::uint8_t>(blocks);
+    node->next = next;
+    std::uint8_t* out = node->payload();
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const auto& seg = path.blocks[b].segments[hop];
+      // Lengths come from a 2-octet field on the wire (RFC 8205 §3.2).
+      assert(seg.signature.size() <= 0xFFFF);
+      node->length[b] = static_cast<std::uint16_t>(seg.signature.size());
+      new (out) base::Ski(seg.ski);
+      out += base::Ski::kSize;
+      if (!seg.signature.empty()) {
+        std::memcpy(out, seg.signature.data(), node->length[b]);
+      }
+      out += node->length[b];
+    }
+    count(g_nodes, 1);
+    count(g_bytes, static_cast<std::int64_t>(sizeof(SignatureNode) + size));
+    return node;
+  }
+
+  // Drops a reference to `node` and frees what no one references any more, down the list.
+  static void release(const SignatureNode* node) noexcept {
+    while (node != nullptr && node->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      const SignatureNode* next = node->next;
+      count(g_nodes, -1);
+      count(g_bytes, -static_cast<std::int64_t>(sizeof(SignatureNode) + node->payload_size()));
+      node->~SignatureNode();
+      ::operator delete(const_cast<SignatureNode*>(node));
+      node = next;
+    }
+  }
+
+  // Hop `hop` of `path` carries exactly these Signature_Segments.
+  [[nodiscard]] bool holds(const wire::BgpsecPath& path, std::size_t hop) const noexcept {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const auto& seg = path.blocks[b].segments[hop];
+      const auto sig = signature(b);
+      if (seg.ski != ski(b) ||
+          !std::equal(sig.begin(), sig.end(), seg.signature.begin(), seg.signature.end())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  [[nodiscard]] bool same_octets(const SignatureNode& other) const noexcept {
+    if (blocks != other.blocks || length != other.length) {
+      return false;
+    }
+    return std::memcmp(payload(), other.payload(), payload_size()) == 0;
+  }
+};
+
+// The shared value: counts, suites, the newest hop's signatures; followed in the same
+// allocation by the Secure_Path segments.
+struct StoredBgpsecPath::Head {
+  mutable std::atomic<std::uint32_t> refs{1};
+  std::uint16_t hops = 0;
+  std::uint8_t blocks = 0;
+  std::array<std::uint8_t, kMaxBlocks> suites{};
+  const SignatureNode* top = nullptr;
+
+  [[nodiscard]] const wire::SecurePathSegment* segments() const noexcept {
+    return std::launder(reinterpret_cast<const wire::SecurePathSegment*>(this + 1));
+  }
+  [[nodiscard]] static std::size_t allocation_size(std::size_t hops) noexcept {
+    return sizeof(Head) + hops * sizeof(wire::SecurePathSegment);
+  }
+};
+
+namespace {
+
+// The node of hop `hop` (most recent = 0) in the list that starts at `top`.
+template <class Node>
+const Node* node_at(const Node* top, std::size_t hop) noexcept {
+  for (std::size_t i = 0; i < hop && top != nullptr; ++i) {
+    top = top->next;
+  }
+  return top;
+}
+
+}  // namespace
+
+StoredBgpsecPath::StoredBgpsecPath(const StoredBgpsecPath& other) noexcept : head_(other.head_) {
+  if (head_ != nullptr) {
+    head_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+StoredBgpsecPath::~StoredBgpsecPath() {
+  if (head_ == nullptr || head_->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+    return;
+  }
+  SignatureNode::release(head_->top);
+  count(g_paths, -1);
+  count(g_hops, -static_cast<std::int64_t>(head_->hops));
+  count(g_bytes, -static_cast<std::int64_t>(Head::allocation_size(head_->hops)));
+  head_->~Head();
+  ::operator delete(head_);
+}
+
+StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
+                                         std::span<const StoredBgpsecPath* const> share_with) {
+  // The Secure_Path segments follow the header without padding.
+  static_assert(sizeof(Head) % alignof(wire::SecurePathSegment) == 0);
+  // Secure_Path length is a 2-octet field of 6-octet segments (RFC 8205 §3.1).
+  const std::size_t hops = std::min<std::size_t>(path.secure_path.size(), 0xFFFF);
+  const std::size_t blocks = std::min(path.blocks.size(), kMaxBlocks);
+  assert(path.blocks.size() <= kMaxBlocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    // decode_bgpsec_path guarantees one Signature_Segment per Secure_Path segment (check 8).
+    assert(path.blocks[b].segments.size() == hops);
+    if (path.blocks[b].segments.size() < hops) {
+      return {};  // not a decoded path; nothing sensible to store
+    }
+  }
+
+  // The candidate sharing the most least-recent hops: walk both lists aligned at the origin;
+  // the common part is what follows the last mismatch.
+  const SignatureNode* shared = nullptr;  // newest shared node
+  std::size_t shared_count = 0;
+  const Head* same = nullptr;  // a candidate equal in everything
+  for (const StoredBgpsecPath* candidate : share_with) {
+    if (candidate == nullptr || candidate->head_ == nullptr) {
+      continue;
+    }
+    const Head& other = *candidate->head_;
+    if (other.blocks != blocks || other.hops == 0 ||
+        !std::equal(other.suites.begin(), other.suites.begin() + blocks, path.blocks.begin(),
+                    path.blocks.begin() + static_cast<std::ptrdiff_t>(blocks),
+                    [](std::uint8_t suite, const wire::SignatureBlock& block) {
+                      return suite == block.suite;
+                    })) {
+      continue;
+    }
+    const std::size_t common = std::min<std::size_t>(hops, other.hops);
+    std::size_t hop = hops - common;  // our first aligned hop
+    const SignatureNode* node = node_at(other.top, other.hops - common);
+    const SignatureNode* run_start = nullptr;
+    std::size_t run = 0;
+    for (; node != nullptr && hop < hops; ++hop, node = node->next) {
+      if (node->holds(path, hop)) {
+        if (run == 0) {
+          run_start = node;
+        }
+        ++run;
+      } else {
+        run = 0;
+        run_start = nullptr;
+      }
+    }
+    if (run > shared_count) {
+      shared_count = run;
+      shared = run_start;
+    }
+    if (run == hops && other.hops == hops &&
+        std::equal(path.secure_path.begin(), path.secure_path.begin() + hops, other.segments())) {
+      same = &other;
+      break;
+    }
+  }
+  if (same != nullptr) {
+    same->refs.fetch_add(1, std::memory_order_relaxed);
+    return StoredBgpsecPath(const_cast<Head*>(same));
+  }
+
+  const SignatureNode* top = shared;
+  if (top != nullptr) {
+    top->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  for (std::size_t hop = hops - shared_count; hop-- > 0;) {
+    top = SignatureNode::make(path, blocks, hop, top);
+  }
+
+  const std::size_t size = Head::allocation_size(hops);
+  void* memory = ::operator new(size);
+  auto* head = new (memory) Head;
+  head->hops = static_cast<std::uint16_t>(hops);
+  head->blocks = static_cast<std::uint8_t>(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    head->suites[b] = path.blocks[b].suite;
+  }
+  head->top = top;
+  auto* segments = reinterpret_cast<wire::SecurePathSegment*>(head + 1);
+  for (std::size_t i = 0; i < hops; ++i) {
+    new (segments + i) wire::SecurePathSegment(path.secure_path[i]);
+  }
+  count(g_paths, 1);
+  count(g_hops, static_cast<std::int64_t>(hops));
+  count(g_bytes, static_cast<std::int64_t>(size));
+  return StoredBgpsecPath(head);
+}
+
+std::span<const wire::SecurePathSegment> StoredBgpsecPath::secure_path() const noexcept {
+  if (head_ == nullptr) {
+    return {};
+  }
+  return {head_->segments(), head_->hops};
+}
+
+std::size_t StoredBgpsecPath::block_count() const noexcept {
+  return head_ == nullptr ? 0 : head_->blocks;
+}
+
+std::uint8_t StoredBgpsecPath::suite(std::size_t block) const noexcept {
+  return head_ == nullptr || block >= head_->blocks ? 0 : head_->suites[block];
+}
+
+bool StoredBgpsecPath::any_signature(const std::function<bool(const SignatureRef&)>& fn) const {
+  if (head_ == nullptr) {
+    return false;
+  }
+  std::size_t hop = 0;
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next, ++hop) {
+    for (std::size_t b = 0; b < node->blocks; ++b) {
+      if (fn(SignatureRef{hop, b, &node->ski(b), node->signature(b)})) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+wire::BgpsecPath StoredBgpsecPath::decode() const {
+  wire::BgpsecPath path;
+  if (head_ == nullptr) {
+    return path;
+  }
+  const auto segments = secure_path();
+  path.secure_path.assign(segments.begin(), segments.end());
+  path.blocks.resize(head_->blocks);
+  for (std::size_t b = 0; b < head_->blocks; ++b) {
+    path.blocks[b].suite = head_->suites[b];
+    path.blocks[b].segments.reserve(head_->hops);
+  }
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next) {
+    for (std::size_t b = 0; b < head_->blocks; ++b) {
+      const auto sig = node->signature(b);
+      path.blocks[b].segments.push_back(
+          wire::SignatureSegment{node->ski(b), base::Bytes(sig.begin(), sig.end())});
+    }
+  }
+  return path;
+}
+
+bool operator==(const StoredBgpsecPath& a, const StoredBgpsecPath& b) noexcept {
+  if (a.head_ == b.head_) {
+    return true;
+  }
+  if (a.head_ == nullptr || b.head_ == nullptr) {
+    return false;
+  }
+  const auto& x = *a.head_;
+  const auto& y = *b.head_;
+  if (x.hops != y.hops || x.blocks != y.blocks || x.suites != y.suites ||
+      !std::equal(x.segments(), x.segments() + x.hops, y.segments())) {
+    return false;
+  }
+  const StoredBgpsecPath::SignatureNode* p = x.top;
+  const StoredBgpsecPath::SignatureNode* q = y.top;
+  for (; p != q; p = p->next, q = q->next) {  // equal hops counts: both end together
+    if (p == nullptr || q == nullptr || !p->same_octets(*q)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::size_t StoredBgpsecPath::shared_hops() const noexcept {
+  if (head_ == nullptr) {
+    return 0;
+  }
+  std::size_t hop = 0;
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next, ++hop) {
+    // A node is referenced by its newer neighbour (or the head); more means another path's
+    // list leads to it too, and then to everything below.
+    if (node->refs.load(std::memory_order_relaxed) > 1) {
+      return head_->hops - hop;
+    }
+  }
+  return 0;
+}
+
+StoredBgpsecPath::Usage StoredBgpsecPath::usage() noexcept {
+  return Usage{g_paths.load(std::memory_order_relaxed), g_hops.load(std::memory_order_relaxed),
+               g_nodes.load(std::memory_order_relaxed), g_bytes.load(std::memory_order_relaxed)};
+}
+
+}  // namespace bgpsecd::rib

@@ -1,0 +1,95 @@
+// How the RIB keeps a route's BGPsec_PATH (RFC 8205 §3; issue 5 item 5): the Secure_Path as one
+// inline array next to a small header, and the Signature_Segments as an immutable list of hops,
+// newest first, ending at the origin's. A stored path shares the lower part of that list with
+// another stored path for the same prefix that carries the same signatures, so a route learned
+// from several peers keeps the signatures they have in common once.
+//
+// Why per prefix and not in a global table: every signature covers the prefix (RFC 8205 §4.2),
+// so equal signatures only occur among routes for the same prefix, and the caller has those at
+// hand (the Loc-RIB's candidates). A path that leaves the origin's AS through different
+// neighbours differs from the first hop that signed towards a different Target AS; everything
+// below is shared.
+//
+// Copies share one immutable value (reference counted, atomically: validation workers hold
+// copies). The codec's wire::BgpsecPath is what the validator and the signer work on;
+// decode() gives it back.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "base/ski.hpp"
+#include "wire/bgpsec_path.hpp"
+
+namespace bgpsecd::rib {
+
+class StoredBgpsecPath {
+ public:
+  StoredBgpsecPath() noexcept = default;  // no path
+  StoredBgpsecPath(const StoredBgpsecPath& other) noexcept;
+  StoredBgpsecPath(StoredBgpsecPath&& other) noexcept : head_(other.head_) {
+    other.head_ = nullptr;
+  }
+  StoredBgpsecPath& operator=(StoredBgpsecPath other) noexcept {
+    std::swap(head_, other.head_);
+    return *this;
+  }
+  ~StoredBgpsecPath();
+
+  // `path` as stored. Where its least recent hops carry, in every Signature_Block, octet for
+  // octet the Signature_Segments of one of `share_with` (paths stored for the same prefix),
+  // those hops are shared with the one that has the most in common. `path` is as
+  // wire::decode_bgpsec_path gives it: at most two blocks, each with one Signature_Segment per
+  // Secure_Path segment (checked in debug builds; extra segments are not stored).
+  [[nodiscard]] static StoredBgpsecPath store(
+      const wire::BgpsecPath& path, std::span<const StoredBgpsecPath* const> share_with = {});
+
+  [[nodiscard]] explicit operator bool() const noexcept { return head_ != nullptr; }
+
+  // Most recent first; empty when there is no path.
+  [[nodiscard]] std::span<const wire::SecurePathSegment> secure_path() const noexcept;
+  [[nodiscard]] std::size_t block_count() const noexcept;
+  [[nodiscard]] std::uint8_t suite(std::size_t block) const noexcept;
+
+  // One Signature_Segment, as stored.
+  struct SignatureRef {
+    std::size_t hop = 0;  // Secure_Path index, most recent = 0
+    std::size_t block = 0;
+    const base::Ski* ski = nullptr;
+    std::span<const std::uint8_t> signature;
+  };
+  // Visits the Signature_Segments hop by hop, newest first, each hop's blocks in order, until
+  // `fn` returns true; returns whether it did.
+  bool any_signature(const std::function<bool(const SignatureRef&)>& fn) const;
+
+  // The attribute value again, as the codec gave it to store().
+  [[nodiscard]] wire::BgpsecPath decode() const;
+
+  // Equal values (the same stored value, or equal octets).
+  friend bool operator==(const StoredBgpsecPath& a, const StoredBgpsecPath& b) noexcept;
+
+  // How many of this path's hops share their signatures with another stored path (the node is
+  // referenced more than once); for tests and diagnostics.
+  [[nodiscard]] std::size_t shared_hops() const noexcept;
+
+  // What all stored paths of the process hold right now: live values, their Secure_Path
+  // segments (signature hops as routes see them), signature nodes (hops as stored, after
+  // sharing) and the heap octets of both. bytes / hops is the cost of a stored signature hop.
+  struct Usage {
+    std::uint64_t paths = 0;
+    std::uint64_t hops = 0;
+    std::uint64_t signature_nodes = 0;
+    std::uint64_t bytes = 0;
+  };
+  [[nodiscard]] static Usage usage() noexcept;
+
+ private:
+  struct Head;
+  struct SignatureNode;
+  explicit StoredBgpsecPath(Head* head) noexcept : head_(head) {}
+  Head* head_ = nullptr;
+};
+
+}  // namespace bgpsecd::rib

@@ -1,0 +1,206 @@
+#include "rib/stored_bgpsec_path.hpp"
+
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace bgpsecd::rib {
+namespace {
+
+base::Ski ski_of(std::uint8_t fill) {
+  std::array<std::uint8_t, base::Ski::kSize> bytes{};
+  bytes.fill(fill);
+  return base::Ski(bytes);
+}
+
+// A signature that names its signer and its target, so paths built from the same hops carry
+// the same octets (as real signatures over the same data do) and others differ.
+base::Bytes signature_of(std::uint32_t signer, std::uint32_t target, std::size_t size = 71) {
+  base::Bytes sig(size, 0);
+  sig[0] = 0x30;
+  for (std::size_t i = 1; i < size; ++i) {
+    sig[i] = static_cast<std::uint8_t>((signer * 31 + target * 7 + i) & 0xFF);
+  }
+  return sig;
+}
+
+// The path a route through `asns` (most recent first, the origin last) arrives with at `us`:
+// each AS signed towards the next newer one, the newest towards us.
+wire::BgpsecPath path_through(std::vector<std::uint32_t> asns, std::uint32_t us,
+                              std::size_t blocks = 1) {
+  wire::BgpsecPath path;
+  path.blocks.resize(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    path.blocks[b].suite = static_cast<std::uint8_t>(b == 0 ? 1 : 0xFE);
+  }
+  for (std::size_t i = 0; i < asns.size(); ++i) {
+    const std::uint32_t target = i == 0 ? us : asns[i - 1];
+    path.secure_path.push_back({1, 0, base::Asn(asns[i])});
+    for (std::size_t b = 0; b < blocks; ++b) {
+      path.blocks[b].segments.push_back(
+          {ski_of(static_cast<std::uint8_t>(asns[i] + b)),
+           signature_of(asns[i], target + static_cast<std::uint32_t>(b), 70 + asns[i] % 3)});
+    }
+  }
+  return path;
+}
+
+TEST(StoredBgpsecPath, DecodeGivesBackWhatWasStored) {
+  for (std::size_t blocks : {1U, 2U}) {
+    const auto path = path_through({65001, 65002, 65003, 65004}, 64512, blocks);
+    const auto stored = StoredBgpsecPath::store(path);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored.decode(), path);
+    EXPECT_EQ(stored.block_count(), blocks);
+    EXPECT_EQ(stored.suite(0), 1);
+    ASSERT_EQ(stored.secure_path().size(), 4U);
+    EXPECT_EQ(stored.secure_path().back().asn, base::Asn(65004));
+    // And through the codec: the octets of the stored path are the ones that came in.
+    base::ByteWriter a;
+    base::ByteWriter b;
+    wire::encode_bgpsec_path_value(path, a);
+    wire::encode_bgpsec_path_value(stored.decode(), b);
+    EXPECT_EQ(a.bytes(), b.bytes());
+  }
+}
+
+TEST(StoredBgpsecPath, EmptyMeansNoPath) {
+  const StoredBgpsecPath none;
+  EXPECT_FALSE(none);
+  EXPECT_TRUE(none.secure_path().empty());
+  EXPECT_EQ(none.decode(), wire::BgpsecPath{});
+  EXPECT_EQ(none, StoredBgpsecPath{});
+  EXPECT_NE(none, StoredBgpsecPath::store(path_through({65001}, 64512)));
+}
+
+TEST(StoredBgpsecPath, SharesTheSignaturesBelowTheFirstHopThatDiffers) {
+  // The same origin's route through two neighbours: 65003 signed towards 65001 in one and
+  // towards 65002 in the other, so only the origin's signature (towards 65003) is common.
+  const auto via_a = path_through({65001, 65003, 65004}, 64512);
+  const auto via_b = path_through({65002, 65003, 65004}, 64512);
+  const auto a = StoredBgpsecPath::store(via_a);
+  const StoredBgpsecPath* others[] = {&a};
+  const auto b = StoredBgpsecPath::store(via_b, others);
+  EXPECT_EQ(b.shared_hops(), 1U);
+  EXPECT_EQ(a.shared_hops(), 1U);
+  EXPECT_EQ(b.decode(), via_b);
+  EXPECT_EQ(a.decode(), via_a);
+  EXPECT_NE(a, b);
+}
+
+TEST(StoredBgpsecPath, SharesWithTheCandidateThatHasMostInCommon) {
+  // A longer path whose lower three hops are those of `c`, and another sharing only one.
+  const auto one = StoredBgpsecPath::store(path_through({65009, 65004}, 64512));
+  const auto three = StoredBgpsecPath::store(path_through({65002, 65003, 65004}, 65001));
+  const StoredBgpsecPath* others[] = {&one, nullptr, &three};
+  const auto c = StoredBgpsecPath::store(path_through({65001, 65002, 65003, 65004}, 64512), others);
+  EXPECT_EQ(c.shared_hops(), 3U);
+  EXPECT_EQ(c.decode(), path_through({65001, 65002, 65003, 65004}, 64512));
+}
+
+TEST(StoredBgpsecPath, TheSamePathAgainIsTheSameValue) {
+  const auto path = path_through({65001, 65002}, 64512);
+  const auto first = StoredBgpsecPath::store(path);
+  const auto before = StoredBgpsecPath::usage();
+  const StoredBgpsecPath* others[] = {&first};
+  const auto again = StoredBgpsecPath::store(path, others);
+  EXPECT_EQ(StoredBgpsecPath::usage().bytes, before.bytes);  // nothing new stored
+  EXPECT_EQ(again, first);
+  // Equal octets without sharing compare equal too.
+  EXPECT_EQ(StoredBgpsecPath::store(path), first);
+}
+
+TEST(StoredBgpsecPath, NothingIsSharedAcrossDifferentSuitesOrMismatchedSignatures) {
+  const auto one_block = StoredBgpsecPath::store(path_through({65001, 65002}, 64512, 1));
+  const StoredBgpsecPath* others[] = {&one_block};
+  const auto two_blocks = StoredBgpsecPath::store(path_through({65003, 65002}, 64512, 2), others);
+  EXPECT_EQ(two_blocks.shared_hops(), 0U);
+
+  // Same hops but one signature octet differs at the origin: the equal newest hop alone is
+  // not shared (it would bring the other origin signature with it).
+  auto forged = path_through({65001, 65002}, 64512);
+  forged.blocks[0].segments[1].signature[10] ^= 1;
+  const auto f = StoredBgpsecPath::store(forged, others);
+  EXPECT_EQ(f.shared_hops(), 0U);
+  EXPECT_EQ(f.decode(), forged);
+
+  // A difference above a common part does not stop the part below from being shared.
+  auto top_differs = path_through({65001, 65002}, 64512);
+  top_differs.blocks[0].segments[0].signature[5] ^= 1;
+  const auto t = StoredBgpsecPath::store(top_differs, others);
+  EXPECT_EQ(t.shared_hops(), 1U);
+  EXPECT_EQ(t.decode(), top_differs);
+}
+
+TEST(StoredBgpsecPath, AnySignatureVisitsNewestFirst) {
+  const auto stored = StoredBgpsecPath::store(path_through({65001, 65002, 65003}, 64512, 2));
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  EXPECT_FALSE(stored.any_signature([&](const StoredBgpsecPath::SignatureRef& sig) {
+    seen.emplace_back(sig.hop, sig.block);
+    EXPECT_EQ(*sig.ski, ski_of(static_cast<std::uint8_t>(65001 + sig.hop + sig.block)));
+    return false;
+  }));
+  EXPECT_EQ(seen, (std::vector<std::pair<std::size_t, std::size_t>>{
+                      {0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}, {2, 1}}));
+  EXPECT_TRUE(
+      stored.any_signature([](const StoredBgpsecPath::SignatureRef& sig) { return sig.hop == 1; }));
+}
+
+TEST(StoredBgpsecPath, UsageCountsLiveValuesAndFreesSharedNodesLast) {
+  const auto before = StoredBgpsecPath::usage();
+  {
+    const auto a = StoredBgpsecPath::store(path_through({65001, 65003, 65004}, 64512));
+    const StoredBgpsecPath* others[] = {&a};
+    auto b = StoredBgpsecPath::store(path_through({65002, 65003, 65004}, 64512), others);
+    const auto during = StoredBgpsecPath::usage();
+    EXPECT_EQ(during.paths - before.paths, 2U);
+    EXPECT_EQ(during.hops - before.hops, 6U);
+    // a: 3 nodes; b: its own two newest (65003 signed towards 65002, not 65001) on a's origin.
+    EXPECT_EQ(during.signature_nodes - before.signature_nodes, 5U);
+    EXPECT_GT(during.bytes, before.bytes + 5 * 90);
+    {
+      const auto copy = b;  // copies share the value
+      EXPECT_EQ(StoredBgpsecPath::usage().paths, during.paths);
+    }
+    const auto a_only = a;
+    b = StoredBgpsecPath();
+    EXPECT_EQ(StoredBgpsecPath::usage().signature_nodes - before.signature_nodes, 3U);
+    EXPECT_EQ(a_only.decode(), path_through({65001, 65003, 65004}, 64512));
+  }
+  const auto after = StoredBgpsecPath::usage();
+  EXPECT_EQ(after.paths, before.paths);
+  EXPECT_EQ(after.signature_nodes, before.signature_nodes);
+  EXPECT_EQ(after.bytes, before.bytes);
+}
+
+TEST(StoredBgpsecPath, CopiesMayBeReleasedOnOtherThreads) {
+  // Validation workers hold copies (daemon/validation_pool.hpp); the counts are atomic.
+  const auto base_path = StoredBgpsecPath::store(path_through({65001, 65002, 65003}, 64512));
+  const StoredBgpsecPath* others[] = {&base_path};
+  std::vector<StoredBgpsecPath> paths;
+  for (std::uint32_t i = 0; i < 64; ++i) {
+    paths.push_back(
+        StoredBgpsecPath::store(path_through({64600 + i, 65002, 65003}, 64512), others));
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([copies = paths] {
+      for (int round = 0; round < 200; ++round) {
+        auto more = copies;
+        for (const auto& p : more) {
+          ASSERT_EQ(p.secure_path().size(), 3U);
+        }
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  paths.clear();
+  EXPECT_EQ(base_path.decode(), path_through({65001, 65002, 65003}, 64512));
+  EXPECT_EQ(base_path.shared_hops(), 0U);
+}
+
+}  // namespace
+}  // namespace bgpsecd::rib
