@@ -308,7 +308,7 @@ std::string render_routes(const json& result) {
 
 namespace {
 // "Validation: 2 threads, 0 pending, 1200 done; signature cache 4800/2000000 (75% hits);
-// 12 key tables (312 KiB)"
+// 12 key tables (312 KiB); 1200 signed paths stored (160 B per hop)"
 std::string validation_text(const json& v) {
   std::string out = "Validation: " + text(v, "threads") + " threads, " + text(v, "pending") +
                     " pending, " + text(v, "completed") + " done";
@@ -328,6 +328,17 @@ std::string validation_text(const json& v) {
     const auto kib = bytes != nullptr && bytes->is_number() ? bytes->get<double>() / 1024 : 0.0;
     out += "; " + text(*k, "tables") + " key tables (" +
            std::to_string(static_cast<long long>(kib)) + " KiB)";
+  }
+  if (const json* p = field(v, "stored_paths"); p != nullptr && p->is_object()) {
+    const auto number = [&](const char* key) {
+      const json* f = field(*p, key);
+      return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
+    };
+    out += "; " + text(*p, "paths") + " signed paths stored";
+    if (number("hops") > 0) {
+      out += " (" + std::to_string(static_cast<long long>(number("bytes") / number("hops"))) +
+             " B per hop)";
+    }
   }
   return out + "\n";
 }

@@ -364,6 +364,7 @@ nlohmann::json Speaker::show_rpki() const {
 
 nlohmann::json Speaker::validation_json() const {
   const auto v = verifier_->stats();
+  const auto stored = rib::StoredBgpsecPath::usage();
   return {{"threads", validation_pool_->threads()},
           {"pending", validation_pool_->in_flight()},
           {"queued", validation_pool_->queued()},
@@ -383,7 +384,14 @@ nlohmann::json Speaker::validation_json() const {
             {"builds", v.key_table_builds},
             {"evictions", v.key_table_evictions},
             {"verified_without_table", v.key_table_fallbacks},
-            {"refused", v.key_table_refused}}}};
+            {"refused", v.key_table_refused}}},
+          // Issue 5 item 5: the signed paths the RIBs hold; bytes / hops is the cost of a
+          // stored signature hop, nodes < hops the saving of shared signatures.
+          {"stored_paths",
+           {{"paths", stored.paths},
+            {"hops", stored.hops},
+            {"signature_nodes", stored.signature_nodes},
+            {"bytes", stored.bytes}}}};
 }
 
 base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args) {
@@ -534,6 +542,15 @@ void Speaker::register_validation_metrics() {
         [verifier] { return verifier->stats().key_table_bytes; });
   counter("bgpsecd_key_table_builds_total", "precomputed key tables built",
           [verifier] { return verifier->stats().key_table_builds; });
+  gauge("bgpsecd_bgpsec_stored_paths", "distinct BGPsec_PATHs held by the RIBs",
+        [] { return rib::StoredBgpsecPath::usage().paths; });
+  gauge("bgpsecd_bgpsec_stored_path_hops", "Secure_Path segments of the stored BGPsec_PATHs",
+        [] { return rib::StoredBgpsecPath::usage().hops; });
+  gauge("bgpsecd_bgpsec_stored_signature_nodes",
+        "hops whose signatures are stored (fewer than the hops: shared across peers)",
+        [] { return rib::StoredBgpsecPath::usage().signature_nodes; });
+  gauge("bgpsecd_bgpsec_stored_path_bytes", "memory of the stored BGPsec_PATHs",
+        [] { return rib::StoredBgpsecPath::usage().bytes; });
   counter("bgpsecd_signatures_verified_without_table_total",
           "signatures verified with OpenSSL because their key had no table (key not used often "
           "enough to displace a table)",

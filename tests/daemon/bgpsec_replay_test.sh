@@ -8,7 +8,9 @@
 #      and the generated rpki.json, origin valid too; a changed target AS does not verify.
 #   2. replay into d ([rpki] files = the generated rpki.json) from 127.0.0.132 (AS 65402) and
 #      127.0.0.133 (AS 65403): all 200 routes from each arrive with path and origin state
-#      valid, and replay reports 200 messages sent.
+#      valid, and replay reports 200 messages sent; d stores the signatures the two have in
+#      common once (`show rpki` stored_paths: as many fewer signature nodes than hops as the
+#      files have common hops).
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps the work directory.
 # Addresses 127.0.0.131-139, ports 18110-18119 belong to this test (it uses .131-.133, $PORT).
 set -uo pipefail
@@ -115,9 +117,12 @@ for x, y in zip(a, b):
         fail("signatures below the top two segments should be the same, the newest different")
 for u in a[::20]:
     print(u[1], u[4].hex())
+# The hops whose signatures the second table has in common with the first (step 2).
+with open(sys.argv[6], "w") as f:
+    f.write("%d\n" % sum(max(0, len(x[2]) - 2) for x in a))
 PY
 if python3 "$work/check.py" "$work/table/updates.bin" 65402 "$work/table/updates-1.bin" 65403 $n \
-  >"$work/sample.txt"; then ok
+  "$work/shared.txt" >"$work/sample.txt"; then ok
 else bad "the generated UPDATEs: $(cat "$work/sample.txt")"; fi
 
 verified=0
@@ -171,6 +176,12 @@ else bad "routes from $p: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay:
 replay $q 65403 "$work/table/updates-1.bin"
 if poll 30 "valid_from(out, '$q') == $n" ctl d show routes --peer $q; then ok
 else bad "routes from $q: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay: $(cat "$work/$q.err")"; fi
+
+# Issue 5 item 5: d stores each signature the two senders have in common once: 2n paths, and
+# exactly as many fewer signature nodes than hops as the check above counted common hops.
+shared=$(cat "$work/shared.txt")
+if poll 5 "out['validation']['stored_paths']['paths'] == 2 * $n and out['validation']['stored_paths']['hops'] - out['validation']['stored_paths']['signature_nodes'] == $shared and $shared > 0" ctl d show rpki; then ok
+else bad "stored paths, $shared common hops expected: $(tr -s ' \n' ' ' <"$work/last" | head -c 900)"; fi
 
 # replay prints its summary when it ends: SIGTERM ends the held session.
 # shellcheck disable=SC2154  # pid_d is set by start (lib.sh)

@@ -194,7 +194,8 @@ for _ in range(20):
         if pattern.search(body) and all(
                 re.search(r'^' + name + r'(\{\})? \d', body, re.M) for name in (
                     "bgpsecd_bgpsec_validations_pending", "bgpsecd_bgpsec_validations_total",
-                    "bgpsecd_signature_cache_hits_total", "bgpsecd_key_table_bytes")):
+                    "bgpsecd_signature_cache_hits_total", "bgpsecd_key_table_bytes",
+                    "bgpsecd_bgpsec_stored_path_bytes")):
             sys.exit(0)
     except OSError as e:
         body = str(e)
