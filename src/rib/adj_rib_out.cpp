@@ -331,7 +331,7 @@ std::optional<OutUpdate> AdjRibOut::advertise(const base::Prefix& prefix, Attrib
   if (attrs == nullptr) {
     return withdraw(prefix);
   }
-  auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr});
+  auto [it, inserted] = advertised_.try_emplace(prefix, OutUpdate{prefix, nullptr, {}});
   if (!inserted && it->second.attrs == attrs && it->second.bgpsec == bgpsec &&
       it->second.sign == sign && it->second.pcount == pcount) {
     return std::nullopt;
@@ -349,7 +349,7 @@ std::optional<OutUpdate> AdjRibOut::withdraw(const base::Prefix& prefix) {
     return std::nullopt;
   }
   advertised_.erase(it);
-  return OutUpdate{prefix, nullptr};
+  return OutUpdate{prefix, nullptr, {}};
 }
 
 std::vector<OutUpdate> AdjRibOut::refresh(std::optional<base::Afi> afi) const {

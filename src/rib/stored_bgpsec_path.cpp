@@ -236,7 +236,9 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
       shared = run_start;
     }
     if (run == hops && other.hops == hops &&
-        std::equal(path.secure_path.begin(), path.secure_path.begin() + hops, other.segments())) {
+        std::equal(path.secure_path.begin(),
+                   path.secure_path.begin() + static_cast<std::ptrdiff_t>(hops),
+                   other.segments())) {
       same = &other;
       break;
     }
