@@ -50,8 +50,11 @@ struct SignatureCacheStats {
 
 class SignatureCache {
  public:
-  // ~132 MiB when full: room for most signatures of a full table (about 5 M).
-  static constexpr std::size_t kDefaultEntries = std::size_t{1} << 22;
+  // ~264 MiB when full: room for a full table's signatures (about 5.1 M) and the newest hops a
+  // second peer adds. A cache smaller than one table's signatures is swept by each table in
+  // arrival order and keeps little for the next peer: with 4 M entries, bench/fulltable --full
+  // had peer 2 take 82 % of peer 1's time although half its signatures were peer 1's.
+  static constexpr std::size_t kDefaultEntries = std::size_t{1} << 23;
 
   // At most `capacity` entries (rounded down to whole sets of 8); 0 disables the cache
   // (lookups miss without counting, inserts do nothing).

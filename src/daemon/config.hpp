@@ -17,6 +17,7 @@
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
 #include "base/result.hpp"
+#include "bgpsec/signature_cache.hpp"
 #include "rib/route.hpp"
 #include "rpki/rtr_transport.hpp"
 #include "session/fsm.hpp"
@@ -122,7 +123,7 @@ struct BgpsecConfig {
   std::uint32_t validation_threads = 0;
   // Verified (key, digest, signature) results kept so that a signature arriving from several
   // peers is checked once; 0 disables the cache. Applied at start only.
-  std::uint64_t signature_cache_entries = 4'194'304;
+  std::uint64_t signature_cache_entries = bgpsec::SignatureCache::kDefaultEntries;
   // Router keys with a precomputed verification table (about 26 KiB each); least recently
   // used keys beyond this verify without one until used again. Applied at start only.
   std::uint32_t key_tables = 4096;

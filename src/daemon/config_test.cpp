@@ -102,7 +102,7 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_FALSE(c.bgpsec.remove_private_as);
   EXPECT_FALSE(c.bgpsec.drop_not_valid);
   EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
-  EXPECT_EQ(c.bgpsec.signature_cache_entries, 4'194'304U);
+  EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);
   EXPECT_EQ(c.bgpsec.key_tables, 4096U);
   // RFC 8374 §8.3 (DESIGN.md): Valid over unsigned over Not Valid by default.
   EXPECT_GT(c.bgpsec.preference.path_valid, c.bgpsec.preference.path_unsigned);
