@@ -699,16 +699,17 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     }
   }
   // Issue 5 item 5: the signatures this path has in common with the prefix's other routes
-  // (another peer's, or this peer's previous one) are stored once. A BGPsec UPDATE carries one
-  // prefix (RFC 8205 §4.1).
+  // (another peer's, or this peer's previous one) are stored once. The Adj-RIBs-In rather than
+  // the Loc-RIB: they also hold routes still being validated or rejected by policy, so the
+  // tables of peers that send at the same time (a restart) share too. A BGPsec UPDATE carries
+  // one prefix (RFC 8205 §4.1).
   std::vector<const rib::StoredBgpsecPath*> same_prefix;
   if (attrs.bgpsec_path) {
-    const auto& prefix = announced.front();
-    if (const rib::Route* held = n.adj_in.find(prefix); held != nullptr) {
-      same_prefix.push_back(&held->bgpsec);
-    }
-    for (const auto& candidate : loc_rib_.candidates(prefix)) {
-      same_prefix.push_back(&candidate.bgpsec);
+    for (const auto& [name, other] : neighbors_) {
+      if (const rib::Route* held = other->adj_in.find(announced.front());
+          held != nullptr && held->bgpsec) {
+        same_prefix.push_back(&held->bgpsec);
+      }
     }
   }
   const auto bgpsec = rib::take_bgpsec_path(attrs, same_prefix);

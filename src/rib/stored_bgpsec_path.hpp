@@ -6,9 +6,9 @@
 //
 // Why per prefix and not in a global table: every signature covers the prefix (RFC 8205 §4.2),
 // so equal signatures only occur among routes for the same prefix, and the caller has those at
-// hand (the Loc-RIB's candidates). A path that leaves the origin's AS through different
-// neighbours differs from the first hop that signed towards a different Target AS; everything
-// below is shared.
+// hand (the other peers' Adj-RIB-In routes for it). Two paths that reach us through different
+// neighbours differ from the first hop that signed towards a different Target AS; everything
+// below that hop is shared.
 //
 // Copies share one immutable value (reference counted, atomically: validation workers hold
 // copies). The codec's wire::BgpsecPath is what the validator and the signer work on;

@@ -7,10 +7,10 @@
 #      same prefixes and paths below the sender; a sample verifies Valid with `bgpsec verify`
 #      and the generated rpki.json, origin valid too; a changed target AS does not verify.
 #   2. replay into d ([rpki] files = the generated rpki.json) from 127.0.0.132 (AS 65402) and
-#      127.0.0.133 (AS 65403): all 200 routes from each arrive with path and origin state
-#      valid, and replay reports 200 messages sent; d stores the signatures the two have in
-#      common once (`show rpki` stored_paths: as many fewer signature nodes than hops as the
-#      files have common hops).
+#      127.0.0.133 (AS 65403) at the same time: all 200 routes from each arrive with path and
+#      origin state valid, and replay reports 200 messages sent; d stores the signatures the
+#      two have in common once (`show rpki` stored_paths: as many fewer signature nodes than
+#      hops as the files have common hops), although most arrive before any is validated.
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps the work directory.
 # Addresses 127.0.0.131-139, ports 18110-18119 belong to this test (it uses .131-.133, $PORT).
 set -uo pipefail
@@ -169,11 +169,11 @@ replay() {  # replay ADDR ASN FILE: in the background, session kept 60 s, output
     --router-id "$1" --updates "$3" --hold-after 60 >"$work/$1.json" 2>"$work/$1.err" &
   pids+=($!)
 }
+# Both at once, as after a restart: the second's routes arrive while the first's are pending.
 replay $p 65402 "$work/table"
+replay $q 65403 "$work/table/updates-1.bin"
 if poll 30 "valid_from(out, '$p') == $n" ctl d show routes --peer $p; then ok
 else bad "routes from $p: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay: $(cat "$work/$p.err")"; fi
-
-replay $q 65403 "$work/table/updates-1.bin"
 if poll 30 "valid_from(out, '$q') == $n" ctl d show routes --peer $q; then ok
 else bad "routes from $q: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay: $(cat "$work/$q.err")"; fi
 
