@@ -37,6 +37,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (second.shared_hops() != path.secure_path.size() - 1 || second == first) {
     fail();
   }
+  // The path one hop earlier (the newest hop removed): all of it is the lower part of `first`,
+  // found by aligning at the origin although the lengths differ.
+  if (path.secure_path.size() > 1) {
+    auto earlier = path;
+    earlier.secure_path.erase(earlier.secure_path.begin());
+    for (auto& block : earlier.blocks) {
+      block.segments.erase(block.segments.begin());
+    }
+    const auto shorter = StoredBgpsecPath::store(earlier, others);
+    if (shorter.decode() != earlier || shorter.shared_hops() != earlier.secure_path.size()) {
+      fail();
+    }
+  }
   // The same path again is the same value; equal octets compare equal without sharing too.
   const auto again = StoredBgpsecPath::store(path, others);
   if (!(again == first) || !(StoredBgpsecPath::store(path) == first)) {

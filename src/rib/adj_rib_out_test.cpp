@@ -522,6 +522,21 @@ TEST_F(AdjRibOutTest, OnlyChangesGoOut) {
   EXPECT_EQ(prepended->pcount, 3);
   EXPECT_EQ(out_.size(), 1U);
 
+  // A BGPsec route's path is next to the set (route.hpp): a changed path with the same set
+  // goes out, the same path stored again does not.
+  const auto signed_set = store_.intern(wire::PathAttributes{});
+  const auto path_a = route(ebgp_in_, signed_attrs()).bgpsec;
+  auto other = signed_attrs();
+  other.bgpsec_path->blocks[0].segments[0].signature.push_back(0x30);
+  const auto path_b = route(ebgp_in_, other).bgpsec;
+  ASSERT_TRUE(out_.advertise(pfx("192.0.2.0/24"), signed_set, path_a, true).has_value());
+  EXPECT_FALSE(
+      out_.advertise(pfx("192.0.2.0/24"), signed_set, route(ebgp_in_, signed_attrs()).bgpsec, true)
+          .has_value());
+  const auto changed = out_.advertise(pfx("192.0.2.0/24"), signed_set, path_b, true);
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_EQ(changed->bgpsec.decode(), *other.bgpsec_path);
+
   const auto gone = out_.withdraw(pfx("192.0.2.0/24"));
   ASSERT_TRUE(gone.has_value());
   EXPECT_TRUE(gone->withdraw());

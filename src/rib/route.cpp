@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "bgpsec/as_path_rebuild.hpp"
+
 namespace bgpsecd::rib {
 
 const char* path_state_name(PathState state) noexcept {
@@ -70,6 +72,12 @@ StoredBgpsecPath take_bgpsec_path(wire::PathAttributes& attrs,
     return {};
   }
   auto stored = StoredBgpsecPath::store(*attrs.bgpsec_path, share_with);
+  if (!stored) {
+    // Not one Signature_Segment per Secure_Path segment: never from the decoder (RFC 8205
+    // §5.2 check), but a route must not lose its path either way: it keeps the AS_PATH
+    // rebuilt from the Secure_Path, as an unsigned route (RFC 8205 §4.4).
+    attrs.as_path = bgpsec::rebuild_as_path(attrs.bgpsec_path->secure_path);
+  }
   attrs.bgpsec_path.reset();
   return stored;
 }

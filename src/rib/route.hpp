@@ -84,6 +84,7 @@ inline constexpr std::uint32_t kDefaultLocalPref = 100;
 
 // How a received route is stored: its BGPsec_PATH moved out of `attrs` (empty when it has
 // none), before `attrs` is interned; `share_with` are the paths of other routes for the prefix.
+// A path StoredBgpsecPath::store cannot keep leaves the AS_PATH rebuilt in `attrs` instead.
 [[nodiscard]] StoredBgpsecPath take_bgpsec_path(
     wire::PathAttributes& attrs, std::span<const StoredBgpsecPath* const> share_with = {});
 

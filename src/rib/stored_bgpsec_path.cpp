@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 #include <type_traits>
+#include <utility>
 
 namespace bgpsecd::rib {
 
@@ -85,7 +86,7 @@ struct StoredBgpsecPath::SignatureNode {
     std::uint8_t* out = node->payload();
     for (std::size_t b = 0; b < blocks; ++b) {
       const auto& seg = path.blocks[b].segments[hop];
-      // Lengths come from a 2-octet field on the wire (RFC 8205 §3.2).
+      // At most 0xFFFF: store() checked (a 2-octet field on the wire, RFC 8205 §3.2).
       assert(seg.signature.size() <= 0xFFFF);
       node->length[b] = static_cast<std::uint16_t>(seg.signature.size());
       new (out) base::Ski(seg.ski);
@@ -187,13 +188,18 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
   static_assert(sizeof(Head) % alignof(wire::SecurePathSegment) == 0);
   // Secure_Path length is a 2-octet field of 6-octet segments (RFC 8205 §3.1).
   const std::size_t hops = std::min<std::size_t>(path.secure_path.size(), 0xFFFF);
-  const std::size_t blocks = std::min(path.blocks.size(), kMaxBlocks);
-  assert(path.blocks.size() <= kMaxBlocks);
-  for (std::size_t b = 0; b < blocks; ++b) {
-    // decode_bgpsec_path guarantees one Signature_Segment per Secure_Path segment (check 8).
-    assert(path.blocks[b].segments.size() == hops);
-    if (path.blocks[b].segments.size() < hops) {
-      return {};  // not a decoded path; nothing sensible to store
+  // Only what decode_bgpsec_path can give: at most two blocks, one Signature_Segment per
+  // Secure_Path segment in each (RFC 8205 §5.2 checks); anything else is not stored.
+  const std::size_t blocks = path.blocks.size();
+  if (blocks > kMaxBlocks || hops != path.secure_path.size()) {
+    return {};
+  }
+  for (const auto& block : path.blocks) {
+    if (block.segments.size() != hops || std::any_of(block.segments.begin(), block.segments.end(),
+                                                     [](const wire::SignatureSegment& seg) {
+                                                       return seg.signature.size() > 0xFFFF;
+                                                     })) {
+      return {};  // a signature length is a 2-octet field (RFC 8205 §3.2)
     }
   }
 
@@ -248,17 +254,22 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     return StoredBgpsecPath(const_cast<Head*>(same));
   }
 
-  const SignatureNode* top = shared;
-  if (top != nullptr) {
-    top->refs.fetch_add(1, std::memory_order_relaxed);
+  // The list built so far, released if an allocation throws.
+  struct Building {
+    const SignatureNode* top = nullptr;
+    ~Building() { SignatureNode::release(top); }
+  } building{shared};
+  if (shared != nullptr) {
+    shared->refs.fetch_add(1, std::memory_order_relaxed);
   }
   for (std::size_t hop = hops - shared_count; hop-- > 0;) {
-    top = SignatureNode::make(path, blocks, hop, top);
+    building.top = SignatureNode::make(path, blocks, hop, building.top);
   }
 
   const std::size_t size = Head::allocation_size(hops);
   void* memory = ::operator new(size);
   auto* head = new (memory) Head;
+  const SignatureNode* top = std::exchange(building.top, nullptr);
   head->hops = static_cast<std::uint16_t>(hops);
   head->blocks = static_cast<std::uint8_t>(blocks);
   for (std::size_t b = 0; b < blocks; ++b) {

@@ -42,7 +42,7 @@ class StoredBgpsecPath {
   // octet the Signature_Segments of one of `share_with` (paths stored for the same prefix),
   // those hops are shared with the one that has the most in common. `path` is as
   // wire::decode_bgpsec_path gives it: at most two blocks, each with one Signature_Segment per
-  // Secure_Path segment (checked in debug builds; extra segments are not stored).
+  // Secure_Path segment; anything else gives an empty value.
   [[nodiscard]] static StoredBgpsecPath store(
       const wire::BgpsecPath& path, std::span<const StoredBgpsecPath* const> share_with = {});
 

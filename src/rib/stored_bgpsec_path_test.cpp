@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "rib/route.hpp"
+
 namespace bgpsecd::rib {
 namespace {
 
@@ -97,6 +99,56 @@ TEST(StoredBgpsecPath, SharesWithTheCandidateThatHasMostInCommon) {
   const auto c = StoredBgpsecPath::store(path_through({65001, 65002, 65003, 65004}, 64512), others);
   EXPECT_EQ(c.shared_hops(), 3U);
   EXPECT_EQ(c.decode(), path_through({65001, 65002, 65003, 65004}, 64512));
+}
+
+TEST(StoredBgpsecPath, AlignsAtTheOriginWhateverTheLengths) {
+  // The candidate is longer: its lower three hops are a shorter path's whole list.
+  const auto longer = StoredBgpsecPath::store(path_through({65009, 65001, 65002, 65003}, 64512));
+  const StoredBgpsecPath* others[] = {&longer};
+  const auto shorter = StoredBgpsecPath::store(path_through({65001, 65002, 65003}, 65009), others);
+  EXPECT_EQ(shorter.shared_hops(), 3U);
+  EXPECT_EQ(shorter.decode(), path_through({65001, 65002, 65003}, 65009));
+  EXPECT_EQ(longer.decode(), path_through({65009, 65001, 65002, 65003}, 64512));
+  // Longer than the candidate: the whole candidate list is shared under the new hops.
+  const StoredBgpsecPath* short_only[] = {&shorter};
+  const auto longest =
+      StoredBgpsecPath::store(path_through({65010, 65009, 65001, 65002, 65003}, 64512), short_only);
+  EXPECT_EQ(longest.shared_hops(), 3U);
+  EXPECT_EQ(longest.decode(), path_through({65010, 65009, 65001, 65002, 65003}, 64512));
+}
+
+TEST(StoredBgpsecPath, EqualSignaturesUnderAnotherSecurePathAreSharedNotMerged) {
+  // Same signature octets, one Secure_Path segment differs (its pCount): the signatures are
+  // shared, but the values are not one and do not compare equal.
+  const auto path = path_through({65001, 65002}, 64512);
+  auto prepended = path;
+  prepended.secure_path[0].pcount = 3;
+  const auto a = StoredBgpsecPath::store(path);
+  const StoredBgpsecPath* others[] = {&a};
+  const auto b = StoredBgpsecPath::store(prepended, others);
+  EXPECT_EQ(b.shared_hops(), 2U);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(b.decode(), prepended);
+  EXPECT_EQ(a.decode(), path);
+}
+
+TEST(StoredBgpsecPath, OnlyWhatTheDecoderCanGiveIsStored) {
+  auto extra = path_through({65001, 65002}, 64512);
+  extra.blocks[0].segments.push_back(extra.blocks[0].segments.back());
+  EXPECT_FALSE(StoredBgpsecPath::store(extra));
+  auto three_blocks = path_through({65001, 65002}, 64512, 2);
+  three_blocks.blocks.push_back(three_blocks.blocks.back());
+  EXPECT_FALSE(StoredBgpsecPath::store(three_blocks));
+  auto broken = path_through({65001, 65002}, 64512);
+  broken.blocks[0].segments.pop_back();
+  EXPECT_FALSE(StoredBgpsecPath::store(broken));
+  // What the RIB does with it instead: the route keeps an AS_PATH (route.hpp).
+  wire::PathAttributes attrs;
+  attrs.bgpsec_path = broken;
+  EXPECT_FALSE(take_bgpsec_path(attrs));
+  EXPECT_FALSE(attrs.bgpsec_path.has_value());
+  ASSERT_TRUE(attrs.as_path.has_value());
+  EXPECT_TRUE(attrs.as_path->contains(base::Asn(65002)));
 }
 
 TEST(StoredBgpsecPath, TheSamePathAgainIsTheSameValue) {
