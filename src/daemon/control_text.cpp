@@ -307,16 +307,19 @@ std::string render_routes(const json& result) {
 }
 
 namespace {
+// A numeric field of `obj`; 0 when missing or not a number.
+double number_field(const json& obj, const char* key) {
+  const json* f = field(obj, key);
+  return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
+}
+
 // "Validation: 2 threads, 0 pending, 1200 done; signature cache 4800/2000000 (75% hits);
 // 12 key tables (312 KiB); 1200 signed paths stored (160 B per hop)"
 std::string validation_text(const json& v) {
   std::string out = "Validation: " + text(v, "threads") + " threads, " + text(v, "pending") +
                     " pending, " + text(v, "completed") + " done";
   if (const json* c = field(v, "signature_cache"); c != nullptr && c->is_object()) {
-    const auto number = [&](const char* key) {
-      const json* f = field(*c, key);
-      return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
-    };
+    const auto number = [&](const char* key) { return number_field(*c, key); };
     const double lookups = number("hits") + number("misses");
     out += "; signature cache " + text(*c, "entries") + "/" + text(*c, "capacity");
     if (lookups > 0) {
@@ -324,19 +327,14 @@ std::string validation_text(const json& v) {
     }
   }
   if (const json* k = field(v, "key_tables"); k != nullptr && k->is_object()) {
-    const json* bytes = field(*k, "bytes");
-    const auto kib = bytes != nullptr && bytes->is_number() ? bytes->get<double>() / 1024 : 0.0;
+    const auto kib = number_field(*k, "bytes") / 1024;
     out += "; " + text(*k, "tables") + " key tables (" +
            std::to_string(static_cast<long long>(kib)) + " KiB)";
   }
   if (const json* p = field(v, "stored_paths"); p != nullptr && p->is_object()) {
-    const auto number = [&](const char* key) {
-      const json* f = field(*p, key);
-      return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
-    };
     out += "; " + text(*p, "paths") + " signed paths stored";
-    if (number("hops") > 0) {
-      out += " (" + std::to_string(static_cast<long long>(number("bytes") / number("hops"))) +
+    if (const double hops = number_field(*p, "hops"); hops > 0) {
+      out += " (" + std::to_string(static_cast<long long>(number_field(*p, "bytes") / hops)) +
              " B per hop)";
     }
   }

@@ -113,6 +113,15 @@ struct StoredBgpsecPath::SignatureNode {
     }
   }
 
+  // The node `count` hops older than this one (this one for 0), or null past the origin's.
+  [[nodiscard]] const SignatureNode* older(std::size_t count) const noexcept {
+    const SignatureNode* node = this;
+    for (std::size_t i = 0; i < count && node != nullptr; ++i) {
+      node = node->next;
+    }
+    return node;
+  }
+
   // Hop `hop` of `path` carries exactly these Signature_Segments.
   [[nodiscard]] bool holds(const wire::BgpsecPath& path, std::size_t hop) const noexcept {
     for (std::size_t b = 0; b < blocks; ++b) {
@@ -151,19 +160,6 @@ struct StoredBgpsecPath::Head {
   }
 };
 
-namespace {
-
-// The node of hop `hop` (most recent = 0) in the list that starts at `top`.
-template <class Node>
-const Node* node_at(const Node* top, std::size_t hop) noexcept {
-  for (std::size_t i = 0; i < hop && top != nullptr; ++i) {
-    top = top->next;
-  }
-  return top;
-}
-
-}  // namespace
-
 StoredBgpsecPath::StoredBgpsecPath(const StoredBgpsecPath& other) noexcept : head_(other.head_) {
   if (head_ != nullptr) {
     head_->refs.fetch_add(1, std::memory_order_relaxed);
@@ -186,12 +182,12 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
                                          std::span<const StoredBgpsecPath* const> share_with) {
   // The Secure_Path segments follow the header without padding.
   static_assert(sizeof(Head) % alignof(wire::SecurePathSegment) == 0);
-  // Secure_Path length is a 2-octet field of 6-octet segments (RFC 8205 §3.1).
-  const std::size_t hops = std::min<std::size_t>(path.secure_path.size(), 0xFFFF);
-  // Only what decode_bgpsec_path can give: at most two blocks, one Signature_Segment per
-  // Secure_Path segment in each (RFC 8205 §5.2 checks); anything else is not stored.
+  // Only what decode_bgpsec_path can give: a Secure_Path whose 2-octet length field can hold
+  // it (RFC 8205 §3.1), at most two blocks, one Signature_Segment per Secure_Path segment in
+  // each (RFC 8205 §5.2 checks); anything else is not stored.
+  const std::size_t hops = path.secure_path.size();
   const std::size_t blocks = path.blocks.size();
-  if (blocks > kMaxBlocks || hops != path.secure_path.size()) {
+  if (blocks > kMaxBlocks || hops > 0xFFFF) {
     return {};
   }
   for (const auto& block : path.blocks) {
@@ -223,7 +219,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     }
     const std::size_t common = std::min<std::size_t>(hops, other.hops);
     std::size_t hop = hops - common;  // our first aligned hop
-    const SignatureNode* node = node_at(other.top, other.hops - common);
+    const SignatureNode* node = other.top->older(other.hops - common);
     const SignatureNode* run_start = nullptr;
     std::size_t run = 0;
     for (; node != nullptr && hop < hops; ++hop, node = node->next) {
