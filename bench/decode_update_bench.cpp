@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // UPDATE decoding cost: the RFC 8608 IPv4 example (BGPsec_PATH type octet rewritten from 30
 // to 33) and a typical unsigned eBGP UPDATE announcing 10 prefixes.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The fast P-256 verifier (crypto/fast_verify.hpp) next to OpenSSL's (PublicKey::verify) in the
 // same run: one core on a precomputed key for several table shapes, many keys (tables out of
 // cache), the per-key table build, and one key shared by all cores. Signatures rotate through

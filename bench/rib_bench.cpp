@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RIB cost: inserting a full-table-sized set of routes (1 M IPv4 prefixes sharing 1000
 // attribute sets) into an Adj-RIB-In and the Loc-RIB, and the heap bytes that costs per route
 // (counter bytes_per_route, from glibc's mallinfo2; no timing or size assertions anywhere).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Whole-path costs through the bgpsec layer (RFC 8374 §9.4): validating BGPsec_PATHs of 1, 2,
 // 4 (about today's mean) and 8 hops (structure checks, key lookups, signed-data building, one
 // ECDSA verify per hop) and forwarding one (one signature). Items are signatures, so the rates

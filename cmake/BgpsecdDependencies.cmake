@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Every third-party dependency comes from a Debian package (scripts/setup installs them).
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)

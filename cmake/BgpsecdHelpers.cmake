@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # One helper per kind of target, so flags live in one place (STYLE.md §5.2):
 #   bgpsecd_library(NAME SRCS ... DEPS ...)       static library bgpsec_<NAME>, alias bgpsecd::<NAME>
 #   bgpsecd_test(NAME SRCS ... DEPS ...)          GoogleTest binary registered with ctest

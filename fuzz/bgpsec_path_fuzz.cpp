@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the BGPsec_PATH decoder (RFC 8205 §3). The first input byte is the base
 // offset (the decoder has no capability-dependent paths); the rest is the attribute value.
 // Every successful decode must re-encode to the same bytes and decode to an equal value.

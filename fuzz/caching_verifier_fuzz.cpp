@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target comparing bgpsec::CachingSignatureVerifier (signature cache, per-key tables, and
 // its OpenSSL mode) with DefaultSignatureVerifier on fuzzer-chosen keys, signed data and
 // signatures; any disagreement on a block's outcome aborts. The verifiers live across inputs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for whole-message decoding (STYLE.md §4.4). Input: one octet of DecodeContext
 // bits (0x01 four-octet AS, 0x02 extended messages, 0x04 iBGP, 0x08/0x10 BGPsec receive
 // IPv4/IPv6, 0x20/0x40 BGPsec send IPv4/IPv6), then one whole message, header included.

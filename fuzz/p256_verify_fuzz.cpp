@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target comparing the fast P-256 verifier (PrecomputedVerifier) with OpenSSL's
 // (PublicKey::verify) on fuzzer-chosen keys, digests and signatures; any disagreement, on
 // a key's validity or on a signature, aborts. Input layout (first octet = mode):

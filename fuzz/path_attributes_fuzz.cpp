@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the strict path attribute list decoder (wire/attributes.hpp). Input: one
 // octet of DecodeContext bits, then a Path Attributes field. A clean decode must re-encode and
 // decode again to the same value (STYLE.md §4.4).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the router private-key loader: every input goes through PrivateKey::from_pem
 // (the code load_pem runs on a key file's text) and PrivateKey::from_der (PKCS#8 or RFC 5915).
 // Whatever is accepted must be a usable P-256 key pair: its PEM re-encoding loads again to the

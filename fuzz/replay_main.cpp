@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Replay driver linked into fuzz targets in ordinary builds, so ctest runs every corpus file
 // through the target (STYLE.md §4.4). Arguments are files or directories (all regular files in
 // them, non-recursively). Exits non-zero only if a path cannot be read; a bug in a target

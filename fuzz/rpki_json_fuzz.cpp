@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for parse_rpki_json (RPKI JSON files written by other software). There is no
 // decode context; the whole input is the JSON text. A successful parse is written back in the
 // rpki-client format, which must parse to an equal value.

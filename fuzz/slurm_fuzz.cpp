@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for parse_slurm (RFC 8416 files, written by hand). There is no decode context;
 // the whole input is the JSON text. A successful parse is written back with to_slurm_json,
 // which must parse to an equal value, and applying it to a small data set must leave no VRP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for PublicKey::from_spki_der (fed by RTR Router Key PDUs and RPKI JSON): whatever
 // it accepts must re-encode to the same octets (only the canonical 91-octet DER is valid) and
 // parse again to an equal key. Every input is also tried as a DER signature against an RFC 8608

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the RIB's BGPsec_PATH storage (rib/stored_bgpsec_path.hpp). The input is an
 // attribute value; whatever decodes is stored, alone and then sharing with a variant of itself
 // whose newest signature differs, and each must give back exactly what went in. Equality of

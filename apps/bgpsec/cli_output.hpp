@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Conventions shared by every `bgpsec` subcommand: JSON on stdout, exit 0 for a positive
 // result, 1 for a negative one (e.g. Not Valid), 2 for bad input or usage with one line on
 // stderr that says what is wrong.

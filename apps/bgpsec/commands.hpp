@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The `bgpsec` subcommands. Each registers its flags on the CLI11 app and runs when chosen;
 // `run` returns the process exit code (cli_output.hpp).
 #pragma once

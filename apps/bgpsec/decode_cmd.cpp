@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec decode`: a whole BGP message, or a run of path attributes, from hex to JSON, through
 // the same codecs the daemon uses (so RFC 7606 errors are reported as the session would see
 // them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec gen`: a synthetic signed full table for benchmarks (bgpsec/synthetic_table.hpp,
 // bgpsec/table_signer.hpp): DIR/updates.bin (the BGP UPDATEs the peer sends, back to back),
 // DIR/rpki.json (router keys and ROAs that make every route Valid) and, per --also-peer-as,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec keygen`: a new P-256 router key for an AS, and `bgpsec rpki-json`: the keys of a
 // key directory as an rpki-client / StayRTR JSON file.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec`: the offline BGPsec tool (key generation, signing, validation, decoding).
 // Thin wiring only: the work is done by libbgpsec (src/).
 #include <cstdio>

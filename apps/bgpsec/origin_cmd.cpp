@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec origin`: route origin validation (RFC 6811) of one (prefix, origin AS) against the
 // VRPs of a JSON file or of an RPKI cache, with the VRPs that cover the prefix.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec replay`: a BGP session to a speaker (the project's session::Peer: OPEN, 4-octet AS,
 // multiprotocol IPv4 + IPv6, BGPsec send for both AFIs, extended messages, keepalives) that
 // sends a file of encoded UPDATEs (`bgpsec gen`) as fast as the peer reads them, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Where `bgpsec` commands get RPKI data from: a JSON file or one cache over RTR.
 #include "rpki_source.hpp"
 

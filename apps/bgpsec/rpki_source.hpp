@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RPKI data for the `bgpsec` commands: from an rpki-client / StayRTR / Routinator JSON file, or
 // the complete data set of one RPKI cache fetched over RTR.
 #pragma once

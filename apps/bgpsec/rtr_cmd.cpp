@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec rtr-dump`: connects to an RPKI cache over RTR (RFC 8210 v1, or v0 with --version 0),
 // waits for the complete data set (Reset Query ... End of Data) and prints it as
 // rpki-client-style JSON (`roas`, `bgpsec_keys`), the form stayrtr reads. With --updates N it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec sign`: signs a prefix along a whole AS path, hop by hop, each AS with its own key
 // from a key directory (RFC 8205 §4.2), as the routers of a lab would in turn.
 #include <memory>

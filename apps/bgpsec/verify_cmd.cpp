@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // `bgpsec verify`: validates one BGPsec_PATH attribute for a prefix as a given AS would receive
 // it (RFC 8205 §5.2), with router keys from an RPKI JSON file; the same Validator bgpsecd uses.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // bgpsecctl: talks to a running bgpsecd over its control socket (man/bgpsecctl.8.md). Builds
 // the request from the command line, prints the daemon's answer as text (control_text.hpp) or,
 // with --json, the raw result. Exit codes: 0 ok, 1 the daemon answered with an error, 2 usage

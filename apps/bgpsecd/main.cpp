@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // bgpsecd: the BGP speaker daemon. Thin: flags, logging, signals; everything else is
 // daemon::Speaker (src/daemon/speaker.hpp).
 #include <csignal>

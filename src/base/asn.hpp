@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Autonomous System numbers (4-octet, RFC 6793) as a strong type, so an ASN is never mixed
 // up with a length, a count or a hold time.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The only place that indexes into packet memory.
 #include "base/byte_reader.hpp"
 

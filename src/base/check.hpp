@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Invariant checks (STYLE.md §2.7). Never for input from a peer, a cache or a config file:
 // that goes through Result. Leave a comment at each use saying why the condition holds.
 //   BGPSEC_ASSERT(cond)      debug builds only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Hex and base64 text forms of byte strings (keys, SKIs, attributes on command lines and in
 // RPKI JSON). Decoders return errors, never throw.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // IPv4 and IPv6 addresses and prefixes, and the AFI/SAFI numbers they travel under
 // (RFC 4760). A Prefix always has its host bits zero, so equal prefixes compare equal.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Subject Key Identifier of a router key: 20 octets, SHA-1 over the public point
 // (RFC 8209, RFC 6487 §4.8.2). Carried in every BGPsec Signature_Segment and in RTR Router
 // Key PDUs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "base/wire_error.hpp"
 
 namespace bgpsecd::base {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Secure_Path -> AS_PATH (RFC 8205 §4.4).
 #include "bgpsec/as_path_rebuild.hpp"
 

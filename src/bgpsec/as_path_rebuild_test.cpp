@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH reconstruction from a Secure_Path (RFC 8205 §4.4, bgpsec-wire.md §6): pCount
 // expansion, pCount 0, confederation runs, the 255-ASN segment limit, path length and origin
 // AS, checked on the value and on the encoded AS_PATH bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // CachingSignatureVerifier: the suite-1 steps of signature_verifier.hpp with the per-key check
 // going through the signature cache and the key tables.
 #include "bgpsec/caching_verifier.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The suite-1 SignatureVerifier for production (issue 5 items 1, 2, 4): a signature cache in
 // front of per-key precomputed tables (or OpenSSL when precompute is off).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // CachingSignatureVerifier tests: the same outcomes as DefaultSignatureVerifier (RFC 8608
 // Appendix A vectors; random good and bad signatures, data, keys and DER), cold and from the
 // cache, in every configuration; RFC 8205 §5.2 block semantics; cache and table statistics;

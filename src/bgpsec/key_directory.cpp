@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "bgpsec/key_directory.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A directory of router private keys as `bgpsec keygen` writes it and bgpsecd and
 // `bgpsec sign` read it: one PEM file per key, named <asn>.<SKI>.pem (the naming
 // NIST-BGP-SRx and BIRD examples use), mode 0600.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // KeyTableCache: sharded LRU of per-key verification tables, built outside the locks.
 #include "bgpsec/key_table_cache.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Per-key precomputed verification tables for router keys (issue 5 item 1): a bounded,
 // thread-safe map from a router key's point to its crypto::PrecomputedVerifier, built on the
 // key's first signature and dropped least-recently-used when the bound is reached.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // KeyTableCache tests: a table is built on a key's first signature and reused; the bound holds
 // and evicted tables stay usable by whoever holds them; no tables (bound 0, bad shape) means
 // OpenSSL; answers always match PublicKey::verify, also with threads racing on the same keys.

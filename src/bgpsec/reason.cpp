@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Stable names of validation outcomes. Changing a name changes logs, metrics and JSON output:
 // add new names, do not rename.
 #include "bgpsec/reason.hpp"

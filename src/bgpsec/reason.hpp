@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Outcomes of BGPsec path validation (RFC 8205 §5): the path state and, for every outcome, a
 // distinct Reason with a stable text name (logs, metrics labels, `bgpsecctl --json`).
 #pragma once

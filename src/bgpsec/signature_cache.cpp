@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SignatureCache: keyed entry keys, a set-associative table with CLOCK eviction per set, and
 // striped locks.
 #include "bgpsec/signature_cache.hpp"

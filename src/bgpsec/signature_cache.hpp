@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Results of signature verifications, so that a signature is verified once however many peers
 // send it (issue 5 item 4; the "common segments" idea of Sriram & Montgomery: a route reaches
 // a router over several peers and the older segments' signatures are the same on each). Both

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SignatureCache tests: entry keys cover key, digest and signature; hits and misses; bad
 // outcomes kept as bad; the bound holds under eviction; CLOCK keeps entries that were hit;
 // threads sharing one cache never see another key's outcome.

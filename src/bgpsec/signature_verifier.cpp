@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Default suite-1 verifier: hash, then try each candidate key (RFC 8205 §5.2: several keys may
 // share an (AS, SKI); any verifying key makes the signature good).
 #include "bgpsec/signature_verifier.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The crypto step of path validation behind a small interface, so that a multi-core engine or
 // a signature cache (DESIGN.md: "nothing verifies the same signature twice") can replace the
 // default without touching the validator. The validator hands over one Signature_Block's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8205 §4.2 signed octets, written through base::ByteWriter with the wire encoders of the
 // segments so that what is hashed is byte for byte what travels.
 #include "bgpsec/signed_data.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The octet string a BGPsec signature covers (RFC 8205 §4.2, bgpsec-signing.md §2):
 //
 //   Target AS ‖ G(k-1) ‖ S(k) ‖ G(k-2) ‖ S(k-1) ‖ … ‖ G(1) ‖ S(2) ‖ S(1) ‖ Suite ‖ AFI ‖ SAFI ‖

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8205 §4.2 signed octets: both forms reproduce the `signed_data` of all four RFC 8608
 // example signatures exactly.
 #include "bgpsec/signed_data.hpp"

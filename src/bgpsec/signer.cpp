@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec signer (RFC 8205 §4.2, bgpsec-signing.md §4): builds the new segment, the signed
 // octets per kept block, and the new BGPsec_PATH value.
 #include "bgpsec/signer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec signing (RFC 8205 §4.2): originate a BGPsec_PATH, or extend a received one, for one
 // peer. One Signature_Segment per Signature_Block whose suite we can sign; the Target AS of
 // the new signature is the peer's AS, so an UPDATE is built per receiving peer AS (§4.1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Signer tests: both RFC 8608 example BGPsec_PATH values re-created from scratch byte for
 // byte (fixed nonce k), segment fields, block handling and refusals.
 #include "bgpsec/signer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The synthetic table (synthetic_table.hpp): AS numbers, per-origin paths and prefixes, all
 // drawn from one seeded generator so that a run can be repeated exactly.
 #include "bgpsec/synthetic_table.hpp"

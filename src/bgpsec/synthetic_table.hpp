@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A synthetic Internet routing table for benchmarks (`bgpsec gen`): prefixes in today's
 // IPv4/IPv6 ratio and length mix, and for every origin AS one AS path below the sending peer,
 // with a few thousand "transit" ASes that appear in most paths. Pure and deterministic: the

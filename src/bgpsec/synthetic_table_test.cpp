@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The synthetic table of `bgpsec gen`: shape, determinism, and signatures that verify over
 // the RFC 8205 §4.2 signed data, shared between senders where they should be.
 #include "bgpsec/synthetic_table.hpp"

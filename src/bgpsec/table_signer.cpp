@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Keys, signatures and UPDATE encoding for a synthetic table (table_signer.hpp).
 //
 //   worker threads (spec.threads)              calling thread

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Router keys and signed UPDATEs for a synthetic table (synthetic_table.hpp), for `bgpsec gen`:
 // one key per AS derived from the seed, every route signed hop by hop with the signer of
 // RFC 8205 §4.2 (originate, then forward) and encoded as a whole BGP UPDATE (one prefix in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Test-only helpers for the bgpsec tests: a router key table, signers with a fixed nonce, the
 // RFC 8608 example keys and routes, and paths signed hop by hop with generated keys.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec path validator (RFC 8205 §5.2; bgpsec-validation.md §2-§5). Cheap checks first, then
 // key lookups for a whole block, then crypto through SignatureVerifier.
 #include "bgpsec/validator.hpp"

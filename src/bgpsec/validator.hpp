@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec path validation (RFC 8205 §5.2) in the order of RFC 8374 §8.1 / DESIGN.md:
 //   1. cheap checks, no crypto: the value's structure, then the protocol checks of
 //      bgpsec-validation.md §2 (#6 - #12), each a treat-as-withdraw error;

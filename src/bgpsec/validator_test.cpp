@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Validator tests (RFC 8205 §5.2; bgpsec-validation.md): one case per structural and protocol
 // check with its Reason and treat-as-withdraw action, every row of the §7 test matrix, and the
 // signature step on paths signed hop by hop with generated keys and on the RFC 8608 examples.

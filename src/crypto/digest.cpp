@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SHA-256 and SHA-1 one-shots on OpenSSL 3. The digest implementations are fetched from the
 // default provider once per process: an implicit fetch (EVP_sha256()) per call would look the
 // algorithm up in the provider store, under its lock, for every signature checked.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SHA-256 (BGPsec algorithm suite 1, RFC 8608 §2) and SHA-1 (SKI, RFC 8209) over byte strings.
 #pragma once
 

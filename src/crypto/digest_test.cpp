@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SHA-256 and SHA-1 against the FIPS 180 example values, and against the RFC 8608 example
 // signed data (the digests the example signatures are made over).
 #include "crypto/digest.hpp"

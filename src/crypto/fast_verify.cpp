@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // PrecomputedVerifier: key parsing and table building, DER parsing, and the call into the
 // P-256 engine (crypto/p256/).
 #include "crypto/fast_verify.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fast ECDSA P-256 verification for router keys (RFC 8608 §3.1), with a precomputed table per
 // key so that u2·Q costs about as little as u1·G (issue 5 item 1).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // PrecomputedVerifier: the RFC 8608 Appendix A signatures verify with every table shape, keys
 // are validated like PublicKey::from_point, table sizes are what the header says, and one
 // verifier serves several threads.

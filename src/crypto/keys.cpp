@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // P-256 router keys on OpenSSL 3 libcrypto (RFC 8608 §3, RFC 8209): strict SPKI parsing,
 // verification on pre-parsed keys, signing, and private key files. Only non-deprecated OpenSSL 3
 // calls are used (EVP_PKEY, OSSL_PARAM, OSSL_DECODER, BIGNUM/EC_POINT arithmetic).

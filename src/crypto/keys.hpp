@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // P-256 router keys (RFC 8608 §3, RFC 8209) on OpenSSL 3 libcrypto.
 //
 // PublicKey is parsed once (from DER SubjectPublicKeyInfo or the 65-octet uncompressed point)

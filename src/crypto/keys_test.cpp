@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // P-256 keys against the RFC 8608 Appendix A example (vectors file): the four signatures
 // verify, the SKIs recompute, and signing with the example nonce reproduces them byte for byte.
 // Then malformed keys and signatures, key files and their modes.

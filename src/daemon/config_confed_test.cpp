@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Configuration of confederations (RFC 5065: [global] confederation_id and
 // confederation_peers) and of private ASN removal (RFC 8374 §8.4.2: remove_private_as): the
 // values, the errors with file:line:column, the OPEN's AS per neighbor, the normal form and

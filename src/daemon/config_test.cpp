@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of the bgpsecd configuration: the example config parses, the normal form round-trips,
 // every class of error names its file:line:column, and the reload diff sorts neighbors into
 // added / removed / reset / soft / updated.

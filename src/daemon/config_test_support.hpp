@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Test-only: parse a config text as file "t.toml" and expect it to parse, or to fail (the
 // config tests match the error's "t.toml:LINE:COLUMN: ..." text).
 #pragma once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Tests of the configuration piece (reads etc/bgpsecd.example.toml via BGPSEC_SOURCE_DIR).
 bgpsecd_test(daemon_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/config_test.cpp

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Operator interfaces of bgpsecd (issue 4 item 6): the JSON control API server and client, the
 # text rendering bgpsecctl prints, and the Prometheus registry with its HTTP endpoint.
 list(APPEND DAEMON_SRCS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Control API client (control_client.hpp): a private io_context per request, so a caller
 // needs no event loop and a dead daemon cannot hang it past the timeout.
 #include "daemon/control_client.hpp"

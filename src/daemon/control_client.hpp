@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The client side of the control API (control_server.hpp): one request, one response, over a
 // unix-domain socket or loopback TCP. Used by bgpsecctl and by tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Control API sockets and framing (control_server.hpp). Each connection reads one line at a
 // time, answers it, then reads the next, so responses come back in request order.
 #include "daemon/control_server.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control API server against real sockets: a unix socket in a temporary directory (and
 // loopback TCP), driven by control_request_*() and by a raw socket for malformed input.
 #include "daemon/control_server.hpp"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Tests of the control API, its text rendering and the metrics endpoint (real sockets in a
 # temporary directory and on 127.0.0.1; metrics_test uses ports 17990-17991).
 bgpsecd_test(daemon_control_test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Text rendering of control API results for bgpsecctl (control_text.hpp). Tables are aligned
 // with two spaces between columns; numbers are right-aligned, text left-aligned.
 #include "daemon/control_text.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control API's commands, the JSON shape of each result (the daemon produces exactly these;
 // `bgpsecctl --json` prints them unchanged) and their text rendering for operators. The
 // renderers are pure functions: JSON in, text out. They tolerate missing or mistyped fields

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Golden text for each control API result shape (control_text.hpp): what an operator sees from
 // `bgpsecctl show ...` for sample daemon answers.
 #include "daemon/control_text.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Prometheus registry, text exposition 0.0.4 and the GET /metrics endpoint (metrics.hpp).
 #include "daemon/metrics.hpp"
 

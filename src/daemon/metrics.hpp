@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A small Prometheus registry and its HTTP endpoint (issue 4 item 6): counters and gauges with
 // labels, gauges computed at scrape time, the text exposition format 0.0.4, and GET /metrics
 // served on a loopback address. Names start with bgpsecd_ (daemon.md), labels name the peer by

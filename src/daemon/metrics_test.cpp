@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Prometheus registry's exposition text (format 0.0.4) byte for byte, and GET /metrics
 // over a real loopback connection (port 17990 is this test's; 17991 for the port-0 check).
 #include "daemon/metrics.hpp"

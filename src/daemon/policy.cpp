@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Policy evaluation; see policy.hpp and man/bgpsecd.conf.5.md for the rule semantics.
 #include "daemon/policy.hpp"
 

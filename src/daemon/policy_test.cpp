@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of policy evaluation (policy.cpp): every match kind, every set, the Next action
 // chaining sets into later rules, default actions, and RFC 8212 for a missing policy. The
 // policies are written as a config file would write them (man/bgpsecd.conf.5.md).

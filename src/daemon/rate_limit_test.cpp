@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The per-peer log rate limit (STYLE.md §2.13).
 #include "daemon/rate_limit.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The router keys bgpsecd signs with (RFC 8205 §4.2, RFC 8209): from [bgpsec] key_dir (the
 // files of `bgpsec keygen`, <asn>.<SKI>.pem, only those of our AS) and key_files (PEM keys
 // named explicitly). One key per algorithm suite: RFC 8205 §3.2 has one Signature_Segment

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RPKI files, SLURM, their timers, and the RTR cache metrics (see the header).
 #include "daemon/rpki_sources.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The daemon's RPKI inputs beside the RTR caches (bgpsecd.conf(5) [rpki]): the rpki-client /
 // StayRTR JSON `files` and the RFC 8416 `slurm` file. The files are re-read every
 // `reload_interval`, and a timer at the earliest `expires` of the loaded entries takes expired

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RpkiFiles: SLURM on the files' data (RFC 8416 §4), a bad SLURM or JSON file leaving the data
 // in use unchanged, `expires` honoured after load (explicitly and by the timer), re-reads every
 // reload_interval; and the RTR metric families.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The speaker: policy evaluation, session/RIB/RPKI wiring, control API views.
 list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp

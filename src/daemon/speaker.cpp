@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The speaker's session and RIB wiring (see speaker.hpp). Views for the control API are in
 // speaker_views.cpp.
 #include "daemon/speaker.hpp"

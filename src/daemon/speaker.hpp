@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The BGP speaker: the running daemon's state and the wiring between its parts (DESIGN.md "How
 // an update flows"): one session::Peer per configured neighbor, the Adj-RIBs-In/Out, the
 // Loc-RIB and the decision, import/export policy, route origin validation and BGPsec path

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The speaker's BGPsec import side: RFC 8205 §5.2 validation of a received BGPsec_PATH and
 // what RFC 8374 does with the result (§8.5 strip or withdraw, §8.7 states carried in iBGP),
 // and the revalidation of exactly the routes an RPKI change affects (RFC 8374 §9.2).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The speaker's record of one configured neighbor, shared by speaker.cpp (which drives it)
 // and speaker_views.cpp (which shows it). Internal to the speaker.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the speaker shows: the control API results (shapes in control_text.hpp) and the
 // Prometheus metrics.
 #include <algorithm>

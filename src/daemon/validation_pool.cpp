@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Worker threads for signature validation: a locked queue of jobs, batches taken per wake-up,
 // one post to the io_context per batch (RFC 8374 §9.4: thousands of routes a second must not
 // cost thousands of wake-ups of the I/O thread).

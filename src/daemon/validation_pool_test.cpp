@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The validation pool: results come back on the io_context for every job, right or wrong,
 // with any number of workers (0 = inline), and a pool destroyed with work queued neither
 // delivers nor crashes.

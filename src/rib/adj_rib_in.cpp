@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Adj-RIB-In of one peer: an ordered map prefix -> Route (ordered, so dumps and sweeps are
 // deterministic).
 #include "rib/adj_rib_in.hpp"

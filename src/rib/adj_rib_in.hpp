@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Adj-RIB-In of one peer (RFC 4271 §3.2): the routes as received (before import policy),
 // keyed by prefix; announce / withdraw, RFC 4724 stale marking and sweep, and the count the
 // session's maximum-prefix limit (RFC 4486 Cease 1) is checked against.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Adj-RIB-In: announce / replace / withdraw, the maximum-prefix signal, and RFC 4724
 // graceful-restart stale marking and sweeping.
 #include "rib/adj_rib_in.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Export rules (which best routes a peer gets, and with which attributes) and the per-peer
 // record of what was advertised.
 #include "rib/adj_rib_out.hpp"

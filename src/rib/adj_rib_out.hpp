@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Adj-RIB-Out of one peer (RFC 4271 §3.2, §9.2): what was last advertised to it, so that only
 // changes go out and a route refresh (RFC 2918) can resend everything; and the export rules
 // as pure functions: which best routes a peer gets (RFC 4271 §9.2, RFC 4456 §6, RFC 1997) and

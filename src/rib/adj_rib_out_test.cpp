@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Export rules (RFC 4271 §9.2 / §5.1, RFC 4456, RFC 1997, RFC 6793, RFC 8205 §4) and the
 // Adj-RIB-Out's change tracking and route refresh.
 #include "rib/adj_rib_out.hpp"

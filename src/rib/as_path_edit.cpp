@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH edits of export (see as_path_edit.hpp).
 #include "rib/as_path_edit.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The AS_PATH edits of export (pure): prepending our AS (RFC 4271 §5.1.2) or our Member-AS
 // inside a confederation (RFC 5065 §5.3), removing the confederation segments when a route
 // leaves the confederation (RFC 5065 §5.3), and removing private ASNs (RFC 6996) before we

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH edits of export: prepending (RFC 4271 §5.1.2), confederation segments (RFC 5065
 // §5.3) and private ASN removal (RFC 8374 §8.4.2, RFC 6996).
 #include "rib/as_path_edit.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Attribute interning: an open hash table of entries keyed by their value, each entry owned by
 // the shared_ptr control block that the handles share; the deleter unregisters the entry.
 #include "rib/attribute_store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Interning of path attributes: routes that share one attribute set (a full table has far
 // fewer distinct sets than prefixes) share one immutable wire::PathAttributes. A set lives as
 // long as some handle to it does and leaves the store with the last one.

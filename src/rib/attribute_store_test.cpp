@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Attribute interning: equal sets share one object, different ones do not, sets leave the
 // store with their last handle, and handles may outlive the store.
 #include "rib/attribute_store.hpp"

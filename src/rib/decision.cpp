@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 4271 §9.1.2.2 tie-breaking. Every step but (c) maps a route to a key where lower is
 // better, so the pairwise comparison and the elimination over a set share one definition.
 #include "rib/decision.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The BGP decision process among the candidate routes of one prefix: RFC 4271 §9.1.2.2
 // tie-breaking (with RFC 4456 §9 for reflected routes), after "locally originated first" and
 // the degree of preference (Route::local_pref, where policy puts validation state).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 4271 §9.1.2.2 tie-breakers: one test per step, the order of the steps, MED only within
 // one neighbour AS, Secure_Path length for BGPsec routes, and order-independent selection.
 #include "rib/decision.hpp"

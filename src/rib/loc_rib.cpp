@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loc-RIB: an ordered map prefix -> candidates; the decision runs over the candidates of the
 // one prefix a change touches (RFC 4271 §9.1.2 "for each set of destinations").
 #include "rib/loc_rib.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loc-RIB (RFC 4271 §3.2, §9.1): per prefix, the candidate routes from every source (at most
 // one per peer, after import policy) and the one the decision process selected. Every
 // mutation reports whether the best route changed, which is what export needs.

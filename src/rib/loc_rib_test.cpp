@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loc-RIB: the best route and the change reported for export as candidates from several
 // peers are announced, replaced and withdrawn.
 #include "rib/loc_rib.hpp"

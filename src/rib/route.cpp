@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Names of the route states and the import-side preference helpers of route.hpp.
 #include "rib/route.hpp"
 

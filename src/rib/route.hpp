@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A route as the RIB holds it: prefix, interned attributes, the peer it came from (with what
 // the decision process and export need to know about that peer) and its validation states
 // (RFC 8374 §8.3 / §8.6). Plain values; the daemon layer fills them in.

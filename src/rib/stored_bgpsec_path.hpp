@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // How the RIB keeps a route's BGPsec_PATH (RFC 8205 §3; issue 5 item 5): the Secure_Path as one
 // inline array next to a small header, and the Signature_Segments as an immutable list of hops,
 // newest first, ending at the origin's. A stored path shares the lower part of that list with

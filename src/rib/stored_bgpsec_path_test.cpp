@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "rib/stored_bgpsec_path.hpp"
 
 #include <thread>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Test-only helpers for the rib tests: peers, attribute sets and routes in one line each.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // See json_input.hpp.
 #include "rpki/json_input.hpp"
 

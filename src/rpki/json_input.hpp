@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Reading JSON documents that other software writes (RPKI JSON exports, SLURM) without
 // exceptions: parse with a positioned syntax error, member access that treats null as absent,
 // entry names for error messages, and whole-file reads. Shared by rpki_json.cpp and slurm.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the BGPsec validator reads router keys through (RFC 8205 §5.2: keys are found by the
 // AS of the Secure_Path segment and the SKI of its Signature_Segment). The rpki layer's key
 // stores implement it; tests may implement it too.

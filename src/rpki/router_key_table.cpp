@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RouterKeyTable: a hash map from (AS, SKI) to the few keys registered for it.
 #include "rpki/router_key_table.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The router key store: BGPsec router keys by (AS, SKI), as an RPKI cache delivers them (RTR
 // Router Key PDUs, RFC 8210 §5.10) or a JSON file lists them. Several keys may share one
 // (AS, SKI) pair; an identical key is stored once. Not synchronised: a table is built, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RouterKeyTable: keys by (AS, SKI), several per pair, identical keys once (RFC 8210 §5.10).
 #include "rpki/router_key_table.hpp"
 

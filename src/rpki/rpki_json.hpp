@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loader for the JSON exports that RPKI relying-party software writes and RTR caches read
 // (rpki-data.md §4): rpki-client / StayRTR (`roas`, `bgpsec_keys` with `ski` hex and `pubkey`
 // base64 SPKI) and Routinator (`roas`, `routerKeys` with `SKI` and `routerPublicKey`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RPKI JSON loading: rpki-client / StayRTR and Routinator formats (rpki-data.md §4, peers.md
 // §2.1), with the RFC 8608 example keys; expiry, maxLength, and errors that name the entry.
 #include "rpki/rpki_json.hpp"

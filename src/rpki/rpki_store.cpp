@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RpkiStore: builds each new Snapshot beside the published one (a copy plus the delta, or a
 // fresh build for a full reload), computes the ChangeSet against the old one, and publishes
 // it with one pointer swap. Holders of the old snapshot keep it alive and unchanged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The published RPKI state: an immutable Snapshot (VRP table, router key table, generation)
 // behind a std::shared_ptr<const Snapshot>, replaced in one swap per update (STYLE.md §2.12).
 // A validator takes one snapshot and uses it for a whole route, so it never sees half an

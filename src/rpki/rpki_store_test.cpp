@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RpkiStore: snapshot isolation (an old snapshot keeps its data after updates), change sets
 // for full reloads and deltas (net presence changes only), reference counting across
 // sources, and atomic rejection of a bad delta.

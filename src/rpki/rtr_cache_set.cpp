@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Preference groups, failover and the merge of several caches' data (see the header).
 #include "rpki/rtr_cache_set.hpp"
 

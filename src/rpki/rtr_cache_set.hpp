@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Several RPKI caches as one source (RFC 8210 §10): caches are grouped by preference, the
 // router talks to the most preferred group and falls back to the next one only while no cache
 // of the better groups is in sync. The data of all caches in use is merged (a VRP or key

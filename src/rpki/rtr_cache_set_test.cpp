@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RtrCacheSet against an in-process cache on 127.0.0.1 (port 0): SLURM filters between the
 // caches and the store (RFC 8416 §4), drops counted by reason, and records that stay as they
 // were when the store refuses a change.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RTR router-side state machine (RFC 8210 §6-§8, rpki-data.md §2.5-2.7): queries, the pending
 // change set committed at End of Data, Session ID checks, timers and version negotiation.
 #include "rpki/rtr_client.hpp"

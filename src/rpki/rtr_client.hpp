@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The router side of the RPKI-to-Router protocol (RFC 8210 v1, falling back to RFC 6810 v0;
 // rpki-data.md §2.5-2.7) as a pure state machine: no sockets, no clocks, no logging. A
 // transport feeds it events with the current time and carries out the events it returns.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RTR client state machine: full load, incremental updates, Serial Notify, Cache Reset,
 // Session ID change, version fallback, Error Reports both ways, expiry and timers. Cache PDUs
 // are built with the codec (tested in rtr_pdu_test.cpp); time is an explicit steady_clock value.

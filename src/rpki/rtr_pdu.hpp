@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; rpki-data.md §2.2-2.4):
 // value types for every PDU, a decoder that names the Error Report code to answer with, an
 // encoder, and a framer that cuts a TCP byte stream into whole PDUs. Pure functions, no I/O.

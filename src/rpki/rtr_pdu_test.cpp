@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RTR PDU codec: byte vectors both ways for every PDU type in versions 0 and 1, every malformed
 // case with the Error Report code it must produce, and the stream framer.
 #include "rpki/rtr_pdu.hpp"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Tests and fuzzer of the RTR client (declared after bgpsecd::rpki).
 bgpsecd_test(rpki_rtr_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/rtr_pdu_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/rtr_client_test.cpp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // asio transport for one RTR cache; the protocol itself is RtrClient's (see rtr_client.hpp for
 // the contract this file follows).
 #include "rpki/rtr_transport.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One RPKI cache over TCP (RFC 8210 §9: port 323 by default): drives the pure RtrClient state
 // machine (rtr_client.hpp) with asio sockets and one steady timer, and hands its data changes
 // and log lines to the owner. Everything runs on the io_context's thread; handlers are called

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SLURM (RFC 8416) reader, writer and application. nlohmann::json is used without exceptions
 // (parse with allow_exceptions=false, members through find() and get_ptr()); the one call
 // that throws by design, the re-parse that gives a positioned syntax error, is caught here,

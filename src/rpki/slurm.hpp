@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8416 SLURM: local exceptions to the RPKI data (rpki-data.md §3). Filters drop VRPs and
 // router keys from the relying party's output, then assertions add the operator's own. A
 // malformed file is rejected as a whole, with an error naming the entry

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // SLURM (RFC 8416): the RFC's example document (§3.5), each error with the entry it names,
 // both base64 alphabets, the writer round trip, and apply_slurm (filters, then assertions).
 #include "rpki/slurm.hpp"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # VRP table and origin validation (RFC 6811), the published RPKI snapshot store, and SLURM
 # (RFC 8416); included by CMakeLists.txt into the bgpsecd::rpki library.
 list(APPEND RPKI_SRCS

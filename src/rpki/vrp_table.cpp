@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // VRP table (RFC 6811): per address family, one vector per prefix length, each sorted by
 // (address, ASN, maxLength). A lookup masks the route's address to every length that has
 // VRPs and is not longer than the route, and binary-searches that bucket: at most 33 / 129

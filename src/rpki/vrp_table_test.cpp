@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // VRP table: RFC 6811 §2 route origin validation edge cases (exact, more-specific, maxLength
 // boundaries, AS 0, IPv6, /0, host routes, several covering VRPs, the NONE origin), a check
 // against the definition on random data, reference counting for deltas, and diff.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Tests and the SLURM fuzzer for vrp.cmake's sources (declared after bgpsecd::rpki exists).
 bgpsecd_test(rpki_vrp_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/vrp_table_test.cpp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Message framing over the receive buffer; see framer.hpp.
 #include "session/framer.hpp"
 

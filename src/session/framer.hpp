@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Cuts the TCP byte stream from a peer into whole BGP messages (RFC 4271 §4.1): the transport
 // appends whatever a read returned, the FSM takes messages out one at a time. The header of
 // each message is checked (wire::frame_length) as soon as its 19 octets are in, against the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Framer: messages split across reads, several in one read, and the RFC 4271 §6.1 header
 // errors (bad marker, bad length, too long for the negotiated size).
 #include "session/framer.hpp"

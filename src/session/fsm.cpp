@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The RFC 4271 §8 state machine: one handler per event, each switching on the state. See
 // fsm.hpp for the contract with the transport.
 #include "session/fsm.hpp"

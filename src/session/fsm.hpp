@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The BGP finite state machine of RFC 4271 §8 as a pure state machine: events in, a list of
 // actions out. It owns no socket and reads no clock, so every transition is unit-tested and
 // replayable; the asio transport on top of it (later) only carries the actions out.

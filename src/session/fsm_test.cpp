@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The RFC 4271 §8 FSM driven event by event: the happy path to Established, each timer,
 // NOTIFICATION and unexpected messages in each state, malformed input, the idle-hold
 // back-off, passive mode and collision resolution. Actions are compared as short strings.

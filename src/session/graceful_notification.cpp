@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8538: Hard Reset and the graceful-restart decision for a session that went down.
 #include "session/graceful_notification.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8538 (Notification Message support for BGP Graceful Restart): which Cease we send and
 // whether a session that went down keeps the peer's routes as stale (RFC 4724 §4.2).
 // Pure: the FSM builds the Cease with cease_notification, the RIB side asks keeps_routes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 8538: the Cease we send (Hard Reset or not) and whether a session that went down keeps
 // the peer's routes stale, for each kind of drop with and without the N bit.
 #include "session/graceful_notification.hpp"

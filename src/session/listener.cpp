@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The BGP listening sockets: accept, find the Peer by remote address, hand over or close.
 #include "session/listener.hpp"
 

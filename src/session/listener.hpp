@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Accepts BGP connections on one or more local endpoints and hands each to the Peer configured
 // for its remote address (RFC 4271 §8.2.1: a speaker listens on port 179); connections from
 // unknown addresses are logged and closed. Runs on the io_context's thread.

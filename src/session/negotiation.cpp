@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // OPEN validation and capability negotiation (RFC 4271 §6.2, RFC 5492, RFC 6793, RFC 8205
 // §2.2, RFC 8654, RFC 4724), and our OPEN from the session config.
 #include "session/negotiation.hpp"

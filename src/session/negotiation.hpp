@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What two OPEN messages agree on (RFC 4271 §4.2, RFC 5492 capabilities, RFC 8205 §2.2
 // BGPsec per AFI and direction), the RFC 4271 §6.2 checks of the peer's OPEN with the
 // NOTIFICATION to send when one fails, and our own OPEN built from the session config.

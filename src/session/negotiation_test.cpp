@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Negotiation: our OPEN from the config (bytes checked), every RFC 4271 §6.2 check of the
 // peer's OPEN, and each capability combination incl. BGPsec per AFI and direction.
 #include "session/negotiation.hpp"

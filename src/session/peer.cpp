@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // asio transport for one BGP peer: carries out the Fsm's actions (see the contract in
 // fsm.hpp) on sockets and steady timers, and keeps the second connection of an RFC 4271 §6.8
 // collision until one of the two is resolved away.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One BGP peer over TCP: carries out the actions of the pure Fsm (fsm.hpp, whose header
 // comment is the contract followed here) with asio sockets and timers, including accepted
 // connections and RFC 4271 §6.8 collisions. Everything runs on the io_context's thread, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Two Peers in one process over loopback (127.0.0.1 <-> 127.0.0.2, real sockets and timers):
 // session set-up, UPDATEs both plain IPv4 and MP_REACH IPv6, KEEPALIVEs with a 3 s hold time,
 // Cease on stop() and the reconnect after the idle hold, simultaneous starts; RFC 4271 §6.8

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH + AS4_PATH merge of RFC 6793 §4.2.3, for UPDATEs from peers without the 4-octet
 // AS capability.
 #include "wire/as4_path.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 6793 §4.2.3: how a 4-octet-AS speaker rebuilds the real AS path from the AS_PATH
 // (2-octet ASNs, AS_TRANS in place of large ones) and the AS4_PATH an old speaker passed on.
 #pragma once

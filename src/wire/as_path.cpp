@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH / AS4_PATH value codec (RFC 4271 §4.3, RFC 6793) and the small path queries the
 // decision process and route origin validation need. The malformation rules are those of
 // RFC 7606 §7.2; what to do about them is the caller's (treat-as-withdraw for AS_PATH,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // AS_PATH (RFC 4271 §4.3, 4-octet ASNs per RFC 6793) and AS4_PATH values, and the segment
 // types of RFC 4271 and RFC 5065. Also the shape the BGPsec layer rebuilds from a Secure_Path
 // (RFC 8205 §4.4) for non-BGPsec peers.

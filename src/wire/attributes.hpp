@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGP path attributes of an UPDATE (RFC 4271 §4.3 / §5 and the extensions bgpsecd handles):
 // the decoded value type, one constexpr descriptor per type code (STYLE.md §2.8), and the
 // codec for a whole attribute list with RFC 7606 error handling.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Path attribute list codec: one test per RFC 7606 row of bgp-basics.md §6 (malformed input →
 // action, code/subcode, offset/length of the attribute), duplicates, flags, unknown
 // attributes, and the canonical encoding.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # BGPsec_PATH (RFC 8205 §3)
 list(APPEND WIRE_SRCS ${CMAKE_CURRENT_SOURCE_DIR}/bgpsec_path.cpp)
 list(APPEND WIRE_SRCS ${CMAKE_CURRENT_SOURCE_DIR}/bgpsec_path_json.cpp)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec_PATH codec (RFC 8205 §3). The decoder follows the parser checklist of
 // bgpsec-wire.md §8 step by step; every failure is a treat-as-withdraw WireError (RFC 8205
 // §5.2, RFC 7606) whose `detail` names the failed check and whose offset/length point at the

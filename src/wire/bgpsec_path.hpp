@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The BGPsec_PATH attribute value (RFC 8205 §3, type code 33): Secure_Path followed by one or
 // two Signature_Blocks. Pure codec: bytes in, value or error out, and back.
 //

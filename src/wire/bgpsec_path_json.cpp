@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // JSON rendering of BgpsecPath; building values only, so nothing here throws except on
 // allocation failure.
 #include "wire/bgpsec_path_json.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A JSON view of a decoded BGPsec_PATH (for `bgpsec decode`, logs and the control API).
 // Shape: {"secure_path":[{"pcount","flags","confed","asn"}...],
 //         "signature_blocks":[{"suite","segments":[{"ski","signature_length","signature"}]}]}

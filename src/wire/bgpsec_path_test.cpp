@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGPsec_PATH codec tests: the RFC 8608 example values both ways, and one malformed input per
 // RFC 8205 §5.2 structural check (bgpsec-wire.md §8), each with its detail code and offsets.
 #include "wire/bgpsec_path.hpp"

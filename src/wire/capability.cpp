@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Capability codecs (RFC 5492 and the RFCs of each code). Per-code names and legal value
 // lengths live in one table; the value layouts are one small function per type.
 #include "wire/capability.hpp"

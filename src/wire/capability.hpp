@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGP capabilities (RFC 5492) as carried in OPEN optional parameter 2: a value type per
 // capability this speaker understands, and UnknownCap keeping every other one byte for byte
 // so that `bgpsec decode` can show it and nothing is lost on re-encoding.

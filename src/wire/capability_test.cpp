@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Capability codecs: byte vectors both ways per capability, and the malformed-length errors.
 #include "wire/capability.hpp"
 

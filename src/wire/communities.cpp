@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Community attribute value codecs and the RFC 8097 origin-validation-state helpers.
 #include "wire/communities.hpp"
 

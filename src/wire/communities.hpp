@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // COMMUNITIES (RFC 1997, type 8), EXTENDED COMMUNITIES (RFC 4360, type 16) incl. the RFC 8097
 // BGP Prefix Origin Validation State community, and LARGE_COMMUNITY (RFC 8092, type 32):
 // value types, value codecs (no attribute header) and the RFC 8097 helpers.

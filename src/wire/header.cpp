@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BGP message header checks (RFC 4271 §6.1, RFC 8654 §3) and framing.
 #include "wire/header.hpp"
 

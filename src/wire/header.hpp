@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The 19-octet BGP message header (RFC 4271 §4.1): decoding with every RFC 4271 §6.1 check,
 // framing of a byte stream into messages for the session, and writing a header whose length
 // is patched once the body is known.

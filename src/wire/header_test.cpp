@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Header decoding (RFC 4271 §6.1, RFC 8654 §3), framing, and length patching.
 #include "wire/header.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // KEEPALIVE codec (RFC 4271 §4.4).
 #include "wire/keepalive.hpp"
 

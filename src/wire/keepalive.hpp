@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The KEEPALIVE message (RFC 4271 §4.4): a header with no body.
 #pragma once
 

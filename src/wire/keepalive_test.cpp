@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // KEEPALIVE codec.
 #include "wire/keepalive.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Whole-message dispatch over the per-type codecs.
 #include "wire/message.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Any BGP message as one value: decode_message checks the header (RFC 4271 §6.1) and hands
 // the body to the codec of its type; encode_message and message_to_json go the other way.
 // This is what the session feeds framed messages to and what `bgpsec decode` prints.

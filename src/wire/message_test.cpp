@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Whole-message decoding and encoding across all types, and the JSON view.
 #include "wire/message.hpp"
 

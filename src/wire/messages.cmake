@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # header, OPEN + capabilities, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH, framing
 list(APPEND WIRE_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/header.cpp

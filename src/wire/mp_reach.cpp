@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // MP_REACH_NLRI / MP_UNREACH_NLRI value codecs (RFC 4760) for IPv4 and IPv6 unicast.
 #include "wire/mp_reach.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // MP_REACH_NLRI (type 14) and MP_UNREACH_NLRI (type 15) values (RFC 4760 §3, §4) for
 // AFI 1/2, SAFI 1. IPv4 NLRI with an IPv6 next hop (RFC 8950) is accepted; BGPsec UPDATEs
 // carry their one prefix here for IPv4 too (RFC 8205 §4.1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "wire/mp_reach.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Prefix list codec shared by the UPDATE body and the MP_* attributes.
 #include "wire/nlri.hpp"
 

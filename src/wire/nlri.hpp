@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Prefix lists as they travel in UPDATE (Withdrawn Routes, NLRI: RFC 4271 §4.3) and inside
 // MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760 §5): each prefix is a length in bits followed by
 // the fewest octets that hold it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // NOTIFICATION codec, code/subcode names and WireError -> NOTIFICATION.
 #include "wire/notification.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The NOTIFICATION message (RFC 4271 §4.5): codec, the names of codes and subcodes for logs
 // and JSON, and the bridge from a codec's base::WireError to the NOTIFICATION to send.
 #pragma once

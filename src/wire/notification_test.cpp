@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // NOTIFICATION codec, names, WireError -> NOTIFICATION, JSON.
 #include "wire/notification.hpp"
 

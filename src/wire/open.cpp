@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // OPEN codec (RFC 4271 §4.2, §6.2; RFC 5492; RFC 9072) and its JSON form.
 #include "wire/open.hpp"
 

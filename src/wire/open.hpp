@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The OPEN message (RFC 4271 §4.2) with its optional parameters (RFC 5492 capabilities, RFC
 // 9072 extended optional parameter length) and the AS_TRANS rule of RFC 6793.
 #pragma once

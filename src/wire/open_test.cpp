@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // OPEN codec: byte vectors both ways, RFC 9072 extended parameters, every RFC 4271 §6.2
 // error with its code/subcode/offset, AS_TRANS helpers and JSON.
 #include "wire/open.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The generic walk over a Path Attributes field: framing, duplicates, flag checks, eBGP
 // discards and unknown attributes are handled here once (RFC 7606 §3, §4); each known type's
 // value goes to its decoder from the descriptor table. Encoding walks the table in type order.

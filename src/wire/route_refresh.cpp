@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ROUTE-REFRESH codec (RFC 2918 §3, RFC 7313 §3.2 and §5).
 #include "wire/route_refresh.hpp"
 

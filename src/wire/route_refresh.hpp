@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The ROUTE-REFRESH message (RFC 2918 §3) with the Enhanced Route Refresh subtypes of
 // RFC 7313 §3.2 (BoRR / EoRR demarcation).
 #pragma once

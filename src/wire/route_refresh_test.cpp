@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ROUTE-REFRESH codec (RFC 2918, RFC 7313).
 #include "wire/route_refresh.hpp"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # UPDATE and path attributes
 list(APPEND WIRE_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/as_path.cpp

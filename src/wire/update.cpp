@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // UPDATE body codec (RFC 4271 §4.3) with the message-level rules of RFC 7606: framing,
 // missing mandatory attributes (§3(d)), strongest action (§3(h)) and NLRI that cannot be
 // located (§5.2). Per-attribute work is in path_attributes.cpp / attributes.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The UPDATE message (RFC 4271 §4.3) as a value, its codec with RFC 7606 error handling, the
 // End-of-RIB marker (RFC 4724 §2) and a JSON view. decode_update reads the body after the
 // 19-octet header; encode_update writes the whole message.

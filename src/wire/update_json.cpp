@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // JSON view of an UPDATE and its attributes, for `bgpsec decode` and the control API. Keys
 // are the attribute names in lower case; addresses, prefixes and communities are strings in
 // their usual text forms, opaque bytes upper-case hex.

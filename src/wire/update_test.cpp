@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // UPDATE message codec: byte vectors both ways, End-of-RIB, and the message-level RFC 7606
 // rules (framing, missing mandatory attributes, NLRI that cannot be located).
 #include "wire/update.hpp"

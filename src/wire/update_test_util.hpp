@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Test-only helpers for the UPDATE codec tests: hex literals, attribute and body builders that
 // fill in the length fields, and a byte comparison that prints hex on mismatch.
 #pragma once

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bgpsecctl end to end against bgpsecctl_fake_daemon (tests/ctl/fake_daemon.cpp): the requests
 # it sends, text and --json output, and exit codes 0 / 1 / 2 (bgpsecctl(8)).
 # Needs BGPSECCTL, FAKE_DAEMON and FIXTURES (this directory) in the environment.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A stand-in for bgpsecd's control API in bgpsecctl's end-to-end test: serves canned results
 // from a JSON fixture on a unix socket until SIGTERM/SIGINT.
 //   bgpsecctl_fake_daemon SOCKET FIXTURE.json

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A scripted BGP-4 test peer (python3 standard library only).
 
 Two subcommands:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # BGPsec and plain BGP through a confederation (RFC 5065, RFC 8205 §4.3) and private ASN
 # removal before signing (RFC 8374 §8.4.2): six bgpsecd and one scripted peer on loopback,
 # router keys from `bgpsec keygen`, the RPKI data from [rpki] files.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # BGPsec in a diamond of bgpsecd (RFC 8205, RFC 8374 §8.2/§8.3), IPv4, BGPsec both ways on every
 # session, router keys and ROAs from one RPKI JSON file ([rpki] files):
 #

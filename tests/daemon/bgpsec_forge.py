@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Forges a BGPsec path with an AS inserted that never signed (for the daemon tests).
 
   bgpsec_forge.py ATTR PREFIX ASN SKI SIGNER-ASN SIGNER-KEY SIGNER-SKI TARGET

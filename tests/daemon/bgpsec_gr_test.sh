@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Graceful restart (RFC 4724, RFC 8374 §9.1) with BGPsec routes, IPv4, bgpsecd on loopback with
 # router keys and ROAs from one RPKI JSON file:
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # BGPsec inside an AS (RFC 8374 §8.7) and through a transparent route server (RFC 8205 §4.2,
 # §7.2), seven bgpsecd on loopback, router keys from `bgpsec keygen`, the RPKI (router keys of
 # every AS, ROAs for the two originated prefixes) served by stayrtr (127.0.0.98, RTR on PORT+5,

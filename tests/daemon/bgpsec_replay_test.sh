@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `bgpsec gen` and `bgpsec replay` (issue 5 item 6), small: a 200-prefix synthetic table for
 # bgpsecd d (AS 65401, 127.0.0.131:$PORT) sent by AS 65402, and the same routes from AS 65403.
 #   1. the files: every message is a BGP UPDATE with ORIGIN, MP_REACH_NLRI holding exactly one

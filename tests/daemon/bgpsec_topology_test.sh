@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # BGPsec end to end (RFC 8205) through four bgpsecd in a chain on loopback, fed by stayrtr:
 #   A(65201, 127.0.0.61) - B(65202, .62) - C(65203, .63) - D(65204, .64), every session eBGP with
 #   BGPsec negotiated both ways for ipv4 and ipv6, and E(65205, .65) peering with D WITHOUT

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bgpsecd against BIRD 2 on loopback (issue 4 item 7). bgpsecd is AS 4200000001, bird AS 65010
 # with its own control socket in the work directory. Two eBGP sessions:
 #   IPv4 unicast: bgpsecd 127.0.0.52:$PORT  <->  bird 127.0.0.53:$PORT

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Three bgpsecd instances in a chain on loopback, AS 65101 - 65102 - 65103 (127.0.0.41-43,
 # port $PORT), and d (127.0.0.44) in AS 65103 as c's iBGP neighbor: routes originated at each
 # end reach the other end with the right AS path, over IPv4 and IPv6 (MP_REACH), seen through

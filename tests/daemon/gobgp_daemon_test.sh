@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bgpsecd against GoBGP on loopback (issue 4 item 7): bgpsecd (127.0.0.50:$PORT, AS 4200000001)
 # and gobgpd (127.0.0.51:$PORT, AS 65010, gRPC API on 127.0.0.51:$API_PORT), one eBGP session
 # carrying IPv4 and IPv6 unicast (IPv6 NLRI over the IPv4 session: GoBGP accepts bgpsecd's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # Shared helpers of the bash integration tests (tests/daemon/*_test.sh, tests/rtr/stayrtr_test.sh).
 # Sourced, after `set -uo pipefail` and the script's own checks of its environment, with

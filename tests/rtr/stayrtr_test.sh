@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The RTR client against a real cache: stayrtr serving a JSON file on loopback.
 #   full load (v1: VRPs and router keys) equals what stayrtr was given; a v0-only cache
 #   (-protocol 0) still gives the VRPs, after a downgrade to version 0; a changed file arrives

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bgpsecd's Peer against BIRD 2 on loopback: session_peer_probe (127.0.0.33, AS 65033) connects
 # to bird (127.0.0.32:$BGP_PORT, AS 65032, its own control socket), reaches Established,
 # announces 198.51.100.0/24 (bird must show it) and must receive bird's static IPv4 and IPv6

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bgpsecd's Peer against GoBGP on loopback: session_peer_probe (127.0.0.31, AS 65031) connects
 # to gobgpd (127.0.0.30:$BGP_PORT, AS 65030, gRPC API on 127.0.0.1:$BGP_PORT+1), reaches
 # Established, announces 198.51.100.0/24 (gobgpd must hold it in its RIB) and must receive the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // session_peer_probe: one bgpsecd Peer against a real BGP speaker, for the interop tests.
 // Connects out, waits for Established, announces 198.51.100.0/24 (next hop --next-hop), and
 // prints every received UPDATE as a JSON line on stdout (logs go to stderr); after --seconds it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End-to-end tests of the `bgpsec` tool: exit codes (0 positive, 1 negative, 2 bad input),
 # JSON on stdout, one-line errors on stderr, and sign -> verify across a lab of keys.
 # Run by ctest with BGPSEC (the binary) and BGPSEC_VECTORS_DIR (tests/vectors) set.

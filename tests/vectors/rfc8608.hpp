@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Test-only access to the RFC 8608 Appendix A example vectors (rfc8608.json beside this file,
 // an unchanged copy of the shared vectors). Tests compile with BGPSEC_SOURCE_DIR defined.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fixed-base comb tables (see comb.hpp): signed-digit recoding, table building with one batched
 // inversion, and the Horner evaluation.
 #include "crypto/p256/comb.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fixed-base comb tables: k·P as a sum of table entries, so that a point known in advance (the
 // generator G, or a router key Q loaded long before its signatures arrive) costs few additions
 // and no (or few) doublings per scalar multiplication.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // p256_diff: the differential test of PrecomputedVerifier against OpenSSL at scale
 // (scripts/p256-differential). Prints every mismatch and a per-kind summary; exit status 1 if
 // any case disagreed, 2 for bad usage.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Differential test driver: PrecomputedVerifier vs PublicKey::verify (see differential.hpp).
 // Signatures come from OpenSSL (PrivateKey::sign, or textbook ECDSA on OpenSSL's BIGNUM and
 // EC_POINT code where a chosen nonce or key is needed), never from the engine under test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Differential testing of PrecomputedVerifier against PublicKey::verify (OpenSSL): random keys
 // and digests, OpenSSL-made signatures and many ways of breaking them (issue 5 item 2), plus
 // crafted keys for the rare cases random input never reaches (x(R) ≥ n, so r = x(R) - n;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Field inversion for the P-256 verification engine (the rest of field.hpp is inline).
 #include "crypto/p256/field.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Arithmetic in GF(p), p = 2^256 - 2^224 + 2^192 + 2^96 - 1 (the P-256 prime, FIPS 186-4
 // §D.1.2.3), for the verification engine. Elements are kept in Montgomery form (a·2^256 mod p)
 // and always fully reduced to [0, p), so equality is limb equality. The special form of p makes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // GF(p) arithmetic of the engine against OpenSSL's BIGNUM modular arithmetic, on random and edge
 // values, plus the algebraic identities the point formulas rely on.
 #include "crypto/p256/field.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // 256-bit unsigned integers as four little-endian 64-bit limbs, and the carry helpers the P-256
 // field (field.hpp) and scalar (scalar.hpp) arithmetic are built on. Portable C++ on
 // unsigned __int128 (g++ and clang turn these into add/adc/sbb/mul). Variable time is fine:

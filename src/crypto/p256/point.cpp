@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The P-256 group operations of the verification engine: doubling, mixed and general
 // addition, conversion to affine (single and batched), the curve equation, the generator.
 #include "crypto/p256/point.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // P-256 group law for the verification engine: affine points (table entries, never the point at
 // infinity) and Jacobian points (X/Z², Y/Z³; Z = 0 is the point at infinity). The additions are
 // complete: they detect P = Q (and double) and P = -Q (and give infinity), since verification

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The group law, comb tables and u1·G + u2·Q of the engine against OpenSSL's EC_POINT code:
 // known multiples, every table shape, the exceptional cases of the mixed addition (P = Q and
 // P = -Q reached inside a comb evaluation), and the x(R) mod n = r check including x(R) ≥ n.

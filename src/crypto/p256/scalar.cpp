@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Scalars modulo n: Montgomery multiplication (CIOS, 4 × 64-bit limbs) and inversion.
 #include "crypto/p256/scalar.hpp"
 

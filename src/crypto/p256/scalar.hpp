@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Arithmetic modulo the P-256 group order n (FIPS 186-4 §D.1.2.3), as ECDSA verification needs
 // it (SEC 1 §4.1.4 step 4-5): e mod n, s⁻¹, u1 = e·s⁻¹ and u2 = r·s⁻¹. Scalars are plain
 // integers in [0, n) as four little-endian limbs; multiplication goes through Montgomery form

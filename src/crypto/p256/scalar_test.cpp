@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Arithmetic modulo n against OpenSSL's BIGNUM.
 #include "crypto/p256/scalar.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Strict DER ECDSA-Sig-Value parsing through base::ByteReader (STYLE.md §2.2, §2.3).
 #include "crypto/p256/signature_der.hpp"
 

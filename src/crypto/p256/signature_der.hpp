@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Strict DER ECDSA-Sig-Value for P-256 signatures (RFC 8608 §3.1, RFC 3279 §2.2.3):
 //   SEQUENCE { r INTEGER, s INTEGER }
 // in its one DER encoding, with 1 ≤ r, s < n. This accepts exactly what PublicKey::verify

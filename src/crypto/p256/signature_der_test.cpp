@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Strict DER ECDSA-Sig-Value parsing (RFC 8608 §3.1): what is accepted, and each way of being
 // malformed that OpenSSL's re-encode-and-compare rejects.
 #include "crypto/p256/signature_der.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Helpers shared by the p256 engine's unit tests: random 256-bit values, and conversion between
 // limbs and OpenSSL BIGNUMs, which serve as the independent reference.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ECDSA P-256 verification core (see verify.hpp).
 #include "crypto/p256/verify.hpp"
 

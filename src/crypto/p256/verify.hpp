@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ECDSA P-256 verification on parsed values (SEC 1 §4.1.4), with the key's comb table and the
 // generator's: R = u1·G + u2·Q costs table additions only (plus w·(s-1) doublings for a key
 // table with spacing s), and x(R) mod n = r is checked without a field inversion.
