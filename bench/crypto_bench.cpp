@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Crypto cost per operation (DESIGN.md §9.4): ECDSA P-256 verify on a pre-parsed key, sign,
+// Crypto cost per operation (docs/design.md §9.4): ECDSA P-256 verify on a pre-parsed key, sign,
 // verify with the SPKI parsed every time (what pre-parsing saves), and SHA-256 over the RFC 8608
 // example's 118-octet signed data. bench/run sets these against `openssl speed ecdsap256`.
 #include <algorithm>

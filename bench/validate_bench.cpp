@@ -3,8 +3,8 @@
 // 4 (about today's mean) and 8 hops (structure checks, key lookups, signed-data building, one
 // ECDSA verify per hop) and forwarding one (one signature). Items are signatures, so the rates
 // compare directly with BM_Verify / BM_Sign and with `openssl speed ecdsap256` (bench/run).
-// The Caching variants run the same paths through bgpsec::CachingSignatureVerifier (issue 5
-// items 1 and 4), on one thread and on two sharing the verifier as the daemon's workers do.
+// The Caching variants run the same paths through bgpsec::CachingSignatureVerifier,
+// on one thread and on two sharing the verifier as the daemon's workers do.
 #include <cstdlib>
 #include <map>
 #include <memory>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI data at full-table scale (DESIGN.md rpki layer): building a VrpTable of 800 k synthetic
+// RPKI data at full-table scale (docs/design.md rpki layer): building a VrpTable of 800 k synthetic
 // VRPs (IPv4:IPv6 = 4:1) with its memory per VRP, origin-validation lookups per second, the
 // cost of publishing a small delta on that table through RpkiStore (copy + apply), and loading
 // 100 k router keys (1 k generated P-256 keys reused under different ASNs) into a

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# One helper per kind of target, so flags live in one place (STYLE.md §5.2):
+# One helper per kind of target, so flags live in one place (docs/style.md §5.2):
 #   bgpsecd_library(NAME SRCS ... DEPS ...)       static library bgpsec_<NAME>, alias bgpsecd::<NAME>
 #   bgpsecd_test(NAME SRCS ... DEPS ...)          GoogleTest binary registered with ctest
 #   bgpsecd_fuzzer(NAME SRCS ... DEPS ...)        libFuzzer target; ordinary builds replay fuzz/corpus/NAME

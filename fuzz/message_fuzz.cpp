@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target for whole-message decoding (STYLE.md §4.4). Input: one octet of DecodeContext
+// Fuzz target for whole-message decoding (docs/style.md §4.4). Input: one octet of DecodeContext
 // bits (0x01 four-octet AS, 0x02 extended messages, 0x04 iBGP, 0x08/0x10 BGPsec receive
 // IPv4/IPv6, 0x20/0x40 BGPsec send IPv4/IPv6), then one whole message, header included.
 // A successful decode is re-encoded and must decode to an equal value (UPDATE: to a value

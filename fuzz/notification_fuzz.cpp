@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target for the NOTIFICATION decoder (STYLE.md §4.4). Input: one octet of context bits
+// Fuzz target for the NOTIFICATION decoder (docs/style.md §4.4). Input: one octet of context bits
 // (0x02 = extended messages), then a NOTIFICATION body. A decode that fits the limit must
 // re-encode to the same body and decode to an equal value.
 #include <algorithm>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target for the OPEN decoder (STYLE.md §4.4). Input: one octet of context bits (only
+// Fuzz target for the OPEN decoder (docs/style.md §4.4). Input: one octet of context bits (only
 // 0x02, extended messages, matters to OPEN), then an OPEN body. A successful decode is
 // re-encoded and must decode to an equal value.
 #include <cstddef>

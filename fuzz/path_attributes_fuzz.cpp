@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the strict path attribute list decoder (wire/attributes.hpp). Input: one
 // octet of DecodeContext bits, then a Path Attributes field. A clean decode must re-encode and
-// decode again to the same value (STYLE.md §4.4).
+// decode again to the same value (docs/style.md §4.4).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Replay driver linked into fuzz targets in ordinary builds, so ctest runs every corpus file
-// through the target (STYLE.md §4.4). Arguments are files or directories (all regular files in
+// through the target (docs/style.md §4.4). Arguments are files or directories (all regular files in
 // them, non-recursively). Exits non-zero only if a path cannot be read; a bug in a target
 // shows as a crash or a sanitizer report, as under libFuzzer.
 #include <cstddef>

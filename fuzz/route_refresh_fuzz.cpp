@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target for the ROUTE-REFRESH decoder (STYLE.md §4.4). Input: one octet of context
+// Fuzz target for the ROUTE-REFRESH decoder (docs/style.md §4.4). Input: one octet of context
 // bits (unused: ROUTE-REFRESH does not depend on the session), then a body. A successful
 // decode must re-encode to the same body and decode to an equal value.
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the UPDATE body decoder (wire/update.hpp). Input: one octet of
 // DecodeContext bits, then the body after the 19-octet header. A clean decode must re-encode
-// and decode again to the same value (STYLE.md §4.4).
+// and decode again to the same value (docs/style.md §4.4).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

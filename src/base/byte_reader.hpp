@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The one bounds-checked reader every wire byte goes through (STYLE.md §2.2).
+// The one bounds-checked reader every wire byte goes through (docs/style.md §2.2).
 // Each read either succeeds and advances, or fails and changes nothing. The reader knows the
 // offset of its next byte from the start of the message, so errors can point at bad bytes.
 #pragma once

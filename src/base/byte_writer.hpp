@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The one writer every encoded wire byte goes through (STYLE.md §2.4): big-endian appends,
+// The one writer every encoded wire byte goes through (docs/style.md §2.4): big-endian appends,
 // and length slots reserved up front and filled in once the body is known.
 #pragma once
 

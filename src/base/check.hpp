@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Invariant checks (STYLE.md §2.7). Never for input from a peer, a cache or a config file:
+// Invariant checks (docs/style.md §2.7). Never for input from a peer, a cache or a config file:
 // that goes through Result. Leave a comment at each use saying why the condition holds.
 //   BGPSEC_ASSERT(cond)      debug builds only
 //   BGPSEC_CHECK(cond, msg)  every build; prints and aborts

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Errors are values (STYLE.md §2.5). Result<T, E> is tl::expected; use only the members that
+// Errors are values (docs/style.md §2.5). Result<T, E> is tl::expected; use only the members that
 // std::expected also has, so that moving to C++23 is a one-line change here.
 //
 // Propagation uses exactly one macro pair:

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A wire error says what is wrong and what RFC 7606 says to do about it (STYLE.md §2.5).
+// A wire error says what is wrong and what RFC 7606 says to do about it (docs/style.md §2.5).
 // The codec decides the action; the session or RIB carries it out (NOTIFICATION, withdraw,
 // drop the attribute). Small and allocation-free.
 #pragma once

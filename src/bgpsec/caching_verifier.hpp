@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The suite-1 SignatureVerifier for production (issue 5 items 1, 2, 4): a signature cache in
+// The suite-1 SignatureVerifier for production: a signature cache in
 // front of per-key precomputed tables (or OpenSSL when precompute is off).
 //
 // Per candidate key of a job: the (key, digest, signature) entry of the SignatureCache answers

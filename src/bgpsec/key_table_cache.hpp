@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Per-key precomputed verification tables for router keys (issue 5 item 1): a bounded,
+// Per-key precomputed verification tables for router keys: a bounded,
 // thread-safe map from a router key's point to its crypto::PrecomputedVerifier, built on the
 // key's first signature and dropped least-recently-used when the bound is reached.
 //

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Results of signature verifications, so that a signature is verified once however many peers
-// send it (issue 5 item 4; the "common segments" idea of Sriram & Montgomery: a route reaches
+// send it (the "common segments" idea of Sriram & Montgomery: a route reaches
 // a router over several peers and the older segments' signatures are the same on each). Both
 // outcomes are kept: a bad signature sent by many peers costs one verification too.
 //

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The crypto step of path validation behind a small interface, so that a multi-core engine or
-// a signature cache (DESIGN.md: "nothing verifies the same signature twice") can replace the
+// a signature cache (docs/design.md: "nothing verifies the same signature twice") can replace the
 // default without touching the validator. The validator hands over one Signature_Block's
 // signatures at once, newest first, with their signed octets and every candidate router key.
 #pragma once

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Fast ECDSA P-256 verification for router keys (RFC 8608 §3.1), with a precomputed table per
-// key so that u2·Q costs about as little as u1·G (issue 5 item 1).
+// key so that u2·Q costs about as little as u1·G.
 //
 // A PrecomputedVerifier is built once per key (when the key is loaded, or lazily on its first
 // signature) and then verifies any number of signatures with our own field and group

@@ -105,7 +105,7 @@ std::string octal_mode(mode_t mode) {
 // ===== Minimal DER reading, for precise SubjectPublicKeyInfo errors =====
 
 // One TLV with a single-octet tag and a definite length (short or long form). The content
-// becomes its own reader (STYLE.md §2.3). Non-minimal lengths are caught later, when the whole
+// becomes its own reader (docs/style.md §2.3). Non-minimal lengths are caught later, when the whole
 // encoding is compared with the one canonical form.
 bool read_tlv(base::ByteReader& r, std::uint8_t& tag, base::ByteReader& content) noexcept {
   std::uint8_t len0 = 0;

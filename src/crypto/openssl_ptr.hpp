@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// unique_ptr owners for the OpenSSL objects the crypto layer creates (STYLE.md §2.10).
+// unique_ptr owners for the OpenSSL objects the crypto layer creates (docs/style.md §2.10).
 // Internal to src/crypto: other layers see only crypto/keys.hpp and crypto/digest.hpp, which
 // need no OpenSSL headers.
 #pragma once

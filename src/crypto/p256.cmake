@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# The fast ECDSA P-256 verification engine (issue 5 item 1-2): our own field and group arithmetic
+# The fast ECDSA P-256 verification engine: our own field and group arithmetic
 # with per-key comb tables (p256/), the public PrecomputedVerifier (fast_verify.hpp), its tests,
 # the differential program p256_diff (scripts/p256-differential) and the p256_verify fuzzer.
 # Included once from CMakeLists.txt beside this file, after bgpsecd_library(crypto ...).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Parsing (toml++), checking, printing back and diffing the bgpsecd configuration. toml++
 // throws on syntax errors; that exception is caught here and never leaves this file
-// (STYLE.md §2.6). Every error and warning starts with "file:line:column".
+// (docs/style.md §2.6). Every error and warning starts with "file:line:column".
 #include "daemon/config.hpp"
 
 #include <algorithm>

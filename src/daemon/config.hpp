@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The bgpsecd configuration: plain value types, the TOML parser that fills them (every error
 // names file:line:column), the printer of the canonical normal form (`bgpsecd -n`), and the
-// diff that reload uses so that sessions a change does not touch stay up (issue 4 item 5).
+// diff that reload uses so that sessions a change does not touch stay up.
 // The reference for every key is man/bgpsecd.conf.5.md.
 #pragma once
 

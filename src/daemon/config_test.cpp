@@ -105,7 +105,7 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
   EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);
   EXPECT_EQ(c.bgpsec.key_tables, 4096U);
-  // RFC 8374 §8.3 (DESIGN.md): Valid over unsigned over Not Valid by default.
+  // RFC 8374 §8.3 (docs/design.md): Valid over unsigned over Not Valid by default.
   EXPECT_GT(c.bgpsec.preference.path_valid, c.bgpsec.preference.path_unsigned);
   EXPECT_GT(c.bgpsec.preference.path_unsigned, c.bgpsec.preference.path_not_valid);
   EXPECT_EQ(c.rpki.failover_after, std::chrono::seconds(10));

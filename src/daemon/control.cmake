@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Operator interfaces of bgpsecd (issue 4 item 6): the JSON control API server and client, the
+# Operator interfaces of bgpsecd: the JSON control API server and client, the
 # text rendering bgpsecctl prints, and the Prometheus registry with its HTTP endpoint.
 list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/control_server.cpp

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The daemon's control API (issue 4 item 6): newline-delimited JSON over a unix-domain stream
+// The daemon's control API: newline-delimited JSON over a unix-domain stream
 // socket, optionally also over a loopback TCP listener. The daemon registers one handler per
 // command; this file owns the sockets, framing, request validation and error responses.
 //

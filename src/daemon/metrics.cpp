@@ -25,7 +25,7 @@ bool name_char(char c, bool first, bool colon_ok) noexcept {
 Labels sorted(Labels labels) {
   std::sort(labels.begin(), labels.end());
   for (const auto& [name, value] : labels) {
-    // Label names come from our own code, never from input (STYLE.md §2.7).
+    // Label names come from our own code, never from input (docs/style.md §2.7).
     BGPSEC_CHECK(valid_label_name(name), "invalid Prometheus label name");
   }
   return labels;
@@ -141,7 +141,7 @@ std::string format_metric_value(double value) {
 
 MetricsRegistry::Family& MetricsRegistry::family(std::string_view name, std::string_view help,
                                                  MetricType type) {
-  // Metric names are constants in our code (STYLE.md §2.7), so a bad one is a bug.
+  // Metric names are constants in our code (docs/style.md §2.7), so a bad one is a bug.
   BGPSEC_CHECK(valid_metric_name(name), "invalid Prometheus metric name");
   auto it = families_.find(name);
   if (it == families_.end()) {

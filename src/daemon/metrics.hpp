@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A small Prometheus registry and its HTTP endpoint (issue 4 item 6): counters and gauges with
+// A small Prometheus registry and its HTTP endpoint: counters and gauges with
 // labels, gauges computed at scrape time, the text exposition format 0.0.4, and GET /metrics
-// served on a loopback address. Names start with bgpsecd_ (daemon.md), labels name the peer by
+// served on a loopback address. Names start with bgpsecd_ (bgpsecd(8) lists them), labels name the peer by
 // its address text: bgpsecd_updates_received_total{peer="127.0.0.2"}.
 //
 // Threads: Counter and Gauge values are atomics, so crypto workers may bump them; registering

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Import and export policy (issue 4 item 4): runs a configured Policy's rules over one route.
+// Import and export policy: runs a configured Policy's rules over one route.
 // RFC 8212: on an eBGP session without a policy nothing is accepted or sent; iBGP sessions and
 // our own networks pass unchanged when no policy is set.
 #pragma once

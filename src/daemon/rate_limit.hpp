@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A token bucket for log lines caused by a remote party (STYLE.md §2.13: remote-caused errors
+// A token bucket for log lines caused by a remote party (docs/style.md §2.13: remote-caused errors
 // are rate limited per peer, so a peer sending a stream of bad UPDATEs cannot flood the log).
 // Time is passed in, so tests need no clock.
 #pragma once

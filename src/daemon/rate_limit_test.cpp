@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The per-peer log rate limit (STYLE.md §2.13).
+// The per-peer log rate limit (docs/style.md §2.13).
 #include "daemon/rate_limit.hpp"
 
 #include <gtest/gtest.h>

@@ -699,7 +699,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       }
     }
   }
-  // Issue 5 item 5: the signatures this path has in common with the prefix's other routes
+  // The signatures this path has in common with the prefix's other routes
   // (another peer's, or this peer's previous one) are stored once. The Adj-RIBs-In rather than
   // the Loc-RIB: they also hold routes still being validated or rejected by policy, so the
   // tables of peers that send at the same time (a restart) share too. A BGPsec UPDATE carries

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The BGP speaker: the running daemon's state and the wiring between its parts (DESIGN.md "How
+// The BGP speaker: the running daemon's state and the wiring between its parts (docs/design.md "How
 // an update flows"): one session::Peer per configured neighbor, the Adj-RIBs-In/Out, the
 // Loc-RIB and the decision, import/export policy, route origin validation and BGPsec path
 // validation from the RPKI store (fed by RTR caches and files), our own networks, and the

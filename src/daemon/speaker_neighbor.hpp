@@ -39,7 +39,7 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // change) is dropped. An in-flight route is Pending and not a candidate for the Loc-RIB.
   std::map<base::Prefix, std::uint64_t> validating;
   bool table_deferred = false;
-  RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (STYLE.md §2.13)
+  RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (docs/style.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.
   std::unique_ptr<asio::steady_timer> max_prefix_timer;
   std::chrono::steady_clock::time_point state_since = std::chrono::steady_clock::now();
@@ -48,7 +48,7 @@ struct Speaker::Neighbor final : session::PeerHandler {
       : speaker(s), config(std::move(c)), info(i), adj_in(i, config.max_prefix) {}
 
   [[nodiscard]] std::string name() const { return config.name(); }
-  // STYLE.md §2.13: a warning caused by this neighbor may be logged now; when the rate limit
+  // docs/style.md §2.13: a warning caused by this neighbor may be logged now; when the rate limit
   // says no, the line is counted as suppressed instead.
   [[nodiscard]] bool may_log_warning() {
     if (log_limit.allow(std::chrono::steady_clock::now())) {

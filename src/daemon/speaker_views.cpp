@@ -386,7 +386,7 @@ nlohmann::json Speaker::validation_json() const {
             {"evictions", v.key_table_evictions},
             {"verified_without_table", v.key_table_fallbacks},
             {"refused", v.key_table_refused}}},
-          // Issue 5 item 5: the signed paths the RIBs hold; bytes / hops is the cost of a
+          // The signed paths the RIBs hold; bytes / hops is the cost of a
           // stored signature hop, nodes < hops the saving of shared signatures.
           {"stored_paths",
            {{"paths", stored.paths},

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // RFC 8205 §5.2 signature checks on worker threads, so that a full-table burst never delays
-// keepalives, other peers or the control API (issue 6 item 1; RFC 8374 §9.4: the crypto is
+// keepalives, other peers or the control API (RFC 8374 §9.4: the crypto is
 // what costs). The I/O thread does the cheap checks itself, then submits the route's stored path
 // with the RPKI snapshot it saw; a worker runs Validator::verify_signatures through the shared
 // SignatureVerifier; the result goes back to the io_context in batches, where the job's `done`

@@ -263,7 +263,7 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
                                     out.as_path->segments.empty() && !out_path;
     if (send_bgpsec && (out_path || originated_in_our_as(route) || emptied_by_removal)) {
       // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
-      // DESIGN.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
+      // docs/design.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
       out.as_path.reset();
       // RFC 8205 §4.1 (bgpsec-wire.md §3): a BGPsec UPDATE carries its prefix in
       // MP_REACH_NLRI, IPv4 too, with no NEXT_HOP attribute.

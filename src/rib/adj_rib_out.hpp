@@ -70,7 +70,7 @@ struct ExportResult {
   // builder adds the prefix), without the BGPsec_PATH: that is `bgpsec`.
   wire::PathAttributes attrs;
   // The route's BGPsec_PATH as it goes out (empty: none): the stored value itself, shared with
-  // the Loc-RIB, so an Adj-RIB-Out keeps no copy of the signatures (issue 5 item 5).
+  // the Loc-RIB, so an Adj-RIB-Out keeps no copy of the signatures.
   StoredBgpsecPath bgpsec;
   // RFC 8205 §4: the UPDATE must be signed for this peer before it goes out: forward() the
   // BGPsec_PATH `bgpsec`, or originate() one if there is none.

@@ -323,7 +323,7 @@ TEST_F(ExportTest, Rfc8205_4_BgpsecPeerGetsPathToSign) {
   ASSERT_EQ(out.verdict, ExportVerdict::Advertise);
   EXPECT_TRUE(out.sign);
   EXPECT_EQ(out.bgpsec.decode(), *signed_attrs().bgpsec_path);  // the signer prepends
-  // The stored value itself goes out, not a copy (issue 5 item 5), and not inside the set.
+  // The stored value itself goes out, not a copy, and not inside the set.
   EXPECT_EQ(out.bgpsec.secure_path().data(), in.bgpsec.secure_path().data());
   EXPECT_FALSE(out.attrs.bgpsec_path.has_value());
   EXPECT_FALSE(out.attrs.as_path.has_value());

@@ -79,7 +79,7 @@ inline constexpr std::uint32_t kDefaultLocalPref = 100;
 
 // A BGPsec route's BGPsec_PATH (RFC 8205 §3) is kept next to the interned attribute set rather
 // than in it: its signatures cover the prefix (RFC 8205 §4.2), so no two prefixes share one, and
-// inside the set it would give every signed route an attribute set of its own (issue 5 item 5).
+// inside the set it would give every signed route an attribute set of its own.
 // Stored compactly, sharing the signatures it has in common with the same prefix's other
 // routes (stored_bgpsec_path.hpp).
 
@@ -131,7 +131,7 @@ struct Route {
 
 // RFC 8374 §8.3 / §8.6: local policy combines path and origin state into the preference.
 // Each state adds its delta (may be negative) to the base; the result is clamped to the
-// 32-bit range. The defaults prefer Valid over unsigned over Not Valid (DESIGN.md), leave
+// 32-bit range. The defaults prefer Valid over unsigned over Not Valid (docs/design.md), leave
 // origin states neutral, and drop nothing: dropping is a policy decision above this.
 struct StatePreference {
   std::int64_t path_valid = 10;

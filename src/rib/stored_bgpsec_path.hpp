@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// How the RIB keeps a route's BGPsec_PATH (RFC 8205 §3; issue 5 item 5): the Secure_Path as one
+// How the RIB keeps a route's BGPsec_PATH (RFC 8205 §3): the Secure_Path as one
 // inline array next to a small header, and the Signature_Segments as an immutable list of hops,
 // newest first, ending at the origin's. A stored path shares the lower part of that list with
 // another stored path for the same prefix that carries the same signatures, so a route learned

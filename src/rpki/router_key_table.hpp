@@ -2,7 +2,7 @@
 // The router key store: BGPsec router keys by (AS, SKI), as an RPKI cache delivers them (RTR
 // Router Key PDUs, RFC 8210 §5.10) or a JSON file lists them. Several keys may share one
 // (AS, SKI) pair; an identical key is stored once. Not synchronised: a table is built, then
-// published read-only to validators (RPKI updates build a new table and swap it in, STYLE.md
+// published read-only to validators (RPKI updates build a new table and swap it in, docs/style.md
 // §2.12), so concurrent find() calls on an unchanging table are safe.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI JSON loader (rpki-data.md §4, peers.md §2.1). nlohmann::json is used without exceptions
+// RPKI JSON loader (docs/peers.md §2.1, §2.4). nlohmann::json is used without exceptions
 // (parse with allow_exceptions=false, members through find() and get_ptr()); the one call
 // that throws by design, the re-parse that produces a positioned syntax error message, is
 // caught here, and a catch-all for nlohmann's exceptions guards the rest of this boundary.

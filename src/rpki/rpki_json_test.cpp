@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI JSON loading: rpki-client / StayRTR and Routinator formats (rpki-data.md §4, peers.md
+// RPKI JSON loading: rpki-client / StayRTR and Routinator formats (docs/peers.md §2.4 and
 // §2.1), with the RFC 8608 example keys; expiry, maxLength, and errors that name the entry.
 #include "rpki/rpki_json.hpp"
 
@@ -114,7 +114,7 @@ TEST(RpkiJson, RoutinatorFormat) {
   EXPECT_EQ(data->vrps[0].asn, base::Asn(64496));
 }
 
-// The StayRTR input that was served and checked on this machine (peers.md §2.1).
+// The StayRTR input that was served and checked on this machine (docs/peers.md §2.1).
 TEST(RpkiJson, StayRtrExampleFromPeersDoc) {
   const std::string text = R"({
  "metadata": {"buildtime": "2026-11-25T05:46:02Z", "generated": 1795585562},

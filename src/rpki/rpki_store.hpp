@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The published RPKI state: an immutable Snapshot (VRP table, router key table, generation)
-// behind a std::shared_ptr<const Snapshot>, replaced in one swap per update (STYLE.md §2.12).
+// behind a std::shared_ptr<const Snapshot>, replaced in one swap per update (docs/style.md §2.12).
 // A validator takes one snapshot and uses it for a whole route, so it never sees half an
 // update, and an old snapshot stays valid for as long as someone holds it. Every update
 // returns a ChangeSet (what became present or absent), the feed from which the RIB finds the

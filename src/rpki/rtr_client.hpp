@@ -19,7 +19,7 @@
 //   * After every call, (re)arm one timer for next_deadline(); when it fires, call
 //     on_timer(now). Calling on_timer early or late is harmless.
 // Times are std::chrono::steady_clock time points supplied by the caller, so tests and replays
-// are deterministic (STYLE.md §2.12).
+// are deterministic (docs/style.md §2.12).
 //
 // Data changes are collected per Cache Response and handed out only at End of Data, so a
 // half-received update is never published. Every error this side detects, and every fatal

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // RTR PDU codec (RFC 8210 §5, RFC 6810 §5): one descriptor per PDU type gives its name and
-// length per version (STYLE.md §2.8); the generic path checks version, type and length once,
+// length per version (docs/style.md §2.8); the generic path checks version, type and length once,
 // then each type's body is read through base::ByteReader and written through base::ByteWriter.
 #include "rpki/rtr_pdu.hpp"
 

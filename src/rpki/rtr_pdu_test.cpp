@@ -110,7 +110,7 @@ TEST(RtrPdu, Rfc6810Sec5_7_EndOfDataVersion0HasOnlyTheSerial) {
 TEST(RtrPdu, Rfc8210Sec5_10_RouterKeyBothWays) {
   const auto key = example_key();
   ASSERT_EQ(key.ski().to_hex(), kSki);
-  // 123 octets = 8 + 20 SKI + 4 ASN + 91 SPKI, as StayRTR sends it (peers.md §2.1).
+  // 123 octets = 8 + 20 SKI + 4 ASN + 91 SPKI, as StayRTR sends it (docs/peers.md §2.1).
   expect_both_ways("01 09 0100 0000007B" + std::string(kSki) + "0000FBF0" + std::string(kSpki),
                    RouterKeyPdu{true, key.ski(), base::Asn(64496), key});
   expect_both_ways("01 09 0000 0000007B" + std::string(kSki) + "FA56EA01" + std::string(kSpki),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // One decoder and one encoder per known attribute type, and the constexpr table that ties
-// them to their flags and RFC 7606 rules (STYLE.md §2.8). The generic loop that walks an
+// them to their flags and RFC 7606 rules (docs/style.md §2.8). The generic loop that walks an
 // attribute list is in path_attributes.cpp.
 #include "wire/attributes.hpp"
 

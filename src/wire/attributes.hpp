@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // BGP path attributes of an UPDATE (RFC 4271 §4.3 / §5 and the extensions bgpsecd handles):
-// the decoded value type, one constexpr descriptor per type code (STYLE.md §2.8), and the
+// the decoded value type, one constexpr descriptor per type code (docs/style.md §2.8), and the
 // codec for a whole attribute list with RFC 7606 error handling.
 #pragma once
 
@@ -97,7 +97,7 @@ struct PathAttributes {
   friend bool operator==(const PathAttributes&, const PathAttributes&) = default;
 };
 
-// ===== descriptor table (STYLE.md §2.8) =====
+// ===== descriptor table (docs/style.md §2.8) =====
 
 // One attribute as the generic loop hands it to a type's decoder.
 struct AttributeInput {

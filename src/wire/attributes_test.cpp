@@ -270,7 +270,7 @@ TEST(PathAttributes, Rfc6793_4_2_3_MergeOnTwoOctetSession) {
 }
 
 // Decodes `list` with no error at all, compares with `expected`, and re-encodes `expected` to
-// the same octets (STYLE.md §4.1).
+// the same octets (docs/style.md §4.1).
 void expect_both_ways(const base::Bytes& list, const PathAttributes& expected,
                       const DecodeContext& dctx = context(), const EncodeContext& ectx = {}) {
   const auto c = collect(list, dctx);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// What a codec needs to know about the session it decodes for (STYLE.md §2.1): negotiated
+// What a codec needs to know about the session it decodes for (docs/style.md §2.1): negotiated
 // capabilities that change the wire format or the checks. Codecs never look at peers,
 // sockets, loggers or clocks; the session fills these in after OPEN.
 #pragma once

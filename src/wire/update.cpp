@@ -151,7 +151,7 @@ base::Result<base::Bytes> encode_update(const UpdateMessage& update, const Encod
   encode_path_attributes(update.attrs, ctx, w);
   w.fill_u16(attrs_length, static_cast<std::uint16_t>(w.since(attrs_length, 2)));
   encode_prefixes(update.nlri, w);
-  // One size check at the end (STYLE.md §2.4): a message within 65535 octets also has both
+  // One size check at the end (docs/style.md §2.4): a message within 65535 octets also has both
   // inner length fields within range, so the casts above only truncate when this fails.
   return finish_message(w, ctx);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# `bgpsec gen` and `bgpsec replay` (issue 5 item 6), small: a 200-prefix synthetic table for
+# `bgpsec gen` and `bgpsec replay`, small: a 200-prefix synthetic table for
 # bgpsecd d (AS 65401, 127.0.0.131:$PORT) sent by AS 65402, and the same routes from AS 65403.
 #   1. the files: every message is a BGP UPDATE with ORIGIN, MP_REACH_NLRI holding exactly one
 #      prefix (RFC 8205 §4.1), a BGPsec_PATH with one Signature_Block and one signature per
@@ -178,7 +178,7 @@ else bad "routes from $p: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay:
 if poll 30 "valid_from(out, '$q') == $n" ctl d show routes --peer $q; then ok
 else bad "routes from $q: $(tr -s ' \n' ' ' <"$work/last" | head -c 600) replay: $(cat "$work/$q.err")"; fi
 
-# Issue 5 item 5: d stores each signature the two senders have in common once: 2n paths, and
+# d stores each signature the two senders have in common once: 2n paths, and
 # exactly as many fewer signature nodes than hops as the check above counted common hops.
 shared=$(cat "$work/shared.txt")
 if poll 5 "out['validation']['stored_paths']['paths'] == 2 * $n and out['validation']['stored_paths']['hops'] - out['validation']['stored_paths']['signature_nodes'] == $shared and $shared > 0" ctl d show rpki; then ok

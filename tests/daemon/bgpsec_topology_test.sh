@@ -16,7 +16,7 @@
 #     a reset C-D session brings the route back to D signed and not-valid; the key back ->
 #     "valid" again; A's ROAs removed -> origin_state "not-found" at D; back -> "valid".
 #   - when tshark can capture on lo (else a SKIP line), the whole run is captured and decoded
-#     (peers.md §4): nothing malformed and no expert error; the chain OPENs carry the BGPsec
+#     (docs/peers.md §4): nothing malformed and no expert error; the chain OPENs carry the BGPsec
 #     capability (version 0, send and receive, ipv4 and ipv6), D-E's none; C -> D UPDATEs carry
 #     a BGPsec_PATH 65203 65202 65201 signed with the generated keys' SKIs; D -> E UPDATEs an
 #     AS_PATH and no BGPsec_PATH; RTR Router Key PDUs announce the four keys and withdraw B's.
@@ -78,7 +78,7 @@ publish "$work/rpki-keys" "${roas[@]}"
 
 capture_started
 # A short -refresh: stayrtr re-reads the file and sends Serial Notify every 2 s (with router
-# keys present it bumps the serial on every refresh even without a change, see peers.md §2.1).
+# keys present it bumps the serial on every refresh even without a change, see docs/peers.md §2.1).
 stayrtr_start "$rtr_addr" "$rtr_metrics" "$work/rpki.json" -refresh 2
 stayrtr_wait "$rtr_addr" 4 2
 
@@ -271,7 +271,7 @@ for name in a b c d e; do
   else bad "$name: update errors: $(ctl "$name" show neighbors)"; fi
 done
 
-# --- the capture, decoded by tshark (peers.md §4) ---------------------------------------------------
+# --- the capture, decoded by tshark (docs/peers.md §4) ---------------------------------------------------
 if [ -n "$capture" ]; then
   t0=$SECONDS
   kill -INT "$cap_pid" 2>/dev/null

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# bgpsecd against BIRD 2 on loopback (issue 4 item 7). bgpsecd is AS 4200000001, bird AS 65010
+# bgpsecd against BIRD 2 on loopback. bgpsecd is AS 4200000001, bird AS 65010
 # with its own control socket in the work directory. Two eBGP sessions:
 #   IPv4 unicast: bgpsecd 127.0.0.52:$PORT  <->  bird 127.0.0.53:$PORT
 #   IPv6 unicast: bgpsecd [::1]:$PORT+1     <->  bird [::1]:$PORT+2
@@ -115,7 +115,7 @@ template bgp peer {
   enable route refresh on;
   strict bind on; multihop 2;   # loopback neighbours are not "directly connected"
 }
-# Non-loopback next hops towards bgpsecd (../shared/peers.md §3.1; BIRD also refuses to send
+# Non-loopback next hops towards bgpsecd (docs/peers.md §3.1; BIRD also refuses to send
 # a next hop equal to the neighbour's address, which ::1 would be).
 protocol bgp bgpsecd from peer {
   local $them port $PORT as 65010;

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# bgpsecd against GoBGP on loopback (issue 4 item 7): bgpsecd (127.0.0.50:$PORT, AS 4200000001)
+# bgpsecd against GoBGP on loopback: bgpsecd (127.0.0.50:$PORT, AS 4200000001)
 # and gobgpd (127.0.0.51:$PORT, AS 65010, gRPC API on 127.0.0.51:$API_PORT), one eBGP session
 # carrying IPv4 and IPv6 unicast (IPv6 NLRI over the IPv4 session: GoBGP accepts bgpsecd's
 # IPv4-mapped IPv6 next hop). Read back through `gobgp -j` and `bgpsecctl --json`:
 #   session and 4-octet ASNs; routes both ways with AS path, next hop, origin and path state;
 #   reload (a network added, the import policy changed) keeps the session; withdraw both ways;
 #   route refresh both ways; hard reset; gobgpd restarted; bgpsecd stopped.
-# GoBGP treats a 127/8 NEXT_HOP as withdrawn (../shared/peers.md §3.1), so bgpsecd's IPv4
+# GoBGP treats a 127/8 NEXT_HOP as withdrawn (docs/peers.md §3.1), so bgpsecd's IPv4
 # routes only arrive when bgpsecd can send another next hop (neighbor `next_hop_ipv4`); the
 # test uses that key when `bgpsecd -n` accepts it, and fails the IPv4 check otherwise.
 # Run by ctest with BGPSECD, BGPSECCTL, PORT and API_PORT set; KEEP=1 keeps the work directory.
@@ -151,7 +151,7 @@ start_gobgpd() {
     [ $SECONDS -lt $deadline ] || { echo "gobgpd did not come up:"; tail -5 "$work/gobgpd.log"; exit 1; }
     sleep 0.2
   done
-  # Routes gobgpd originates, with non-loopback next hops (peers.md §3.1).
+  # Routes gobgpd originates, with non-loopback next hops (docs/peers.md §3.1).
   "${gobgp[@]}" global rib add -a ipv4 10.51.0.0/16 nexthop 192.0.2.51 origin igp || exit 1
   "${gobgp[@]}" global rib add -a ipv4 10.52.0.0/16 nexthop 192.0.2.51 origin igp aspath 4200000099 || exit 1
   "${gobgp[@]}" global rib add -a ipv6 2001:db8:51::/48 nexthop 2001:db8:ffff::51 origin igp || exit 1

@@ -59,7 +59,7 @@ out=$("$BGPSEC" origin --prefix 198.51.100.0/24 --origin-as 65002 --cache "$addr
 if [ "$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["origin"])')" = valid ]; then ok; else bad "origin via the cache: $out"; fi
 
 # --- a changed file arrives as a delta ---------------------------------------------------------
-# (stayrtr bumps the serial on every refresh when keys are present, peers.md: take what
+# (stayrtr bumps the serial on every refresh when keys are present, docs/peers.md: take what
 # arrives in 8 s and look for the one delta with the change)
 "$BGPSEC" rtr-dump --cache "$addr" --updates 1000 --timeout 8 >"$work/follow.jsonl" 2>"$work/follow.err" &
 follow=$!
@@ -121,7 +121,7 @@ PY
 stop_stayrtr
 
 # --- a cache without data: Error Report No Data Available (RFC 8210 §12 code 2) ---------------
-# stayrtr refuses a file whose buildtime is more than 24 h old (peers.md) and answers every
+# stayrtr refuses a file whose buildtime is more than 24 h old (docs/peers.md) and answers every
 # query with code 2. rtr-dump says so at once (exit 1, one line), and stayrtr stays up.
 python3 - "$work/rpki.json" "$work/stale.json" <<'PY'
 import json, sys

@@ -49,7 +49,7 @@ gobgpd -f "$work/gobgpd.toml" --api-hosts "127.0.0.1:$api_port" --pprof-disable 
 gobgpd_pid=$!
 for _ in $(seq 50); do "${gobgp[@]}" global >/dev/null 2>&1 && break; sleep 0.2; done
 "${gobgp[@]}" global >/dev/null 2>&1 || { echo "gobgpd did not come up:"; tail -5 "$work/gobgpd.log"; exit 1; }
-# Routes gobgpd originates (non-loopback next hops: peers.md §3.1).
+# Routes gobgpd originates (non-loopback next hops: docs/peers.md §3.1).
 "${gobgp[@]}" global rib add -a ipv4 10.30.0.0/16 nexthop 192.0.2.30 origin igp || exit 1
 "${gobgp[@]}" global rib add -a ipv6 2001:db8:30::/48 nexthop 2001:db8:ffff::30 origin igp || exit 1
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Differential testing of PrecomputedVerifier against PublicKey::verify (OpenSSL): random keys
-// and digests, OpenSSL-made signatures and many ways of breaking them (issue 5 item 2), plus
+// and digests, OpenSSL-made signatures and many ways of breaking them, plus
 // crafted keys for the rare cases random input never reaches (x(R) ≥ n, so r = x(R) - n;
 // R = u1·G + u2·Q at infinity; Q = ±G). Test support for p256_test and p256_diff only; not
 // part of the crypto library.

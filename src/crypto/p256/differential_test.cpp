@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// 100 000 differential cases of PrecomputedVerifier against PublicKey::verify (OpenSSL), issue 5
-// item 2: random keys (every table shape), random digests, valid and high-S signatures, and
+// 100 000 differential cases of PrecomputedVerifier against PublicKey::verify (OpenSSL):
+// random keys (every table shape), random digests, valid and high-S signatures, and
 // every kind of broken one (differential.hpp). scripts/p256-differential runs millions.
 #include "crypto/p256/differential.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Strict DER ECDSA-Sig-Value parsing through base::ByteReader (STYLE.md §2.2, §2.3).
+// Strict DER ECDSA-Sig-Value parsing through base::ByteReader (docs/style.md §2.2, §2.3).
 #include "crypto/p256/signature_der.hpp"
 
 #include <array>
