@@ -163,7 +163,9 @@ int run_gen(const GenArgs& args) {
   std::size_t ipv4 = 0;
   std::size_t hops = 0;
   for (std::size_t i = 0; i < table->routes.size(); ++i) {
-    ipv4 += table->routes[i].prefix.afi() == base::Afi::Ipv4 ? 1 : 0;
+    if (table->routes[i].prefix.afi() == base::Afi::Ipv4) {
+      ++ipv4;
+    }
     hops += table->hops(i);
   }
   const double seconds =

@@ -8,6 +8,7 @@
 
 #include "cli_output.hpp"
 #include "commands.hpp"
+#include "common/build_identity.hpp"
 
 int main(int argc, char** argv) {
   using namespace bgpsecd::tool;
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
       "generator and replayer for benchmarks.\n"
       "JSON on stdout. Exit status: 0 positive result, 1 negative result (e.g. Not Valid),\n"
       "2 bad input or usage (one line on stderr says what is wrong)."};
-  app.set_version_flag("--version", "bgpsec 0.1.0");
+  app.set_version_flag("--version", bgpsecd::app::version_line("bgpsec"));
   app.require_subcommand(1);
   bool pretty = false;
   app.add_flag("--pretty", pretty, "indent the JSON output");

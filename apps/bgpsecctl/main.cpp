@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/prefix.hpp"
+#include "common/build_identity.hpp"
 #include "daemon/control_client.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/control_text.hpp"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
       "  bgpsecctl show routes 192.0.2.0/24\n"
       "  bgpsecctl --json show neighbors 127.0.0.2");
   app.set_help_all_flag("--help-all", "Print help for all subcommands and exit");
+  app.set_version_flag("--version", bgpsecd::app::version_line("bgpsecctl"));
 
   std::string socket_path = default_socket();
   bool json_output = false;

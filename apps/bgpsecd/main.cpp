@@ -9,6 +9,7 @@
 #include <asio.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/build_identity.hpp"
 #include "daemon/config.hpp"
 #include "daemon/speaker.hpp"
 
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
       "keys and ROAs from RPKI caches (RFC 8210) or files. Runs in the foreground and logs to\n"
       "stderr; SIGHUP (or `bgpsecctl reload`) re-reads the config, SIGINT/SIGTERM stop it.\n"
       "Reference: man/bgpsecd.8.md, man/bgpsecd.conf.5.md; example: etc/bgpsecd.example.toml."};
-  app.set_version_flag("--version", "bgpsecd 0.1.0");
+  app.set_version_flag("--version", app::version_line("bgpsecd"));
   std::string config_path;
   bool check_only = false;
   std::string log_level;
@@ -85,6 +86,9 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(log_level == "warning" ? "warn" : log_level));
   }
 
+  options.build_version = app::kBuildVersion;
+  options.build_revision = app::kBuildRevision;
+  spdlog::info("{} starting with {}", app::version_line("bgpsecd"), config_path);
   asio::io_context io;
   daemon::Speaker speaker(io, *config, config_path, options);
   if (auto started = speaker.start(); !started) {

@@ -60,7 +60,9 @@ TEST(SyntheticTable, ShapeOfAFullTableScaledDown) {
   for (std::size_t i = 0; i < table->routes.size(); ++i) {
     const auto& r = table->routes[i];
     prefixes.insert(r.prefix);
-    ipv4 += r.prefix.afi() == base::Afi::Ipv4 ? 1 : 0;
+    if (r.prefix.afi() == base::Afi::Ipv4) {
+      ++ipv4;
+    }
     hops += table->hops(i);
   }
   EXPECT_EQ(prefixes.size(), 20000U) << "every prefix once";
@@ -85,7 +87,9 @@ TEST(SyntheticTable, ShapeOfAFullTableScaledDown) {
         EXPECT_EQ(path[i].pcount, 1);
       }
     }
-    through_transit += path.size() > 1 ? 1 : 0;
+    if (path.size() > 1) {
+      ++through_transit;
+    }
   }
   EXPECT_GT(through_transit * 10, table->paths.size() * 8) << "transit in most paths";
 }

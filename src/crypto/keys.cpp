@@ -244,20 +244,28 @@ base::Result<PublicKey> PublicKey::from_spki_der(std::span<const std::uint8_t> d
   return PublicKey(to_handle(std::move(pkey)), point);
 }
 
+namespace {
+
+// The SubjectPublicKeyInfo of an uncompressed P-256 point: the fixed prefix, then the point.
+// Sized once and filled, rather than built from the prefix and grown by insert(): g++ 12 at -O2
+// misreads that growth as a write past the prefix's 26 octets (-Warray-bounds).
+base::Bytes spki_of_point(std::span<const std::uint8_t> point) {
+  base::Bytes der(kSpkiPrefix.size() + point.size());
+  std::copy(point.begin(), point.end(),
+            std::copy(kSpkiPrefix.begin(), kSpkiPrefix.end(), der.begin()));
+  return der;
+}
+
+}  // namespace
+
 base::Result<PublicKey> PublicKey::from_point(std::span<const std::uint8_t> point) {
   if (point.size() != std::tuple_size_v<EcPoint> || point[0] != kPointUncompressed) {
     return base::fail("EC point is not 65 octets 04 || X || Y (RFC 8608 §3.1: uncompressed)");
   }
-  base::Bytes der(kSpkiPrefix.begin(), kSpkiPrefix.end());
-  der.insert(der.end(), point.begin(), point.end());
-  return from_spki_der(der);
+  return from_spki_der(spki_of_point(point));
 }
 
-base::Bytes PublicKey::spki_der() const {
-  base::Bytes der(kSpkiPrefix.begin(), kSpkiPrefix.end());
-  der.insert(der.end(), point_.begin(), point_.end());
-  return der;
-}
+base::Bytes PublicKey::spki_der() const { return spki_of_point(point_); }
 
 // Verification context: a fresh EVP_PKEY_CTX per call (EVP_PKEY_CTX_new + verify_init). A
 // context is not safe to share between threads, and the key is shared by every thread that

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // A small Prometheus registry and its HTTP endpoint: counters and gauges with
 // labels, gauges computed at scrape time, the text exposition format 0.0.4, and GET /metrics
-// served on a loopback address. Names start with bgpsecd_ (bgpsecd(8) lists them), labels name the peer by
-// its address text: bgpsecd_updates_received_total{peer="127.0.0.2"}.
+// served on a loopback address. Names start with bgpsecd_ (bgpsecd(8) lists them), labels name the
+// peer by its address text: bgpsecd_updates_received_total{peer="127.0.0.2"}.
 //
 // Threads: Counter and Gauge values are atomics, so crypto workers may bump them; registering
 // and scraping take the registry's mutex. Callbacks run under that mutex on the scraping thread

@@ -927,8 +927,9 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
         }
       }
     }
-    const rib::ExportResult private_as{.private_asns_removed = result.private_asns_removed,
-                                       .private_asns_kept_signed = result.private_asns_kept_signed};
+    rib::ExportResult private_as;
+    private_as.private_asns_removed = result.private_asns_removed;
+    private_as.private_asns_kept_signed = result.private_asns_kept_signed;
     // RFC 8205 §4.2: towards a BGPsec peer, prepending is our segment's pCount.
     // A transparent route server's segment has pCount 0 (RFC 8205 §4.2), and so has our
     // Member-AS segment towards another member (RFC 8205 §4.3; bgpsec-wire.md §4.1:

@@ -72,6 +72,9 @@ struct SpeakerOptions {
   // the Restart State bit and the F bit of every family; our table (and End-of-RIB) goes out
   // once every graceful-restart peer sent its End-of-RIB, or after global.graceful_restart_time.
   bool graceful_restart = false;
+  // What the program was built from, for the bgpsecd_build_info metric (empty: not exported).
+  std::string build_version;
+  std::string build_revision;
 };
 
 class Speaker {

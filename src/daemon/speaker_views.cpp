@@ -441,6 +441,13 @@ void Speaker::register_control() {
 }
 
 void Speaker::register_metrics() {
+  // The usual Prometheus build-info gauge: constant 1, the identity in its labels.
+  if (!options_.build_version.empty()) {
+    metrics_
+        ->gauge("bgpsecd_build_info", "version and git revision bgpsecd was built from",
+                {{"version", options_.build_version}, {"revision", options_.build_revision}})
+        .set(1);
+  }
   const auto per_peer = [this](auto value) {
     return [this, value]() {
       std::vector<MetricSample> samples;

@@ -289,7 +289,8 @@ TEST_F(ExportTest, Rfc7947_TransparentRouteServerDoesNotPrependItsAs) {
 }
 
 TEST(ReflectionLoop, Rfc4456_8_OurOriginatorIdOrClusterIdMeansALoop) {
-  LocalSpeaker self{.asn = base::Asn(65000), .router_id = 0x0A000001, .cluster_id = 0};
+  LocalSpeaker self{
+      .asn = base::Asn(65000), .router_id = 0x0A000001, .cluster_id = 0, .confederation_id = {}};
   wire::PathAttributes a;
   EXPECT_FALSE(reflection_loop(a, self));
   a.originator_id = 0x0A000001;

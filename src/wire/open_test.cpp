@@ -185,7 +185,7 @@ TEST(Open, Rfc9072Sec2_EncodeUsesExtendedFormatWhenNeeded) {
   OpenMessage m = bgpsec_open();
   m.capabilities.clear();
   for (std::uint8_t safi = 1; safi <= 50; ++safi) {
-    m.capabilities.push_back(Capability{MultiprotocolCap{1, safi}});
+    m.capabilities.emplace_back(MultiprotocolCap{1, safi});
   }
   const auto encoded = encode_open(m, EncodeContext{});
   ASSERT_TRUE(encoded.has_value()) << encoded.error().message;

@@ -192,7 +192,10 @@ for _ in range(20):
     try:
         body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
         # and the validation engine's series (no labels)
-        if pattern.search(body) and all(
+        # the build identity: constant 1, labels sorted by name
+        build_info = re.search(
+            r'^bgpsecd_build_info\{revision="[^"]+",version="\d+\.\d+\.\d+"\} 1$', body, re.M)
+        if pattern.search(body) and build_info and all(
                 re.search(r'^' + name + r'(\{\})? \d', body, re.M) for name in (
                     "bgpsecd_bgpsec_validations_pending", "bgpsecd_bgpsec_validations_total",
                     "bgpsecd_signature_cache_hits_total", "bgpsecd_key_table_bytes",
