@@ -185,7 +185,9 @@ TEST(Open, Rfc9072Sec2_EncodeUsesExtendedFormatWhenNeeded) {
   OpenMessage m = bgpsec_open();
   m.capabilities.clear();
   for (std::uint8_t safi = 1; safi <= 50; ++safi) {
-    m.capabilities.emplace_back(MultiprotocolCap{1, safi});
+    // Built in place: g++ 12 at -O2 warns (-Wmaybe-uninitialized) about moving a temporary
+    // Capability's variant into the vector, a false positive.
+    m.capabilities.emplace_back().value = MultiprotocolCap{1, safi};
   }
   const auto encoded = encode_open(m, EncodeContext{});
   ASSERT_TRUE(encoded.has_value()) << encoded.error().message;
