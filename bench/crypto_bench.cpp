@@ -27,7 +27,7 @@ Bytes hex(std::string_view text) {
   return *b;
 }
 
-// RFC 8608 Appendix A, IPv4 transit signature by AS 65536 (bgpsec-signing.md §8.2).
+// RFC 8608 Appendix A, IPv4 transit signature by AS 65536.
 struct Example {
   Bytes spki = hex(
       "3059301306072A8648CE3D020106082A8648CE3D0301070342000428FC5FE9AFCF5F4CAB3F5F85CB212FC1E9D0E0"

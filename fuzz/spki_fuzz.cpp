@@ -18,7 +18,7 @@ using bgpsecd::crypto::PublicKey;
 
 const PublicKey& example_key() {
   static const PublicKey key = [] {
-    // RFC 8608 Appendix A, AS 64496 (bgpsec-signing.md §8.1).
+    // RFC 8608 Appendix A, AS 64496.
     const auto der = bgpsecd::base::from_hex(
         "3059301306072A8648CE3D020106082A8648CE3D030107034200047391BABB92A0CB3BE10E59B19EBFFB214E"
         "04A91E0CBA1B139A7D38D90F77E55AA05B8E695678E0FA16904B55D9D4F5C0DFC58895EE50BC4F75D205A25B"

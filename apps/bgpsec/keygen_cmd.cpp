@@ -14,7 +14,7 @@
 namespace bgpsecd::tool {
 namespace {
 
-// The entry format of `bgpsec_keys` in rpki-client and StayRTR JSON (rpki-data.md §4.1).
+// The entry format of `bgpsec_keys` in rpki-client and StayRTR JSON (docs/peers.md §2.4).
 nlohmann::json key_entry(base::Asn asn, const crypto::PublicKey& pub) {
   return {{"asn", asn.value()},
           {"ski", pub.ski().to_hex()},

@@ -92,7 +92,7 @@ std::string as_path_text(const wire::AsPath& path) {
 nlohmann::json result_json(const bgpsec::PathValidation& result) {
   // The tool answers valid | not-valid: a path with no Signature_Block of a supported suite
   // cannot be shown valid, so it is not-valid with the reason no-supported-suite (bgpsecd
-  // itself handles such a route as unsigned, spec README).
+  // itself handles such a route as unsigned, docs/design.md §7).
   const bool unverifiable = result.state == bgpsec::PathState::Unverifiable;
   const auto state = unverifiable ? bgpsec::PathState::NotValid : result.state;
   const auto reason = unverifiable ? bgpsec::Reason::NoSupportedSuite : result.reason;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// AS_PATH reconstruction from a Secure_Path (RFC 8205 §4.4, bgpsec-wire.md §6): for peers
+// AS_PATH reconstruction from a Secure_Path (RFC 8205 §4.4): for peers
 // without BGPsec, for loop detection, best-path length and route origin validation.
 #pragma once
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// AS_PATH reconstruction from a Secure_Path (RFC 8205 §4.4, bgpsec-wire.md §6): pCount
+// AS_PATH reconstruction from a Secure_Path (RFC 8205 §4.4): pCount
 // expansion, pCount 0, confederation runs, the 255-ASN segment limit, path length and origin
 // AS, checked on the value and on the encoded AS_PATH bytes.
 #include "bgpsec/as_path_rebuild.hpp"

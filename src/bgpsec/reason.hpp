@@ -13,7 +13,7 @@ enum class PathState : std::uint8_t {
   Valid = 0,     // one supported Signature_Block verified completely (RFC 8205 §5.2)
   NotValid = 1,  // a check or a signature failed
   // No Signature_Block has a suite we implement: the caller strips the signatures, rebuilds
-  // AS_PATH (as_path_rebuild.hpp) and handles the route as unsigned (spec README decision).
+  // AS_PATH (as_path_rebuild.hpp) and handles the route as unsigned (docs/design.md §7).
   Unverifiable = 2,
 };
 
@@ -33,7 +33,7 @@ enum class Reason : std::uint8_t {
   AttributeFlags,  // #1 BGPsec_PATH flags: Optional clear or Transitive set
   Malformed,       // a wire error with a detail this version does not know
 
-  // RFC 8205 §5.2 protocol checks (bgpsec-validation.md §2); treat-as-withdraw.
+  // RFC 8205 §5.2 protocol checks; treat-as-withdraw.
   AsPathAlsoPresent,            // #6 AS_PATH and BGPsec_PATH in one UPDATE
   BgpsecNotNegotiated,          // #7 no BGPsec receive for this AFI with this peer
   PeerAsMismatch,               // #8 most recent AS is not the eBGP peer's AS

@@ -61,7 +61,7 @@ BlockSignedData::BlockSignedData(base::Asn own_as,
     }
     wire::encode_secure_path_segment(secure_path[i], w);
     // The next older signature (of S[i+1]) targets the AS of S[i]: the last 4 octets just
-    // written start its octet string (bgpsec-signing.md §2.1).
+    // written start its octet string (RFC 8205 §4.2).
     if (i + 1 < n) {
       offsets_.push_back(w.size() - 4);
     }

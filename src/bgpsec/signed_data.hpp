@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The octet string a BGPsec signature covers (RFC 8205 §4.2, bgpsec-signing.md §2):
+// The octet string a BGPsec signature covers (RFC 8205 §4.2):
 //
 //   Target AS ‖ G(k-1) ‖ S(k) ‖ G(k-2) ‖ S(k-1) ‖ … ‖ G(1) ‖ S(2) ‖ S(1) ‖ Suite ‖ AFI ‖ SAFI ‖
 //   NLRI
@@ -7,7 +7,7 @@
 // where S are Secure_Path segments (6 octets), G whole Signature_Segments of the same block
 // (SKI ‖ u16 length ‖ signature) and NLRI = prefix-length octet ‖ ceil(len/8) prefix octets.
 // Two forms: one signature's octets (signer, tests), and one buffer for a whole block from
-// which every signature's octets are suffixes (validator, bgpsec-signing.md §2.1).
+// which every signature's octets are suffixes (validator, RFC 8205 §4.2).
 #pragma once
 
 #include <cstddef>
@@ -40,7 +40,7 @@ struct SignedRoute {
                                             std::span<const wire::SignatureSegment> older,
                                             const SignedRoute& route);
 
-// All signatures of one Signature_Block in one buffer (bgpsec-signing.md §2.1):
+// All signatures of one Signature_Block in one buffer (RFC 8205 §4.2):
 //   buf = own AS ‖ G[1] ‖ S[0] ‖ G[2] ‖ S[1] ‖ … ‖ G[n-1] ‖ S[n-2] ‖ S[n-1] ‖ trailer
 // (indices as on the wire, 0 = most recent). The signature of S[i] covers buf[offset(i):]:
 // for i > 0 its Target AS is the AS field of S[i-1], which sits exactly 4 octets before it.

@@ -117,7 +117,7 @@ TEST(SignedData, OneBufferFormMatchesSingleFormOnALongerPath) {
   }
 }
 
-// ===== hand-written octets (bgpsec-signing.md §2), not produced by our code =====
+// ===== hand-written octets (RFC 8205 §4.2), not produced by our code =====
 //
 // A three-hop path towards AS 65004, as it appears on the wire (most recent first):
 //   S3 = pCount 1, Confed_Segment (0x80), AS 65003       01 80 0000FDEB

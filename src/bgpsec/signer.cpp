@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// BGPsec signer (RFC 8205 §4.2, bgpsec-signing.md §4): builds the new segment, the signed
+// BGPsec signer (RFC 8205 §4.2): builds the new segment, the signed
 // octets per kept block, and the new BGPsec_PATH value.
 #include "bgpsec/signer.hpp"
 
@@ -130,7 +130,7 @@ base::Result<wire::BgpsecPath> forward(const wire::BgpsecPath& received, const H
   for (const auto& block : received.blocks) {
     const auto* provider = provider_for(block.suite, providers);
     // A block we cannot extend is dropped: it would lack our signature downstream
-    // (bgpsec-wire.md §5, bgpsec-signing.md §6).
+    // (RFC 8205 §4.2-4.4, RFC 8205 §6.1).
     if (provider == nullptr) {
       continue;
     }

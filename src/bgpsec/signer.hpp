@@ -77,20 +77,20 @@ struct SignedPrefix {
 
 // Originates: Secure_Path = [{pCount, flags, own AS}] and one Signature_Block per provider
 // (at most two, distinct suites). Fails (so the caller sends the route unsigned, RFC 8205 §4
-// / bgpsec-wire.md §5) when no provider is given, providers repeat a suite, or signing fails.
+// / RFC 8205 §4.2-4.4) when no provider is given, providers repeat a suite, or signing fails.
 [[nodiscard]] base::Result<wire::BgpsecPath> originate(
     const Hop& hop, const SignedPrefix& route, std::span<const SignatureProvider* const> providers);
 
 // Forwards a received (well-formed) path: prepends our segment, and adds our Signature_Segment
 // to every block whose suite one of `providers` signs; blocks we cannot extend are dropped,
-// since they could no longer hold one signature per segment (bgpsec-signing.md §6). Fails when
+// since they could no longer hold one signature per segment (RFC 8205 §6.1). Fails when
 // no block can be extended, `received` is not well formed, a signature fails, or the result
 // would not fit the 2-octet attribute length.
 [[nodiscard]] base::Result<wire::BgpsecPath> forward(
     const wire::BgpsecPath& received, const Hop& hop, const SignedPrefix& route,
     std::span<const SignatureProvider* const> providers);
 
-// Leaving a confederation (RFC 8205 §4.3; bgpsec-wire.md §4.1): removes the contiguous run
+// Leaving a confederation (RFC 8205 §4.3): removes the contiguous run
 // of Confed_Segment segments at the most recent end and as many most recent
 // Signature_Segments from every block. Forward the result with own_as = the confederation
 // identifier. A path made only of confed segments comes back with an empty Secure_Path, which

@@ -100,7 +100,7 @@ TEST(Signer, ForwardExtendsEveryBlockWeCanSignAndDropsTheOthers) {
   ASSERT_TRUE(out.has_value()) << out.error().message;
   ASSERT_EQ(out->secure_path.size(), 2U);
   EXPECT_EQ(out->secure_path[0].asn, base::Asn(8));
-  // bgpsec-signing.md §6: the suite-2 block could not be extended and is dropped.
+  // RFC 8205 §6.1: the suite-2 block could not be extended and is dropped.
   ASSERT_EQ(out->blocks.size(), 1U);
   EXPECT_EQ(out->blocks[0].suite, 1);
   ASSERT_EQ(out->blocks[0].segments.size(), 2U);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// BGPsec path validator (RFC 8205 §5.2; bgpsec-validation.md §2-§5). Cheap checks first, then
+// BGPsec path validator (RFC 8205 §5.2). Cheap checks first, then
 // key lookups for a whole block, then crypto through SignatureVerifier.
 #include "bgpsec/validator.hpp"
 
@@ -19,7 +19,7 @@ PathValidation malformed(Reason reason, int segment = -1) noexcept {
   v.state = PathState::NotValid;
   v.reason = reason;
   // RFC 8205 §5.2: syntactic and protocol errors are handled as treat-as-withdraw
-  // (RFC 7606); never a session reset (spec README decision).
+  // (RFC 7606); never a session reset (docs/design.md §7).
   v.action = base::Action::TreatAsWithdraw;
   v.failed_segment = segment;
   return v;
@@ -56,14 +56,14 @@ std::optional<PathValidation> check_structure(const wire::BgpsecPath& path) noex
       }
     }
   }
-  // bgpsec-validation.md §2 #13: two blocks carry different suites.
+  // RFC 8205 §5.2 #13: two blocks carry different suites.
   if (path.blocks.size() == 2 && path.blocks[0].suite == path.blocks[1].suite) {
     return malformed(Reason::DuplicateSuite);
   }
   return std::nullopt;
 }
 
-// RFC 8205 §4.3 / bgpsec-validation.md §2 #10.
+// RFC 8205 §4.3 / RFC 8205 §5.2 #10.
 std::optional<PathValidation> check_confed(const wire::BgpsecPath& path,
                                            const PeerContext& peer) noexcept {
   const auto& sp = path.secure_path;
@@ -124,7 +124,7 @@ std::optional<PathValidation> check_path(const wire::BgpsecPath& path, const Rou
   if (auto bad = check_structure(path)) {
     return bad;
   }
-  // RFC 8205 §2.2 / §5.2 (bgpsec-validation.md #7): BGPsec must have been negotiated in the
+  // RFC 8205 §2.2 / §5.2 (check #7 in reason.hpp): BGPsec must have been negotiated in the
   // receive direction for this AFI.
   if (!peer.bgpsec_receive_negotiated) {
     return malformed(Reason::BgpsecNotNegotiated);
@@ -187,18 +187,18 @@ PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
   }
   const std::size_t n = path.secure_path.size();
 
-  // Blocks with a suite we implement, cheapest first (RFC 8374 §8.1; bgpsec-validation.md
-  // §5): we implement suite 1 only, so "cheaper" means fewer signature octets to verify.
+  // Blocks with a suite we implement, cheapest first (RFC 8374 §8.1): we
+  // implement suite 1 only, so "cheaper" means fewer signature octets to verify.
   std::vector<std::size_t> order;
   for (std::size_t b = 0; b < path.blocks.size(); ++b) {
-    // Unsupported suites are ignored for validation (bgpsec-validation.md §4).
+    // Unsupported suites are ignored for validation (RFC 8205 §5.2).
     if (verifier_.supports_suite(path.blocks[b].suite)) {
       order.push_back(b);
     }
   }
   if (order.empty()) {
     // No supported suite: the caller strips the signatures and treats the route as
-    // unsigned (spec README decision; bgpsec-validation.md §4).
+    // unsigned (RFC 8205 §5.2; docs/design.md §7).
     PathValidation v;
     v.state = PathState::Unverifiable;
     v.reason = Reason::NoSupportedSuite;
@@ -235,7 +235,7 @@ PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
 
     if (all_found) {
       // RFC 8205 §5.2: newest to oldest; Target AS = own AS for the newest, else the AS of
-      // the next newer segment (built into the one buffer, bgpsec-signing.md §2.1).
+      // the next newer segment (built into the one buffer, RFC 8205 §4.2).
       const BlockSignedData data(own_as, path.secure_path, block, prefix, safi);
       std::vector<VerifyJob> jobs;
       jobs.reserve(n);
@@ -245,7 +245,7 @@ PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
       const auto outcome = verifier_.verify_block(block.suite, jobs);
       checked += outcome.checked;
       if (outcome.first_failure >= n) {
-        // One fully valid supported block makes the route Valid (spec README decision).
+        // One fully valid supported block makes the route Valid (docs/design.md §7).
         return result_valid(block.suite, checked);
       }
       failure.reason = Reason::SignatureInvalid;

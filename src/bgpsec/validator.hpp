@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // BGPsec path validation (RFC 8205 §5.2) in the order of RFC 8374 §8.1 / docs/design.md:
 //   1. cheap checks, no crypto: the value's structure, then the protocol checks of
-//      bgpsec-validation.md §2 (#6 - #12), each a treat-as-withdraw error;
+//      RFC 8205 §5.2 (#6 - #12), each a treat-as-withdraw error;
 //   2. per supported Signature_Block, cheapest first: look up the router keys of every
 //      segment by (AS, SKI) (a missing key makes the block Not Valid, no crypto), then verify
 //      newest to oldest; the first Valid block makes the route Valid.

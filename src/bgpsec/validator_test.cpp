@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Validator tests (RFC 8205 §5.2; bgpsec-validation.md): one case per structural and protocol
+// Validator tests (RFC 8205 §5.2): one case per structural and protocol
 // check with its Reason and treat-as-withdraw action, every row of the §7 test matrix, and the
 // signature step on paths signed hop by hop with generated keys and on the RFC 8608 examples.
 #include "bgpsec/validator.hpp"
@@ -154,14 +154,14 @@ void expect_valid(const PathValidation& v) {
 void expect_not_valid(const PathValidation& v, Reason reason, int failed_segment) {
   EXPECT_EQ(v.state, PathState::NotValid);
   EXPECT_EQ(v.reason, reason) << "got " << reason_name(v.reason);
-  // Not Valid signatures keep the route: its treatment is local policy (bgpsec-validation.md
-  // §1), not treat-as-withdraw.
+  // Not Valid signatures keep the route: its treatment is local policy (RFC 8205
+  // §5.1, RFC 8374 §8.3), not treat-as-withdraw.
   EXPECT_FALSE(v.action.has_value());
   EXPECT_FALSE(is_malformed(v.reason));
   EXPECT_EQ(v.failed_segment, failed_segment);
 }
 
-// ===== structural checks of the codec (bgpsec-validation.md §2 #1 - #5, #13) =====
+// ===== structural checks of the codec (RFC 8205 §5.2 #1 - #5, #13) =====
 
 struct WireCase {
   const char* name;
@@ -550,7 +550,7 @@ TEST_F(ValidatorProtocol, CheckPathAloneAcceptsTheExample) {
   EXPECT_EQ(keys_.lookups(), 0U);
 }
 
-// ===== bgpsec-validation.md §7 test matrix (RFC 8608 example, validator AS 65537) =====
+// ===== RFC 8205 §5.2 test matrix (RFC 8608 example, validator AS 65537) =====
 
 class ValidatorMatrixExample : public ::testing::TestWithParam<std::size_t> {};
 
@@ -705,7 +705,7 @@ TEST(ValidatorMatrix, Row9_SuiteChangedTo2InTheOnlyBlockIsUnverifiable) {
   EXPECT_FALSE(v.action.has_value());
   EXPECT_EQ(v.signatures_checked, 0U);
   EXPECT_TRUE(verifier.suites().empty());
-  // bgpsec-validation.md §4: the route goes on unsigned with the rebuilt AS_PATH.
+  // RFC 8205 §5.2: the route goes on unsigned with the rebuilt AS_PATH.
   const wire::AsPath expected{{{wire::AsPathSegmentType::AsSequence, {kAs65536, kAs64496}}}};
   EXPECT_EQ(rebuild_as_path(decoded->secure_path), expected);
 }
@@ -851,7 +851,7 @@ TEST_F(ValidatorSigned, OnlyTheOriginSignatureWrong) {
   EXPECT_EQ(v.signatures_checked, 2U);
 }
 
-// ===== high-S signatures (bgpsec-validation.md §3: must be accepted) =====
+// ===== high-S signatures (RFC 8205 §5.2: must be accepted) =====
 
 using Scalar = std::array<std::uint8_t, 32>;
 // P-256 group order n and (n - 1) / 2 (FIPS 186-4 D.1.2.3).
@@ -1014,7 +1014,7 @@ TEST_F(ValidatorRouteServer, OlderPcountZeroNeedsNoConfiguration) {
       validator.validate(path, route_for(prefix_), ebgp_peer(base::Asn(65003), base::Asn(65002))));
 }
 
-// ===== several Signature_Blocks (bgpsec-validation.md §4, §5) =====
+// ===== several Signature_Blocks (RFC 8205 §5.2) =====
 
 class ValidatorBlocks : public ::testing::Test {
  protected:
@@ -1131,7 +1131,7 @@ TEST_F(ValidatorBlocks, MissingKeyInOneBlockLetsTheOtherBlockDecide) {
   EXPECT_EQ(verifier.suites(), std::vector<std::uint8_t>{wire::kAlgorithmSuite1});
 }
 
-// ===== confederations (RFC 8205 §4.3; bgpsec-wire.md §4.1) =====
+// ===== confederations (RFC 8205 §4.3) =====
 
 // External AS 65001 -> confederation 64999 with members 65101 (edge) and 65102 -> external
 // AS 65003. The edge adds the entry segment (AS 64999, pCount 0, Confed_Segment) targeting

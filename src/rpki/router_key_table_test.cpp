@@ -13,7 +13,7 @@
 namespace bgpsecd::rpki {
 namespace {
 
-// RFC 8608 Appendix A router keys (bgpsec-signing.md §8.1).
+// RFC 8608 Appendix A router keys.
 crypto::PublicKey key_64496() {
   return *crypto::PublicKey::from_spki_der(*base::from_hex(
       "3059301306072A8648CE3D020106082A8648CE3D030107034200047391BABB92A0CB3BE10E59B19EBFFB214E04"

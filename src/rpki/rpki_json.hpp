@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Loader for the JSON exports that RPKI relying-party software writes and RTR caches read
-// (rpki-data.md §4): rpki-client / StayRTR (`roas`, `bgpsec_keys` with `ski` hex and `pubkey`
+// (docs/peers.md §2.4): rpki-client / StayRTR (`roas`, `bgpsec_keys` with `ski` hex and `pubkey`
 // base64 SPKI) and Routinator (`roas`, `routerKeys` with `SKI` and `routerPublicKey`
 // base64url). A malformed file is rejected as a whole, with an error naming the entry
 // ("bgpsec_keys[3]: ski is 19 octets, expected 20"); expired entries are dropped silently.
@@ -49,7 +49,7 @@ struct RpkiData {
 // are ignored.
 [[nodiscard]] base::Result<RpkiData> parse_rpki_json(std::string_view text, std::int64_t now_unix);
 
-// rpki-data.md §4: an entry whose `expires` (Unix seconds) is before `now_unix` is not used.
+// docs/peers.md §2.4: an entry whose `expires` (Unix seconds) is before `now_unix` is not used.
 [[nodiscard]] bool expired(const std::optional<std::int64_t>& expires,
                            std::int64_t now_unix) noexcept;
 // Seconds since the Unix epoch on the system clock (the clock of `expires`).

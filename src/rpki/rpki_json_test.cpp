@@ -92,7 +92,7 @@ TEST(RpkiJson, RpkiClientFormatWithRfc8608Keys) {
   EXPECT_EQ(data->vrps[1].max_length, 48);
 }
 
-// rpki-data.md §4.3: Routinator writes `routerKeys` with "AS<n>", `SKI` and base64url keys.
+// docs/peers.md §2.4: Routinator writes `routerKeys` with "AS<n>", `SKI` and base64url keys.
 TEST(RpkiJson, RoutinatorFormat) {
   Json keys = Json::array();
   for (const auto& k : example_keys()) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RTR router-side state machine (RFC 8210 §6-§8, rpki-data.md §2.5-2.7): queries, the pending
+// RTR router-side state machine (RFC 8210 §6-§8): queries, the pending
 // change set committed at End of Data, Session ID checks, timers and version negotiation.
 #include "rpki/rtr_client.hpp"
 
@@ -18,7 +18,7 @@ template <class... Fs>
 Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // RFC 8210 §6: accepted ranges. Values outside are clamped (the RFC's reaction is unconfirmed,
-// rpki-data.md §2.5; clamping keeps the session up and the timers sane).
+// RFC 8210 §6; clamping keeps the session up and the timers sane).
 RtrIntervals clamp_intervals(const RtrIntervals& in) {
   return RtrIntervals{std::clamp<std::uint32_t>(in.refresh, 1, 86400),
                       std::clamp<std::uint32_t>(in.retry, 1, 7200),
@@ -111,7 +111,7 @@ RtrEvents RtrClient::on_disconnected(RtrTime now) {
   pending_keys_.clear();
   refresh_at_.reset();
   retry_query_at_.reset();
-  // RFC 8210 §7 / rpki-data.md §2.7: a cache that speaks only a lower version may close without
+  // RFC 8210 §7: a cache that speaks only a lower version may close without
   // a word; try the next lower version at once (§6: a downgrade may retry immediately). Only
   // for this one attempt: a silent close is weak evidence, so later connections start from the
   // highest version again.
@@ -472,7 +472,7 @@ void RtrClient::handle_error_report(const ErrorReportPdu& report, std::uint8_t r
   const auto code = report.code;
   if (code == static_cast<std::uint16_t>(RtrErrorCode::NoDataAvailable) &&
       state_ == RtrClientState::AwaitingResponse) {
-    // rpki-data.md §2.4: No Data is transient. Keep the data (until Expire) and the connection,
+    // RFC 8210 §12: No Data is transient. Keep the data (until Expire) and the connection,
     // and ask again after Retry. A lower-version answer still tells us the cache's version.
     if (!negotiated_ && report_version < version_) {
       downgrade(report_version, events);
@@ -496,7 +496,7 @@ void RtrClient::handle_error_report(const ErrorReportPdu& report, std::uint8_t r
     // next time.
     sticky_version_ = std::min(config_.max_version, kRtrVersion1);
   }
-  // rpki-data.md §2.4: everything else is fatal for the session and this cache's data.
+  // RFC 8210 §12: everything else is fatal for the session and this cache's data.
   fail_session(RtrErrorCode::CorruptData,
                std::string("cache sent Error Report: ") + rtr_error_code_name(code), base::Bytes(),
                false, now, events, RtrDropReason::ErrorReport);

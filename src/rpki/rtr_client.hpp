@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The router side of the RPKI-to-Router protocol (RFC 8210 v1, falling back to RFC 6810 v0;
-// rpki-data.md §2.5-2.7) as a pure state machine: no sockets, no clocks, no logging. A
+// RFC 8210 §6, §7) as a pure state machine: no sockets, no clocks, no logging. A
 // transport feeds it events with the current time and carries out the events it returns.
 //
 // Transport contract (e.g. an asio TCP client):
@@ -24,7 +24,7 @@
 // Data changes are collected per Cache Response and handed out only at End of Data, so a
 // half-received update is never published. Every error this side detects, and every fatal
 // Error Report received (all codes but 2 and 4), ends the session: the router drops this
-// cache's data (RFC 8210 §5.1 for Session ID mismatches; BIRD for the rest, rpki-data.md
+// cache's data (RFC 8210 §5.1 for Session ID mismatches; BIRD for the rest, RFC 8210
 // §2.4) and reconnects after the Retry interval with a Reset Query.
 #pragma once
 

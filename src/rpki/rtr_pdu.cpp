@@ -23,7 +23,7 @@ struct PduSpec {
   bool at_least;  // the length is a minimum (variable-length PDUs)
 };
 
-// RFC 8210 §5.2-5.11 (v1) and RFC 6810 §5 (v0); rpki-data.md §2.3.
+// RFC 8210 §5.2-5.11 (v1) and RFC 6810 §5 (v0).
 constexpr PduSpec kPduSpecs[] = {
     {0, "Serial Notify", 12, 12, false}, {1, "Serial Query", 12, 12, false},
     {2, "Reset Query", 8, 8, false},     {3, "Cache Response", 8, 8, false},
@@ -216,7 +216,7 @@ base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu)
     return rtr_fail(RtrErrorCode::UnsupportedPduType,
                     "unsupported PDU type " + std::to_string(h.type));
   }
-  // RFC 8210 §5.10 / rpki-data.md §2.3: Router Key PDUs do not exist in version 0.
+  // RFC 8210 §5.10 / RFC 8210 §5: Router Key PDUs do not exist in version 0.
   const std::uint32_t expected = h.version == kRtrVersion0 ? spec->v0_length : spec->v1_length;
   if (expected == 0) {
     return rtr_fail(RtrErrorCode::UnsupportedPduType,

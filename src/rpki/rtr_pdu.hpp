@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; rpki-data.md §2.2-2.4):
+// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; RFC 8210 §5.1, §12):
 // value types for every PDU, a decoder that names the Error Report code to answer with, an
 // encoder, and a framer that cuts a TCP byte stream into whole PDUs. Pure functions, no I/O.
 #pragma once
@@ -23,7 +23,7 @@ namespace bgpsecd::rpki {
 inline constexpr std::uint8_t kRtrVersion0 = 0;  // RFC 6810
 inline constexpr std::uint8_t kRtrVersion1 = 1;  // RFC 8210
 inline constexpr std::size_t kRtrHeaderSize = 8;
-// RFC 8210 fixes no maximum; OpenBGPD and rtrlib refuse PDUs over 64 KiB (rpki-data.md §2.3).
+// RFC 8210 fixes no maximum; OpenBGPD and rtrlib refuse PDUs over 64 KiB (RFC 8210 §5).
 // A Router Key PDU with a P-256 SPKI is 123 octets, so only an Error Report gets near this.
 inline constexpr std::uint32_t kRtrMaxPduSize = 65535;
 
@@ -41,7 +41,7 @@ enum class RtrPduType : std::uint8_t {
   ErrorReport = 10,
 };
 
-// Error Report codes (RFC 8210 §12, rpki-data.md §2.4).
+// Error Report codes (RFC 8210 §12).
 enum class RtrErrorCode : std::uint16_t {
   CorruptData = 0,
   InternalError = 1,

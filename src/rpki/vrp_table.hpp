@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The VRP table and route origin validation (RFC 6811, rpki-data.md §1), sized for a full
+// The VRP table and route origin validation (RFC 6811, RFC 6811 §2), sized for a full
 // RPKI data set (~800 k VRPs): one sorted vector per prefix length and address family, 12
 // octets per IPv4 VRP and 24 per IPv6 VRP. VRPs are reference-counted so that the union of
 // several caches keeps a VRP until every source has withdrawn it. Not synchronised: a table is
@@ -73,8 +73,9 @@ class VrpTable {
   [[nodiscard]] OriginState validate_origin(const base::Prefix& route, base::Asn origin) const;
   // The same for a route whose origin is the distinguished value NONE (AS_PATH ends in an
   // AS_SET, RFC 6811 §2): NONE matches no VRP, so a covered route is Invalid and an
-  // uncovered one NotFound. UNCONFIRMED (rpki-data.md §1): FRR and GoBGP return NotFound for
-  // every NONE route; BIRD and the cover/match definitions give Invalid when covered.
+  // uncovered one NotFound. Implementations differ here: FRR and GoBGP return NotFound for
+  // every NONE route; BIRD and the cover/match definitions of RFC 6811 §2 give Invalid when
+  // covered, which is what we follow.
   [[nodiscard]] OriginState validate_origin_none(const base::Prefix& route) const;
   // Every VRP that covers `route`, shortest prefix first (for "why is this route invalid").
   [[nodiscard]] std::vector<VrpEntry> covering(const base::Prefix& route) const;

@@ -124,7 +124,8 @@ TEST(VrpTable, Rfc6811Sec2SlashZeroVrps) {
 }
 
 // RFC 6811 §2: an AS_PATH ending in an AS_SET has origin NONE, which matches no VRP.
-// UNCONFIRMED outcome for covered routes (rpki-data.md §1); the definitions give Invalid.
+// Implementations differ for covered routes (FRR and GoBGP: NotFound); the definitions give
+// Invalid.
 TEST(VrpTable, Rfc6811Sec2NoneOrigin) {
   const auto table = table_of(edge_vrps());
   EXPECT_EQ(table.validate_origin_none(prefix("192.0.2.0/24")), OriginState::Invalid);

@@ -25,7 +25,7 @@ namespace bgpsecd::session {
                                                            bool graceful_notification);
 
 // Whether the routes learned on the session that `down` reports stay, marked stale, for the
-// peer's restart time (RFC 4724 §4.2, bgp-basics.md §8.3). Both sides must have advertised
+// peer's restart time (RFC 4724 §4.2). Both sides must have advertised
 // graceful restart and the peer a restart time above 0; then
 //  - without the N bit on both sides: only a TCP failure with no NOTIFICATION either way
 //    (RFC 4724 §4: a NOTIFICATION ends graceful restart);

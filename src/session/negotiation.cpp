@@ -53,7 +53,7 @@ bool has_explicit_mp(const wire::OpenMessage& open, std::uint16_t afi) {
 }
 
 // RFC 8205 §2: one capability instance per (direction, AFI); an instance with a version
-// other than 0 is ignored (bgpsec-wire.md §1.1).
+// other than 0 is ignored (RFC 8205 §2.1).
 bool has_bgpsec(const wire::OpenMessage& open, bool send, std::uint16_t afi) {
   for (const auto& cap : open.capabilities) {
     const auto* b = std::get_if<wire::BgpsecCap>(&cap.value);
@@ -264,7 +264,7 @@ base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMe
   n.graceful_notification = n.graceful_restart && n.peer_graceful_restart->notification &&
                             (our_gr->restart_flags & wire::GracefulRestartCap::kNotification) != 0;
 
-  // RFC 8205 §2.2 (bgpsec-wire.md §1.3): we may send BGPsec for an AFI when we advertised
+  // RFC 8205 §2.2: we may send BGPsec for an AFI when we advertised
   // Dir=1 and the peer Dir=0 for it, and receive when we advertised Dir=0 and the peer Dir=1.
   // Both sides must also have exchanged 4-octet AS (RFC 6793) and MP for that AFI (RFC 4760:
   // BGPsec routes always travel in MP_REACH_NLRI, IPv4 too).

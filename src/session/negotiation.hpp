@@ -74,8 +74,8 @@ struct SessionConfig {
   // receive_ipv4 = (Dir=0, AFI 1), and so on.
   wire::BgpsecDirections bgpsec;
   std::optional<GracefulRestartConfig> graceful_restart;
-  bool extended_messages = true;  // RFC 8654; BGPsec UPDATEs outgrow 4096 (bgpsec-wire.md §7)
-  bool route_refresh = true;      // RFC 2918
+  bool extended_messages = true;        // RFC 8654; BGPsec UPDATEs outgrow 4096 (RFC 8654)
+  bool route_refresh = true;            // RFC 2918
   bool enhanced_route_refresh = false;  // RFC 7313
 };
 
@@ -92,7 +92,7 @@ bool clear_restart_state(SessionConfig& config) noexcept;
 [[nodiscard]] base::Result<wire::OpenMessage> build_open(const SessionConfig& config);
 
 // The peer's graceful-restart capability as received (RFC 4724 §3), for the RIB's
-// receiving-speaker procedure (bgp-basics.md §8.3).
+// receiving-speaker procedure (RFC 4724 §4.2).
 struct PeerGracefulRestart {
   std::uint16_t restart_time = 0;  // seconds
   bool restarting = false;         // R bit: the peer has just restarted

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Path attribute list codec: one test per RFC 7606 row of bgp-basics.md §6 (malformed input →
+// Path attribute list codec: one test per RFC 7606 row of RFC 7606 (malformed input →
 // action, code/subcode, offset/length of the attribute), duplicates, flags, unknown
 // attributes, and the canonical encoding.
 #include "wire/attributes.hpp"
@@ -53,7 +53,7 @@ struct Row {
   bool four_octet = true;
 };
 
-// bgp-basics.md §6, one malformed attribute each. The bad attribute is left out of the value.
+// RFC 7606, one malformed attribute each. The bad attribute is left out of the value.
 TEST(PathAttributes, Rfc7606_7_EveryTableRow) {
   const Row rows[] = {
       // RFC 7606 §7.1
@@ -108,7 +108,7 @@ TEST(PathAttributes, Rfc7606_7_EveryTableRow) {
        4},
       {"BGPsec_PATH transitive", attr(0xD0, 33, hex("0008 01000000FBF0")), Action::TreatAsWithdraw,
        4},
-      // RFC 4271 §6.3 / bgp-basics.md §6: unknown type claiming to be well-known.
+      // RFC 4271 §6.3 / RFC 7606: unknown type claiming to be well-known.
       {"unknown well-known", attr(0x40, 99, hex("01")), Action::TreatAsWithdraw, 2},
   };
   for (const auto& row : rows) {

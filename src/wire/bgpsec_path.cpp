@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // BGPsec_PATH codec (RFC 8205 §3). The decoder follows the parser checklist of
-// bgpsec-wire.md §8 step by step; every failure is a treat-as-withdraw WireError (RFC 8205
+// RFC 8205 §3 step by step; every failure is a treat-as-withdraw WireError (RFC 8205
 // §5.2, RFC 7606) whose `detail` names the failed check and whose offset/length point at the
 // offending bytes.
 #include "wire/bgpsec_path.hpp"
@@ -40,7 +40,7 @@ base::Result<void, base::WireError> decode_secure_path(base::ByteReader& r, Bgps
   const std::size_t start = r.offset();
   const std::size_t attr_len = r.remaining();
   std::uint16_t length = 0;
-  // bgpsec-wire.md §8: need >= 2 octets.
+  // RFC 8205 §3: need >= 2 octets.
   if (!r.read_u16(length)) {
     return base::fail(bgpsec_error(BgpsecPathCheck::SecurePathTruncated, start, attr_len));
   }
@@ -70,7 +70,7 @@ base::Result<void, base::WireError> decode_secure_path(base::ByteReader& r, Bgps
 
 base::Result<SignatureSegment, base::WireError> decode_signature_segment(base::ByteReader& block) {
   const std::size_t start = block.offset();
-  // bgpsec-wire.md §8: SKI (20) + Signature Length (2) must be present.
+  // RFC 8205 §3: SKI (20) + Signature Length (2) must be present.
   if (block.remaining() < kSignatureHeaderSize) {
     return base::fail(
         bgpsec_error(BgpsecPathCheck::SignatureSegmentTruncated, start, block.remaining()));
@@ -97,7 +97,7 @@ base::Result<SignatureBlock, base::WireError> decode_signature_block(base::ByteR
                                                                      std::size_t path_segments) {
   const std::size_t start = r.offset();
   std::uint16_t length = 0;
-  // bgpsec-wire.md §8: length (2) + suite (1) present, length >= 3 and inside the attribute.
+  // RFC 8205 §3: length (2) + suite (1) present, length >= 3 and inside the attribute.
   if (r.remaining() < kBlockHeaderSize || !r.read_u16(length)) {
     return base::fail(bgpsec_error(BgpsecPathCheck::SignatureBlockTruncated, start, r.remaining()));
   }
@@ -173,7 +173,7 @@ base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(std::span<const std
     const std::size_t block_start = r.offset();
     BGPSEC_ASSIGN_OR_RETURN(auto block, decode_signature_block(r, path.secure_path.size()));
     // Two blocks exist for algorithm transition, so they carry different suites
-    // (bgpsec-validation.md §2 #13). Both blocks have been walked completely at this point.
+    // (RFC 8205 §5.2 #13). Both blocks have been walked completely at this point.
     if (!path.blocks.empty() && path.blocks.front().suite == block.suite) {
       return base::fail(bgpsec_error(BgpsecPathCheck::DuplicateSuite, block_start + 2, 1));
     }

@@ -2,7 +2,7 @@
 // The BGPsec_PATH attribute value (RFC 8205 §3, type code 33): Secure_Path followed by one or
 // two Signature_Blocks. Pure codec: bytes in, value or error out, and back.
 //
-// Layout (all big-endian; bgpsec-wire.md §2.2):
+// Layout (all big-endian; RFC 8205 §3.1-3.2):
 //   Secure_Path      = u16 length (= 2 + 6N, counts itself) || N x {pCount u8, Flags u8, AS u32}
 //   Signature_Block  = u16 length (counts itself and the suite octet) || suite u8 ||
 //                      N x {SKI 20, u16 sig length, sig}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // BGPsec_PATH codec tests: the RFC 8608 example values both ways, and one malformed input per
-// RFC 8205 §5.2 structural check (bgpsec-wire.md §8), each with its detail code and offsets.
+// RFC 8205 §5.2 structural check (RFC 8205 §3), each with its detail code and offsets.
 #include "wire/bgpsec_path.hpp"
 
 #include <set>
@@ -204,7 +204,7 @@ INSTANTIATE_TEST_SUITE_P(Rfc8205, MalformedBgpsecPath, ::testing::ValuesIn(kMalf
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(BgpsecPath, Rfc8205Sec5_2_ExampleWithOneSignatureSegmentRemoved) {
-  // bgpsec-validation.md §7: remove the origin's Signature_Segment and fix the block length.
+  // RFC 8205 §5.2: remove the origin's Signature_Segment and fix the block length.
   auto value = field(example(0), "bgpsec_path_value");
   value.resize(value.size() - 94);
   value[14] = 0x00;

@@ -40,7 +40,7 @@ struct ExtendedMessageCap {
   friend bool operator==(const ExtendedMessageCap&, const ExtendedMessageCap&) = default;
 };
 
-// RFC 8205 §2 (bgpsec-wire.md §1.1): one (direction, AFI) pair per instance. Value: one octet
+// RFC 8205 §2.1: one (direction, AFI) pair per instance. Value: one octet
 // Version (high 4 bits) | Dir (0x08) | 3 unassigned bits (sent as zero, ignored on receipt),
 // then AFI (2). A version other than 0 is kept so the session can ignore that instance.
 struct BgpsecCap {
@@ -52,7 +52,7 @@ struct BgpsecCap {
   friend bool operator==(const BgpsecCap&, const BgpsecCap&) = default;
 };
 
-// RFC 4724 §3 (bgp-basics.md §8.1). Value: Restart Flags (4 bits) | Restart Time (12 bits),
+// RFC 4724 §3. Value: Restart Flags (4 bits) | Restart Time (12 bits),
 // then {AFI (2), SAFI (1), Flags (1)} per address family (none is legal: End-of-RIB only).
 struct GracefulRestartFamily {
   static constexpr std::uint8_t kForwardingPreserved = 0x80;  // F bit

@@ -52,7 +52,7 @@ const char* message_type_name(MessageType type) noexcept {
 }
 
 std::size_t min_message_size(MessageType type) noexcept {
-  // Header plus the fixed part of each body (OpenBGPD MSGSIZE_*; bgp-basics.md §1).
+  // Header plus the fixed part of each body (OpenBGPD MSGSIZE_*; RFC 4271 §4).
   switch (type) {
     case MessageType::Open:
       return kHeaderSize + 10;  // version, my AS, hold time, BGP ID, opt parm len

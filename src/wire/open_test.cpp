@@ -20,7 +20,7 @@ constexpr std::string_view kMarker = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
 base::Bytes h(std::string_view hex) { return base::from_hex(hex).value(); }
 std::string hex(std::string_view s) { return base::to_hex(h(s)); }
 
-// bgpsec-wire.md §1.2: a speaker that sends and receives for IPv4 and IPv6 advertises four
+// RFC 8205 §2.1: a speaker that sends and receives for IPv4 and IPv6 advertises four
 // BGPsec capabilities, next to MP for both AFIs, 4-octet AS (My AS = AS_TRANS) and extended
 // messages. All capabilities share one parameter.
 constexpr std::string_view kBgpsecOpen =

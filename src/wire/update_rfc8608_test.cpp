@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The two example UPDATEs of RFC 8608 Appendix A (= RFC 8208), with the BGPsec_PATH type
-// octet rewritten from the deprecated 30 to 33 (bgpsec-wire.md §2.1): decoded to the expected
+// octet rewritten from the deprecated 30 to 33 (RFC 8205 §3): decoded to the expected
 // values and re-encoded to the identical bytes.
 #include <string>
 

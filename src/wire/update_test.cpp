@@ -189,7 +189,7 @@ TEST(Update, Rfc7606_5_2_TreatAsWithdrawWithoutNlriIsSessionReset) {
   auto r = decode_update(body({}, bad_origin, {}), context());
   ASSERT_FALSE(r);
   EXPECT_TRUE(is_error(r.error(), Action::SessionReset, 3, 5, 23, 5));
-  // The Withdrawn Routes field does not count as NLRI to withdraw (bgp-basics.md §6).
+  // The Withdrawn Routes field does not count as NLRI to withdraw (RFC 7606).
   r = decode_update(body(hex("18C00002"), bad_origin, {}), context());
   ASSERT_FALSE(r);
   // With an MP_UNREACH_NLRI the prefixes are located: treat-as-withdraw stands.

@@ -10,7 +10,7 @@ Two subcommands:
       Opens one BGP session over TCP (connecting out, retried until it succeeds, or accepting
       one connection). Our OPEN: 4-octet AS (capability 65; AS_TRANS in My AS above 65535),
       multiprotocol unicast (1) per family, BGPsec (7) send and receive per family (value
-      0x08 AFI / 0x00 AFI, bgpsec-wire.md §1; left out with --no-bgpsec), extended messages (6).
+      0x08 AFI / 0x00 AFI, RFC 8205 §2; left out with --no-bgpsec), extended messages (6).
       After the KEEPALIVE exchange it sends KEEPALIVEs every hold/3 s and, from FILE, one BGP
       message per line (see below); with --follow it keeps reading lines appended to FILE
       later (only complete lines, ending in a newline). It exits by itself after --timeout

@@ -14,7 +14,7 @@
 #   X (AS 65003, .104, knows the confederation as AS 100, BGPsec; remove_private_as at M2)
 #
 # The members' router keys are in the RPKI for their Member-AS and for AS 100: they sign the
-# confederation's own segments (RFC 8205 §4.3, bgpsec-wire.md §4.1). Proves, with
+# confederation's own segments (RFC 8205 §4.3). Proves, with
 # `bgpsecctl show routes --json`:
 #   - at M1 from A: secure_path [65001/1], valid/valid;
 #   - at M2 from M1: secure_path [64601/0 confed, 100/0 confed, 65001/1] (M1's entry segment

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Malformed BGPsec UPDATEs (RFC 8205 §5.2, bgpsec-validation.md §2) and path attacks thrown at a
+# Malformed BGPsec UPDATEs (RFC 8205 §5.2) and path attacks thrown at a
 # running bgpsecd (AS 65301, 127.0.0.71:$PORT) by the scripted test peer bgp_test_peer.py:
 #   p = 127.0.0.72, AS 65302, BGPsec negotiated (receive at bgpsecd) for IPv4;
 #   q = 127.0.0.73, AS 65303, no BGPsec at bgpsecd (the peer still offers it).

@@ -141,7 +141,7 @@ check "no supported suite is not-valid with reason no-supported-suite" -- \
   "out['path'] == 'not-valid' and out['reason'] == 'no-supported-suite' and \
    out['signatures_checked'] == 0 and 'action' not in out and 'suite' not in out and \
    out['as_path'] == '65003 65002 65001' and out['origin_as'] == 65001"
-# Secure_Path Length 0x000F (RFC 8205 §5.2, bgpsec-validation.md §7): the framing is fine, the
+# Secure_Path Length 0x000F (RFC 8205 §5.2): the framing is fine, the
 # value is not, so this is a negative result (1), not bad input (2).
 malformed=$(python3 -c 'import sys; a=bytearray.fromhex(sys.argv[1]); a[4:6]=b"\x00\x0f"; print(a.hex().upper())' "$attr")
 expect 1 "verify a structurally malformed attribute" -- "$BGPSEC" verify \
@@ -161,7 +161,7 @@ done
 
 # --- signed octets rebuilt outside our code, checked with openssl -----------------------------
 # For a 4-hop path with a prepend (pCount 2), python rebuilds every signature's octets from the
-# attribute bytes per bgpsec-signing.md §2 (Target AS || G(k-1) || S(k) || ... || S(1) ||
+# attribute bytes per RFC 8205 §4.2 (Target AS || G(k-1) || S(k) || ... || S(1) ||
 # suite || AFI || SAFI || NLRI) and `openssl dgst -sha256 -verify` checks each signature with
 # the public key of the signer's key file: the bytes are right independently of our C++.
 openssl_check() {  # openssl_check PREFIX
@@ -221,7 +221,7 @@ for suite, sigs in blocks:
         print(k, struct.unpack(">I", segs[k][2:6])[0], sigs[k][:20].hex().upper())
 PY
     fail=$((fail + 1))
-    echo "FAIL: $prefix: the attribute does not parse as bgpsec-signing.md describes"
+    echo "FAIL: $prefix: the attribute does not parse as RFC 8205 §4.2 describes"
     return
   fi
   local verified=0 k asn ski
