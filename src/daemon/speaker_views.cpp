@@ -527,8 +527,11 @@ void Speaker::register_validation_metrics() {
   const auto* pool = validation_pool_.get();
   const auto* verifier = verifier_.get();
   gauge("bgpsecd_bgpsec_validations_pending",
-        "routes whose signatures are being checked (path state pending)",
+        "routes handed to the validation workers and not answered yet (path state pending)",
         [pool] { return pool->in_flight(); });
+  gauge("bgpsecd_bgpsec_validations_queued",
+        "of the pending routes, those no validation worker has picked up yet",
+        [pool] { return pool->queued(); });
   counter("bgpsecd_bgpsec_validations_total", "signature checks of a route completed",
           [pool] { return pool->completed(); });
   counter("bgpsecd_bgpsec_signatures_checked_total",

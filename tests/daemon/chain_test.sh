@@ -197,7 +197,8 @@ for _ in range(20):
             r'^bgpsecd_build_info\{revision="[^"]+",version="\d+\.\d+\.\d+"\} 1$', body, re.M)
         if pattern.search(body) and build_info and all(
                 re.search(r'^' + name + r'(\{\})? \d', body, re.M) for name in (
-                    "bgpsecd_bgpsec_validations_pending", "bgpsecd_bgpsec_validations_total",
+                    "bgpsecd_bgpsec_validations_pending", "bgpsecd_bgpsec_validations_queued",
+                    "bgpsecd_bgpsec_validations_total",
                     "bgpsecd_signature_cache_hits_total", "bgpsecd_key_table_bytes",
                     "bgpsecd_bgpsec_stored_path_bytes")):
             sys.exit(0)
