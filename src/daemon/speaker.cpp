@@ -128,6 +128,24 @@ wire::PathAttributes unsigned_form(const rib::OutUpdate& to_sign, const GlobalCo
   return attrs;
 }
 
+// Stands in for one of our router keys when the view rebuilds what was sent: same suite and
+// SKI, and one placeholder octet for the signature (ECDSA gives new octets at every signing,
+// so the view shows none; the stored form needs a non-empty field).
+class SignerStandIn : public bgpsec::SignatureProvider {
+ public:
+  explicit SignerStandIn(const bgpsec::SignatureProvider& key)
+      : suite_(key.suite()), ski_(key.ski()) {}
+  [[nodiscard]] std::uint8_t suite() const noexcept override { return suite_; }
+  [[nodiscard]] const base::Ski& ski() const noexcept override { return ski_; }
+  [[nodiscard]] base::Result<base::Bytes> sign(const crypto::Sha256Digest&) const override {
+    return base::Bytes{0};
+  }
+
+ private:
+  std::uint8_t suite_;
+  base::Ski ski_;
+};
+
 // rpki's RFC 6811 result as the RIB keeps it (the RFC 8097 encoding's enum).
 rib::OriginState origin_state_of(rpki::OriginState state) {
   switch (state) {
@@ -956,6 +974,7 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
   wire::UpdateMessage message;
   const bool ipv4 = out.prefix.afi() == base::Afi::Ipv4;
   if (out.withdraw()) {
+    n.sent_unsigned.erase(out.prefix);
     if (ipv4) {
       message.withdrawn.push_back(out.prefix);
     } else {
@@ -968,10 +987,12 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
       message.attrs.bgpsec_path = out.bgpsec.decode();  // iBGP: passed on as received
     }
     if (out.sign) {
-      if (auto signed_path = sign_for(n, out); signed_path) {
+      if (auto signed_path = sign_for(n, out, signature_providers()); signed_path) {
         message.attrs.bgpsec_path = std::move(*signed_path);
         ++n.stats.signed_updates;
+        n.sent_unsigned.erase(out.prefix);
       } else {
+        n.sent_unsigned.insert(out.prefix);
         // RFC 8205 §4: a route we cannot sign goes out unsigned, with the AS_PATH it would
         // have had without BGPsec.
         ++n.stats.sign_failures;
@@ -992,15 +1013,50 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
   }
 }
 
-base::Result<wire::BgpsecPath> Speaker::sign_for(const Neighbor& n,
-                                                 const rib::OutUpdate& out) const {
-  if (signers_.empty()) {
-    return base::fail("no router key for AS" + config_.global.asn.to_string());
+rib::Route Speaker::as_sent(const Neighbor& n, const rib::OutUpdate& out) const {
+  rib::Route r;
+  r.prefix = out.prefix;
+  r.attrs = out.attrs;
+  r.bgpsec = out.bgpsec;  // iBGP and non-BGPsec peers: as stored (send() adds nothing)
+  r.peer = n.info;
+  if (!out.sign) {
+    return r;
   }
+  if (!n.sent_unsigned.contains(out.prefix)) {
+    std::vector<SignerStandIn> stand_ins;
+    stand_ins.reserve(signers_.size());
+    std::vector<const bgpsec::SignatureProvider*> providers;
+    for (const auto& signer : signers_) {
+      providers.push_back(&stand_ins.emplace_back(*signer));
+    }
+    if (auto path = sign_for(n, out, providers); path) {
+      if (auto stored = rib::StoredBgpsecPath::store(*path); stored) {
+        r.bgpsec = std::move(stored);
+        return r;
+      }
+    }
+  }
+  // A view's copy, not interned: it lives as long as the answer is being written.
+  r.attrs = std::make_shared<const wire::PathAttributes>(
+      unsigned_form(out, config_.global, n.config.confed_member(config_.global)));
+  r.bgpsec = {};
+  return r;
+}
+
+std::vector<const bgpsec::SignatureProvider*> Speaker::signature_providers() const {
   std::vector<const bgpsec::SignatureProvider*> providers;
   providers.reserve(signers_.size());
   for (const auto& signer : signers_) {
     providers.push_back(signer.get());
+  }
+  return providers;
+}
+
+base::Result<wire::BgpsecPath> Speaker::sign_for(
+    const Neighbor& n, const rib::OutUpdate& out,
+    const std::vector<const bgpsec::SignatureProvider*>& providers) const {
+  if (providers.empty()) {
+    return base::fail("no router key for AS" + config_.global.asn.to_string());
   }
   const bgpsec::SignedPrefix route{out.prefix, base::kSafiUnicast};
   const auto& global = config_.global;

@@ -178,9 +178,17 @@ class Speaker {
   void export_change(const rib::BestChange& change);
   void export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::Route* best);
   void send(Neighbor& n, const rib::OutUpdate& update);
-  // RFC 8205 §4.2: our BGPsec_PATH for `update` towards `n` (originated or forwarded).
-  [[nodiscard]] base::Result<wire::BgpsecPath> sign_for(const Neighbor& n,
-                                                        const rib::OutUpdate& update) const;
+  // RFC 8205 §4.2: our BGPsec_PATH for `update` towards `n` (originated or forwarded),
+  // signed by `providers` (our router keys; the view passes stand-ins that only say which).
+  [[nodiscard]] base::Result<wire::BgpsecPath> sign_for(
+      const Neighbor& n, const rib::OutUpdate& update,
+      const std::vector<const bgpsec::SignatureProvider*>& providers) const;
+  // Our keys as signers, in the order they sign.
+  [[nodiscard]] std::vector<const bgpsec::SignatureProvider*> signature_providers() const;
+  // The attributes `update` went out with: the signed BGPsec_PATH's Secure_Path and SKIs
+  // (signature octets left empty: ECDSA gives new ones at every signing), or the unsigned
+  // form when signing failed.
+  [[nodiscard]] rib::Route as_sent(const Neighbor& n, const rib::OutUpdate& update) const;
   // RFC 8374 §8.4.2: counts (and logs, rate limited) what remove_private_as did for `prefix`.
   void count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
                                 const rib::ExportResult& result);

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // request: an older result that arrives after a newer request (a route replaced, an RPKI
   // change) is dropped. An in-flight route is Pending and not a candidate for the Loc-RIB.
   std::map<base::Prefix, std::uint64_t> validating;
+  // Routes of adj_out that were to be signed but went out unsigned because signing failed
+  // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
+  std::set<base::Prefix> sent_unsigned;
   bool table_deferred = false;
   RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (docs/style.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.

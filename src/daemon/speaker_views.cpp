@@ -112,6 +112,14 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
                         {"pcount", s.pcount},
                         {"confed", (s.flags & wire::kConfedSegmentFlag) != 0}});
     }
+    // The SKI that signed each segment, in the first Signature_Block (the key an operator
+    // looks for in the RPKI data; RFC 8205 §3.2).
+    route.bgpsec.any_signature([&](const rib::StoredBgpsecPath::SignatureRef& sig) {
+      if (sig.block == 0 && sig.ski != nullptr && sig.hop < secure.size()) {
+        secure[sig.hop]["ski"] = sig.ski->to_hex();
+      }
+      return false;
+    });
     r["secure_path"] = secure;
   }
   if (route.path_failure) {
@@ -293,11 +301,8 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
           if (prefix && out.prefix != *prefix) {
             continue;
           }
-          rib::Route r;
-          r.prefix = out.prefix;
-          r.attrs = out.attrs;
-          r.bgpsec = out.bgpsec;
-          r.peer = n->info;
+          // What went out: our Secure_Path segment and SKI added for a BGPsec peer.
+          rib::Route r = as_sent(*n, out);
           if (const auto* best = loc_rib_.best(out.prefix)) {
             r.path_state = best->path_state;
             r.origin_state = best->origin_state;

@@ -43,6 +43,19 @@ expect "B sees A's route Valid in path and origin" 30 \
 expect "A sees BIRD's route through B, unsigned, origin Valid" 30 \
   "(r := route(out, '203.0.113.0/24')) and r['as_path'] == [65002, 65003] and r['path_state'] == 'unsigned' and r['origin_state'] == 'valid'" \
   ctl a show routes
+# What went out, as `show routes --advertised` shows it: towards B our signed segment with our
+# key's SKI; from B towards BIRD the AS_PATH rebuilt and no Secure_Path.
+ski_a=$(basename keys/65001.*.pem .pem)
+ski_a=${ski_a#65001.}
+expect "A shows 192.0.2.0/24 sent to B with Secure_Path 65001 signed by $ski_a" 10 \
+  "(r := route(out, '192.0.2.0/24')) and [(s['asn'], s.get('ski', '').upper()) for s in r.get('secure_path', [])] == [(65001, '${ski_a^^}')]" \
+  ctl a show routes --advertised --peer 127.0.5.2
+expect "B shows 192.0.2.0/24 sent to BIRD unsigned with AS_PATH 65002 65001" 10 \
+  "(r := route(out, '192.0.2.0/24')) and 'secure_path' not in r and r['as_path'] == [65002, 65001]" \
+  ctl b show routes --advertised --peer 127.0.5.3
+expect "B shows 192.0.2.0/24 received from A signed by $ski_a" 10 \
+  "(r := route(out, '192.0.2.0/24')) and [s.get('ski', '').upper() for s in r['secure_path']] == ['${ski_a^^}']" \
+  ctl b show routes
 for _ in $(seq 60); do
   birdc -s bird.ctl show route 192.0.2.0/24 all >bird.out 2>&1
   grep -q "BGP.as_path: 65002 65001" bird.out && break
