@@ -363,8 +363,13 @@ base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
   peer_config.fsm = to_fsm_config(config, config_.global);
   if (auto& gr = peer_config.fsm.session.graceful_restart; gr && deferring_) {
     // RFC 4724 §4.1 (-R): we restarted and kept forwarding for every family; the session
-    // layer drops both bits once the session is up.
+    // layer drops the R bit once the session is up.
     gr->restarting = true;
+    gr->forwarding_preserved = peer_config.fsm.session.families;
+  } else if (gr && started_) {
+    // A neighbor added or re-created by a reload: the process did not restart, so whatever
+    // forwards on our routes kept doing so (F bit, RFC 4724 §4.2; without it the peer would
+    // drop the routes it keeps stale from the session a reload reset).
     gr->forwarding_preserved = peer_config.fsm.session.families;
   }
   peer_config.remote_address = to_asio(config.address);
@@ -472,7 +477,23 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
     n.export_peer.next_hop_ipv6 = base::IpAddress(base::Afi::Ipv6, mapped);
   }
   n.export_peer.next_hop_self_ibgp = n.config.next_hop_self;
-  // A session that comes back within the restart time keeps the stale routes until End-of-RIB.
+  // A session that comes back within the restart time keeps the stale routes until End-of-RIB,
+  // but only for the families whose forwarding state the peer says it preserved (RFC 4724
+  // §4.2: the F bit in its new OPEN); the others, or all without the capability, go now.
+  if (n.adj_in.stale_count() > 0) {
+    for (const auto& [afi, family] : {std::pair{base::Afi::Ipv4, session::kIpv4Unicast},
+                                      std::pair{base::Afi::Ipv6, session::kIpv6Unicast}}) {
+      if (session::forwarding_preserved(negotiated, family)) {
+        continue;
+      }
+      if (const auto removed = sweep_stale(n, afi); removed > 0) {
+        spdlog::info(
+            "peer {}: forwarding state of {} not preserved across its restart (RFC 4724 "
+            "§4.2): removed its {} stale routes",
+            n.name(), afi == base::Afi::Ipv4 ? "IPv4" : "IPv6", removed);
+      }
+    }
+  }
   if (n.stale_timer && n.adj_in.stale_count() == 0) {
     n.stale_timer->cancel();
   }
@@ -529,12 +550,14 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   }
 }
 
-void Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
-  for (auto& route : n.adj_in.sweep_stale(afi)) {
+std::size_t Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
+  const auto swept = n.adj_in.sweep_stale(afi);
+  for (const auto& route : swept) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
     }
   }
+  return swept.size();
 }
 
 void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh) {

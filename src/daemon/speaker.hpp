@@ -135,7 +135,7 @@ class Speaker {
   // Import again for one route of `n`'s Adj-RIB-In: Loc-RIB and export follow.
   void reimport_route(Neighbor& n, const rib::Route& received);
   void reimport_all();
-  void sweep_stale(Neighbor& n, std::optional<base::Afi> afi);
+  std::size_t sweep_stale(Neighbor& n, std::optional<base::Afi> afi);  // routes removed
 
   // ----- BGPsec on import (speaker_bgpsec.cpp) -----
   // What import does with a received BGPsec_PATH (RFC 8205 §5.2, RFC 8374 §8.5).

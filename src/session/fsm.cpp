@@ -421,8 +421,8 @@ void Fsm::on(const KeepaliveReceived& /*e*/, Out& out) {
       restart_hold(out);
       state_ = State::Established;
       start_timer(out, Timer::Stable, config_.stable_time);
-      // RFC 4724 §4.1: the Restart State (and the F bits) go only in the OPENs after our
-      // restart; the next connection of this session says we did not restart again.
+      // RFC 4724 §4.1: the Restart State goes only in the OPENs after our restart; the next
+      // connection of this session says we did not restart again, and kept forwarding.
       if (clear_restart_state(config_.session)) {
         if (auto open = build_open(config_.session)) {
           if (auto bytes = wire::encode_open(*open, wire::EncodeContext{})) {

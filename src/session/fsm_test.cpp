@@ -310,10 +310,11 @@ TEST(Fsm, Rfc4724Sec4_1_RestartStateOnlyUntilTheFirstSession) {
   (void)fsm.receive_bytes(open_bytes(peer_session()));
   (void)fsm.receive_bytes(wire::encode_keepalive());
   ASSERT_EQ(fsm.state(), State::Established);
-  // After the session came up: no R bit, no F bits.
+  // After the session came up: no R bit, the F bit for every family (a later reset of the
+  // session keeps what forwards on our routes).
   auto plain = c.session;
   plain.graceful_restart->restarting = false;
-  plain.graceful_restart->forwarding_preserved.clear();
+  plain.graceful_restart->forwarding_preserved = plain.families;
   EXPECT_EQ(fsm.our_open(), build_open(plain).value());
   (void)fsm.handle(TcpConnectionFails{});
   (void)fsm.handle(TimerExpired{Timer::IdleHold});

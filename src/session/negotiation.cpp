@@ -169,14 +169,24 @@ base::Result<wire::OpenMessage> build_open(const SessionConfig& config) {
   return wire::make_open(config.local_as, config.hold_time, config.router_id, std::move(caps));
 }
 
-bool clear_restart_state(SessionConfig& config) noexcept {
+bool clear_restart_state(SessionConfig& config) {
   auto& gr = config.graceful_restart;
-  if (!gr || (!gr->restarting && gr->forwarding_preserved.empty())) {
+  if (!gr || (!gr->restarting && gr->forwarding_preserved == config.families)) {
     return false;
   }
   gr->restarting = false;
-  gr->forwarding_preserved.clear();
+  gr->forwarding_preserved = config.families;
   return true;
+}
+
+bool forwarding_preserved(const Negotiated& session, AfiSafi family) noexcept {
+  if (!session.peer_graceful_restart) {
+    return false;
+  }
+  const auto& families = session.peer_graceful_restart->families;
+  return std::any_of(families.begin(), families.end(), [&](const PeerGracefulRestart::Family& f) {
+    return f.family == family && f.forwarding_preserved;
+  });
 }
 
 std::chrono::seconds keepalive_interval(std::chrono::seconds hold_time,

@@ -50,13 +50,16 @@ inline constexpr AfiSafi kIpv6Unicast{2, base::kSafiUnicast};
 
 struct GracefulRestartConfig {
   std::uint16_t restart_time = 120;  // seconds, 12 bits (RFC 4724 §3)
-  // R bit: we have just restarted. It and `forwarding_preserved` describe that restart, so the
-  // FSM clears both once the session is Established (clear_restart_state): only the OPENs up
-  // to the first session after the restart carry them (RFC 4724 §4.1).
+  // R bit: we have just restarted. The FSM clears it once the session is Established
+  // (clear_restart_state): only the OPENs up to the first session after the restart carry it
+  // (RFC 4724 §4.1).
   bool restarting = false;
   bool notification = false;  // N bit (RFC 8538)
   // Families whose forwarding state we kept across a restart (F bit, RFC 4724 §3); every
-  // configured family is listed in the capability, these get F.
+  // configured family is listed in the capability, these get F. Empty after a process start
+  // that was not a graceful restart; every family once a session has been up, since a later
+  // reset of the session (not of the process) keeps whatever forwards on our routes as it is,
+  // and the peer would otherwise drop our stale routes at once (RFC 4724 §4.2).
   std::vector<AfiSafi> forwarding_preserved;
 };
 
@@ -79,9 +82,10 @@ struct SessionConfig {
   bool enhanced_route_refresh = false;  // RFC 7313
 };
 
-// RFC 4724 §4.1: forgets the restart (R bit and F bits) once a session after it is up.
-// Returns whether anything changed (our OPEN must then be built again).
-bool clear_restart_state(SessionConfig& config) noexcept;
+// RFC 4724 §4.1: once a session is up, forgets the restart (R bit) and sets the F bit for
+// every family (see GracefulRestartConfig::forwarding_preserved). Returns whether anything
+// changed (our OPEN must then be built again).
+bool clear_restart_state(SessionConfig& config);
 
 // Our OPEN for `config`: My AS is AS_TRANS when local_as needs 4 octets, a 4-octet AS
 // capability is always sent (RFC 6793 §3, and BGPsec needs it: RFC 8205 §2.2), then one MP
@@ -145,6 +149,12 @@ struct Negotiated {
 [[nodiscard]] base::Result<Negotiated, wire::NotificationMessage> negotiate(
     const wire::OpenMessage& ours, const wire::OpenMessage& theirs, base::Asn configured_peer_as,
     std::uint16_t configured_keepalive = 0);
+
+// RFC 4724 §4.2: whether the peer, in the OPEN of this session, says it kept its forwarding
+// state for `family` across its restart (the family listed with the F bit set). When it did
+// not, or sent no graceful-restart capability at all, the routes kept stale for it must go at
+// once instead of waiting for End-of-RIB.
+[[nodiscard]] bool forwarding_preserved(const Negotiated& session, AfiSafi family) noexcept;
 
 // RFC 4271 §10: the KeepaliveTime for a negotiated `hold_time`: none when it is 0, else a third
 // of it, or `configured` seconds when that is smaller (and not 0).

@@ -265,7 +265,11 @@ TEST(Negotiate, Rfc4271Sec10_ConfiguredKeepaliveOnlyShortensTheInterval) {
 
 TEST(Negotiate, Rfc4724Sec4_1_ClearRestartState) {
   auto c = our_config();
-  EXPECT_FALSE(clear_restart_state(c));  // nothing to clear
+  // A start that was no graceful restart: no R bit, no F bit until a session has been up.
+  EXPECT_TRUE(c.graceful_restart->forwarding_preserved.empty());
+  EXPECT_TRUE(clear_restart_state(c));
+  EXPECT_EQ(c.graceful_restart->forwarding_preserved, c.families);
+  EXPECT_FALSE(clear_restart_state(c));  // nothing more to change
   c.graceful_restart->restarting = true;
   c.graceful_restart->forwarding_preserved = {kIpv4Unicast, kIpv6Unicast};
   const auto restarting = open_of(c);
@@ -278,9 +282,16 @@ TEST(Negotiate, Rfc4724Sec4_1_ClearRestartState) {
   EXPECT_EQ(cap->families[1].flags, wire::GracefulRestartFamily::kForwardingPreserved);
   EXPECT_TRUE(clear_restart_state(c));
   EXPECT_FALSE(c.graceful_restart->restarting);
-  EXPECT_TRUE(c.graceful_restart->forwarding_preserved.empty());
+  // Later sessions (after a reset of the session, not of the process): F for every family.
+  EXPECT_EQ(c.graceful_restart->forwarding_preserved, c.families);
   EXPECT_EQ(c.graceful_restart->restart_time, 120);
-  EXPECT_EQ(open_of(c), open_of(our_config()));
+  const auto later = open_of(c);
+  cap = wire::find_capability<wire::GracefulRestartCap>(later);
+  ASSERT_NE(cap, nullptr);
+  EXPECT_EQ(cap->restart_flags & wire::GracefulRestartCap::kRestartState, 0);
+  for (const auto& f : cap->families) {
+    EXPECT_EQ(f.flags, wire::GracefulRestartFamily::kForwardingPreserved);
+  }
   c.graceful_restart.reset();
   EXPECT_FALSE(clear_restart_state(c));
 }
@@ -394,6 +405,22 @@ TEST(Negotiate, Rfc4724Sec3_PeerGracefulRestart) {
   n = ok(open_of(peer));
   EXPECT_FALSE(n.peer_graceful_restart.has_value());
   EXPECT_FALSE(n.graceful_restart);
+}
+
+// RFC 4724 §4.2: stale routes of a family stay only when the peer's new OPEN lists that family
+// with the F bit set.
+TEST(Negotiate, Rfc4724Sec4_2_ForwardingPreservedPerFamily) {
+  auto peer = peer_config();
+  peer.graceful_restart = GracefulRestartConfig{180, true, false, {kIpv4Unicast}};
+  auto n = ok(open_of(peer));
+  EXPECT_TRUE(forwarding_preserved(n, kIpv4Unicast));
+  EXPECT_FALSE(forwarding_preserved(n, kIpv6Unicast));  // listed, F bit clear
+  peer.graceful_restart = GracefulRestartConfig{180, true, false, {}};
+  n = ok(open_of(peer));
+  EXPECT_FALSE(forwarding_preserved(n, kIpv4Unicast));  // F bit clear for every family
+  peer.graceful_restart.reset();
+  n = ok(open_of(peer));
+  EXPECT_FALSE(forwarding_preserved(n, kIpv4Unicast));  // no capability at all
 }
 
 // RFC 8205 §2.2: send for an AFI iff we advertised send and the peer receive; receive iff we

@@ -360,7 +360,8 @@ void Peer::run(const ConnectionPtr& conn, std::vector<Action> actions) {
             // Contract item 4: resolve before the session is announced.
             check_collision();
             if (conn == main_ && !conn->discarded) {
-              // The FSMs made from here on (collisions, restarts) send no Restart State.
+              // The FSMs made from here on (collisions, restarts) send no Restart State, and
+              // the F bit for every family.
               static_cast<void>(clear_restart_state(config_.fsm.session));
               conn->reported_established = true;
               ++counters_.established_transitions;

@@ -7,10 +7,13 @@ Two subcommands:
   bgp_test_peer.py session --asn AS --router-id ID (--connect ADDR:PORT [--bind ADDR] |
                            --listen ADDR:PORT) [--updates FILE [--follow]] [--hold-time S]
                            [--timeout S] [--families ipv4,ipv6] [--no-bgpsec]
+                           [--graceful-restart TIME [--gr-forwarding ipv4,ipv6]]
       Opens one BGP session over TCP (connecting out, retried until it succeeds, or accepting
       one connection). Our OPEN: 4-octet AS (capability 65; AS_TRANS in My AS above 65535),
       multiprotocol unicast (1) per family, BGPsec (7) send and receive per family (value
-      0x08 AFI / 0x00 AFI, RFC 8205 §2; left out with --no-bgpsec), extended messages (6).
+      0x08 AFI / 0x00 AFI, RFC 8205 §2; left out with --no-bgpsec), extended messages (6),
+      with --graceful-restart graceful restart (64: Restart State set, every family, the F bit
+      for those of --gr-forwarding).
       After the KEEPALIVE exchange it sends KEEPALIVEs every hold/3 s and, from FILE, one BGP
       message per line (see below); with --follow it keeps reading lines appended to FILE
       later (only complete lines, ending in a newline). It exits by itself after --timeout
@@ -132,6 +135,12 @@ def build_open(args):
             caps += struct.pack("!BBBH", 7, 3, 0x08, AFI[fam])         # BGPsec send
             caps += struct.pack("!BBBH", 7, 3, 0x00, AFI[fam])         # BGPsec receive
     caps += struct.pack("!BB", 6, 0)                                   # extended messages
+    if args.graceful_restart is not None:                              # RFC 4724 §3
+        value = struct.pack("!H", 0x8000 | (args.graceful_restart & 0x0FFF))  # R bit, time
+        for fam in args.families:
+            forwarding = 0x80 if fam in args.gr_forwarding else 0x00
+            value += struct.pack("!HBB", AFI[fam], 1, forwarding)
+        caps += struct.pack("!BB", 64, len(value)) + value
     params = struct.pack("!BB", 2, len(caps)) + caps
     my_as = args.asn if args.asn <= 0xFFFF else AS_TRANS
     body = struct.pack("!BHH", 4, my_as, args.hold_time)
@@ -341,6 +350,11 @@ def main():
     s.add_argument("--timeout", type=float, default=60)
     s.add_argument("--families", default="ipv4,ipv6")
     s.add_argument("--no-bgpsec", action="store_true")
+    s.add_argument("--graceful-restart", type=int, metavar="TIME",
+                   help="send the graceful-restart capability (R bit set, Restart Time TIME) "
+                        "listing every family")
+    s.add_argument("--gr-forwarding", default="",
+                   help="families (of --families) listed with the F bit set")
     u = sub.add_parser("update", help="print one UPDATE message as hex")
     u.add_argument("--origin", default="igp", choices=["igp", "egp", "incomplete", "none"])
     u.add_argument("--as-path")
@@ -358,6 +372,9 @@ def main():
         args.families = [f for f in args.families.split(",") if f]
         if any(f not in AFI for f in args.families):
             raise ValueError("--families: ipv4, ipv6")
+        args.gr_forwarding = [f for f in args.gr_forwarding.split(",") if f]
+        if any(f not in args.families for f in args.gr_forwarding):
+            raise ValueError("--gr-forwarding: families of --families")
         if args.hold_time != 0 and args.hold_time < 3:
             raise ValueError("--hold-time: 0 or at least 3")
     except ValueError as e:
