@@ -396,6 +396,7 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
   }
   n->peer->stop(cease_subcode);
   // Its routes leave the Loc-RIB as for a session that went down without graceful restart.
+  n->not_verified.clear();
   for (auto& route : n->adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n->info->key)) {
       export_change(*change);
@@ -421,6 +422,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   // afresh.
   if (n.adj_in.stale_count() == 0) {
     n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
+    n.not_verified.clear();
   }
   n.export_peer = rib::ExportPeer{};
   n.export_peer.info = info;
@@ -543,6 +545,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   }
   spdlog::info("peer {}: session down ({}), removing {} routes", n.name(),
                session::down_reason_name(down.reason), n.adj_in.size());
+  n.not_verified.clear();
   for (auto& route : n.adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
@@ -808,6 +811,20 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       });
       return;
     }
+    n.not_verified.erase(prefix);
+    if (start && rejected_whatever_the_path(n, received)) {
+      // RFC 8374 §8.1 step 2: the origin check and import policy reject this route whatever
+      // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
+      // Pending, and is checked if an RPKI or policy change could admit it (reimport_route).
+      start = false;
+      n.not_verified.insert(prefix);
+      ++n.stats.validations_avoided;
+      n.stats.signatures_not_verified += received.secure_path().size();
+      if (auto change = loc_rib_.remove(prefix, n.info->key)) {
+        export_change(*change);
+      }
+      continue;
+    }
     if (start) {
       start_validation(n, received);
     }
@@ -827,17 +844,18 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   }
 }
 
-std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received) {
+std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received,
+                                                bool count) {
   const auto& attrs = *received.attrs;
   // RFC 4271 §9.1.2: a route with our own AS in its path is a loop (eBGP; iBGP paths never
   // hold our AS).
   if (n.ebgp() && as_path_loop(received, config_.global)) {
-    ++n.stats.loops;
+    n.stats.loops += count ? 1 : 0;
     return std::nullopt;
   }
   // RFC 4456 §8: a reflected route of ours that came back through the cluster.
   if (!n.ebgp() && rib::reflection_loop(attrs, self_)) {
-    ++n.stats.loops;
+    n.stats.loops += count ? 1 : 0;
     return std::nullopt;
   }
   rib::Route route = received;
@@ -856,13 +874,13 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   const Policy* policy =
       n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
   if (apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Reject) {
-    ++n.stats.rejected_by_policy;
+    n.stats.rejected_by_policy += count ? 1 : 0;
     return std::nullopt;
   }
   // RFC 8374 §8.3 / §8.6: optional drops, then the state preference on top of policy's.
   if ((config_.bgpsec.drop_not_valid && route.path_state == rib::PathState::NotValid) ||
       (config_.bgpsec.drop_origin_invalid && route.origin_state == rib::OriginState::Invalid)) {
-    ++n.stats.rejected_by_policy;
+    n.stats.rejected_by_policy += count ? 1 : 0;
     return std::nullopt;
   }
   route.local_pref = rib::apply_state_preference(subject.local_pref, route.path_state,
@@ -875,6 +893,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
 
 void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
   n.validating.erase(prefix);
+  n.not_verified.erase(prefix);
   if (!n.adj_in.withdraw(prefix)) {
     return;
   }
@@ -903,8 +922,30 @@ bool Speaker::awaiting_validation(const Neighbor& n, const rib::Route& received)
   return received.path_state == rib::PathState::Pending && validation_in_flight(n, received.prefix);
 }
 
+bool Speaker::rejected_whatever_the_path(Neighbor& n, const rib::Route& received) {
+  rib::Route trial = received;
+  for (const auto state : {rib::PathState::Valid, rib::PathState::NotValid}) {
+    trial.path_state = state;
+    if (import_route(n, trial, false)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
   if (awaiting_validation(n, received)) {
+    return;
+  }
+  if (n.not_verified.contains(received.prefix)) {
+    // Its signatures were never checked (RFC 8374 §8.1). Still rejected: nothing to do; now
+    // admissible (a ROA or the policy changed): check them, the result imports it.
+    if (!rejected_whatever_the_path(n, received)) {
+      n.not_verified.erase(received.prefix);
+      start_validation(n, received);
+    } else if (auto change = loc_rib_.remove(received.prefix, n.info->key)) {
+      export_change(*change);
+    }
     return;
   }
   auto candidate = import_route(n, received);

@@ -64,6 +64,10 @@ struct NeighborStats {
   std::uint64_t bgpsec_syntax_errors = 0;
   std::uint64_t bgpsec_stripped = 0;
   std::uint64_t logs_suppressed = 0;  // remote-caused warnings left out by the rate limit
+  // RFC 8374 §8.1: signed routes whose signatures were never checked because origin
+  // validation and import policy reject them whatever the result, and their signatures.
+  std::uint64_t validations_avoided = 0;
+  std::uint64_t signatures_not_verified = 0;
 };
 
 // How bgpsecd was started (its flags, man/bgpsecd.8.md).
@@ -128,10 +132,16 @@ class Speaker {
   // ----- import -----
   // Builds the Loc-RIB candidate of a received route: validation states, import policy,
   // preference. nullopt when the route is rejected (policy, loop, drop options).
-  std::optional<rib::Route> import_route(Neighbor& n, const rib::Route& received);
+  // `count` false: a trial run that leaves the neighbor's counters alone.
+  std::optional<rib::Route> import_route(Neighbor& n, const rib::Route& received,
+                                         bool count = true);
   void withdraw_from(Neighbor& n, const base::Prefix& prefix);
   // Re-runs import for every route of `n` (policy change, RPKI change).
   void reimport(Neighbor& n);
+  // RFC 8374 §8.1 step 2: origin validation and import policy come before any crypto. True
+  // when `received` would be rejected with a Valid path and with a Not Valid one alike, so
+  // checking its signatures cannot change anything.
+  [[nodiscard]] bool rejected_whatever_the_path(Neighbor& n, const rib::Route& received);
   // Import again for one route of `n`'s Adj-RIB-In: Loc-RIB and export follow.
   void reimport_route(Neighbor& n, const rib::Route& received);
   void reimport_all();

@@ -96,7 +96,7 @@ Speaker::PathOutcome Speaker::check_received_path(const Neighbor& n, const wire:
     return verifier_->supports_suite(b.suite);
   });
   if (!supported) {
-    // Spec digest: no supported suite -> strip, rebuild AS_PATH, handle as unsigned.
+    // No supported suite: strip, rebuild the AS_PATH, handle as unsigned (docs/design.md §7).
     outcome.reason = bgpsec::Reason::NoSupportedSuite;
     outcome.action = PathOutcome::Action::Strip;
     return outcome;
@@ -212,7 +212,9 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   // only the signatures can come out differently now: they go to the workers, and each route
   // keeps its state (and its place in the Loc-RIB) until its result says otherwise.
   for (const auto& prefix : paths) {
-    start_validation(n, *n.adj_in.find(prefix));
+    if (!n.not_verified.contains(prefix)) {  // those are for reimport_route to decide
+      start_validation(n, *n.adj_in.find(prefix));
+    }
   }
   // Origin states change here and now; a route whose signatures are being checked waits
   // for that result (import_route).

@@ -39,6 +39,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // request: an older result that arrives after a newer request (a route replaced, an RPKI
   // change) is dropped. An in-flight route is Pending and not a candidate for the Loc-RIB.
   std::map<base::Prefix, std::uint64_t> validating;
+  // Routes of adj_in left Pending without a check because import rejects them whatever their
+  // signatures say (RFC 8374 §8.1); checked once an RPKI or policy change could admit them.
+  std::set<base::Prefix> not_verified;
   // Routes of adj_out that were to be signed but went out unsigned because signing failed
   // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
   std::set<base::Prefix> sent_unsigned;

@@ -218,7 +218,9 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"loops", n->stats.loops},
                      {"private_asns_removed", n->stats.private_asns_removed},
                      {"private_as_kept_signed", n->stats.private_as_kept_signed},
-                     {"logs_suppressed", n->stats.logs_suppressed}};
+                     {"logs_suppressed", n->stats.logs_suppressed},
+                     {"validations_avoided", n->stats.validations_avoided},
+                     {"signatures_not_verified", n->stats.signatures_not_verified}};
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"neighbors", list}};
@@ -479,6 +481,12 @@ void Speaker::register_metrics() {
       "received BGPsec_PATHs failing RFC 8205 §5.2 (treat-as-withdraw, or stripped)",
       MetricType::Counter,
       per_peer([](const Neighbor& n) { return n.stats.bgpsec_syntax_errors; }));
+  metrics_->family_callback(
+      "bgpsecd_bgpsec_signatures_not_verified_total",
+      "signatures of received routes never verified because origin validation and import "
+      "policy reject the route whatever they say (RFC 8374 §8.1)",
+      MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.stats.signatures_not_verified; }));
   metrics_->family_callback(
       "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));
