@@ -917,8 +917,7 @@ bool Speaker::awaiting_validation(const Neighbor& n, const rib::Route& received)
   // 8374 §9.2 churn). Meanwhile the Loc-RIB keeps what this peer sent before for the prefix, as
   // if the UPDATE had not arrived yet: a restarted peer's table (fresh signatures, new
   // attributes) must not flap downstream (RFC 4724 §4.2). A route rechecked after an RPKI
-  // change keeps its state until then, and an iBGP ingress's "deferred" state (§8.7) has no
-  // check here: both stay candidates.
+  // change keeps its state until then: it stays a candidate.
   return received.path_state == rib::PathState::Pending && validation_in_flight(n, received.prefix);
 }
 

@@ -165,7 +165,10 @@ std::optional<rib::PathState> Speaker::trusted_path_state(const Neighbor& n,
     return std::nullopt;
   }
   const auto code = wire::find_bgpsec_path_state(attrs.ext_communities);
-  if (!code) {
+  // "Validation deferred": the ingress did not validate, so there is no state to trust and
+  // the egress "would then be able to perform its own validation" (RFC 8374 §8.7): the route
+  // is validated here as if ibgp_state were "revalidate".
+  if (!code || *code == wire::BgpsecPathStateCode::Deferred) {
     return std::nullopt;
   }
   return rib::path_state_from_code(*code);
