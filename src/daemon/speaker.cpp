@@ -577,13 +577,24 @@ void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& ref
     }
     return;
   }
-  if (n.table_deferred) {
-    return;  // the whole table goes out when the restart deferral ends
-  }
   // RFC 2918 §4: send the Adj-RIB-Out for that AFI again.
-  for (const auto& update : n.adj_out.refresh(afi)) {
-    send(n, update);
+  static_cast<void>(resend_adj_rib_out(n, *afi));
+}
+
+std::size_t Speaker::resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only) {
+  if (n.table_deferred || !n.negotiated) {
+    return 0;  // the whole table goes out when the restart deferral ends
   }
+  std::size_t sent = 0;
+  for (const auto& family : n.negotiated->families) {
+    if (const auto afi = afi_of(family.afi); afi && (!only || *afi == *only)) {
+      for (const auto& update : n.adj_out.refresh(*afi)) {
+        send(n, update);
+        ++sent;
+      }
+    }
+  }
+  return sent;
 }
 
 // ===== graceful restart, restarting side (RFC 4724 §4.1) =====

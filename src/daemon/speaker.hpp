@@ -203,6 +203,9 @@ class Speaker {
   void count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
                                 const rib::ExportResult& result);
   void send_table(Neighbor& n);
+  // The Adj-RIB-Out of `n` sent again as it stands (signed afresh), for one family or all
+  // negotiated ones (RFC 2918 §4, and soft reset out); returns the routes sent.
+  std::size_t resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only);
 
   // ----- our networks, RPKI -----
   void originate_networks();

@@ -413,19 +413,42 @@ base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args)
   }
   const bool soft = args.value("soft", false);
   if (soft) {
-    // RFC 2918: ask the peer for its routes again, and send ours again.
+    // Inbound: the Adj-RIB-In is kept whole, so import policy and validation states are
+    // applied to it again here; the peer is also asked for its routes (RFC 2918) when it
+    // negotiated route refresh. Outbound: the whole Adj-RIB-Out goes out again, as for the
+    // peer's own ROUTE-REFRESH (signed afresh for a BGPsec peer; Speaker::send).
     reimport(*n);
+    std::size_t resent = 0;
+    bool asked = false;
     if (n->established()) {
       for (const auto& family : n->negotiated->families) {
         if (n->negotiated->route_refresh) {
-          static_cast<void>(n->peer->send_route_refresh(
-              wire::RouteRefreshMessage{.afi = family.afi, .subtype = 0, .safi = family.safi}));
+          asked = n->peer
+                      ->send_route_refresh(wire::RouteRefreshMessage{
+                          .afi = family.afi, .subtype = 0, .safi = family.safi})
+                      .has_value() ||
+                  asked;
         }
       }
-      send_table(*n);
+      resent = resend_adj_rib_out(*n, std::nullopt);
     }
-    return nlohmann::json{
-        {"peer", name}, {"soft", true}, {"message", "soft reset: routes refreshed"}};
+    spdlog::info("peer {}: soft reset by operator: {} routes sent again{}", name, resent,
+                 asked ? ", ROUTE-REFRESH sent" : "");
+    std::string message = "soft reset: " + std::to_string(resent) + " routes sent again";
+    if (!n->established()) {
+      message = "soft reset: session not established, import policy applied again";
+    } else if (asked) {
+      message += ", routes requested with ROUTE-REFRESH";
+    } else {
+      message +=
+          "; the peer does not support route refresh: import policy applied again to "
+          "the routes it sent";
+    }
+    return nlohmann::json{{"peer", name},
+                          {"soft", true},
+                          {"routes_sent", resent},
+                          {"route_refresh_sent", asked},
+                          {"message", message}};
   }
   n->peer->stop(session::subcode::kCeaseAdminReset);
   n->peer->start();

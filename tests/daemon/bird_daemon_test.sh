@@ -292,7 +292,17 @@ same_sessions "withdrawals"
 
 # ----- route refresh both ways ----------------------------------------------------------------
 refreshes=$(bird_log "bgpsecd: Got ROUTE-REFRESH")
-expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl bgpsecd clear neighbor "$them" --soft
+# Soft reset out: the whole Adj-RIB-Out goes to bird again (bird logs every UPDATE it gets;
+# unchanged routes were not sent again before, only End-of-RIB).
+advertised=$(value "out['neighbors'][0]['prefixes']['advertised']" ctl bgpsecd show neighbors "$them")
+got_updates=$(bird_log "bgpsecd: Got UPDATE")
+expect "bgpsecctl clear neighbor --soft: every advertised route sent again, ROUTE-REFRESH sent" 0 \
+  "out['soft'] is True and out['routes_sent'] == $advertised >= 2 and out['route_refresh_sent']" \
+  ctl bgpsecd clear neighbor "$them" --soft
+deadline=$((SECONDS + 10))
+until [ "$(bird_log "bgpsecd: Got UPDATE")" -ge $((got_updates + advertised)) ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+[ "$(bird_log "bgpsecd: Got UPDATE")" -ge $((got_updates + advertised)) ] && ok ||
+  bad "bird got $(($(bird_log "bgpsecd: Got UPDATE") - got_updates)) UPDATEs after the soft reset, expected $advertised"
 deadline=$((SECONDS + 10))
 until [ "$(bird_log "bgpsecd: Got ROUTE-REFRESH")" -gt "$refreshes" ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
 [ "$(bird_log "bgpsecd: Got ROUTE-REFRESH")" -gt "$refreshes" ] && ok || bad "bird got no ROUTE-REFRESH from bgpsecd"
