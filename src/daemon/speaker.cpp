@@ -1408,6 +1408,17 @@ base::Result<nlohmann::json> Speaker::reload() {
     spdlog::warn("reload: [control] changed; it takes effect when bgpsecd is restarted");
     changes.push_back("control: changed, needs restart");
   }
+  if (!(old.rpki.caches == config_.rpki.caches) ||
+      old.rpki.failover_after != config_.rpki.failover_after) {
+    // The RTR sessions and the data each cache contributed are not rebuilt by a reload yet;
+    // rather than report success, the running values stay (so the next reload says it
+    // again) and the answer says a restart is needed.
+    config_.rpki.caches = old.rpki.caches;
+    config_.rpki.failover_after = old.rpki.failover_after;
+    spdlog::warn("reload: [[rpki.cache]] or failover_after changed; it takes effect when bgpsecd "
+                 "is restarted");
+    changes.push_back("rpki caches: changed, needs restart");
+  }
   for (const auto& name : d.removed) {
     remove_neighbor(name, session::subcode::kCeasePeerDeconfigured);
     changes.push_back("neighbor " + name + " removed");
