@@ -1415,8 +1415,9 @@ base::Result<nlohmann::json> Speaker::reload() {
     // again) and the answer says a restart is needed.
     config_.rpki.caches = old.rpki.caches;
     config_.rpki.failover_after = old.rpki.failover_after;
-    spdlog::warn("reload: [[rpki.cache]] or failover_after changed; it takes effect when bgpsecd "
-                 "is restarted");
+    spdlog::warn(
+        "reload: [[rpki.cache]] or failover_after changed; it takes effect when bgpsecd "
+        "is restarted");
     changes.push_back("rpki caches: changed, needs restart");
   }
   for (const auto& name : d.removed) {
