@@ -851,7 +851,7 @@ TEST_F(ValidatorSigned, OnlyTheOriginSignatureWrong) {
   EXPECT_EQ(v.signatures_checked, 2U);
 }
 
-// ===== high-S signatures (RFC 8205 §5.2: must be accepted) =====
+// ===== high-S signatures (as in RFC 8608 Appendix A: must be accepted) =====
 
 using Scalar = std::array<std::uint8_t, 32>;
 // P-256 group order n and (n - 1) / 2 (FIPS 186-4 D.1.2.3).

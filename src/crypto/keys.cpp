@@ -54,7 +54,7 @@ constexpr std::uint8_t kTagSequence = 0x30;
 
 constexpr std::uint8_t kPointUncompressed = 0x04;
 constexpr std::size_t kScalarSize = 32;
-// DER ECDSA-Sig-Value for P-256: 2 + 2 * (2 + 33) (RFC 8608 §3.1; RFC 8608 §2).
+// DER ECDSA-Sig-Value for P-256: 2 + 2 * (2 + 33) (RFC 8608 §2, §3.1).
 constexpr std::size_t kMaxSignatureSize = 72;
 // A PEM private key is a few hundred octets; anything much larger is not a key file.
 constexpr std::size_t kMaxKeyFileSize = 64 * 1024;

@@ -220,7 +220,7 @@ TEST(Rfc8608Example, SkiIsSha1OfThePoint) {
     const auto key = public_key(k.spki);
     EXPECT_EQ(key.ski().to_hex(), k.ski);
     EXPECT_EQ(base::to_hex(sha1(k.point)), k.ski);
-    // RFC 8209 §3.1.1 pitfall: hashing the SPKI gives F5F67369… / 99A6EE6F….
+    // RFC 6487 §4.8.2 pitfall: hashing the SPKI gives F5F67369… / 99A6EE6F….
     EXPECT_NE(base::to_hex(sha1(k.spki)), k.ski);
     EXPECT_TRUE(std::equal(key.point().begin(), key.point().end(), k.point.begin(), k.point.end()));
     EXPECT_EQ(key.spki_der(), k.spki);

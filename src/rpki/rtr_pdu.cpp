@@ -216,7 +216,7 @@ base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu)
     return rtr_fail(RtrErrorCode::UnsupportedPduType,
                     "unsupported PDU type " + std::to_string(h.type));
   }
-  // RFC 8210 §5.10 / RFC 8210 §5: Router Key PDUs do not exist in version 0.
+  // RFC 8210 §5.10: Router Key PDUs do not exist in version 0.
   const std::uint32_t expected = h.version == kRtrVersion0 ? spec->v0_length : spec->v1_length;
   if (expected == 0) {
     return rtr_fail(RtrErrorCode::UnsupportedPduType,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; RFC 8210 §5.1, §12):
+// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; RFC 8210 §5, §12):
 // value types for every PDU, a decoder that names the Error Report code to answer with, an
 // encoder, and a framer that cuts a TCP byte stream into whole PDUs. Pure functions, no I/O.
 #pragma once
@@ -23,7 +23,7 @@ namespace bgpsecd::rpki {
 inline constexpr std::uint8_t kRtrVersion0 = 0;  // RFC 6810
 inline constexpr std::uint8_t kRtrVersion1 = 1;  // RFC 8210
 inline constexpr std::size_t kRtrHeaderSize = 8;
-// RFC 8210 fixes no maximum; OpenBGPD and rtrlib refuse PDUs over 64 KiB (RFC 8210 §5).
+// RFC 8210 fixes no maximum; OpenBGPD and rtrlib refuse PDUs over 64 KiB.
 // A Router Key PDU with a P-256 SPKI is 123 octets, so only an Error Report gets near this.
 inline constexpr std::uint32_t kRtrMaxPduSize = 65535;
 

@@ -16,7 +16,7 @@ namespace {
 
 base::Bytes h(std::string_view hex) { return base::from_hex(hex).value(); }
 
-// RFC 8608 Appendix A key of AS 64496 and its SKI (RFC 8209 §3.1.1, §8.1).
+// RFC 8608 Appendix A key of AS 64496 and its SKI (RFC 6487 §4.8.2).
 constexpr std::string_view kSpki =
     "3059301306072A8648CE3D020106082A8648CE3D030107034200047391BABB92A0CB3BE10E59B19EBFFB214E"
     "04A91E0CBA1B139A7D38D90F77E55AA05B8E695678E0FA16904B55D9D4F5C0DFC58895EE50BC4F75D205A25B"
@@ -69,7 +69,7 @@ std::vector<Vector> common_vectors() {
       {"0A 0007 0000001B 00000008 0102000000000008 00000003 647570",
        ErrorReportPdu{7, h("0102000000000008"), "dup"}},
       {"0A 0002 00000010 00000000 00000000", ErrorReportPdu{2, {}, ""}},
-      // StayRTR's NUL-terminated text is carried as is (RFC 8210 §5).
+      // StayRTR appends a NUL to the error text (the RFC's has none); carried as is.
       {"0A 0004 00000014 00000000 00000004 42616400",
        ErrorReportPdu{4, {}, std::string("Bad\0", 4)}},
   };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RFC 8416 SLURM: local exceptions to the RPKI data (RFC 8416). Filters drop VRPs and
+// RFC 8416 SLURM: local exceptions to the RPKI data. Filters drop VRPs and
 // router keys from the relying party's output, then assertions add the operator's own. A
 // malformed file is rejected as a whole, with an error naming the entry
 // ("prefixAssertions[2]: maxPrefixLength 33 is outside 24..32").
@@ -72,7 +72,7 @@ struct Slurm {
 // validationOutputFilters {prefixFilters, bgpsecFilters} and locallyAddedAssertions
 // {prefixAssertions, bgpsecAssertions} must all be present (arrays may be empty). Unknown
 // members are refused, so that a misspelt "maxLength" is not silently ignored. SKI and
-// routerPublicKey are base64 in either alphabet, padded or not (RFC 8416).
+// routerPublicKey are base64 in either alphabet, padded or not (StayRTR: standard base64).
 [[nodiscard]] base::Result<Slurm> parse_slurm(std::string_view text);
 
 // Reads and parses a file; errors start with the file name.

@@ -132,7 +132,7 @@ TEST(Slurm, EmptyArraysAreAnEmptyDocument) {
 }
 
 TEST(Slurm, StandardBase64WithPaddingIsAcceptedToo) {
-  // StayRTR decodes SKI and routerPublicKey as standard base64 (RFC 8416).
+  // StayRTR decodes SKI and routerPublicKey as standard base64, not RFC 8416's base64url.
   const auto spki = key(kKey64496).spki_der();
   const auto ski_value = ski(kSki64496);
   const auto ski_bytes = ski_value.span();

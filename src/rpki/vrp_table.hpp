@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The VRP table and route origin validation (RFC 6811, RFC 6811 §2), sized for a full
+// The VRP table and route origin validation (RFC 6811 §2), sized for a full
 // RPKI data set (~800 k VRPs): one sorted vector per prefix length and address family, 12
 // octets per IPv4 VRP and 24 per IPv6 VRP. VRPs are reference-counted so that the union of
 // several caches keeps a VRP until every source has withdrawn it. Not synchronised: a table is

@@ -77,7 +77,7 @@ struct SessionConfig {
   // receive_ipv4 = (Dir=0, AFI 1), and so on.
   wire::BgpsecDirections bgpsec;
   std::optional<GracefulRestartConfig> graceful_restart;
-  bool extended_messages = true;        // RFC 8654; BGPsec UPDATEs outgrow 4096 (RFC 8654)
+  bool extended_messages = true;        // RFC 8654; BGPsec UPDATEs outgrow 4096 octets
   bool route_refresh = true;            // RFC 2918
   bool enhanced_route_refresh = false;  // RFC 7313
 };

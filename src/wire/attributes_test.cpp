@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Path attribute list codec: one test per RFC 7606 row of RFC 7606 (malformed input →
+// Path attribute list codec: one test per attribute rule of RFC 7606 §7 (malformed input →
 // action, code/subcode, offset/length of the attribute), duplicates, flags, unknown
 // attributes, and the canonical encoding.
 #include "wire/attributes.hpp"
