@@ -15,7 +15,8 @@
 #
 # bgpsecd: `start NAME [FLAG...]` runs $BGPSECD on $work/NAME.toml (log appended to
 # $work/NAME.log, pid in pid_NAME and in pids); `ctl NAME ARGS...` is `bgpsecctl --json` on
-# $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below.
+# $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below; `wait_listening`
+# and `connections_to` look at TCP.
 # Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
 # stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`.
 
@@ -91,6 +92,31 @@ neighbor_toml() {
   printf 'import = "all"\nexport = "all"\n'
 }
 ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
+# wait_listening ADDR: until something accepts connections on ADDR:$PORT (about 10 s at most),
+# so that a peer started next gets through at its first attempt
+wait_listening() {
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('$1', $PORT), timeout=1).close()" \
+      2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# connections_to ADDR:PORT: the local ends ("addr:port", one a line) of the established IPv4
+# TCP connections to ADDR:PORT (from /proc/net/tcp: no ss or netstat needed)
+connections_to() {
+  python3 - "$1" <<'PY'
+import socket, struct, sys
+addr, port = sys.argv[1].rsplit(":", 1)
+def endpoint(hexed):
+    ip, p = hexed.split(":")
+    return socket.inet_ntoa(struct.pack("=I", int(ip, 16))), int(p, 16)
+for line in open("/proc/net/tcp").readlines()[1:]:
+    f = line.split()
+    if f[3] == "01" and endpoint(f[2]) == (addr, int(port)):  # 01: ESTABLISHED
+        print("%s:%d" % endpoint(f[1]))
+PY
+}
 # wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
 wait_for() {
   local seconds=$1 expr=$2 name=$3
