@@ -18,7 +18,8 @@
 # $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below; `wait_listening`
 # and `connections_to` look at TCP.
 # Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
-# stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`.
+# stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`. tshark on lo: `capture_start`,
+# `capture_started`, `capture_stop`.
 
 work=$(mktemp -d)
 pids=()
@@ -213,4 +214,58 @@ stayrtr_wait() {
   echo "stayrtr did not serve the data:"
   tail -5 "$work/stayrtr.log"
   exit 1
+}
+
+# --- packet capture on lo (tshark) -----------------------------------------------------------------
+# Where a test decodes the wire with tshark (the only check independent of our own codecs), a run
+# that cannot capture fails: scripts/setup gives dumpcap its capture capabilities, and root can
+# capture anyway. A developer without capture rights may set BGPSEC_ALLOW_NO_CAPTURE=1: the
+# capture checks are then counted as skipped in the summary. CI never sets it.
+capturing=
+capture_pid=
+# capture_start PCAP FILTER CHECKS: tshark captures on lo what the capture filter FILTER lets
+# through into PCAP (its output in PCAP.log), in the background; `capturing` is 1 while it runs.
+# CHECKS: how many checks the test makes on the capture (skipped when it may not capture).
+capture_start() {
+  # `dumpcap -L` opens the interface as a capture does, and fast
+  if command -v tshark >/dev/null && command -v dumpcap >/dev/null && dumpcap -i lo -L >/dev/null 2>&1; then
+    tshark -i lo -f "$2" -w "$1" >"$1.log" 2>&1 &
+    capture_pid=$!
+    pids+=($!)
+    capturing=1
+    capture_file=$1
+  elif [ "${BGPSEC_ALLOW_NO_CAPTURE:-0}" = "1" ]; then
+    skip "$3" "tshark cannot capture on lo here (BGPSEC_ALLOW_NO_CAPTURE=1)"
+  else
+    bad "tshark cannot capture on lo (run scripts/setup, or as root; BGPSEC_ALLOW_NO_CAPTURE=1 skips): $(dumpcap -i lo -L 2>&1 | tail -2)"
+  fi
+}
+# capture_started: one check, that tshark says it captures (call it before the traffic to see)
+capture_started() {
+  [ -n "$capturing" ] || return 0
+  for _ in $(seq 100); do
+    if grep -q '^Capturing on' "$capture_file.log"; then ok; return 0; fi
+    kill -0 "$capture_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  bad "tshark did not start capturing: $(tail -3 "$capture_file.log")"
+  kill "$capture_pid" 2>/dev/null
+  capturing=
+}
+# capture_stop: ends the capture (SIGINT) and waits until tshark has written the whole file;
+# fails when there is no complete file to read
+capture_stop() {
+  [ -n "$capturing" ] || return 1
+  capturing=
+  kill -INT "$capture_pid" 2>/dev/null
+  # tshark prints "N packets captured" once the file is complete
+  for _ in $(seq 50); do
+    grep -q 'packets\? captured' "$capture_file.log" && break
+    sleep 0.1
+  done
+  grep -q 'packets\? captured' "$capture_file.log" || kill -KILL "$capture_pid" 2>/dev/null
+  wait "$capture_pid" 2>/dev/null
+  grep -q 'packets\? captured' "$capture_file.log" && return 0
+  bad "tshark did not stop on SIGINT: $(tail -3 "$capture_file.log")"
+  return 1
 }

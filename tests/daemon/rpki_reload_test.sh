@@ -79,7 +79,7 @@ expect "with S1 only: 203.0.113.0/24 origin Valid, path Not Valid (no key)" 30 \
   "states(out, '203.0.113.0/24') == ('not-valid', 'valid') and states(out, '198.51.100.0/24') == ('not-valid', 'not-found')" \
   ctl x show routes
 s1_conn=$(connections_to "$s1")
-[ "$(echo "$s1_conn" | grep -c .)" = 1 ] && ok || bad "one connection from X to S1, not: '$s1_conn'"
+if [ "$(echo "$s1_conn" | grep -c .)" = 1 ]; then ok; else bad "one connection from X to S1, not: '$s1_conn'"; fi
 
 reload_x
 expect_changes "a reload without changes" "[]"
@@ -93,7 +93,7 @@ expect "with S2: both routes Valid in path and origin" 30 \
   "states(out, '203.0.113.0/24') == ('valid', 'valid') and states(out, '198.51.100.0/24') == ('valid', 'valid')" \
   ctl x show routes
 expect "the session to S1 was not reconnected" 5 "cache(out, '$s1')['connects'] == 1" ctl x show rpki
-[ "$(connections_to "$s1")" = "$s1_conn" ] && ok || bad "S1's connection changed: '$s1_conn' -> '$(connections_to "$s1")'"
+if [ "$(connections_to "$s1")" = "$s1_conn" ]; then ok; else bad "S1's connection changed: '$s1_conn' -> '$(connections_to "$s1")'"; fi
 s2_conn=$(connections_to "$s2")
 
 # --- S2 changed to version 0 and back ------------------------------------------------------------
@@ -105,14 +105,14 @@ expect "S2 speaks version 0 now" 20 "synced(out, '$s2') and cache(out, '$s2')['v
 expect "without S2's keys (RTR version 0): paths Not Valid, origins still Valid" 30 \
   "states(out, '203.0.113.0/24') == ('not-valid', 'valid') and states(out, '198.51.100.0/24') == ('not-valid', 'valid')" \
   ctl x show routes
-[ "$(connections_to "$s2")" != "$s2_conn" ] && ok || bad "S2 was not reconnected: $s2_conn"
+if [ "$(connections_to "$s2")" != "$s2_conn" ]; then ok; else bad "S2 was not reconnected: $s2_conn"; fi
 x_toml "$s1" 1 1 "$s2" 1 1 >"$work/x.toml"
 reload_x
 expect_changes "S2 changed back" "['rpki cache $s2 changed, reconnected']"
 expect "S2 at version 1 again: both routes Valid" 30 \
   "states(out, '203.0.113.0/24') == ('valid', 'valid') and states(out, '198.51.100.0/24') == ('valid', 'valid')" \
   ctl x show routes
-[ "$(connections_to "$s1")" = "$s1_conn" ] && ok || bad "S1's connection changed with S2's: '$(connections_to "$s1")'"
+if [ "$(connections_to "$s1")" = "$s1_conn" ]; then ok; else bad "S1's connection changed with S2's: '$(connections_to "$s1")'"; fi
 s2_conn=$(connections_to "$s2")
 
 # --- S1 removed, then S2 ---------------------------------------------------------------------------
@@ -125,8 +125,8 @@ expect "S1's ROA gone: 203.0.113.0/24 origin NotFound; 198.51.100.0/24 still Val
 expect "show rpki lists S2 only" 5 "[c['name'] for c in out['caches']] == ['$s2']" ctl x show rpki
 # The RTR client would retry a lost cache within a few seconds: after 4 s, still nothing.
 sleep 4
-[ -z "$(connections_to "$s1")" ] && ok || bad "X is connected to the removed S1: $(connections_to "$s1")"
-[ "$(connections_to "$s2")" = "$s2_conn" ] && ok || bad "S2's connection changed when S1 was removed"
+if [ -z "$(connections_to "$s1")" ]; then ok; else bad "X is connected to the removed S1: $(connections_to "$s1")"; fi
+if [ "$(connections_to "$s2")" = "$s2_conn" ]; then ok; else bad "S2's connection changed when S1 was removed"; fi
 x_toml >"$work/x.toml"
 reload_x
 expect_changes "S2 removed" "['rpki cache $s2 removed']"
