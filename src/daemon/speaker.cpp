@@ -239,28 +239,7 @@ base::Result<void> Speaker::start() {
   BGPSEC_ASSIGN_OR_RETURN(metrics_server_, make_metrics_server(config_.global.metrics_listen));
   BGPSEC_TRY(load_rpki_files());
   if (!config_.rpki.caches.empty()) {
-    std::vector<rpki::RtrCacheConfig> caches;
-    for (const auto& c : config_.rpki.caches) {
-      caches.push_back(to_rtr_cache_config(c));
-    }
-    caches_ = std::make_unique<rpki::RtrCacheSet>(
-        io_, rpki_, std::move(caches),
-        rpki::RtrCacheSet::Handlers{
-            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
-            .on_log =
-                [](rpki::RtrLogLevel level, const std::string& line) {
-                  if (level == rpki::RtrLogLevel::Warning) {
-                    spdlog::warn("{}", line);
-                  } else if (level == rpki::RtrLogLevel::Info) {
-                    spdlog::info("{}", line);
-                  } else {
-                    spdlog::debug("{}", line);
-                  }
-                },
-        },
-        config_.rpki.failover_after);
-    static_cast<void>(caches_->set_slurm(rpki_files_->slurm()));  // nothing held yet
-    caches_->start();
+    static_cast<void>(configure_rtr_caches());
   }
   BGPSEC_ASSIGN_OR_RETURN(listener_, make_listener(config_.global.listen));
   originate_networks();
@@ -1280,6 +1259,49 @@ base::Result<void> Speaker::load_rpki_files() {
   return {};
 }
 
+std::vector<std::string> Speaker::configure_rtr_caches() {
+  if (!caches_) {
+    caches_ = std::make_unique<rpki::RtrCacheSet>(
+        io_, rpki_, std::vector<rpki::RtrCacheConfig>{},
+        rpki::RtrCacheSet::Handlers{
+            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
+            .on_log =
+                [](rpki::RtrLogLevel level, const std::string& line) {
+                  if (level == rpki::RtrLogLevel::Warning) {
+                    spdlog::warn("{}", line);
+                  } else if (level == rpki::RtrLogLevel::Info) {
+                    spdlog::info("{}", line);
+                  } else {
+                    spdlog::debug("{}", line);
+                  }
+                },
+        },
+        config_.rpki.failover_after);
+    static_cast<void>(caches_->set_slurm(rpki_files_->slurm()));  // nothing held yet
+    caches_->start();
+  }
+  std::vector<rpki::RtrCacheConfig> configs;
+  for (const auto& c : config_.rpki.caches) {
+    configs.push_back(to_rtr_cache_config(c));
+  }
+  const auto done = caches_->reconfigure(std::move(configs), config_.rpki.failover_after);
+  std::vector<std::string> changes;
+  for (const auto& name : done.added) {
+    changes.push_back("rpki cache " + name + " added");
+  }
+  for (const auto& name : done.removed) {
+    changes.push_back("rpki cache " + name + " removed");
+  }
+  for (const auto& name : done.changed) {
+    changes.push_back("rpki cache " + name + " changed, reconnected");
+  }
+  if (done.failover_changed) {
+    changes.push_back(
+        "rpki failover_after: " + std::to_string(config_.rpki.failover_after.count()) + " s");
+  }
+  return changes;
+}
+
 // ===== reload =====
 
 base::Result<nlohmann::json> Speaker::reload() {
@@ -1408,17 +1430,15 @@ base::Result<nlohmann::json> Speaker::reload() {
     spdlog::warn("reload: [control] changed; it takes effect when bgpsecd is restarted");
     changes.push_back("control: changed, needs restart");
   }
-  if (!(old.rpki.caches == config_.rpki.caches) ||
-      old.rpki.failover_after != config_.rpki.failover_after) {
-    // The RTR sessions and the data each cache contributed are not rebuilt by a reload yet;
-    // rather than report success, the running values stay (so the next reload says it
-    // again) and the answer says a restart is needed.
-    config_.rpki.caches = old.rpki.caches;
-    config_.rpki.failover_after = old.rpki.failover_after;
-    spdlog::warn(
-        "reload: [[rpki.cache]] or failover_after changed; it takes effect when bgpsecd "
-        "is restarted");
-    changes.push_back("rpki caches: changed, needs restart");
+  if ((caches_ || !config_.rpki.caches.empty()) &&
+      (!(old.rpki.caches == config_.rpki.caches) ||
+       old.rpki.failover_after != config_.rpki.failover_after)) {
+    // RFC 8210 §10 caches: an unchanged one keeps its session; a removed one's data leaves the
+    // store and the routes it affected are validated again (on_rpki_change), like any change.
+    for (auto& change : configure_rtr_caches()) {
+      spdlog::info("reload: {}", change);
+      changes.push_back(std::move(change));
+    }
   }
   for (const auto& name : d.removed) {
     remove_neighbor(name, session::subcode::kCeasePeerDeconfigured);

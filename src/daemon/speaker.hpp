@@ -210,6 +210,10 @@ class Speaker {
   // ----- our networks, RPKI -----
   void originate_networks();
   base::Result<void> load_rpki_files();
+  // Brings the RTR caches in line with config_.rpki (at start and on reload): creates and
+  // starts the cache set when there is none yet, else reconfigures it. Returns the changes as
+  // reload reports them (empty when nothing changed).
+  std::vector<std::string> configure_rtr_caches();
   void on_rpki_change(const rpki::ChangeSet& change);
   [[nodiscard]] std::size_t accepted_count(const Neighbor& n) const;
   void register_control();

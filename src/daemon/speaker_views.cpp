@@ -334,6 +334,7 @@ nlohmann::json Speaker::show_rpki() const {
            {"preference", c.preference},
            {"active", c.active},
            {"connected", c.connected},
+           {"connects", c.connects},
            {"in_sync", c.in_sync},
            {"session_id", c.session_id ? nlohmann::json(*c.session_id) : nlohmann::json(nullptr)},
            {"serial", c.serial ? nlohmann::json(*c.serial) : nlohmann::json(nullptr)},

@@ -31,13 +31,7 @@ RtrCacheSet::RtrCacheSet(asio::io_context& io, RpkiStore& store, std::vector<Rtr
       handlers_(std::move(handlers)),
       failover_after_(failover_after),
       tick_(io) {
-  std::stable_sort(caches.begin(), caches.end(),
-                   [](const auto& a, const auto& b) { return a.preference < b.preference; });
-  for (auto& config : caches) {
-    auto cache = std::make_unique<Cache>();
-    cache->config = std::move(config);
-    caches_.push_back(std::move(cache));
-  }
+  static_cast<void>(reconfigure(std::move(caches), failover_after));  // all added
 }
 
 RtrCacheSet::~RtrCacheSet() { stop(); }
@@ -49,18 +43,81 @@ void RtrCacheSet::log(RtrLogLevel level, const std::string& message) const {
 }
 
 void RtrCacheSet::start() {
-  if (caches_.empty() || !stopped_) {
+  if (!stopped_) {
     return;
   }
   stopped_ = false;
-  active_up_to_ = caches_.front()->config.preference;
+  if (!caches_.empty()) {
+    active_up_to_ = caches_.front()->config.preference;
+  }
+  connect_groups();
+  arm_tick();
+}
+
+void RtrCacheSet::connect_groups() {
+  if (stopped_ || caches_.empty()) {
+    return;
+  }
+  const bool group_in_use = std::any_of(caches_.begin(), caches_.end(), [this](const auto& c) {
+    return c->config.preference <= active_up_to_;
+  });
+  if (!group_in_use) {
+    active_up_to_ = caches_.front()->config.preference;  // caches_ is sorted by preference
+  }
+  bool usable = false;
   for (auto& cache : caches_) {
     if (cache->config.preference <= active_up_to_) {
       activate(*cache);
+      usable = usable || (cache->session->connected() && cache->in_sync);
     }
   }
-  out_of_sync_since_ = std::chrono::steady_clock::now();
-  arm_tick();
+  if (!usable && !out_of_sync_since_) {
+    out_of_sync_since_ = std::chrono::steady_clock::now();
+  }
+}
+
+RtrCacheChanges RtrCacheSet::reconfigure(std::vector<RtrCacheConfig> caches,
+                                         std::chrono::seconds failover_after) {
+  RtrCacheChanges changes;
+  changes.failover_changed = failover_after != failover_after_;
+  failover_after_ = failover_after;
+  const auto configured = [&](const Cache& cache) {
+    return std::find_if(caches.begin(), caches.end(),
+                        [&](const RtrCacheConfig& c) { return c.name() == cache.config.name(); });
+  };
+  // First the caches that go (removed, or changed: their data leaves until the new session
+  // has sent it again), while caches_ is still whole: their withdrawals reach on_change.
+  for (auto& cache : caches_) {
+    if (const auto now = configured(*cache); now == caches.end()) {
+      changes.removed.push_back(cache->config.name());
+      deactivate(*cache, "removed from the configuration");
+    } else if (!(*now == cache->config)) {
+      changes.changed.push_back(cache->config.name());
+      deactivate(*cache, "preference or version changed");
+    }
+  }
+  std::vector<std::unique_ptr<Cache>> next;
+  for (auto& config : caches) {
+    const auto same = std::find_if(caches_.begin(), caches_.end(),
+                                   [&](const auto& c) { return c && c->config == config; });
+    if (same != caches_.end()) {
+      next.push_back(std::move(*same));  // unchanged: session and data stay
+      continue;
+    }
+    const std::string name = config.name();
+    if (std::find(changes.changed.begin(), changes.changed.end(), name) == changes.changed.end()) {
+      changes.added.push_back(name);
+    }
+    auto cache = std::make_unique<Cache>();
+    cache->config = std::move(config);
+    next.push_back(std::move(cache));
+  }
+  std::stable_sort(next.begin(), next.end(), [](const auto& a, const auto& b) {
+    return a->config.preference < b->config.preference;
+  });
+  caches_ = std::move(next);
+  connect_groups();
+  return changes;
 }
 
 void RtrCacheSet::stop() {
@@ -90,14 +147,12 @@ void RtrCacheSet::activate(Cache& cache) {
   cache.session->start();
 }
 
-void RtrCacheSet::deactivate(Cache& cache) {
-  if (!cache.session) {
-    return;
+void RtrCacheSet::deactivate(Cache& cache, const std::string& why) {
+  if (cache.session) {
+    log(RtrLogLevel::Info, "rtr " + cache.config.name() + ": " + why + ", disconnecting");
+    cache.session->stop();
+    cache.session.reset();
   }
-  log(RtrLogLevel::Info, "rtr " + cache.config.name() + ": no longer needed (a preferred cache " +
-                             "is in sync), disconnecting");
-  cache.session->stop();
-  cache.session.reset();
   on_drop_all(cache, std::nullopt);
 }
 
@@ -316,7 +371,7 @@ void RtrCacheSet::rebalance() {
       active_up_to_ = *best_usable;
       for (auto& cache : caches_) {
         if (cache->config.preference > active_up_to_) {
-          deactivate(*cache);
+          deactivate(*cache, "no longer needed (a preferred cache is in sync)");
         }
       }
     }

@@ -7,6 +7,7 @@
 // A cache that is lost keeps its data until its Expire interval has passed (RtrClient's rule).
 // RFC 8416 SLURM filters (set_slurm) drop matching VRPs and router keys before they reach the
 // store; SLURM assertions are not added here (the owner adds them once, beside the files).
+// The configured caches can be replaced while running (reconfigure, for a reload).
 #pragma once
 
 #include <array>
@@ -46,6 +47,17 @@ struct RtrCacheStatus {
   std::array<std::uint64_t, kRtrDropReasons.size()> drops{};
 };
 
+// What RtrCacheSet::reconfigure changed, by cache name ("host:port").
+struct RtrCacheChanges {
+  std::vector<std::string> added;
+  std::vector<std::string> removed;
+  std::vector<std::string> changed;  // same address, another preference or version
+  bool failover_changed = false;
+  [[nodiscard]] bool empty() const noexcept {
+    return added.empty() && removed.empty() && changed.empty() && !failover_changed;
+  }
+};
+
 class RtrCacheSet {
  public:
   struct Handlers {
@@ -64,9 +76,20 @@ class RtrCacheSet {
   RtrCacheSet& operator=(RtrCacheSet&&) = delete;
   ~RtrCacheSet();
 
+  // Connects to the caches of the most preferred group (none configured: nothing yet).
   void start();
   void stop();
   [[nodiscard]] std::vector<RtrCacheStatus> status() const;
+
+  // Makes `caches` the configured set (a reload); a cache is known by its address. One whose
+  // configuration is unchanged keeps its session and its data. One no longer configured is
+  // disconnected and its data leaves the store (a change through on_change, like any other).
+  // One with the same address and another preference or version is disconnected, its data
+  // withdrawn, and connected again with the new settings. A new one is connected when its
+  // preference group is in use, or becomes the group in use when none of the remaining caches
+  // is in one (RFC 8210 §10). Nothing is connected before start().
+  RtrCacheChanges reconfigure(std::vector<RtrCacheConfig> caches,
+                              std::chrono::seconds failover_after);
 
   // Applies the filters of `slurm` (nullptr: none) to all cache data from now on, and to what
   // is held now, as one change to the store. On error (the store refused the change; a bug,
@@ -88,7 +111,11 @@ class RtrCacheSet {
   };
 
   void activate(Cache& cache);
-  void deactivate(Cache& cache);
+  // Closes the cache's session (logged with `why`) and takes its data out of the store.
+  void deactivate(Cache& cache, const std::string& why);
+  // Connects the caches of the groups in use (from the most preferred group when no cache is
+  // in one), and starts the failover clock when none of them is usable.
+  void connect_groups();
   void on_update(Cache& cache, const RtrDataUpdate& update);
   // `why` is empty when we let the cache go ourselves (deactivate), which is not counted.
   void on_drop_all(Cache& cache, std::optional<RtrDropReason> why);

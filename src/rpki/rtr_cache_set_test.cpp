@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RtrCacheSet against an in-process cache on 127.0.0.1 (port 0): SLURM filters between the
-// caches and the store (RFC 8416 §4), drops counted by reason, and records that stay as they
-// were when the store refuses a change.
+// RtrCacheSet against in-process caches on 127.0.0.1 and 127.0.3.1-3 (port 0): SLURM filters
+// between the caches and the store (RFC 8416 §4), drops counted by reason, records that stay
+// as they were when the store refuses a change, and caches added, removed and changed while
+// running (reconfigure).
 #include "rpki/rtr_cache_set.hpp"
 
 #include <chrono>
@@ -36,18 +37,13 @@ const PrefixPdu kA{true, pfx("192.0.2.0/24"), 24, base::Asn(64496)};
 const PrefixPdu kB{true, pfx("192.0.2.128/25"), 25, base::Asn(64497)};
 const PrefixPdu kC{true, pfx("198.51.100.0/24"), 24, base::Asn(64498)};
 
-// A cache that answers each query with the next scripted response, and sends other PDUs when
-// the test says so. Version 1 only.
+// A cache on ADDRESS that answers each query with the next scripted response, and sends other
+// PDUs when the test says so. Version 1 only. A new connection replaces the current one.
 class FakeCache {
  public:
-  explicit FakeCache(asio::io_context& io)
-      : acceptor_(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
-        socket_(io) {
-    acceptor_.async_accept(socket_, [this](const asio::error_code& ec) {
-      if (!ec) {
-        read();
-      }
-    });
+  explicit FakeCache(asio::io_context& io, const char* address = "127.0.0.1")
+      : acceptor_(io, asio::ip::tcp::endpoint(asio::ip::make_address(address), 0)), socket_(io) {
+    accept();
   }
   [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   void script(std::vector<RtrPdu> response) { responses_.push_back(std::move(response)); }
@@ -60,12 +56,30 @@ class FakeCache {
     asio::async_write(socket_, asio::buffer(*out), [out](const asio::error_code&, std::size_t) {});
   }
   int queries = 0;
+  int connections = 0;
+  bool closed = false;  // the router closed the current connection
 
  private:
-  void read() {
+  void accept() {
+    acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+      if (ec) {
+        return;
+      }
+      socket_ = std::move(socket);
+      framer_ = RtrFramer{};
+      closed = false;
+      read(++connections);
+      accept();
+    });
+  }
+  void read(int connection) {
     socket_.async_read_some(asio::buffer(buffer_),
-                            [this](const asio::error_code& ec, std::size_t n) {
+                            [this, connection](const asio::error_code& ec, std::size_t n) {
+                              if (connection != connections) {
+                                return;  // an older connection
+                              }
                               if (ec) {
+                                closed = true;
                                 return;
                               }
                               framer_.append(std::span<const std::uint8_t>(buffer_.data(), n));
@@ -80,7 +94,7 @@ class FakeCache {
                                   responses_.pop_front();
                                 }
                               }
-                              read();
+                              read(connection);
                             });
   }
   asio::ip::tcp::acceptor acceptor_;
@@ -212,6 +226,121 @@ TEST(RtrCacheSet, StoreRefusalLeavesTheRecordsAsTheyWere) {
   EXPECT_EQ(s.updates, 1U);
   EXPECT_EQ(f.vrps(), 2U);
   EXPECT_TRUE(f.store.snapshot()->vrps.contains(VrpEntry{kC.prefix, 24, kC.asn, {}}));
+}
+
+// ===== reconfigure (a reload of [[rpki.cache]]) =====
+
+RtrCacheConfig cache_config(const FakeCache& cache, const char* address,
+                            std::uint8_t preference = 1) {
+  RtrCacheConfig config;
+  config.host = address;
+  config.port = cache.port();
+  config.preference = preference;
+  return config;
+}
+
+struct ReconfigureFixture {
+  asio::io_context io;
+  FakeCache a{io, "127.0.3.1"};
+  FakeCache b{io, "127.0.3.2"};
+  FakeCache c{io, "127.0.3.3"};
+  RpkiStore store;
+  int changes = 0;
+  RtrCacheSet set{io,
+                  store,
+                  {},
+                  RtrCacheSet::Handlers{.on_change = [this](const ChangeSet&) { ++changes; },
+                                        .on_log = nullptr}};
+  [[nodiscard]] bool has(const PrefixPdu& p) const {
+    return store.snapshot()->vrps.contains(VrpEntry{p.prefix, p.max_length, p.asn, {}});
+  }
+  [[nodiscard]] std::optional<RtrCacheStatus> status(const std::string& name) const {
+    for (auto& s : set.status()) {
+      if (s.name == name) {
+        return s;
+      }
+    }
+    return std::nullopt;
+  }
+  [[nodiscard]] bool in_sync(const std::string& name) const {
+    const auto s = status(name);
+    return s && s->connected && s->in_sync;
+  }
+};
+
+TEST(RtrCacheSet, ReconfigureAddsAndRemovesCachesAndKeepsTheUnchangedSession) {
+  ReconfigureFixture f;
+  const auto a = cache_config(f.a, "127.0.3.1");
+  const auto b = cache_config(f.b, "127.0.3.2");
+  const auto c = cache_config(f.c, "127.0.3.3", 2);  // a worse preference group
+  f.set.start();  // nothing configured yet (a daemon without caches before a reload)
+  EXPECT_TRUE(f.set.status().empty());
+
+  f.a.script({CacheResponsePdu{7}, kA, end_of_data(1)});
+  auto changes = f.set.reconfigure({a}, std::chrono::seconds(10));
+  EXPECT_EQ(changes.added, std::vector<std::string>{a.name()});
+  EXPECT_TRUE(changes.removed.empty() && changes.changed.empty() && !changes.failover_changed);
+  ASSERT_TRUE(run_until(f.io, [&] { return f.in_sync(a.name()) && f.has(kA); }));
+
+  // b beside a (same preference: both in use, data merged); c in a worse group is configured
+  // but not connected while a preferred cache is in sync (RFC 8210 §10).
+  f.b.script({CacheResponsePdu{7}, kA, kC, end_of_data(1)});
+  changes = f.set.reconfigure({a, b, c}, std::chrono::seconds(20));
+  EXPECT_EQ(changes.added, (std::vector<std::string>{b.name(), c.name()}));
+  EXPECT_TRUE(changes.removed.empty() && changes.changed.empty());
+  EXPECT_TRUE(changes.failover_changed);
+  ASSERT_TRUE(run_until(f.io, [&] { return f.in_sync(b.name()) && f.has(kC); }));
+  EXPECT_EQ(f.a.connections, 1);  // a's session stayed up ...
+  EXPECT_EQ(f.a.queries, 1);      // ... without a new Reset Query
+  EXPECT_EQ(f.status(a.name())->connects, 1U);
+  EXPECT_FALSE(f.status(c.name())->active);
+  EXPECT_EQ(f.c.connections, 0);
+
+  // The same again: nothing changes.
+  EXPECT_TRUE(f.set.reconfigure({c, b, a}, std::chrono::seconds(20)).empty());
+
+  // a removed: its session closes, and what only a had (nothing: b has kA too) stays; then b
+  // removed: kA and kC leave the store at once, and c's group is the one in use now.
+  const int before = f.changes;
+  changes = f.set.reconfigure({b, c}, std::chrono::seconds(20));
+  EXPECT_EQ(changes.removed, std::vector<std::string>{a.name()});
+  EXPECT_TRUE(changes.added.empty() && changes.changed.empty() && !changes.failover_changed);
+  EXPECT_FALSE(f.status(a.name()));
+  EXPECT_TRUE(f.has(kA));
+  EXPECT_EQ(f.changes, before);  // kA is still announced by b
+  ASSERT_TRUE(run_until(f.io, [&] { return f.a.closed; }));
+  changes = f.set.reconfigure({c}, std::chrono::seconds(20));
+  EXPECT_EQ(changes.removed, std::vector<std::string>{b.name()});
+  EXPECT_FALSE(f.has(kA));
+  EXPECT_FALSE(f.has(kC));
+  EXPECT_EQ(f.changes, before + 1);
+  EXPECT_TRUE(f.status(c.name())->active);
+  ASSERT_TRUE(run_until(f.io, [&] { return f.b.closed && f.c.connections == 1; }));
+  EXPECT_EQ(f.a.connections, 1);  // never connected again
+}
+
+TEST(RtrCacheSet, ReconfigureReconnectsAChangedCache) {
+  ReconfigureFixture f;
+  const auto a = cache_config(f.a, "127.0.3.1");
+  f.a.script({CacheResponsePdu{7}, kA, kB, end_of_data(1)});
+  static_cast<void>(f.set.reconfigure({a}, std::chrono::seconds(10)));
+  f.set.start();
+  ASSERT_TRUE(run_until(f.io, [&] { return f.in_sync(a.name()) && f.has(kB); }));
+
+  // Another preference: the session is replaced, and the data leaves until the new session
+  // has sent it again.
+  auto changed = a;
+  changed.preference = 3;
+  f.a.script({CacheResponsePdu{7}, kA, end_of_data(1)});
+  const auto changes = f.set.reconfigure({changed}, std::chrono::seconds(10));
+  EXPECT_EQ(changes.changed, std::vector<std::string>{a.name()});
+  EXPECT_TRUE(changes.added.empty() && changes.removed.empty());
+  EXPECT_FALSE(f.has(kA));
+  EXPECT_FALSE(f.has(kB));
+  ASSERT_TRUE(run_until(f.io, [&] { return f.a.connections == 2 && f.in_sync(a.name()); }));
+  EXPECT_TRUE(f.has(kA));
+  EXPECT_FALSE(f.has(kB));
+  EXPECT_EQ(f.status(a.name())->preference, 3);
 }
 
 }  // namespace

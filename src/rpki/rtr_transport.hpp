@@ -27,6 +27,7 @@ struct RtrCacheConfig {
 
   // "host:port", with brackets around an IPv6 literal; for logs and metrics labels.
   [[nodiscard]] std::string name() const;
+  friend bool operator==(const RtrCacheConfig&, const RtrCacheConfig&) = default;
 };
 
 // "host:port", "[v6]:port" or "host" (port 323). Errors name what is wrong.

@@ -30,39 +30,12 @@ STAYRTR=${STAYRTR:-stayrtr}
 need "$STAYRTR"
 rtr_addr=127.0.0.69:$((PORT + 5))
 rtr_metrics=127.0.0.69:$((PORT + 6))
-cap_pid=
-on_cleanup() { [ -z "$cap_pid" ] || kill "$cap_pid" 2>/dev/null; }
 
 # --- packet capture of the whole run (decoded by tshark at the end) -------------------------------
-# tshark's decode is the only independent check of the signed UPDATEs, so a run that cannot
-# capture on lo fails (scripts/setup gives dumpcap its capture capabilities; root can always
-# capture). A developer without capture rights may set BGPSEC_ALLOW_NO_CAPTURE=1: the capture
-# checks are then counted as skipped. CI never sets it. `dumpcap -L` opens the interface like a
-# capture does, and fast.
-capture=
-capture_checks=3  # tshark started, no malformed frames, the decoded fields
-if command -v tshark >/dev/null && command -v dumpcap >/dev/null && dumpcap -i lo -L >/dev/null 2>&1; then
-  tshark -i lo -f "tcp port $PORT or tcp port $((PORT + 5))" -w "$work/lab.pcap" \
-    >"$work/tshark.log" 2>&1 &
-  cap_pid=$!
-  capture=1
-elif [ "${BGPSEC_ALLOW_NO_CAPTURE:-0}" = "1" ]; then
-  skip "$capture_checks" "tshark cannot capture on lo here (BGPSEC_ALLOW_NO_CAPTURE=1)"
-else
-  bad "tshark cannot capture on lo (run scripts/setup, or as root; BGPSEC_ALLOW_NO_CAPTURE=1 skips): $(dumpcap -i lo -L 2>&1 | tail -2)"
-fi
-# capture_started: waits until tshark reports that it captures (before the first RTR session)
-capture_started() {
-  [ -n "$capture" ] || return 0
-  for _ in $(seq 100); do
-    grep -q '^Capturing on' "$work/tshark.log" && return 0
-    kill -0 "$cap_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  bad "tshark did not start capturing: $(tail -3 "$work/tshark.log")"
-  kill "$cap_pid" 2>/dev/null
-  capture=
-}
+# tshark's decode is the only independent check of the signed UPDATEs: a run that cannot
+# capture fails (lib.sh capture_start). Three checks: tshark started, nothing malformed, the
+# decoded fields.
+capture_start "$work/lab.pcap" "tcp port $PORT or tcp port $((PORT + 5))" 3
 
 # --- RPKI data: four router keys, ROAs for A's prefixes ------------------------------------------
 net4=192.0.2.0/24
@@ -278,17 +251,8 @@ for name in a b c d e; do
 done
 
 # --- the capture, decoded by tshark (docs/peers.md §4) ---------------------------------------------------
-if [ -n "$capture" ]; then
-  t0=$SECONDS
-  kill -INT "$cap_pid" 2>/dev/null
-  # tshark prints "N packets captured" once the file is complete
-  for _ in $(seq 50); do
-    grep -q 'packets\? captured' "$work/tshark.log" && break
-    sleep 0.1
-  done
-  grep -q 'packets\? captured' "$work/tshark.log" || { bad "tshark did not stop on SIGINT"; kill -KILL "$cap_pid"; }
-  wait "$cap_pid" 2>/dev/null
-  cap_pid=
+t0=$SECONDS
+if capture_stop; then
   decode=(-r "$work/lab.pcap" -d "tcp.port==$PORT,bgp" -d "tcp.port==$((PORT + 5)),rpkirtr")
   # (a) nothing malformed, no expert error
   if tshark "${decode[@]}" -Y '_ws.malformed || _ws.expert.severity == error' >"$work/malformed.txt" 2>"$work/tshark-r.log"; then

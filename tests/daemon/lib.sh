@@ -15,9 +15,11 @@
 #
 # bgpsecd: `start NAME [FLAG...]` runs $BGPSECD on $work/NAME.toml (log appended to
 # $work/NAME.log, pid in pid_NAME and in pids); `ctl NAME ARGS...` is `bgpsecctl --json` on
-# $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below.
+# $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below; `wait_listening`
+# and `connections_to` look at TCP.
 # Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
-# stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`.
+# stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`. tshark on lo: `capture_start`,
+# `capture_started`, `capture_stop`.
 
 work=$(mktemp -d)
 pids=()
@@ -91,6 +93,31 @@ neighbor_toml() {
   printf 'import = "all"\nexport = "all"\n'
 }
 ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
+# wait_listening ADDR: until something accepts connections on ADDR:$PORT (about 10 s at most),
+# so that a peer started next gets through at its first attempt
+wait_listening() {
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('$1', $PORT), timeout=1).close()" \
+      2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# connections_to ADDR:PORT: the local ends ("addr:port", one a line) of the established IPv4
+# TCP connections to ADDR:PORT (from /proc/net/tcp: no ss or netstat needed)
+connections_to() {
+  python3 - "$1" <<'PY'
+import socket, struct, sys
+addr, port = sys.argv[1].rsplit(":", 1)
+def endpoint(hexed):
+    ip, p = hexed.split(":")
+    return socket.inet_ntoa(struct.pack("=I", int(ip, 16))), int(p, 16)
+for line in open("/proc/net/tcp").readlines()[1:]:
+    f = line.split()
+    if f[3] == "01" and endpoint(f[2]) == (addr, int(port)):  # 01: ESTABLISHED
+        print("%s:%d" % endpoint(f[1]))
+PY
+}
 # wait_for SECONDS PYTHON-EXPR NAME ARGS...: polls `bgpsecctl --json ARGS` until EXPR holds
 wait_for() {
   local seconds=$1 expr=$2 name=$3
@@ -187,4 +214,58 @@ stayrtr_wait() {
   echo "stayrtr did not serve the data:"
   tail -5 "$work/stayrtr.log"
   exit 1
+}
+
+# --- packet capture on lo (tshark) -----------------------------------------------------------------
+# Where a test decodes the wire with tshark (the only check independent of our own codecs), a run
+# that cannot capture fails: scripts/setup gives dumpcap its capture capabilities, and root can
+# capture anyway. A developer without capture rights may set BGPSEC_ALLOW_NO_CAPTURE=1: the
+# capture checks are then counted as skipped in the summary. CI never sets it.
+capturing=
+capture_pid=
+# capture_start PCAP FILTER CHECKS: tshark captures on lo what the capture filter FILTER lets
+# through into PCAP (its output in PCAP.log), in the background; `capturing` is 1 while it runs.
+# CHECKS: how many checks the test makes on the capture (skipped when it may not capture).
+capture_start() {
+  # `dumpcap -L` opens the interface as a capture does, and fast
+  if command -v tshark >/dev/null && command -v dumpcap >/dev/null && dumpcap -i lo -L >/dev/null 2>&1; then
+    tshark -i lo -f "$2" -w "$1" >"$1.log" 2>&1 &
+    capture_pid=$!
+    pids+=($!)
+    capturing=1
+    capture_file=$1
+  elif [ "${BGPSEC_ALLOW_NO_CAPTURE:-0}" = "1" ]; then
+    skip "$3" "tshark cannot capture on lo here (BGPSEC_ALLOW_NO_CAPTURE=1)"
+  else
+    bad "tshark cannot capture on lo (run scripts/setup, or as root; BGPSEC_ALLOW_NO_CAPTURE=1 skips): $(dumpcap -i lo -L 2>&1 | tail -2)"
+  fi
+}
+# capture_started: one check, that tshark says it captures (call it before the traffic to see)
+capture_started() {
+  [ -n "$capturing" ] || return 0
+  for _ in $(seq 100); do
+    if grep -q '^Capturing on' "$capture_file.log"; then ok; return 0; fi
+    kill -0 "$capture_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  bad "tshark did not start capturing: $(tail -3 "$capture_file.log")"
+  kill "$capture_pid" 2>/dev/null
+  capturing=
+}
+# capture_stop: ends the capture (SIGINT) and waits until tshark has written the whole file;
+# fails when there is no complete file to read
+capture_stop() {
+  [ -n "$capturing" ] || return 1
+  capturing=
+  kill -INT "$capture_pid" 2>/dev/null
+  # tshark prints "N packets captured" once the file is complete
+  for _ in $(seq 50); do
+    grep -q 'packets\? captured' "$capture_file.log" && break
+    sleep 0.1
+  done
+  grep -q 'packets\? captured' "$capture_file.log" || kill -KILL "$capture_pid" 2>/dev/null
+  wait "$capture_pid" 2>/dev/null
+  grep -q 'packets\? captured' "$capture_file.log" && return 0
+  bad "tshark did not stop on SIGINT: $(tail -3 "$capture_file.log")"
+  return 1
 }
