@@ -19,6 +19,7 @@ using Runner = Command;
 // Each adds its subcommand to `app` and returns it with its runner.
 Runner add_keygen(CLI::App& app);
 Runner add_rpki_json(CLI::App& app);
+Runner add_csr(CLI::App& app);
 Runner add_sign(CLI::App& app);
 Runner add_verify(CLI::App& app);
 Runner add_decode(CLI::App& app);

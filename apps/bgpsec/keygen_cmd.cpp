@@ -10,6 +10,7 @@
 #include "bgpsec/key_directory.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
+#include "csr_file.hpp"
 
 namespace bgpsecd::tool {
 namespace {
@@ -24,6 +25,7 @@ nlohmann::json key_entry(base::Asn asn, const crypto::PublicKey& pub) {
 struct KeygenArgs {
   std::string asn;
   std::string out;
+  CsrOptions csr;
 };
 
 int run_keygen(const KeygenArgs& args) {
@@ -39,7 +41,17 @@ int run_keygen(const KeygenArgs& args) {
   if (!path) {
     return bad_input(path.error().message);
   }
-  print_json(key_entry(*asn, key->public_key()));
+  auto entry = key_entry(*asn, key->public_key());
+  if (!args.csr.file.empty()) {
+    auto written = write_csr(*key, *asn, args.csr);
+    if (!written) {
+      // The key is written already: say so, so that `bgpsec csr --key` can finish the job.
+      return bad_input(written.error().message + " (the key was written to " + path->string() +
+                       ")");
+    }
+    entry["csr"] = std::move(*written);
+  }
+  print_json(entry);
   return kPositive;
 }
 
@@ -116,6 +128,7 @@ Runner add_keygen(CLI::App& app) {
   cmd->add_option("--asn", args->asn, "AS number (65536, AS65536 or 1.0)")->required();
   cmd->add_option("--out", args->out, "key directory (created with mode 0700 if missing)")
       ->required();
+  add_csr_options(*cmd, args->csr, "--csr");
   return {cmd, [args] { return run_keygen(*args); }};
 }
 

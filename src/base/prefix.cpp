@@ -35,6 +35,20 @@ Result<IpAddress> IpAddress::parse(std::string_view text) {
   return fail("invalid IP address '" + s + "'");
 }
 
+Result<std::uint32_t> parse_bgp_identifier(std::string_view text) {
+  auto address = IpAddress::parse(text);
+  if (!address || address->afi() != Afi::Ipv4) {
+    return fail("'" + std::string(text) + "' is not an IPv4 address (a BGP Identifier, RFC 6286)");
+  }
+  const auto o = address->octets();
+  const std::uint32_t id = (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) |
+                           (std::uint32_t{o[2]} << 8) | std::uint32_t{o[3]};
+  if (id == 0) {
+    return fail("a BGP Identifier must not be 0.0.0.0 (RFC 6286 §2.1)");
+  }
+  return id;
+}
+
 std::string IpAddress::to_string() const {
   char buf[INET6_ADDRSTRLEN] = {};
   inet_ntop(afi_ == Afi::Ipv4 ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);

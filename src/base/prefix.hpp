@@ -47,6 +47,10 @@ class IpAddress {
   std::array<std::uint8_t, 16> bytes_{};
 };
 
+// A BGP Identifier written as an IPv4 address ("192.0.2.1"), as a host-order number: RFC 6286
+// §2.1 makes it a non-zero 32-bit number, so "0.0.0.0" and anything but IPv4 are refused.
+[[nodiscard]] Result<std::uint32_t> parse_bgp_identifier(std::string_view text);
+
 class Prefix {
  public:
   Prefix() noexcept = default;

@@ -47,5 +47,14 @@ TEST(Prefix, Contains) {
   EXPECT_FALSE(p.contains(Prefix::parse("2001:db8::/32").value()));
 }
 
+TEST(BgpIdentifier, Rfc6286Sec2_1_ANonZeroIpv4AddressOnly) {
+  EXPECT_EQ(parse_bgp_identifier("192.0.2.1").value(), 0xC0000201u);
+  EXPECT_EQ(parse_bgp_identifier("255.255.255.255").value(), 0xFFFFFFFFu);
+  EXPECT_FALSE(parse_bgp_identifier("0.0.0.0").has_value());
+  EXPECT_FALSE(parse_bgp_identifier("2001:db8::1").has_value());
+  EXPECT_FALSE(parse_bgp_identifier("192.0.2").has_value());
+  EXPECT_FALSE(parse_bgp_identifier("").has_value());
+}
+
 }  // namespace
 }  // namespace bgpsecd::base

@@ -23,6 +23,7 @@
 
 #include "base/byte_reader.hpp"
 #include "base/check.hpp"
+#include "crypto/der.hpp"
 #include "crypto/openssl_ptr.hpp"
 
 namespace bgpsecd::crypto {
@@ -46,11 +47,6 @@ static_assert(kSpkiSize == 91);
 constexpr std::array<std::uint8_t, 7> kOidEcPublicKey = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
 constexpr std::array<std::uint8_t, 8> kOidPrime256v1 = {0x2A, 0x86, 0x48, 0xCE,
                                                         0x3D, 0x03, 0x01, 0x07};
-
-constexpr std::uint8_t kTagBitString = 0x03;
-constexpr std::uint8_t kTagNull = 0x05;
-constexpr std::uint8_t kTagOid = 0x06;
-constexpr std::uint8_t kTagSequence = 0x30;
 
 constexpr std::uint8_t kPointUncompressed = 0x04;
 constexpr std::size_t kScalarSize = 32;
@@ -140,7 +136,7 @@ base::Result<std::span<const std::uint8_t>> spki_point(std::span<const std::uint
   base::ByteReader r(der);
   std::uint8_t tag = 0;
   base::ByteReader spki;
-  if (!read_tlv(r, tag, spki) || tag != kTagSequence) {
+  if (!read_tlv(r, tag, spki) || tag != der::kSequence) {
     return base::fail("SubjectPublicKeyInfo: not a DER SEQUENCE or truncated");
   }
   if (!r.empty()) {
@@ -148,26 +144,26 @@ base::Result<std::span<const std::uint8_t>> spki_point(std::span<const std::uint
                       " trailing octet(s)");
   }
   base::ByteReader alg;
-  if (!read_tlv(spki, tag, alg) || tag != kTagSequence) {
+  if (!read_tlv(spki, tag, alg) || tag != der::kSequence) {
     return base::fail("SubjectPublicKeyInfo: AlgorithmIdentifier missing or truncated");
   }
   base::ByteReader oid;
-  if (!read_tlv(alg, tag, oid) || tag != kTagOid || !equals(oid.rest(), kOidEcPublicKey)) {
+  if (!read_tlv(alg, tag, oid) || tag != der::kOid || !equals(oid.rest(), kOidEcPublicKey)) {
     return base::fail("SubjectPublicKeyInfo: algorithm is not id-ecPublicKey (RFC 8608 §3.1)");
   }
   base::ByteReader params;
   if (!read_tlv(alg, tag, params)) {
     return base::fail("SubjectPublicKeyInfo: EC parameters missing (RFC 5480 §2.1.1)");
   }
-  if (tag == kTagSequence) {
+  if (tag == der::kSequence) {
     return base::fail(
         "SubjectPublicKeyInfo: explicit curve parameters refused (RFC 5480 §2.1.1: namedCurve "
         "prime256v1 only)");
   }
-  if (tag == kTagNull) {
+  if (tag == der::kNull) {
     return base::fail("SubjectPublicKeyInfo: implicitCurve refused (RFC 5480 §2.1.1)");
   }
-  if (tag != kTagOid || !equals(params.rest(), kOidPrime256v1)) {
+  if (tag != der::kOid || !equals(params.rest(), kOidPrime256v1)) {
     return base::fail("SubjectPublicKeyInfo: curve is not prime256v1 (RFC 8608 §3.1: P-256)");
   }
   if (!alg.empty()) {
@@ -175,7 +171,7 @@ base::Result<std::span<const std::uint8_t>> spki_point(std::span<const std::uint
   }
   base::ByteReader bits;
   std::uint8_t unused_bits = 0;
-  if (!read_tlv(spki, tag, bits) || tag != kTagBitString || !bits.read_u8(unused_bits)) {
+  if (!read_tlv(spki, tag, bits) || tag != der::kBitString || !bits.read_u8(unused_bits)) {
     return base::fail("SubjectPublicKeyInfo: subjectPublicKey BIT STRING missing or truncated");
   }
   if (!spki.empty()) {

@@ -71,6 +71,40 @@ expect 2 "a group-readable key is refused" -- "$BGPSEC" sign --prefix 192.0.2.0/
 check "the error names the file and its mode" -- "'0644' in err and '65001' in err"
 chmod 600 "$file"
 
+# --- certification requests (RFC 8209 §3.2), read back by openssl ------------------------
+expect 0 "keygen --csr (PEM by default)" -- "$BGPSEC" keygen --asn 15562 --out "$work/csrkeys" \
+  --csr "$work/r.pem" --router-id 10.0.0.1
+check "keygen --csr names the request" -- \
+  "out['csr']['format'] == 'pem' and out['csr']['subject'] == 'CN=ROUTER-00003CCA,serialNumber=0A000001'"
+csr_ski=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ski"])' "$work/out")
+if openssl req -in "$work/r.pem" -verify -noout 2>&1 | grep -q "verify OK" &&
+  openssl req -in "$work/r.pem" -noout -text | grep -q "BGPsec Router"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: openssl does not verify the request or lacks the EKU"
+fi
+# The key in the request is the router key: its SKI (SHA-1 of the point, RFC 6487 §4.8.2)
+# computed by openssl is the one keygen printed.
+req_ski=$(openssl req -in "$work/r.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
+  tail -c 65 | sha1sum | cut -c1-40)
+[ "${req_ski^^}" = "$csr_ski" ] && pass=$((pass + 1)) ||
+  { fail=$((fail + 1)); echo "FAIL: request SKI $req_ski, key SKI $csr_ski"; }
+csr_key=$(ls "$work/csrkeys"/15562.*.pem)
+expect 0 "csr for an existing key, DER by the file name" -- "$BGPSEC" csr --key "$csr_key" \
+  --asn 15562 --out "$work/r.der"
+check "csr prints the key's SKI and DER" -- "out['ski'] == '$csr_ski' and out['format'] == 'der'"
+if openssl req -in "$work/r.der" -inform DER -verify -noout 2>&1 | grep -q "verify OK"; then
+  pass=$((pass + 1))
+else
+  fail=$((fail + 1)); echo "FAIL: openssl does not verify the DER request"
+fi
+expect 2 "csr with a bad router id" -- "$BGPSEC" csr --key "$csr_key" --asn 15562 \
+  --out "$work/r2.der" --router-id 0.0.0.0
+one_line_error "csr bad router id"
+expect 2 "csr with an unknown format" -- "$BGPSEC" csr --key "$csr_key" --asn 15562 \
+  --out "$work/r2.der" --csr-format txt
+one_line_error "csr bad format"
+
 # --- rpki-json -------------------------------------------------------------------------
 expect 0 "rpki-json" -- "$BGPSEC" rpki-json --key-dir "$keys" --roa 192.0.2.0/24=65001 \
   --roa 2001:db8::/32-48=65001
