@@ -47,11 +47,11 @@ std::size_t remove_private_asns(wire::AsPath& path, PrivateAsRemoval mode,
   const auto removable = [keep](base::Asn a) {
     return base::is_private_asn(a) && std::find(keep.begin(), keep.end(), a) == keep.end();
   };
+  if (mode == PrivateAsRemoval::None) {
+    return 0;
+  }
   std::size_t removed = 0;
   for (auto& seg : path.segments) {
-    if (mode == PrivateAsRemoval::None) {
-      break;
-    }
     if (is_confed(seg.type)) {
       continue;
     }
