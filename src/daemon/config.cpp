@@ -134,6 +134,11 @@ constexpr std::array<std::pair<std::string_view, IbgpState>, 2> kIbgpStates{{
     {"trust", IbgpState::Trust},
     {"revalidate", IbgpState::Revalidate},
 }};
+constexpr std::array<std::pair<std::string_view, rib::PrivateAsRemoval>, 3> kPrivateAsRemovals{{
+    {"none", rib::PrivateAsRemoval::None},
+    {"leading", rib::PrivateAsRemoval::Leading},
+    {"all", rib::PrivateAsRemoval::All},
+}};
 constexpr std::array<std::pair<std::string_view, PolicyAction>, 3> kPolicyActions{{
     {"next", PolicyAction::Next},
     {"accept", PolicyAction::Accept},
@@ -265,6 +270,8 @@ class Parser {
     return {};
   }
   base::Result<base::Asn> asn(const toml::node& node, std::string_view key, std::string_view ctx);
+  base::Result<void> read_private_as_removal(const toml::table& t, std::string_view ctx,
+                                             rib::PrivateAsRemoval& out);
   base::Result<void> parse_confederation(const toml::table& t);
   base::Result<Community> community(const toml::node& node, std::string_view text,
                                     std::string_view key, std::string_view ctx);
@@ -363,6 +370,26 @@ base::Result<void> Parser::read_bool(const toml::table& t, std::string_view key,
   }
   out = node->as_boolean()->get();
   return {};
+}
+
+// remove_private_as: "none", "leading" or "all"; or a boolean, the form of older versions
+// (true: "leading", the one mode they had; false: "none").
+base::Result<void> Parser::read_private_as_removal(const toml::table& t, std::string_view ctx,
+                                                   rib::PrivateAsRemoval& out) {
+  constexpr std::string_view key = "remove_private_as";
+  const toml::node* node = t.get(key);
+  if (node == nullptr)
+    return {};
+  if (node->is_boolean()) {
+    out = node->as_boolean()->get() ? rib::PrivateAsRemoval::Leading : rib::PrivateAsRemoval::None;
+    return {};
+  }
+  if (!node->is_string()) {
+    return error(node->source(), ctx,
+                 "'remove_private_as' must be one of " + enum_choices(kPrivateAsRemovals) +
+                     " (or a boolean: true = \"leading\"), not " + type_name(*node));
+  }
+  return read_enum(t, key, ctx, kPrivateAsRemovals, out);
 }
 
 base::Result<std::string_view> Parser::string_of(const toml::node& node, std::string_view key,
@@ -650,7 +677,7 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
                                return {};
                              }));
   BGPSEC_TRY(read_enum(*t, "syntax_error_action", ctx, kSyntaxErrorActions, b.syntax_error_action));
-  BGPSEC_TRY(read_bool(*t, "remove_private_as", ctx, b.remove_private_as));
+  BGPSEC_TRY(read_private_as_removal(*t, ctx, b.remove_private_as));
   BGPSEC_TRY(read_enum(*t, "ibgp_state", ctx, kIbgpStates, b.ibgp_state));
   BGPSEC_TRY(read_bool(*t, "drop_not_valid", ctx, b.drop_not_valid));
   BGPSEC_TRY(read_bool(*t, "drop_origin_invalid", ctx, b.drop_origin_invalid));
@@ -999,8 +1026,8 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   BGPSEC_TRY(read_bool(t, "graceful_restart", ctx, n.graceful_restart));
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
   if (const toml::node* node = t.get("remove_private_as")) {
-    bool remove = false;
-    BGPSEC_TRY(read_bool(t, "remove_private_as", ctx, remove));
+    rib::PrivateAsRemoval remove = rib::PrivateAsRemoval::None;
+    BGPSEC_TRY(read_private_as_removal(t, ctx, remove));
     // RFC 8374 §8.4.2: private ASNs are removed where routes leave for another AS; inside our
     // AS and our confederation (whose Member-ASes are often private) they are path.
     if (!n.external(config_.global)) {
@@ -1229,6 +1256,9 @@ const char* syntax_error_action_name(SyntaxErrorAction action) noexcept {
   return enum_name(action, kSyntaxErrorActions);
 }
 const char* ibgp_state_name(IbgpState state) noexcept { return enum_name(state, kIbgpStates); }
+const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept {
+  return enum_name(mode, kPrivateAsRemovals);
+}
 const char* policy_action_name(PolicyAction action) noexcept {
   return enum_name(action, kPolicyActions);
 }
@@ -1434,7 +1464,7 @@ std::string to_normal_form(const Config& c) {
   o << "key_dir = " << quote(b.key_dir) << "\n";
   o << "key_files = " << string_array(b.key_files) << "\n";
   o << "syntax_error_action = " << quote(syntax_error_action_name(b.syntax_error_action)) << "\n";
-  o << "remove_private_as = " << (b.remove_private_as ? "true" : "false") << "\n";
+  o << "remove_private_as = " << quote(private_as_removal_name(b.remove_private_as)) << "\n";
   o << "ibgp_state = " << quote(ibgp_state_name(b.ibgp_state)) << "\n";
   o << "drop_not_valid = " << (b.drop_not_valid ? "true" : "false") << "\n";
   o << "drop_origin_invalid = " << (b.drop_origin_invalid ? "true" : "false") << "\n";
@@ -1552,7 +1582,7 @@ std::string to_normal_form(const Config& c) {
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";
     o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n";
     if (n.remove_private_as) {
-      o << "remove_private_as = " << (*n.remove_private_as ? "true" : "false") << "\n";
+      o << "remove_private_as = " << quote(private_as_removal_name(*n.remove_private_as)) << "\n";
     } else {
       o << "# remove_private_as: [bgpsec] remove_private_as\n";
     }
@@ -1626,8 +1656,8 @@ ConfigDiff diff(const Config& old, const Config& next) {
                o->next_hop_self != n.next_hop_self ||
                o->route_reflector_client != n.route_reflector_client ||
                o->route_server != n.route_server ||
-               o->removes_private_as(old.global, old.bgpsec.remove_private_as) !=
-                   n.removes_private_as(next.global, next.bgpsec.remove_private_as);
+               o->private_as_removal(old.global, old.bgpsec.remove_private_as) !=
+                   n.private_as_removal(next.global, next.bgpsec.remove_private_as);
     if (soft.in || soft.out) {
       d.soft.push_back(std::move(soft));
     } else if (!(*o == n)) {

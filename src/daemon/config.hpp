@@ -19,6 +19,7 @@
 #include "base/prefix.hpp"
 #include "base/result.hpp"
 #include "bgpsec/signature_cache.hpp"
+#include "rib/as_path_edit.hpp"
 #include "rib/route.hpp"
 #include "rpki/rtr_transport.hpp"
 #include "session/fsm.hpp"
@@ -107,12 +108,15 @@ enum class SyntaxErrorAction : std::uint8_t {
 enum class IbgpState : std::uint8_t { Trust, Revalidate };
 [[nodiscard]] const char* syntax_error_action_name(SyntaxErrorAction action) noexcept;
 [[nodiscard]] const char* ibgp_state_name(IbgpState state) noexcept;
+[[nodiscard]] const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept;
 
 struct BgpsecConfig {
   std::string key_dir;                 // `<asn>.<SKI>.pem` files (bgpsec keygen); empty = none
   std::vector<std::string> key_files;  // PEM private keys, in addition to key_dir
   SyntaxErrorAction syntax_error_action = SyntaxErrorAction::Withdraw;
-  bool remove_private_as = false;  // RFC 8374 §8.4.2, before signing
+  // RFC 8374 §8.4.2, before signing: the default of the neighbor key; also `true` (Leading)
+  // and `false` (None) in the file, the form of older versions.
+  rib::PrivateAsRemoval remove_private_as = rib::PrivateAsRemoval::None;
   IbgpState ibgp_state = IbgpState::Trust;
   // RFC 8374 §8.3 / §8.6: added to the preference by state (rib::apply_state_preference);
   // the defaults prefer Valid over unsigned over Not Valid.
@@ -231,7 +235,7 @@ struct NeighborConfig {
   bool extended_messages = true;  // RFC 8654
   // RFC 8374 §8.4.2 / RFC 6996: private ASNs leave the AS_PATH of routes sent to this
   // external neighbor; unset = [bgpsec] remove_private_as.
-  std::optional<bool> remove_private_as;
+  std::optional<rib::PrivateAsRemoval> remove_private_as;
 
   [[nodiscard]] std::string name() const { return address.to_string(); }
   [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {
@@ -247,9 +251,12 @@ struct NeighborConfig {
   [[nodiscard]] bool external(const GlobalConfig& global) const noexcept {
     return !ibgp(global) && !confed_member(global);
   }
-  [[nodiscard]] bool removes_private_as(const GlobalConfig& global,
-                                        bool bgpsec_default) const noexcept {
-    return external(global) && remove_private_as.value_or(bgpsec_default);
+  // What remove_private_as does for this neighbor: the neighbor's setting, else
+  // `bgpsec_default`; None inside our AS and confederation.
+  [[nodiscard]] rib::PrivateAsRemoval private_as_removal(
+      const GlobalConfig& global, rib::PrivateAsRemoval bgpsec_default) const noexcept {
+    return external(global) ? remove_private_as.value_or(bgpsec_default)
+                            : rib::PrivateAsRemoval::None;
   }
   friend bool operator==(const NeighborConfig&, const NeighborConfig&) = default;
 };

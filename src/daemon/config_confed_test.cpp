@@ -3,7 +3,9 @@
 // confederation_peers) and of private ASN removal (RFC 8374 §8.4.2: remove_private_as): the
 // values, the errors with file:line:column, the OPEN's AS per neighbor, the normal form and
 // what a reload resets.
+#include <array>
 #include <string>
+#include <utility>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@ namespace bgpsecd::daemon {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
@@ -138,18 +141,50 @@ TEST(ConfigConfederation, ReloadResetsTheSessionsItConcerns) {
   EXPECT_THAT(diff(parse_ok(kConfed), parse_ok(none)).reset, ElementsAre("127.0.0.3", "127.0.0.4"));
 }
 
+using rib::PrivateAsRemoval;
+
+// The external neighbor 127.0.0.4 with `line` after its remote_as.
+std::string external_with(const std::string& line) {
+  return replace(kConfed, "remote_as = 65003", "remote_as = 65003\n" + line);
+}
+
+TEST(ConfigPrivateAs, Rfc8374Sec8_4_2_ModesAndTheBooleanFormOfOlderVersions) {
+  const std::array<std::pair<const char*, PrivateAsRemoval>, 5> forms{{
+      {"\"none\"", PrivateAsRemoval::None},
+      {"\"leading\"", PrivateAsRemoval::Leading},
+      {"\"all\"", PrivateAsRemoval::All},
+      {"true", PrivateAsRemoval::Leading},  // the one mode older versions had
+      {"false", PrivateAsRemoval::None},
+  }};
+  for (const auto& [text, mode] : forms) {
+    const Config c = parse_ok(external_with(std::string("remove_private_as = ") + text));
+    EXPECT_EQ(c.neighbors[2].remove_private_as, mode) << text;
+    EXPECT_EQ(c.neighbors[2].private_as_removal(c.global, PrivateAsRemoval::All), mode) << text;
+    // The normal form names the mode, and reads back the same.
+    EXPECT_THAT(to_normal_form(c),
+                HasSubstr(std::string("remove_private_as = \"") + private_as_removal_name(mode)));
+    EXPECT_EQ(parse_ok(to_normal_form(c)), c) << text;
+    const Config g =
+        parse_ok(std::string(kConfed) + "[bgpsec]\nremove_private_as = " + text + "\n");
+    EXPECT_EQ(g.bgpsec.remove_private_as, mode) << text;
+    EXPECT_EQ(parse_ok(to_normal_form(g)), g) << text;
+  }
+}
+
 TEST(ConfigPrivateAs, Rfc8374Sec8_4_2_NeighborOverridesTheBgpsecDefault) {
-  Config c = parse_ok(
-      replace(kConfed, "remote_as = 65003", "remote_as = 65003\nremove_private_as = true"));
-  EXPECT_EQ(c.neighbors[2].remove_private_as, true);
-  EXPECT_TRUE(c.neighbors[2].removes_private_as(c.global, false));
-  EXPECT_FALSE(c.neighbors[1].removes_private_as(c.global, true));  // a member: never
-  c = parse_ok(
-      replace(kConfed, "remote_as = 65003", "remote_as = 65003\nremove_private_as = false"));
-  EXPECT_FALSE(c.neighbors[2].removes_private_as(c.global, true));
+  Config c = parse_ok(external_with("remove_private_as = \"all\""));
+  EXPECT_EQ(c.neighbors[2].private_as_removal(c.global, PrivateAsRemoval::None),
+            PrivateAsRemoval::All);
+  // A member: never.
+  EXPECT_EQ(c.neighbors[1].private_as_removal(c.global, PrivateAsRemoval::All),
+            PrivateAsRemoval::None);
+  c = parse_ok(external_with("remove_private_as = false"));
+  EXPECT_EQ(c.neighbors[2].private_as_removal(c.global, PrivateAsRemoval::Leading),
+            PrivateAsRemoval::None);
   c = parse_ok(kConfed);
   EXPECT_FALSE(c.neighbors[2].remove_private_as.has_value());
-  EXPECT_TRUE(c.neighbors[2].removes_private_as(c.global, true));  // [bgpsec] default
+  EXPECT_EQ(c.neighbors[2].private_as_removal(c.global, PrivateAsRemoval::All),
+            PrivateAsRemoval::All);  // [bgpsec] default
   EXPECT_EQ(parse_ok(to_normal_form(c)), c);
 }
 
@@ -160,16 +195,23 @@ TEST(ConfigPrivateAs, OnlyForNeighborsOutsideOurAsAndConfederation) {
       StartsWith("t.toml:15:21: neighbor 127.0.0.3: 'remove_private_as' needs an eBGP neighbor "
                  "outside our confederation"));
   EXPECT_THAT(parse_error(replace(kConfed, "remote_as = 64601",
-                                  "remote_as = 64601\nremove_private_as = true")),
+                                  "remote_as = 64601\nremove_private_as = \"all\"")),
               StartsWith("t.toml:12:21: neighbor 127.0.0.2: 'remove_private_as' needs an eBGP"));
-  EXPECT_THAT(parse_error(replace(kConfed, "remote_as = 65003",
-                                  "remote_as = 65003\nremove_private_as = \"yes\"")),
-              StartsWith("t.toml:20:21: neighbor 127.0.0.4: 'remove_private_as' must be"));
+}
+
+TEST(ConfigPrivateAs, ErrorsNameTheLine) {
+  EXPECT_EQ(parse_error(external_with("remove_private_as = \"yes\"")),
+            "t.toml:20:21: neighbor 127.0.0.4: 'remove_private_as': unknown value 'yes' "
+            "(expected one of none, leading, all)");
+  EXPECT_EQ(parse_error(external_with("remove_private_as = 1")),
+            "t.toml:20:21: neighbor 127.0.0.4: 'remove_private_as' must be one of none, "
+            "leading, all (or a boolean: true = \"leading\"), not an integer");
+  EXPECT_THAT(parse_error(std::string(kConfed) + "[bgpsec]\nremove_private_as = \"All\"\n"),
+              StartsWith("t.toml:23:21: bgpsec: 'remove_private_as': unknown value 'All'"));
 }
 
 TEST(ConfigPrivateAs, ReloadReExportsToTheNeighborsItConcerns) {
-  const std::string with =
-      replace(kConfed, "remote_as = 65003", "remote_as = 65003\nremove_private_as = true");
+  const std::string with = external_with("remove_private_as = true");
   const ConfigDiff d = diff(parse_ok(kConfed), parse_ok(with));
   EXPECT_THAT(d.reset, IsEmpty());
   ASSERT_EQ(d.soft.size(), 1U);
@@ -180,6 +222,14 @@ TEST(ConfigPrivateAs, ReloadReExportsToTheNeighborsItConcerns) {
       parse_ok(kConfed), parse_ok(std::string(kConfed) + "[bgpsec]\nremove_private_as = true\n"));
   ASSERT_EQ(g.soft.size(), 1U);
   EXPECT_EQ(g.soft[0].neighbor, "127.0.0.4");
+  // Another mode re-exports; the boolean form of the same mode changes nothing.
+  const ConfigDiff m = diff(parse_ok(with), parse_ok(external_with("remove_private_as = \"all\"")));
+  ASSERT_EQ(m.soft.size(), 1U);
+  EXPECT_TRUE(m.soft[0].out);
+  const ConfigDiff same =
+      diff(parse_ok(with), parse_ok(external_with("remove_private_as = \"leading\"")));
+  EXPECT_THAT(same.soft, IsEmpty());
+  EXPECT_THAT(same.updated, IsEmpty());
 }
 
 }  // namespace

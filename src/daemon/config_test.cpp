@@ -100,7 +100,7 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.global.metrics_listen->to_string(), "127.0.0.1:9179");
   EXPECT_EQ(c.bgpsec.syntax_error_action, SyntaxErrorAction::Withdraw);
   EXPECT_EQ(c.bgpsec.ibgp_state, IbgpState::Trust);
-  EXPECT_FALSE(c.bgpsec.remove_private_as);
+  EXPECT_EQ(c.bgpsec.remove_private_as, rib::PrivateAsRemoval::None);  // the default
   EXPECT_FALSE(c.bgpsec.drop_not_valid);
   EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
   EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);

@@ -417,7 +417,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
       n.config.external(config_.global) && n.config.route_server;
   // RFC 8374 §8.4.2: the neighbor's setting, else [bgpsec]'s; external neighbors only.
   n.export_peer.remove_private_as =
-      n.config.removes_private_as(config_.global, config_.bgpsec.remove_private_as);
+      n.config.private_as_removal(config_.global, config_.bgpsec.remove_private_as);
   if (signers_.empty() && n.ebgp()) {
     n.export_peer.bgpsec.send_ipv4 = false;
     n.export_peer.bgpsec.send_ipv6 = false;

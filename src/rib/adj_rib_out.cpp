@@ -4,6 +4,7 @@
 #include "rib/adj_rib_out.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "bgpsec/as_path_rebuild.hpp"
@@ -246,14 +247,19 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       if (out.as_path) {
         remove_confed_segments(*out.as_path);
       }
-      if (peer.remove_private_as) {
+      if (peer.remove_private_as != PrivateAsRemoval::None) {
+        // Never our AS (as this peer knows it, or our Member-AS) nor the peer's own: removing
+        // that would hide from it a loop it has to see (RFC 4271 §9.1.2).
+        const std::array keep{self.confederation_id.value_or(self.asn), self.asn, peer.info.asn};
         // RFC 8374 §8.4.2: only before signing. An AS_PATH is ours to change; a Secure_Path
         // is not: every later signature covers its segments (RFC 8205 §4.2), so removing one
         // would make the route Not Valid everywhere. Such a route goes out as it is.
         if (out.as_path) {
-          result.private_asns_removed = remove_private_asns(*out.as_path);
+          result.private_asns_removed =
+              remove_private_asns(*out.as_path, peer.remove_private_as, keep);
         } else if (out_path) {
-          result.private_asns_kept_signed = private_asns_in(out_path.secure_path());
+          result.private_asns_kept_signed =
+              private_asns_in(out_path.secure_path(), peer.remove_private_as, keep);
         }
       }
     }

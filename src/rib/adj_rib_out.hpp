@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "rib/as_path_edit.hpp"
 #include "rib/attribute_store.hpp"
 #include "rib/route.hpp"
 #include "wire/context.hpp"
@@ -50,7 +51,7 @@ struct ExportPeer {
   bool transparent_route_server = false;
   // RFC 8374 §8.4.2: remove private ASNs (as_path_edit.hpp) from unsigned routes to this
   // external peer before our AS goes on, so a stub customer's route can be signed as ours.
-  bool remove_private_as = false;
+  PrivateAsRemoval remove_private_as = PrivateAsRemoval::None;
 };
 
 enum class ExportVerdict : std::uint8_t {
@@ -76,7 +77,8 @@ struct ExportResult {
   // BGPsec_PATH `bgpsec`, or originate() one if there is none.
   bool sign = false;
   // RFC 8374 §8.4.2 (remove_private_as): private ASNs removed from the AS_PATH; and those the
-  // option had to leave because they are in a Secure_Path, covered by signatures.
+  // option would have removed but had to leave because they are in a Secure_Path, covered by
+  // signatures.
   std::size_t private_asns_removed = 0;
   std::size_t private_asns_kept_signed = 0;
 };

@@ -3,6 +3,10 @@
 // Adj-RIB-Out's change tracking and route refresh.
 #include "rib/adj_rib_out.hpp"
 
+#include <array>
+#include <cstddef>
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include "rib/test_util.hpp"
@@ -452,46 +456,93 @@ TEST_F(ConfedExportTest, Rfc4271_9_1_2_2_dConfederationEbgpIsNotPreferredLikeEbg
   EXPECT_EQ(member_in_->kind, PeerKind::Ebgp);
 }
 
-TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsRemovedBeforeOurAs) {
+TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsRemovedPerModeBeforeOurAs) {
+  const wire::PathAttributes mixed = attrs_with_path(seq({64512, 3356, 4200000001U}));
   ExportPeer peer = ebgp_out();
-  peer.remove_private_as = true;
-  const auto out =
-      export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356, 64513}))), peer, self_);
+  // none (the default): nothing changes.
+  auto out = export_route(route(ebgp_in_, mixed), peer, self_);
+  EXPECT_EQ(out.private_asns_removed, 0U);
+  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 64512, 3356, 4200000001U}));
+  // leading: the run in front only; the rightmost private ASN stays.
+  peer.remove_private_as = PrivateAsRemoval::Leading;
+  out = export_route(route(ebgp_in_, mixed), peer, self_);
   EXPECT_EQ(out.private_asns_removed, 1U);
-  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 3356, 64513}));
-  // Without the option nothing changes.
-  EXPECT_EQ(export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356}))), ebgp_out(), self_)
-                .attrs.as_path,
-            seq({kOurAs, 64512, 3356}));
+  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 3356, 4200000001U}));
+  // all: every private ASN, then our AS in front.
+  peer.remove_private_as = PrivateAsRemoval::All;
+  out = export_route(route(ebgp_in_, mixed), peer, self_);
+  EXPECT_EQ(out.private_asns_removed, 2U);
+  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 3356}));
 }
 
-TEST_F(ExportTest, Rfc8374_8_4_2_AllPrivatePathIsSignedAsOurs) {
+TEST_F(ExportTest, Rfc8374_8_4_2_OurPrivateAsAndThePeersAreKept) {
+  // We are the private AS 64700 towards the private peer 64800 (loop suppression off, so the
+  // route is exported at all): neither ASN is removed, the peer sees its loop.
+  const LocalSpeaker self{base::Asn(64700), 0x0A0000FF, 0, std::nullopt};
+  ExportPeer peer = ebgp_out(64800);
+  peer.suppress_as_loop = false;
+  peer.remove_private_as = PrivateAsRemoval::All;
+  auto out =
+      export_route(route(ebgp_in_, attrs_with_path(seq({64512, 64800, 3356, 64700}))), peer, self);
+  EXPECT_EQ(out.private_asns_removed, 1U);
+  EXPECT_EQ(out.attrs.as_path, seq({64700, 64800, 3356, 64700}));
+  peer.remove_private_as = PrivateAsRemoval::Leading;
+  out = export_route(route(ebgp_in_, attrs_with_path(seq({64800, 64512}))), peer, self);
+  EXPECT_EQ(out.private_asns_removed, 0U);
+  EXPECT_EQ(out.attrs.as_path, seq({64700, 64800, 64512}));
+}
+
+TEST_F(ExportTest, Rfc8374_8_4_2_AllPrivatePathIsSignedAsOursAfterRemoval) {
+  for (const auto mode : {PrivateAsRemoval::Leading, PrivateAsRemoval::All}) {
+    ExportPeer peer = ebgp_out();
+    peer.remove_private_as = mode;
+    peer.bgpsec.send_ipv4 = true;
+    const auto stub =
+        export_route(route(ebgp_in_, attrs_with_path(seq({64512, 4294967294U}))), peer, self_);
+    EXPECT_EQ(stub.private_asns_removed, 2U);
+    EXPECT_TRUE(stub.sign);  // originate(): the stub's route is ours now
+    EXPECT_FALSE(stub.bgpsec);
+    EXPECT_FALSE(stub.attrs.as_path.has_value());
+    // A public ASN left: an unsigned route from eBGP, which stays unsigned (RFC 8374 §8.4).
+    const auto transit =
+        export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356}))), peer, self_);
+    EXPECT_FALSE(transit.sign);
+    EXPECT_EQ(transit.attrs.as_path, seq({kOurAs, 3356}));
+  }
+  // none: the stub's path stays, so the route is not ours and goes out unsigned.
   ExportPeer peer = ebgp_out();
-  peer.remove_private_as = true;
   peer.bgpsec.send_ipv4 = true;
-  const auto stub = export_route(route(ebgp_in_, attrs_with_path(seq({64512}))), peer, self_);
-  EXPECT_EQ(stub.private_asns_removed, 1U);
-  EXPECT_TRUE(stub.sign);  // originate(): the stub's route is ours now
-  EXPECT_FALSE(stub.attrs.as_path.has_value());
-  // A public ASN left: an unsigned route from eBGP, which stays unsigned (RFC 8374 §8.4).
-  const auto transit =
-      export_route(route(ebgp_in_, attrs_with_path(seq({64512, 3356}))), peer, self_);
-  EXPECT_FALSE(transit.sign);
-  EXPECT_EQ(transit.attrs.as_path, seq({kOurAs, 3356}));
+  const auto kept = export_route(route(ebgp_in_, attrs_with_path(seq({64512}))), peer, self_);
+  EXPECT_FALSE(kept.sign);
+  EXPECT_EQ(kept.attrs.as_path, seq({kOurAs, 64512}));
 }
 
 TEST_F(ExportTest, Rfc8374_8_4_2_PrivateAsnsInASecurePathCannotBeRemoved) {
-  ExportPeer peer = ebgp_out();
-  peer.remove_private_as = true;
-  peer.bgpsec.send_ipv4 = true;
   wire::PathAttributes a = signed_attrs();
   a.bgpsec_path->secure_path[0].asn = base::Asn(3356);  // signed_attrs() has 65001, 65010
   a.bgpsec_path->secure_path[1].asn = base::Asn(64512);
-  const auto out = export_route(route(ebgp_in_, a), peer, self_);
-  EXPECT_TRUE(out.sign);
-  EXPECT_EQ(out.private_asns_removed, 0U);
-  EXPECT_EQ(out.private_asns_kept_signed, 1U);
-  EXPECT_EQ(out.bgpsec.decode(), *a.bgpsec_path);  // untouched
+  const std::array<std::pair<PrivateAsRemoval, std::size_t>, 3> kept_by_mode{{
+      {PrivateAsRemoval::None, 0},
+      {PrivateAsRemoval::Leading, 0},  // 3356 is in front: leading would remove nothing
+      {PrivateAsRemoval::All, 1},
+  }};
+  for (const auto& [mode, kept] : kept_by_mode) {
+    ExportPeer peer = ebgp_out();
+    peer.remove_private_as = mode;
+    peer.bgpsec.send_ipv4 = true;
+    const auto out = export_route(route(ebgp_in_, a), peer, self_);
+    EXPECT_TRUE(out.sign);
+    EXPECT_EQ(out.private_asns_removed, 0U);
+    EXPECT_EQ(out.private_asns_kept_signed, kept);
+    EXPECT_EQ(out.bgpsec.decode(), *a.bgpsec_path);  // untouched: the signer adds our segment
+  }
+  // The same route towards a peer without BGPsec has an AS_PATH (RFC 8205 §4.4), ours to edit.
+  ExportPeer plain = ebgp_out();
+  plain.remove_private_as = PrivateAsRemoval::All;
+  const auto out = export_route(route(ebgp_in_, a), plain, self_);
+  EXPECT_FALSE(out.sign);
+  EXPECT_EQ(out.private_asns_removed, 2U);  // 64512 signed with pCount 2: twice in the AS_PATH
+  EXPECT_EQ(out.attrs.as_path, seq({kOurAs, 3356}));
 }
 
 TEST_F(ExportTest, VerdictNames) {

@@ -42,19 +42,30 @@ void remove_confed_segments(wire::AsPath& path) {
   std::erase_if(path.segments, [](const wire::AsPathSegment& s) { return is_confed(s.type); });
 }
 
-std::size_t remove_private_asns(wire::AsPath& path) {
+std::size_t remove_private_asns(wire::AsPath& path, PrivateAsRemoval mode,
+                                std::span<const base::Asn> keep) {
+  const auto removable = [keep](base::Asn a) {
+    return base::is_private_asn(a) && std::find(keep.begin(), keep.end(), a) == keep.end();
+  };
+  if (mode == PrivateAsRemoval::None) {
+    return 0;
+  }
   std::size_t removed = 0;
   for (auto& seg : path.segments) {
     if (is_confed(seg.type)) {
       continue;
     }
+    if (mode == PrivateAsRemoval::All) {
+      removed += static_cast<std::size_t>(std::erase_if(seg.asns, removable));
+      continue;
+    }
     if (seg.type != AsPathSegmentType::AsSequence) {
       break;  // an AS_SET: its order says nothing about which ASNs are the most recent
     }
-    const auto first_public = std::find_if(seg.asns.begin(), seg.asns.end(),
-                                           [](base::Asn a) { return !base::is_private_asn(a); });
-    removed += static_cast<std::size_t>(first_public - seg.asns.begin());
-    seg.asns.erase(seg.asns.begin(), first_public);
+    const auto first_kept =
+        std::find_if(seg.asns.begin(), seg.asns.end(), [&](base::Asn a) { return !removable(a); });
+    removed += static_cast<std::size_t>(first_kept - seg.asns.begin());
+    seg.asns.erase(seg.asns.begin(), first_kept);
     if (!seg.asns.empty()) {
       break;
     }
@@ -63,10 +74,16 @@ std::size_t remove_private_asns(wire::AsPath& path) {
   return removed;
 }
 
-std::size_t private_asns_in(std::span<const wire::SecurePathSegment> secure_path) noexcept {
-  return static_cast<std::size_t>(std::count_if(
-      secure_path.begin(), secure_path.end(),
-      [](const wire::SecurePathSegment& s) { return !s.confed() && base::is_private_asn(s.asn); }));
+std::size_t private_asns_in(std::span<const wire::SecurePathSegment> secure_path,
+                            PrivateAsRemoval mode, std::span<const base::Asn> keep) {
+  wire::AsPathSegment sequence{AsPathSegmentType::AsSequence, {}};
+  for (const auto& s : secure_path) {
+    if (!s.confed()) {
+      sequence.asns.push_back(s.asn);
+    }
+  }
+  wire::AsPath path{{std::move(sequence)}};
+  return remove_private_asns(path, mode, keep);
 }
 
 }  // namespace bgpsecd::rib

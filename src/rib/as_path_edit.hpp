@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "base/asn.hpp"
@@ -26,17 +27,31 @@ void prepend_confed_member(wire::AsPath& path, base::Asn member_as);
 // AS_CONFED_SET goes.
 void remove_confed_segments(wire::AsPath& path);
 
-// RFC 8374 §8.4.2 with RFC 6996: the private ASNs at the most recent end of the path (leading
-// AS_SEQUENCE entries, up to the first public ASN or AS_SET; confed segments are skipped, the
-// caller removes them first when the route leaves the confederation). A path that was all
-// private (a stub customer on a private ASN) becomes empty, i.e. originated by us. Returns how
-// many ASNs were removed.
-std::size_t remove_private_asns(wire::AsPath& path);
+// RFC 8374 §8.4.2 with RFC 6996: which private ASNs (64512-65534, 4200000000-4294967294;
+// base::is_private_asn) remove_private_as takes out of an AS_PATH before our AS goes on.
+enum class PrivateAsRemoval : std::uint8_t {
+  None,     // the path as it is
+  Leading,  // the run at the most recent end (JunOS `remove-private`)
+  All,      // every one (FRR / IOS `remove-private-AS all`)
+};
 
-// The number of private ASNs in a Secure_Path outside its Confed_Segment run: they cannot be
-// removed, since every later signature covers them (RFC 8205 §4.2), so the option has to
-// leave such a route as it is (RFC 8374 §8.4.2: removal only before signing).
-[[nodiscard]] std::size_t private_asns_in(
-    std::span<const wire::SecurePathSegment> secure_path) noexcept;
+// Removes private ASNs from `path` as `mode` says, except any ASN in `keep` (our AS and the
+// peer's: removing the peer's would hide a loop from it, ours is the path's own hop):
+//   Leading: AS_SEQUENCE entries from the front, up to the first ASN that is public or in
+//            `keep`, or the first AS_SET (its order says nothing about which ASN is the most
+//            recent);
+//   All:     every private ASN not in `keep`, in AS_SEQUENCE and AS_SET segments.
+// Confed segments are left alone in both (the caller removes them first when the route leaves
+// the confederation). Segments left empty go; a path that was all private (a stub customer on
+// a private ASN) becomes empty, i.e. originated by us. Returns how many ASNs were removed.
+std::size_t remove_private_asns(wire::AsPath& path, PrivateAsRemoval mode,
+                                std::span<const base::Asn> keep);
+
+// How many ASNs remove_private_asns(`mode`, `keep`) would take from the AS_PATH form of
+// `secure_path` (its segments outside the Confed_Segment run, one ASN each). They cannot be
+// removed: every later signature covers them (RFC 8205 §4.2), so the option has to leave such
+// a route as it is (RFC 8374 §8.4.2: removal only before signing).
+[[nodiscard]] std::size_t private_asns_in(std::span<const wire::SecurePathSegment> secure_path,
+                                          PrivateAsRemoval mode, std::span<const base::Asn> keep);
 
 }  // namespace bgpsecd::rib
