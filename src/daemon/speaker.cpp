@@ -1526,9 +1526,9 @@ base::Result<nlohmann::json> Speaker::reload() {
   if (keys) {
     signers_ = std::move(*keys);
     reimport_all();
-    start_deferred();  // defer_when_queued may have been raised or unset
     changes.push_back("bgpsec settings applied");
   }
+  start_deferred();  // RFC 8374 §8.7: defer_when_queued may have been raised or removed
   spdlog::info("reload: {} change(s)", changes.size());
   return nlohmann::json{{"message", "configuration reloaded"}, {"changes", changes}};
 }

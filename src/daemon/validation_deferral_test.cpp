@@ -36,9 +36,7 @@ TEST(ValidationDeferral, UnsetStartsEveryDeferredRoute) {
   EXPECT_EQ(deferred_to_start(std::nullopt, 0, 0), 0U);
 }
 
-TEST(ValidationDeferral, ZeroStartsNone) {
-  EXPECT_EQ(deferred_to_start(0U, 0, 12), 0U);
-}
+TEST(ValidationDeferral, ZeroStartsNone) { EXPECT_EQ(deferred_to_start(0U, 0, 12), 0U); }
 
 TEST(ValidationDeferral, StartsAsManyAsTheQueueHasRoomFor) {
   EXPECT_EQ(deferred_to_start(5U, 0, 12), 5U);
