@@ -266,8 +266,9 @@ class Speaker {
   // deferral timer fired) no table goes out (send_table marks the neighbor instead).
   bool deferring_ = false;
   std::unique_ptr<asio::steady_timer> deferral_timer_;
-  std::uint64_t validation_seq_ = 0;        // tokens of validation requests (Neighbor::validating)
-  std::uint64_t validations_deferred_ = 0;  // routes ever deferred (NeighborStats, all peers)
+  std::uint64_t validation_seq_ = 0;  // tokens of validation requests (Neighbor::validating)
+  // Routes ever deferred (RFC 8374 §8.7): NeighborStats::validations_deferred of all peers.
+  std::uint64_t validations_deferred_ = 0;
   // Last members: the pool's workers stop before anything they read goes away.
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
   std::unique_ptr<ValidationPool> validation_pool_;
