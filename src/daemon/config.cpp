@@ -663,10 +663,11 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* t, sub_table(root, "bgpsec", ctx));
   if (t == nullptr)
     return {};
-  BGPSEC_TRY(check_keys(*t, ctx,
-                        {"key_dir", "key_files", "syntax_error_action", "remove_private_as",
-                         "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid",
-                         "validation_threads", "signature_cache_entries", "key_tables"}));
+  BGPSEC_TRY(
+      check_keys(*t, ctx,
+                 {"key_dir", "key_files", "syntax_error_action", "remove_private_as", "ibgp_state",
+                  "preference", "drop_not_valid", "drop_origin_invalid", "validation_threads",
+                  "signature_cache_entries", "key_tables", "defer_when_queued"}));
   BgpsecConfig& b = config_.bgpsec;
   BGPSEC_TRY(read_string(*t, "key_dir", ctx, b.key_dir));
   BGPSEC_TRY(for_each_string(*t, "key_files", ctx,
@@ -685,6 +686,7 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
   BGPSEC_TRY(
       read_int(*t, "signature_cache_entries", ctx, 0, 1'000'000'000, b.signature_cache_entries));
   BGPSEC_TRY(read_int(*t, "key_tables", ctx, 0, 10'000'000, b.key_tables));
+  BGPSEC_TRY(read_opt_int(*t, "defer_when_queued", ctx, 0, 10'000'000, b.defer_when_queued));
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* pref, sub_table(*t, "preference", ctx));
   if (pref != nullptr) {
     constexpr std::string_view pctx = "bgpsec preference";
@@ -1290,7 +1292,8 @@ bool operator==(const BgpsecConfig& a, const BgpsecConfig& b) {
          pref(a.preference) == pref(b.preference) && a.drop_not_valid == b.drop_not_valid &&
          a.drop_origin_invalid == b.drop_origin_invalid &&
          a.validation_threads == b.validation_threads &&
-         a.signature_cache_entries == b.signature_cache_entries && a.key_tables == b.key_tables;
+         a.signature_cache_entries == b.signature_cache_entries && a.key_tables == b.key_tables &&
+         a.defer_when_queued == b.defer_when_queued;
 }
 
 bool PrefixListEntry::matches(const base::Prefix& p) const noexcept {
@@ -1470,7 +1473,11 @@ std::string to_normal_form(const Config& c) {
   o << "drop_origin_invalid = " << (b.drop_origin_invalid ? "true" : "false") << "\n";
   o << "validation_threads = " << b.validation_threads << "\n";
   o << "signature_cache_entries = " << b.signature_cache_entries << "\n";
-  o << "key_tables = " << b.key_tables << "\n\n";
+  o << "key_tables = " << b.key_tables << "\n";
+  if (b.defer_when_queued) {
+    o << "defer_when_queued = " << *b.defer_when_queued << "\n";
+  }
+  o << "\n";
   o << "[bgpsec.preference]\n";
   o << "path_valid = " << b.preference.path_valid << "\n";
   o << "path_unsigned = " << b.preference.path_unsigned << "\n";

@@ -132,6 +132,11 @@ struct BgpsecConfig {
   // Router keys with a precomputed verification table (about 26 KiB each); least recently
   // used keys beyond this verify without one until used again. Applied at start only.
   std::uint32_t key_tables = 4096;
+  // RFC 8374 §8.7 "validation deferred" under load: while at least this many routes wait for a
+  // validation worker, a signed route from eBGP is installed without a check, marked deferred
+  // towards iBGP, and checked later in the background (validation_deferral.hpp). 0 defers every
+  // such route and never checks them here; unset never defers.
+  std::optional<std::uint32_t> defer_when_queued;
   friend bool operator==(const BgpsecConfig& a, const BgpsecConfig& b);
 };
 

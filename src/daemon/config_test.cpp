@@ -105,6 +105,7 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
   EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);
   EXPECT_EQ(c.bgpsec.key_tables, 4096U);
+  EXPECT_EQ(c.bgpsec.defer_when_queued, std::nullopt);  // never defers validation
   // RFC 8374 §8.3 (docs/design.md): Valid over unsigned over Not Valid by default.
   EXPECT_GT(c.bgpsec.preference.path_valid, c.bgpsec.preference.path_unsigned);
   EXPECT_GT(c.bgpsec.preference.path_unsigned, c.bgpsec.preference.path_not_valid);
@@ -171,6 +172,7 @@ drop_origin_invalid = true
 validation_threads = 3
 signature_cache_entries = 0
 key_tables = 17
+defer_when_queued = 0
 [bgpsec.preference]
 path_valid = 100
 origin_invalid = -1000
@@ -213,6 +215,7 @@ next_hop_self = true
   auto again = parse_config(normal, "normal.toml");
   ASSERT_TRUE(again.has_value()) << again.error().message << "\n" << normal;
   EXPECT_EQ(*again, c) << normal;
+  EXPECT_EQ(again->bgpsec.defer_when_queued, 0U);  // 0 (defer always) is not "unset"
   EXPECT_EQ(to_normal_form(*again), normal);
   EXPECT_THAT(normal,
               HasSubstr("prefixes = [\"10.0.0.0/8 ge 16 le 32\", \"10.0.0.0/8 ge 8 le 24\""));
@@ -257,6 +260,8 @@ port = 0
               StartsWith("t.toml:8:8: neighbor 127.0.0.2: 'port' = 0 is out of range"));
   EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec]\nvalidation_threads = 300\n"),
               HasSubstr("bgpsec: 'validation_threads' = 300 is out of range"));
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec]\ndefer_when_queued = -1\n"),
+              HasSubstr("bgpsec: 'defer_when_queued' = -1 is out of range"));
 }
 
 // RFC 4271 §4.2: Hold Time 0 or >= 3.

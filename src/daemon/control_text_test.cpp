@@ -117,6 +117,17 @@ TEST(ControlText, RpkiValidationLine) {
             "no RPKI caches or files configured\n");
 }
 
+TEST(ControlText, RpkiValidationLineCountsDeferredRoutes) {
+  // RFC 8374 §8.7 (defer_when_queued): routes installed without a check, still waiting.
+  const json result = json::parse(R"({"vrps": 0, "router_keys": 0, "caches": [],
+    "validation": {"threads": 1, "pending": 0, "queued": 0, "completed": 2, "deferred": 3,
+                   "deferred_total": 5}})");
+  EXPECT_EQ(render_rpki(result),
+            "RPKI: 0 VRPs, 0 router keys\n"
+            "Validation: 1 threads, 0 pending (0 queued), 2 done, 3 deferred (5 ever)\n"
+            "no RPKI caches or files configured\n");
+}
+
 TEST(ControlText, ReloadAndClear) {
   EXPECT_EQ(render_reload(json::parse(
                 R"({"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added",

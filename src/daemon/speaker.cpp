@@ -376,6 +376,7 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
   n->peer->stop(cease_subcode);
   // Its routes leave the Loc-RIB as for a session that went down without graceful restart.
   n->not_verified.clear();
+  n->deferred.clear();
   for (auto& route : n->adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n->info->key)) {
       export_change(*change);
@@ -402,6 +403,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   if (n.adj_in.stale_count() == 0) {
     n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
     n.not_verified.clear();
+    n.deferred.clear();
   }
   n.export_peer = rib::ExportPeer{};
   n.export_peer.info = info;
@@ -525,6 +527,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   spdlog::info("peer {}: session down ({}), removing {} routes", n.name(),
                session::down_reason_name(down.reason), n.adj_in.size());
   n.not_verified.clear();
+  n.deferred.clear();
   for (auto& route : n.adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
@@ -802,6 +805,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       return;
     }
     n.not_verified.erase(prefix);
+    n.deferred.erase(prefix);
     if (start && rejected_whatever_the_path(n, received)) {
       // RFC 8374 §8.1 step 2: the origin check and import policy reject this route whatever
       // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
@@ -814,6 +818,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
         export_change(*change);
       }
       continue;
+    }
+    if (start && defer_check(n, prefix)) {
+      // RFC 8374 §8.7: installed Pending without a check (the queue is full); a candidate
+      // like any checked route, sent to iBGP marked deferred, checked later (start_deferred).
+      start = false;
     }
     if (start) {
       start_validation(n, received);
@@ -884,6 +893,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
 void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
   n.validating.erase(prefix);
   n.not_verified.erase(prefix);
+  n.deferred.erase(prefix);
   if (!n.adj_in.withdraw(prefix)) {
     return;
   }
@@ -1518,6 +1528,7 @@ base::Result<nlohmann::json> Speaker::reload() {
     reimport_all();
     changes.push_back("bgpsec settings applied");
   }
+  start_deferred();  // RFC 8374 §8.7: defer_when_queued may have been raised or removed
   spdlog::info("reload: {} change(s)", changes.size());
   return nlohmann::json{{"message", "configuration reloaded"}, {"changes", changes}};
 }

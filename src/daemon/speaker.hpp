@@ -68,6 +68,8 @@ struct NeighborStats {
   // validation and import policy reject them whatever the result, and their signatures.
   std::uint64_t validations_avoided = 0;
   std::uint64_t signatures_not_verified = 0;
+  // RFC 8374 §8.7: signed routes installed "validation deferred" ([bgpsec] defer_when_queued).
+  std::uint64_t validations_deferred = 0;
 };
 
 // How bgpsecd was started (its flags, man/bgpsecd.8.md).
@@ -169,6 +171,14 @@ class Speaker {
   void start_validation(Neighbor& n, const rib::Route& route);
   void on_validated(const std::string& neighbor, const base::Prefix& prefix, std::uint64_t token,
                     const bgpsec::PathValidation& validation);
+  // RFC 8374 §8.7 under load ([bgpsec] defer_when_queued, speaker_deferral.cpp): true when
+  // n's newly received route for `prefix` is installed deferred instead of checked now; it is
+  // then remembered in Neighbor::deferred and counted.
+  [[nodiscard]] bool defer_check(Neighbor& n, const base::Prefix& prefix);
+  // Hands deferred routes to the workers while the queue has room for them (background
+  // validation: their results update the state and the iBGP marking like any other).
+  void start_deferred();
+  [[nodiscard]] std::size_t deferred_count() const;  // routes deferred and not yet handed over
   // True for a route that waits for its first signature check: the Loc-RIB is left alone.
   [[nodiscard]] static bool awaiting_validation(const Neighbor& n, const rib::Route& received);
   // True while a worker checks the signatures of n's route for `prefix`.
@@ -257,6 +267,8 @@ class Speaker {
   bool deferring_ = false;
   std::unique_ptr<asio::steady_timer> deferral_timer_;
   std::uint64_t validation_seq_ = 0;  // tokens of validation requests (Neighbor::validating)
+  // Routes ever deferred (RFC 8374 §8.7): NeighborStats::validations_deferred of all peers.
+  std::uint64_t validations_deferred_ = 0;
   // Last members: the pool's workers stop before anything they read goes away.
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
   std::unique_ptr<ValidationPool> validation_pool_;

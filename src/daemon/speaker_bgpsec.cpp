@@ -123,6 +123,7 @@ void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
   job.done = [this, name = n.name(), prefix = route.prefix,
               token](const bgpsec::PathValidation& validation) {
     on_validated(name, prefix, token, validation);
+    start_deferred();  // the queue has room for one more (RFC 8374 §8.7, defer_when_queued)
   };
   validation_pool_->submit(std::move(job));
 }
@@ -215,7 +216,9 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   // only the signatures can come out differently now: they go to the workers, and each route
   // keeps its state (and its place in the Loc-RIB) until its result says otherwise.
   for (const auto& prefix : paths) {
-    if (!n.not_verified.contains(prefix)) {  // those are for reimport_route to decide
+    // Unchecked routes stay so: reimport_route decides for those never verified, and deferred
+    // ones wait for their turn (start_deferred).
+    if (!n.not_verified.contains(prefix) && !n.deferred.contains(prefix)) {
       start_validation(n, *n.adj_in.find(prefix));
     }
   }

@@ -42,6 +42,10 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // Routes of adj_in left Pending without a check because import rejects them whatever their
   // signatures say (RFC 8374 §8.1); checked once an RPKI or policy change could admit them.
   std::set<base::Prefix> not_verified;
+  // Routes of adj_in left Pending without a check because the validation queue was full
+  // (RFC 8374 §8.7 "validation deferred", [bgpsec] defer_when_queued); start_deferred hands
+  // them to the workers once it has room.
+  std::set<base::Prefix> deferred;
   // Routes of adj_out that were to be signed but went out unsigned because signing failed
   // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
   std::set<base::Prefix> sent_unsigned;

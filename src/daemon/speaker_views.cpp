@@ -220,7 +220,8 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"private_as_kept_signed", n->stats.private_as_kept_signed},
                      {"logs_suppressed", n->stats.logs_suppressed},
                      {"validations_avoided", n->stats.validations_avoided},
-                     {"signatures_not_verified", n->stats.signatures_not_verified}};
+                     {"signatures_not_verified", n->stats.signatures_not_verified},
+                     {"validations_deferred", n->stats.validations_deferred}};
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"neighbors", list}};
@@ -378,6 +379,10 @@ nlohmann::json Speaker::validation_json() const {
           {"pending", validation_pool_->in_flight()},
           {"queued", validation_pool_->queued()},
           {"completed", validation_pool_->completed()},
+          // RFC 8374 §8.7 ([bgpsec] defer_when_queued): routes installed without a check and
+          // not handed to the workers yet, and all routes ever deferred.
+          {"deferred", deferred_count()},
+          {"deferred_total", validations_deferred_},
           {"signatures_checked", validation_pool_->signatures_checked()},
           {"signatures_verified", v.signatures_verified},
           {"signature_cache",
@@ -512,6 +517,12 @@ void Speaker::register_metrics() {
       MetricType::Counter,
       per_peer([](const Neighbor& n) { return n.stats.signatures_not_verified; }));
   metrics_->family_callback(
+      "bgpsecd_bgpsec_validations_deferred_total",
+      "signed routes installed \"validation deferred\" because the validation queue was full "
+      "(RFC 8374 §8.7, defer_when_queued)",
+      MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.stats.validations_deferred; }));
+  metrics_->family_callback(
       "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));
   metrics_->family_callback("bgpsecd_bgpsec_signed_updates_total",
@@ -569,6 +580,9 @@ void Speaker::register_validation_metrics() {
   gauge("bgpsecd_bgpsec_validations_queued",
         "of the pending routes, those no validation worker has picked up yet",
         [pool] { return pool->queued(); });
+  gauge("bgpsecd_bgpsec_validations_deferred",
+        "routes installed validation deferred and not yet handed to the workers",
+        [this] { return deferred_count(); });
   counter("bgpsecd_bgpsec_validations_total", "signature checks of a route completed",
           [pool] { return pool->completed(); });
   counter("bgpsecd_bgpsec_signatures_checked_total",
