@@ -142,9 +142,9 @@ void Speaker::register_key_metrics() {
     return [this, value]() {
       std::vector<MetricSample> samples;
       for (const auto& key : signers_.keys) {
-        samples.push_back(MetricSample{
-            {{"asn", signers_.asn.to_string()}, {"ski", key->ski().to_hex()}},
-            static_cast<double>(value(*key))});
+        samples.push_back(
+            MetricSample{{{"asn", signers_.asn.to_string()}, {"ski", key->ski().to_hex()}},
+                         static_cast<double>(value(*key))});
       }
       return samples;
     };
@@ -163,8 +163,7 @@ void Speaker::register_key_metrics() {
   metrics_->family_callback(
       "bgpsecd_router_key_routes_resigned_total",
       "routes signed again and sent after a change of the active key", MetricType::Counter, [this] {
-        return std::vector<MetricSample>{
-            MetricSample{{}, static_cast<double>(routes_resigned_)}};
+        return std::vector<MetricSample>{MetricSample{{}, static_cast<double>(routes_resigned_)}};
       });
 }
 
