@@ -110,7 +110,8 @@ std::vector<std::string> carry_over(const RouterKeys& old, RouterKeys& next) {
   }
   for (const auto& k : old.keys) {
     if (find(next, k->ski()) == nullptr) {
-      changes.push_back(as + k->ski().to_hex() + " removed");
+      changes.push_back("router key AS" + old.asn.to_string() + " " + k->ski().to_hex() +
+                        " removed");
     }
   }
   const auto* was = old.active_key();
