@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   });
 
   auto* show_rpki = show->add_subcommand(
-      "rpki", "RPKI caches (state, session, serial) and VRP and router key counts");
+      "rpki",
+      "RPKI caches (state, session, serial), VRP and router key counts, and our signing keys");
   show_rpki->callback([&] { command = bgpsecd::daemon::kCmdShowRpki; });
 
   // ----- reload -----

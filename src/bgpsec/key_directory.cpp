@@ -47,7 +47,11 @@ base::Result<std::vector<DirKey>> load_keys(const fs::path& dir) {
     if (!key) {
       return base::fail(key.error().message);
     }
-    keys.push_back(DirKey{*asn, std::move(*key), entry.path()});
+    const auto modified = entry.last_write_time(ec);
+    if (ec) {
+      return base::fail("cannot read " + entry.path().string() + ": " + ec.message());
+    }
+    keys.push_back(DirKey{*asn, std::move(*key), entry.path(), modified});
   }
   if (ec) {
     return base::fail("cannot read " + dir.string() + ": " + ec.message());
@@ -57,25 +61,47 @@ base::Result<std::vector<DirKey>> load_keys(const fs::path& dir) {
   return keys;
 }
 
-base::Result<crypto::PrivateKey> key_for(const std::vector<DirKey>& keys, base::Asn asn,
-                                         const fs::path& dir) {
-  const DirKey* found = nullptr;
-  for (const auto& k : keys) {
-    if (k.asn == asn) {
-      if (found != nullptr) {
-        return base::fail("several keys for AS" + asn.to_string() + " in " + dir.string() + " (" +
-                          found->path.filename().string() + ", " + k.path.filename().string() +
-                          "); keep one");
+base::Result<std::size_t> choose_active_key(std::span<const KeyStamp> keys,
+                                            const std::optional<base::Ski>& configured) {
+  if (keys.empty()) {
+    return base::fail("no key");
+  }
+  if (configured) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i].ski == *configured) {
+        return i;
       }
-      found = &k;
+    }
+    return base::fail("no key with the configured SKI " + configured->to_hex());
+  }
+  std::size_t oldest = 0;
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    const auto& k = keys[i];
+    const auto& best = keys[oldest];
+    if (k.modified < best.modified || (k.modified == best.modified && k.ski < best.ski)) {
+      oldest = i;
     }
   }
-  if (found == nullptr) {
+  return oldest;
+}
+
+base::Result<crypto::PrivateKey> key_for(const std::vector<DirKey>& keys, base::Asn asn,
+                                         const fs::path& dir) {
+  std::vector<const DirKey*> ours;
+  std::vector<KeyStamp> stamps;
+  for (const auto& k : keys) {
+    if (k.asn == asn) {
+      ours.push_back(&k);
+      stamps.push_back(KeyStamp{k.key.public_key().ski(), k.modified});
+    }
+  }
+  if (ours.empty()) {
     return base::fail("no key for AS" + asn.to_string() + " in " + dir.string() +
                       " (run: bgpsec keygen --asn " + asn.to_string() + " --out " + dir.string() +
                       ")");
   }
-  return found->key;
+  BGPSEC_ASSIGN_OR_RETURN(const std::size_t active, choose_active_key(stamps, std::nullopt));
+  return ours[active]->key;
 }
 
 }  // namespace bgpsecd::bgpsec

@@ -29,7 +29,7 @@ using der::kSet;
 constexpr std::array<std::uint8_t, 3> kOidCommonName = {0x55, 0x04, 0x03};    // 2.5.4.3
 constexpr std::array<std::uint8_t, 3> kOidSerialNumber = {0x55, 0x04, 0x05};  // 2.5.4.5
 constexpr std::array<std::uint8_t, 9> kOidExtensionRequest = {
-    0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x0E};                // 1.2.840.113549.1.9.14
+    0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x0E};  // 1.2.840.113549.1.9.14
 constexpr std::array<std::uint8_t, 3> kOidExtKeyUsage = {0x55, 0x1D, 0x25};  // 2.5.29.37
 constexpr std::array<std::uint8_t, 8> kOidBgpsecRouter = {
     0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x1E};  // 1.3.6.1.5.5.7.3.30 (RFC 8209 §3.1.3.2)
@@ -66,8 +66,7 @@ base::Bytes concat(std::initializer_list<base::Bytes> parts) {
 }
 
 base::Bytes printable(std::string_view text) {
-  return tlv(kPrintableString,
-             {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  return tlv(kPrintableString, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
 // RelativeDistinguishedName with one AttributeTypeAndValue.
@@ -97,8 +96,8 @@ base::Bytes subject_name(const RouterCsrSubject& subject) {
 // certificate it issues.
 base::Bytes extension_request() {
   const auto eku_value = tlv(kSequence, tlv(kOid, kOidBgpsecRouter));
-  const auto extension = tlv(kSequence, concat({tlv(kOid, kOidExtKeyUsage),
-                                                tlv(kOctetString, eku_value)}));
+  const auto extension =
+      tlv(kSequence, concat({tlv(kOid, kOidExtKeyUsage), tlv(kOctetString, eku_value)}));
   const auto extensions = tlv(kSequence, extension);
   const auto attribute =
       tlv(kSequence, concat({tlv(kOid, kOidExtensionRequest), tlv(kSet, extensions)}));
@@ -122,8 +121,8 @@ base::Result<base::Bytes> router_csr_der(const PrivateKey& key, const RouterCsrS
   base::Bytes bits{0x00};
   bits.insert(bits.end(), signature.begin(), signature.end());
   // RFC 5758 §3.2: the ecdsa-with-SHA256 AlgorithmIdentifier has no parameters.
-  return tlv(kSequence, concat({info, tlv(kSequence, tlv(kOid, kOidEcdsaWithSha256)),
-                                tlv(kBitString, bits)}));
+  return tlv(kSequence,
+             concat({info, tlv(kSequence, tlv(kOid, kOidEcdsaWithSha256)), tlv(kBitString, bits)}));
 }
 
 std::string csr_pem(const base::Bytes& der) {

@@ -48,11 +48,24 @@ TEST(RouterCsr, Rfc2986Sec4_1_CertificationRequestInfoBytes) {
           "3081A2",  // SEQUENCE, 162 octets
           "020100",  // version 0
           // Name: one RDN, CN (2.5.4.3) PrintableString "ROUTER-00003CCA"
-          "301A" "3118" "3016" "0603550403" "130F" "524F555445522D3030303033434341",
+          "301A"
+          "3118"
+          "3016"
+          "0603550403"
+          "130F"
+          "524F555445522D3030303033434341",
           // SubjectPublicKeyInfo (inserted here)
           // [0] { extensionRequest { extKeyUsage (not critical) { id-kp-bgpsec-router } } }
-          "A026" "3024" "06092A864886F70D01090E" "3117" "3015" "3013" "0603551D25"
-          "040C" "300A" "06082B0601050507031E",
+          "A026"
+          "3024"
+          "06092A864886F70D01090E"
+          "3117"
+          "3015"
+          "3013"
+          "0603551D25"
+          "040C"
+          "300A"
+          "06082B0601050507031E",
       },
       spki, 3);
   EXPECT_EQ(base::to_hex(router_csr_info(key.public_key(), {base::Asn{15562}, std::nullopt})),
@@ -75,7 +88,8 @@ TEST(RouterCsr, Rfc2986Sec3_OpenSslReadsTheRequestAndItsSignatureVerifies) {
   const auto key = test_key();
   const auto der = router_csr_der(key, {base::Asn{15562}, 0x0A000001}).value();
   const unsigned char* p = der.data();
-  std::unique_ptr<X509_REQ, ReqDeleter> req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+  std::unique_ptr<X509_REQ, ReqDeleter> req(
+      d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
   ASSERT_NE(req, nullptr);
   EXPECT_EQ(p, der.data() + der.size()) << "trailing octets";
   EXPECT_EQ(X509_REQ_get_version(req.get()), 0);

@@ -663,11 +663,11 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* t, sub_table(root, "bgpsec", ctx));
   if (t == nullptr)
     return {};
-  BGPSEC_TRY(
-      check_keys(*t, ctx,
-                 {"key_dir", "key_files", "syntax_error_action", "remove_private_as", "ibgp_state",
-                  "preference", "drop_not_valid", "drop_origin_invalid", "validation_threads",
-                  "signature_cache_entries", "key_tables", "defer_when_queued"}));
+  BGPSEC_TRY(check_keys(
+      *t, ctx,
+      {"key_dir", "key_files", "active_key", "syntax_error_action", "remove_private_as",
+       "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid", "validation_threads",
+       "signature_cache_entries", "key_tables", "defer_when_queued"}));
   BgpsecConfig& b = config_.bgpsec;
   BGPSEC_TRY(read_string(*t, "key_dir", ctx, b.key_dir));
   BGPSEC_TRY(for_each_string(*t, "key_files", ctx,
@@ -677,6 +677,27 @@ base::Result<void> Parser::parse_bgpsec(const toml::table& root) {
                                b.key_files.emplace_back(text);
                                return {};
                              }));
+  BGPSEC_ASSIGN_OR_RETURN(const toml::table* active, sub_table(*t, "active_key", ctx));
+  if (active != nullptr) {
+    // RFC 8634 §4: which of an AS's keys signs, by SKI: `65001 = "<40 hex digits>"`.
+    constexpr std::string_view actx = "bgpsec active_key";
+    for (const auto& [key, node] : *active) {
+      auto asn = base::parse_asn(key.str());
+      if (!asn)
+        return error(node.source(), actx,
+                     "'" + std::string(key.str()) + "': " + asn.error().message);
+      const auto* text = node.as_string();
+      if (text == nullptr)
+        return error(node.source(), actx,
+                     "'" + std::string(key.str()) + "' must be a SKI (40 hex digits), not " +
+                         type_name(node));
+      auto ski = base::Ski::from_hex(text->get());
+      if (!ski)
+        return error(node.source(), actx,
+                     "'" + std::string(key.str()) + "': " + ski.error().message);
+      b.active_key[asn->value()] = *ski;
+    }
+  }
   BGPSEC_TRY(read_enum(*t, "syntax_error_action", ctx, kSyntaxErrorActions, b.syntax_error_action));
   BGPSEC_TRY(read_private_as_removal(*t, ctx, b.remove_private_as));
   BGPSEC_TRY(read_enum(*t, "ibgp_state", ctx, kIbgpStates, b.ibgp_state));
@@ -1286,7 +1307,7 @@ bool operator==(const BgpsecConfig& a, const BgpsecConfig& b) {
                                        p.path_not_valid, p.origin_valid,  p.origin_not_found,
                                        p.origin_invalid};
   };
-  return a.key_dir == b.key_dir && a.key_files == b.key_files &&
+  return a.key_dir == b.key_dir && a.key_files == b.key_files && a.active_key == b.active_key &&
          a.syntax_error_action == b.syntax_error_action &&
          a.remove_private_as == b.remove_private_as && a.ibgp_state == b.ibgp_state &&
          pref(a.preference) == pref(b.preference) && a.drop_not_valid == b.drop_not_valid &&
@@ -1486,6 +1507,13 @@ std::string to_normal_form(const Config& c) {
   o << "origin_valid = " << b.preference.origin_valid << "\n";
   o << "origin_not_found = " << b.preference.origin_not_found << "\n";
   o << "origin_invalid = " << b.preference.origin_invalid << "\n\n";
+  if (!b.active_key.empty()) {
+    o << "[bgpsec.active_key]\n";
+    for (const auto& [asn, ski] : b.active_key) {
+      o << asn << " = " << quote(ski.to_hex()) << "\n";
+    }
+    o << "\n";
+  }
 
   for (const PrefixList& list : c.prefix_lists) {
     std::vector<std::string> entries;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
 #include "base/result.hpp"
+#include "base/ski.hpp"
 #include "bgpsec/signature_cache.hpp"
 #include "rib/as_path_edit.hpp"
 #include "rib/route.hpp"
@@ -113,6 +115,9 @@ enum class IbgpState : std::uint8_t { Trust, Revalidate };
 struct BgpsecConfig {
   std::string key_dir;                 // `<asn>.<SKI>.pem` files (bgpsec keygen); empty = none
   std::vector<std::string> key_files;  // PEM private keys, in addition to key_dir
+  // [bgpsec.active_key]: per AS (its number), the SKI of the key that signs when several
+  // keys of that AS are loaded (RFC 8634 §4 rollover); unset: bgpsec::choose_active_key.
+  std::map<std::uint32_t, base::Ski> active_key;
   SyntaxErrorAction syntax_error_action = SyntaxErrorAction::Withdraw;
   // RFC 8374 §8.4.2, before signing: the default of the neighbor key; also `true` (Leading)
   // and `false` (None) in the file, the form of older versions.

@@ -176,6 +176,9 @@ defer_when_queued = 0
 [bgpsec.preference]
 path_valid = 100
 origin_invalid = -1000
+[bgpsec.active_key]
+65001 = "0a0b0c0d0e0f101112131415161718191a1b1c1d"
+AS4200000001 = "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33"
 [[prefix_list]]
 name = "pl"
 prefixes = ["10.0.0.0/8 ge 16", "10.0.0.0/8 le 24", "10.0.0.0/8 ge 12 le 20", "2001:db8::/32"]
@@ -221,6 +224,8 @@ next_hop_self = true
               HasSubstr("prefixes = [\"10.0.0.0/8 ge 16 le 32\", \"10.0.0.0/8 ge 8 le 24\""));
   EXPECT_THAT(normal, HasSubstr("community = \"no-export\""));
   EXPECT_THAT(normal, HasSubstr("# hold_time: global (0)"));
+  EXPECT_THAT(normal, HasSubstr("65001 = \"0A0B0C0D0E0F101112131415161718191A1B1C1D\""));
+  EXPECT_EQ(c.bgpsec.active_key.size(), 2U);
 }
 
 // ===== errors: each names file:line:column =====
@@ -348,6 +353,16 @@ remote_as = 65002
 bgpsec = true
 )"),
               StartsWith("t.toml:8:10: neighbor 127.0.0.2: BGPsec send needs router keys"));
+}
+
+// RFC 8634 §4: [bgpsec.active_key] names, per AS, the SKI of the key that signs.
+TEST(ConfigErrors, ActiveKeyNeedsAnAsAndASki) {
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec.active_key]\nx65001 = \"00\"\n"),
+              StartsWith("t.toml:5:10: bgpsec active_key: 'x65001': "));
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec.active_key]\n65001 = \"0011\"\n"),
+              StartsWith("t.toml:5:9: bgpsec active_key: '65001': "));
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec.active_key]\n65001 = 17\n"),
+              StartsWith("t.toml:5:9: bgpsec active_key: '65001' must be a SKI"));
 }
 
 TEST(ConfigErrors, RoleChecks) {

@@ -348,6 +348,31 @@ std::string validation_text(const json& v) {
   }
   return out + "\n";
 }
+
+// Our router keys (RFC 8634 §4 rollover: which signs, how much, whether the RPKI has them).
+std::string signing_keys_text(const json& keys) {
+  std::string out;
+  for (const auto& as : array(keys, "ases")) {
+    out += "Router keys of AS" + text(as, "asn") + " (active: " +
+           (text(as, "active_from") == "active_key" ? "[bgpsec.active_key]" : "oldest file") +
+           ")\n";
+    Table table({{"SKI", kLeft},
+                 {"Active", kLeft},
+                 {"Signatures", kRight},
+                 {"In RPKI", kLeft},
+                 {"File", kLeft}});
+    for (const auto& k : array(as, "keys")) {
+      table.add({text(k, "ski"), flag(k, "active") ? "yes" : "no", text(k, "signatures"),
+                 flag(k, "in_rpki") ? "yes" : "no", text(k, "file")});
+    }
+    out += table.str();
+  }
+  if (!out.empty()) {
+    out += "Routes signed again for a new active key: " + text(keys, "routes_resigned", "0") +
+           " (" + text(keys, "resign_pending", "0") + " pending)\n";
+  }
+  return out;
+}
 }  // namespace
 
 std::string render_rpki(const json& result) {
@@ -358,6 +383,9 @@ std::string render_rpki(const json& result) {
   out += ", " + text(result, "router_keys", "0") + " router keys\n";
   if (const json* v = field(result, "validation"); v != nullptr && v->is_object()) {
     out += validation_text(*v);
+  }
+  if (const json* k = field(result, "signing_keys"); k != nullptr && k->is_object()) {
+    out += signing_keys_text(*k);
   }
   const json& caches = array(result, "caches");
   const json& files = array(result, "files");

@@ -64,7 +64,13 @@
 //              "connected": true, "in_sync": true,
 //              "session_id": 4711, "serial": 42,             null before the first End of Data
 //              "version": 1, "vrps": 1200, "router_keys": 12}],
-//  "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}]}   optional
+//  "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}],  optional
+//  "signing_keys": {"ases": [{"asn": 65001,              our router keys      optional
+//                             "active_from": "oldest",   or "active_key" (configured)
+//                             "keys": [{"ski": "0A0B...", "file": "/k/65001.0A0B....pem",
+//                                       "active": true, "signatures": 1200, "in_rpki": true}]}],
+//                   "resign_pending": 0,       routes waiting to be signed with a new key
+//                   "routes_resigned": 1200}}  signed again after active key changes
 //
 // ----- "reload"   args {} -----
 // {"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added", ...]}

@@ -128,6 +128,26 @@ TEST(ControlText, RpkiValidationLineCountsDeferredRoutes) {
             "no RPKI caches or files configured\n");
 }
 
+// RFC 8634 §4 rollover: the keys of our AS, which one signs and how much each signed.
+TEST(ControlText, RpkiSigningKeys) {
+  const json result = json::parse(R"({"vrps": 0, "router_keys": 2, "caches": [],
+    "signing_keys": {"ases": [{"asn": 65001, "active_from": "active_key", "keys": [
+      {"ski": "0A0B0C0D0E0F101112131415161718191A1B1C1D", "file": "/k/65001.0A.pem",
+       "active": false, "signatures": 1200, "in_rpki": true},
+      {"ski": "1A0B0C0D0E0F101112131415161718191A1B1C1D", "file": "/k/65001.1A.pem",
+       "active": true, "signatures": 3, "in_rpki": false}]}],
+      "resign_pending": 5, "routes_resigned": 7}})");
+  EXPECT_EQ(
+      render_rpki(result),
+      "RPKI: 0 VRPs, 2 router keys\n"
+      "Router keys of AS65001 (active: [bgpsec.active_key])\n"
+      "SKI                                       Active  Signatures  In RPKI  File\n"
+      "0A0B0C0D0E0F101112131415161718191A1B1C1D  no            1200  yes      /k/65001.0A.pem\n"
+      "1A0B0C0D0E0F101112131415161718191A1B1C1D  yes              3  no       /k/65001.1A.pem\n"
+      "Routes signed again for a new active key: 7 (5 pending)\n"
+      "no RPKI caches or files configured\n");
+}
+
 TEST(ControlText, ReloadAndClear) {
   EXPECT_EQ(render_reload(json::parse(
                 R"({"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added",

@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/router_keys.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <system_error>
 
 #include "bgpsec/key_directory.hpp"
 
 namespace bgpsecd::daemon {
+namespace fs = std::filesystem;
+
+base::Result<base::Bytes> RouterKey::sign(const crypto::Sha256Digest& digest) const {
+  auto signature = signer_.sign(digest);
+  if (signature) {
+    ++signatures_;
+  }
+  return signature;
+}
 
 base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config, base::Asn own_as) {
   struct Found {
     crypto::PrivateKey key;
     std::string from;
+    fs::file_time_type modified;
   };
   std::vector<Found> found;
   if (!config.key_dir.empty()) {
@@ -21,7 +34,7 @@ base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config, base::Asn 
     }
     for (auto& k : *keys) {
       if (k.asn == own_as) {
-        found.push_back(Found{std::move(k.key), k.path.string()});
+        found.push_back(Found{std::move(k.key), k.path.string(), k.modified});
       }
     }
     if (found.empty() && config.key_files.empty()) {
@@ -35,19 +48,78 @@ base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config, base::Asn 
     if (!key) {
       return base::fail("[bgpsec] key_files: " + key.error().message);
     }
-    found.push_back(Found{std::move(*key), file});
+    std::error_code ec;
+    const auto modified = fs::last_write_time(file, ec);
+    if (ec) {
+      return base::fail("[bgpsec] key_files: cannot read " + file + ": " + ec.message());
+    }
+    found.push_back(Found{std::move(*key), file, modified});
   }
-  // All our keys are suite 1 (RFC 8608), and a Signature_Block holds one segment per hop.
-  if (found.size() > 1) {
-    return base::fail("[bgpsec] several router keys for AS" + own_as.to_string() + " (" +
-                      found[0].from + ", " + found[1].from +
-                      "): one key per algorithm suite signs; keep one");
-  }
+  // The same key twice (key_dir and key_files) is one key.
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return a.key.public_key().ski() < b.key.public_key().ski();
+  });
+  found.erase(std::unique(found.begin(), found.end(),
+                          [](const Found& a, const Found& b) {
+                            return a.key.public_key().ski() == b.key.public_key().ski();
+                          }),
+              found.end());
   RouterKeys keys;
+  keys.asn = own_as;
+  if (found.empty()) {
+    return keys;
+  }
+  std::vector<bgpsec::KeyStamp> stamps;
+  for (const auto& f : found) {
+    stamps.push_back(bgpsec::KeyStamp{f.key.public_key().ski(), f.modified});
+  }
+  std::optional<base::Ski> configured;
+  if (const auto it = config.active_key.find(own_as.value()); it != config.active_key.end()) {
+    configured = it->second;
+  }
+  auto active = bgpsec::choose_active_key(stamps, configured);
+  if (!active) {
+    return base::fail("[bgpsec] active_key for AS" + own_as.to_string() + ": " +
+                      active.error().message + " among the router keys loaded");
+  }
+  keys.active = *active;
+  keys.configured = configured.has_value();
   for (auto& f : found) {
-    keys.push_back(std::make_unique<bgpsec::PrivateKeySigner>(std::move(f.key)));
+    keys.keys.push_back(std::make_unique<RouterKey>(std::move(f.key), std::move(f.from)));
   }
   return keys;
+}
+
+std::vector<std::string> carry_over(const RouterKeys& old, RouterKeys& next) {
+  std::vector<std::string> changes;
+  const auto find = [](const RouterKeys& in, const base::Ski& ski) -> const RouterKey* {
+    for (const auto& k : in.keys) {
+      if (k->ski() == ski) {
+        return k.get();
+      }
+    }
+    return nullptr;
+  };
+  const std::string as = "router key AS" + next.asn.to_string() + " ";
+  for (auto& k : next.keys) {
+    if (const auto* was = find(old, k->ski())) {
+      k->set_signatures(was->signatures());
+    } else {
+      changes.push_back(as + k->ski().to_hex() + " added");
+    }
+  }
+  for (const auto& k : old.keys) {
+    if (find(next, k->ski()) == nullptr) {
+      changes.push_back("router key AS" + old.asn.to_string() + " " + k->ski().to_hex() +
+                        " removed");
+    }
+  }
+  const auto* was = old.active_key();
+  const auto* now = next.active_key();
+  if (now != nullptr && (was == nullptr || was->ski() != now->ski())) {
+    changes.push_back(as + now->ski().to_hex() + " active");
+  }
+  return changes;
 }
 
 }  // namespace bgpsecd::daemon

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "daemon/router_keys.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -34,6 +35,7 @@ TEST_F(RouterKeysTest, NoKeysConfiguredIsNoKeys) {
   const auto keys = load_router_keys(BgpsecConfig{}, base::Asn(65001));
   ASSERT_TRUE(keys);
   EXPECT_TRUE(keys->empty());
+  EXPECT_EQ(keys->active_key(), nullptr);
 }
 
 TEST_F(RouterKeysTest, KeyDirGivesTheKeyOfOurAsOnly) {
@@ -43,9 +45,9 @@ TEST_F(RouterKeysTest, KeyDirGivesTheKeyOfOurAsOnly) {
   config.key_dir = (dir_ / "keys").string();
   const auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_TRUE(keys) << keys.error().message;
-  ASSERT_EQ(keys->size(), 1U);
-  EXPECT_EQ(keys->front()->ski(), ours.public_key().ski());
-  EXPECT_EQ(keys->front()->suite(), wire::kAlgorithmSuite1);
+  ASSERT_EQ(keys->keys.size(), 1U);
+  EXPECT_EQ(keys->active_key()->ski(), ours.public_key().ski());
+  EXPECT_EQ(keys->active_key()->suite(), wire::kAlgorithmSuite1);
 }
 
 TEST_F(RouterKeysTest, KeyDirWithoutOurKeySaysHowToMakeOne) {
@@ -58,16 +60,77 @@ TEST_F(RouterKeysTest, KeyDirWithoutOurKeySaysHowToMakeOne) {
       << keys.error().message;
 }
 
-TEST_F(RouterKeysTest, TwoKeysForOurAsAreRefused) {
-  add(65001);
+// RFC 8634 §4: during a rollover our old and new key are loaded together; the old one signs
+// until [bgpsec.active_key] names the new one (or the old file goes).
+TEST_F(RouterKeysTest, SeveralKeysOfOurAsTheOldestOrTheConfiguredOneSigns) {
+  const auto old_key = add(65001);
+  const auto new_key = add(65001);
+  const auto file = [&](const crypto::PrivateKey& k) {
+    return dir_ / "keys" / ("65001." + k.public_key().ski().to_hex() + ".pem");
+  };
+  const auto now = fs::last_write_time(file(new_key));
+  fs::last_write_time(file(old_key), now - std::chrono::hours(1));
+  BgpsecConfig config;
+  config.key_dir = (dir_ / "keys").string();
+  auto keys = load_router_keys(config, base::Asn(65001));
+  ASSERT_TRUE(keys) << keys.error().message;
+  ASSERT_EQ(keys->keys.size(), 2U);
+  EXPECT_EQ(keys->active_key()->ski(), old_key.public_key().ski());
+  EXPECT_FALSE(keys->configured);
+
+  config.active_key[65001] = new_key.public_key().ski();
+  auto switched = load_router_keys(config, base::Asn(65001));
+  ASSERT_TRUE(switched) << switched.error().message;
+  EXPECT_EQ(switched->active_key()->ski(), new_key.public_key().ski());
+  EXPECT_TRUE(switched->configured);
+
+  // Reload: the counts of the keys that stay carry over, and the changes are named.
+  keys->keys[keys->active]->set_signatures(7);
+  const auto changes = carry_over(*keys, *switched);
+  ASSERT_EQ(changes.size(), 1U);
+  EXPECT_EQ(changes[0], "router key AS65001 " + new_key.public_key().ski().to_hex() + " active");
+  for (const auto& k : switched->keys) {
+    EXPECT_EQ(k->signatures(), k->ski() == old_key.public_key().ski() ? 7U : 0U);
+  }
+  fs::remove(file(old_key));
+  auto without_old = load_router_keys(config, base::Asn(65001));
+  ASSERT_TRUE(without_old);
+  EXPECT_EQ(carry_over(*switched, *without_old),
+            std::vector<std::string>{"router key AS65001 " + old_key.public_key().ski().to_hex() +
+                                     " removed"});
+
+  // An active_key for another AS does not matter here; ours naming no loaded key is an error.
+  config.active_key[65001] = old_key.public_key().ski();
+  config.active_key[65002] = new_key.public_key().ski();
+  const auto missing = load_router_keys(config, base::Asn(65001));
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find(old_key.public_key().ski().to_hex()), std::string::npos)
+      << missing.error().message;
+}
+
+TEST_F(RouterKeysTest, SignaturesAreCountedPerKey) {
+  const auto key = add(65001);
+  BgpsecConfig config;
+  config.key_dir = (dir_ / "keys").string();
+  const auto keys = load_router_keys(config, base::Asn(65001));
+  ASSERT_TRUE(keys);
+  const auto* active = keys->active_key();
+  ASSERT_TRUE(active->sign(crypto::Sha256Digest{}));
+  ASSERT_TRUE(active->sign(crypto::Sha256Digest{}));
+  EXPECT_EQ(active->signatures(), 2U);
+}
+
+TEST_F(RouterKeysTest, KeyFilesJoinTheKeyDirAndTheSameKeyCountsOnce) {
+  const auto ours = add(65001);
   const auto second = add(65003);
   BgpsecConfig config;
   config.key_dir = (dir_ / "keys").string();
   config.key_files = {
-      (dir_ / "keys" / ("65003." + second.public_key().ski().to_hex() + ".pem")).string()};
+      (dir_ / "keys" / ("65003." + second.public_key().ski().to_hex() + ".pem")).string(),
+      (dir_ / "keys" / ("65001." + ours.public_key().ski().to_hex() + ".pem")).string()};
   const auto keys = load_router_keys(config, base::Asn(65001));
-  ASSERT_FALSE(keys);
-  EXPECT_NE(keys.error().message.find("several router keys"), std::string::npos);
+  ASSERT_TRUE(keys) << keys.error().message;
+  EXPECT_EQ(keys->keys.size(), 2U);
 }
 
 TEST_F(RouterKeysTest, KeyFileAloneAndBrokenFile) {
@@ -77,8 +140,8 @@ TEST_F(RouterKeysTest, KeyFileAloneAndBrokenFile) {
       (dir_ / "keys" / ("65009." + key.public_key().ski().to_hex() + ".pem")).string()};
   const auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_TRUE(keys) << keys.error().message;
-  ASSERT_EQ(keys->size(), 1U);
-  EXPECT_EQ(keys->front()->ski(), key.public_key().ski());
+  ASSERT_EQ(keys->keys.size(), 1U);
+  EXPECT_EQ(keys->active_key()->ski(), key.public_key().ski());
 
   config.key_files = {(dir_ / "missing.pem").string()};
   const auto missing = load_router_keys(config, base::Asn(65001));

@@ -7,6 +7,7 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool.cpp)

@@ -221,10 +221,7 @@ base::Result<void> Speaker::start() {
     return base::fail(keys.error().message);
   }
   signers_ = std::move(*keys);
-  for (const auto& signer : signers_) {
-    spdlog::info("BGPsec router key for AS{}: SKI {}", config_.global.asn.to_string(),
-                 signer->ski().to_hex());
-  }
+  log_router_keys();
   control_ = std::make_shared<ControlServer>(io_);
   if (!config_.global.control_socket.empty()) {
     BGPSEC_TRY(control_->listen_unix(config_.global.control_socket));
@@ -281,6 +278,7 @@ void Speaker::stop() {
   if (deferral_timer_) {
     deferral_timer_->cancel();
   }
+  stop_resign();
   started_ = false;
 }
 
@@ -1087,10 +1085,12 @@ rib::Route Speaker::as_sent(const Neighbor& n, const rib::OutUpdate& out) const 
   }
   if (!n.sent_unsigned.contains(out.prefix)) {
     std::vector<SignerStandIn> stand_ins;
-    stand_ins.reserve(signers_.size());
     std::vector<const bgpsec::SignatureProvider*> providers;
-    for (const auto& signer : signers_) {
-      providers.push_back(&stand_ins.emplace_back(*signer));
+    for (const auto* signer : signature_providers()) {
+      stand_ins.emplace_back(*signer);
+    }
+    for (const auto& stand_in : stand_ins) {
+      providers.push_back(&stand_in);
     }
     if (auto path = sign_for(n, out, providers); path) {
       if (auto stored = rib::StoredBgpsecPath::store(*path); stored) {
@@ -1107,10 +1107,10 @@ rib::Route Speaker::as_sent(const Neighbor& n, const rib::OutUpdate& out) const 
 }
 
 std::vector<const bgpsec::SignatureProvider*> Speaker::signature_providers() const {
+  // One suite, one signing key (RFC 8205 §3.2): the active one of our keys.
   std::vector<const bgpsec::SignatureProvider*> providers;
-  providers.reserve(signers_.size());
-  for (const auto& signer : signers_) {
-    providers.push_back(signer.get());
+  if (const auto* active = signers_.active_key()) {
+    providers.push_back(active);
   }
   return providers;
 }
@@ -1325,9 +1325,12 @@ base::Result<nlohmann::json> Speaker::reload() {
   // (self_, local_peer_), our networks' origin state and our router keys change with it.
   const bool identity_changed =
       config_.global.asn != next->global.asn || config_.global.router_id != next->global.router_id;
-  // New router keys are loaded before anything changes: a bad key leaves all as it was.
+  // The router keys are read again on every reload (a key may have been added to or removed
+  // from an unchanged key_dir, RFC 8634 §4 rollover), before anything changes: a bad key
+  // leaves all as it was.
   std::optional<RouterKeys> keys;
-  if (d.bgpsec_changed || config_.global.asn != next->global.asn) {
+  if (d.bgpsec_changed || config_.global.asn != next->global.asn || !next->bgpsec.key_dir.empty() ||
+      !next->bgpsec.key_files.empty()) {
     auto loaded = load_router_keys(next->bgpsec, next->global.asn);
     if (!loaded) {
       spdlog::error("reload: {}", loaded.error().message);
@@ -1524,7 +1527,9 @@ base::Result<nlohmann::json> Speaker::reload() {
     originate_networks();  // from the new local_peer_, with the origin state for the new AS
   }
   if (keys) {
-    signers_ = std::move(*keys);
+    use_router_keys(std::move(*keys), changes);
+  }
+  if (d.bgpsec_changed || config_.global.asn != old.global.asn) {
     reimport_all();
     changes.push_back("bgpsec settings applied");
   }

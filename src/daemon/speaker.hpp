@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -217,6 +218,22 @@ class Speaker {
   // negotiated ones (RFC 2918 §4, and soft reset out); returns the routes sent.
   std::size_t resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only);
 
+  // ----- our router keys (speaker_keys.cpp) -----
+  // Takes `keys` (reloaded) as the keys we sign with and appends what changed to `changes`.
+  // When the active key changed, every route already signed for a BGPsec peer is signed with
+  // the new key and sent again, paced (resign_next), so the peers learn the new SKI (RFC 8634
+  // §4) without a burst of UPDATEs.
+  void use_router_keys(RouterKeys keys, nlohmann::json& changes);
+  void log_router_keys() const;
+  // Queues the signed routes of every established neighbor for signing again.
+  void start_resign();
+  // Signs and sends the next batch of the queue; schedules the one after.
+  void resign_next();
+  void stop_resign();
+  // Our router keys and their use, for show rpki.
+  [[nodiscard]] nlohmann::json signing_keys_json() const;
+  void register_key_metrics();
+
   // ----- our networks, RPKI -----
   void originate_networks();
   base::Result<void> load_rpki_files();
@@ -249,6 +266,14 @@ class Speaker {
   std::map<std::string, NeighborPtr> neighbors_;
   std::unique_ptr<session::Listener> listener_;
   RouterKeys signers_;  // our router key(s), [bgpsec] key_dir / key_files
+  // Routes waiting to be signed with a new active key and sent again (resign_next).
+  struct ResignItem {
+    std::string neighbor;
+    base::Prefix prefix;
+  };
+  std::deque<ResignItem> resign_queue_;
+  std::unique_ptr<asio::steady_timer> resign_timer_;
+  std::uint64_t routes_resigned_ = 0;  // sent again after a change of the active key
   rpki::RpkiStore rpki_;
   std::unique_ptr<rpki::RtrCacheSet> caches_;
   // [rpki] files and slurm: their contribution to rpki_, reload and expiry timers.

@@ -369,7 +369,8 @@ nlohmann::json Speaker::show_rpki() const {
           {"changes", rpki_changes_},
           {"routes_revalidated", routes_revalidated_},
           {"last_change_routes_revalidated", last_change_routes_},
-          {"validation", validation_json()}};
+          {"validation", validation_json()},
+          {"signing_keys", signing_keys_json()}};
 }
 
 nlohmann::json Speaker::validation_json() const {
@@ -557,6 +558,7 @@ void Speaker::register_metrics() {
     return caches_ ? caches_->status() : std::vector<rpki::RtrCacheStatus>{};
   });
   register_validation_metrics();
+  register_key_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",
       "timed re-reads of the RPKI files or SLURM file that failed", {},

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Our router keys at run time: which one signs, a change of the active key at reload (RFC 8634
+// §4 rollover) and the routes signed again for it, and the keys in show rpki and the metrics.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/metrics.hpp"
+#include "daemon/speaker.hpp"
+#include "daemon/speaker_neighbor.hpp"
+
+namespace bgpsecd::daemon {
+namespace {
+
+// The pace of signing again after a change of the active key: this many routes, then a pause
+// in which the I/O thread serves everything else (keepalives, received UPDATEs), so that
+// the switch of a full table neither stalls the sessions nor floods the peers.
+constexpr std::size_t kResignBatch = 200;
+constexpr auto kResignPause = std::chrono::milliseconds(50);
+
+}  // namespace
+
+void Speaker::log_router_keys() const {
+  for (const auto& key : signers_.keys) {
+    const bool active = key.get() == signers_.active_key();
+    spdlog::info("BGPsec router key for AS{}: SKI {} ({}){}", signers_.asn.to_string(),
+                 key->ski().to_hex(), key->from(),
+                 active ? (signers_.configured ? ", active (active_key)" : ", active") : "");
+  }
+}
+
+void Speaker::use_router_keys(RouterKeys keys, nlohmann::json& changes) {
+  for (auto& change : carry_over(signers_, keys)) {
+    spdlog::info("reload: {}", change);
+    changes.push_back(std::move(change));
+  }
+  const auto* was = signers_.active_key();
+  const auto* now = keys.active_key();
+  const bool switched = was != nullptr && now != nullptr && was->ski() != now->ski();
+  signers_ = std::move(keys);
+  if (switched) {
+    start_resign();
+    changes.push_back("router key AS" + signers_.asn.to_string() + ": " +
+                      std::to_string(resign_queue_.size()) + " routes to be signed again");
+  }
+}
+
+void Speaker::start_resign() {
+  // A newer switch replaces what is left of an earlier one: everything is signed again anyway.
+  resign_queue_.clear();
+  for (const auto& [name, n] : neighbors_) {
+    if (!n->established() || n->table_deferred) {
+      continue;  // its whole table goes out signed with the new key when it comes up
+    }
+    for (const auto& out : n->adj_out.refresh()) {
+      if (out.sign) {
+        resign_queue_.push_back(ResignItem{name, out.prefix});
+      }
+    }
+  }
+  spdlog::info("router key AS{}: SKI {} active; {} routes to sign again", signers_.asn.to_string(),
+               signers_.active_key()->ski().to_hex(), resign_queue_.size());
+  if (!resign_timer_) {
+    resign_timer_ = std::make_unique<asio::steady_timer>(io_);
+  }
+  resign_timer_->cancel();
+  resign_timer_->expires_after(std::chrono::milliseconds(0));
+  resign_timer_->async_wait([this](const asio::error_code& ec) {
+    if (!ec) {
+      resign_next();
+    }
+  });
+}
+
+void Speaker::resign_next() {
+  std::size_t sent = 0;
+  while (sent < kResignBatch && !resign_queue_.empty()) {
+    const ResignItem item = std::move(resign_queue_.front());
+    resign_queue_.pop_front();
+    Neighbor* n = find_neighbor(item.neighbor);
+    if (n == nullptr || !n->established() || n->table_deferred) {
+      continue;
+    }
+    // As the Adj-RIB-Out has it now: a route changed or withdrawn since the switch already
+    // went out with the new key, or is gone.
+    const rib::OutUpdate* out = n->adj_out.find(item.prefix);
+    if (out == nullptr || out->withdraw() || !out->sign) {
+      continue;
+    }
+    send(*n, *out);  // RFC 8205 §4.2: signed afresh, with the active key
+    ++routes_resigned_;
+    ++sent;
+  }
+  if (resign_queue_.empty()) {
+    spdlog::info("router key AS{}: every route signed with SKI {}", signers_.asn.to_string(),
+                 signers_.active_key() ? signers_.active_key()->ski().to_hex() : "-");
+    return;
+  }
+  resign_timer_->expires_after(kResignPause);
+  resign_timer_->async_wait([this](const asio::error_code& ec) {
+    if (!ec) {
+      resign_next();
+    }
+  });
+}
+
+void Speaker::stop_resign() {
+  resign_queue_.clear();
+  if (resign_timer_) {
+    resign_timer_->cancel();
+  }
+}
+
+nlohmann::json Speaker::signing_keys_json() const {
+  nlohmann::json keys = nlohmann::json::array();
+  const auto snapshot = rpki_.snapshot();
+  for (const auto& key : signers_.keys) {
+    keys.push_back(
+        {{"ski", key->ski().to_hex()},
+         {"file", key->from()},
+         {"active", key.get() == signers_.active_key()},
+         {"signatures", key->signatures()},
+         // Whether the RPKI data in use has this key (RFC 8634 §4: a new key should be
+         // there before it signs, an old one stays there while routes signed with it remain).
+         {"in_rpki", snapshot->router_keys.contains(signers_.asn, key->ski(), key->public_key())}});
+  }
+  nlohmann::json ases = nlohmann::json::array();
+  if (!signers_.empty()) {
+    ases.push_back({{"asn", signers_.asn.value()},
+                    {"active_from", signers_.configured ? "active_key" : "oldest"},
+                    {"keys", keys}});
+  }
+  return {{"ases", ases},
+          {"resign_pending", resign_queue_.size()},
+          {"routes_resigned", routes_resigned_}};
+}
+
+void Speaker::register_key_metrics() {
+  const auto per_key = [this](auto value) {
+    return [this, value]() {
+      std::vector<MetricSample> samples;
+      for (const auto& key : signers_.keys) {
+        samples.push_back(
+            MetricSample{{{"asn", signers_.asn.to_string()}, {"ski", key->ski().to_hex()}},
+                         static_cast<double>(value(*key))});
+      }
+      return samples;
+    };
+  };
+  metrics_->family_callback("bgpsecd_router_key_signatures_total",
+                            "signatures made with each of our router keys (RFC 8205 §4.2)",
+                            MetricType::Counter,
+                            per_key([](const RouterKey& key) { return key.signatures(); }));
+  metrics_->family_callback(
+      "bgpsecd_router_key_active", "1 for the router key that signs, 0 for the others loaded",
+      MetricType::Gauge,
+      per_key([this](const RouterKey& key) { return &key == signers_.active_key() ? 1 : 0; }));
+  metrics_->gauge_callback("bgpsecd_router_key_resign_pending",
+                           "routes waiting to be signed again with a new active router key", {},
+                           [this] { return static_cast<double>(resign_queue_.size()); });
+  metrics_->family_callback(
+      "bgpsecd_router_key_routes_resigned_total",
+      "routes signed again and sent after a change of the active key", MetricType::Counter, [this] {
+        return std::vector<MetricSample>{MetricSample{{}, static_cast<double>(routes_resigned_)}};
+      });
+}
+
+}  // namespace bgpsecd::daemon
