@@ -126,6 +126,8 @@ remote_as = 65001
   EXPECT_EQ(c.neighbors[0].port, 179);
   EXPECT_TRUE(c.neighbors[0].graceful_restart);
   EXPECT_TRUE(c.neighbors[0].extended_messages);
+  EXPECT_TRUE(c.neighbors[0].enhanced_route_refresh);  // RFC 7313, advertised by default
+  EXPECT_TRUE(to_fsm_config(c.neighbors[0], c.global).session.enhanced_route_refresh);
 }
 
 // ===== normal form =====
@@ -203,6 +205,7 @@ max_prefix = 100000
 route_server = true
 graceful_restart = false
 extended_messages = false
+enhanced_route_refresh = false
 [[neighbor]]
 address = "2001:db8::2"
 remote_as = 65001
@@ -514,6 +517,10 @@ TEST(ConfigDiff, SessionParametersReset) {
   const ConfigDiff same = diff_with(kDiffBase, same_hold);
   EXPECT_TRUE(same.reset.empty());
   EXPECT_THAT(same.updated, ElementsAre("127.0.0.3"));
+  // The capabilities of the OPEN change: RFC 7313 is negotiated only at session start.
+  const std::string no_err =
+      replace(kDiffBase, "remote_as = 65003", "remote_as = 65003\nenhanced_route_refresh = false");
+  EXPECT_THAT(diff_with(kDiffBase, no_err).reset, ElementsAre("127.0.0.3"));
 }
 
 TEST(ConfigDiff, RouterIdResetsEverySession) {
