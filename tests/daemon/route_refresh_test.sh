@@ -15,8 +15,8 @@
 #   6. A ROUTE-REFRESH of the wrong length from P: NOTIFICATION 7/1 (RFC 7313 §5).
 # To follow the order of messages without timing, each step ends with a route announced by
 # one peer: when it has arrived where it goes, everything sent before it has too.
-# Run by ctest with BGPSECD, BGPSECCTL and PORT set. Addresses 127.0.23.1-9 and port $PORT
-# belong to this test.
+# Run by ctest with BGPSECD, BGPSECCTL and PORT set. Addresses 127.0.23.1-9 and ports $PORT
+# (BGP) and $PORT+1 (M's metrics) belong to this test.
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${PORT:?}"
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +33,8 @@ d=127.0.23.4
   neighbor_toml $q 65233 $m '["ipv4"]' 'passive = true'
   neighbor_toml $d 65234 $m '["ipv4"]' 'passive = true'
 } >"$work/m.toml"
+# Metrics on $PORT+1: the BoRR / EoRR counters are checked there too.
+sed -i -e "/^\[metrics\]$/{n;s/^listen = \"\"$/listen = \"$m:$((PORT + 1))\"/}" "$work/m.toml"
 start m
 wait_listening $m
 judge_py <<'PY'
@@ -93,12 +95,28 @@ def has_cap(out, code):
 def rib(out, peer):
     return {r['prefix'] for r in out['routes'] if r['peer'] == peer}
 
+def metric(out, name, **labels):
+    return next((v for n, l, v in out if n == name and l == labels), None)
+
 def nb(out, peer):
     return next(n for n in out['neighbors'] if n['peer'] == peer)
 PY
 evs() {  # evs NAME: the events the peer NAME printed so far, as one JSON list
   python3 -c 'import json, sys
 print(json.dumps([json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]))' "$work/$1.out"
+}
+metrics() {  # metrics: M's metrics as a JSON list of [name, labels, value]
+  python3 - "http://$m:$((PORT + 1))/metrics" <<'PY'
+import json, re, sys, urllib.request
+body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+out = []
+for line in body.splitlines():
+    m = re.match(r'^(\w+)(?:\{(.*)\})? (\S+)$', line)
+    if m:
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        out.append([m.group(1), labels, float(m.group(3))])
+print(json.dumps(out))
+PY
 }
 count() { evs "$1" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
 start_peer() {  # start_peer NAME ASN ADDR [PEER-ARGS...]: a session that follows NAME.in
@@ -166,6 +184,9 @@ expect "D: the route P did not send again is not withdrawn, or the one it did wa
 expect "P's BoRR / EoRR and the removed route not counted" 5 \
   "nb(out, '$p')['counters']['borr_received'] == 1 and nb(out, '$p')['counters']['eorr_received'] == 1 and nb(out, '$p')['counters']['refresh_stale_removed'] == 1" \
   ctl m show neighbors
+expect "metrics: the BoRR / EoRR counts of P" 5 \
+  "[metric(out, 'bgpsecd_route_refresh_markers_total', peer='$p', direction=d, marker=k) for d in ['sent', 'received'] for k in ['borr', 'eorr']] == [1, 1, 1, 1]" \
+  metrics
 expect "M's Adj-RIB-In from P has stale routes after the EoRR" 5 \
   "all(not r.get('stale', False) for r in out['routes'])" ctl m show routes --received --peer $p
 
