@@ -16,21 +16,21 @@ void RefreshWindows::open(base::Afi afi, std::chrono::seconds limit,
   w.timer = std::make_unique<asio::steady_timer>(io_);
   w.timer->expires_after(limit);
   std::weak_ptr<RefreshWindows*> self = self_;
-  w.timer->async_wait([self, afi, token = w.token,
-                       expired = std::move(expired)](const asio::error_code& ec) {
-    const auto alive = self.lock();
-    if (ec || !alive) {
-      return;
-    }
-    // A window closed or opened again after this wait expired has another token (or none).
-    RefreshWindows& windows = **alive;
-    const auto it = windows.windows_.find(afi);
-    if (it == windows.windows_.end() || it->second.token != token) {
-      return;
-    }
-    windows.windows_.erase(it);
-    expired();
-  });
+  w.timer->async_wait(
+      [self, afi, token = w.token, expired = std::move(expired)](const asio::error_code& ec) {
+        const auto alive = self.lock();
+        if (ec || !alive) {
+          return;
+        }
+        // A window closed or opened again after this wait expired has another token (or none).
+        RefreshWindows& windows = **alive;
+        const auto it = windows.windows_.find(afi);
+        if (it == windows.windows_.end() || it->second.token != token) {
+          return;
+        }
+        windows.windows_.erase(it);
+        expired();
+      });
 }
 
 bool RefreshWindows::close(base::Afi afi) {

@@ -70,9 +70,10 @@ void Speaker::begin_peer_refresh(Neighbor& n, base::Afi afi) {
     if (auto* peer = find_neighbor(name)) {
       const auto removed = sweep_stale(*peer, afi);
       peer->stats.refresh_stale_removed += removed;
-      spdlog::warn("peer {}: no EoRR for {} within {} s of its BoRR (RFC 7313 §4): removed its {} "
-                   "stale routes",
-                   name, afi_text(afi), kEorrWait.count(), removed);
+      spdlog::warn(
+          "peer {}: no EoRR for {} within {} s of its BoRR (RFC 7313 §4): removed its {} "
+          "stale routes",
+          name, afi_text(afi), kEorrWait.count(), removed);
     }
   });
 }
@@ -90,8 +91,8 @@ void Speaker::end_peer_refresh(Neighbor& n, base::Afi afi) {
   // RFC 7313 §4: the routes still stale at EoRR were not re-advertised: they are gone.
   const auto removed = sweep_stale(n, afi);
   n.stats.refresh_stale_removed += removed;
-  spdlog::info("peer {}: EoRR for {} (RFC 7313): removed {} routes not advertised again",
-               n.name(), afi_text(afi), removed);
+  spdlog::info("peer {}: EoRR for {} (RFC 7313): removed {} routes not advertised again", n.name(),
+               afi_text(afi), removed);
 }
 
 std::size_t Speaker::resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only) {
