@@ -888,6 +888,7 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
                          "graceful_restart",
                          "extended_messages",
                          "enhanced_route_refresh",
+                         "eorr_timeout",
                          "remove_private_as"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
@@ -1011,6 +1012,7 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   BGPSEC_TRY(read_bool(t, "graceful_restart", ctx, n.graceful_restart));
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
   BGPSEC_TRY(read_bool(t, "enhanced_route_refresh", ctx, n.enhanced_route_refresh));
+  BGPSEC_TRY(read_int(t, "eorr_timeout", ctx, 1, 65535, n.eorr_timeout));
   if (const toml::node* node = t.get("remove_private_as")) {
     bool remove = false;
     BGPSEC_TRY(read_bool(t, "remove_private_as", ctx, remove));
@@ -1566,6 +1568,7 @@ std::string to_normal_form(const Config& c) {
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";
     o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n";
     o << "enhanced_route_refresh = " << (n.enhanced_route_refresh ? "true" : "false") << "\n";
+    o << "eorr_timeout = " << n.eorr_timeout << "\n";
     if (n.remove_private_as) {
       o << "remove_private_as = " << (*n.remove_private_as ? "true" : "false") << "\n";
     } else {

@@ -11,10 +11,6 @@
 namespace bgpsecd::daemon {
 namespace {
 
-// RFC 7313 §4 leaves the wait for a missing EoRR to the implementation; like a graceful
-// restart's stale routes, the routes marked at BoRR go when it passes.
-constexpr std::chrono::seconds kEorrWait{300};
-
 const char* afi_text(base::Afi afi) { return afi == base::Afi::Ipv4 ? "IPv4" : "IPv6"; }
 
 }  // namespace
@@ -65,15 +61,18 @@ void Speaker::begin_peer_refresh(Neighbor& n, base::Afi afi) {
   const auto marked = n.adj_in.mark_stale(afi);
   spdlog::info("peer {}: BoRR for {} (RFC 7313): {} routes marked stale until its EoRR", n.name(),
                afi_text(afi), marked);
+  // RFC 7313 §4 leaves the wait for a missing EoRR to the implementation (neighbor
+  // eorr_timeout); like a graceful restart's stale routes, the marked routes go when it passes.
   const std::string name = n.name();
-  n.refresh_windows.open(afi, kEorrWait, [this, name, afi] {
+  const std::chrono::seconds wait{n.config.eorr_timeout};
+  n.refresh_windows.open(afi, wait, [this, name, afi, wait] {
     if (auto* peer = find_neighbor(name)) {
       const auto removed = sweep_stale(*peer, afi);
       peer->stats.refresh_stale_removed += removed;
       spdlog::warn(
           "peer {}: no EoRR for {} within {} s of its BoRR (RFC 7313 §4): removed its {} "
           "stale routes",
-          name, afi_text(afi), kEorrWait.count(), removed);
+          name, afi_text(afi), wait.count(), removed);
     }
   });
 }

@@ -12,7 +12,10 @@
 #   4. P's own ROUTE-REFRESH is answered with BoRR, the routes, EoRR.
 #   5. Q: a soft clear and Q's messages with subtypes 1 and 2 are plain route refresh: no
 #      BoRR / EoRR either way, nothing removed.
-#   6. A ROUTE-REFRESH of the wrong length from P: NOTIFICATION 7/1 (RFC 7313 §5).
+#   6. R (AS 65235, 127.0.23.5, Enhanced Route Refresh, `eorr_timeout = 1` at M) sends BoRR
+#      and nothing more: its routes are removed when the timer has passed (RFC 7313 §4). (Its
+#      routes are not sent again, so no race with the 1 s decides the outcome.)
+#   7. A ROUTE-REFRESH of the wrong length from P: NOTIFICATION 7/1 (RFC 7313 §5).
 # To follow the order of messages without timing, each step ends with a route announced by
 # one peer: when it has arrived where it goes, everything sent before it has too.
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set. Addresses 127.0.23.1-9 and ports $PORT
@@ -25,6 +28,7 @@ m=127.0.23.1
 p=127.0.23.2
 q=127.0.23.3
 d=127.0.23.4
+r=127.0.23.5
 
 {
   global_toml m 65231 $m
@@ -32,6 +36,7 @@ d=127.0.23.4
   neighbor_toml $p 65232 $m '["ipv4"]' 'passive = true'
   neighbor_toml $q 65233 $m '["ipv4"]' 'passive = true'
   neighbor_toml $d 65234 $m '["ipv4"]' 'passive = true'
+  neighbor_toml $r 65235 $m '["ipv4"]' 'passive = true' 'eorr_timeout = 1'
 } >"$work/m.toml"
 # Metrics on $PORT+1: the BoRR / EoRR counters are checked there too.
 sed -i -e "/^\[metrics\]$/{n;s/^listen = \"\"$/listen = \"$m:$((PORT + 1))\"/}" "$work/m.toml"
@@ -138,8 +143,9 @@ refresh() {  # refresh NAME SUBTYPE [EXTRA-HEX]: NAME sends a ROUTE-REFRESH for 
 start_peer p 65232 $p --enhanced-route-refresh
 start_peer q 65233 $q --route-refresh
 start_peer d 65234 $d
-expect "the three peers are not established" 30 \
-  "all(nb(out, a)['state'] == 'established' for a in ['$p', '$q', '$d'])" ctl m show neighbors
+start_peer r 65235 $r --enhanced-route-refresh
+expect "the four peers are not established" 30 \
+  "all(nb(out, a)['state'] == 'established' for a in ['$p', '$q', '$d', '$r'])" ctl m show neighbors
 
 # 1. Capability 70 in M's OPEN; negotiated with P only.
 expect "M's OPEN to P lacks Enhanced Route Refresh (70)" 5 "has_cap(out, 70) and has_cap(out, 2)" evs p
@@ -223,7 +229,21 @@ expect "markers counted for Q" 5 \
   "all(nb(out, '$q')['counters'][k] == 0 for k in ['borr_sent', 'eorr_sent', 'borr_received', 'eorr_received'])" \
   ctl m show neighbors
 
-# 6. RFC 7313 §5: a ROUTE-REFRESH whose body is not 4 octets.
+# 6. R's BoRR without an EoRR.
+announce r 65235 10.235.1.0/24 10.235.2.0/24
+expect "M lacks R's routes" 20 "rib(out, '$r') == {'10.235.1.0/24', '10.235.2.0/24'}" ctl m show routes
+expect "M's routes from R are stale before any BoRR" 0 \
+  "all(not r.get('stale', False) for r in out['routes'])" ctl m show routes --received --peer $r
+refresh r borr
+expect "M did not remove R's routes left stale when no EoRR came within eorr_timeout" 20 \
+  "rib(out, '$r') == set()" ctl m show routes
+expect "the stale count of R" 5 \
+  "nb(out, '$r')['counters']['refresh_stale_removed'] == 2 and nb(out, '$r')['counters']['borr_received'] == 1 and nb(out, '$r')['counters']['eorr_received'] == 0" \
+  ctl m show neighbors
+if grep -q "peer $r: no EoRR for IPv4 within 1 s of its BoRR" "$work/m.log"; then ok
+else bad "M's log does not say why R's route went: $(tail -3 "$work/m.log")"; fi
+
+# 7. RFC 7313 §5: a ROUTE-REFRESH whose body is not 4 octets.
 refresh p borr 00
 expect "P did not get NOTIFICATION 7/1 for a 24-octet ROUTE-REFRESH" 10 \
   "any(e['event'] == 'notification' and e['code'] == 7 and e['subcode'] == 1 for e in out)" evs p
