@@ -916,17 +916,30 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   if (config_.find_neighbor(n.address) != nullptr) {
     return error(addr_node->source(), ctx, "neighbor defined twice");
   }
-  BGPSEC_TRY(check_keys(t, ctx, {"address",          "remote_as",
-                                 "local_address",    "port",
-                                 "passive",          "description",
-                                 "hold_time",        "families",
-                                 "bgpsec",           "import",
-                                 "export",           "max_prefix",
-                                 "next_hop_self",    "next_hop_ipv4",
-                                 "next_hop_ipv6",    "route_reflector_client",
-                                 "route_server",     "route_server_peer",
-                                 "graceful_restart", "extended_messages",
-                                 "remove_private_as"}));
+  BGPSEC_TRY(check_keys(t, ctx,
+                        {"address",
+                         "remote_as",
+                         "local_address",
+                         "port",
+                         "passive",
+                         "description",
+                         "hold_time",
+                         "families",
+                         "bgpsec",
+                         "import",
+                         "export",
+                         "max_prefix",
+                         "next_hop_self",
+                         "next_hop_ipv4",
+                         "next_hop_ipv6",
+                         "route_reflector_client",
+                         "route_server",
+                         "route_server_peer",
+                         "graceful_restart",
+                         "extended_messages",
+                         "enhanced_route_refresh",
+                         "eorr_timeout",
+                         "remove_private_as"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -1048,6 +1061,8 @@ base::Result<void> Parser::parse_neighbor(const toml::table& t, std::size_t inde
   }
   BGPSEC_TRY(read_bool(t, "graceful_restart", ctx, n.graceful_restart));
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
+  BGPSEC_TRY(read_bool(t, "enhanced_route_refresh", ctx, n.enhanced_route_refresh));
+  BGPSEC_TRY(read_int(t, "eorr_timeout", ctx, 1, 65535, n.eorr_timeout));
   if (const toml::node* node = t.get("remove_private_as")) {
     rib::PrivateAsRemoval remove = rib::PrivateAsRemoval::None;
     BGPSEC_TRY(read_private_as_removal(t, ctx, remove));
@@ -1172,7 +1187,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
   return sa.local_as != sb.local_as || sa.router_id != sb.router_id || sa.peer_as != sb.peer_as ||
          sa.hold_time != sb.hold_time || sa.keepalive != sb.keepalive ||
          sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) || gr_time(sa) != gr_time(sb) ||
-         sa.extended_messages != sb.extended_messages || fa.passive != fb.passive ||
+         sa.extended_messages != sb.extended_messages ||
+         sa.enhanced_route_refresh != sb.enhanced_route_refresh || fa.passive != fb.passive ||
          a.local_address != b.local_address || a.port != b.port ||
          // read when the session comes up (Speaker::on_established)
          a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
@@ -1616,6 +1632,8 @@ std::string to_normal_form(const Config& c) {
     o << "route_server_peer = " << (n.peer_is_route_server ? "true" : "false") << "\n";
     o << "graceful_restart = " << (n.graceful_restart ? "true" : "false") << "\n";
     o << "extended_messages = " << (n.extended_messages ? "true" : "false") << "\n";
+    o << "enhanced_route_refresh = " << (n.enhanced_route_refresh ? "true" : "false") << "\n";
+    o << "eorr_timeout = " << n.eorr_timeout << "\n";
     if (n.remove_private_as) {
       o << "remove_private_as = " << quote(private_as_removal_name(*n.remove_private_as)) << "\n";
     } else {
@@ -1656,6 +1674,7 @@ session::FsmConfig to_fsm_config(const NeighborConfig& neighbor, const GlobalCon
     s.graceful_restart = gr;
   }
   s.extended_messages = neighbor.extended_messages;
+  s.enhanced_route_refresh = neighbor.enhanced_route_refresh;
   out.passive = neighbor.passive;
   return out;
 }

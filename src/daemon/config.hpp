@@ -241,8 +241,11 @@ struct NeighborConfig {
   // The neighbor is a transparent route server: accept pCount 0 in its Secure_Path segment
   // (RFC 8205 §7.2); without this, such a segment is a §5.2 error.
   bool peer_is_route_server = false;
-  bool graceful_restart = true;   // RFC 4724, when global graceful_restart_time > 0
-  bool extended_messages = true;  // RFC 8654
+  bool graceful_restart = true;        // RFC 4724, when global graceful_restart_time > 0
+  bool extended_messages = true;       // RFC 8654
+  bool enhanced_route_refresh = true;  // RFC 7313 capability (BoRR / EoRR around a refresh)
+  // RFC 7313 §4: how long the routes marked stale at the peer's BoRR wait for its EoRR.
+  std::uint16_t eorr_timeout = 300;
   // RFC 8374 §8.4.2 / RFC 6996: private ASNs leave the AS_PATH of routes sent to this
   // external neighbor; unset = [bgpsec] remove_private_as.
   std::optional<rib::PrivateAsRemoval> remove_private_as;

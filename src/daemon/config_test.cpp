@@ -127,6 +127,9 @@ remote_as = 65001
   EXPECT_EQ(c.neighbors[0].port, 179);
   EXPECT_TRUE(c.neighbors[0].graceful_restart);
   EXPECT_TRUE(c.neighbors[0].extended_messages);
+  EXPECT_TRUE(c.neighbors[0].enhanced_route_refresh);  // RFC 7313, advertised by default
+  EXPECT_EQ(c.neighbors[0].eorr_timeout, 300);
+  EXPECT_TRUE(to_fsm_config(c.neighbors[0], c.global).session.enhanced_route_refresh);
 }
 
 // ===== normal form =====
@@ -208,6 +211,8 @@ max_prefix = 100000
 route_server = true
 graceful_restart = false
 extended_messages = false
+enhanced_route_refresh = false
+eorr_timeout = 30
 [[neighbor]]
 address = "2001:db8::2"
 remote_as = 65001
@@ -534,6 +539,16 @@ TEST(ConfigDiff, SessionParametersReset) {
   const ConfigDiff same = diff_with(kDiffBase, same_hold);
   EXPECT_TRUE(same.reset.empty());
   EXPECT_THAT(same.updated, ElementsAre("127.0.0.3"));
+  // The capabilities of the OPEN change: RFC 7313 is negotiated only at session start.
+  const std::string no_err =
+      replace(kDiffBase, "remote_as = 65003", "remote_as = 65003\nenhanced_route_refresh = false");
+  EXPECT_THAT(diff_with(kDiffBase, no_err).reset, ElementsAre("127.0.0.3"));
+  // The EoRR wait is read at the peer's next BoRR: no reset.
+  const std::string wait =
+      replace(kDiffBase, "remote_as = 65003", "remote_as = 65003\neorr_timeout = 10");
+  const ConfigDiff waits = diff_with(kDiffBase, wait);
+  EXPECT_TRUE(waits.reset.empty());
+  EXPECT_THAT(waits.updated, ElementsAre("127.0.0.3"));
 }
 
 TEST(ConfigDiff, RouterIdResetsEverySession) {

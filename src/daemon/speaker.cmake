@@ -2,12 +2,14 @@
 # The speaker: policy evaluation, session/RIB/RPKI wiring, control API views.
 list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/router_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool.cpp)

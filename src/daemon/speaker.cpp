@@ -28,16 +28,6 @@ asio::ip::address to_asio(const base::IpAddress& a) {
   return asio::ip::make_address(a.to_string());
 }
 
-std::optional<base::Afi> afi_of(std::uint16_t afi) {
-  if (afi == 1) {
-    return base::Afi::Ipv4;
-  }
-  if (afi == 2) {
-    return base::Afi::Ipv6;
-  }
-  return std::nullopt;
-}
-
 // The origin AS for route origin validation (RFC 6811 §2): the least recent Secure_Path
 // segment of a BGPsec route; the right-most AS of a trailing AS_SEQUENCE; our own AS for an
 // empty path (routes from inside our AS). nullopt: NONE (the path ends in an AS_SET).
@@ -259,6 +249,7 @@ void Speaker::stop() {
     if (n->stale_timer) {
       n->stale_timer->cancel();
     }
+    n->refresh_windows.close_all();
   }
   if (listener_) {
     listener_->close();
@@ -392,6 +383,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   n.state_since = std::chrono::steady_clock::now();
   n.end_of_rib_received.clear();
   n.table_deferred = false;
+  n.refresh_windows.close_all();  // RFC 7313 §4: a refresh does not span sessions
   rib::PeerInfo info = *n.info;
   info.router_id = negotiated.peer_bgp_id;
   n.info = std::make_shared<const rib::PeerInfo>(info);
@@ -495,6 +487,9 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   n.adj_out.clear();
   n.table_deferred = false;
   n.end_of_rib_received.clear();
+  // A refresh window ends with its session: the routes go (no graceful restart) or stay stale
+  // for the peer's restart (RFC 4724 §4.2), which its End-of-RIB or the stale timer ends.
+  n.refresh_windows.close_all();
   if (!was_established) {
     return;
   }
@@ -541,40 +536,6 @@ std::size_t Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
     }
   }
   return swept.size();
-}
-
-void Speaker::on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh) {
-  // RFC 2918 §4: a ROUTE-REFRESH for an <AFI, SAFI> we did not advertise to the peer is
-  // ignored. RFC 7313 §3.2: only subtype 0 is a request (1 and 2 mark the peer's own
-  // re-advertisement).
-  const auto afi = afi_of(refresh.afi);
-  if (!afi || refresh.subtype != 0 || !n.negotiated ||
-      !n.negotiated->has_family(session::AfiSafi{refresh.afi, refresh.safi})) {
-    if (n.may_log_warning()) {
-      spdlog::warn("peer {}: ROUTE-REFRESH for AFI {} SAFI {} subtype {} ignored (RFC 2918 §4)",
-                   n.name(), refresh.afi, static_cast<int>(refresh.safi),
-                   static_cast<int>(refresh.subtype));
-    }
-    return;
-  }
-  // RFC 2918 §4: send the Adj-RIB-Out for that AFI again.
-  static_cast<void>(resend_adj_rib_out(n, *afi));
-}
-
-std::size_t Speaker::resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only) {
-  if (n.table_deferred || !n.negotiated) {
-    return 0;  // the whole table goes out when the restart deferral ends
-  }
-  std::size_t sent = 0;
-  for (const auto& family : n.negotiated->families) {
-    if (const auto afi = afi_of(family.afi); afi && (!only || *afi == *only)) {
-      for (const auto& update : n.adj_out.refresh(*afi)) {
-        send(n, update);
-        ++sent;
-      }
-    }
-  }
-  return sent;
 }
 
 // ===== graceful restart, restarting side (RFC 4724 §4.1) =====

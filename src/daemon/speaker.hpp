@@ -71,6 +71,13 @@ struct NeighborStats {
   std::uint64_t signatures_not_verified = 0;
   // RFC 8374 §8.7: signed routes installed "validation deferred" ([bgpsec] defer_when_queued).
   std::uint64_t validations_deferred = 0;
+  // RFC 7313 §4 Enhanced Route Refresh markers, sent (around a re-sent Adj-RIB-Out) and
+  // received (around the peer's), and routes removed at the peer's EoRR or its timer.
+  std::uint64_t borr_sent = 0;
+  std::uint64_t eorr_sent = 0;
+  std::uint64_t borr_received = 0;
+  std::uint64_t eorr_received = 0;
+  std::uint64_t refresh_stale_removed = 0;
 };
 
 // How bgpsecd was started (its flags, man/bgpsecd.8.md).
@@ -125,7 +132,11 @@ class Speaker {
   void on_established(Neighbor& n, const session::Negotiated& negotiated);
   void on_down(Neighbor& n, const session::SessionDown& down);
   void on_update(Neighbor& n, wire::DecodedUpdate&& update);
+  // ----- route refresh (speaker_refresh.cpp) -----
   void on_route_refresh(Neighbor& n, const wire::RouteRefreshMessage& refresh);
+  // RFC 7313 §4, the peer's BoRR / EoRR (or the EoRR timer) for one family.
+  void begin_peer_refresh(Neighbor& n, base::Afi afi);
+  void end_peer_refresh(Neighbor& n, base::Afi afi);
   // RFC 4724 §4.1 (restarting speaker, -R): the End-of-RIB markers our table waits for.
   void on_end_of_rib(Neighbor& n, base::Afi afi);
   [[nodiscard]] bool awaiting_end_of_rib(const Neighbor& n) const;
@@ -215,7 +226,8 @@ class Speaker {
                                 const rib::ExportResult& result);
   void send_table(Neighbor& n);
   // The Adj-RIB-Out of `n` sent again as it stands (signed afresh), for one family or all
-  // negotiated ones (RFC 2918 §4, and soft reset out); returns the routes sent.
+  // negotiated ones (RFC 2918 §4, and soft reset out), between BoRR and EoRR when Enhanced
+  // Route Refresh was negotiated (RFC 7313 §4); returns the routes sent (speaker_refresh.cpp).
   std::size_t resend_adj_rib_out(Neighbor& n, std::optional<base::Afi> only);
 
   // ----- our router keys (speaker_keys.cpp) -----

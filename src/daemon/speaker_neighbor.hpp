@@ -15,10 +15,22 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/rate_limit.hpp"
+#include "daemon/refresh_windows.hpp"
 #include "daemon/speaker.hpp"
 #include "wire/update.hpp"
 
 namespace bgpsecd::daemon {
+
+// The address family of an AFI code we carry routes for (RFC 4760), else nullopt.
+[[nodiscard]] inline std::optional<base::Afi> afi_of(std::uint16_t afi) {
+  if (afi == 1) {
+    return base::Afi::Ipv4;
+  }
+  if (afi == 2) {
+    return base::Afi::Ipv6;
+  }
+  return std::nullopt;
+}
 
 // One configured neighbor: its session, its RIBs and what the RIB side knows about it.
 struct Speaker::Neighbor final : session::PeerHandler {
@@ -31,6 +43,7 @@ struct Speaker::Neighbor final : session::PeerHandler {
   rib::ExportPeer export_peer;
   std::optional<session::Negotiated> negotiated;
   std::unique_ptr<asio::steady_timer> stale_timer;  // RFC 4724 §4.2 restart / stale timer
+  RefreshWindows refresh_windows;                   // RFC 7313 §4: between BoRR and EoRR
   NeighborStats stats;
   // RFC 4724 §4.1: families whose End-of-RIB the peer sent in this session; and whether our
   // table to it waits for the end of the restart deferral (Speaker::send_table).
@@ -56,7 +69,11 @@ struct Speaker::Neighbor final : session::PeerHandler {
   std::chrono::steady_clock::time_point state_since = std::chrono::steady_clock::now();
 
   Neighbor(Speaker& s, NeighborConfig c, rib::PeerHandle i)
-      : speaker(s), config(std::move(c)), info(i), adj_in(i, config.max_prefix) {}
+      : speaker(s),
+        config(std::move(c)),
+        info(i),
+        adj_in(i, config.max_prefix),
+        refresh_windows(s.io_) {}
 
   [[nodiscard]] std::string name() const { return config.name(); }
   // docs/style.md §2.13: a warning caused by this neighbor may be logged now; when the rate limit

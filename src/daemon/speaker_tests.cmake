@@ -3,6 +3,7 @@
 bgpsecd_test(daemon_speaker_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/router_keys_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/rate_limit_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool_test.cpp

@@ -3,6 +3,7 @@
 // Prometheus metrics.
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include <spdlog/spdlog.h>
 
@@ -221,7 +222,17 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"logs_suppressed", n->stats.logs_suppressed},
                      {"validations_avoided", n->stats.validations_avoided},
                      {"signatures_not_verified", n->stats.signatures_not_verified},
-                     {"validations_deferred", n->stats.validations_deferred}};
+                     {"validations_deferred", n->stats.validations_deferred},
+                     {"borr_sent", n->stats.borr_sent},
+                     {"eorr_sent", n->stats.eorr_sent},
+                     {"borr_received", n->stats.borr_received},
+                     {"eorr_received", n->stats.eorr_received},
+                     {"refresh_stale_removed", n->stats.refresh_stale_removed}};
+    // Route refresh as negotiated (RFC 2918, RFC 7313), null while not Established.
+    j["route_refresh"] = n->negotiated
+                             ? nlohmann::json{{"plain", n->negotiated->route_refresh},
+                                              {"enhanced", n->negotiated->enhanced_route_refresh}}
+                             : nlohmann::json(nullptr);
     list.push_back(std::move(j));
   }
   return nlohmann::json{{"neighbors", list}};
@@ -451,11 +462,13 @@ base::Result<nlohmann::json> Speaker::clear_neighbor(const nlohmann::json& args)
           "; the peer does not support route refresh: import policy applied again to "
           "the routes it sent";
     }
-    return nlohmann::json{{"peer", name},
-                          {"soft", true},
-                          {"routes_sent", resent},
-                          {"route_refresh_sent", asked},
-                          {"message", message}};
+    return nlohmann::json{
+        {"peer", name},
+        {"soft", true},
+        {"routes_sent", resent},
+        {"route_refresh_sent", asked},
+        {"enhanced_route_refresh", n->established() && n->negotiated->enhanced_route_refresh},
+        {"message", message}};
   }
   n->peer->stop(session::subcode::kCeaseAdminReset);
   n->peer->start();
@@ -526,6 +539,25 @@ void Speaker::register_metrics() {
   metrics_->family_callback(
       "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));
+  // RFC 7313 §4 BoRR / EoRR markers per peer, direction and marker.
+  metrics_->family_callback(
+      "bgpsecd_route_refresh_markers_total",
+      "Enhanced Route Refresh BoRR and EoRR messages sent and received (RFC 7313)",
+      MetricType::Counter, [this]() {
+        std::vector<MetricSample> samples;
+        for (const auto& [name, n] : neighbors_) {
+          const NeighborStats& st = n->stats;
+          for (const auto& [direction, marker, count] :
+               {std::tuple{"sent", "borr", st.borr_sent}, std::tuple{"sent", "eorr", st.eorr_sent},
+                std::tuple{"received", "borr", st.borr_received},
+                std::tuple{"received", "eorr", st.eorr_received}}) {
+            samples.push_back(
+                MetricSample{{{"peer", name}, {"direction", direction}, {"marker", marker}},
+                             static_cast<double>(count)});
+          }
+        }
+        return samples;
+      });
   metrics_->family_callback("bgpsecd_bgpsec_signed_updates_total",
                             "BGPsec UPDATEs signed for the peer (RFC 8205 §4)", MetricType::Counter,
                             per_peer([](const Neighbor& n) { return n.stats.signed_updates; }));

@@ -8,12 +8,14 @@ Two subcommands:
                            --listen ADDR:PORT) [--updates FILE [--follow]] [--hold-time S]
                            [--timeout S] [--families ipv4,ipv6] [--no-bgpsec]
                            [--graceful-restart TIME [--gr-forwarding ipv4,ipv6]]
+                           [--route-refresh] [--enhanced-route-refresh]
       Opens one BGP session over TCP (connecting out, retried until it succeeds, or accepting
       one connection). Our OPEN: 4-octet AS (capability 65; AS_TRANS in My AS above 65535),
       multiprotocol unicast (1) per family, BGPsec (7) send and receive per family (value
       0x08 AFI / 0x00 AFI, RFC 8205 §2; left out with --no-bgpsec), extended messages (6),
       with --graceful-restart graceful restart (64: Restart State set, every family, the F bit
-      for those of --gr-forwarding).
+      for those of --gr-forwarding), with --route-refresh route refresh (2, RFC 2918), with
+      --enhanced-route-refresh route refresh and Enhanced Route Refresh (70, RFC 7313).
       After the KEEPALIVE exchange it sends KEEPALIVEs every hold/3 s and, from FILE, one BGP
       message per line (see below); with --follow it keeps reading lines appended to FILE
       later (only complete lines, ending in a newline). It exits by itself after --timeout
@@ -30,13 +32,20 @@ Two subcommands:
       value, e.g. the BGPsec_PATH printed by `bgpsec sign`). --nlri / --withdraw are the
       classic IPv4 fields.
 
+  bgp_test_peer.py refresh [--afi ipv4|ipv6] [--subtype request|borr|eorr|NUMBER]
+                           [--extra HEX]
+      Prints one ROUTE-REFRESH message (RFC 2918 §3) as hex: AFI, Message Subtype (RFC 7313
+      §3.2: 0 request, 1 BoRR, 2 EoRR), SAFI unicast; --extra HEX is appended to the body
+      (a message of the wrong length, RFC 7313 §5).
+
 FILE lines: the hex of one whole BGP message (marker, length, type, body; sent as is, so it
 may be malformed on purpose; spaces are ignored), `quit` (send NOTIFICATION Cease /
 Administrative Shutdown and exit), blank or `#` comment (skipped).
 
 stdout: one JSON object per line, flushed at once, with "event" one of
   connected {local, remote}; open {asn, hold_time, router_id, capabilities [{code, value}]};
-  established; update {hex}; route-refresh {hex}; notification {code, subcode, data};
+  established; update {hex}; route-refresh {hex, afi, subtype}; notification {code, subcode,
+  data};
   sent {line, type, length}; closed {reason}; timeout; error {what}.
 
 Exit status: 0 when the session was Established and stayed up until --timeout or `quit`;
@@ -123,6 +132,15 @@ def build_update(args):
     return message(UPDATE, body + nlri)
 
 
+SUBTYPES = {"request": 0, "borr": 1, "eorr": 2}
+
+
+def build_refresh(args):
+    subtype = SUBTYPES[args.subtype] if args.subtype in SUBTYPES else int(args.subtype)
+    body = struct.pack("!HBB", AFI[args.afi], subtype, 1) + bytes.fromhex(args.extra)
+    return message(ROUTE_REFRESH, body)
+
+
 # ----- session ---------------------------------------------------------------------------------
 
 def build_open(args):
@@ -135,6 +153,10 @@ def build_open(args):
             caps += struct.pack("!BBBH", 7, 3, 0x08, AFI[fam])         # BGPsec send
             caps += struct.pack("!BBBH", 7, 3, 0x00, AFI[fam])         # BGPsec receive
     caps += struct.pack("!BB", 6, 0)                                   # extended messages
+    if args.route_refresh or args.enhanced_route_refresh:
+        caps += struct.pack("!BB", 2, 0)                               # route refresh
+    if args.enhanced_route_refresh:
+        caps += struct.pack("!BB", 70, 0)                              # enhanced route refresh
     if args.graceful_restart is not None:                              # RFC 4724 §3
         value = struct.pack("!H", 0x8000 | (args.graceful_restart & 0x0FFF))  # R bit, time
         for fam in args.families:
@@ -295,7 +317,8 @@ class Session:
                      subcode=body[1] if len(body) > 1 else None, data=body[2:].hex())
                 return 1
             elif msg_type == ROUTE_REFRESH:
-                emit("route-refresh", hex=msg.hex())
+                afi, subtype = struct.unpack("!HB", body[:3]) if len(body) >= 3 else (None, None)
+                emit("route-refresh", hex=msg.hex(), afi=afi, subtype=subtype)
             else:
                 emit("error", what="unknown message type %d" % msg_type)
         return None
@@ -355,6 +378,14 @@ def main():
                         "listing every family")
     s.add_argument("--gr-forwarding", default="",
                    help="families (of --families) listed with the F bit set")
+    s.add_argument("--route-refresh", action="store_true",
+                   help="send the route refresh capability (2)")
+    s.add_argument("--enhanced-route-refresh", action="store_true",
+                   help="send route refresh (2) and enhanced route refresh (70)")
+    r = sub.add_parser("refresh", help="print one ROUTE-REFRESH message as hex")
+    r.add_argument("--afi", default="ipv4", choices=sorted(AFI))
+    r.add_argument("--subtype", default="request")
+    r.add_argument("--extra", default="")
     u = sub.add_parser("update", help="print one UPDATE message as hex")
     u.add_argument("--origin", default="igp", choices=["igp", "egp", "incomplete", "none"])
     u.add_argument("--as-path")
@@ -368,6 +399,9 @@ def main():
     try:
         if args.command == "update":
             print(build_update(args).hex())
+            return 0
+        if args.command == "refresh":
+            print(build_refresh(args).hex())
             return 0
         args.families = [f for f in args.families.split(",") if f]
         if any(f not in AFI for f in args.families):

@@ -315,6 +315,12 @@ updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl bgpsecd s
 birdc -s "$sock" reload out bgpsecd >/dev/null
 expect "bird's reload out sent nothing to bgpsecd" 10 \
   "out['neighbors'][0]['counters']['updates_in'] > $updates_in" ctl bgpsecd show neighbors "$them"
+# BIRD advertises Enhanced Route Refresh (RFC 7313): both refreshes above went between BoRR and
+# EoRR, ours (the soft reset, bird's reload in) and bird's answer to our ROUTE-REFRESH; the
+# routes bird sent again in its window stay (checked below).
+expect "Enhanced Route Refresh with bird: BoRR / EoRR both ways" 10 \
+  "out['neighbors'][0]['route_refresh'] == {'plain': True, 'enhanced': True} and all(out['neighbors'][0]['counters'][k] >= n for k, n in [('borr_sent', 2), ('eorr_sent', 2), ('borr_received', 1), ('eorr_received', 1)]) and out['neighbors'][0]['counters']['refresh_stale_removed'] == 0" \
+  ctl bgpsecd show neighbors "$them"
 same_sessions "route refresh"
 expect "routes lost at bgpsecd after the route refreshes" 5 \
   "has(out, '10.53.0.0/16', as_path=[65010], local_pref=200, $unsigned) and has(out, '10.54.0.0/16', as_path=[65010])" \

@@ -246,10 +246,30 @@ expect "bgpsecd's withdrawal of 2001:db8:5a::/48 did not reach gobgpd" 10 \
 same_session "reload (network removed)"
 
 # ----- route refresh both ways ----------------------------------------------------------------
+# Soft out counts at gobgpd: the UPDATEs bgpsecd sends again (its whole Adj-RIB-Out, one
+# UPDATE a route) must arrive, whatever the request says of itself. Soft in: gobgpd gets our
+# ROUTE-REFRESH (one per family), and with Enhanced Route Refresh negotiated (RFC 7313) also a
+# BoRR and an EoRR per family around the routes, which gobgpd counts as ROUTE-REFRESH too.
 refreshes=$(value "out['state']['messages']['received'].get('refresh', 0)" g neighbor "$us")
-expect "bgpsecctl clear neighbor --soft" 0 "out['soft'] is True" ctl bgpsecd clear neighbor "$them" --soft
-expect "gobgpd got no ROUTE-REFRESH from bgpsecd" 10 \
-  "out['state']['messages']['received'].get('refresh', 0) > $refreshes" g neighbor "$us"
+updates_at_g=$(value "out['state']['messages']['received'].get('update', 0)" g neighbor "$us")
+advertised=$(value "out['neighbors'][0]['prefixes']['advertised']" ctl bgpsecd show neighbors "$them")
+enhanced=$(value "out['neighbors'][0]['route_refresh']['enhanced']" ctl bgpsecd show neighbors "$them")
+ctl bgpsecd clear neighbor "$them" --soft >"$work/soft.json" 2>&1
+expect "bgpsecctl clear neighbor --soft" 0 \
+  "out['soft'] is True and out['route_refresh_sent'] is True and out['routes_sent'] == $advertised >= 2" \
+  cat "$work/soft.json"
+expect "gobgpd did not receive the $advertised UPDATEs bgpsecd sent again" 10 \
+  "out['state']['messages']['received'].get('update', 0) >= $updates_at_g + $advertised" g neighbor "$us"
+if [ "$enhanced" = True ]; then
+  expect "gobgpd did not get ROUTE-REFRESH, BoRR and EoRR for both families" 10 \
+    "out['state']['messages']['received'].get('refresh', 0) >= $refreshes + 6" g neighbor "$us"
+  expect "bgpsecd did not count its BoRR / EoRR to gobgpd" 0 \
+    "out['neighbors'][0]['counters']['borr_sent'] >= 2 and out['neighbors'][0]['counters']['eorr_sent'] >= 2" \
+    ctl bgpsecd show neighbors "$them"
+else
+  expect "gobgpd got no ROUTE-REFRESH from bgpsecd" 10 \
+    "out['state']['messages']['received'].get('refresh', 0) >= $refreshes + 2" g neighbor "$us"
+fi
 "${gobgp[@]}" neighbor "$us" softresetin || bad "gobgp softresetin failed"
 updates_in=$(value "out['neighbors'][0]['counters']['updates_in']" ctl bgpsecd show neighbors "$them")
 "${gobgp[@]}" neighbor "$us" softresetout || bad "gobgp softresetout failed"
