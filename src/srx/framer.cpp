@@ -6,11 +6,12 @@
 namespace bgpsecd::srx {
 
 base::Result<std::optional<base::Bytes>, SrxError> SrxFramer::next() {
-  return stream_.next(kSrxHeaderSize,
-                      [](std::span<const std::uint8_t> header) -> base::Result<std::size_t, SrxError> {
-                        BGPSEC_ASSIGN_OR_RETURN(const SrxPduHeader h, decode_srx_header(header));
-                        return std::size_t{h.length};
-                      });
+  return stream_.next(
+      kSrxHeaderSize,
+      [](std::span<const std::uint8_t> header) -> base::Result<std::size_t, SrxError> {
+        BGPSEC_ASSIGN_OR_RETURN(const SrxPduHeader h, decode_srx_header(header));
+        return std::size_t{h.length};
+      });
 }
 
 }  // namespace bgpsecd::srx

@@ -85,10 +85,10 @@ enum class SrxResult : std::uint8_t {
 // Type 0, proxy -> server. QuaggaSRx sends 20 bytes with no peer count; libSRxProxy sends
 // 20 + 4n bytes with noPeers = n and only n - 1 peers. The decoder keeps what is there.
 struct HelloPdu {
-  std::uint32_t proxy_id = 0;  // 0 asks the server to assign one
-  std::uint32_t asn = 0;       // the router's own AS
-  bool has_peer_count = false;     // length >= 24: the noPeers field is present
-  std::uint32_t peer_count = 0;    // noPeers as sent (may exceed peers.size())
+  std::uint32_t proxy_id = 0;        // 0 asks the server to assign one
+  std::uint32_t asn = 0;             // the router's own AS
+  bool has_peer_count = false;       // length >= 24: the noPeers field is present
+  std::uint32_t peer_count = 0;      // noPeers as sent (may exceed peers.size())
   std::vector<std::uint32_t> peers;  // at most min(noPeers, (length - 24) / 4) entries
   friend bool operator==(const HelloPdu&, const HelloPdu&) = default;
 };
@@ -96,7 +96,7 @@ struct HelloResponsePdu {  // type 1, server -> proxy, 16 bytes
   std::uint32_t proxy_id = 0;
   friend bool operator==(const HelloResponsePdu&, const HelloResponsePdu&) = default;
 };
-struct GoodbyePdu {  // type 2, both directions, 12 bytes
+struct GoodbyePdu {               // type 2, both directions, 12 bytes
   std::uint16_t keep_window = 0;  // seconds
   friend bool operator==(const GoodbyePdu&, const GoodbyePdu&) = default;
 };
@@ -164,7 +164,7 @@ struct DeleteUpdatePdu {  // type 8, proxy -> server, 16 bytes
   std::uint32_t update_id = 0;
   friend bool operator==(const DeleteUpdatePdu&, const DeleteUpdatePdu&) = default;
 };
-struct PeerChangePdu {  // type 9, proxy -> server, 16 bytes
+struct PeerChangePdu {           // type 9, proxy -> server, 16 bytes
   std::uint8_t change_type = 0;  // 1 add, 0 remove
   std::uint32_t peer_as = 0;
   friend bool operator==(const PeerChangePdu&, const PeerChangePdu&) = default;
@@ -172,15 +172,14 @@ struct PeerChangePdu {  // type 9, proxy -> server, 16 bytes
 struct SyncRequestPdu {  // type 10, server -> proxy, 12 bytes
   friend bool operator==(const SyncRequestPdu&, const SyncRequestPdu&) = default;
 };
-struct ErrorPdu {  // type 11, server -> proxy, 12 bytes
+struct ErrorPdu {          // type 11, server -> proxy, 12 bytes
   std::uint16_t code = 0;  // raw: an unknown code is carried, not refused
   friend bool operator==(const ErrorPdu&, const ErrorPdu&) = default;
 };
 
-using SrxPdu =
-    std::variant<HelloPdu, HelloResponsePdu, GoodbyePdu, VerifyRequestPdu, SignRequestPdu,
-                 VerifyNotificationPdu, SignNotificationPdu, DeleteUpdatePdu, PeerChangePdu,
-                 SyncRequestPdu, ErrorPdu>;
+using SrxPdu = std::variant<HelloPdu, HelloResponsePdu, GoodbyePdu, VerifyRequestPdu,
+                            SignRequestPdu, VerifyNotificationPdu, SignNotificationPdu,
+                            DeleteUpdatePdu, PeerChangePdu, SyncRequestPdu, ErrorPdu>;
 
 [[nodiscard]] SrxPduType srx_pdu_type(const SrxPdu& pdu) noexcept;
 

@@ -53,14 +53,14 @@ std::uint16_t field_u16(const SrxPduHeader& h) noexcept {
   return static_cast<std::uint16_t>((h.field[0] << 8U) | h.field[1]);
 }
 
-// HELLO and HELLO_RESPONSE carry the protocol version in header bytes 1-2; a server answers a
-// HELLO of another version with ERROR 0 (wrong version).
+// docs/srx-proxy.md §3: HELLO and HELLO_RESPONSE carry the protocol version in header bytes 1-2;
+// a server answers a HELLO of another version with ERROR 0 (wrong version).
 base::Result<void, SrxError> check_version(const SrxPduHeader& h, const char* what) {
   const auto version = field_u16(h);
   if (version != kSrxVersion) {
-    return base::fail(SrxError{SrxErrorCode::WrongVersion, std::string(what) + ": version " +
-                                                               std::to_string(version) +
-                                                               ", expected 3"});
+    return base::fail(
+        SrxError{SrxErrorCode::WrongVersion,
+                 std::string(what) + ": version " + std::to_string(version) + ", expected 3"});
   }
   return {};
 }
@@ -71,8 +71,9 @@ base::Result<SrxPdu, SrxError> decode_hello(const SrxPduHeader& h, base::ByteRea
   if (!r.read_u32(hello.proxy_id) || !r.read_u32(hello.asn)) {
     return invalid("HELLO: shorter than 20 bytes");  // unreachable: length checked
   }
-  // libSRxProxy sizes the HELLO as 20 + 4n: with no peers the noPeers field is missing, with
-  // n peers the last one is cut off. The peer data is advisory, so take what is there.
+  // docs/srx-proxy.md §2 HELLO: libSRxProxy sizes the HELLO as 20 + 4n: with no peers the noPeers
+  // field is missing, with n peers the last one is cut off. The peer data is advisory, so take what
+  // is there.
   if (r.read_u32(hello.peer_count)) {
     hello.has_peer_count = true;
     const std::size_t present = std::min<std::size_t>(hello.peer_count, r.remaining() / 4);
@@ -91,8 +92,9 @@ base::Result<SrxPdu, SrxError> decode_hello_response(const SrxPduHeader& h, base
   return p;
 }
 
-// libSRxProxy's IPv6 request copies the AS path and attribute to offset 60 instead of 72 and
-// leaves the SCA_Prefix AFI at 0; the last 12 bytes of such a PDU are the untouched zeros.
+// docs/srx-proxy.md §2 VERIFY: libSRxProxy's IPv6 request copies the AS path and attribute to
+// offset 60 instead of 72 and leaves the SCA_Prefix AFI at 0; the last 12 bytes of such a PDU are
+// the untouched zeros.
 bool looks_shifted(std::span<const std::uint8_t> pdu, std::uint16_t sca_afi,
                    std::size_t path_data_length) {
   if (path_data_length == 0 || sca_afi != 0) {
@@ -133,8 +135,9 @@ base::Result<SrxPdu, SrxError> decode_verify(const SrxPduHeader& h,
     return invalid(std::string(what) + ": prefix length " + std::to_string(v.prefix_length) +
                    " beyond the address family");
   }
-  // The path data is numHops 4-byte ASNs then attrLen bytes of attribute; bgpsecLength counts
-  // both, and the PDU length is the fixed part plus bgpsecLength. All three must agree.
+  // docs/srx-proxy.md §2 VERIFY: the path data is numHops 4-byte ASNs then attrLen bytes;
+  // bgpsecLength counts both, and the PDU length is the fixed part plus bgpsecLength. All three
+  // must agree.
   const std::size_t path_data_length = std::size_t{4} * num_hops + attr_length;
   if (bgpsec_length != path_data_length) {
     return invalid(std::string(what) + ": bgpsecLength " + std::to_string(bgpsec_length) +
@@ -169,8 +172,8 @@ base::Result<SrxPdu, SrxError> decode_sign_notification(base::ByteReader& r) {
   static_cast<void>(r.read_u32(p.update_id));  // length checked: at least 20 bytes
   static_cast<void>(r.read_u32(bgpsec_length));
   if (bgpsec_length != r.remaining()) {
-    return invalid("SIGN_NOTIFICATION: bgpsecLength " + std::to_string(bgpsec_length) +
-                   " but " + std::to_string(r.remaining()) + " bytes follow");
+    return invalid("SIGN_NOTIFICATION: bgpsecLength " + std::to_string(bgpsec_length) + " but " +
+                   std::to_string(r.remaining()) + " bytes follow");
   }
   const auto rest = r.rest();
   p.signature_data.assign(rest.begin(), rest.end());
@@ -178,8 +181,7 @@ base::Result<SrxPdu, SrxError> decode_sign_notification(base::ByteReader& r) {
 }
 
 // Every fixed-size body below is read after the length check, so the reads cannot fail.
-base::Result<SrxPdu, SrxError> decode_body(const SrxPduHeader& h,
-                                           std::span<const std::uint8_t> pdu,
+base::Result<SrxPdu, SrxError> decode_body(const SrxPduHeader& h, std::span<const std::uint8_t> pdu,
                                            base::ByteReader& r) {
   switch (static_cast<SrxPduType>(h.type)) {
     case SrxPduType::Hello:
@@ -198,8 +200,8 @@ base::Result<SrxPdu, SrxError> decode_body(const SrxPduHeader& h,
       return p;
     }
     case SrxPduType::VerifyNotification: {
-      VerifyNotificationPdu p{h.field[0], h.field[1], h.field[2],
-                              static_cast<std::uint8_t>(h.word >> 24U), 0, 0};
+      VerifyNotificationPdu p{
+          h.field[0], h.field[1], h.field[2], static_cast<std::uint8_t>(h.word >> 24U), 0, 0};
       static_cast<void>(r.read_u32(p.request_token) && r.read_u32(p.update_id));
       return p;
     }
@@ -253,11 +255,11 @@ const char* srx_pdu_type_name(std::uint8_t type) noexcept {
 base::Result<SrxPduHeader, SrxError> decode_srx_header(std::span<const std::uint8_t> bytes) {
   base::ByteReader r(bytes);
   SrxPduHeader h;
-  if (!r.read_u8(h.type) || !r.read_into(h.field) || !r.read_u32(h.word) ||
-      !r.read_u32(h.length)) {
+  if (!r.read_u8(h.type) || !r.read_into(h.field) || !r.read_u32(h.word) || !r.read_u32(h.length)) {
     return invalid("PDU shorter than the 12-byte header");
   }
-  // The length counts the whole PDU, header included.
+  // docs/srx-proxy.md §1: the length counts the whole PDU, header included; no PDU a proxy can
+  // build is longer than kSrxMaxPduSize.
   if (h.length < kSrxHeaderSize) {
     return invalid("PDU length " + std::to_string(h.length) + " is below the header size");
   }

@@ -57,8 +57,7 @@ base::Result<void, SrxError> encode_part(const VerifyRequestPdu& v, Parts& p) {
     return internal("VERIFY: the shifted layout needs IPv6, SCA AFI 0 and path data");
   }
   p.field = {v.flags, v.roa_source, v.bgpsec_source};
-  p.word = (std::uint32_t{v.aspa_source} << 24U) | (std::uint32_t{v.as_type} << 8U) |
-           v.as_rel_type;
+  p.word = (std::uint32_t{v.aspa_source} << 24U) | (std::uint32_t{v.as_type} << 8U) | v.as_rel_type;
   auto& b = p.body;
   b.put_u8(v.roa_default);
   b.put_u8(v.bgpsec_default);
@@ -153,15 +152,21 @@ base::Result<void, SrxError> encode_part(const ErrorPdu& x, Parts& p) {
 
 SrxPduType srx_pdu_type(const SrxPdu& pdu) noexcept {
   if (const auto* v = std::get_if<VerifyRequestPdu>(&pdu)) {
-    return v->prefix_address.afi() == base::Afi::Ipv6 ? SrxPduType::VerifyV6
-                                                      : SrxPduType::VerifyV4;
+    return v->prefix_address.afi() == base::Afi::Ipv6 ? SrxPduType::VerifyV6 : SrxPduType::VerifyV4;
   }
   // The variant's alternatives follow the type codes, with VERIFY_V4/V6 sharing one.
   constexpr SrxPduType kByIndex[] = {
-      SrxPduType::Hello,          SrxPduType::HelloResponse,      SrxPduType::Goodbye,
-      SrxPduType::VerifyV4,       SrxPduType::SignRequest,        SrxPduType::VerifyNotification,
-      SrxPduType::SignNotification, SrxPduType::DeleteUpdate,     SrxPduType::PeerChange,
-      SrxPduType::SyncRequest,    SrxPduType::Error,
+      SrxPduType::Hello,
+      SrxPduType::HelloResponse,
+      SrxPduType::Goodbye,
+      SrxPduType::VerifyV4,
+      SrxPduType::SignRequest,
+      SrxPduType::VerifyNotification,
+      SrxPduType::SignNotification,
+      SrxPduType::DeleteUpdate,
+      SrxPduType::PeerChange,
+      SrxPduType::SyncRequest,
+      SrxPduType::Error,
   };
   static_assert(std::size(kByIndex) == std::variant_size_v<SrxPdu>);
   return kByIndex[pdu.index()];

@@ -87,7 +87,6 @@ TEST(SrxPdu, Goodbye) {
   expect_both_ways("02 0000 00 00000000 0000000c", GoodbyePdu{0});
 }
 
-
 VerifyRequestPdu quagga_verify_v4() {
   auto v = quagga_request(kFlagOrigin | kFlagPath, "10.5.0.0", 20, 1);
   v.origin_as = 65005;
@@ -148,7 +147,6 @@ TEST(SrxPdu, VerifyV6Standard) {
       "0000fde9 0000fde8 90210008 aabbccdd",
       v);
 }
-
 
 TEST(SrxPdu, VerifyV6ShiftedLayoutFromLibSrxProxyIsRecognised) {
   // libSRxProxy leaves the ASPA source and default, asType and asRelType at 0.
@@ -230,9 +228,7 @@ TEST(SrxPdu, PeerChangeIgnoresGarbageInReservedBytes) {
   EXPECT_TRUE(*decoded == SrxPdu(PeerChangePdu{0, 65001}));
 }
 
-TEST(SrxPdu, SyncRequest) {
-  expect_both_ways("0a 000000 00000000 0000000c", SyncRequestPdu{});
-}
+TEST(SrxPdu, SyncRequest) { expect_both_ways("0a 000000 00000000 0000000c", SyncRequestPdu{}); }
 
 TEST(SrxPdu, Error) {
   // Captured: UPDATE_NOT_FOUND.

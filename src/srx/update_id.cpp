@@ -2,7 +2,7 @@
 // SRx update identifier: the hex text NIST builds, its CRC-32, and the collision rule. NIST
 // formats each blob byte as a plain (signed on x86-64) char, so bytes >= 0x80 come out as
 // "FFFFFF9x" of which only "FF" stays in the hashed text; we write that rule out explicitly,
-// independent of the platform's char signedness and byte order.
+// independent of the platform's char signedness and byte order (docs/srx-proxy.md §4).
 #include "srx/update_id.hpp"
 
 #include <array>
@@ -104,8 +104,8 @@ base::Bytes update_id_blob(const VerifyRequestPdu& request) {
 
 std::uint32_t update_id(const VerifyRequestPdu& request) {
   const auto blob = update_id_blob(request);
-  return update_id(UpdateIdInput{request.origin_as, request.prefix_address,
-                                 request.prefix_length, blob});
+  return update_id(
+      UpdateIdInput{request.origin_as, request.prefix_address, request.prefix_length, blob});
 }
 
 UpdateKey update_key(const VerifyRequestPdu& request) {

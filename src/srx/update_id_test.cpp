@@ -77,7 +77,6 @@ TEST(SrxUpdateId, BytesFromHex80UpAllHashAlike) {
   EXPECT_EQ(text(c), "0000000100000000007F");
 }
 
-
 TEST(SrxUpdateId, CapturedVerifyGivesTheIdOfItsReceipt) {
   const auto decoded = decode_srx_pdu(hex(kQuaggaVerifyV4));
   ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
@@ -85,8 +84,7 @@ TEST(SrxUpdateId, CapturedVerifyGivesTheIdOfItsReceipt) {
   // With an attribute, the AS path is not hashed.
   const auto blob = update_id_blob(request);
   EXPECT_EQ(blob, request.bgpsec_attribute);
-  const UpdateIdInput input{request.origin_as, request.prefix_address, request.prefix_length,
-                            blob};
+  const UpdateIdInput input{request.origin_as, request.prefix_address, request.prefix_length, blob};
   const auto text = update_id_text(input);
   EXPECT_EQ(text.size(), 232U);
   const std::string_view start =
@@ -109,8 +107,7 @@ TEST(SrxUpdateId, AsPathIsHashedWhenThereIsNoAttribute) {
 TEST(SrxUpdateId, ShiftedIpv6HashesWhereNistLooks) {
   // libSRxProxy's IPv6 request (path data at 60): NIST hashes the bytes at offset 72, i.e. the
   // attribute minus its first 12 bytes, then 12 zero bytes.
-  const auto decoded = decode_srx_pdu(
-      hex(test::kShiftedVerifyV6));
+  const auto decoded = decode_srx_pdu(hex(test::kShiftedVerifyV6));
   ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
   const auto& request = std::get<VerifyRequestPdu>(*decoded);
   ASSERT_EQ(request.layout, VerifyLayout::ShiftedIpv6);
@@ -143,8 +140,11 @@ TEST(SrxUpdateId, CollisionRule) {
   const CollisionCase cases[] = {
       {"a free ID is kept", {}, 0x1234, a, 0x1234},
       {"the same update keeps its ID", {{0x1234, a}}, 0x1234, a, 0x1234},
-      {"+1 while the ID holds another update", {{0x1234, a}, {0x1235, b}}, 0x1234,
-       key_for(65003, "10.0.0.0"), 0x1236},
+      {"+1 while the ID holds another update",
+       {{0x1234, a}, {0x1235, b}},
+       0x1234,
+       key_for(65003, "10.0.0.0"),
+       0x1236},
       {"the same update found after a collision", {{0x1234, a}, {0x1235, b}}, 0x1234, b, 0x1235},
       // NIST's comparison ignores the prefix; ours does not, so these are two updates.
       {"the prefix is compared", {{0x1234, a}}, 0x1234, key_for(65001, "10.1.0.0"), 0x1235},
