@@ -349,48 +349,13 @@ base::Result<base::Bytes, RtrError> encode_rtr_pdu(const RtrPdu& pdu, std::uint8
   return out.take();
 }
 
-void RtrFramer::append(std::span<const std::uint8_t> bytes) {
-  if (consumed_ > 0) {
-    // Drop what was handed out before growing the buffer.
-    const auto tail = std::span<const std::uint8_t>(buffer_).subspan(consumed_);
-    base::Bytes rest(tail.begin(), tail.end());
-    buffer_ = std::move(rest);
-    consumed_ = 0;
-  }
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-}
-
 base::Result<std::optional<base::Bytes>, RtrError> RtrFramer::next() {
-  if (error_) {
-    return base::fail(*error_);
-  }
-  base::ByteReader r(std::span<const std::uint8_t>(buffer_).subspan(consumed_));
-  if (r.remaining() < kRtrHeaderSize) {
-    return std::optional<base::Bytes>();
-  }
-  auto header = decode_rtr_header(r.rest());
-  if (!header) {
-    error_ = header.error();
-    return base::fail(*error_);
-  }
-  std::span<const std::uint8_t> pdu;
-  if (!r.read_bytes(header->length, pdu)) {
-    return std::optional<base::Bytes>();  // not all there yet
-  }
-  // Copied out before the buffer is touched again.
-  std::optional<base::Bytes> out(base::Bytes(pdu.begin(), pdu.end()));
-  consumed_ += pdu.size();
-  if (consumed_ == buffer_.size()) {
-    buffer_.clear();
-    consumed_ = 0;
-  }
-  return out;
-}
-
-void RtrFramer::reset() noexcept {
-  buffer_.clear();
-  consumed_ = 0;
-  error_.reset();
+  return stream_.next(
+      kRtrHeaderSize,
+      [](std::span<const std::uint8_t> header) -> base::Result<std::size_t, RtrError> {
+        BGPSEC_ASSIGN_OR_RETURN(const RtrPduHeader h, decode_rtr_header(header));
+        return std::size_t{h.length};
+      });
 }
 
 }  // namespace bgpsecd::rpki

@@ -13,6 +13,7 @@
 
 #include "base/asn.hpp"
 #include "base/bytes.hpp"
+#include "base/pdu_stream.hpp"
 #include "base/prefix.hpp"
 #include "base/result.hpp"
 #include "base/ski.hpp"
@@ -165,17 +166,15 @@ struct RtrPduHeader {
 // connection must be closed (after an Error Report, Corrupt Data).
 class RtrFramer {
  public:
-  void append(std::span<const std::uint8_t> bytes);
+  void append(std::span<const std::uint8_t> bytes) { stream_.append(bytes); }
   // The next whole PDU (header included), std::nullopt while incomplete, or the framing error.
   [[nodiscard]] base::Result<std::optional<base::Bytes>, RtrError> next();
   // Octets received but not yet handed out.
-  [[nodiscard]] std::size_t buffered() const noexcept { return buffer_.size() - consumed_; }
-  void reset() noexcept;
+  [[nodiscard]] std::size_t buffered() const noexcept { return stream_.buffered(); }
+  void reset() noexcept { stream_.reset(); }
 
  private:
-  base::Bytes buffer_;
-  std::size_t consumed_ = 0;
-  std::optional<RtrError> error_;
+  base::PduStream<RtrError> stream_;
 };
 
 }  // namespace bgpsecd::rpki
