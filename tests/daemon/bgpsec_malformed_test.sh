@@ -12,7 +12,12 @@
 # the log names the failed check, and the session stays Established (no NOTIFICATION at the
 # peer). Attacks (well-formed, so not errors): an inserted AS with a made-up signature, an
 # origin AS without router key, a path signed for another target AS: route kept, "not-valid".
-# Last, syntax_error_action = "strip" (applied by reload) on one case: route kept "unsigned".
+# Then syntax_error_action = "strip" (applied by reload), RFC 8374 §8.5: for a failure whose
+# Secure_Path parsed (AS_PATH also present; the decoder's Signature_Segment count, block length,
+# truncation, attribute flags) the route stays, "unsigned", with the AS_PATH rebuilt from the
+# Secure_Path and no Secure_Path shown, and the neighbor's update_errors and bgpsec_stripped go
+# up; where the Secure_Path itself does not parse (its length, a cut inside it) the route is
+# withdrawn as in the default mode and the log says why. The session stays up in every case.
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps the work directory.
 # Addresses 127.0.0.71-79, ports 17980-17989 belong to this test (it uses 127.0.0.71-73, $PORT).
 set -uo pipefail
@@ -65,8 +70,18 @@ def encode(segs, blocks, spl=None):
         v += struct.pack("!HB", 3 + len(body), suite) + body
     return struct.pack("!BBH", 0x90, attr[1], len(v)) + v
 
+def with_value(v, flags=0x90):       # the attribute around value octets v
+    return struct.pack("!BBH", flags, attr[1], len(v)) + v
+
 if how == "secure-path-length":      # Secure_Path Length one more than 2 + 6N
     out = encode(segs, blocks, spl + 1)
+elif how == "truncate":              # ARGS: N: the value cut N octets short
+    out = with_value(value[:len(value) - int(args[0])])
+elif how == "block-length":          # the first block's length one short: its last signature overruns
+    blen = struct.unpack("!H", value[spl:spl + 2])[0]
+    out = with_value(value[:spl] + struct.pack("!H", blen - 1) + value[spl + 2:])
+elif how == "attr-flags":            # ARGS: FLAGS: the attribute flags octet (Extended Length kept)
+    out = with_value(value, int(args[0]) | 0x10)
 elif how == "drop-signature":        # the origin's Signature_Segment removed from every block
     out = encode(segs, [[s, sigs[:-1]] for s, sigs in blocks])
 elif how == "three-blocks":          # the block twice more, suites 2 and 3 (no duplicate suite)
@@ -212,6 +227,21 @@ attr=$(sign $P "65302 65001")
 withdraw_case "Signature_Segments != Secure_Path segments" $p $P "$(good_update $P)" valid \
   "$(upd --next-hop $p --mp $P --attr "$(edit drop-signature "$attr")")" segment-count-mismatch
 
+P=10.71.15.0/24
+attr=$(sign $P "65302 65001")
+withdraw_case "truncated inside a signature" $p $P "$(good_update $P)" valid \
+  "$(upd --next-hop $p --mp $P --attr "$(edit truncate "$attr" 10)")" signature-block-truncated
+
+P=10.71.16.0/24
+attr=$(sign $P "65302 65001")
+withdraw_case "Signature_Block length one short" $p $P "$(good_update $P)" valid \
+  "$(upd --next-hop $p --mp $P --attr "$(edit block-length "$attr")")" signature-length
+
+P=10.71.17.0/24
+attr=$(sign $P "65302 65001")
+withdraw_case "BGPsec_PATH flags transitive" $p $P "$(good_update $P)" valid \
+  "$(upd --next-hop $p --mp $P --attr "$(edit attr-flags "$attr" 0xC0)")" attribute-flags
+
 P=10.71.3.0/24
 attr=$(sign $P "65302 65001")
 withdraw_case "three Signature_Blocks" $p $P "$(good_update $P)" valid \
@@ -301,6 +331,60 @@ else bad "strip: update_errors of $p stayed $before"; fi
 if tail -n +$((lines + 1)) "$work/d.log" | grep -q "as-path-also-present.*stripped"; then ok
 else bad "strip: no log line; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
 peer_up strip $p $pid_p
+
+stripped() { value "nb(out, '$p')['counters']['bgpsec_stripped']" ctl d show neighbors; }
+# strip_case NAME PREFIX BAD-HEX REASON: the good route, then the malformed UPDATE; expected:
+# the route kept unsigned with AS_PATH 65302 65001, update_errors and bgpsec_stripped up, a log
+# line naming REASON and the stripping, the session up.
+strip_case() {
+  local name=$1 prefix=$2 badmsg=$3 reason=$4
+  send $p "$(good_update "$prefix")" || return
+  if ! poll 10 "(route(out, '$prefix', '$p') or {}).get('path_state') == 'valid'" ctl d show routes "$prefix"; then
+    bad "strip $name: the good route $prefix is not valid: $(cat "$work/last")"
+    return
+  fi
+  local before before_stripped lines
+  before=$(value "errors(out, '$p')" ctl d show neighbors)
+  before_stripped=$(stripped)
+  lines=$(wc -l <"$work/d.log")
+  send $p "$badmsg" || return
+  local expr="(r := route(out, '$prefix', '$p')) is not None and r['path_state'] == 'unsigned' and r['as_path'] == [65302, 65001] and 'secure_path' not in r"
+  if poll 5 "$expr" ctl d show routes "$prefix"; then ok
+  else bad "strip $name: $prefix not kept as unsigned 65302 65001: $(tr -d '\n ' <"$work/last")"; fi
+  if poll 5 "errors(out, '$p') > $before and nb(out, '$p')['counters']['bgpsec_stripped'] > $before_stripped" ctl d show neighbors; then ok
+  else bad "strip $name: update_errors / bgpsec_stripped of $p did not go up: $(tr -d '\n ' <"$work/last")"; fi
+  if tail -n +$((lines + 1)) "$work/d.log" | grep -q -- "$reason.*stripped, route kept unsigned"; then ok
+  else bad "strip $name: no log line naming $reason; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
+  peer_up "strip $name" $p $pid_p
+}
+
+P=10.71.18.0/24
+strip_case "Signature_Segments != Secure_Path segments" $P \
+  "$(upd --next-hop $p --mp $P --attr "$(edit drop-signature "$(sign $P "65302 65001")")")" \
+  segment-count-mismatch
+P=10.71.19.0/24
+strip_case "truncated inside a signature" $P \
+  "$(upd --next-hop $p --mp $P --attr "$(edit truncate "$(sign $P "65302 65001")" 10)")" \
+  signature-block-truncated
+P=10.71.20.0/24
+strip_case "Signature_Block length one short" $P \
+  "$(upd --next-hop $p --mp $P --attr "$(edit block-length "$(sign $P "65302 65001")")")" \
+  signature-length
+P=10.71.21.0/24
+strip_case "BGPsec_PATH flags transitive" $P \
+  "$(upd --next-hop $p --mp $P --attr "$(edit attr-flags "$(sign $P "65302 65001")" 0xC0)")" \
+  attribute-flags
+# No Secure_Path to keep: withdrawn under strip too, and the log says why.
+P=10.71.22.0/24
+withdraw_case "strip: Secure_Path length inconsistent" $p $P "$(good_update $P)" valid \
+  "$(upd --next-hop $p --mp $P --attr "$(edit secure-path-length "$(sign $P "65302 65001")")")" \
+  "secure-path-length.*Secure_Path did not parse"
+P=10.71.23.0/24
+attr=$(sign $P "65302 65001")
+cut=$(($(printf '%s' "$attr" | wc -c) / 2 - 4 - 5))  # the value cut to 5 octets: inside the Secure_Path
+withdraw_case "strip: truncated inside the Secure_Path" $p $P "$(good_update $P)" valid \
+  "$(upd --next-hop $p --mp $P --attr "$(edit truncate "$attr" $cut)")" \
+  "secure-path-truncated.*Secure_Path did not parse"
 peer_up "end of test" $q $pid_q
 
 summary
