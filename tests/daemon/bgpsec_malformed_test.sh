@@ -26,9 +26,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 peer_py="$here/bgp_test_peer.py"
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
-us=127.0.0.71
-p=127.0.0.72
-q=127.0.0.73
+# NET moves the three addresses to NET.71-73 (a developer's own loopback range).
+us=${NET:-127.0.0}.71
+p=${NET:-127.0.0}.72
+q=${NET:-127.0.0}.73
 
 # ----- helpers: JSON judge, BGPsec_PATH editor --------------------------------------------------
 judge_py <<'PY'
@@ -81,7 +82,7 @@ elif how == "block-length":          # the first block's length one short: its l
     blen = struct.unpack("!H", value[spl:spl + 2])[0]
     out = with_value(value[:spl] + struct.pack("!H", blen - 1) + value[spl + 2:])
 elif how == "attr-flags":            # ARGS: FLAGS: the attribute flags octet (Extended Length kept)
-    out = with_value(value, int(args[0]) | 0x10)
+    out = with_value(value, int(args[0], 0) | 0x10)
 elif how == "drop-signature":        # the origin's Signature_Segment removed from every block
     out = encode(segs, [[s, sigs[:-1]] for s, sigs in blocks])
 elif how == "three-blocks":          # the block twice more, suites 2 and 3 (no duplicate suite)
