@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "bgpsec/as_path_rebuild.hpp"
 #include "wire/communities.hpp"
