@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the BGPsec_PATH decoder (RFC 8205 §3). The first input byte is the base
 // offset (the decoder has no capability-dependent paths); the rest is the attribute value.
-// Every successful decode must re-encode to the same bytes and decode to an equal value.
+// Every successful decode must re-encode to the same bytes and decode to an equal value, and
+// decode_secure_path must agree with it.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t base_offset = input[0];
   const auto value = input.subspan(1);
   const auto decoded = bgpsecd::wire::decode_bgpsec_path(value, base_offset);
+  // The Secure_Path alone (RFC 8374 §8.5) decodes whenever the whole value does, to the same
+  // segments, and fails only with the whole value's error.
+  const auto secure_path = bgpsecd::wire::decode_secure_path(value, base_offset);
+  if (decoded && (!secure_path || !(*secure_path == decoded->secure_path))) {
+    __builtin_trap();
+  }
+  if (!decoded && !secure_path && !(secure_path.error() == decoded.error())) {
+    __builtin_trap();
+  }
   if (!decoded) {
     // Errors must point inside (or just past) the value they describe.
     const auto& e = decoded.error();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target for the UPDATE body decoder (wire/update.hpp). Input: one octet of
 // DecodeContext bits, then the body after the 19-octet header. A clean decode must re-encode
-// and decode again to the same value (docs/style.md §4.4).
+// and decode again to the same value (docs/style.md §4.4); a malformed BGPsec_PATH must be
+// reported consistently with the UPDATE's errors.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +44,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const DecodeContext ctx = context_from(input[0]);
   auto first = bgpsecd::wire::decode_update(input.subspan(1), ctx);
+  if (first && first->malformed_bgpsec_path) {
+    // RFC 8374 §8.5 report: a treat-as-withdraw BGPsec_PATH error that is one of the UPDATE's
+    // errors, the attribute left out, and a Secure_Path (when there is one) of whole segments.
+    const auto& m = *first->malformed_bgpsec_path;
+    const bool listed =
+        std::find(first->errors.begin(), first->errors.end(), m.error) != first->errors.end();
+    if (!listed || m.error.action != bgpsecd::base::Action::TreatAsWithdraw ||
+        m.error.detail == 0 || first->update.attrs.bgpsec_path ||
+        (m.secure_path && m.secure_path->empty())) {
+      __builtin_trap();
+    }
+  }
   if (!first || first->has_errors()) {
     return 0;
   }

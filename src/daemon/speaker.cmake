@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The speaker: policy evaluation, session/RIB/RPKI wiring, control API views.
 list(APPEND DAEMON_SRCS
+     ${CMAKE_CURRENT_SOURCE_DIR}/import_decision.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/router_keys.cpp

@@ -86,15 +86,6 @@ bool as_path_loop(const rib::Route& route, const GlobalConfig& global) {
                      });
 }
 
-// RFC 8374 §8.5 "strip" and RFC 8205 §5.2 unverifiable blocks: the route goes on as an
-// unsigned one, with the AS_PATH rebuilt from the Secure_Path (RFC 8205 §4.4).
-void strip_signatures(wire::PathAttributes& attrs) {
-  if (attrs.bgpsec_path) {
-    attrs.as_path = bgpsec::rebuild_as_path(attrs.bgpsec_path->secure_path);
-    attrs.bgpsec_path.reset();
-  }
-}
-
 // The attributes of an export that was to be signed, as they go out unsigned (RFC 8205 §4.4):
 // the AS_PATH rebuilt from the Secure_Path (empty for a route we originate); towards another
 // Member-AS our Member-AS in AS_CONFED_SEQUENCE, else, without the confederation segments
@@ -609,11 +600,20 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   bool treat_as_withdraw = false;
   if (decoded.has_errors()) {
     n.stats.update_errors += decoded.errors.size();
-    treat_as_withdraw = decoded.strongest() == base::Action::TreatAsWithdraw;
-    const auto& e = decoded.errors.front();
-    if (n.may_log_warning()) {
+    // A malformed BGPsec_PATH is decided on below (RFC 8374 §8.5); the other errors keep their
+    // RFC 7606 action.
+    treat_as_withdraw = decoded.strongest_elsewhere() == base::Action::TreatAsWithdraw;
+    if (decoded.malformed_bgpsec_path) {
+      ++n.stats.bgpsec_syntax_errors;
+    }
+    // The first error outside a malformed BGPsec_PATH (that one is logged with its decision).
+    const auto& errors = decoded.errors;
+    const auto e = std::find_if(errors.begin(), errors.end(), [&](const base::WireError& err) {
+      return !decoded.malformed_bgpsec_path || !(err == decoded.malformed_bgpsec_path->error);
+    });
+    if (e != errors.end() && n.may_log_warning()) {
       spdlog::warn("peer {}: UPDATE error ({}): {} at offset {}; {}", n.name(),
-                   base::action_name(e.action), e.what, e.offset,
+                   base::action_name(e->action), e->what, e->offset,
                    treat_as_withdraw ? "its routes are treated as withdrawn (RFC 7606)"
                                      : "the attribute is discarded (RFC 7606)");
     }
@@ -654,47 +654,35 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   wire::PathAttributes attrs = std::move(update.attrs);
   rib::strip_nlri(attrs);
   attrs.mp_unreach.reset();
-  rib::PathState path_state = rib::PathState::Unsigned;
-  std::optional<rib::PathFailure> path_failure;
-  bool verify = false;  // the signatures go to the validation pool
-  if (attrs.bgpsec_path) {
-    if (const auto trusted = trusted_path_state(n, attrs)) {
-      // RFC 8374 §8.7: the ingress router of our AS validated it.
-      path_state = *trusted;
-    } else {
-      // One prefix per BGPsec UPDATE (RFC 8205 §4.1), so the result holds for announced[0].
-      auto route = route_context_of(attrs, announced.front());
-      route.prefix_count = announced.size();
-      route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
-      const bool negotiated = n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
-      const auto outcome = check_received_path(n, *attrs.bgpsec_path, route, negotiated);
-      if (outcome.action != PathOutcome::Action::Keep && bgpsec::is_malformed(outcome.reason)) {
-        ++n.stats.update_errors;
-        ++n.stats.bgpsec_syntax_errors;
-        const bool strip = outcome.action == PathOutcome::Action::Strip;
-        if (n.may_log_warning()) {
-          spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
-                       announced.front().to_string(), bgpsec::reason_name(outcome.reason),
-                       strip ? "signatures stripped, route kept unsigned (RFC 8374 §8.5)"
-                             : "treated as withdrawn");
-        }
-        if (!strip) {
-          ++n.stats.treat_as_withdraw;
-          for (const auto& prefix : announced) {
-            withdraw_from(n, prefix);
-          }
-          return;
-        }
-        ++n.stats.bgpsec_stripped;
-      }
-      if (outcome.action == PathOutcome::Action::Keep) {
-        path_state = rib::PathState::Pending;
-        verify = true;
-      } else {
-        strip_signatures(attrs);
-      }
+  // One prefix per BGPsec UPDATE (RFC 8205 §4.1), so the decision holds for announced[0].
+  auto route = route_context_of(attrs, announced.front());
+  route.prefix_count = announced.size();
+  route.prefix_in_mp_reach = in_mp_reach && update.nlri.empty();
+  const bool negotiated = n.negotiated && n.negotiated->bgpsec.receive(announced.front().afi());
+  const auto decision = decide_path(ReceivedPath{attrs, decoded.malformed_bgpsec_path, route},
+                                    import_settings_of(n, negotiated), *verifier_);
+  if (decision.syntax_error()) {
+    if (!decoded.malformed_bgpsec_path) {  // a decoder error is counted with the UPDATE's
+      ++n.stats.update_errors;
+      ++n.stats.bgpsec_syntax_errors;
+    }
+    if (n.may_log_warning()) {
+      spdlog::warn("peer {}: BGPsec_PATH for {} fails RFC 8205 §5.2 ({}): {}", n.name(),
+                   announced.front().to_string(), bgpsec::reason_name(decision.reason),
+                   decision.outcome);
+    }
+    if (decision.action == PathDecision::Action::Strip) {
+      ++n.stats.bgpsec_stripped;
     }
   }
+  if (decision.action == PathDecision::Action::Withdraw) {
+    ++n.stats.treat_as_withdraw;
+    for (const auto& prefix : announced) {
+      withdraw_from(n, prefix);
+    }
+    return;
+  }
+  apply_path_decision(decision, attrs);
   // The signatures this path has in common with the prefix's other routes
   // (another peer's, or this peer's previous one) are stored once. The Adj-RIBs-In rather than
   // the Loc-RIB: they also hold routes still being validated or rejected by policy, so the
@@ -718,25 +706,15 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     received.peer = n.info;
     received.received_seq = ++received_seq_;
     received.prefix = prefix;
-    received.path_state = path_state;
-    received.path_failure = path_failure;
     received.local_pref = rib::default_local_pref(*handle, n.info->kind);
-    bool start = verify;
-    if (!verify) {
-      n.validating.erase(prefix);  // a result for the replaced route must not land on this one
-    } else if (const rib::Route* held = n.adj_in.find(prefix);
-               held != nullptr && held->attrs == handle && held->bgpsec == bgpsec) {
-      // The same signed path again (route refresh): same signed octets, and the keys it was
-      // checked with are current (RPKI changes revalidate), so the state stands, and a check
-      // already under way for it still applies.
-      received.path_state = held->path_state;
-      received.path_failure = held->path_failure;
-      start = held->path_state == rib::PathState::Pending && !validation_in_flight(n, prefix);
+    const auto receipt = state_on_receipt(decision, received, n.adj_in.find(prefix),
+                                          validation_in_flight(n, prefix));
+    received.path_state = receipt.state;
+    received.path_failure = receipt.failure;
+    if (receipt.cancel_check) {
+      n.validating.cancel(prefix);
     }
-    if (start) {
-      received.path_state = rib::PathState::Pending;
-      received.path_failure.reset();
-    }
+    bool start = receipt.start_check;
     const auto result = n.adj_in.announce(received);
     if (result.max_prefix_exceeded) {
       ++n.stats.max_prefix_exceeded;
@@ -818,7 +796,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   }
   rib::Route route = received;
   const auto snapshot = rpki_.snapshot();
-  if (const auto trusted = trusted_origin_state(n, attrs)) {
+  if (const auto trusted = trusted_origin_state(import_settings_of(n), attrs)) {
     route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
   } else if (const auto origin = origin_as_of(received, config_.global.external_as())) {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
@@ -850,7 +828,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
 }
 
 void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
-  n.validating.erase(prefix);
+  n.validating.cancel(prefix);
   n.not_verified.erase(prefix);
   n.deferred.erase(prefix);
   if (!n.adj_in.withdraw(prefix)) {

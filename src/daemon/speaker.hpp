@@ -22,6 +22,7 @@
 #include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/validator.hpp"
 #include "daemon/config.hpp"
+#include "daemon/import_decision.hpp"
 #include "daemon/router_keys.hpp"
 #include "daemon/rpki_sources.hpp"
 #include "daemon/validation_pool.hpp"
@@ -161,23 +162,11 @@ class Speaker {
   void reimport_all();
   std::size_t sweep_stale(Neighbor& n, std::optional<base::Afi> afi);  // routes removed
 
-  // ----- BGPsec on import (speaker_bgpsec.cpp) -----
-  // What import does with a received BGPsec_PATH (RFC 8205 §5.2, RFC 8374 §8.5).
-  struct PathOutcome {
-    enum class Action : std::uint8_t { Keep, Withdraw, Strip };
-    Action action = Action::Keep;
-    rib::PathState state = rib::PathState::Unsigned;
-    std::optional<rib::PathFailure> failure;
-    bgpsec::Reason reason = bgpsec::Reason::Valid;
-  };
-  // The RFC 8205 §5.2 checks that need no crypto, on the I/O thread (RFC 8374 §8.1 order):
-  // Keep with state Pending when the signatures are to be verified (start_validation).
-  [[nodiscard]] PathOutcome check_received_path(const Neighbor& n, const wire::BgpsecPath& path,
-                                                const bgpsec::RouteContext& route,
-                                                bool bgpsec_receive_negotiated) const;
-  // Who we are to `n` in the validator's terms.
-  [[nodiscard]] bgpsec::PeerContext peer_context_of(const Neighbor& n,
-                                                    bool bgpsec_receive_negotiated) const;
+  // ----- BGPsec on import (speaker_bgpsec.cpp; the decisions are in import_decision.hpp) -----
+  // What the import decisions read of `n` and [bgpsec]; `bgpsec_receive_negotiated` is for the
+  // AFI of the route at hand.
+  [[nodiscard]] ImportSettings import_settings_of(const Neighbor& n,
+                                                  bool bgpsec_receive_negotiated = true) const;
   // Hands the signatures of `route` (in n's Adj-RIB-In) to the validation pool; the result
   // comes back through on_validated.
   void start_validation(Neighbor& n, const rib::Route& route);
@@ -195,12 +184,6 @@ class Speaker {
   [[nodiscard]] static bool awaiting_validation(const Neighbor& n, const rib::Route& received);
   // True while a worker checks the signatures of n's route for `prefix`.
   [[nodiscard]] static bool validation_in_flight(const Neighbor& n, const base::Prefix& prefix);
-  // RFC 8374 §8.7: the states an iBGP peer's ingress router put on the route, when we trust
-  // them (ibgp_state = "trust"); nullopt: validate here.
-  [[nodiscard]] std::optional<rib::PathState> trusted_path_state(
-      const Neighbor& n, const wire::PathAttributes& attrs) const;
-  [[nodiscard]] std::optional<rib::OriginState> trusted_origin_state(
-      const Neighbor& n, const wire::PathAttributes& attrs) const;
   // RFC 8374 §9.2: re-runs validation and import for the routes of `n` that `change` can
   // affect (prefixes under a changed VRP, BGPsec paths signed with a changed key). Returns
   // how many routes it looked at again.

@@ -10,23 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/speaker_neighbor.hpp"
-#include "wire/communities.hpp"
 
 namespace bgpsecd::daemon {
 
 namespace {
-
-rib::PathState path_state_of(bgpsec::PathState state) {
-  switch (state) {
-    case bgpsec::PathState::Valid:
-      return rib::PathState::Valid;
-    case bgpsec::PathState::NotValid:
-      return rib::PathState::NotValid;
-    case bgpsec::PathState::Unverifiable:
-      return rib::PathState::Unsigned;
-  }
-  return rib::PathState::NotValid;
-}
 
 using KeyId = std::pair<base::Asn, base::Ski>;
 
@@ -60,10 +47,14 @@ bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
   return route;
 }
 
-bgpsec::PeerContext Speaker::peer_context_of(const Neighbor& n,
-                                             bool bgpsec_receive_negotiated) const {
-  bgpsec::PeerContext peer;
+ImportSettings Speaker::import_settings_of(const Neighbor& n,
+                                           bool bgpsec_receive_negotiated) const {
+  ImportSettings settings;
   const GlobalConfig& global = config_.global;
+  settings.ebgp = n.ebgp();
+  settings.syntax_error_action = config_.bgpsec.syntax_error_action;
+  settings.ibgp_state = config_.bgpsec.ibgp_state;
+  bgpsec::PeerContext& peer = settings.peer;
   // RFC 8205 §4.3: a peer outside our confederation signs for its identifier, a member (and
   // an iBGP peer, see newest_signature_target) for our Member-AS.
   peer.own_as = n.config.external(global) ? global.external_as() : global.asn;
@@ -75,43 +66,16 @@ bgpsec::PeerContext Speaker::peer_context_of(const Neighbor& n,
   peer.bgpsec_receive_negotiated = bgpsec_receive_negotiated;
   // RFC 8205 §7.2: a neighbor configured as a transparent route server may send pCount 0.
   peer.peer_is_transparent_route_server = n.config.peer_is_route_server;
-  return peer;
-}
-
-Speaker::PathOutcome Speaker::check_received_path(const Neighbor& n, const wire::BgpsecPath& path,
-                                                  const bgpsec::RouteContext& route,
-                                                  bool bgpsec_receive_negotiated) const {
-  PathOutcome outcome;
-  // RFC 8205 §5.2 in the order of RFC 8374 §8.1: every check without crypto first, here.
-  if (const auto bad =
-          bgpsec::check_path(path, route, peer_context_of(n, bgpsec_receive_negotiated))) {
-    // RFC 8205 §5.2: treat-as-withdraw; RFC 8374 §8.5 "strip" keeps the route unsigned.
-    outcome.reason = bad->reason;
-    outcome.action = config_.bgpsec.syntax_error_action == SyntaxErrorAction::Strip
-                         ? PathOutcome::Action::Strip
-                         : PathOutcome::Action::Withdraw;
-    return outcome;
-  }
-  const bool supported = std::any_of(path.blocks.begin(), path.blocks.end(), [&](const auto& b) {
-    return verifier_->supports_suite(b.suite);
-  });
-  if (!supported) {
-    // No supported suite: strip, rebuild the AS_PATH, handle as unsigned (docs/design.md §7).
-    outcome.reason = bgpsec::Reason::NoSupportedSuite;
-    outcome.action = PathOutcome::Action::Strip;
-    return outcome;
-  }
-  outcome.state = rib::PathState::Pending;  // the signatures are checked on a worker
-  return outcome;
+  return settings;
 }
 
 bool Speaker::validation_in_flight(const Neighbor& n, const base::Prefix& prefix) {
-  return n.validating.contains(prefix);
+  return n.validating.in_flight(prefix);
 }
 
 void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
   const std::uint64_t token = ++validation_seq_;
-  n.validating[route.prefix] = token;
+  n.validating.start(route.prefix, token);
   ValidationPool::Job job;
   job.path = route.bgpsec;
   job.prefix = route.prefix;
@@ -134,54 +98,19 @@ void Speaker::on_validated(const std::string& neighbor, const base::Prefix& pref
   if (n == nullptr) {
     return;  // removed by a reload meanwhile
   }
-  const auto it = n->validating.find(prefix);
-  if (it == n->validating.end() || it->second != token) {
+  if (!n->validating.finish(prefix, token)) {
     return;  // the route was replaced or withdrawn, or a newer check was asked for
   }
-  n->validating.erase(it);
   const rib::Route* route = n->adj_in.find(prefix);
   if (route == nullptr) {
     return;
   }
-  const rib::PathState state = path_state_of(validation.state);
-  std::optional<rib::PathFailure> failure;
-  if (state == rib::PathState::NotValid) {
-    failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(validation.reason),
-                               .segment = validation.failed_segment,
-                               .suite = validation.block_suite};
-  }
-  const bool was_pending = route->path_state == rib::PathState::Pending;
-  if (!was_pending && route->path_state == state && route->path_failure == failure) {
+  auto checked = checked_state(*route, validation);
+  if (!checked.changed) {
     return;  // a revalidation that changed nothing: nothing to decide or export again
   }
-  n->adj_in.set_path_state(prefix, state, failure);
+  n->adj_in.set_path_state(prefix, checked.state, std::move(checked.failure));
   reimport_route(*n, *n->adj_in.find(prefix));
-}
-
-std::optional<rib::PathState> Speaker::trusted_path_state(const Neighbor& n,
-                                                          const wire::PathAttributes& attrs) const {
-  // RFC 8374 §8.7: validation happens at the eBGP edge; an egress trusts its ingress's state
-  // unless configured to revalidate. Never read from eBGP: a neighbour AS cannot vouch.
-  if (n.ebgp() || config_.bgpsec.ibgp_state != IbgpState::Trust) {
-    return std::nullopt;
-  }
-  const auto code = wire::find_bgpsec_path_state(attrs.ext_communities);
-  // "Validation deferred": the ingress did not validate, so there is no state to trust and
-  // the egress "would then be able to perform its own validation" (RFC 8374 §8.7): the route
-  // is validated here as if ibgp_state were "revalidate".
-  if (!code || *code == wire::BgpsecPathStateCode::Deferred) {
-    return std::nullopt;
-  }
-  return rib::path_state_from_code(*code);
-}
-
-std::optional<rib::OriginState> Speaker::trusted_origin_state(
-    const Neighbor& n, const wire::PathAttributes& attrs) const {
-  // RFC 8097 §3: the origin state community is only honoured from iBGP peers.
-  if (n.ebgp() || config_.bgpsec.ibgp_state != IbgpState::Trust) {
-    return std::nullopt;
-  }
-  return wire::find_origin_validation_state(attrs.ext_communities);
 }
 
 std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
@@ -205,8 +134,9 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
     n.adj_in.for_each_within(covering, [&](const rib::Route& r) { affected.insert(r.prefix); });
   }
   if (!keys.empty()) {
+    const auto settings = import_settings_of(n);
     n.adj_in.for_each([&](const rib::Route& r) {
-      if (r.bgpsec && signed_with_any(r.bgpsec, keys) && !trusted_path_state(n, *r.attrs)) {
+      if (r.bgpsec && signed_with_any(r.bgpsec, keys) && !trusted_path_state(settings, *r.attrs)) {
         paths.push_back(r.prefix);
         affected.insert(r.prefix);
       }

@@ -51,7 +51,7 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // Routes of adj_in whose signatures a worker is checking, with the token of the latest
   // request: an older result that arrives after a newer request (a route replaced, an RPKI
   // change) is dropped. An in-flight route is Pending and not a candidate for the Loc-RIB.
-  std::map<base::Prefix, std::uint64_t> validating;
+  PendingChecks validating;
   // Routes of adj_in left Pending without a check because import rejects them whatever their
   // signatures say (RFC 8374 §8.1); checked once an RPKI or policy change could admit them.
   std::set<base::Prefix> not_verified;

@@ -9,6 +9,11 @@ bgpsecd_test(daemon_speaker_test
        ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool_test.cpp
   DEPS bgpsecd::daemon)
 
+# The BGPsec import decisions (import_decision.cpp), without sockets.
+bgpsecd_test(daemon_import_decision_test
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/import_decision_test.cpp
+  DEPS bgpsecd::daemon)
+
 # Policy evaluation: every match, set and action, RFC 8212 (policy.cpp).
 bgpsecd_test(daemon_policy_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/policy_test.cpp

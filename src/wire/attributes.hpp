@@ -97,6 +97,17 @@ struct PathAttributes {
   friend bool operator==(const PathAttributes&, const PathAttributes&) = default;
 };
 
+// A BGPsec_PATH attribute left out of PathAttributes because it is malformed: its flags
+// conflict with the type (RFC 8205 §5.2 check #1) or its value fails decode_bgpsec_path
+// (RFC 8205 §3, §5.2). Its error is also among the attribute list's errors. RFC 8205 §5.2 makes
+// the UPDATE treat-as-withdraw; RFC 8374 §8.5 lets a receiver keep the route unsigned instead,
+// with the AS_PATH rebuilt from the Secure_Path, so the Secure_Path comes along when it parsed.
+struct MalformedBgpsecPath {
+  base::WireError error;  // treat-as-withdraw; detail = BgpsecPathCheck
+  std::optional<std::vector<SecurePathSegment>> secure_path;  // nullopt: it did not parse
+  friend bool operator==(const MalformedBgpsecPath&, const MalformedBgpsecPath&) = default;
+};
+
 // ===== descriptor table (docs/style.md §2.8) =====
 
 // One attribute as the generic loop hands it to a type's decoder.
@@ -147,11 +158,13 @@ void put_attribute(std::uint8_t flags, std::uint8_t type, std::span<const std::u
 // §4; the rest of the field cannot be parsed), or, when `stop_at_first_error`, at any error.
 // Also merges AS4_PATH into AS_PATH on a session without 4-octet AS (RFC 6793 §4.2.3).
 // Does not check for missing mandatory attributes: that needs the NLRI (see decode_update).
-// `seen`, if given, gets a bit set for every type code met (also malformed or repeated ones).
+// `seen`, if given, gets a bit set for every type code met (also malformed or repeated ones);
+// `malformed_bgpsec_path`, if given, the BGPsec_PATH left out for being malformed.
 void decode_attribute_list(std::span<const std::uint8_t> attrs, const DecodeContext& ctx,
                            std::size_t base_offset, PathAttributes& out,
                            std::vector<base::WireError>& errors, bool stop_at_first_error,
-                           std::bitset<256>* seen = nullptr);
+                           std::bitset<256>* seen = nullptr,
+                           std::optional<MalformedBgpsecPath>* malformed_bgpsec_path = nullptr);
 
 // Strict form for tools: the first error of any action is returned.
 [[nodiscard]] base::Result<PathAttributes, base::WireError> decode_path_attributes(

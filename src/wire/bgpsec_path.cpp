@@ -36,7 +36,8 @@ base::WireError bgpsec_error(BgpsecPathCheck check, std::size_t offset,
   return e;
 }
 
-base::Result<void, base::WireError> decode_secure_path(base::ByteReader& r, BgpsecPath& out) {
+base::Result<void, base::WireError> read_secure_path(base::ByteReader& r,
+                                                     std::vector<SecurePathSegment>& out) {
   const std::size_t start = r.offset();
   const std::size_t attr_len = r.remaining();
   std::uint16_t length = 0;
@@ -54,7 +55,7 @@ base::Result<void, base::WireError> decode_secure_path(base::ByteReader& r, Bgps
     return base::fail(bgpsec_error(BgpsecPathCheck::SecurePathTruncated, start, attr_len));
   }
   const std::size_t count = (length - 2U) / kSegmentSize;
-  out.secure_path.reserve(count);
+  out.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     SecurePathSegment seg;
     std::uint32_t asn = 0;
@@ -63,7 +64,7 @@ base::Result<void, base::WireError> decode_secure_path(base::ByteReader& r, Bgps
       return base::fail(bgpsec_error(BgpsecPathCheck::SecurePathTruncated, start, attr_len));
     }
     seg.asn = base::Asn(asn);
-    out.secure_path.push_back(seg);
+    out.push_back(seg);
   }
   return {};
 }
@@ -158,7 +159,7 @@ base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(std::span<const std
                                                              std::size_t base_offset) noexcept {
   base::ByteReader r(value, base_offset);
   BgpsecPath path;
-  BGPSEC_TRY(decode_secure_path(r, path));
+  BGPSEC_TRY(read_secure_path(r, path.secure_path));
 
   // RFC 8205 §3: one or two Signature_Blocks follow the Secure_Path.
   if (r.empty()) {
@@ -180,6 +181,14 @@ base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(std::span<const std
     path.blocks.push_back(std::move(block));
   }
   return path;
+}
+
+base::Result<std::vector<SecurePathSegment>, base::WireError> decode_secure_path(
+    std::span<const std::uint8_t> value, std::size_t base_offset) noexcept {
+  base::ByteReader r(value, base_offset);
+  std::vector<SecurePathSegment> secure_path;
+  BGPSEC_TRY(read_secure_path(r, secure_path));
+  return secure_path;
 }
 
 // ===== Encoding =====

@@ -82,6 +82,13 @@ enum class BgpsecPathCheck : std::uint16_t {
 [[nodiscard]] base::Result<BgpsecPath, base::WireError> decode_bgpsec_path(
     std::span<const std::uint8_t> value, std::size_t base_offset = 0) noexcept;
 
+// The Secure_Path at the start of a BGPsec_PATH value, whatever follows it: what a value that
+// decode_bgpsec_path rejects for a Signature_Block still tells about the path (RFC 8374 §8.5
+// "strip" keeps such a route unsigned with the AS_PATH rebuilt from it). Fails as
+// decode_bgpsec_path does when the Secure_Path itself is truncated or has a bad length.
+[[nodiscard]] base::Result<std::vector<SecurePathSegment>, base::WireError> decode_secure_path(
+    std::span<const std::uint8_t> value, std::size_t base_offset = 0) noexcept;
+
 // The largest value the 2-octet attribute length (and so every inner length) can describe.
 // An UPDATE is smaller still (RFC 8654: 65535 octets for the whole message).
 inline constexpr std::size_t kMaxBgpsecPathValueSize = 65535;

@@ -203,6 +203,32 @@ TEST_P(MalformedBgpsecPath, IsTreatAsWithdrawWithItsCheck) {
 INSTANTIATE_TEST_SUITE_P(Rfc8205, MalformedBgpsecPath, ::testing::ValuesIn(kMalformed),
                          [](const auto& param_info) { return std::string(param_info.param.name); });
 
+// RFC 8374 §8.5: the Secure_Path of a value rejected for its Signature_Blocks is still read;
+// one whose Secure_Path itself is bad is not.
+TEST_P(MalformedBgpsecPath, Rfc8374Sec8_5_SecurePathReadWhenItParses) {
+  const auto& m = GetParam();
+  const auto bytes = hex_bytes(m.hex);
+  const auto secure_path = decode_secure_path(bytes, 100);
+  const bool secure_path_bad = m.check == BgpsecPathCheck::SecurePathTruncated ||
+                               m.check == BgpsecPathCheck::SecurePathLength;
+  ASSERT_EQ(secure_path.has_value(), !secure_path_bad);
+  if (secure_path_bad) {
+    EXPECT_EQ(secure_path.error(), decode_bgpsec_path(bytes, 100).error());
+  } else {
+    EXPECT_FALSE(secure_path->empty());
+    EXPECT_EQ(secure_path->back().asn, base::Asn(0xFBF0));  // every case's origin
+  }
+}
+
+TEST(BgpsecPath, Rfc8374Sec8_5_SecurePathOfAGoodValueIsItsPath) {
+  const auto value = field(example(1), "bgpsec_path_value");
+  const auto path = decode_bgpsec_path(value);
+  ASSERT_TRUE(path.has_value());
+  const auto secure_path = decode_secure_path(value);
+  ASSERT_TRUE(secure_path.has_value());
+  EXPECT_EQ(*secure_path, path->secure_path);
+}
+
 TEST(BgpsecPath, Rfc8205Sec5_2_ExampleWithOneSignatureSegmentRemoved) {
   // RFC 8205 §5.2: remove the origin's Signature_Segment and fix the block length.
   auto value = field(example(0), "bgpsec_path_value");

@@ -20,8 +20,12 @@ constexpr std::uint8_t kOptionalTransitiveBits = kAttrFlagOptional | kAttrFlagTr
 class ListDecoder {
  public:
   ListDecoder(const DecodeContext& ctx, PathAttributes& out, std::vector<base::WireError>& errors,
-              bool stop_at_first_error)
-      : ctx_(ctx), out_(out), errors_(errors), stop_at_first_error_(stop_at_first_error) {}
+              bool stop_at_first_error, std::optional<MalformedBgpsecPath>* malformed_bgpsec_path)
+      : ctx_(ctx),
+        out_(out),
+        errors_(errors),
+        stop_at_first_error_(stop_at_first_error),
+        malformed_bgpsec_path_(malformed_bgpsec_path) {}
 
   void run(base::ByteReader r) {
     while (!r.empty()) {
@@ -38,6 +42,19 @@ class ListDecoder {
   bool record(const base::WireError& e) {
     errors_.push_back(e);
     return e.action != base::Action::SessionReset && !stop_at_first_error_;
+  }
+
+  // Records the malformed BGPsec_PATH described by `in` and its error `e`, with its Secure_Path
+  // when that part of the value parses (RFC 8374 §8.5 "strip" rebuilds the AS_PATH from it).
+  void note_malformed_bgpsec_path(const AttributeInput& in, const base::WireError& e) {
+    if (malformed_bgpsec_path_ == nullptr) {
+      return;
+    }
+    MalformedBgpsecPath malformed{e, std::nullopt};
+    if (auto secure_path = decode_secure_path(in.value, in.value_offset)) {
+      malformed.secure_path = std::move(*secure_path);
+    }
+    *malformed_bgpsec_path_ = std::move(malformed);
   }
 
   // One attribute; false when decoding has to stop.
@@ -114,6 +131,7 @@ class ListDecoder {
       // its own code, so the validator reports it apart from other malformations.
       if (type == kAttrBgpsecPath) {
         flags_error.detail = static_cast<std::uint16_t>(BgpsecPathCheck::AttributeFlags);
+        note_malformed_bgpsec_path(in, flags_error);
       }
       if (!record(flags_error)) {
         return false;
@@ -139,6 +157,11 @@ class ListDecoder {
     }
 
     if (auto e = desc.decode(in, out_)) {
+      // RFC 8205 §5.2: a BGPsec_PATH that fails to decode (Secure_Path or Signature_Block
+      // lengths, truncation, Signature_Segment count).
+      if (type == kAttrBgpsecPath) {
+        note_malformed_bgpsec_path(in, *e);
+      }
       return record(*e);
     }
     return true;
@@ -148,6 +171,7 @@ class ListDecoder {
   PathAttributes& out_;
   std::vector<base::WireError>& errors_;
   bool stop_at_first_error_;
+  std::optional<MalformedBgpsecPath>* malformed_bgpsec_path_;
   std::bitset<256> seen_;
 };
 
@@ -156,8 +180,9 @@ class ListDecoder {
 void decode_attribute_list(std::span<const std::uint8_t> attrs, const DecodeContext& ctx,
                            std::size_t base_offset, PathAttributes& out,
                            std::vector<base::WireError>& errors, bool stop_at_first_error,
-                           std::bitset<256>* seen) {
-  ListDecoder decoder(ctx, out, errors, stop_at_first_error);
+                           std::bitset<256>* seen,
+                           std::optional<MalformedBgpsecPath>* malformed_bgpsec_path) {
+  ListDecoder decoder(ctx, out, errors, stop_at_first_error, malformed_bgpsec_path);
   decoder.run(base::ByteReader(attrs, base_offset));
   if (seen != nullptr) {
     *seen = decoder.seen();

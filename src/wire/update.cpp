@@ -78,6 +78,19 @@ base::Action DecodedUpdate::strongest() const noexcept {
   return a;
 }
 
+std::optional<base::Action> DecodedUpdate::strongest_elsewhere() const noexcept {
+  std::optional<base::Action> a;
+  bool skipped = false;  // the BGPsec_PATH's error is in `errors` once
+  for (const auto& e : errors) {
+    if (!skipped && malformed_bgpsec_path && e == malformed_bgpsec_path->error) {
+      skipped = true;
+      continue;
+    }
+    a = std::max(a.value_or(e.action), e.action);
+  }
+  return a;
+}
+
 base::Result<DecodedUpdate, base::WireError> decode_update(std::span<const std::uint8_t> body,
                                                            const DecodeContext& ctx,
                                                            std::size_t base_offset) noexcept {
@@ -113,7 +126,7 @@ base::Result<DecodedUpdate, base::WireError> decode_update(std::span<const std::
 
   std::bitset<256> seen;
   decode_attribute_list(attrs.rest(), ctx, attrs.offset(), out.update.attrs, out.errors, false,
-                        &seen);
+                        &seen, &out.malformed_bgpsec_path);
   const auto fatal = std::find_if(out.errors.begin(), out.errors.end(), [](const auto& e) {
     return e.action == base::Action::SessionReset;
   });

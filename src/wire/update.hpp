@@ -34,9 +34,16 @@ struct DecodedUpdate {
   // Non-fatal RFC 7606 errors (attribute discard, treat-as-withdraw), in the order found.
   // Malformed or discarded attributes are absent from `update`.
   std::vector<base::WireError> errors;
+  // The BGPsec_PATH, when it was left out of `update` for being malformed (its error is one of
+  // `errors`): the receiver treats the UPDATE as withdrawn or, as RFC 8374 §8.5 allows, keeps
+  // the route unsigned; strongest_elsewhere() says whether the rest of the UPDATE permits that.
+  std::optional<MalformedBgpsecPath> malformed_bgpsec_path;
   // The action to apply (RFC 7606 §3(h): the strongest wins); AttributeDiscard when there are
   // no errors, so check has_errors() first.
   [[nodiscard]] base::Action strongest() const noexcept;
+  // The strongest action of the errors other than the malformed BGPsec_PATH's; nullopt when
+  // there are none.
+  [[nodiscard]] std::optional<base::Action> strongest_elsewhere() const noexcept;
   [[nodiscard]] bool has_errors() const noexcept { return !errors.empty(); }
 };
 

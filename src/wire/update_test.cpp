@@ -227,6 +227,78 @@ TEST(Update, Rfc7606_3h_StrongestWins) {
   EXPECT_EQ(r->strongest(), Action::TreatAsWithdraw);
 }
 
+// RFC 8205 §5.2 with RFC 8374 §8.5: a malformed BGPsec_PATH is reported apart, with the
+// Secure_Path when it parsed, so that a receiver may keep the route unsigned; the error stays
+// among the UPDATE's errors (treat-as-withdraw).
+TEST(Update, Rfc8374_8_5_MalformedBgpsecPathReportedWithItsSecurePath) {
+  const auto origin = attr(0x40, 1, hex("00"));
+  const auto reach = attr(0x80, 14, hex("00010104C6336464 00 18C00002"));
+  const std::vector<SecurePathSegment> two_hops = {{1, 0, base::Asn(65002)},
+                                                   {1, 0, base::Asn(65001)}};
+  // Secure_Path 65002 65001, then one Signature_Block holding `segments` signature segments.
+  const auto value = [](int segments) {
+    base::Bytes block = hex("01");
+    for (int i = 0; i < segments; ++i) {
+      block = cat({block, hex("AB4D910F55CAE71A215EF3CAFE3ACC45B5EEC154 0001 AA")});
+    }
+    return cat({hex("000E 01 00 0000FDEA 01 00 0000FDE9"), test::u16(block.size() + 2), block});
+  };
+  struct Case {
+    const char* name;
+    base::Bytes bgpsec_path;  // the whole attribute
+    BgpsecPathCheck check;
+    bool secure_path_parsed;
+  };
+  const Case cases[] = {
+      {"Signature_Segment count", attr(0x90, 33, value(1)), BgpsecPathCheck::SegmentCountMismatch,
+       true},
+      {"Signature_Block length",
+       attr(0x90, 33, cat({hex("000E 01 00 0000FDEA 01 00 0000FDE9"), hex("0002 01")})),
+       BgpsecPathCheck::SignatureBlockTruncated, true},
+      {"attribute flags (transitive)", attr(0xD0, 33, value(2)), BgpsecPathCheck::AttributeFlags,
+       true},
+      {"Secure_Path length", attr(0x90, 33, hex("000F 01 00 0000FDEA 01 00 0000FDE9 00")),
+       BgpsecPathCheck::SecurePathLength, false},
+      {"Secure_Path truncated", attr(0x90, 33, hex("000E 01 00 0000FDEA")),
+       BgpsecPathCheck::SecurePathTruncated, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = decode_update(body({}, cat({origin, reach, c.bgpsec_path}), {}), context());
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->errors.size(), 1U);
+    ASSERT_TRUE(r->malformed_bgpsec_path.has_value());
+    const auto& m = *r->malformed_bgpsec_path;
+    EXPECT_EQ(m.error, r->errors[0]);
+    EXPECT_EQ(m.error.action, Action::TreatAsWithdraw);
+    EXPECT_EQ(m.error.detail, static_cast<std::uint16_t>(c.check)) << m.error.what;
+    EXPECT_EQ(m.secure_path.has_value(), c.secure_path_parsed);
+    if (c.secure_path_parsed) {
+      EXPECT_EQ(*m.secure_path, two_hops);
+    }
+    EXPECT_FALSE(r->update.attrs.bgpsec_path.has_value());
+    EXPECT_EQ(r->strongest(), Action::TreatAsWithdraw);
+    EXPECT_FALSE(r->strongest_elsewhere().has_value());  // the rest of the UPDATE is fine
+  }
+  // Errors elsewhere keep their own action: a discarded attribute, a malformed one.
+  const auto bad_path = attr(0x90, 33, value(1));
+  auto r = decode_update(body({}, cat({origin, reach, attr(0x40, 6, hex("00")), bad_path}), {}),
+                         context());
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->malformed_bgpsec_path.has_value());
+  EXPECT_EQ(r->strongest_elsewhere(), Action::AttributeDiscard);
+  r = decode_update(body({}, cat({reach, bad_path}), {}), context());  // no ORIGIN
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->malformed_bgpsec_path.has_value());
+  EXPECT_EQ(r->strongest_elsewhere(), Action::TreatAsWithdraw);
+  // A well-formed path, and none at all: nothing reported.
+  r = decode_update(body({}, cat({origin, reach, attr(0x90, 33, value(2))}), {}), context());
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->has_errors());
+  EXPECT_FALSE(r->malformed_bgpsec_path.has_value());
+  EXPECT_FALSE(r->strongest_elsewhere().has_value());
+}
+
 // RFC 6793 §4.2.3: on a 2-octet session AS_PATH and AS4_PATH are merged, and the UPDATE
 // re-encodes to the same bytes for a 2-octet peer.
 TEST(Update, Rfc6793_4_2_3_TwoOctetSessionWithAs4Path) {

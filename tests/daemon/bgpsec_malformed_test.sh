@@ -3,27 +3,36 @@
 # Malformed BGPsec UPDATEs (RFC 8205 §5.2) and path attacks thrown at a
 # running bgpsecd (AS 65301, 127.0.0.71:$PORT) by the scripted test peer bgp_test_peer.py:
 #   p = 127.0.0.72, AS 65302, BGPsec negotiated (receive at bgpsecd) for IPv4;
-#   q = 127.0.0.73, AS 65303, no BGPsec at bgpsecd (the peer still offers it).
+#   q = 127.0.0.73, AS 65303, no BGPsec at bgpsecd (the peer still offers it);
+#   r = 127.0.0.74, AS 65304, like p: the BGPsec_PATHs the decoder rejects, in both modes (a
+#       peer of their own, so that the per-peer log rate limit leaves every line in).
 # RPKI: one JSON file ([rpki] files) with router keys made by `bgpsec keygen` for 65302, 65303,
-# 65001 and 65666; signed paths come from `bgpsec sign`, malformed ones are edited copies.
+# 65304, 65001 and 65666; signed paths come from `bgpsec sign`, malformed ones are edited copies.
 # For every §5.2 case: a good route for a prefix is announced (signed, path state valid), then a
 # malformed BGPsec UPDATE for the same prefix; expected: the route is withdrawn (treat-as-
 # withdraw), the neighbor's counters.update_errors (`bgpsecctl --json show neighbors`) went up,
 # the log names the failed check, and the session stays Established (no NOTIFICATION at the
 # peer). Attacks (well-formed, so not errors): an inserted AS with a made-up signature, an
 # origin AS without router key, a path signed for another target AS: route kept, "not-valid".
-# Last, syntax_error_action = "strip" (applied by reload) on one case: route kept "unsigned".
+# Then syntax_error_action = "strip" (applied by reload), RFC 8374 §8.5: for a failure whose
+# Secure_Path parsed (AS_PATH also present; the decoder's Signature_Segment count, block length,
+# truncation, attribute flags) the route stays, "unsigned", with the AS_PATH rebuilt from the
+# Secure_Path and no Secure_Path shown, and the neighbor's update_errors and bgpsec_stripped go
+# up; where the Secure_Path itself does not parse (its length, a cut inside it) the route is
+# withdrawn as in the default mode and the log says why. The session stays up in every case.
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps the work directory.
-# Addresses 127.0.0.71-79, ports 17980-17989 belong to this test (it uses 127.0.0.71-73, $PORT).
+# Addresses 127.0.0.71-79, ports 17980-17989 belong to this test (it uses 127.0.0.71-74, $PORT).
 set -uo pipefail
 : "${BGPSECD:?}" "${BGPSECCTL:?}" "${BGPSEC:?}" "${PORT:?}"
 here=$(cd "$(dirname "$0")" && pwd)
 peer_py="$here/bgp_test_peer.py"
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
-us=127.0.0.71
-p=127.0.0.72
-q=127.0.0.73
+# NET moves the addresses to NET.71-74 (a developer's own loopback range).
+us=${NET:-127.0.0}.71
+p=${NET:-127.0.0}.72
+q=${NET:-127.0.0}.73
+r=${NET:-127.0.0}.74
 
 # ----- helpers: JSON judge, BGPsec_PATH editor --------------------------------------------------
 judge_py <<'PY'
@@ -65,8 +74,18 @@ def encode(segs, blocks, spl=None):
         v += struct.pack("!HB", 3 + len(body), suite) + body
     return struct.pack("!BBH", 0x90, attr[1], len(v)) + v
 
+def with_value(v, flags=0x90):       # the attribute around value octets v
+    return struct.pack("!BBH", flags, attr[1], len(v)) + v
+
 if how == "secure-path-length":      # Secure_Path Length one more than 2 + 6N
     out = encode(segs, blocks, spl + 1)
+elif how == "truncate":              # ARGS: N: the value cut N octets short
+    out = with_value(value[:len(value) - int(args[0])])
+elif how == "block-length":          # the first block's length one short: its last signature overruns
+    blen = struct.unpack("!H", value[spl:spl + 2])[0]
+    out = with_value(value[:spl] + struct.pack("!H", blen - 1) + value[spl + 2:])
+elif how == "attr-flags":            # ARGS: FLAGS: the attribute flags octet (Extended Length kept)
+    out = with_value(value, int(args[0], 0) | 0x10)
 elif how == "drop-signature":        # the origin's Signature_Segment removed from every block
     out = encode(segs, [[s, sigs[:-1]] for s, sigs in blocks])
 elif how == "three-blocks":          # the block twice more, suites 2 and 3 (no duplicate suite)
@@ -96,7 +115,7 @@ sign() {  # sign PREFIX AS-PATH [TARGET [KEYDIR]]: the BGPsec_PATH attribute hex
 }
 upd() { python3 "$peer_py" update "$@"; }
 edit() { python3 "$work/edit.py" "$@"; }
-declare -A sent=([$p]=0 [$q]=0)
+declare -A sent=([$p]=0 [$q]=0 [$r]=0)
 send() {  # send PEER HEX: the peer sends the message; waits until it says it did
   local addr=$1
   echo "$2" >>"$work/$addr.in"
@@ -116,7 +135,7 @@ peer_up() {  # peer_up NAME ADDR: session Established at bgpsecd, the peer alive
 
 # ----- keys, RPKI, config ----------------------------------------------------------------------
 mkdir -p "$work/keys" "$work/rogue"
-for asn in 65302 65303 65001 65666; do
+for asn in 65302 65303 65304 65001 65666; do
   "$BGPSEC" keygen --asn $asn --out "$work/keys/" >/dev/null || bad "keygen $asn"
 done
 "$BGPSEC" rpki-json --key-dir "$work/keys/" >"$work/rpki.json" || bad "rpki-json"
@@ -153,6 +172,14 @@ remote_as = 65303
 passive = true
 families = ["ipv4"]
 import = "all"
+
+[[neighbor]]
+address = "$r"
+remote_as = 65304
+passive = true
+families = ["ipv4"]
+bgpsec = { receive = ["ipv4"] }
+import = "all"
 TOML
 }
 write_config withdraw
@@ -168,22 +195,28 @@ start_peer $p 65302
 pid_p=$!
 start_peer $q 65303
 pid_q=$!
+start_peer $r 65304
+pid_r=$!
 
-if poll 30 "nb(out, '$p')['state'] == 'established' and nb(out, '$q')['state'] == 'established'" ctl d show neighbors; then ok
+if poll 30 "all(nb(out, a)['state'] == 'established' for a in ('$p', '$q', '$r'))" ctl d show neighbors; then ok
 else bad "sessions: $(cat "$work/last") log: $(tail -5 "$work/d.log")"; exit 1; fi
 if python3 "$work/judge.py" "nb(out, '$p')['bgpsec']['ipv4'] == {'send': False, 'receive': True} and not nb(out, '$q')['bgpsec']['ipv4']['receive']" <"$work/last"; then ok
 else bad "BGPsec negotiation: $(cat "$work/last")"; fi
-if poll 5 "out['router_keys'] == 4" ctl d show rpki; then ok; else bad "router keys: $(cat "$work/last")"; fi
+if poll 5 "out['router_keys'] == 5" ctl d show rpki; then ok; else bad "router keys: $(cat "$work/last")"; fi
 
 # ----- RFC 8205 §5.2 cases: good route, then the malformed UPDATE for the same prefix ----------
 good_update() {  # good_update PREFIX: a valid signed UPDATE from p
   upd --next-hop $p --mp "$1" --attr "$(sign "$1" "65302 65001")"
+}
+good_update_r() {  # good_update_r PREFIX: the same from r
+  upd --next-hop $r --mp "$1" --attr "$(sign "$1" "65304 65001")"
 }
 # withdraw_case NAME PEER PREFIX GOOD-HEX GOOD-STATE BAD-HEX REASON
 withdraw_case() {
   local name=$1 addr=$2 prefix=$3 good=$4 gstate=$5 badmsg=$6 reason=$7
   local pid=$pid_p
   [ "$addr" = "$q" ] && pid=$pid_q
+  [ "$addr" = "$r" ] && pid=$pid_r
   send "$addr" "$good" || return
   if ! poll 10 "(route(out, '$prefix', '$addr') or {}).get('path_state') == '$gstate'" ctl d show routes "$prefix"; then
     bad "$name: the good route $prefix is not there as $gstate: $(cat "$work/last")"
@@ -211,6 +244,21 @@ P=10.71.2.0/24
 attr=$(sign $P "65302 65001")
 withdraw_case "Signature_Segments != Secure_Path segments" $p $P "$(good_update $P)" valid \
   "$(upd --next-hop $p --mp $P --attr "$(edit drop-signature "$attr")")" segment-count-mismatch
+
+P=10.71.15.0/24
+attr=$(sign $P "65304 65001")
+withdraw_case "truncated inside a signature" $r $P "$(good_update_r $P)" valid \
+  "$(upd --next-hop $r --mp $P --attr "$(edit truncate "$attr" 10)")" signature-block-truncated
+
+P=10.71.16.0/24
+attr=$(sign $P "65304 65001")
+withdraw_case "Signature_Block length one short" $r $P "$(good_update_r $P)" valid \
+  "$(upd --next-hop $r --mp $P --attr "$(edit block-length "$attr")")" signature-length
+
+P=10.71.17.0/24
+attr=$(sign $P "65304 65001")
+withdraw_case "BGPsec_PATH flags transitive" $r $P "$(good_update_r $P)" valid \
+  "$(upd --next-hop $r --mp $P --attr "$(edit attr-flags "$attr" 0xC0)")" attribute-flags
 
 P=10.71.3.0/24
 attr=$(sign $P "65302 65001")
@@ -301,6 +349,61 @@ else bad "strip: update_errors of $p stayed $before"; fi
 if tail -n +$((lines + 1)) "$work/d.log" | grep -q "as-path-also-present.*stripped"; then ok
 else bad "strip: no log line; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
 peer_up strip $p $pid_p
+
+stripped() { value "nb(out, '$r')['counters']['bgpsec_stripped']" ctl d show neighbors; }
+# strip_case NAME PREFIX BAD-HEX REASON (from r): the good route, then the malformed UPDATE;
+# expected: the route kept unsigned with AS_PATH 65304 65001, update_errors and bgpsec_stripped
+# up, a log line naming REASON and the stripping, the session up.
+strip_case() {
+  local name=$1 prefix=$2 badmsg=$3 reason=$4
+  send $r "$(good_update_r "$prefix")" || return
+  if ! poll 10 "(route(out, '$prefix', '$r') or {}).get('path_state') == 'valid'" ctl d show routes "$prefix"; then
+    bad "strip $name: the good route $prefix is not valid: $(cat "$work/last")"
+    return
+  fi
+  local before before_stripped lines
+  before=$(value "errors(out, '$r')" ctl d show neighbors)
+  before_stripped=$(stripped)
+  lines=$(wc -l <"$work/d.log")
+  send $r "$badmsg" || return
+  local expr="(x := route(out, '$prefix', '$r')) is not None and x['path_state'] == 'unsigned' and x['as_path'] == [65304, 65001] and 'secure_path' not in x"
+  if poll 5 "$expr" ctl d show routes "$prefix"; then ok
+  else bad "strip $name: $prefix not kept as unsigned 65304 65001: $(tr -d '\n ' <"$work/last")"; fi
+  if poll 5 "errors(out, '$r') > $before and nb(out, '$r')['counters']['bgpsec_stripped'] > $before_stripped" ctl d show neighbors; then ok
+  else bad "strip $name: update_errors / bgpsec_stripped of $r did not go up: $(tr -d '\n ' <"$work/last")"; fi
+  if tail -n +$((lines + 1)) "$work/d.log" | grep -q -- "$reason.*stripped, route kept unsigned"; then ok
+  else bad "strip $name: no log line naming $reason; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
+  peer_up "strip $name" $r $pid_r
+}
+
+P=10.71.18.0/24
+strip_case "Signature_Segments != Secure_Path segments" $P \
+  "$(upd --next-hop $r --mp $P --attr "$(edit drop-signature "$(sign $P "65304 65001")")")" \
+  segment-count-mismatch
+P=10.71.19.0/24
+strip_case "truncated inside a signature" $P \
+  "$(upd --next-hop $r --mp $P --attr "$(edit truncate "$(sign $P "65304 65001")" 10)")" \
+  signature-block-truncated
+P=10.71.20.0/24
+strip_case "Signature_Block length one short" $P \
+  "$(upd --next-hop $r --mp $P --attr "$(edit block-length "$(sign $P "65304 65001")")")" \
+  signature-length
+P=10.71.21.0/24
+strip_case "BGPsec_PATH flags transitive" $P \
+  "$(upd --next-hop $r --mp $P --attr "$(edit attr-flags "$(sign $P "65304 65001")" 0xC0)")" \
+  attribute-flags
+# No Secure_Path to keep: withdrawn under strip too, and the log says why.
+P=10.71.22.0/24
+withdraw_case "strip: Secure_Path length inconsistent" $r $P "$(good_update_r $P)" valid \
+  "$(upd --next-hop $r --mp $P --attr "$(edit secure-path-length "$(sign $P "65304 65001")")")" \
+  "secure-path-length.*Secure_Path did not parse"
+P=10.71.23.0/24
+attr=$(sign $P "65304 65001")
+cut=$(($(printf '%s' "$attr" | wc -c) / 2 - 4 - 5))  # the value cut to 5 octets: inside the Secure_Path
+withdraw_case "strip: truncated inside the Secure_Path" $r $P "$(good_update_r $P)" valid \
+  "$(upd --next-hop $r --mp $P --attr "$(edit truncate "$attr" $cut)")" \
+  "secure-path-truncated.*Secure_Path did not parse"
 peer_up "end of test" $q $pid_q
+peer_up "end of test" $r $pid_r
 
 summary
