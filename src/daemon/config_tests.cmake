@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Tests of the configuration piece (reads etc/bgpsecd.example.toml via BGPSEC_SOURCE_DIR).
+# Tests of the configuration piece and its TOML reader (reads etc/bgpsecd.example.toml via
+# BGPSEC_SOURCE_DIR).
 bgpsecd_test(daemon_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/config_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_confed_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/toml_reader_test.cpp
   DEPS bgpsecd::daemon)
