@@ -15,7 +15,11 @@ base::Result<nlohmann::json> write_csr(const crypto::PrivateKey& key, base::Asn 
   crypto::RouterCsrSubject subject{asn, std::nullopt};
   std::string subject_text = "CN=" + crypto::router_common_name(asn);
   if (!options.router_id.empty()) {
-    BGPSEC_ASSIGN_OR_RETURN(subject.router_id, base::parse_bgp_identifier(options.router_id));
+    auto id = base::parse_bgp_identifier(options.router_id);
+    if (!id) {
+      return base::fail(base::Error{"--router-id " + id.error().message});
+    }
+    subject.router_id = *id;
     char serial[16];
     std::snprintf(serial, sizeof serial, "%08X", *subject.router_id);
     subject_text += std::string(",serialNumber=") + serial;

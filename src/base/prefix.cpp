@@ -38,13 +38,13 @@ Result<IpAddress> IpAddress::parse(std::string_view text) {
 Result<std::uint32_t> parse_bgp_identifier(std::string_view text) {
   auto address = IpAddress::parse(text);
   if (!address || address->afi() != Afi::Ipv4) {
-    return fail("'" + std::string(text) + "' is not an IPv4 address (a BGP Identifier, RFC 6286)");
+    return fail("must be an IPv4 address (RFC 6286)");
   }
   const auto o = address->octets();
   const std::uint32_t id = (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) |
                            (std::uint32_t{o[2]} << 8) | std::uint32_t{o[3]};
   if (id == 0) {
-    return fail("a BGP Identifier must not be 0.0.0.0 (RFC 6286 §2.1)");
+    return fail("must not be 0.0.0.0 (RFC 6286 §2.1)");
   }
   return id;
 }

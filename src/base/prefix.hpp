@@ -48,7 +48,8 @@ class IpAddress {
 };
 
 // A BGP Identifier written as an IPv4 address ("192.0.2.1"), as a host-order number: RFC 6286
-// §2.1 makes it a non-zero 32-bit number, so "0.0.0.0" and anything but IPv4 are refused.
+// §2.1 makes it a non-zero 32-bit number, so "0.0.0.0" and anything but IPv4 are refused. The
+// error text is a predicate ("must be ..."): callers put the name of the setting in front.
 [[nodiscard]] Result<std::uint32_t> parse_bgp_identifier(std::string_view text);
 
 class Prefix {

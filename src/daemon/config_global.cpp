@@ -20,16 +20,11 @@ base::Result<void> GlobalSection::parse_global(const toml::table& root) {
   BGPSEC_ASSIGN_OR_RETURN(g.asn, asn(*asn_node, "asn", ctx));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* id_node, require(*t, "router_id", ctx));
   BGPSEC_ASSIGN_OR_RETURN(const std::string_view id_text, string_of(*id_node, "router_id", ctx));
-  auto id = base::IpAddress::parse(id_text);
-  // RFC 6286 §2.1: a non-zero 32-bit number, written as an IPv4 address.
-  if (!id || id->afi() != base::Afi::Ipv4) {
-    return error(id_node->source(), ctx, "'router_id' must be an IPv4 address (RFC 6286)");
+  auto id = base::parse_bgp_identifier(id_text);
+  if (!id) {
+    return error(id_node->source(), ctx, "'router_id' " + id.error().message);
   }
-  const auto o = id->octets();
-  g.router_id = (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) |
-                (std::uint32_t{o[2]} << 8) | std::uint32_t{o[3]};
-  if (g.router_id == 0)
-    return error(id_node->source(), ctx, "'router_id' must not be 0.0.0.0 (RFC 6286 §2.1)");
+  g.router_id = *id;
   if (t->get("listen") != nullptr)
     g.listen.clear();
   BGPSEC_TRY(for_each_string(
