@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <malloc.h>
+
 namespace bgpsecd::daemon {
 namespace {
 
@@ -114,6 +116,9 @@ base::Result<void> RpkiFiles::commit(Loaded loaded) {
     handlers_.on_slurm(current_.slurm);
   }
   arm_timers();
+  // A full-table load frees hundreds of megabytes of parse and delta buffers at once; glibc
+  // keeps freed memory below the heap top, so give it back to the system here.
+  ::malloc_trim(0);
   return {};
 }
 

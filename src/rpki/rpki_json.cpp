@@ -5,12 +5,15 @@
 // caught here, and a catch-all for nlohmann's exceptions guards the rest of this boundary.
 #include "rpki/rpki_json.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -152,64 +155,169 @@ base::Result<RouterKeyEntry> parse_router_key(const Json& entry, const KeyMember
   return RouterKeyEntry{asn, ski, std::move(*key), expires};
 }
 
-// The array member `name`, nullptr when absent; an error when present but not an array.
-base::Result<const Json*> array_member(const Json& doc, const char* name) {
-  const Json* v = member(doc, name);
-  if (v != nullptr && !v->is_array()) {
-    return base::fail(std::string(name) + " is not a JSON array");
-  }
-  return v;
-}
+// The three entry arrays, in the order their errors are reported.
+enum ArrayId : std::size_t { kRoas, kBgpsecKeys, kRouterKeys, kArrays };
+constexpr const char* kArrayNames[kArrays] = {"roas", "bgpsec_keys", "routerKeys"};
 
-base::Result<RpkiData> parse_document(std::string_view text, std::int64_t now_unix) {
-  auto parsed = json_input::parse(text);
-  if (!parsed) {
-    return base::fail("not valid JSON: " + parsed.error().message);
-  }
-  const Json& doc = *parsed;
-  if (!doc.is_object()) {
-    return base::fail("not an RPKI JSON object (expected {\"roas\": [...], ...})");
-  }
-  BGPSEC_ASSIGN_OR_RETURN(const Json* roas, array_member(doc, "roas"));
-  BGPSEC_ASSIGN_OR_RETURN(const Json* bgpsec_keys, array_member(doc, "bgpsec_keys"));
-  BGPSEC_ASSIGN_OR_RETURN(const Json* router_keys, array_member(doc, "routerKeys"));
-  if (roas == nullptr && bgpsec_keys == nullptr && router_keys == nullptr) {
-    return base::fail("no roas, bgpsec_keys or routerKeys array: not an RPKI JSON export");
+// The document is streamed: nlohmann's parser calls back per value, and each entry of the
+// three arrays is checked and converted as soon as it is complete, then discarded, so only one
+// entry is ever held as a JSON value (a full-table file would otherwise take gigabytes as a
+// tree). The checks and their order match reading the whole document first: a syntax error
+// anywhere wins, then the top-level shape, then the first bad entry of roas, bgpsec_keys,
+// routerKeys in that order. A member given twice counts once, the last time (as a tree would).
+class StreamingLoader {
+ public:
+  explicit StreamingLoader(std::int64_t now_unix) : now_(now_unix) {}
+
+  bool on_event(int depth, Json::parse_event_t event, Json& parsed) {
+    using Event = Json::parse_event_t;
+    if (depth == 0) {
+      if (event == Event::object_start) {
+        top_is_object_ = true;
+      }
+      return true;
+    }
+    if (!top_is_object_) {
+      return false;  // a top-level array or scalar: rejected at the end, nothing kept
+    }
+    if (depth == 1) {
+      if (event == Event::key) {
+        current_ = kArrays;
+        const auto* name = parsed.get_ptr<const Json::string_t*>();
+        for (std::size_t i = 0; name != nullptr && i < kArrays; ++i) {
+          if (*name == kArrayNames[i]) {
+            current_ = static_cast<ArrayId>(i);
+            arrays_[i] = ArrayState{};  // a repeated member replaces the earlier one
+            if (i == kRoas) {
+              vrps_.clear();
+            }
+          }
+        }
+        return true;
+      }
+      if (current_ != kArrays) {
+        ArrayState& a = arrays_[current_];
+        switch (event) {
+          case Event::array_start:
+            a.present = true;
+            a.is_array = true;
+            return true;
+          case Event::array_end:
+            return true;  // kept, empty: its entries were taken and discarded
+          case Event::object_start:
+            a.present = true;  // an object: not an array (its contents are not kept)
+            break;
+          case Event::value:
+            a.present = !parsed.is_null();  // JSON null counts as absent
+            break;
+          default:
+            break;
+        }
+      }
+      return false;  // other members are not kept
+    }
+    if (current_ == kArrays) {
+      return false;
+    }
+    if (depth == 2 &&
+        (event == Event::value || event == Event::object_end || event == Event::array_end)) {
+      take_entry(parsed);
+      return false;
+    }
+    return true;  // inside an entry: kept until the entry is complete
   }
 
-  RpkiData data;
-  if (roas != nullptr) {
-    data.vrps.reserve(roas->size());
-    for (std::size_t i = 0; i < roas->size(); ++i) {
-      BGPSEC_ASSIGN_OR_RETURN(auto vrp, parse_roa((*roas)[i], where("roas", i)));
-      if (!expired(vrp.expires, now_unix)) {
-        data.vrps.push_back(std::move(vrp));
+  base::Result<RpkiData> finish() {
+    if (!top_is_object_) {
+      return base::fail("not an RPKI JSON object (expected {\"roas\": [...], ...})");
+    }
+    for (std::size_t i = 0; i < kArrays; ++i) {
+      if (arrays_[i].present && !arrays_[i].is_array) {
+        return base::fail(std::string(kArrayNames[i]) + " is not a JSON array");
       }
     }
-  }
-  const std::pair<const Json*, std::pair<const char*, KeyMembers>> key_arrays[] = {
-      {bgpsec_keys, {"bgpsec_keys", kRpkiClientKey}},
-      {router_keys, {"routerKeys", kRoutinatorKey}}};
-  for (const auto& [array, how] : key_arrays) {
-    if (array == nullptr) {
-      continue;
+    if (!arrays_[kRoas].present && !arrays_[kBgpsecKeys].present && !arrays_[kRouterKeys].present) {
+      return base::fail("no roas, bgpsec_keys or routerKeys array: not an RPKI JSON export");
     }
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      BGPSEC_ASSIGN_OR_RETURN(auto key,
-                              parse_router_key((*array)[i], how.second, where(how.first, i)));
-      if (!expired(key.expires, now_unix)) {
-        data.router_keys.push_back(std::move(key));
+    for (auto& a : arrays_) {
+      if (a.error) {
+        return base::fail(std::move(*a.error));
       }
     }
+    RpkiData data;
+    data.vrps = std::move(vrps_);
+    data.router_keys = std::move(arrays_[kBgpsecKeys].keys);
+    auto& more = arrays_[kRouterKeys].keys;
+    data.router_keys.insert(data.router_keys.end(), std::make_move_iterator(more.begin()),
+                            std::make_move_iterator(more.end()));
+    return data;
   }
-  return data;
+
+ private:
+  struct ArrayState {
+    bool present = false;
+    bool is_array = false;
+    std::size_t next_index = 0;
+    std::optional<std::string> error;  // the first bad entry
+    std::vector<RouterKeyEntry> keys;
+  };
+
+  void take_entry(const Json& entry) {
+    ArrayState& a = arrays_[current_];
+    const auto index = a.next_index++;
+    if (a.error) {
+      return;
+    }
+    const auto at = where(kArrayNames[current_], index);
+    if (current_ == kRoas) {
+      auto vrp = parse_roa(entry, at);
+      if (!vrp) {
+        a.error = vrp.error().message;
+      } else if (!expired(vrp->expires, now_)) {
+        vrps_.push_back(*vrp);
+      }
+      return;
+    }
+    auto key =
+        parse_router_key(entry, current_ == kBgpsecKeys ? kRpkiClientKey : kRoutinatorKey, at);
+    if (!key) {
+      a.error = key.error().message;
+    } else if (!expired(key->expires, now_)) {
+      a.keys.push_back(std::move(*key));
+    }
+  }
+
+  std::int64_t now_;
+  bool top_is_object_ = false;
+  ArrayId current_ = kArrays;
+  std::array<ArrayState, kArrays> arrays_{};
+  std::vector<VrpEntry> vrps_;
+};
+
+// Parses `input` (text or a FILE*) through the loader. nlohmann reports a syntax error, with
+// its line and column, only as an exception; it is caught here and nowhere escapes.
+template <class Input>
+base::Result<RpkiData> parse_stream(Input&& input, std::int64_t now_unix) {
+  StreamingLoader loader(now_unix);
+  try {
+    const Json skeleton = Json::parse(
+        std::forward<Input>(input),
+        [&loader](int depth, Json::parse_event_t event, Json& parsed) {
+          return loader.on_event(depth, event, parsed);
+        },
+        /*allow_exceptions=*/true);
+    static_cast<void>(skeleton);
+  } catch (const Json::parse_error& e) {
+    return base::fail(std::string("not valid JSON: ") + e.what());
+  }
+  return loader.finish();
 }
 
 }  // namespace
 
 base::Result<RpkiData> parse_rpki_json(std::string_view text, std::int64_t now_unix) {
   try {
-    return parse_document(text, now_unix);
+    return parse_stream(text, now_unix);
   } catch (const Json::exception& e) {
     // Not expected (no throwing accessors are used), but nothing may unwind past this layer.
     return base::fail(std::string("RPKI JSON: ") + e.what());
@@ -218,12 +326,21 @@ base::Result<RpkiData> parse_rpki_json(std::string_view text, std::int64_t now_u
 
 base::Result<RpkiData> load_rpki_json_file(const std::filesystem::path& path,
                                            std::int64_t now_unix) {
-  auto read = json_input::read_file(path);
-  if (!read) {
-    return base::fail(read.error().message);
+  // Streamed from the file: a full-table export is never held as text.
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                       &std::fclose);
+  if (!file) {
+    return base::fail("cannot open " + path.string() + ": " + std::strerror(errno));
   }
-  const std::string& text = *read;
-  auto data = parse_rpki_json(text, now_unix);
+  base::Result<RpkiData> data = base::fail("");
+  try {
+    data = parse_stream(file.get(), now_unix);
+  } catch (const Json::exception& e) {
+    data = base::fail(std::string("RPKI JSON: ") + e.what());
+  }
+  if (std::ferror(file.get()) != 0) {
+    return base::fail("cannot read " + path.string());
+  }
   if (!data) {
     return base::fail(path.string() + ": " + data.error().message);
   }

@@ -285,6 +285,29 @@ TEST(RpkiJson, DocumentErrors) {
   expect_error(doc, "roas[0]: expires must be an integer (Unix time)");
 }
 
+// The file is read as a stream, entry by entry; what is reported must not depend on that: a
+// syntax error after a bad entry wins, a bad array type after a bad entry wins, a member given
+// twice counts the last time, and nested unknown members are skipped.
+TEST(RpkiJson, StreamedReadingKeepsDocumentOrder) {
+  auto late_syntax = parse_rpki_json("{\"roas\": [{\"asn\": 1}], \"x\": [,]}", kNow);
+  ASSERT_FALSE(late_syntax);
+  EXPECT_THAT(late_syntax.error().message, HasSubstr("not valid JSON"));
+  expect_error(Json::parse(R"({"roas": [{"asn": 1}], "routerKeys": {"a": [1]}})"),
+               "routerKeys is not a JSON array");
+  expect_error(Json::parse(R"({"roas": [{"asn": 1}], "bgpsec_keys": [7]})"),
+               "roas[0]: prefix missing");
+  auto last = parse_rpki_json(
+      R"({"roas": [{"asn": 1}], "meta": {"roas": [1]},
+          "roas": [{"prefix": "192.0.2.0/24", "asn": 5, "ta": {"x": [1, {"y": 2}]}}]})",
+      kNow);
+  ASSERT_TRUE(last) << last.error().message;
+  ASSERT_EQ(last->vrps.size(), 1U);
+  EXPECT_EQ(last->vrps[0].asn, base::Asn(5));
+  expect_error(Json::parse(R"({"roas": [{"prefix": "192.0.2.0/24", "asn": 5}, [1]]})"),
+               "roas[1]: not a JSON object");
+  EXPECT_TRUE(parse(Json::parse(R"({"roas": null, "routerKeys": []})")));
+}
+
 TEST(RpkiJson, RoundTripThroughRpkiClientFormat) {
   auto data = parse(rpki_client_doc());
   ASSERT_TRUE(data);
