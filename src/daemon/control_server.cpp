@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <utility>
@@ -289,6 +290,14 @@ base::Result<void> ControlServer::listen_unix(const std::string& path) {
     ::umask(old_mask);
   }
   if (ec) {
+    const auto dir = fs::path(path).parent_path();
+    if (ec.value() == ENOENT && !dir.empty() && !fs::exists(dir, fs_ec)) {
+      // The default lives in /run/bgpsecd, which only a service manager (RuntimeDirectory=)
+      // or the operator creates: say what to do rather than repeat the errno.
+      return base::fail("control socket " + path + ": the directory " + dir.string() +
+                        " does not exist; create it (install -d -m 0750 " + dir.string() +
+                        ") or set [control] socket to a path in an existing directory");
+    }
     return base::fail("control socket " + path + ": cannot bind: " + ec.message());
   }
   fs::permissions(path,

@@ -231,6 +231,19 @@ TEST_F(ControlServerTest, RefusesAPathThatIsNotASocket) {
   EXPECT_TRUE(std::filesystem::is_regular_file(socket_path_));
 }
 
+TEST_F(ControlServerTest, AMissingDirectoryIsNamedWithWhatToDo) {
+  asio::io_context io;
+  auto server = std::make_shared<ControlServer>(io);
+  const std::string missing = dir_.file("run/bgpsecd");
+  const auto result = server->listen_unix(missing + "/bgpsecd.sock");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message,
+            "control socket " + missing + "/bgpsecd.sock: the directory " + missing +
+                " does not exist; create it (install -d -m 0750 " + missing +
+                ") or set [control] socket to a path in an existing "
+                "directory");
+}
+
 TEST_F(ControlServerTest, StopRemovesTheSocketFile) {
   start();
   work_.reset();
