@@ -13,22 +13,16 @@ namespace bgpsecd::tool {
 base::Result<nlohmann::json> write_csr(const crypto::PrivateKey& key, base::Asn asn,
                                        const CsrOptions& options) {
   crypto::RouterCsrSubject subject{asn, std::nullopt};
-  std::string subject_text = "CN=" + crypto::router_common_name(asn);
   if (!options.router_id.empty()) {
     auto id = base::parse_bgp_identifier(options.router_id);
     if (!id) {
       return base::fail(base::Error{"--router-id " + id.error().message});
     }
     subject.router_id = *id;
-    char serial[16];
-    std::snprintf(serial, sizeof serial, "%08X", *subject.router_id);
-    subject_text += std::string(",serialNumber=") + serial;
   }
   std::string format = options.format;
   if (format.empty()) {
-    const bool der_name =
-        options.file.size() >= 4 && options.file.compare(options.file.size() - 4, 4, ".der") == 0;
-    format = der_name ? "der" : "pem";
+    format = options.file.ends_with(".der") ? "der" : "pem";
   }
   if (format != "pem" && format != "der") {
     return base::fail(base::Error{"--csr-format must be pem or der, not '" + format + "'"});
@@ -44,7 +38,9 @@ base::Result<nlohmann::json> write_csr(const crypto::PrivateKey& key, base::Asn 
   if (!out) {
     return base::fail(base::Error{"cannot write '" + options.file + "'"});
   }
-  return nlohmann::json{{"file", options.file}, {"format", format}, {"subject", subject_text}};
+  return nlohmann::json{{"file", options.file},
+                        {"format", format},
+                        {"subject", crypto::router_subject_text(subject)}};
 }
 
 namespace {

@@ -108,6 +108,14 @@ base::Bytes extension_request() {
 
 std::string router_common_name(base::Asn asn) { return "ROUTER-" + hex8(asn.value()); }
 
+std::string router_subject_text(const RouterCsrSubject& subject) {
+  std::string text = "CN=" + router_common_name(subject.asn);
+  if (subject.router_id) {
+    text += ",serialNumber=" + hex8(*subject.router_id);
+  }
+  return text;
+}
+
 base::Bytes router_csr_info(const PublicKey& key, const RouterCsrSubject& subject) {
   constexpr std::array<std::uint8_t, 1> kVersion0 = {0x00};
   return tlv(kSequence, concat({tlv(kInteger, kVersion0), subject_name(subject), key.spki_der(),

@@ -31,6 +31,10 @@ struct RouterCsrSubject {
 // by AS and SKI, never by name.
 [[nodiscard]] std::string router_common_name(base::Asn asn);
 
+// The subject as text for people: "CN=ROUTER-00003CCA" or
+// "CN=ROUTER-00003CCA,serialNumber=0A000001".
+[[nodiscard]] std::string router_subject_text(const RouterCsrSubject& subject);
+
 // The DER CertificationRequestInfo (RFC 2986 §4.1): version 0, the subject, the key's
 // SubjectPublicKeyInfo, and one attribute, extensionRequest with a single extension,
 // extendedKeyUsage = id-kp-bgpsec-router (RFC 8209 §3.1.3.2). RFC 6487 §6 allows no other
