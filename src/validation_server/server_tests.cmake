@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The transport over real loopback sockets (127.0.0.1, ports picked by the kernel).
+bgpsecd_test(validation_server_transport_test
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/srx_transport_test.cpp
+  DEPS bgpsecd::validation_server)
