@@ -3,11 +3,18 @@
 // newest-only payload is exactly that attribute's new parts, and the errors.
 #include "validation_server/update_signing.hpp"
 
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "base/byte_writer.hpp"
+#include "base/hex.hpp"
 #include "bgpsec/validator.hpp"
 #include "validation_server/update_validation.hpp"
 #include "validation_server/validation_test_support.hpp"
@@ -198,6 +205,50 @@ TEST(SignUpdate, Errors) {
   multicast.safi = 2;
   EXPECT_EQ(code(multicast, request(0)), SrxErrorCode::InvalidPacket);
   EXPECT_EQ(code(update, request(0, 1, 256)), SrxErrorCode::InvalidPacket);
+}
+
+// The tool check (ctest tool.bgpsec_verify_server_signature sets BGPSEC to the `bgpsec`
+// binary): `bgpsec verify` at the peer AS accepts the attribute the server signed, with the
+// router keys in an rpki-client JSON file, and refuses it at another AS.
+TEST(SignUpdateTool, BgpsecVerifyAcceptsTheSignedPath) {
+  const char* tool = std::getenv("BGPSEC");
+  if (tool == nullptr) {
+    GTEST_SKIP() << "BGPSEC is not set (run as ctest tool.bgpsec_verify_server_signature)";
+  }
+  const Fixture f;
+  const auto update = example_update(1);
+  const auto bytes = sign_update(update, request(0), kAs65537, f.keys);
+  ASSERT_TRUE(bytes.has_value());
+  auto keys = testing::example_key_entries();
+  keys.push_back(testing::key_entry(kAs65537, f.active.public_key()));
+  std::string dir_template =
+      (std::filesystem::temp_directory_path() / "bgpsecvd-sign-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir_template.data()), nullptr);
+  const std::filesystem::path dir(dir_template);
+  const auto rpki_file = dir / "rpki.json";
+  std::ofstream(rpki_file) << rpki::to_rpki_client_json(rpki::RpkiData{{}, keys});
+  const auto verify = [&](base::Asn as, std::string& out) {
+    const std::string command = std::string(tool) + " verify --prefix " +
+                                update.prefix.to_string() + " --attribute " + base::to_hex(*bytes) +
+                                " --as " + as.to_string() + " --rpki " + rpki_file.string() +
+                                " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+      return -1;
+    }
+    std::array<char, 4096> buffer{};
+    while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
+      out += buffer.data();
+    }
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::string at_peer;
+  EXPECT_EQ(verify(kPeerAs, at_peer), 0) << at_peer;
+  EXPECT_NE(at_peer.find(R"("path":"valid")"), std::string::npos) << at_peer;
+  std::string elsewhere;
+  EXPECT_EQ(verify(base::Asn(65539), elsewhere), 1) << elsewhere;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -48,7 +48,6 @@ using PathCheck = std::function<void(rib::StoredBgpsecPath path, base::Prefix pr
 // The request's attribute bytes (flags, type 33, length, value) decoded by the UPDATE
 // attribute walker, so RFC 8205 §5.2 check #1 (Optional set, Transitive clear) and every
 // structural check apply. Anything but exactly one BGPsec_PATH attribute is an error.
-// Precondition: `attribute` is not empty.
 [[nodiscard]] base::Result<wire::BgpsecPath, base::WireError> decode_update_attribute(
     std::span<const std::uint8_t> attribute);
 
