@@ -78,4 +78,16 @@ class Prefix {
   std::uint8_t length_ = 0;
 };
 
+// Calls fn(entry) for the entries of `map` (an ordered map keyed by Prefix) whose prefix is
+// `covering` or one of its more-specifics: the routes a VRP for `covering` can change (RFC 6811
+// §2), without walking the rest. Prefixes order by address, then length, so these entries are
+// the contiguous run that starts at `covering` (a less-specific with the same address sorts
+// before it, and no other prefix's address falls inside the covered range).
+template <class Map, class Fn>
+void for_each_within(const Map& map, const Prefix& covering, Fn&& fn) {
+  for (auto it = map.lower_bound(covering); it != map.end() && covering.contains(it->first); ++it) {
+    fn(*it);
+  }
+}
+
 }  // namespace bgpsecd::base

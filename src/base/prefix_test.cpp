@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "base/prefix.hpp"
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace bgpsecd::base {
@@ -45,6 +49,28 @@ TEST(Prefix, Contains) {
   EXPECT_FALSE(p.contains(Prefix::parse("11.0.0.0/16").value()));
   EXPECT_FALSE(p.contains(Prefix::parse("0.0.0.0/0").value()));
   EXPECT_FALSE(p.contains(Prefix::parse("2001:db8::/32").value()));
+}
+
+TEST(Prefix, ForEachWithinVisitsTheCoveredRunOnly) {
+  std::map<Prefix, int> map;
+  for (const char* text : {"10.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/16",
+                           "11.0.0.0/8", "::/0", "2001:db8::/32"}) {
+    map[Prefix::parse(text).value()] = 0;
+  }
+  const auto within = [&](const char* covering) {
+    std::vector<std::string> seen;
+    for_each_within(map, Prefix::parse(covering).value(),
+                    [&](const auto& entry) { seen.push_back(entry.first.to_string()); });
+    return seen;
+  };
+  EXPECT_EQ(within("10.0.0.0/16"),
+            (std::vector<std::string>{"10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24"}));
+  EXPECT_EQ(within("10.0.0.0/8"),
+            (std::vector<std::string>{"10.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.1.0/24",
+                                      "10.1.0.0/16"}));
+  EXPECT_EQ(within("10.0.1.0/25"), std::vector<std::string>{});
+  EXPECT_EQ(within("0.0.0.0/0").size(), 6U);  // IPv4 only
+  EXPECT_EQ(within("2001::/16"), (std::vector<std::string>{"2001:db8::/32"}));
 }
 
 TEST(BgpIdentifier, Rfc6286Sec2_1_ANonZeroIpv4AddressOnly) {

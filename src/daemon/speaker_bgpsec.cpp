@@ -15,17 +15,6 @@ namespace bgpsecd::daemon {
 
 namespace {
 
-using KeyId = std::pair<base::Asn, base::Ski>;
-
-// True when a signature of `path` names a router key in `keys`: only then can adding or
-// withdrawing that key change the path's state (RFC 8205 §5.2 looks keys up by (AS, SKI)).
-bool signed_with_any(const rib::StoredBgpsecPath& path, const std::set<KeyId>& keys) {
-  const auto secure_path = path.secure_path();
-  return path.any_signature([&](const rib::StoredBgpsecPath::SignatureRef& sig) {
-    return keys.contains({secure_path[sig.hop].asn, *sig.ski});
-  });
-}
-
 // RFC 8205 §5.2: the Target AS of the newest signature, i.e. us as the signer saw us. Inside a
 // confederation (RFC 8205 §4.3) a member's segment (Confed_Segment) targets our Member-AS, an
 // external AS's the confederation identifier; an iBGP peer passes either on unchanged.
@@ -114,29 +103,18 @@ void Speaker::on_validated(const std::string& neighbor, const base::Prefix& pref
 }
 
 std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
-  std::set<KeyId> keys;
-  for (const auto* list : {&change.keys_added, &change.keys_removed}) {
-    for (const auto& k : *list) {
-      keys.emplace(k.asn, k.ski);
-    }
-  }
-  std::set<base::Prefix> vrp_prefixes;
-  for (const auto* list : {&change.vrps_added, &change.vrps_removed}) {
-    for (const auto& v : *list) {
-      vrp_prefixes.insert(v.prefix);
-    }
-  }
+  const auto keys = change.router_key_ids();
   // RFC 6811 §2: a VRP covers its prefix and the more-specifics, so only routes under a
   // changed VRP can change origin state; a key change only touches paths signed with it.
   std::set<base::Prefix> affected;
   std::vector<base::Prefix> paths;
-  for (const auto& covering : vrp_prefixes) {
+  for (const auto& covering : change.vrp_prefixes()) {
     n.adj_in.for_each_within(covering, [&](const rib::Route& r) { affected.insert(r.prefix); });
   }
   if (!keys.empty()) {
     const auto settings = import_settings_of(n);
     n.adj_in.for_each([&](const rib::Route& r) {
-      if (r.bgpsec && signed_with_any(r.bgpsec, keys) && !trusted_path_state(settings, *r.attrs)) {
+      if (r.bgpsec.signed_with_any(keys) && !trusted_path_state(settings, *r.attrs)) {
         paths.push_back(r.prefix);
         affected.insert(r.prefix);
       }

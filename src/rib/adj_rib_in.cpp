@@ -98,13 +98,7 @@ void AdjRibIn::for_each(const std::function<void(const Route&)>& fn) const {
 
 void AdjRibIn::for_each_within(const base::Prefix& covering,
                                const std::function<void(const Route&)>& fn) const {
-  // Prefixes order by address, then length: `covering` and its more-specifics are the
-  // contiguous run that starts at `covering` (a less-specific with the same address sorts
-  // before it, and no other prefix's address falls inside the covered range).
-  for (auto it = routes_.lower_bound(covering); it != routes_.end() && covering.contains(it->first);
-       ++it) {
-    fn(it->second);
-  }
+  base::for_each_within(routes_, covering, [&](const auto& entry) { fn(entry.second); });
 }
 
 bool AdjRibIn::set_path_state(const base::Prefix& prefix, PathState state,

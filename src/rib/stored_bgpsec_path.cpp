@@ -313,6 +313,13 @@ bool StoredBgpsecPath::any_signature(const std::function<bool(const SignatureRef
   return false;
 }
 
+bool StoredBgpsecPath::signed_with_any(const std::set<rpki::RouterKeyId>& keys) const {
+  const auto segments = secure_path();
+  return any_signature([&](const SignatureRef& sig) {
+    return keys.contains({segments[sig.hop].asn, *sig.ski});
+  });
+}
+
 wire::BgpsecPath StoredBgpsecPath::decode() const {
   wire::BgpsecPath path;
   if (head_ == nullptr) {

@@ -19,9 +19,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <span>
 
 #include "base/ski.hpp"
+#include "rpki/router_key_lookup.hpp"
 #include "wire/bgpsec_path.hpp"
 
 namespace bgpsecd::rib {
@@ -64,6 +66,10 @@ class StoredBgpsecPath {
   // Visits the Signature_Segments hop by hop, newest first, each hop's blocks in order, until
   // `fn` returns true; returns whether it did.
   bool any_signature(const std::function<bool(const SignatureRef&)>& fn) const;
+  // True when a Signature_Segment names one of `keys` by (AS of its Secure_Path segment, SKI):
+  // only then can adding or withdrawing such a router key change the path's state (RFC 8205
+  // §5.2 looks keys up by (AS, SKI)).
+  [[nodiscard]] bool signed_with_any(const std::set<rpki::RouterKeyId>& keys) const;
 
   // The attribute value again, as the codec gave it to store().
   [[nodiscard]] wire::BgpsecPath decode() const;

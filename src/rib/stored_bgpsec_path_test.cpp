@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "rib/stored_bgpsec_path.hpp"
 
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -198,6 +199,24 @@ TEST(StoredBgpsecPath, AnySignatureVisitsNewestFirst) {
                       {0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 0}, {2, 1}}));
   EXPECT_TRUE(
       stored.any_signature([](const StoredBgpsecPath::SignatureRef& sig) { return sig.hop == 1; }));
+}
+
+// RFC 8205 §5.2 looks keys up by (AS of the segment, SKI of its signature), in every block.
+TEST(StoredBgpsecPath, SignedWithAnyMatchesAsAndSkiOfOneSegment) {
+  const auto stored = StoredBgpsecPath::store(path_through({65001, 65002}, 64512, 2));
+  using Ids = std::set<rpki::RouterKeyId>;
+  EXPECT_TRUE(
+      stored.signed_with_any(Ids{{base::Asn(65002), ski_of(static_cast<std::uint8_t>(65002))}}));
+  // The second block's SKI of the newest segment.
+  EXPECT_TRUE(stored.signed_with_any(
+      Ids{{base::Asn(65001), ski_of(static_cast<std::uint8_t>(65001 + 1))}}));
+  // An SKI of the path under another AS of the path, or under an AS not in it.
+  EXPECT_FALSE(
+      stored.signed_with_any(Ids{{base::Asn(65002), ski_of(static_cast<std::uint8_t>(65001))},
+                                 {base::Asn(64512), ski_of(static_cast<std::uint8_t>(65001))}}));
+  EXPECT_FALSE(stored.signed_with_any(Ids{}));
+  EXPECT_FALSE(StoredBgpsecPath().signed_with_any(
+      Ids{{base::Asn(65001), ski_of(static_cast<std::uint8_t>(65001))}}));
 }
 
 TEST(StoredBgpsecPath, UsageCountsLiveValuesAndFreesSharedNodesLast) {

@@ -4,6 +4,7 @@
 // stores implement it; tests may implement it too.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "base/asn.hpp"
@@ -11,6 +12,10 @@
 #include "crypto/keys.hpp"
 
 namespace bgpsecd::rpki {
+
+// What a router key is looked up by (RFC 8205 §5.2): the AS of a Secure_Path segment and the
+// SKI of its Signature_Segment.
+using RouterKeyId = std::pair<base::Asn, base::Ski>;
 
 class RouterKeyLookup {
  public:

@@ -23,6 +23,26 @@ std::string key_to_string(const RouterKeyEntry& k) {
 
 }  // namespace
 
+std::set<base::Prefix> ChangeSet::vrp_prefixes() const {
+  std::set<base::Prefix> prefixes;
+  for (const auto* list : {&vrps_added, &vrps_removed}) {
+    for (const auto& v : *list) {
+      prefixes.insert(v.prefix);
+    }
+  }
+  return prefixes;
+}
+
+std::set<RouterKeyId> ChangeSet::router_key_ids() const {
+  std::set<RouterKeyId> ids;
+  for (const auto* list : {&keys_added, &keys_removed}) {
+    for (const auto& k : *list) {
+      ids.emplace(k.asn, k.ski);
+    }
+  }
+  return ids;
+}
+
 std::size_t RpkiStore::KeyIdHash::operator()(const KeyId& id) const noexcept {
   // The SKI is a SHA-1 output, so its hash already spreads well; the AS separates the same
   // key registered under several ASes. Keys sharing (AS, SKI) differ only in the point and

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -58,6 +59,12 @@ struct ChangeSet {
   [[nodiscard]] bool empty() const noexcept {
     return vrps_added.empty() && vrps_removed.empty() && keys_added.empty() && keys_removed.empty();
   }
+  // The prefixes of the VRPs added or removed. RFC 6811 §2: a VRP covers its prefix and the
+  // more-specifics, so only routes within one of these can change origin state.
+  [[nodiscard]] std::set<base::Prefix> vrp_prefixes() const;
+  // (AS, SKI) of the router keys added or removed. Only a path with a signature naming one of
+  // them can change state: RFC 8205 §5.2 looks keys up by (AS, SKI).
+  [[nodiscard]] std::set<RouterKeyId> router_key_ids() const;
 };
 
 class RpkiStore final : public RouterKeyLookup {

@@ -4,6 +4,7 @@
 // sources, and atomic rejection of a bad delta.
 #include "rpki/rpki_store.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,25 @@ TEST(RpkiStore, FullReloadChangeSetIsTheDifference) {
   ASSERT_TRUE(changes);
   EXPECT_TRUE(changes->empty());
   EXPECT_EQ(store.snapshot()->generation, 3U);
+}
+
+// What revalidation looks at (RFC 8374 §9.2): the prefixes of changed VRPs and the (AS, SKI)
+// of changed router keys, added and removed alike, each once.
+TEST(RpkiStore, ChangeSetNamesTheChangedPrefixesAndKeyIds) {
+  ChangeSet change;
+  change.vrps_added = {vrp("192.0.2.0/24", 24, 64496), vrp("192.0.2.0/24", 32, 64497)};
+  change.vrps_removed = {vrp("2001:db8::/32", 48, 64496)};
+  change.keys_added = {key_entry(64496, 0)};
+  change.keys_removed = {key_entry(65536, 1), key_entry(64497, 1)};
+  EXPECT_EQ(change.vrp_prefixes(),
+            (std::set<base::Prefix>{base::Prefix::parse("192.0.2.0/24").value(),
+                                    base::Prefix::parse("2001:db8::/32").value()}));
+  EXPECT_EQ(change.router_key_ids(),
+            (std::set<RouterKeyId>{{base::Asn(64496), example_key(0).ski()},
+                                   {base::Asn(64497), example_key(1).ski()},
+                                   {base::Asn(65536), example_key(1).ski()}}));
+  EXPECT_TRUE(ChangeSet{}.vrp_prefixes().empty());
+  EXPECT_TRUE(ChangeSet{}.router_key_ids().empty());
 }
 
 TEST(RpkiStore, DeltaChangeSetAndReferencesFromTwoSources) {
