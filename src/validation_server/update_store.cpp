@@ -31,7 +31,15 @@ srx::SrxResult& result_of(UpdateResults& results, ResultType type) noexcept {
 }
 
 srx::SrxResult result_of(const UpdateResults& results, ResultType type) noexcept {
-  return result_of(const_cast<UpdateResults&>(results), type);
+  switch (type) {
+    case ResultType::Origin:
+      return results.origin;
+    case ResultType::Path:
+      return results.path;
+    case ResultType::Aspa:
+      break;
+  }
+  return results.aspa;
 }
 
 const char* store_refusal_text(StoreRefusal refusal) noexcept {

@@ -75,6 +75,11 @@ TEST(UpdateStore, LimitsRefuseWithoutChangingAnything) {
   EXPECT_EQ(refused.error(), StoreRefusal::TooManyForProxy);
   EXPECT_EQ(store.size(), 1U);
   ASSERT_TRUE(store.admit(other_verify(0x81, 1), {}, 8U, 0x01, t0));
+  // Holding a stored update counts too.
+  const auto known = store.admit(other_verify(0x81, 1), {}, 7U, 0x01, t0);
+  ASSERT_FALSE(known.has_value());
+  EXPECT_EQ(known.error(), StoreRefusal::TooManyForProxy);
+  EXPECT_EQ(store.held_by(7), 1U);
   auto third = other_verify(0x81, 1);
   third.origin_as = 1;
   const auto full = store.admit(third, {}, std::nullopt, 0, t0);
