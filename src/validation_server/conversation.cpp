@@ -37,7 +37,8 @@ ServerCore::ConnectionId ServerCore::connected(std::string peer) {
 
 void ServerCore::received(ConnectionId id, const srx::SrxPdu& pdu, TimePoint now) {
   auto it = connections_.find(id);
-  if (it == connections_.end() || it->second.state == ConnectionState::Closed) return;
+  if (it == connections_.end() || it->second.state == ConnectionState::Closed)
+    return;
   auto& connection = it->second;
   const bool active = connection.state == ConnectionState::Active;
   const std::string type_name =
@@ -47,8 +48,8 @@ void ServerCore::received(ConnectionId id, const srx::SrxPdu& pdu, TimePoint now
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, srx::HelloPdu>) {
           // A second HELLO on an established session is a protocol error (NIST: ERROR 2).
-          if (active) return refuse(id, connection, srx::SrxErrorCode::InvalidPacket,
-                                    "second HELLO", now);
+          if (active)
+            return refuse(id, connection, srx::SrxErrorCode::InvalidPacket, "second HELLO", now);
           on_hello(id, connection, p);
         } else if constexpr (std::is_same_v<T, srx::GoodbyePdu>) {
           on_goodbye(id, connection, p, now);
@@ -63,9 +64,12 @@ void ServerCore::received(ConnectionId id, const srx::SrxPdu& pdu, TimePoint now
             return refuse(id, connection, srx::SrxErrorCode::InternalError,
                           type_name + " before HELLO", now);
           }
-          if constexpr (std::is_same_v<T, srx::VerifyRequestPdu>) on_verify(id, connection, p, now);
-          if constexpr (std::is_same_v<T, srx::DeleteUpdatePdu>) on_delete(id, connection, p, now);
-          if constexpr (std::is_same_v<T, srx::SignRequestPdu>) on_sign(id, connection, p);
+          if constexpr (std::is_same_v<T, srx::VerifyRequestPdu>)
+            on_verify(id, connection, p, now);
+          if constexpr (std::is_same_v<T, srx::DeleteUpdatePdu>)
+            on_delete(id, connection, p, now);
+          if constexpr (std::is_same_v<T, srx::SignRequestPdu>)
+            on_sign(id, connection, p);
         } else {
           // Server-to-proxy types (HELLO_RESPONSE, notifications, SYNC_REQUEST, ERROR).
           refuse(id, connection, srx::SrxErrorCode::InvalidPacket, type_name + " from a proxy",
@@ -77,13 +81,15 @@ void ServerCore::received(ConnectionId id, const srx::SrxPdu& pdu, TimePoint now
 
 void ServerCore::malformed(ConnectionId id, const srx::SrxError& error, TimePoint now) {
   auto it = connections_.find(id);
-  if (it == connections_.end() || it->second.state == ConnectionState::Closed) return;
+  if (it == connections_.end() || it->second.state == ConnectionState::Closed)
+    return;
   refuse(id, it->second, error.code, error.message, now);
 }
 
 void ServerCore::disconnected(ConnectionId id, TimePoint now) {
   auto it = connections_.find(id);
-  if (it == connections_.end()) return;
+  if (it == connections_.end())
+    return;
   log(id, LogLevel::Info, "disconnected");
   if (it->second.state != ConnectionState::Closed) {
     end_session(id, it->second, std::chrono::seconds{0}, now);
@@ -94,14 +100,16 @@ void ServerCore::disconnected(ConnectionId id, TimePoint now) {
 void ServerCore::on_hello(ConnectionId id, Connection& connection, const srx::HelloPdu& hello) {
   auto proxy_id = hello.proxy_id;
   // Proxy ID 0 asks for one (NIST echoes 0 and then refuses every other proxy).
-  if (proxy_id == 0) proxy_id = assign_proxy_id();
+  if (proxy_id == 0)
+    proxy_id = assign_proxy_id();
   if (auto known = proxies_.find(proxy_id); known != proxies_.end() && known->second) {
     log(id, LogLevel::Warning,
         "proxy ID " + std::to_string(proxy_id) + " is in use by another connection");
     send_error(id, connection, srx::SrxErrorCode::DuplicateProxyId);
     send(id, srx::GoodbyePdu{});
     connection.state = ConnectionState::Closed;
-    if (hooks_.close) hooks_.close(id);
+    if (hooks_.close)
+      hooks_.close(id);
     return;
   }
   proxies_[proxy_id] = id;
@@ -115,14 +123,16 @@ void ServerCore::on_hello(ConnectionId id, Connection& connection, const srx::He
   send(id, srx::SyncRequestPdu{});
 }
 
-void ServerCore::on_goodbye(ConnectionId id, Connection& connection,
-                            const srx::GoodbyePdu& goodbye, TimePoint now) {
+void ServerCore::on_goodbye(ConnectionId id, Connection& connection, const srx::GoodbyePdu& goodbye,
+                            TimePoint now) {
   log(id, LogLevel::Info, "GOODBYE");
   const auto proxy_id = connection.proxy_id;
   end_session(id, connection, std::chrono::seconds{goodbye.keep_window}, now);
   // A proxy that said GOODBYE gives up its ID.
-  if (proxy_id) proxies_.erase(*proxy_id);
-  if (hooks_.close) hooks_.close(id);
+  if (proxy_id)
+    proxies_.erase(*proxy_id);
+  if (hooks_.close)
+    hooks_.close(id);
 }
 
 // ERROR `code`, GOODBYE, close; the proxy's updates are released as on TCP loss.
@@ -135,7 +145,8 @@ void ServerCore::refuse(ConnectionId id, Connection& connection, srx::SrxErrorCo
   send(id, srx::GoodbyePdu{static_cast<std::uint16_t>(
                std::min<std::int64_t>(options_.min_keep_window.count(), 65535))});
   end_session(id, connection, std::chrono::seconds{0}, now);
-  if (hooks_.close) hooks_.close(id);
+  if (hooks_.close)
+    hooks_.close(id);
 }
 
 // The connection stops being the proxy's: its updates are released (keep window starts) and
@@ -153,11 +164,13 @@ void ServerCore::end_session(ConnectionId id, Connection& connection,
 
 void ServerCore::shutdown() {
   for (auto& [id, connection] : connections_) {
-    if (connection.state == ConnectionState::Closed) continue;
+    if (connection.state == ConnectionState::Closed)
+      continue;
     send(id, srx::GoodbyePdu{static_cast<std::uint16_t>(
                  std::min<std::int64_t>(options_.min_keep_window.count(), 65535))});
     connection.state = ConnectionState::Closed;
-    if (hooks_.close) hooks_.close(id);
+    if (hooks_.close)
+      hooks_.close(id);
   }
 }
 
@@ -165,7 +178,8 @@ void ServerCore::shutdown() {
 // QuaggaSRx uses by default), skipping IDs in use or reserved.
 std::uint32_t ServerCore::assign_proxy_id() const {
   std::uint32_t candidate = std::numeric_limits<std::uint32_t>::max();
-  while (proxies_.contains(candidate)) --candidate;
+  while (proxies_.contains(candidate))
+    --candidate;
   return candidate;
 }
 
@@ -175,7 +189,8 @@ void ServerCore::send(ConnectionId id, const srx::SrxPdu& pdu) {
     log(id, LogLevel::Error, "cannot encode: " + bytes.error().message);
     return;
   }
-  if (hooks_.send) hooks_.send(id, std::move(*bytes));
+  if (hooks_.send)
+    hooks_.send(id, std::move(*bytes));
 }
 
 void ServerCore::send_error(ConnectionId id, Connection& connection, srx::SrxErrorCode code) {
@@ -184,26 +199,29 @@ void ServerCore::send_error(ConnectionId id, Connection& connection, srx::SrxErr
 }
 
 void ServerCore::log(ConnectionId id, LogLevel level, const std::string& text) const {
-  if (hooks_.log) hooks_.log(id, level, who(id) + ": " + text);
+  if (hooks_.log)
+    hooks_.log(id, level, who(id) + ": " + text);
 }
 
 std::string ServerCore::who(ConnectionId id) const {
   auto it = connections_.find(id);
-  if (it == connections_.end()) return "connection " + std::to_string(id);
+  if (it == connections_.end())
+    return "connection " + std::to_string(id);
   std::string text = "proxy " + it->second.peer;
-  if (it->second.proxy_id) text += " (ID " + std::to_string(*it->second.proxy_id) + ")";
+  if (it->second.proxy_id)
+    text += " (ID " + std::to_string(*it->second.proxy_id) + ")";
   return text;
 }
 
 std::vector<ServerCore::ConnectionView> ServerCore::connections() const {
   std::vector<ConnectionView> views;
   for (const auto& [id, connection] : connections_) {
-    views.push_back(ConnectionView{
-        id, connection.peer, connection.proxy_id, connection.asn, connection.state,
-        connection.proxy_id && connection.state == ConnectionState::Active
-            ? store_.held_by(*connection.proxy_id)
-            : 0,
-        connection.counters});
+    views.push_back(
+        ConnectionView{id, connection.peer, connection.proxy_id, connection.asn, connection.state,
+                       connection.proxy_id && connection.state == ConnectionState::Active
+                           ? store_.held_by(*connection.proxy_id)
+                           : 0,
+                       connection.counters});
   }
   return views;
 }

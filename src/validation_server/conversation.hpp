@@ -60,8 +60,7 @@ class ServerCore {
     std::function<void(std::uint32_t id)> forget;
     // SIGN_REQUEST for a stored update: the SIGN_NOTIFICATION payload, or the ERROR to send.
     std::function<base::Result<base::Bytes, srx::SrxError>(
-        std::uint32_t id, const UpdateContent&, const srx::SignRequestPdu&,
-        std::uint32_t proxy_as)>
+        std::uint32_t id, const UpdateContent&, const srx::SignRequestPdu&, std::uint32_t proxy_as)>
         sign;
     // A log line about `connection` (its peer and proxy ID are in the text).
     std::function<void(ConnectionId, LogLevel, std::string)> log;

@@ -3,14 +3,14 @@
 // validations asked for, forgotten IDs) and feeds raw PDU bytes through the real decoder.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "base/hex.hpp"
 #include "srx/pdu.hpp"
@@ -84,7 +84,8 @@ class Harness {
   std::vector<std::string> to(ConnectionId id) const {
     std::vector<std::string> out;
     for (const auto& [connection, text] : sent) {
-      if (connection == id) out.push_back(text);
+      if (connection == id)
+        out.push_back(text);
     }
     return out;
   }
@@ -101,8 +102,7 @@ class Harness {
   // What the synchronous validator answers when answer_at_once is set.
   srx::SrxResult answer = srx::SrxResult::Valid;
   std::function<base::Result<base::Bytes, srx::SrxError>(std::uint32_t, const UpdateContent&,
-                                                          const srx::SignRequestPdu&,
-                                                          std::uint32_t)>
+                                                         const srx::SignRequestPdu&, std::uint32_t)>
       signer;
 
  private:
@@ -115,7 +115,8 @@ class Harness {
     h.validate = [this](std::uint32_t id, const UpdateContent&, std::uint8_t types,
                         std::uint64_t generation) {
       validations.push_back(Validation{id, types, generation});
-      if (!answer_at_once_) return;
+      if (!answer_at_once_)
+        return;
       for (const auto type : kResultTypes) {
         if ((types & static_cast<std::uint8_t>(type)) != 0) {
           core_.on_result(id, type, answer, generation);
@@ -126,7 +127,8 @@ class Harness {
     h.sign = [this](std::uint32_t id, const UpdateContent& content,
                     const srx::SignRequestPdu& request,
                     std::uint32_t as) -> base::Result<base::Bytes, srx::SrxError> {
-      if (!signer) return base::fail(srx::SrxError{srx::SrxErrorCode::AlgorithmNotSupported, "no"});
+      if (!signer)
+        return base::fail(srx::SrxError{srx::SrxErrorCode::AlgorithmNotSupported, "no"});
       return signer(id, content, request, as);
     };
     h.log = [this](ConnectionId, LogLevel, std::string text) { logs.push_back(std::move(text)); };

@@ -44,10 +44,9 @@ void ServerCore::on_verify(ConnectionId id, Connection& connection,
   const std::uint8_t requested = request.flags & kValidationBits;
   const bool receipt = (request.flags & srx::kFlagReceipt) != 0;
   // Only a request with validation bits makes the proxy a holder (flags 0 or 0x80: stored).
-  const auto admitted =
-      store_.admit(request, content_of(request, connection.asn),
-                   requested != 0 ? std::optional<std::uint32_t>(proxy) : std::nullopt,
-                   requested, now);
+  const auto admitted = store_.admit(
+      request, content_of(request, connection.asn),
+      requested != 0 ? std::optional<std::uint32_t>(proxy) : std::nullopt, requested, now);
   if (!admitted) {
     // ERROR 5 is the only code QuaggaSRx does not end its session on; the route keeps its
     // default result (docs/srx-proxy.md §7.5).
@@ -64,19 +63,22 @@ void ServerCore::on_verify(ConnectionId id, Connection& connection,
   if (receipt) {
     // The receipt goes out before any validation starts, so it precedes every notification.
     ++connection.counters.receipts;
-    send(id, notification(srx::kFlagReceipt | requested,
-                          admitted->created ? defaults : update.results, request.request_token,
-                          update_id));
+    send(id,
+         notification(srx::kFlagReceipt | requested, admitted->created ? defaults : update.results,
+                      request.request_token, update_id));
   }
-  if (requested == 0) return;
+  if (requested == 0)
+    return;
   auto& holder = update.holders.at(proxy);
   std::uint8_t differs = 0;
   std::uint8_t known = 0;
   for (const auto type : kResultTypes) {
     const auto bit = static_cast<std::uint8_t>(type);
-    if ((requested & bit) == 0) continue;
+    if ((requested & bit) == 0)
+      continue;
     const auto stored = result_of(update.results, type);
-    if (stored != srx::SrxResult::Undefined) known |= bit;
+    if (stored != srx::SrxResult::Undefined)
+      known |= bit;
     if (receipt) {
       holder.compare_default &= static_cast<std::uint8_t>(~bit);
     } else if (stored == srx::SrxResult::Undefined) {
@@ -87,7 +89,8 @@ void ServerCore::on_verify(ConnectionId id, Connection& connection,
       differs |= bit;
     }
   }
-  if (differs != 0) notify(proxy, update_id, differs, update.results);
+  if (differs != 0)
+    notify(proxy, update_id, differs, update.results);
   start_validation(update_id, update,
                    static_cast<std::uint8_t>(requested & ~known & ~update.in_flight));
 }
@@ -129,7 +132,8 @@ void ServerCore::on_sign(ConnectionId id, Connection& connection,
 void ServerCore::start_validation(std::uint32_t update_id, StoredUpdate& update,
                                   std::uint8_t types) {
   types &= kValidationBits;
-  if (types == 0) return;
+  if (types == 0)
+    return;
   const auto generation = next_generation_++;
   for (const auto type : kResultTypes) {
     if ((types & static_cast<std::uint8_t>(type)) != 0) {
@@ -137,11 +141,13 @@ void ServerCore::start_validation(std::uint32_t update_id, StoredUpdate& update,
     }
   }
   update.in_flight |= types;
-  if (hooks_.validate) hooks_.validate(update_id, update.content, types, generation);
+  if (hooks_.validate)
+    hooks_.validate(update_id, update.content, types, generation);
 }
 
 void ServerCore::revalidate(std::uint32_t id, std::uint8_t types) {
-  if (auto* update = store_.find(id)) start_validation(id, *update, types);
+  if (auto* update = store_.find(id))
+    start_validation(id, *update, types);
 }
 
 void ServerCore::on_result(std::uint32_t id, ResultType type, srx::SrxResult result,
@@ -159,25 +165,30 @@ void ServerCore::on_result(std::uint32_t id, ResultType type, srx::SrxResult res
   stored = result;
   std::vector<std::uint32_t> tell;
   for (auto& [proxy, holder] : update->holders) {
-    if ((holder.types & bit) == 0) continue;
+    if ((holder.types & bit) == 0)
+      continue;
     bool news = changed;
     if ((holder.compare_default & bit) != 0) {
       news = result != result_of(holder.defaults, type);
       holder.compare_default &= static_cast<std::uint8_t>(~bit);
     }
-    if (news) tell.push_back(proxy);
+    if (news)
+      tell.push_back(proxy);
   }
   const auto results = update->results;
-  for (const auto proxy : tell) notify(proxy, id, bit, results);
+  for (const auto proxy : tell)
+    notify(proxy, id, bit, results);
 }
 
 // A notification (token 0) with bits for `types` and the current stored values.
 void ServerCore::notify(std::uint32_t proxy_id, std::uint32_t update_id, std::uint8_t types,
                         const UpdateResults& results) {
   auto proxy = proxies_.find(proxy_id);
-  if (proxy == proxies_.end() || !proxy->second) return;
+  if (proxy == proxies_.end() || !proxy->second)
+    return;
   auto connection = connections_.find(*proxy->second);
-  if (connection == connections_.end()) return;
+  if (connection == connections_.end())
+    return;
   ++connection->second.counters.notifications;
   send(connection->first, notification(types, results, 0, update_id));
 }
@@ -185,7 +196,8 @@ void ServerCore::notify(std::uint32_t proxy_id, std::uint32_t update_id, std::ui
 std::size_t ServerCore::collect(TimePoint now) {
   const auto removed = store_.collect(now);
   for (const auto id : removed) {
-    if (hooks_.forget) hooks_.forget(id);
+    if (hooks_.forget)
+      hooks_.forget(id);
   }
   return removed.size();
 }

@@ -14,9 +14,9 @@ const std::string kReceipt = "06 83 03 03 03 00 0000 00000014 00000001 2e427f2b"
 
 std::string note(std::uint8_t types, SrxResult o, SrxResult p, SrxResult a, std::uint32_t token,
                  std::uint32_t id = kQuaggaId) {
-  return Harness::encoded(srx::VerifyNotificationPdu{
-      types, static_cast<std::uint8_t>(o), static_cast<std::uint8_t>(p),
-      static_cast<std::uint8_t>(a), token, id});
+  return Harness::encoded(srx::VerifyNotificationPdu{types, static_cast<std::uint8_t>(o),
+                                                     static_cast<std::uint8_t>(p),
+                                                     static_cast<std::uint8_t>(a), token, id});
 }
 std::string error(std::uint16_t code) { return Harness::encoded(srx::ErrorPdu{code}); }
 
@@ -129,8 +129,7 @@ TEST(ConversationVerify, KnownPendingWithoutReceiptComparesFirstResultWithDefaul
   const auto b = h.hello(8);
   h.receive(b, quagga_verify(0x01, 0, 0));
   EXPECT_EQ(h.validations.size(), 1U);  // in flight already
-  h.core().on_result(kQuaggaId, ResultType::Origin, SrxResult::Valid,
-                     h.validations[0].generation);
+  h.core().on_result(kQuaggaId, ResultType::Origin, SrxResult::Valid, h.validations[0].generation);
   EXPECT_EQ(h.to(a), (V{note(0x01, SrxResult::Valid, U, U, 0)}));
   EXPECT_TRUE(h.to(b).empty());
 }
@@ -175,8 +174,7 @@ TEST(ConversationVerify, StaleGenerationIsIgnored) {
                      h.validations[0].generation);
   EXPECT_TRUE(h.sent.empty());
   EXPECT_EQ(h.core().update(kQuaggaId)->results.origin, U);
-  h.core().on_result(kQuaggaId, ResultType::Origin, SrxResult::Valid,
-                     h.validations[1].generation);
+  h.core().on_result(kQuaggaId, ResultType::Origin, SrxResult::Valid, h.validations[1].generation);
   EXPECT_EQ(h.to(c), (V{note(0x01, SrxResult::Valid, U, U, 0)}));
 }
 
@@ -268,8 +266,8 @@ TEST(ConversationKeepWindow, CollectedAfterMaxOfKeepWindowAndMinimum) {
   h.receive(c, other_verify(0x81, 2));
   const auto other = h.validations.at(1).id;
   const auto start = h.now;
-  h.receive(c, srx::DeleteUpdatePdu{10, kQuaggaId});    // below the minimum: 900 s
-  h.receive(c, srx::DeleteUpdatePdu{2000, other});      // above: 2000 s
+  h.receive(c, srx::DeleteUpdatePdu{10, kQuaggaId});  // below the minimum: 900 s
+  h.receive(c, srx::DeleteUpdatePdu{2000, other});    // above: 2000 s
   EXPECT_EQ(h.core().collect(start + std::chrono::seconds{899}), 0U);
   EXPECT_EQ(h.core().collect(start + std::chrono::seconds{900}), 1U);
   EXPECT_EQ(h.forgotten, (std::vector<std::uint32_t>{kQuaggaId}));

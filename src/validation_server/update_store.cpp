@@ -65,16 +65,19 @@ base::Result<Admission, StoreRefusal> UpdateStore::admit(const srx::VerifyReques
                                            const auto* found = find(candidate);
                                            return found != nullptr ? &found->key : nullptr;
                                          });
-  if (!id) return base::fail(StoreRefusal::NoFreeId);
+  if (!id)
+    return base::fail(StoreRefusal::NoFreeId);
   if (auto* known = find(*id)) {
     if (holder) {
       auto held = hold(*id, *holder, types);
-      if (!held) return base::fail(held.error());
+      if (!held)
+        return base::fail(held.error());
     }
     (void)known;
     return Admission{*id, false};
   }
-  if (updates_.size() >= limits_.max_updates) return base::fail(StoreRefusal::TooManyUpdates);
+  if (updates_.size() >= limits_.max_updates)
+    return base::fail(StoreRefusal::TooManyUpdates);
   if (holder && held_by(*holder) >= limits_.max_updates_per_proxy) {
     return base::fail(StoreRefusal::TooManyForProxy);
   }
@@ -92,7 +95,8 @@ base::Result<Admission, StoreRefusal> UpdateStore::admit(const srx::VerifyReques
 base::Result<Holder*, StoreRefusal> UpdateStore::hold(std::uint32_t id, std::uint32_t proxy,
                                                       std::uint8_t types) {
   auto* update = find(id);
-  if (update == nullptr) return base::fail(StoreRefusal::NoFreeId);
+  if (update == nullptr)
+    return base::fail(StoreRefusal::NoFreeId);
   auto it = update->holders.find(proxy);
   if (it == update->holders.end()) {
     if (held_by(proxy) >= limits_.max_updates_per_proxy) {
@@ -109,9 +113,12 @@ base::Result<Holder*, StoreRefusal> UpdateStore::hold(std::uint32_t id, std::uin
 bool UpdateStore::release(std::uint32_t id, std::uint32_t proxy, std::chrono::seconds keep_window,
                           Clock::time_point now) {
   auto* update = find(id);
-  if (update == nullptr || update->holders.erase(proxy) == 0) return false;
-  if (auto it = held_.find(proxy); it != held_.end() && --it->second == 0) held_.erase(it);
-  if (update->holders.empty()) expire_later(*update, keep_window, now);
+  if (update == nullptr || update->holders.erase(proxy) == 0)
+    return false;
+  if (auto it = held_.find(proxy); it != held_.end() && --it->second == 0)
+    held_.erase(it);
+  if (update->holders.empty())
+    expire_later(*update, keep_window, now);
   return true;
 }
 

@@ -53,9 +53,9 @@ inline constexpr std::array<ResultType, 3> kResultTypes{ResultType::Origin, Resu
                                                         ResultType::Aspa};
 
 struct StoreLimits {
-  std::size_t max_updates = 1'000'000;         // updates stored in total
+  std::size_t max_updates = 1'000'000;          // updates stored in total
   std::size_t max_updates_per_proxy = 500'000;  // updates one proxy may hold
-  std::chrono::seconds min_keep_window{900};   // floor under the proxies' keepWindow
+  std::chrono::seconds min_keep_window{900};    // floor under the proxies' keepWindow
 };
 
 enum class StoreRefusal : std::uint8_t {

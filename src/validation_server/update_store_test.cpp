@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // UpdateStore: NIST's IDs with the collision rule, holding and releasing, the keep window and
 // the limits. Time is passed in.
+#include "validation_server/update_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include "validation_server/conversation_test_util.hpp"
-#include "validation_server/update_store.hpp"
 
 namespace bgpsecd::validation_server::test {
 namespace {
