@@ -13,13 +13,13 @@
 
 #include "base/prefix.hpp"
 #include "common/build_identity.hpp"
-#include "daemon/control_client.hpp"
-#include "daemon/control_server.hpp"
 #include "daemon/control_text.hpp"
+#include "service/control_client.hpp"
+#include "service/control_server.hpp"
 
 namespace {
 
-using bgpsecd::daemon::ControlResponse;
+using bgpsecd::service::ControlResponse;
 using nlohmann::json;
 
 constexpr int kExitOk = 0;
@@ -30,7 +30,7 @@ std::string default_socket() {
   if (const char* env = std::getenv("BGPSECCTL_SOCKET"); env != nullptr && *env != '\0') {
     return env;
   }
-  return std::string(bgpsecd::daemon::kDefaultControlSocket);
+  return std::string(bgpsecd::service::kDefaultControlSocket);
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   double timeout_s = 30;
   app.add_option("-s,--socket", socket_path,
                  "Control socket of bgpsecd (default: $BGPSECCTL_SOCKET or " +
-                     std::string(bgpsecd::daemon::kDefaultControlSocket) + ")")
+                     std::string(bgpsecd::service::kDefaultControlSocket) + ")")
       ->type_name("PATH");
   app.add_option(
          "--tcp", tcp,
@@ -184,10 +184,10 @@ int main(int argc, char** argv) {
       std::cerr << "bgpsecctl: --tcp " << tcp << ": expected ADDRESS:PORT\n";
       return kExitUsage;
     }
-    response = bgpsecd::daemon::control_request_tcp(host, static_cast<std::uint16_t>(port), command,
-                                                    args, timeout);
+    response = bgpsecd::service::control_request_tcp(host, static_cast<std::uint16_t>(port),
+                                                     command, args, timeout);
   } else {
-    response = bgpsecd::daemon::control_request_unix(socket_path, command, args, timeout);
+    response = bgpsecd::service::control_request_unix(socket_path, command, args, timeout);
   }
   if (!response) {
     std::cerr << "bgpsecctl: " << response.error().message << "\n";

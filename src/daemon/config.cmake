@@ -1,11 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Configuration piece of bgpsecd::daemon: TOML parsing (toml++), normal form, reload diff.
-# toml_reader.* are the TOML helpers, which know no particular daemon's configuration;
-# config.cpp runs the parser, config_<part>.cpp read one part of the file each.
+# The TOML helpers and the tables bgpsecvd shares are in service/; config.cpp runs the parser, config_<part>.cpp read one part of the file each.
 list(
   APPEND
   DAEMON_SRCS
-  ${CMAKE_CURRENT_SOURCE_DIR}/toml_reader.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_parse.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_global.cpp
@@ -18,4 +16,4 @@ list(
   ${CMAKE_CURRENT_SOURCE_DIR}/config_values.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_normal_form.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_diff.cpp)
-list(APPEND DAEMON_DEPS tomlplusplus::tomlplusplus)
+list(APPEND DAEMON_DEPS tomlplusplus::tomlplusplus bgpsecd::service)

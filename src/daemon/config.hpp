@@ -24,6 +24,9 @@
 #include "rib/as_path_edit.hpp"
 #include "rib/route.hpp"
 #include "rpki/rtr_transport.hpp"
+#include "service/endpoint.hpp"
+#include "service/key_sources.hpp"
+#include "service/rpki_config.hpp"
 #include "session/fsm.hpp"
 #include "wire/communities.hpp"
 
@@ -32,16 +35,11 @@ namespace bgpsecd::daemon {
 inline constexpr std::uint16_t kDefaultBgpPort = 179;  // RFC 4271 §8.2.1
 inline constexpr std::uint16_t kDefaultMetricsPort = 9179;
 
-// An address and a TCP port ("127.0.0.1:1790", "[::1]:179").
-struct Endpoint {
-  base::IpAddress address;
-  std::uint16_t port = kDefaultBgpPort;
-  [[nodiscard]] std::string to_string() const;
-  friend bool operator==(const Endpoint&, const Endpoint&) = default;
-};
-// "ADDR", "ADDR:PORT" or "[V6]:PORT"; a missing port is `default_port`.
-[[nodiscard]] base::Result<Endpoint> parse_endpoint(std::string_view text,
-                                                    std::uint16_t default_port);
+using service::Endpoint;
+using service::parse_endpoint;
+using service::RpkiCache;
+using service::RpkiConfig;
+using service::to_rtr_cache_config;
 
 // A standard community (RFC 1997, "65001:100" or a well-known name such as "no-export") or a
 // large community (RFC 8092, "65001:1:2").
@@ -82,25 +80,6 @@ struct GlobalConfig {
   friend bool operator==(const GlobalConfig&, const GlobalConfig&) = default;
 };
 
-struct RpkiCache {
-  std::string host;  // as written (an address or a name)
-  std::uint16_t port = 323;
-  std::uint8_t preference = 1;                // lower is preferred (RFC 8210 §10)
-  std::uint8_t version = 1;                   // highest RTR version to speak; 1 carries router keys
-  [[nodiscard]] std::string address() const;  // "host:port", "[v6]:port"
-  friend bool operator==(const RpkiCache&, const RpkiCache&) = default;
-};
-[[nodiscard]] rpki::RtrCacheConfig to_rtr_cache_config(const RpkiCache& cache);
-
-struct RpkiConfig {
-  std::vector<RpkiCache> caches;
-  std::vector<std::string> files;           // rpki-client / StayRTR JSON (ROAs and router keys)
-  std::chrono::seconds reload_interval{0};  // re-read `files` this often; 0 = on reload only
-  std::string slurm_file;                   // RFC 8416 local exceptions; empty = none
-  std::chrono::seconds failover_after{10};  // rpki::RtrCacheSet
-  friend bool operator==(const RpkiConfig&, const RpkiConfig&) = default;
-};
-
 // RFC 8374 §8.5: what to do with a BGPsec_PATH that fails the RFC 8205 §5.2 syntax checks.
 enum class SyntaxErrorAction : std::uint8_t {
   Withdraw,  // RFC 8205 §5.2 treat-as-withdraw (default)
@@ -112,12 +91,9 @@ enum class IbgpState : std::uint8_t { Trust, Revalidate };
 [[nodiscard]] const char* ibgp_state_name(IbgpState state) noexcept;
 [[nodiscard]] const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept;
 
-struct BgpsecConfig {
-  std::string key_dir;                 // `<asn>.<SKI>.pem` files (bgpsec keygen); empty = none
-  std::vector<std::string> key_files;  // PEM private keys, in addition to key_dir
-  // [bgpsec.active_key]: per AS (its number), the SKI of the key that signs when several
-  // keys of that AS are loaded (RFC 8634 §4 rollover); unset: bgpsec::choose_active_key.
-  std::map<std::uint32_t, base::Ski> active_key;
+// [bgpsec]: key_dir, key_files and [bgpsec.active_key] are service::KeySources (bgpsecvd reads
+// the same keys), the rest is the speaker's.
+struct BgpsecConfig : service::KeySources {
   SyntaxErrorAction syntax_error_action = SyntaxErrorAction::Withdraw;
   // RFC 8374 §8.4.2, before signing: the default of the neighbor key; also `true` (Leading)
   // and `false` (None) in the file, the form of older versions.

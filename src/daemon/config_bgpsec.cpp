@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "daemon/config_parse.hpp"
+#include "service/config_tables.hpp"
 
 namespace bgpsecd::daemon::config_detail {
 
@@ -17,35 +18,7 @@ base::Result<void> BgpsecSection::parse_bgpsec(const toml::table& root) {
        "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid", "validation_threads",
        "signature_cache_entries", "key_tables", "defer_when_queued"}));
   BgpsecConfig& b = config_.bgpsec;
-  BGPSEC_TRY(read_string(*t, "key_dir", ctx, b.key_dir));
-  BGPSEC_TRY(for_each_string(*t, "key_files", ctx,
-                             [&](std::string_view text, const toml::node& n) -> base::Result<void> {
-                               if (text.empty())
-                                 return error(n.source(), ctx, "'key_files': empty file name");
-                               b.key_files.emplace_back(text);
-                               return {};
-                             }));
-  BGPSEC_ASSIGN_OR_RETURN(const toml::table* active, sub_table(*t, "active_key", ctx));
-  if (active != nullptr) {
-    // RFC 8634 §4: which of an AS's keys signs, by SKI: `65001 = "<40 hex digits>"`.
-    constexpr std::string_view actx = "bgpsec active_key";
-    for (const auto& [key, node] : *active) {
-      auto asn = base::parse_asn(key.str());
-      if (!asn)
-        return error(node.source(), actx,
-                     "'" + std::string(key.str()) + "': " + asn.error().message);
-      const auto* text = node.as_string();
-      if (text == nullptr)
-        return error(node.source(), actx,
-                     "'" + std::string(key.str()) + "' must be a SKI (40 hex digits), not " +
-                         type_name(node));
-      auto ski = base::Ski::from_hex(text->get());
-      if (!ski)
-        return error(node.source(), actx,
-                     "'" + std::string(key.str()) + "': " + ski.error().message);
-      b.active_key[asn->value()] = *ski;
-    }
-  }
+  BGPSEC_TRY(service::read_key_sources(*this, *t, ctx, b));
   BGPSEC_TRY(read_enum(*t, "syntax_error_action", ctx, kSyntaxErrorActions, b.syntax_error_action));
   BGPSEC_TRY(read_private_as_removal(*t, ctx, b.remove_private_as));
   BGPSEC_TRY(read_enum(*t, "ibgp_state", ctx, kIbgpStates, b.ibgp_state));

@@ -17,10 +17,23 @@
 
 #include "base/result.hpp"
 #include "daemon/config.hpp"
-#include "daemon/toml_reader.hpp"
 #include "rib/as_path_edit.hpp"
 #include "rib/route.hpp"
+#include "service/toml_reader.hpp"
 #include "wire/communities.hpp"
+
+namespace bgpsecd::daemon {
+
+// The TOML helpers bgpsecvd's configuration shares (service/toml_reader.hpp).
+using service::enum_choices;
+using service::enum_from_name;
+using service::enum_name;
+using service::parse_unsigned;
+using service::quote;
+using service::TomlReader;
+using service::type_name;
+
+}  // namespace bgpsecd::daemon
 
 namespace bgpsecd::daemon::config_detail {
 

@@ -4,5 +4,4 @@
 bgpsecd_test(daemon_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/config_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_confed_test.cpp
-       ${CMAKE_CURRENT_SOURCE_DIR}/toml_reader_test.cpp
   DEPS bgpsecd::daemon)

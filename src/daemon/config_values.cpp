@@ -16,44 +16,6 @@ using config_detail::kPrivateAsRemovals;
 using config_detail::kSyntaxErrorActions;
 using config_detail::kWellKnownCommunities;
 
-std::string Endpoint::to_string() const {
-  if (address.afi() == base::Afi::Ipv6)
-    return "[" + address.to_string() + "]:" + std::to_string(port);
-  return address.to_string() + ":" + std::to_string(port);
-}
-
-base::Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port) {
-  std::string_view host = text;
-  std::optional<std::string_view> port_text;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos)
-      return base::fail("'" + std::string(text) + "': missing ']'");
-    host = text.substr(1, close - 1);
-    const std::string_view rest = text.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':')
-        return base::fail("'" + std::string(text) + "': expected ':PORT' after ']'");
-      port_text = rest.substr(1);
-    }
-  } else if (std::count(text.begin(), text.end(), ':') == 1) {
-    const auto colon = text.find(':');
-    host = text.substr(0, colon);
-    port_text = text.substr(colon + 1);
-  }
-  auto address = base::IpAddress::parse(host);
-  if (!address)
-    return base::fail("'" + std::string(text) + "': " + address.error().message);
-  Endpoint ep{*address, default_port};
-  if (port_text) {
-    const auto port = parse_unsigned(*port_text, 65535);
-    if (!port)
-      return base::fail("'" + std::string(text) + "': port must be 0..65535");
-    ep.port = static_cast<std::uint16_t>(*port);
-  }
-  return ep;
-}
-
 base::Result<Community> parse_community(std::string_view text) {
   if (auto known = enum_from_name(text, kWellKnownCommunities))
     return Community(*known);

@@ -4,14 +4,11 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/import_decision.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows.cpp
-     ${CMAKE_CURRENT_SOURCE_DIR}/router_keys.cpp
-     ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
-     ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp
-     ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool.cpp)
+     ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp)
 list(APPEND DAEMON_DEPS spdlog::spdlog)

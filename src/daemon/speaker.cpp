@@ -12,12 +12,12 @@
 
 #include "bgpsec/as_path_rebuild.hpp"
 #include "bgpsec/validator.hpp"
-#include "daemon/control_server.hpp"
 #include "daemon/control_text.hpp"
-#include "daemon/metrics.hpp"
 #include "daemon/policy.hpp"
 #include "daemon/speaker_neighbor.hpp"
 #include "rib/as_path_edit.hpp"
+#include "service/control_server.hpp"
+#include "service/metrics.hpp"
 #include "session/graceful_notification.hpp"
 
 namespace bgpsecd::daemon {

@@ -23,21 +23,34 @@
 #include "bgpsec/validator.hpp"
 #include "daemon/config.hpp"
 #include "daemon/import_decision.hpp"
-#include "daemon/router_keys.hpp"
-#include "daemon/rpki_sources.hpp"
-#include "daemon/validation_pool.hpp"
 #include "rib/adj_rib_in.hpp"
 #include "rib/adj_rib_out.hpp"
 #include "rib/attribute_store.hpp"
 #include "rib/loc_rib.hpp"
 #include "rpki/rpki_store.hpp"
 #include "rpki/rtr_cache_set.hpp"
+#include "service/control_server.hpp"
+#include "service/router_keys.hpp"
+#include "service/rpki_sources.hpp"
+#include "service/validation_pool.hpp"
 #include "session/listener.hpp"
 #include "session/peer.hpp"
 
 namespace bgpsecd::daemon {
 
-class ControlServer;
+// What the speaker runs on from the service layer, shared with bgpsecvd.
+using service::carry_over;
+using service::ControlServer;
+using service::load_router_keys;
+using service::MetricSample;
+using service::MetricsRegistry;
+using service::MetricsServer;
+using service::MetricType;
+using service::register_rtr_metrics;
+using service::RouterKey;
+using service::RouterKeys;
+using service::RpkiFiles;
+using service::ValidationPool;
 
 // The RFC 8205 §5.2 route context of a BGPsec route with `attrs` for `prefix`
 // (speaker_bgpsec.cpp): AFI/SAFI from MP_REACH_NLRI and whether an AS_PATH came too. The

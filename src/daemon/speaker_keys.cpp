@@ -7,9 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "daemon/metrics.hpp"
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
+#include "service/metrics.hpp"
 
 namespace bgpsecd::daemon {
 namespace {

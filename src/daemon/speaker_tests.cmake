@@ -1,12 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Tests of the speaker piece's pure parts (the speaker itself runs in tests/daemon).
 bgpsecd_test(daemon_speaker_test
-  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/router_keys_test.cpp
-       ${CMAKE_CURRENT_SOURCE_DIR}/rate_limit_test.cpp
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/rate_limit_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows_test.cpp
-       ${CMAKE_CURRENT_SOURCE_DIR}/rpki_sources_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral_test.cpp
-       ${CMAKE_CURRENT_SOURCE_DIR}/validation_pool_test.cpp
   DEPS bgpsecd::daemon)
 
 # The BGPsec import decisions (import_decision.cpp), without sockets.
@@ -18,6 +15,3 @@ bgpsecd_test(daemon_import_decision_test
 bgpsecd_test(daemon_policy_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/policy_test.cpp
   DEPS bgpsecd::daemon)
-# validation_pool_test signs paths with bgpsec/test_support.hpp, which includes the RFC 8608
-# vectors as "tests/vectors/rfc8608.hpp".
-target_include_directories(daemon_speaker_test PRIVATE ${PROJECT_SOURCE_DIR})

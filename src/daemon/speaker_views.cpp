@@ -7,11 +7,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "daemon/control_server.hpp"
 #include "daemon/control_text.hpp"
-#include "daemon/metrics.hpp"
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
+#include "service/control_server.hpp"
+#include "service/metrics.hpp"
 #include "wire/bgpsec_path_json.hpp"
 
 namespace bgpsecd::daemon {
@@ -333,55 +333,13 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
 }
 
 nlohmann::json Speaker::show_rpki() const {
-  const auto snapshot = rpki_.snapshot();
-  nlohmann::json caches = nlohmann::json::array();
-  if (caches_) {
-    for (const auto& c : caches_->status()) {
-      nlohmann::json drops = nlohmann::json::object();
-      for (const auto reason : rpki::kRtrDropReasons) {
-        drops[rpki::rtr_drop_reason_name(reason)] = c.drops[static_cast<std::size_t>(reason)];
-      }
-      caches.push_back(
-          {{"name", c.name},
-           {"preference", c.preference},
-           {"active", c.active},
-           {"connected", c.connected},
-           {"connects", c.connects},
-           {"in_sync", c.in_sync},
-           {"session_id", c.session_id ? nlohmann::json(*c.session_id) : nlohmann::json(nullptr)},
-           {"serial", c.serial ? nlohmann::json(*c.serial) : nlohmann::json(nullptr)},
-           {"version", c.version},
-           {"vrps", c.vrps},
-           {"router_keys", c.router_keys},
-           {"drops", drops}});
-    }
-  }
-  nlohmann::json files = nlohmann::json::array();
-  nlohmann::json slurm = nullptr;
-  if (rpki_files_) {
-    for (const auto& f : rpki_files_->files()) {
-      files.push_back({{"path", f.path}, {"vrps", f.vrps}, {"router_keys", f.router_keys}});
-    }
-    if (const auto& s = rpki_files_->slurm()) {
-      slurm = {{"path", rpki_files_->slurm_file()},
-               {"prefix_filters", s->prefix_filters.size()},
-               {"bgpsec_filters", s->bgpsec_filters.size()},
-               {"prefix_assertions", s->prefix_assertions.size()},
-               {"bgpsec_assertions", s->bgpsec_assertions.size()}};
-    }
-  }
-  return {{"vrps", snapshot->vrps.size()},
-          {"vrps_ipv4", snapshot->vrps.size(base::Afi::Ipv4)},
-          {"vrps_ipv6", snapshot->vrps.size(base::Afi::Ipv6)},
-          {"router_keys", snapshot->router_keys.size()},
-          {"caches", caches},
-          {"files", files},
-          {"slurm", slurm},
-          {"changes", rpki_changes_},
-          {"routes_revalidated", routes_revalidated_},
-          {"last_change_routes_revalidated", last_change_routes_},
-          {"validation", validation_json()},
-          {"signing_keys", signing_keys_json()}};
+  nlohmann::json out = service::rpki_sources_json(rpki_, caches_.get(), rpki_files_.get());
+  out.update({{"changes", rpki_changes_},
+              {"routes_revalidated", routes_revalidated_},
+              {"last_change_routes_revalidated", last_change_routes_},
+              {"validation", validation_json()},
+              {"signing_keys", signing_keys_json()}});
+  return out;
 }
 
 nlohmann::json Speaker::validation_json() const {

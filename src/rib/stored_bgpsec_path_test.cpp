@@ -247,7 +247,7 @@ TEST(StoredBgpsecPath, UsageCountsLiveValuesAndFreesSharedNodesLast) {
 }
 
 TEST(StoredBgpsecPath, CopiesMayBeReleasedOnOtherThreads) {
-  // Validation workers hold copies (daemon/validation_pool.hpp); the counts are atomic.
+  // Validation workers hold copies (service/validation_pool.hpp); the counts are atomic.
   const auto base_path = StoredBgpsecPath::store(path_through({65001, 65002, 65003}, 64512));
   const StoredBgpsecPath* others[] = {&base_path};
   std::vector<StoredBgpsecPath> paths;

@@ -22,4 +22,12 @@ inline constexpr std::string_view kShiftedVerifyV6 =
     "0000fdfc 00000014 0002 000c 0000 00 00 0000000000000000"
     "0000fded 0000fdfc 90210008 aabbccddeeff1122 000000000000000000000000";
 
+// A HELLO as QuaggaSRx sends it (20 bytes, no peer count).
+inline HelloPdu hello_pdu(std::uint32_t proxy_id, std::uint32_t asn) {
+  HelloPdu hello;
+  hello.proxy_id = proxy_id;
+  hello.asn = asn;
+  return hello;
+}
+
 }  // namespace bgpsecd::srx::test

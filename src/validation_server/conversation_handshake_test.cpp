@@ -30,9 +30,9 @@ TEST(ConversationHandshake, HelloGetsResponseThenSyncRequest) {
 TEST(ConversationHandshake, ProxyIdZeroGetsUniqueNonZeroIds) {
   Harness h;
   const auto a = h.connect();
-  h.receive(a, srx::HelloPdu{0, 65001});
+  h.receive(a, srx::test::hello_pdu(0, 65001));
   const auto b = h.connect();
-  h.receive(b, srx::HelloPdu{0, 65002});
+  h.receive(b, srx::test::hello_pdu(0, 65002));
   const auto ra = h.to(a);
   const auto rb = h.to(b);
   ASSERT_EQ(ra.size(), 2U);
@@ -54,7 +54,7 @@ TEST(ConversationHandshake, SecondActiveConnectionWithSameIdGetsError1) {
   Harness h;
   const auto first = h.hello(7);
   const auto second = h.connect();
-  h.receive(second, srx::HelloPdu{7, 65005});
+  h.receive(second, srx::test::hello_pdu(7, 65005));
   EXPECT_EQ(h.to(second), (V{error(1), Harness::encoded(srx::GoodbyePdu{})}));
   EXPECT_EQ(h.closed, (std::vector<ConnectionId>{second}));
   EXPECT_TRUE(h.to(first).empty());
@@ -109,7 +109,7 @@ TEST(ConversationHandshake, PeerChangeIsSilentEvenBeforeHello) {
 TEST(ConversationHandshake, VerifyRightAfterHelloIsAccepted) {
   Harness h;
   const auto c = h.connect();
-  h.receive(c, srx::HelloPdu{7, 65005});
+  h.receive(c, srx::test::hello_pdu(7, 65005));
   h.receive(c, quagga_verify(0x83, 1));
   const auto out = h.to(c);
   ASSERT_EQ(out.size(), 3U);

@@ -65,7 +65,7 @@ class Harness {
   // Connects and completes the handshake; what was sent is cleared.
   ConnectionId hello(std::uint32_t proxy_id, std::uint32_t asn = 65005) {
     const auto id = connect();
-    core_.received(id, srx::HelloPdu{proxy_id, asn}, now);
+    core_.received(id, srx::test::hello_pdu(proxy_id, asn), now);
     sent.clear();
     return id;
   }

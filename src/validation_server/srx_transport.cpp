@@ -50,9 +50,10 @@ class SrxTransport::Connection : public std::enable_shared_from_this<Connection>
 
  private:
   void read() {
-    socket_.async_read_some(
-        asio::buffer(buffer_), [self = shared_from_this()](const asio::error_code& ec,
-                                                           std::size_t n) { self->on_read(ec, n); });
+    socket_.async_read_some(asio::buffer(buffer_),
+                            [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+                              self->on_read(ec, n);
+                            });
   }
 
   void on_read(const asio::error_code& ec, std::size_t n) {
@@ -178,23 +179,23 @@ std::vector<asio::ip::tcp::endpoint> SrxTransport::local_endpoints() const {
 }
 
 void SrxTransport::accept(const std::shared_ptr<asio::ip::tcp::acceptor>& acceptor) {
-  acceptor->async_accept([this, acceptor](const asio::error_code& ec,
-                                          asio::ip::tcp::socket socket) {
-    if (stopped_ || !acceptor->is_open()) {
-      return;
-    }
-    if (!ec) {
-      asio::error_code ignored;
-      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-      auto remote = socket.remote_endpoint(ignored);
-      std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-      ConnectionId id = handlers_.connected(peer);
-      auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
-      connections_[id] = connection;
-      connection->start();
-    }
-    accept(acceptor);
-  });
+  acceptor->async_accept(
+      [this, acceptor](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+        if (stopped_ || !acceptor->is_open()) {
+          return;
+        }
+        if (!ec) {
+          asio::error_code ignored;
+          socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+          auto remote = socket.remote_endpoint(ignored);
+          std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+          ConnectionId id = handlers_.connected(peer);
+          auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
+          connections_[id] = connection;
+          connection->start();
+        }
+        accept(acceptor);
+      });
 }
 
 void SrxTransport::send(ConnectionId id, base::Bytes pdu) {

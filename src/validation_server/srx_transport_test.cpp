@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "srx/pdu.hpp"
+#include "srx/test_vectors.hpp"
 
 namespace bgpsecd::validation_server {
 namespace {
@@ -20,32 +21,27 @@ base::Bytes encode(const srx::SrxPdu& pdu) {
   return bytes ? *bytes : base::Bytes{};
 }
 
-srx::HelloPdu hello_pdu(std::uint32_t proxy_id, std::uint32_t asn) {
-  srx::HelloPdu hello;
-  hello.proxy_id = proxy_id;
-  hello.asn = asn;
-  return hello;
-}
-
 // A transport on 127.0.0.1 with a blocking client socket; the io_context runs in steps.
 class SrxTransportTest : public ::testing::Test {
  protected:
   SrxTransportTest()
-      : transport_(io_,
-                   SrxTransport::Handlers{
-                       .connected =
-                           [this](const std::string& peer) {
-                             peers_.push_back(peer);
-                             return ++next_id_;
-                           },
-                       .received = [this](SrxTransport::ConnectionId id,
-                                          const srx::SrxPdu& pdu) { received_.emplace_back(id, pdu); },
-                       .malformed = [this](SrxTransport::ConnectionId id,
-                                           const srx::SrxError& error) { errors_.emplace_back(id, error); },
-                       .disconnected = [this](SrxTransport::ConnectionId id,
-                                              const std::string& why) { gone_.emplace_back(id, why); },
-                   },
-                   SrxTransport::Options{}) {
+      : transport_(
+            io_,
+            SrxTransport::Handlers{
+                .connected =
+                    [this](const std::string& peer) {
+                      peers_.push_back(peer);
+                      return ++next_id_;
+                    },
+                .received = [this](SrxTransport::ConnectionId id,
+                                   const srx::SrxPdu& pdu) { received_.emplace_back(id, pdu); },
+                .malformed = [this](
+                                 SrxTransport::ConnectionId id,
+                                 const srx::SrxError& error) { errors_.emplace_back(id, error); },
+                .disconnected = [this](SrxTransport::ConnectionId id,
+                                       const std::string& why) { gone_.emplace_back(id, why); },
+            },
+            SrxTransport::Options{}) {
     EXPECT_TRUE(transport_.listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
     client_.connect(transport_.local_endpoints().at(0));
     run_until([&] { return next_id_ == 1; });
@@ -80,7 +76,7 @@ class SrxTransportTest : public ::testing::Test {
 
 TEST_F(SrxTransportTest, APduSplitAcrossWritesIsHandedOverWhole) {
   EXPECT_EQ(peers_.at(0).rfind("127.0.0.1:", 0), 0u);
-  const base::Bytes hello = encode(hello_pdu(7, 65001));
+  const base::Bytes hello = encode(srx::test::hello_pdu(7, 65001));
   const base::Bytes goodbye = encode(srx::GoodbyePdu{.keep_window = 900});
   asio::write(client_, asio::buffer(hello.data(), 5));
   io_.run_for(std::chrono::milliseconds(50));
@@ -97,12 +93,18 @@ TEST_F(SrxTransportTest, APduSplitAcrossWritesIsHandedOverWhole) {
 }
 
 TEST_F(SrxTransportTest, OutputKeepsTheOrderOfSendAndCloseComesAfterIt) {
-  const base::Bytes receipt = encode(srx::VerifyNotificationPdu{
-      .result_type = 0x83, .roa_result = 3, .bgpsec_result = 3, .aspa_result = 3,
-      .request_token = 1, .update_id = 0x2e427f2b});
-  const base::Bytes result = encode(srx::VerifyNotificationPdu{
-      .result_type = 0x01, .roa_result = 0, .bgpsec_result = 3, .aspa_result = 3,
-      .request_token = 0, .update_id = 0x2e427f2b});
+  const base::Bytes receipt = encode(srx::VerifyNotificationPdu{.result_type = 0x83,
+                                                                .roa_result = 3,
+                                                                .bgpsec_result = 3,
+                                                                .aspa_result = 3,
+                                                                .request_token = 1,
+                                                                .update_id = 0x2e427f2b});
+  const base::Bytes result = encode(srx::VerifyNotificationPdu{.result_type = 0x01,
+                                                               .roa_result = 0,
+                                                               .bgpsec_result = 3,
+                                                               .aspa_result = 3,
+                                                               .request_token = 0,
+                                                               .update_id = 0x2e427f2b});
   transport_.send(1, receipt);
   transport_.send(1, result);
   transport_.close(1);

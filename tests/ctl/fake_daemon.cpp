@@ -11,7 +11,7 @@
 #include <asio.hpp>
 #include <nlohmann/json.hpp>
 
-#include "daemon/control_server.hpp"
+#include "service/control_server.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   asio::io_context io;
-  auto server = std::make_shared<bgpsecd::daemon::ControlServer>(io);
+  auto server = std::make_shared<bgpsecd::service::ControlServer>(io);
   for (const auto& item : fixture.items()) {
     const nlohmann::json entry = item.value();  // a copy: clang 14 cannot capture bindings
     server->register_command(

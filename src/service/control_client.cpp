@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Control API client (control_client.hpp): a private io_context per request, so a caller
 // needs no event loop and a dead daemon cannot hang it past the timeout.
-#include "daemon/control_client.hpp"
+#include "service/control_client.hpp"
 
 #include <optional>
 
 #include <asio.hpp>
 #include <sys/un.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 namespace {
 
@@ -112,4 +112,4 @@ base::Result<ControlResponse> control_request_tcp(const std::string& address, st
                                          timeout);
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

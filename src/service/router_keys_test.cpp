@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "daemon/router_keys.hpp"
+#include "service/router_keys.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -10,7 +10,7 @@
 
 #include "bgpsec/key_directory.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 namespace fs = std::filesystem;
 
@@ -32,7 +32,7 @@ class RouterKeysTest : public ::testing::Test {
 };
 
 TEST_F(RouterKeysTest, NoKeysConfiguredIsNoKeys) {
-  const auto keys = load_router_keys(BgpsecConfig{}, base::Asn(65001));
+  const auto keys = load_router_keys(KeySources{}, base::Asn(65001));
   ASSERT_TRUE(keys);
   EXPECT_TRUE(keys->empty());
   EXPECT_EQ(keys->active_key(), nullptr);
@@ -41,7 +41,7 @@ TEST_F(RouterKeysTest, NoKeysConfiguredIsNoKeys) {
 TEST_F(RouterKeysTest, KeyDirGivesTheKeyOfOurAsOnly) {
   const auto ours = add(65001);
   add(65002);  // a lab directory shared by several routers
-  BgpsecConfig config;
+  KeySources config;
   config.key_dir = (dir_ / "keys").string();
   const auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_TRUE(keys) << keys.error().message;
@@ -52,7 +52,7 @@ TEST_F(RouterKeysTest, KeyDirGivesTheKeyOfOurAsOnly) {
 
 TEST_F(RouterKeysTest, KeyDirWithoutOurKeySaysHowToMakeOne) {
   add(65002);
-  BgpsecConfig config;
+  KeySources config;
   config.key_dir = (dir_ / "keys").string();
   const auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_FALSE(keys);
@@ -70,7 +70,7 @@ TEST_F(RouterKeysTest, SeveralKeysOfOurAsTheOldestOrTheConfiguredOneSigns) {
   };
   const auto now = fs::last_write_time(file(new_key));
   fs::last_write_time(file(old_key), now - std::chrono::hours(1));
-  BgpsecConfig config;
+  KeySources config;
   config.key_dir = (dir_ / "keys").string();
   auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_TRUE(keys) << keys.error().message;
@@ -110,7 +110,7 @@ TEST_F(RouterKeysTest, SeveralKeysOfOurAsTheOldestOrTheConfiguredOneSigns) {
 
 TEST_F(RouterKeysTest, SignaturesAreCountedPerKey) {
   const auto key = add(65001);
-  BgpsecConfig config;
+  KeySources config;
   config.key_dir = (dir_ / "keys").string();
   const auto keys = load_router_keys(config, base::Asn(65001));
   ASSERT_TRUE(keys);
@@ -123,7 +123,7 @@ TEST_F(RouterKeysTest, SignaturesAreCountedPerKey) {
 TEST_F(RouterKeysTest, KeyFilesJoinTheKeyDirAndTheSameKeyCountsOnce) {
   const auto ours = add(65001);
   const auto second = add(65003);
-  BgpsecConfig config;
+  KeySources config;
   config.key_dir = (dir_ / "keys").string();
   config.key_files = {
       (dir_ / "keys" / ("65003." + second.public_key().ski().to_hex() + ".pem")).string(),
@@ -135,7 +135,7 @@ TEST_F(RouterKeysTest, KeyFilesJoinTheKeyDirAndTheSameKeyCountsOnce) {
 
 TEST_F(RouterKeysTest, KeyFileAloneAndBrokenFile) {
   const auto key = add(65009);
-  BgpsecConfig config;
+  KeySources config;
   config.key_files = {
       (dir_ / "keys" / ("65009." + key.public_key().ski().to_hex() + ".pem")).string()};
   const auto keys = load_router_keys(config, base::Asn(65001));
@@ -149,5 +149,21 @@ TEST_F(RouterKeysTest, KeyFileAloneAndBrokenFile) {
   EXPECT_NE(missing.error().message.find("missing.pem"), std::string::npos);
 }
 
+// bgpsecvd signs for every AS of its key directory, each with its own active key.
+TEST_F(RouterKeysTest, ByAsGivesEveryAsOfTheDirectoryItsKeys) {
+  const auto a = add(65001);
+  const auto b = add(65002);
+  KeySources config;
+  config.key_dir = (dir_ / "keys").string();
+  const auto keys = load_router_keys_by_as(config);
+  ASSERT_TRUE(keys) << keys.error().message;
+  ASSERT_EQ(keys->size(), 2U);
+  EXPECT_EQ(keys->at(base::Asn(65001)).active_key()->ski(), a.public_key().ski());
+  EXPECT_EQ(keys->at(base::Asn(65002)).active_key()->ski(), b.public_key().ski());
+  EXPECT_TRUE(load_router_keys_by_as(KeySources{})->empty());
+  config.key_dir = (dir_ / "missing").string();
+  EXPECT_FALSE(load_router_keys_by_as(config));
+}
+
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Control API sockets and framing (control_server.hpp). Each connection reads one line at a
 // time, answers it, then reads the next, so responses come back in request order.
-#include "daemon/control_server.hpp"
+#include "service/control_server.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 nlohmann::json control_ok(nlohmann::json result) {
   return nlohmann::json{{"ok", true}, {"result", std::move(result)}};
@@ -392,4 +392,4 @@ void ControlServer::stop() {
   }
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // RPKI files, SLURM, their timers, and the RTR cache metrics (see the header).
-#include "daemon/rpki_sources.hpp"
+#include "service/rpki_sources.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include <malloc.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 // An expiry timer never sleeps longer than this, so that a wall clock that jumps is noticed.
@@ -238,4 +238,52 @@ void register_rtr_metrics(MetricsRegistry& metrics,
       });
 }
 
-}  // namespace bgpsecd::daemon
+nlohmann::json rpki_sources_json(const rpki::RpkiStore& rpki, const rpki::RtrCacheSet* caches,
+                                 const RpkiFiles* files) {
+  const auto snapshot = rpki.snapshot();
+  nlohmann::json caches_json = nlohmann::json::array();
+  if (caches) {
+    for (const auto& c : caches->status()) {
+      nlohmann::json drops = nlohmann::json::object();
+      for (const auto reason : rpki::kRtrDropReasons) {
+        drops[rpki::rtr_drop_reason_name(reason)] = c.drops[static_cast<std::size_t>(reason)];
+      }
+      caches_json.push_back(
+          {{"name", c.name},
+           {"preference", c.preference},
+           {"active", c.active},
+           {"connected", c.connected},
+           {"connects", c.connects},
+           {"in_sync", c.in_sync},
+           {"session_id", c.session_id ? nlohmann::json(*c.session_id) : nlohmann::json(nullptr)},
+           {"serial", c.serial ? nlohmann::json(*c.serial) : nlohmann::json(nullptr)},
+           {"version", c.version},
+           {"vrps", c.vrps},
+           {"router_keys", c.router_keys},
+           {"drops", drops}});
+    }
+  }
+  nlohmann::json files_json = nlohmann::json::array();
+  nlohmann::json slurm = nullptr;
+  if (files) {
+    for (const auto& f : files->files()) {
+      files_json.push_back({{"path", f.path}, {"vrps", f.vrps}, {"router_keys", f.router_keys}});
+    }
+    if (const auto& s = files->slurm()) {
+      slurm = {{"path", files->slurm_file()},
+               {"prefix_filters", s->prefix_filters.size()},
+               {"bgpsec_filters", s->bgpsec_filters.size()},
+               {"prefix_assertions", s->prefix_assertions.size()},
+               {"bgpsec_assertions", s->bgpsec_assertions.size()}};
+    }
+  }
+  return {{"vrps", snapshot->vrps.size()},
+          {"vrps_ipv4", snapshot->vrps.size(base::Afi::Ipv4)},
+          {"vrps_ipv6", snapshot->vrps.size(base::Afi::Ipv6)},
+          {"router_keys", snapshot->router_keys.size()},
+          {"caches", caches_json},
+          {"files", files_json},
+          {"slurm", slurm}};
+}
+
+}  // namespace bgpsecd::service

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "daemon/router_keys.hpp"
+#include "service/router_keys.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 
 #include "bgpsec/key_directory.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace fs = std::filesystem;
 
 base::Result<base::Bytes> RouterKey::sign(const crypto::Sha256Digest& digest) const {
@@ -20,7 +21,7 @@ base::Result<base::Bytes> RouterKey::sign(const crypto::Sha256Digest& digest) co
   return signature;
 }
 
-base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config, base::Asn own_as) {
+base::Result<RouterKeys> load_router_keys(const KeySources& config, base::Asn own_as) {
   struct Found {
     crypto::PrivateKey key;
     std::string from;
@@ -90,6 +91,28 @@ base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config, base::Asn 
   return keys;
 }
 
+base::Result<std::map<base::Asn, RouterKeys>> load_router_keys_by_as(const KeySources& config) {
+  std::map<base::Asn, RouterKeys> out;
+  if (config.key_dir.empty()) {
+    return out;
+  }
+  auto keys = bgpsec::load_keys(config.key_dir);
+  if (!keys) {
+    return base::fail("[bgpsec] key_dir: " + keys.error().message);
+  }
+  std::set<base::Asn> ases;
+  for (const auto& k : *keys) {
+    ases.insert(k.asn);
+  }
+  // key_files carry no AS: only the directory's files (named by AS) serve several ASes.
+  KeySources dir_only{.key_dir = config.key_dir, .key_files = {}, .active_key = config.active_key};
+  for (const auto asn : ases) {
+    BGPSEC_ASSIGN_OR_RETURN(auto set, load_router_keys(dir_only, asn));
+    out.emplace(asn, std::move(set));
+  }
+  return out;
+}
+
 std::vector<std::string> carry_over(const RouterKeys& old, RouterKeys& next) {
   std::vector<std::string> changes;
   const auto find = [](const RouterKeys& in, const base::Ski& ski) -> const RouterKey* {
@@ -122,4 +145,4 @@ std::vector<std::string> carry_over(const RouterKeys& old, RouterKeys& next) {
   return changes;
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

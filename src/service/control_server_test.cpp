@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The control API server against real sockets: a unix socket in a temporary directory (and
 // loopback TCP), driven by control_request_*() and by a raw socket for malformed input.
-#include "daemon/control_server.hpp"
+#include "service/control_server.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "daemon/control_client.hpp"
+#include "service/control_client.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 using nlohmann::json;
@@ -298,4 +298,4 @@ TEST(ControlResponse, ParsesTheProtocolShape) {
 }
 
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -29,7 +29,7 @@
 #include "rpki/rpki_store.hpp"
 #include "wire/bgpsec_path.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 class ValidationPool {
  public:
@@ -93,4 +93,4 @@ class ValidationPool {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -2,12 +2,12 @@
 // Worker threads for signature validation: a locked queue of jobs, batches taken per wake-up,
 // one post to the io_context per batch (RFC 8374 §9.4: thousands of routes a second must not
 // cost thousands of wake-ups of the I/O thread).
-#include "daemon/validation_pool.hpp"
+#include "service/validation_pool.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 namespace {
 // Jobs one worker takes at a time: large enough that a full-table burst costs few posts, small
@@ -110,4 +110,4 @@ void ValidationPool::deliver(std::vector<Result> results) {
   });
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

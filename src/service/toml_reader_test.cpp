@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Tests of TomlReader on its own, with a struct of the test's making: another daemon's config
 // file in the same style is read without bgpsecd's Config.
-#include "daemon/toml_reader.hpp"
+#include "service/toml_reader.hpp"
 
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 struct ServerConfig {
@@ -70,4 +70,4 @@ TEST(TomlReader, ErrorsAndWarningsNameFileLineColumn) {
 }
 
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

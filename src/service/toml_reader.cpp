@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The TOML reading helpers (toml_reader.hpp).
-#include "daemon/toml_reader.hpp"
+#include "service/toml_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <limits>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -221,4 +221,4 @@ base::Result<base::Asn> TomlReader::asn(const toml::node& node, std::string_view
   return value;
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

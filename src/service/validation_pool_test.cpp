@@ -2,7 +2,7 @@
 // The validation pool: results come back on the io_context for every job, right or wrong,
 // with any number of workers (0 = inline), and a pool destroyed with work queued neither
 // delivers nor crashes.
-#include "daemon/validation_pool.hpp"
+#include "service/validation_pool.hpp"
 
 #include <memory>
 #include <vector>
@@ -11,7 +11,7 @@
 
 #include "bgpsec/test_support.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 using bgpsec::testing::SignedChain;
@@ -115,4 +115,4 @@ TEST(ValidationPoolTest, DestroyedWithWorkQueuedDeliversNothing) {
 }
 
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

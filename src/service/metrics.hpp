@@ -26,7 +26,7 @@
 
 #include "base/result.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // Label name/value pairs. Order does not matter: the registry sorts them by name.
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -162,4 +162,4 @@ class MetricsServer : public std::enable_shared_from_this<MetricsServer> {
   bool stopped_ = false;
 };
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -25,7 +25,7 @@
 
 #include "base/result.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // The default socket path (config key control.socket).
 inline constexpr std::string_view kDefaultControlSocket = "/run/bgpsecd/bgpsecd.sock";
@@ -99,4 +99,4 @@ class ControlServer : public std::enable_shared_from_this<ControlServer> {
 [[nodiscard]] nlohmann::json control_ok(nlohmann::json result);
 [[nodiscard]] nlohmann::json control_error(std::string_view message);
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

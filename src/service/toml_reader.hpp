@@ -21,7 +21,7 @@
 #include "base/asn.hpp"
 #include "base/result.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // A decimal number 0..max, the whole text (no sign, no spaces).
 [[nodiscard]] std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t max);
@@ -168,4 +168,4 @@ class TomlReader {
   std::vector<std::string>* warnings_;
 };
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Prometheus registry, text exposition 0.0.4 and the GET /metrics endpoint (metrics.hpp).
-#include "daemon/metrics.hpp"
+#include "service/metrics.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,7 @@
 
 #include "base/check.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // ===== names and escaping =====
 
@@ -432,4 +432,4 @@ void MetricsServer::stop() {
   connections_.clear();
 }
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

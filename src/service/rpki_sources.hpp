@@ -17,16 +17,17 @@
 #include <vector>
 
 #include <asio.hpp>
+#include <nlohmann/json.hpp>
 
 #include "base/result.hpp"
-#include "daemon/config.hpp"
-#include "daemon/metrics.hpp"
 #include "rpki/rpki_json.hpp"
 #include "rpki/rpki_store.hpp"
 #include "rpki/rtr_cache_set.hpp"
 #include "rpki/slurm.hpp"
+#include "service/metrics.hpp"
+#include "service/rpki_config.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // Seconds since the Unix epoch (the clock of `expires`); rpki::unix_now outside tests.
 using UnixClock = std::function<std::int64_t()>;
@@ -117,4 +118,10 @@ class RpkiFiles {
 void register_rtr_metrics(MetricsRegistry& metrics,
                           std::function<std::vector<rpki::RtrCacheStatus>()> status);
 
-}  // namespace bgpsecd::daemon
+// The RPKI data in use and where it comes from, as `bgpsecctl show rpki` shows it: counts, the
+// caches' states (`caches` may be null), the files and the SLURM (`files` may be null).
+[[nodiscard]] nlohmann::json rpki_sources_json(const rpki::RpkiStore& rpki,
+                                               const rpki::RtrCacheSet* caches,
+                                               const RpkiFiles* files);
+
+}  // namespace bgpsecd::service

@@ -2,7 +2,7 @@
 // RpkiFiles: SLURM on the files' data (RFC 8416 §4), a bad SLURM or JSON file leaving the data
 // in use unchanged, `expires` honoured after load (explicitly and by the timer), re-reads every
 // reload_interval; and the RTR metric families.
-#include "daemon/rpki_sources.hpp"
+#include "service/rpki_sources.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 namespace fs = std::filesystem;
 
@@ -244,4 +244,4 @@ TEST(RtrMetrics, DropsPerCacheAndReason) {
 }
 
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

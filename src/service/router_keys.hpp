@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,9 +17,9 @@
 #include "base/asn.hpp"
 #include "base/result.hpp"
 #include "bgpsec/signer.hpp"
-#include "daemon/config.hpp"
+#include "service/key_sources.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // One router key of ours, counting the signatures made with it.
 class RouterKey final : public bgpsec::SignatureProvider {
@@ -57,11 +58,15 @@ struct RouterKeys {
 
 // Empty when neither key_dir nor key_files is set. Errors name the file or directory, or the
 // configured active SKI that no loaded key has.
-[[nodiscard]] base::Result<RouterKeys> load_router_keys(const BgpsecConfig& config,
-                                                        base::Asn own_as);
+[[nodiscard]] base::Result<RouterKeys> load_router_keys(const KeySources& config, base::Asn own_as);
+
+// Every AS's keys in config.key_dir (its files name their AS), each AS's active key chosen as
+// load_router_keys does; key_files, which name no AS, are not read. Empty without a key_dir.
+[[nodiscard]] base::Result<std::map<base::Asn, RouterKeys>> load_router_keys_by_as(
+    const KeySources& config);
 
 // After a reload: `next` takes over the signature counts of the keys it shares with `old`
 // (by SKI). Returns what changed, as reload reports it (empty when nothing did).
 [[nodiscard]] std::vector<std::string> carry_over(const RouterKeys& old, RouterKeys& next);
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The Prometheus registry's exposition text (format 0.0.4) byte for byte, and GET /metrics
 // over a real loopback connection (port 17990 is this test's; 17991 for the port-0 check).
-#include "daemon/metrics.hpp"
+#include "service/metrics.hpp"
 
 #include <cmath>
 #include <limits>
@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 namespace {
 
 TEST(Metrics, ExpositionTextExactly) {
@@ -200,4 +200,4 @@ TEST(MetricsHttp, RefusesNonLoopbackAddresses) {
 }
 
 }  // namespace
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service

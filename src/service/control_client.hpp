@@ -12,7 +12,7 @@
 
 #include "base/result.hpp"
 
-namespace bgpsecd::daemon {
+namespace bgpsecd::service {
 
 // What the daemon answered. ok: `result` holds the command's result; else `error` its text.
 struct ControlResponse {
@@ -38,4 +38,4 @@ inline constexpr std::size_t kMaxControlResponseBytes = std::size_t{512} << 20;
 // Checks a response line's shape and splits it (exposed for tests).
 [[nodiscard]] base::Result<ControlResponse> parse_control_response(std::string_view line);
 
-}  // namespace bgpsecd::daemon
+}  // namespace bgpsecd::service
