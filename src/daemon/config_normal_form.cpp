@@ -7,19 +7,12 @@
 
 #include "daemon/config.hpp"
 #include "daemon/config_parse.hpp"
+#include "service/config_tables.hpp"
 
 namespace bgpsecd::daemon {
 namespace {
 
-std::string string_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i != 0)
-      out += ", ";
-    out += quote(items[i]);
-  }
-  return out + "]";
-}
+using service::string_array;
 
 std::string communities_array(const std::vector<Community>& list) {
   std::vector<std::string> items;
@@ -72,24 +65,8 @@ std::string to_normal_form(const Config& c) {
   }
   o << "\n";
 
-  o << "[control]\n";
-  o << "socket = " << quote(g.control_socket) << "\n";
-  o << "tcp = " << quote(g.control_tcp ? g.control_tcp->to_string() : "") << "\n\n";
-  o << "[metrics]\n";
-  o << "listen = " << quote(g.metrics_listen ? g.metrics_listen->to_string() : "") << "\n\n";
-
-  const RpkiConfig& r = c.rpki;
-  o << "[rpki]\n";
-  o << "files = " << string_array(r.files) << "\n";
-  o << "reload_interval = " << r.reload_interval.count() << "\n";
-  o << "slurm = " << quote(r.slurm_file) << "\n";
-  o << "failover_after = " << r.failover_after.count() << "\n\n";
-  for (const RpkiCache& cache : r.caches) {
-    o << "[[rpki.cache]]\n";
-    o << "address = " << quote(cache.address()) << "\n";
-    o << "preference = " << unsigned{cache.preference} << "\n";
-    o << "version = " << unsigned{cache.version} << "\n\n";
-  }
+  o << service::control_and_metrics_normal_form(g.control_socket, g.control_tcp, g.metrics_listen);
+  o << service::rpki_normal_form(c.rpki);
 
   const BgpsecConfig& b = c.bgpsec;
   o << "[bgpsec]\n";

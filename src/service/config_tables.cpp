@@ -2,6 +2,7 @@
 #include "service/config_tables.hpp"
 
 #include <chrono>
+#include <sstream>
 
 namespace bgpsecd::service {
 
@@ -10,14 +11,15 @@ base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root, 
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* t, reader.sub_table(root, "rpki", ctx));
   if (t == nullptr)
     return {};
-  BGPSEC_TRY(reader.check_keys(*t, ctx, {"cache", "files", "reload_interval", "slurm", "failover_after"}));
-  BGPSEC_TRY(reader.for_each_string(*t, "files", ctx,
-                             [&](std::string_view text, const toml::node& n) -> base::Result<void> {
-                               if (text.empty())
-                                 return reader.error(n.source(), ctx, "'files': empty file name");
-                               r.files.emplace_back(text);
-                               return {};
-                             }));
+  BGPSEC_TRY(
+      reader.check_keys(*t, ctx, {"cache", "files", "reload_interval", "slurm", "failover_after"}));
+  BGPSEC_TRY(reader.for_each_string(
+      *t, "files", ctx, [&](std::string_view text, const toml::node& n) -> base::Result<void> {
+        if (text.empty())
+          return reader.error(n.source(), ctx, "'files': empty file name");
+        r.files.emplace_back(text);
+        return {};
+      }));
   std::int64_t seconds = r.reload_interval.count();
   BGPSEC_TRY(reader.read_int(*t, "reload_interval", ctx, 0, 86400 * 7, seconds));
   r.reload_interval = std::chrono::seconds(seconds);
@@ -32,7 +34,8 @@ base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root, 
       const std::string cctx = "rpki cache #" + std::to_string(r.caches.size() + 1);
       BGPSEC_TRY(reader.check_keys(c, cctx, {"address", "preference", "version"}));
       BGPSEC_ASSIGN_OR_RETURN(const toml::node* addr_node, reader.require(c, "address", cctx));
-      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, reader.string_of(*addr_node, "address", cctx));
+      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
+                              reader.string_of(*addr_node, "address", cctx));
       auto parsed = rpki::parse_cache_address(std::string(text));
       if (!parsed)
         return reader.error(addr_node->source(), cctx, "'address': " + parsed.error().message);
@@ -81,14 +84,14 @@ base::Result<void> read_control_table(TomlReader& reader, const toml::table& roo
 }
 
 base::Result<void> read_metrics_table(TomlReader& reader, const toml::table& root,
-                                      std::uint16_t default_port,
-                                      std::optional<Endpoint>& listen) {
+                                      std::uint16_t default_port, std::optional<Endpoint>& listen) {
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* metrics, reader.sub_table(root, "metrics", "metrics"));
   if (metrics != nullptr) {
     BGPSEC_TRY(reader.check_keys(*metrics, "metrics", {"listen"}));
     const toml::node* node = metrics->get("listen");
     if (node != nullptr) {
-      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, reader.string_of(*node, "listen", "metrics"));
+      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
+                              reader.string_of(*node, "listen", "metrics"));
       if (text.empty()) {
         listen.reset();
       } else {
@@ -97,7 +100,7 @@ base::Result<void> read_metrics_table(TomlReader& reader, const toml::table& roo
           return reader.error(node->source(), "metrics", "'listen': " + ep.error().message);
         if (!is_loopback(ep->address)) {
           reader.warn(node->source(), "metrics",
-               "metrics are served beyond loopback on " + ep->to_string());
+                      "metrics are served beyond loopback on " + ep->to_string());
         }
         listen = *ep;
       }
@@ -109,13 +112,13 @@ base::Result<void> read_metrics_table(TomlReader& reader, const toml::table& roo
 base::Result<void> read_key_sources(TomlReader& reader, const toml::table& t, std::string_view ctx,
                                     KeySources& keys) {
   BGPSEC_TRY(reader.read_string(t, "key_dir", ctx, keys.key_dir));
-  BGPSEC_TRY(reader.for_each_string(t, "key_files", ctx,
-                             [&](std::string_view text, const toml::node& n) -> base::Result<void> {
-                               if (text.empty())
-                                 return reader.error(n.source(), ctx, "'key_files': empty file name");
-                               keys.key_files.emplace_back(text);
-                               return {};
-                             }));
+  BGPSEC_TRY(reader.for_each_string(
+      t, "key_files", ctx, [&](std::string_view text, const toml::node& n) -> base::Result<void> {
+        if (text.empty())
+          return reader.error(n.source(), ctx, "'key_files': empty file name");
+        keys.key_files.emplace_back(text);
+        return {};
+      }));
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* active, reader.sub_table(t, "active_key", ctx));
   if (active != nullptr) {
     // RFC 8634 §4: which of an AS's keys signs, by SKI: `65001 = "<40 hex digits>"`.
@@ -124,16 +127,16 @@ base::Result<void> read_key_sources(TomlReader& reader, const toml::table& t, st
       auto asn = base::parse_asn(key.str());
       if (!asn)
         return reader.error(node.source(), actx,
-                     "'" + std::string(key.str()) + "': " + asn.error().message);
+                            "'" + std::string(key.str()) + "': " + asn.error().message);
       const auto* text = node.as_string();
       if (text == nullptr)
         return reader.error(node.source(), actx,
-                     "'" + std::string(key.str()) + "' must be a SKI (40 hex digits), not " +
-                         type_name(node));
+                            "'" + std::string(key.str()) + "' must be a SKI (40 hex digits), not " +
+                                type_name(node));
       auto ski = base::Ski::from_hex(text->get());
       if (!ski)
         return reader.error(node.source(), actx,
-                     "'" + std::string(key.str()) + "': " + ski.error().message);
+                            "'" + std::string(key.str()) + "': " + ski.error().message);
       keys.active_key[asn->value()] = *ski;
     }
   }
@@ -153,6 +156,44 @@ rpki::RtrCacheConfig to_rtr_cache_config(const RpkiCache& cache) {
   out.preference = cache.preference;
   out.max_version = cache.version;
   return out;
+}
+
+std::string string_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0)
+      out += ", ";
+    out += quote(items[i]);
+  }
+  return out + "]";
+}
+
+std::string control_and_metrics_normal_form(const std::string& socket,
+                                            const std::optional<Endpoint>& tcp,
+                                            const std::optional<Endpoint>& metrics) {
+  std::ostringstream o;
+  o << "[control]\n";
+  o << "socket = " << quote(socket) << "\n";
+  o << "tcp = " << quote(tcp ? tcp->to_string() : "") << "\n\n";
+  o << "[metrics]\n";
+  o << "listen = " << quote(metrics ? metrics->to_string() : "") << "\n\n";
+  return o.str();
+}
+
+std::string rpki_normal_form(const RpkiConfig& r) {
+  std::ostringstream o;
+  o << "[rpki]\n";
+  o << "files = " << string_array(r.files) << "\n";
+  o << "reload_interval = " << r.reload_interval.count() << "\n";
+  o << "slurm = " << quote(r.slurm_file) << "\n";
+  o << "failover_after = " << r.failover_after.count() << "\n\n";
+  for (const RpkiCache& cache : r.caches) {
+    o << "[[rpki.cache]]\n";
+    o << "address = " << quote(cache.address()) << "\n";
+    o << "preference = " << unsigned{cache.preference} << "\n";
+    o << "version = " << unsigned{cache.version} << "\n\n";
+  }
+  return o.str();
 }
 
 }  // namespace bgpsecd::service

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -34,5 +35,15 @@ namespace bgpsecd::service {
 // checks the table's keys.
 [[nodiscard]] base::Result<void> read_key_sources(TomlReader& reader, const toml::table& t,
                                                   std::string_view ctx, KeySources& keys);
+
+// ===== normal form (bgpsecd -n, bgpsecvd -n) =====
+// A TOML array of strings: ["a", "b"].
+[[nodiscard]] std::string string_array(const std::vector<std::string>& items);
+// [control] and [metrics] with every value written out, each table followed by a blank line.
+[[nodiscard]] std::string control_and_metrics_normal_form(const std::string& socket,
+                                                          const std::optional<Endpoint>& tcp,
+                                                          const std::optional<Endpoint>& metrics);
+// [rpki] and its [[rpki.cache]]s, each followed by a blank line.
+[[nodiscard]] std::string rpki_normal_form(const RpkiConfig& r);
 
 }  // namespace bgpsecd::service

@@ -38,8 +38,9 @@ bool allowed(const std::vector<base::Prefix>& allow, const std::string& peer) {
   if (!address) {
     return false;
   }
-  return std::any_of(allow.begin(), allow.end(),
-                     [&](const base::Prefix& p) { return p.contains(*address); });
+  return std::any_of(allow.begin(), allow.end(), [&](const base::Prefix& p) {
+    return p.contains(base::Prefix(*address, address->afi() == base::Afi::Ipv4 ? 32 : 128));
+  });
 }
 
 const char* result_name(srx::SrxResult result) {
@@ -85,19 +86,18 @@ ValidationServer::ValidationServer(asio::io_context& io, ServerConfig config,
       config_path_(std::move(config_path)),
       identity_(std::move(identity)),
       verifier_(std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options(config_))),
-      pool_(std::make_unique<service::ValidationPool>(
-          io_, *verifier_, worker_threads(config_.validation_threads))),
+      pool_(std::make_unique<service::ValidationPool>(io_, *verifier_,
+                                                      worker_threads(config_.validation_threads))),
       validation_(rpki_,
                   [this](rib::StoredBgpsecPath path, base::Prefix prefix, std::uint8_t safi,
                          base::Asn own_as, rpki::SnapshotPtr rpki,
                          std::function<void(const bgpsec::PathValidation&)> done) {
-                    pool_->submit(service::ValidationPool::Job{
-                        .path = std::move(path),
-                        .prefix = prefix,
-                        .safi = safi,
-                        .own_as = own_as,
-                        .rpki = std::move(rpki),
-                        .done = std::move(done)});
+                    pool_->submit(service::ValidationPool::Job{.path = std::move(path),
+                                                               .prefix = prefix,
+                                                               .safi = safi,
+                                                               .own_as = own_as,
+                                                               .rpki = std::move(rpki),
+                                                               .done = std::move(done)});
                   }),
       core_(ServerCore::Options{.max_updates = config_.max_updates,
                                 .max_updates_per_proxy = config_.max_updates_per_router,
@@ -121,22 +121,21 @@ ServerCore::Hooks ValidationServer::core_hooks() {
           [this](std::uint32_t id, const UpdateContent& content, std::uint8_t types,
                  std::uint64_t generation) {
             validation_.track(id, content);
-            validation_.validate(
-                id, content, types, generation,
-                [this](std::uint32_t update, ResultType type, srx::SrxResult result,
-                       std::uint64_t gen) {
-                  counters_.result(type, result);
-                  core_.on_result(update, type, result, gen);
-                });
+            validation_.validate(id, content, types, generation,
+                                 [this](std::uint32_t update, ResultType type,
+                                        srx::SrxResult result, std::uint64_t gen) {
+                                   counters_.result(type, result);
+                                   core_.on_result(update, type, result, gen);
+                                 });
           },
       .forget = [this](std::uint32_t id) { validation_.forget(id); },
-      .sign =
-          [this](std::uint32_t, const UpdateContent& content, const srx::SignRequestPdu& request,
-                 std::uint32_t proxy_as) -> base::Result<base::Bytes, srx::SrxError> {
-            auto signed_update = sign_update(content, request, base::Asn(proxy_as), signing_keys_);
-            counters_.signed_update(signed_update.has_value());
-            return signed_update;
-          },
+      .sign = [this](std::uint32_t, const UpdateContent& content,
+                     const srx::SignRequestPdu& request,
+                     std::uint32_t proxy_as) -> base::Result<base::Bytes, srx::SrxError> {
+        auto signed_update = sign_update(content, request, base::Asn(proxy_as), signing_keys_);
+        counters_.signed_update(signed_update.has_value());
+        return signed_update;
+      },
       .log =
           [](ServerCore::ConnectionId, LogLevel level, std::string text) {
             switch (level) {
@@ -183,11 +182,11 @@ SrxTransport::ConnectionId ValidationServer::on_connected(const std::string& pee
   if (!allowed(config_.allow, peer)) {
     // The SRx protocol has no authentication: [server] allow is the only gate.
     spdlog::warn("router {}: refused, not in [server] allow", peer);
-    io_.post([this, id] { transport_.close(id); });
+    asio::post(io_, [this, id] { transport_.close(id); });
   } else if (core_.connections().size() > config_.max_routers) {
     spdlog::warn("router {}: refused, {} routers connected (max_routers)", peer,
                  config_.max_routers);
-    io_.post([this, id] { transport_.close(id); });
+    asio::post(io_, [this, id] { transport_.close(id); });
   } else {
     spdlog::info("router {}: connected", peer);
   }
@@ -204,8 +203,8 @@ base::Result<void> ValidationServer::start() {
     BGPSEC_TRY(control_->listen_unix(config_.control_socket));
   }
   if (config_.control_tcp) {
-    BGPSEC_TRY(control_->listen_tcp(config_.control_tcp->address.to_string(),
-                                    config_.control_tcp->port));
+    BGPSEC_TRY(
+        control_->listen_tcp(config_.control_tcp->address.to_string(), config_.control_tcp->port));
   }
   register_control();
   register_metrics();
@@ -407,20 +406,17 @@ void ValidationServer::register_metrics() {
       .gauge("bgpsecvd_build_info", "version and git revision bgpsecvd was built from",
              {{"version", identity_.version}, {"revision", identity_.revision}})
       .set(1);
-  metrics_.gauge_callback("bgpsecvd_routers", "router connections open", {}, [this] {
-    return static_cast<double>(core_.connections().size());
-  });
-  metrics_.gauge_callback("bgpsecvd_updates", "updates stored", {}, [this] {
-    return static_cast<double>(core_.update_count());
-  });
+  metrics_.gauge_callback("bgpsecvd_routers", "router connections open", {},
+                          [this] { return static_cast<double>(core_.connections().size()); });
+  metrics_.gauge_callback("bgpsecvd_updates", "updates stored", {},
+                          [this] { return static_cast<double>(core_.update_count()); });
   metrics_.gauge_callback("bgpsecvd_validation_in_flight",
                           "path validations handed to the workers and not finished", {},
                           [this] { return static_cast<double>(pool_->in_flight()); });
-  metrics_.gauge_callback("bgpsecvd_validation_queued", "path validations waiting for a worker",
-                          {}, [this] { return static_cast<double>(pool_->queued()); });
-  metrics_.gauge_callback("bgpsecvd_rpki_vrps", "VRPs in use", {}, [this] {
-    return static_cast<double>(rpki_.snapshot()->vrps.size());
-  });
+  metrics_.gauge_callback("bgpsecvd_validation_queued", "path validations waiting for a worker", {},
+                          [this] { return static_cast<double>(pool_->queued()); });
+  metrics_.gauge_callback("bgpsecvd_rpki_vrps", "VRPs in use", {},
+                          [this] { return static_cast<double>(rpki_.snapshot()->vrps.size()); });
   metrics_.gauge_callback("bgpsecvd_rpki_router_keys", "router keys in use", {}, [this] {
     return static_cast<double>(rpki_.snapshot()->router_keys.size());
   });
@@ -511,8 +507,10 @@ nlohmann::json ValidationServer::show_server() const {
             {"queued", pool_->queued()},
             {"completed", pool_->completed()},
             {"signatures_checked", pool_->signatures_checked()},
-            {"signature_cache_hits", v.cache_hits},
-            {"signature_cache_misses", v.cache_misses}}}};
+            {"signature_cache_hits", v.signature_cache_hits},
+            {"signature_cache_misses", v.signature_cache_misses},
+            {"signature_cache_entries", v.signature_cache_entries},
+            {"key_tables", v.key_tables}}}};
 }
 
 base::Result<nlohmann::json> ValidationServer::reload() {

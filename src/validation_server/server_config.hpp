@@ -26,6 +26,7 @@ inline constexpr std::uint16_t kDefaultServerMetricsPort = 9180;
 inline constexpr std::string_view kDefaultServerControlSocket = "/run/bgpsecvd/bgpsecvd.sock";
 
 enum class ServerLogLevel : std::uint8_t { Trace, Debug, Info, Warning, Error };
+[[nodiscard]] const char* server_log_level_name(ServerLogLevel level) noexcept;  // spdlog's
 
 struct ServerConfig {
   // [server]
@@ -49,7 +50,7 @@ struct ServerConfig {
       service::Endpoint{base::IpAddress::v4(0x7F000001), kDefaultServerMetricsPort};
   // [bgpsec]: the keys the server signs with, of any number of ASes, and the engine's sizes.
   service::KeySources keys;
-  std::uint32_t validation_threads = 0;  // 0 = one per core
+  std::uint32_t validation_threads = 0;       // 0 = one per core
   std::uint64_t signature_cache_entries = 0;  // 0 = the engine's default
   std::uint32_t key_tables = 4096;
 

@@ -73,10 +73,10 @@ const char* result_label(srx::SrxResult result) {
 ServerMetrics::ServerMetrics(service::MetricsRegistry& registry) : registry_(registry) {
   for (const std::uint8_t type : kTypes) {
     const std::string name = srx::srx_pdu_type_name(type);
-    const bool to_server = type == 0 || type == 2 || (type >= 3 && type <= 5) || type == 8 ||
-                           type == 9;
-    const bool to_router = type == 1 || type == 2 || type == 6 || type == 7 || type == 10 ||
-                           type == 11;
+    const bool to_server =
+        type == 0 || type == 2 || (type >= 3 && type <= 5) || type == 8 || type == 9;
+    const bool to_router =
+        type == 1 || type == 2 || type == 6 || type == 7 || type == 10 || type == 11;
     if (to_server) {
       static_cast<void>(registry_.counter(kReceived, kReceivedHelp, {{"type", name}}));
     }
@@ -85,8 +85,7 @@ ServerMetrics::ServerMetrics(service::MetricsRegistry& registry) : registry_(reg
     }
   }
   for (std::uint16_t code = 0; code <= 5; ++code) {
-    static_cast<void>(
-        registry_.counter(kErrors, kErrorsHelp, {{"code", std::to_string(code)}}));
+    static_cast<void>(registry_.counter(kErrors, kErrorsHelp, {{"code", std::to_string(code)}}));
   }
   static_cast<void>(registry_.counter(kReceipts, kReceiptsHelp));
   for (const auto& [bit, name] : kBits) {
@@ -134,7 +133,8 @@ void ServerMetrics::sent(std::span<const std::uint8_t> pdu) {
 
 void ServerMetrics::result(ResultType type, srx::SrxResult result) {
   registry_
-      .counter(kResults, kResultsHelp, {{"type", type_label(type)}, {"result", result_label(result)}})
+      .counter(kResults, kResultsHelp,
+               {{"type", type_label(type)}, {"result", result_label(result)}})
       .inc();
 }
 
