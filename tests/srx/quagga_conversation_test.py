@@ -19,6 +19,9 @@ Checks, in one session unless said otherwise:
     60, local AS 0, so the HELLO's AS stands in): origin Valid and path Valid for both, IDs as
     NIST computes them (the shifted one hashed at offset 72);
   - DELETE_UPDATE of a held update: silence; of an unknown ID: ERROR 5, the session stays;
+    PEER_CHANGE: silence;
+  - a HELLO with proxy ID 0 (on a second connection): HELLO_RESPONSE with a non-zero ID the
+    server assigned, then SYNC_REQUEST;
   - GOODBYE: the server closes;
   - reconnect with the same proxy ID: HELLO_RESPONSE + SYNC_REQUEST; the signed route re-sent
     with a receipt gets the same update ID, and without a receipt and with the current results
@@ -144,7 +147,12 @@ def body(t):
         c.expect_silence(SILENCE)  # ERROR 5 is not followed by GOODBYE; the session stays
 
     t.check("DELETE_UPDATE of an unknown ID: ERROR 5, nothing more", delete_unknown)
-    t.check("the session still answers after ERROR 5", results,
+    def peer_change():
+        c.send(srx.peer_change(65003, 1))
+        c.expect_silence(SILENCE)
+
+    t.check("PEER_CHANGE: silence", peer_change)
+    t.check("the session still answers after ERROR 5 and PEER_CHANGE", results,
             v4("10.1.6.0/24", ORIGIN_AS, as_path=path, flags=0x81, afi=0, safi=0), srx.VALID)
 
     def goodbye():
@@ -152,6 +160,17 @@ def body(t):
         got = c.read_until_close(WAIT_CLOSE)
         assert all(p.type == srx.GOODBYE for p in got), "before the close: %s" % got
 
+    def proxy_id_zero():
+        z = t.client(HOST, PORT, "id-zero")
+        z.connect()
+        z.send(srx.hello(0, ROUTER_AS))
+        r = z.expect(srx.HELLO_RESPONSE, version=3)
+        assert r.proxy_id not in (0, PROXY_ID), "HELLO_RESPONSE proxy ID %08X" % r.proxy_id
+        z.expect(srx.SYNC_REQUEST)
+        z.send(srx.goodbye(900))
+        z.read_until_close(WAIT_CLOSE)
+
+    t.check("HELLO with proxy ID 0: a unique non-zero ID assigned, SYNC_REQUEST", proxy_id_zero)
     t.check("GOODBYE: the server closes the connection", goodbye)
     c.close()
     t.check("bgpsecvd still runs", t.vd_alive)

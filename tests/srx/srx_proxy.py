@@ -21,6 +21,8 @@ Command line (every command ends by itself: --deadline seconds, default 30):
   srx_proxy.py decode HEX                 one PDU as JSON
   srx_proxy.py id HEX                     the update ID of a VERIFY PDU (8 hex digits)
   srx_proxy.py update-id --origin AS --prefix ADDR/LEN [--as-path "A B"] [--attr HEX]
+  srx_proxy.py encode 'EXPR'              the hex of EXPR, a call of this module's encoders,
+                                          e.g. 'verify_v4("10.0.0.0/24", 65100, token=5)'
   srx_proxy.py session --connect HOST:PORT [--deadline S] < SCRIPT
       SCRIPT lines: `send HEX` (one or more PDUs, spaces ignored), `recv [SECONDS]` (print the
       next PDU as JSON; fails on timeout or close), `silence SECONDS` (fails if a PDU arrives),
@@ -592,6 +594,8 @@ def main(argv=None):
     u.add_argument("--prefix", required=True)
     u.add_argument("--as-path", default="")
     u.add_argument("--attr", default="")
+    e = sub.add_parser("encode")
+    e.add_argument("expr")
     s = sub.add_parser("session")
     s.add_argument("--connect", required=True)
     args = p.parse_args(argv)
@@ -601,6 +605,9 @@ def main(argv=None):
             print(json.dumps(decode(_hex(args.hex)).fields()))
         elif args.cmd == "id":
             print("%08X" % request_update_id(_hex(args.hex)))
+        elif args.cmd == "encode":
+            # a test tool: EXPR is the caller's own script, evaluated over this module's names
+            print(bytes(eval(args.expr, dict(globals()))).hex())  # noqa: S307
         elif args.cmd == "update-id":
             addr, plen = _address(args.prefix)
             blob = path_blob([int(a) for a in args.as_path.split()], _hex(args.attr))
