@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
   bool check_only = false;
   std::string log_level;
   Overrides overrides;
-  app.add_option("-c,--config", config_path, "configuration file (TOML); without it, the lab "
-                                              "flags below and the defaults");
+  app.add_option("-c,--config", config_path,
+                 "configuration file (TOML); without it, the lab "
+                 "flags below and the defaults");
   app.add_flag("-n,--check", check_only,
                "check the configuration, print it in normal form and exit (0 ok, 2 errors)");
   app.add_option("--listen", overrides.listen,
@@ -170,9 +171,9 @@ int main(int argc, char** argv) {
   if (!log_level.empty()) {
     spdlog::set_level(spdlog::level::from_str(log_level == "warning" ? "warn" : log_level));
   }
-  spdlog::info("{} starting{}", app::version_line("bgpsecvd"),
-               config_path.empty() ? std::string(" without a config file")
-                                   : " with " + config_path);
+  spdlog::info(
+      "{} starting{}", app::version_line("bgpsecvd"),
+      config_path.empty() ? std::string(" without a config file") : " with " + config_path);
   asio::io_context io;
   validation_server::ValidationServer server(
       io, *config, config_path,

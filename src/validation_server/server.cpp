@@ -171,7 +171,7 @@ SrxTransport::Handlers ValidationServer::transport_handlers() {
           },
       .disconnected =
           [this](SrxTransport::ConnectionId id, const std::string& why) {
-            spdlog::info("router connection {}: {}", id, why);
+            spdlog::debug("router connection {}: {}", id, why);
             core_.disconnected(id, Clock::now());
           },
   };
@@ -187,8 +187,6 @@ SrxTransport::ConnectionId ValidationServer::on_connected(const std::string& pee
     spdlog::warn("router {}: refused, {} routers connected (max_routers)", peer,
                  config_.max_routers);
     asio::post(io_, [this, id] { transport_.close(id); });
-  } else {
-    spdlog::info("router {}: connected", peer);
   }
   return id;
 }
@@ -514,11 +512,13 @@ nlohmann::json ValidationServer::show_server() const {
 }
 
 base::Result<nlohmann::json> ValidationServer::reload() {
-  spdlog::info("reloading {}", config_path_);
-  auto next = load_server_config(config_path_);
+  // Without a config file (the lab flags), the same settings: the files and keys are re-read.
+  auto next =
+      config_path_.empty() ? base::Result<ServerConfig>(config_) : load_server_config(config_path_);
   if (!next) {
     return base::fail(next.error().message);
   }
+  spdlog::info("reloading {}", config_path_.empty() ? "RPKI files and keys" : config_path_);
   nlohmann::json changes = nlohmann::json::array();
   nlohmann::json restart = nlohmann::json::array();
   if (next->listen != config_.listen) {

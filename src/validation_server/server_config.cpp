@@ -32,8 +32,8 @@ class Parser : public service::TomlReader {
   base::Result<void> run(const toml::table& root) {
     BGPSEC_TRY(check_keys(root, "top level", {"server", "rpki", "bgpsec", "control", "metrics"}));
     BGPSEC_TRY(parse_server(root));
-    BGPSEC_TRY(service::read_control_table(*this, root, config_.control_socket,
-                                           config_.control_tcp));
+    BGPSEC_TRY(
+        service::read_control_table(*this, root, config_.control_socket, config_.control_tcp));
     BGPSEC_TRY(service::read_metrics_table(*this, root, kDefaultServerMetricsPort,
                                            config_.metrics_listen));
     BGPSEC_TRY(service::read_rpki_table(*this, root, config_.rpki));
@@ -98,9 +98,9 @@ class Parser : public service::TomlReader {
     }
     // key_files name no AS: the server signs for several ASes, so only key_dir (whose files
     // name their AS) is read.
-    BGPSEC_TRY(check_keys(*t, ctx,
-                          {"key_dir", "active_key", "validation_threads",
-                           "signature_cache_entries", "key_tables"}));
+    BGPSEC_TRY(check_keys(
+        *t, ctx,
+        {"key_dir", "active_key", "validation_threads", "signature_cache_entries", "key_tables"}));
     BGPSEC_TRY(service::read_key_sources(*this, *t, ctx, config_.keys));
     BGPSEC_TRY(read_int(*t, "validation_threads", ctx, 0, 256, config_.validation_threads));
     BGPSEC_TRY(read_int(*t, "signature_cache_entries", ctx, 0, 1'000'000'000,
@@ -159,8 +159,7 @@ std::string to_normal_form(const ServerConfig& c) {
   o << "max_updates = " << c.max_updates << "\n";
   o << "max_routers = " << c.max_routers << "\n";
   o << "log_level = " << service::quote(server_log_level_name(c.log_level)) << "\n\n";
-  o << service::control_and_metrics_normal_form(c.control_socket, c.control_tcp,
-                                                c.metrics_listen);
+  o << service::control_and_metrics_normal_form(c.control_socket, c.control_tcp, c.metrics_listen);
   o << service::rpki_normal_form(c.rpki);
   o << "[bgpsec]\n";
   o << "key_dir = " << service::quote(c.keys.key_dir) << "\n";
