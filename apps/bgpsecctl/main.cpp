@@ -16,6 +16,7 @@
 #include "daemon/control_text.hpp"
 #include "service/control_client.hpp"
 #include "service/control_server.hpp"
+#include "validation_server/server_text.hpp"
 
 namespace {
 
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
       "  show rpki\n"
       "  reload\n"
       "  clear neighbor PEER [--soft]\n"
+      "bgpsecvd (the validation server; show rpki and reload too):\n"
+      "  show routers\n"
+      "  show updates [ID]\n"
+      "  show server\n"
       "Examples:\n"
       "  bgpsecctl show routes 192.0.2.0/24\n"
       "  bgpsecctl --json show neighbors 127.0.0.2");
@@ -129,6 +134,28 @@ int main(int argc, char** argv) {
       "RPKI caches (state, session, serial), VRP and router key counts, and our signing keys");
   show_rpki->callback([&] { command = bgpsecd::daemon::kCmdShowRpki; });
 
+  // ----- bgpsecvd -----
+  auto* show_routers = show->add_subcommand(
+      "routers",
+      "bgpsecvd: connected routers (SRx proxies) with their proxy ID, AS, state, "
+      "updates held and PDU counters");
+  show_routers->callback([&] { command = bgpsecd::validation_server::kCmdShowRouters; });
+  std::uint32_t update_id = 0;
+  auto* show_updates = show->add_subcommand(
+      "updates",
+      "bgpsecvd: how many updates are stored, or one update by its SRx update ID "
+      "(prefix, AS path, results, which routers hold it)");
+  auto* update_id_option = show_updates->add_option("ID", update_id, "An update ID");
+  show_updates->callback([&] {
+    command = bgpsecd::validation_server::kCmdShowUpdates;
+    if (update_id_option->count() != 0) {
+      args["id"] = update_id;
+    }
+  });
+  auto* show_server = show->add_subcommand(
+      "server", "bgpsecvd: version, listeners, routers, updates and the validation engine");
+  show_server->callback([&] { command = bgpsecd::validation_server::kCmdShowServer; });
+
   // ----- reload -----
   auto* reload = app.add_subcommand(
       "reload",
@@ -200,7 +227,9 @@ int main(int argc, char** argv) {
   if (json_output) {
     std::cout << response->result.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << bgpsecd::daemon::render_result(command, response->result);
+    std::cout << (bgpsecd::validation_server::is_server_command(command)
+                      ? bgpsecd::validation_server::render_server_result(command, response->result)
+                      : bgpsecd::daemon::render_result(command, response->result));
   }
   return kExitOk;
 }

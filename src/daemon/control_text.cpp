@@ -386,6 +386,11 @@ std::string render_rpki(const json& result) {
   }
   if (const json* k = field(result, "signing_keys"); k != nullptr && k->is_object()) {
     out += signing_keys_text(*k);
+  } else if (k != nullptr && k->is_array()) {
+    // bgpsecvd: one line per key it signs with, for any of its ASes.
+    for (const auto& line : *k) {
+      out += "Signing key " + (line.is_string() ? line.get<std::string>() : line.dump()) + "\n";
+    }
   }
   const json& caches = array(result, "caches");
   const json& files = array(result, "files");

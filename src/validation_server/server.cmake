@@ -4,5 +4,5 @@
 # RPKI and the operator interfaces.
 list(APPEND VSERVER_SRCS ${CMAKE_CURRENT_SOURCE_DIR}/srx_transport.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/server_config.cpp ${CMAKE_CURRENT_SOURCE_DIR}/server_metrics.cpp
-     ${CMAKE_CURRENT_SOURCE_DIR}/server.cpp)
+     ${CMAKE_CURRENT_SOURCE_DIR}/server.cpp ${CMAKE_CURRENT_SOURCE_DIR}/server_text.cpp)
 list(APPEND VSERVER_DEPS bgpsecd::service spdlog::spdlog)

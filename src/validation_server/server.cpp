@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "service/router_keys.hpp"
+#include "validation_server/server_text.hpp"
 
 namespace bgpsecd::validation_server {
 namespace {
@@ -384,15 +385,15 @@ base::Result<void> ValidationServer::load_keys(const service::KeySources& source
 // ===== control API =====
 
 void ValidationServer::register_control() {
-  control_->register_command("show routers", [this](const nlohmann::json&) {
+  control_->register_command(std::string(kCmdShowRouters), [this](const nlohmann::json&) {
     return base::Result<nlohmann::json>(show_routers());
   });
-  control_->register_command("show updates",
+  control_->register_command(std::string(kCmdShowUpdates),
                              [this](const nlohmann::json& args) { return show_updates(args); });
   control_->register_command("show rpki", [this](const nlohmann::json&) {
     return base::Result<nlohmann::json>(show_rpki());
   });
-  control_->register_command("show server", [this](const nlohmann::json&) {
+  control_->register_command(std::string(kCmdShowServer), [this](const nlohmann::json&) {
     return base::Result<nlohmann::json>(show_server());
   });
   control_->register_command("reload", [this](const nlohmann::json&) { return reload(); });
