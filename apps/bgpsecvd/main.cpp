@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
   app.add_option("--control-socket", overrides.control_socket,
                  "control socket path for bgpsecctl (\"none\": no socket)");
   app.add_option("--metrics", overrides.metrics,
-                 "ADDR[:PORT] for Prometheus /metrics (default port 9180; \"none\": off)");
+                 "ADDR[:PORT] for Prometheus /metrics (default port 9180; \"none\": off; without -c off "
+                 "unless given)");
   app.add_option("--keep-window", overrides.keep_window,
                  "seconds an update is kept after the last router let go of it (default 900)")
       ->check(CLI::Range(0, 65535));
@@ -147,7 +148,11 @@ int main(int argc, char** argv) {
   }
 
   base::Result<ServerConfig> config = ServerConfig{};
-  if (!config_path.empty()) {
+  if (config_path.empty()) {
+    // A lab start serves metrics only when asked (--metrics): several lab servers on one
+    // machine must not fight over the default port.
+    config->metrics_listen.reset();
+  } else {
     config = validation_server::load_server_config(config_path);
     if (!config) {
       std::cerr << "bgpsecvd: " << config.error().message << '\n';
