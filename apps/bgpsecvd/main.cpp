@@ -120,9 +120,10 @@ int main(int argc, char** argv) {
                  "directory of router keys (bgpsec keygen) to sign with, for every AS in it");
   app.add_option("--control-socket", overrides.control_socket,
                  "control socket path for bgpsecctl (\"none\": no socket)");
-  app.add_option("--metrics", overrides.metrics,
-                 "ADDR[:PORT] for Prometheus /metrics (default port 9180; \"none\": off; without -c off "
-                 "unless given)");
+  app.add_option(
+      "--metrics", overrides.metrics,
+      "ADDR[:PORT] for Prometheus /metrics (default port 9180; \"none\": off; without -c off "
+      "unless given)");
   app.add_option("--keep-window", overrides.keep_window,
                  "seconds an update is kept after the last router let go of it (default 900)")
       ->check(CLI::Range(0, 65535));

@@ -3,3 +3,8 @@
 bgpsecd_test(validation_server_transport_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/srx_transport_test.cpp
   DEPS bgpsecd::validation_server)
+
+# bgpsecvd's configuration (reads etc/bgpsecvd.example.toml via BGPSEC_SOURCE_DIR).
+bgpsecd_test(validation_server_config_test
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/server_config_test.cpp
+  DEPS bgpsecd::validation_server)
