@@ -147,7 +147,11 @@ constexpr std::chrono::seconds kMaxPrefixRestart{60};
 
 Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
                  SpeakerOptions options)
-    : io_(io), config_(std::move(config)), config_path_(std::move(config_path)), options_(options) {
+    : io_(io),
+      config_(std::move(config)),
+      config_path_(std::move(config_path)),
+      rpki_feed_(io_, rpki_, [this](const rpki::ChangeSet& c) { on_rpki_change(c); }),
+      options_(options) {
   set_identity();
   // RFC 8374 §9.4: signature checks run on worker threads (one per core unless configured),
   // through one verifier whose signature cache and key tables all workers share.
@@ -245,12 +249,7 @@ void Speaker::stop() {
   if (listener_) {
     listener_->close();
   }
-  if (rpki_files_) {
-    rpki_files_->stop();
-  }
-  if (caches_) {
-    caches_->stop();
-  }
+  rpki_feed_.stop();
   if (control_) {
     control_->stop();
   }
@@ -1175,80 +1174,10 @@ void Speaker::originate_networks() {
 
 // ===== RPKI =====
 
-base::Result<void> Speaker::load_rpki_files() {
-  if (!rpki_files_) {
-    rpki_files_ = std::make_unique<RpkiFiles>(
-        io_, rpki_,
-        RpkiFiles::Handlers{
-            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
-            .on_slurm =
-                [this](const std::shared_ptr<const rpki::Slurm>& slurm) {
-                  // RFC 8416 §4: the filters apply to the caches' data too.
-                  if (caches_) {
-                    if (auto set = caches_->set_slurm(slurm); !set) {
-                      spdlog::error("rpki: slurm: {}", set.error().message);
-                    }
-                  }
-                },
-            .on_error =
-                [](const std::string& message) {
-                  spdlog::error("rpki: {} (the data in use stays)", message);
-                },
-        });
-  }
-  BGPSEC_TRY(rpki_files_->load(config_.rpki));
-  if (!config_.rpki.slurm_file.empty()) {
-    const auto& slurm = *rpki_files_->slurm();
-    spdlog::info(
-        "rpki: SLURM {}: {} prefix and {} BGPsec filters, {} prefix and {} BGPsec "
-        "assertions",
-        config_.rpki.slurm_file, slurm.prefix_filters.size(), slurm.bgpsec_filters.size(),
-        slurm.prefix_assertions.size(), slurm.bgpsec_assertions.size());
-  }
-  return {};
-}
+base::Result<void> Speaker::load_rpki_files() { return rpki_feed_.load_files(config_.rpki); }
 
 std::vector<std::string> Speaker::configure_rtr_caches() {
-  if (!caches_) {
-    caches_ = std::make_unique<rpki::RtrCacheSet>(
-        io_, rpki_, std::vector<rpki::RtrCacheConfig>{},
-        rpki::RtrCacheSet::Handlers{
-            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
-            .on_log =
-                [](rpki::RtrLogLevel level, const std::string& line) {
-                  if (level == rpki::RtrLogLevel::Warning) {
-                    spdlog::warn("{}", line);
-                  } else if (level == rpki::RtrLogLevel::Info) {
-                    spdlog::info("{}", line);
-                  } else {
-                    spdlog::debug("{}", line);
-                  }
-                },
-        },
-        config_.rpki.failover_after);
-    static_cast<void>(caches_->set_slurm(rpki_files_->slurm()));  // nothing held yet
-    caches_->start();
-  }
-  std::vector<rpki::RtrCacheConfig> configs;
-  for (const auto& c : config_.rpki.caches) {
-    configs.push_back(to_rtr_cache_config(c));
-  }
-  const auto done = caches_->reconfigure(std::move(configs), config_.rpki.failover_after);
-  std::vector<std::string> changes;
-  for (const auto& name : done.added) {
-    changes.push_back("rpki cache " + name + " added");
-  }
-  for (const auto& name : done.removed) {
-    changes.push_back("rpki cache " + name + " removed");
-  }
-  for (const auto& name : done.changed) {
-    changes.push_back("rpki cache " + name + " changed, reconnected");
-  }
-  if (done.failover_changed) {
-    changes.push_back(
-        "rpki failover_after: " + std::to_string(config_.rpki.failover_after.count()) + " s");
-  }
-  return changes;
+  return rpki_feed_.configure_caches(config_.rpki);
 }
 
 // ===== reload =====
@@ -1282,8 +1211,8 @@ base::Result<nlohmann::json> Speaker::reload() {
   // fails the reload, naming the file and the entry, and the data in use stays.
   std::optional<RpkiFiles::Loaded> rpki_loaded;
   const bool rpki_files_in_use = !next->rpki.files.empty() || !next->rpki.slurm_file.empty();
-  if (rpki_files_ && (d.rpki_changed || rpki_files_in_use)) {
-    auto loaded = rpki_files_->load_files(next->rpki);
+  if (rpki_feed_.files() != nullptr && (d.rpki_changed || rpki_files_in_use)) {
+    auto loaded = rpki_feed_.files()->load_files(next->rpki);
     if (!loaded) {
       spdlog::error("reload: rpki: {}", loaded.error().message);
       return base::fail("rpki: " + loaded.error().message);
@@ -1382,7 +1311,7 @@ base::Result<nlohmann::json> Speaker::reload() {
     spdlog::warn("reload: [control] changed; it takes effect when bgpsecd is restarted");
     changes.push_back("control: changed, needs restart");
   }
-  if ((caches_ || !config_.rpki.caches.empty()) &&
+  if ((rpki_feed_.caches() != nullptr || !config_.rpki.caches.empty()) &&
       (!(old.rpki.caches == config_.rpki.caches) ||
        old.rpki.failover_after != config_.rpki.failover_after)) {
     // RFC 8210 §10 caches: an unchanged one keeps its session; a removed one's data leaves the
@@ -1441,7 +1370,7 @@ base::Result<nlohmann::json> Speaker::reload() {
     changes.push_back("neighbor " + soft.neighbor + " policy applied");
   }
   if (rpki_loaded) {
-    if (auto committed = rpki_files_->commit(std::move(*rpki_loaded)); !committed) {
+    if (auto committed = rpki_feed_.files()->commit(std::move(*rpki_loaded)); !committed) {
       spdlog::error("reload: rpki: {}", committed.error().message);
     } else if (rpki_files_in_use || !old.rpki.files.empty() || !old.rpki.slurm_file.empty()) {
       changes.push_back("rpki files reloaded");

@@ -31,6 +31,7 @@
 #include "rpki/rtr_cache_set.hpp"
 #include "service/control_server.hpp"
 #include "service/router_keys.hpp"
+#include "service/rpki_feed.hpp"
 #include "service/rpki_sources.hpp"
 #include "service/validation_pool.hpp"
 #include "session/listener.hpp"
@@ -283,9 +284,8 @@ class Speaker {
   std::unique_ptr<asio::steady_timer> resign_timer_;
   std::uint64_t routes_resigned_ = 0;  // sent again after a change of the active key
   rpki::RpkiStore rpki_;
-  std::unique_ptr<rpki::RtrCacheSet> caches_;
-  // [rpki] files and slurm: their contribution to rpki_, reload and expiry timers.
-  std::unique_ptr<RpkiFiles> rpki_files_;
+  // [rpki] files, SLURM and RTR caches feeding rpki_.
+  service::RpkiFeed rpki_feed_;
   std::shared_ptr<ControlServer> control_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::shared_ptr<MetricsServer> metrics_server_;

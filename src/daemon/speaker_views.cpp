@@ -333,7 +333,7 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
 }
 
 nlohmann::json Speaker::show_rpki() const {
-  nlohmann::json out = service::rpki_sources_json(rpki_, caches_.get(), rpki_files_.get());
+  nlohmann::json out = rpki_feed_.json();
   out.update({{"changes", rpki_changes_},
               {"routes_revalidated", routes_revalidated_},
               {"last_change_routes_revalidated", last_change_routes_},
@@ -544,15 +544,15 @@ void Speaker::register_metrics() {
                            "routes the latest RPKI change looked at again", {},
                            [this] { return static_cast<double>(last_change_routes_); });
   // bgpsecd_rtr_cache_in_sync and bgpsecd_rtr_data_dropped_total{cache,reason}.
-  register_rtr_metrics(*metrics_, [this] {
-    return caches_ ? caches_->status() : std::vector<rpki::RtrCacheStatus>{};
-  });
+  register_rtr_metrics(*metrics_, [this] { return rpki_feed_.cache_status(); });
   register_validation_metrics();
   register_key_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",
-      "timed re-reads of the RPKI files or SLURM file that failed", {},
-      [this] { return rpki_files_ ? static_cast<double>(rpki_files_->reload_errors()) : 0.0; });
+      "timed re-reads of the RPKI files or SLURM file that failed", {}, [this] {
+        const auto* files = rpki_feed_.files();
+        return files != nullptr ? static_cast<double>(files->reload_errors()) : 0.0;
+      });
 }
 
 void Speaker::register_validation_metrics() {

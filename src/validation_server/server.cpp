@@ -86,6 +86,7 @@ ValidationServer::ValidationServer(asio::io_context& io, ServerConfig config,
       config_(std::move(config)),
       config_path_(std::move(config_path)),
       identity_(std::move(identity)),
+      rpki_feed_(io_, rpki_, [this](const rpki::ChangeSet& c) { on_rpki_change(c); }),
       verifier_(std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options(config_))),
       pool_(std::make_unique<service::ValidationPool>(io_, *verifier_,
                                                       worker_threads(config_.validation_threads))),
@@ -212,8 +213,8 @@ base::Result<void> ValidationServer::start() {
     BGPSEC_TRY(metrics_server_->listen(config_.metrics_listen->address.to_string(),
                                        config_.metrics_listen->port));
   }
-  BGPSEC_TRY(load_rpki_files());
-  configure_rtr_caches();
+  BGPSEC_TRY(rpki_feed_.load_files(config_.rpki));
+  static_cast<void>(rpki_feed_.configure_caches(config_.rpki));
   for (const auto& endpoint : config_.listen) {
     BGPSEC_TRY(transport_.listen(asio::ip::tcp::endpoint(
         asio::ip::make_address(endpoint.address.to_string()), endpoint.port)));
@@ -239,12 +240,7 @@ void ValidationServer::stop() {
     core_.shutdown();
   }
   collect_timer_.cancel();
-  if (rpki_files_) {
-    rpki_files_->stop();
-  }
-  if (caches_) {
-    caches_->stop();
-  }
+  rpki_feed_.stop();
   if (control_) {
     control_->stop();
   }
@@ -290,61 +286,6 @@ void ValidationServer::on_rpki_change(const rpki::ChangeSet& change) {
     spdlog::info("rpki change: {} updates validated again ({} origin, {} path)", types.size(),
                  affected.origin.size(), affected.path.size());
   }
-}
-
-base::Result<void> ValidationServer::load_rpki_files() {
-  if (!rpki_files_) {
-    rpki_files_ = std::make_unique<service::RpkiFiles>(
-        io_, rpki_,
-        service::RpkiFiles::Handlers{
-            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
-            .on_slurm =
-                [this](const std::shared_ptr<const rpki::Slurm>& slurm) {
-                  // RFC 8416 §4: the filters apply to the caches' data too.
-                  if (caches_) {
-                    if (auto set = caches_->set_slurm(slurm); !set) {
-                      spdlog::error("rpki: slurm: {}", set.error().message);
-                    }
-                  }
-                },
-            .on_error =
-                [](const std::string& message) {
-                  spdlog::error("rpki: {} (the data in use stays)", message);
-                },
-        });
-  }
-  return rpki_files_->load(config_.rpki);
-}
-
-void ValidationServer::configure_rtr_caches() {
-  if (config_.rpki.caches.empty() && !caches_) {
-    return;
-  }
-  if (!caches_) {
-    caches_ = std::make_unique<rpki::RtrCacheSet>(
-        io_, rpki_, std::vector<rpki::RtrCacheConfig>{},
-        rpki::RtrCacheSet::Handlers{
-            .on_change = [this](const rpki::ChangeSet& c) { on_rpki_change(c); },
-            .on_log =
-                [](rpki::RtrLogLevel level, const std::string& line) {
-                  if (level == rpki::RtrLogLevel::Warning) {
-                    spdlog::warn("{}", line);
-                  } else if (level == rpki::RtrLogLevel::Info) {
-                    spdlog::info("{}", line);
-                  } else {
-                    spdlog::debug("{}", line);
-                  }
-                },
-        },
-        config_.rpki.failover_after);
-    static_cast<void>(caches_->set_slurm(rpki_files_->slurm()));  // nothing held yet
-    caches_->start();
-  }
-  std::vector<rpki::RtrCacheConfig> configs;
-  for (const auto& c : config_.rpki.caches) {
-    configs.push_back(service::to_rtr_cache_config(c));
-  }
-  static_cast<void>(caches_->reconfigure(std::move(configs), config_.rpki.failover_after));
 }
 
 // ===== signing keys =====
@@ -419,9 +360,7 @@ void ValidationServer::register_metrics() {
   metrics_.gauge_callback("bgpsecvd_rpki_router_keys", "router keys in use", {}, [this] {
     return static_cast<double>(rpki_.snapshot()->router_keys.size());
   });
-  service::register_rtr_metrics(metrics_, [this] {
-    return caches_ ? caches_->status() : std::vector<rpki::RtrCacheStatus>{};
-  });
+  service::register_rtr_metrics(metrics_, [this] { return rpki_feed_.cache_status(); });
 }
 
 nlohmann::json ValidationServer::show_routers() const {
@@ -482,7 +421,7 @@ base::Result<nlohmann::json> ValidationServer::show_updates(const nlohmann::json
 }
 
 nlohmann::json ValidationServer::show_rpki() const {
-  nlohmann::json out = service::rpki_sources_json(rpki_, caches_.get(), rpki_files_.get());
+  nlohmann::json out = rpki_feed_.json();
   out["changes"] = rpki_changes_;
   out["updates_revalidated"] = updates_revalidated_;
   out["signing_keys"] = key_files_;
@@ -539,16 +478,18 @@ base::Result<nlohmann::json> ValidationServer::reload() {
   // Keys and RPKI sources are applied now; the limits and the allow list too.
   BGPSEC_TRY(load_keys(next->keys));
   changes.push_back("signing keys re-read");
-  auto loaded = rpki_files_->load_files(next->rpki);
+  auto loaded = rpki_feed_.files()->load_files(next->rpki);
   if (!loaded) {
     return base::fail(loaded.error().message);
   }
   config_.rpki = next->rpki;
-  if (auto committed = rpki_files_->commit(std::move(*loaded)); !committed) {
+  if (auto committed = rpki_feed_.files()->commit(std::move(*loaded)); !committed) {
     return base::fail(committed.error().message);
   }
   changes.push_back("rpki files re-read");
-  configure_rtr_caches();
+  for (auto& change : rpki_feed_.configure_caches(config_.rpki)) {
+    changes.push_back(std::move(change));
+  }
   config_.allow = next->allow;
   config_.max_routers = next->max_routers;
   config_.keys = next->keys;

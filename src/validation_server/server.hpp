@@ -21,7 +21,7 @@
 #include "rpki/rtr_cache_set.hpp"
 #include "service/control_server.hpp"
 #include "service/metrics.hpp"
-#include "service/rpki_sources.hpp"
+#include "service/rpki_feed.hpp"
 #include "service/validation_pool.hpp"
 #include "validation_server/conversation.hpp"
 #include "validation_server/server_config.hpp"
@@ -71,8 +71,6 @@ class ValidationServer {
   [[nodiscard]] SrxTransport::Handlers transport_handlers();
   [[nodiscard]] SrxTransport::ConnectionId on_connected(const std::string& peer);
   void on_rpki_change(const rpki::ChangeSet& change);
-  [[nodiscard]] base::Result<void> load_rpki_files();
-  void configure_rtr_caches();
   [[nodiscard]] base::Result<void> load_keys(const service::KeySources& sources);
   void arm_collection();
   void register_control();
@@ -83,8 +81,7 @@ class ValidationServer {
   std::string config_path_;
   ServerIdentity identity_;
   rpki::RpkiStore rpki_;
-  std::unique_ptr<rpki::RtrCacheSet> caches_;
-  std::unique_ptr<service::RpkiFiles> rpki_files_;
+  service::RpkiFeed rpki_feed_;
   SigningKeys signing_keys_;
   std::vector<std::string> key_files_;  // what signs, for show rpki and the log
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
