@@ -30,6 +30,7 @@
 #include "rpki/rpki_store.hpp"
 #include "rpki/rtr_cache_set.hpp"
 #include "service/control_server.hpp"
+#include "service/metrics.hpp"
 #include "service/router_keys.hpp"
 #include "service/rpki_feed.hpp"
 #include "service/rpki_sources.hpp"
@@ -59,8 +60,6 @@ using service::ValidationPool;
 // the caller sets them from the UPDATE.
 [[nodiscard]] bgpsec::RouteContext route_context_of(const wire::PathAttributes& attrs,
                                                     const base::Prefix& prefix);
-class MetricsRegistry;
-class MetricsServer;
 
 // Counters for one neighbor that the RIB side keeps (the session's own are in PeerCounters).
 struct NeighborStats {
