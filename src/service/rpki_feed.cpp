@@ -87,8 +87,8 @@ std::vector<std::string> RpkiFeed::configure_caches(const RpkiConfig& config) {
     changes.push_back("rpki cache " + name + " changed, reconnected");
   }
   if (done.failover_changed) {
-    changes.push_back(
-        "rpki failover_after: " + std::to_string(config.failover_after.count()) + " s");
+    changes.push_back("rpki failover_after: " + std::to_string(config.failover_after.count()) +
+                      " s");
   }
   return changes;
 }

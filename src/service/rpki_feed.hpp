@@ -43,8 +43,12 @@ class RpkiFeed {
   // Cancels the files' timers and stops the caches; nothing is reported afterwards.
   void stop();
 
-  [[nodiscard]] RpkiFiles* files() const noexcept { return files_.get(); }        // null before load_files
-  [[nodiscard]] rpki::RtrCacheSet* caches() const noexcept { return caches_.get(); }  // null: none yet
+  [[nodiscard]] RpkiFiles* files() const noexcept {
+    return files_.get();
+  }  // null before load_files
+  [[nodiscard]] rpki::RtrCacheSet* caches() const noexcept {
+    return caches_.get();
+  }  // null: none yet
   [[nodiscard]] std::vector<rpki::RtrCacheStatus> cache_status() const;
   // rpki_sources_json of the store, the caches and the files (bgpsecctl show rpki).
   [[nodiscard]] nlohmann::json json() const;
