@@ -32,9 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   hooks.close = [](ServerCore::ConnectionId) {};
   hooks.validate = [&](std::uint32_t id, const validation_server::UpdateContent&,
-                       std::uint8_t types, std::uint64_t generation) {
-    pending.emplace_back(id, types, generation);
-  };
+                       std::uint8_t types,
+                       std::uint64_t generation) { pending.emplace_back(id, types, generation); };
   hooks.forget = [](std::uint32_t) {};
   hooks.sign = [](std::uint32_t, const validation_server::UpdateContent&,
                   const srx::SignRequestPdu&,

@@ -241,6 +241,9 @@ class Speaker {
   // Our router keys and their use, for show rpki.
   [[nodiscard]] nlohmann::json signing_keys_json() const;
   void register_key_metrics();
+  // A warning when the RPKI change took our active signing key away (RFC 8205 §5.2: peers then
+  // see our routes Not Valid), a note when it came (back).
+  void warn_if_signing_key_left(const rpki::ChangeSet& change);
 
   // ----- our networks, RPKI -----
   void originate_networks();

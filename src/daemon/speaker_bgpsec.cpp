@@ -151,6 +151,7 @@ void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
                change.keys_removed.size(), touched);
   // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
   originate_networks();
+  warn_if_signing_key_left(change);
 }
 
 }  // namespace bgpsecd::daemon

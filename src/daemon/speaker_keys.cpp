@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Our router keys at run time: which one signs, a change of the active key at reload (RFC 8634
 // §4 rollover) and the routes signed again for it, and the keys in show rpki and the metrics.
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -157,6 +158,15 @@ void Speaker::register_key_metrics() {
       "bgpsecd_router_key_active", "1 for the router key that signs, 0 for the others loaded",
       MetricType::Gauge,
       per_key([this](const RouterKey& key) { return &key == signers_.active_key() ? 1 : 0; }));
+  metrics_->family_callback(
+      "bgpsecd_router_key_in_rpki",
+      "1 when the RPKI data in use has the router key (its certificate is valid and published), "
+      "0 when not: peers that validate see what it signs as Not Valid",
+      MetricType::Gauge, per_key([this](const RouterKey& key) {
+        return rpki_.snapshot()->router_keys.contains(signers_.asn, key.ski(), key.public_key())
+                   ? 1
+                   : 0;
+      }));
   metrics_->gauge_callback("bgpsecd_router_key_resign_pending",
                            "routes waiting to be signed again with a new active router key", {},
                            [this] { return static_cast<double>(resign_queue_.size()); });
@@ -165,6 +175,29 @@ void Speaker::register_key_metrics() {
       "routes signed again and sent after a change of the active key", MetricType::Counter, [this] {
         return std::vector<MetricSample>{MetricSample{{}, static_cast<double>(routes_resigned_)}};
       });
+}
+
+void Speaker::warn_if_signing_key_left(const rpki::ChangeSet& change) {
+  const RouterKey* active = signers_.active_key();
+  if (active == nullptr) {
+    return;
+  }
+  const auto is_ours = [&](const rpki::RouterKeyEntry& e) {
+    return e.asn == signers_.asn && e.ski == active->ski();
+  };
+  // RFC 8205 §5.2: a peer that validates finds no key for our signature and sees every route
+  // we sign Not Valid. The operator must hear of it before the peers' operators do.
+  if (std::any_of(change.keys_removed.begin(), change.keys_removed.end(), is_ours) &&
+      !rpki_.snapshot()->router_keys.contains(signers_.asn, active->ski(), active->public_key())) {
+    spdlog::warn(
+        "rpki: our signing key AS{} {} is no longer in the RPKI (certificate revoked, expired or "
+        "not published): peers that validate see the routes we sign as Not Valid; publish it "
+        "again or roll to a key that is published ([bgpsec.active_key])",
+        signers_.asn.to_string(), active->ski().to_hex());
+  } else if (std::any_of(change.keys_added.begin(), change.keys_added.end(), is_ours)) {
+    spdlog::info("rpki: our signing key AS{} {} is in the RPKI", signers_.asn.to_string(),
+                 active->ski().to_hex());
+  }
 }
 
 }  // namespace bgpsecd::daemon

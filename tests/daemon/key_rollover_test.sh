@@ -10,7 +10,9 @@
 #      rpki lists both, the new one in the RPKI data) and still signs with the old one;
 #   3. [bgpsec.active_key] names the new SKI; reload: A signs every advertised route again with
 #      it, C sees the new SKI on every route; show rpki and the metrics count the signatures;
-#   4. the old key leaves the cache, and A's key_dir: C's routes stay Valid.
+#   4. the old key leaves the cache, and A's key_dir: C's routes stay Valid;
+#   5. the active key leaves the cache too: A warns in its log and bgpsecd_router_key_in_rpki
+#      of that key drops to 0 (peers would now see A's routes Not Valid).
 # All along, a watcher polls C's routes: none may be missing or other than Valid once they
 # were all Valid, and W must get no withdrawal from B.
 # Run by ctest with BGPSECD, BGPSECCTL, BGPSEC, STAYRTR and PORT set. Addresses 127.0.22.1-10
@@ -247,4 +249,14 @@ if withdrawals or announced < 2 * int(sys.argv[2]):
     print("W: %d UPDATEs with withdrawals, %d BGPsec announcements" % (withdrawals, announced))
     sys.exit(1)
 PY
+# --- 5. the active key leaves the RPKI (its certificate revoked): A says so ---------------------
+rm "$work/pub/$(basename "$new_file")"
+publish
+expect "step 5: the active key left A's RPKI data" 20 "synced(out, 2)" ctl a show rpki
+if grep -q "our signing key AS65221 $new_ski is no longer in the RPKI" "$work/a.log"; then ok
+else bad "step 5: no warning in A's log: $(grep -i 'rpki' "$work/a.log" | tail -3)"; fi
+scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://$metrics/metrics"; }
+if scrape | grep -q "^bgpsecd_router_key_in_rpki{asn=\"65221\",ski=\"$new_ski\"} 0$"; then ok
+else bad "step 5: metrics: $(scrape | grep router_key_in_rpki)"; fi
+
 summary
