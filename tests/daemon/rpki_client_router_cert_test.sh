@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Router certificates (RFC 8209) through a real relying party: `bgpsec keygen --csr` writes a
+# PKCS#10 request, tests/rpki/make_repo.py builds a small RPKI repository (trust anchor, CA,
+# manifests, CRLs, a ROA, a router certificate issued from the request), and rpki-client
+# validates it offline. The steps:
+#   1. rpki-client accepts the router certificate (its key, ASN and SKI are in the JSON
+#      bgpsec_keys) and the ROA (in roas);
+#   2. the certificate is revoked on a new CRL under a new manifest: the key leaves the JSON,
+#      the ROA stays;
+#   3. a certificate for a new key of the same AS: the new key is in the JSON, the revoked one
+#      is not.
+# Run by ctest with BGPSEC set. Needs rpki-client (scripts/setup installs it) and python3 with
+# the cryptography module.
+set -uo pipefail
+: "${BGPSEC:?}"
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+if ! command -v rpki-client >/dev/null && ! [ -x /usr/sbin/rpki-client ]; then
+  skip 3 "rpki-client is not installed (scripts/setup installs it)"
+  summary
+  exit
+fi
+RPKI_CLIENT=$(command -v rpki-client || echo /usr/sbin/rpki-client)
+make_repo="$(dirname "$0")/../rpki/make_repo.py"
+asn=65350
+
+"$BGPSEC" keygen --asn $asn --out "$work/keys" --csr "$work/old.csr" >"$work/old.json" || exit 1
+"$BGPSEC" keygen --asn $asn --out "$work/new" --csr "$work/new.csr" >"$work/new.json" || exit 1
+old_ski=$(python3 -c "import json; print(json.load(open('$work/old.json'))['ski'].upper())")
+new_ski=$(python3 -c "import json; print(json.load(open('$work/new.json'))['ski'].upper())")
+
+# validate: rpki-client offline on the repository, its JSON in $work/out/json. It drops
+# privileges to _rpki-client when run as root, so that user must own the cache and output.
+validate() {
+  rm -rf "$work/out"
+  mkdir "$work/out"
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$work"  # mktemp made it 0700; keys stay in their own 0700 directories
+    chown -R _rpki-client "$work/repo" "$work/out"
+  fi
+  "$RPKI_CLIENT" -n -d "$work/repo/cache" -t "$work/repo/test.tal" -j "$work/out" \
+    >>"$work/rpki-client.log" 2>&1
+}
+judge_py <<'PY'
+def keys(out):
+    return {(k["asn"], k["ski"].upper(), k["pubkey"]) for k in out["bgpsec_keys"]}
+def roas(out):
+    return {(r["asn"], r["prefix"], r["maxLength"]) for r in out["roas"]}
+PY
+key_of() { python3 -c "import json; k=json.load(open('$1')); print('(%d, \"%s\", \"%s\")' % (k['asn'], k['ski'].upper(), k['pubkey']))"; }
+old_key=$(key_of "$work/old.json")
+new_key=$(key_of "$work/new.json")
+roa="($asn, '192.0.2.0/24', 24)"
+jsonout() { cat "$work/out/json"; }
+
+# 1. the router certificate and the ROA are accepted
+python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --prefix 192.0.2.0/24 || exit 1
+validate || bad "rpki-client failed: $(tail -5 "$work/rpki-client.log")"
+expect "1: the certified key in bgpsec_keys" 0 "keys(out) == {$old_key}" jsonout
+expect "1: the ROA in roas" 0 "roas(out) == {$roa}" jsonout
+
+# 2. revoked: the key is gone, the ROA stays
+python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --revoke 1 \
+  --prefix 192.0.2.0/24 || exit 1
+validate || bad "rpki-client failed: $(tail -5 "$work/rpki-client.log")"
+expect "2: the revoked key left bgpsec_keys" 0 "keys(out) == set()" jsonout
+expect "2: the ROA stays" 0 "roas(out) == {$roa}" jsonout
+# the key left because of the CRL, not because rpki-client could not parse the certificate
+grep -q "router-$old_ski.cer: certificate revoked" "$work/rpki-client.log" && ok ||
+  bad "2: rpki-client did not report the revocation: $(tail -3 "$work/rpki-client.log")"
+
+# 3. a certificate for the new key: only the new key
+python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --revoke 1 \
+  --csr "$work/new.csr" --prefix 192.0.2.0/24 || exit 1
+validate || bad "rpki-client failed: $(tail -5 "$work/rpki-client.log")"
+expect "3: only the new key in bgpsec_keys" 0 "keys(out) == {$new_key}" jsonout
+[ "$old_ski" != "$new_ski" ] && ok || bad "the two keys have one SKI"
+summary
