@@ -103,8 +103,8 @@ validate || bad "rpki-client failed: $(tail -5 "$work/rpki-client.log")"
 expect "2: the revoked key left bgpsec_keys" 0 "keys(out) == set()" jsonout
 expect "2: the ROA stays" 0 "roas(out) == {$roa}" jsonout
 # the key left because of the CRL, not because rpki-client could not parse the certificate
-grep -q "router-$old_ski.cer: certificate revoked" "$work/rpki-client.log" && ok ||
-  bad "2: rpki-client did not report the revocation: $(tail -3 "$work/rpki-client.log")"
+if grep -q "router-$old_ski.cer: certificate revoked" "$work/rpki-client.log"; then ok
+else bad "2: rpki-client did not report the revocation: $(tail -3 "$work/rpki-client.log")"; fi
 serve
 state_at_b "chain: after the revocation, B has the route Not Valid" "('not-valid', '$old_ski')"
 
@@ -119,5 +119,5 @@ mv "$work/keys/$asn.$old_ski.pem" "$work/old.pem" || bad "3: no old key file"
 cp -p "$work/new"/*.pem "$work/keys/" || bad "3: no new key file"
 ctl a reload >"$work/reload.json" 2>&1 || bad "3: reload: $(cat "$work/reload.json")"
 state_at_b "chain: B has the route Valid again, signed with the new key" "('valid', '$new_ski')"
-[ "$old_ski" != "$new_ski" ] && ok || bad "the two keys have one SKI"
+if [ "$old_ski" != "$new_ski" ]; then ok; else bad "the two keys have one SKI"; fi
 summary

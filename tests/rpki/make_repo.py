@@ -118,8 +118,9 @@ def now():
 
 
 def cert(subject_cn, pub, issuer, *, serial, ca, ips, asns, sia, aia=None, crldp=None,
-         eku=None, days=365):
-    """An RFC 6487 resource certificate; issuer is (name, key, ski) or None for self-signed."""
+         eku=None, days=365, self_key=None):
+    """An RFC 6487 resource certificate; issuer is (name, key, ski), or None for one self-signed
+    with self_key (the trust anchor). ips/asns: a list, None for inherit, False for none."""
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)])
     t = now()
     b = (x509.CertificateBuilder().subject_name(name).public_key(pub).serial_number(serial)
@@ -136,7 +137,7 @@ def cert(subject_cn, pub, issuer, *, serial, ca, ips, asns, sia, aia=None, crldp
     b = b.add_extension(x509.CertificatePolicies([x509.PolicyInformation(POLICY, None)]),
                         critical=True)
     if issuer is None:
-        iname, ikey = name, None
+        iname, ikey = name, self_key
     else:
         iname, ikey, iski = issuer
         b = b.add_extension(x509.AuthorityKeyIdentifier(iski.digest, None, None), critical=False)
@@ -157,10 +158,7 @@ def cert(subject_cn, pub, issuer, *, serial, ca, ips, asns, sia, aia=None, crldp
         b = b.add_extension(x509.UnrecognizedExtension(OID_IP, ip_resources(ips)), critical=True)
     if asns is not False:
         b = b.add_extension(x509.UnrecognizedExtension(OID_AS, as_resources(asns)), critical=True)
-    return b.sign(ikey if ikey else issuer_key_of_self[0], hashes.SHA256()), ski
-
-
-issuer_key_of_self = [None]
+    return b.sign(ikey, hashes.SHA256()), ski
 
 
 def rsa_key(state, name):
@@ -178,7 +176,7 @@ def der(c):
     return c.public_bytes(serialization.Encoding.DER)
 
 
-def signed_object(econtent, ect, ee_cn, issuer, serial, uri, crldp, aia, ips, asns, state, t1, t2):
+def signed_object(econtent, ect, ee_cn, issuer, serial, uri, crldp, aia, ips, asns):
     """RFC 6488 signed object: CMS SignedData with a one-time EE certificate."""
     eekey = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ee, _ = cert(ee_cn, eekey.public_key(), issuer, serial=serial, ca=False, ips=ips, asns=asns,
@@ -222,9 +220,8 @@ def main():
     asn_range = sorted({a.asn, 64496, 64497, 64498, 64499, 64500})
 
     takey = rsa_key(state, "ta")
-    issuer_key_of_self[0] = takey
     ta, taski = cert("test-ta", takey.public_key(), None, serial=1, ca=True, ips=all_ips,
-                     asns=asn_range, sia=[(AD_CA_REPO, ta_dir), (AD_MANIFEST, ta_dir + "ta.mft")])
+                     asns=asn_range, self_key=takey, sia=[(AD_CA_REPO, ta_dir), (AD_MANIFEST, ta_dir + "ta.mft")])
     ta_uri = BASE + "ta.cer"
     cakey = rsa_key(state, "ca")
     ta_issuer = (ta.subject, takey, taski)
@@ -271,8 +268,7 @@ def main():
                   seq(*entries))
         aia = ta_uri if issuer_cert is ta else BASE + "ta/ca.cer"
         obj = signed_object(mft, ECT_MANIFEST, "mft-%s-%d" % (name, st["run"]), issuer, serial(),
-                            dir_uri + name + ".mft", dir_uri + name + ".crl", aia, None, None,
-                            state, t1, t2)
+                            dir_uri + name + ".mft", dir_uri + name + ".crl", aia, None, None)
         write(dir_uri + name + ".mft", obj)
 
     # the CA's publication point: ROAs and router certificates
@@ -287,7 +283,7 @@ def main():
         roa = seq(integer(a.asn), seq(*addrs))
         ca_files["as%d.roa" % a.asn] = signed_object(
             roa, ECT_ROA, "roa-%d" % st["run"], ca_issuer, serial(), ca_dir + "as%d.roa" % a.asn,
-            ca_dir + "ca.crl", BASE + "ta/ca.cer", roas, False, state, t1, t2)
+            ca_dir + "ca.crl", BASE + "ta/ca.cer", roas, False)
     routers = st.setdefault("routers", {})
     revoked = []
     for i, path in enumerate(a.csr, 1):
