@@ -12,27 +12,7 @@
 #include "common/build_identity.hpp"
 #include "daemon/config.hpp"
 #include "daemon/speaker.hpp"
-
-namespace {
-
-spdlog::level::level_enum spdlog_level(bgpsecd::daemon::LogLevel level) {
-  using bgpsecd::daemon::LogLevel;
-  switch (level) {
-    case LogLevel::Trace:
-      return spdlog::level::trace;
-    case LogLevel::Debug:
-      return spdlog::level::debug;
-    case LogLevel::Info:
-      return spdlog::level::info;
-    case LogLevel::Warning:
-      return spdlog::level::warn;
-    case LogLevel::Error:
-      return spdlog::level::err;
-  }
-  return spdlog::level::info;
-}
-
-}  // namespace
+#include "service/log_level.hpp"
 
 int main(int argc, char** argv) {
   using namespace bgpsecd;
@@ -81,9 +61,9 @@ int main(int argc, char** argv) {
   }
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog_level(config->global.log_level));
-  if (!log_level.empty()) {
-    spdlog::set_level(spdlog::level::from_str(log_level == "warning" ? "warn" : log_level));
+  service::set_log_level(config->global.log_level);
+  if (auto level = service::parse_log_level(log_level)) {
+    service::set_log_level(*level);
   }
 
   options.build_version = app::kBuildVersion;

@@ -28,6 +28,7 @@ struct Overrides {
   std::string metrics;
   int keep_window = -1;
   long long max_updates_per_router = -1;
+  std::string log_level;
 };
 
 bgpsecd::base::Result<void> apply(const Overrides& o, ServerConfig& config) {
@@ -66,27 +67,15 @@ bgpsecd::base::Result<void> apply(const Overrides& o, ServerConfig& config) {
   if (o.keep_window >= 0) {
     config.keep_window = std::chrono::seconds(o.keep_window);
   }
+  if (!o.log_level.empty()) {
+    if (auto level = bgpsecd::service::parse_log_level(o.log_level)) {
+      config.log_level = *level;
+    }
+  }
   if (o.max_updates_per_router > 0) {
     config.max_updates_per_router = static_cast<std::size_t>(o.max_updates_per_router);
   }
   return {};
-}
-
-spdlog::level::level_enum spdlog_level(bgpsecd::validation_server::ServerLogLevel level) {
-  using bgpsecd::validation_server::ServerLogLevel;
-  switch (level) {
-    case ServerLogLevel::Trace:
-      return spdlog::level::trace;
-    case ServerLogLevel::Debug:
-      return spdlog::level::debug;
-    case ServerLogLevel::Info:
-      return spdlog::level::info;
-    case ServerLogLevel::Warning:
-      return spdlog::level::warn;
-    case ServerLogLevel::Error:
-      return spdlog::level::err;
-  }
-  return spdlog::level::info;
 }
 
 }  // namespace
@@ -103,7 +92,6 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", app::version_line("bgpsecvd"));
   std::string config_path;
   bool check_only = false;
-  std::string log_level;
   Overrides overrides;
   app.add_option("-c,--config", config_path,
                  "configuration file (TOML); without it, the lab "
@@ -130,7 +118,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-updates-per-router", overrides.max_updates_per_router,
                  "updates one router may hold (default 4000000)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--log-level", log_level,
+  app.add_option("--log-level", overrides.log_level,
                  "override the config's log level: trace, debug, info, warning, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error"}));
   try {
@@ -148,20 +136,26 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  base::Result<ServerConfig> config = ServerConfig{};
-  if (config_path.empty()) {
-    // A lab start serves metrics only when asked (--metrics): several lab servers on one
-    // machine must not fight over the default port.
-    config->metrics_listen.reset();
-  } else {
-    config = validation_server::load_server_config(config_path);
-    if (!config) {
-      std::cerr << "bgpsecvd: " << config.error().message << '\n';
-      return 2;
-    }
-  }
-  if (auto applied = apply(overrides, *config); !applied) {
-    std::cerr << "bgpsecvd: " << applied.error().message << '\n';
+  // The file (or the defaults) with the flags on top; a reload reads both again.
+  const validation_server::ConfigSource source{
+      config_path.empty() ? std::string("the command line") : config_path,
+      [config_path, overrides]() -> base::Result<ServerConfig> {
+        base::Result<ServerConfig> config = ServerConfig{};
+        if (config_path.empty()) {
+          // A lab start serves metrics only when asked (--metrics): several lab servers on one
+          // machine must not fight over the default port.
+          config->metrics_listen.reset();
+        } else {
+          config = validation_server::load_server_config(config_path);
+        }
+        if (config) {
+          BGPSEC_TRY(apply(overrides, *config));
+        }
+        return config;
+      }};
+  auto config = source.load();
+  if (!config) {
+    std::cerr << "bgpsecvd: " << config.error().message << '\n';
     return 2;
   }
   for (const auto& warning : config->warnings) {
@@ -172,17 +166,14 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // The level is the config's (or --log-level's); the server sets it when it starts.
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog_level(config->log_level));
-  if (!log_level.empty()) {
-    spdlog::set_level(spdlog::level::from_str(log_level == "warning" ? "warn" : log_level));
-  }
   spdlog::info(
       "{} starting{}", app::version_line("bgpsecvd"),
       config_path.empty() ? std::string(" without a config file") : " with " + config_path);
   asio::io_context io;
   validation_server::ValidationServer server(
-      io, *config, config_path,
+      io, *config, source,
       validation_server::ServerIdentity{app::kBuildVersion, app::kBuildRevision});
   if (auto started = server.start(); !started) {
     spdlog::error("cannot start: {}", started.error().message);

@@ -26,6 +26,7 @@
 #include "rpki/rtr_transport.hpp"
 #include "service/endpoint.hpp"
 #include "service/key_sources.hpp"
+#include "service/log_level.hpp"
 #include "service/rpki_config.hpp"
 #include "session/fsm.hpp"
 #include "wire/communities.hpp"
@@ -47,8 +48,8 @@ using Community = std::variant<std::uint32_t, wire::LargeCommunity>;
 [[nodiscard]] base::Result<Community> parse_community(std::string_view text);
 [[nodiscard]] std::string community_to_string(const Community& community);
 
-enum class LogLevel : std::uint8_t { Trace, Debug, Info, Warning, Error };
-[[nodiscard]] const char* log_level_name(LogLevel level) noexcept;  // spdlog's names
+using service::log_level_name;
+using service::LogLevel;
 
 struct GlobalConfig {
   base::Asn asn;                // required

@@ -38,13 +38,7 @@ using service::type_name;
 namespace bgpsecd::daemon::config_detail {
 
 // Each table gives the names the file uses for the values of one enum.
-constexpr std::array<std::pair<std::string_view, LogLevel>, 5> kLogLevels{{
-    {"trace", LogLevel::Trace},
-    {"debug", LogLevel::Debug},
-    {"info", LogLevel::Info},
-    {"warn", LogLevel::Warning},
-    {"error", LogLevel::Error},
-}};
+inline constexpr const auto& kLogLevels = service::kLogLevelNames;
 constexpr std::array<std::pair<std::string_view, SyntaxErrorAction>, 2> kSyntaxErrorActions{{
     {"withdraw", SyntaxErrorAction::Withdraw},
     {"strip", SyntaxErrorAction::Strip},

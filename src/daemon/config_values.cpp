@@ -67,7 +67,6 @@ std::string community_to_string(const Community& community) {
   return std::to_string(value >> 16) + ":" + std::to_string(value & 0xFFFF);
 }
 
-const char* log_level_name(LogLevel level) noexcept { return enum_name(level, kLogLevels); }
 const char* syntax_error_action_name(SyntaxErrorAction action) noexcept {
   return enum_name(action, kSyntaxErrorActions);
 }

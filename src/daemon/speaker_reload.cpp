@@ -10,6 +10,7 @@
 
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
+#include "service/log_level.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -117,7 +118,7 @@ base::Result<nlohmann::json> Speaker::reload() {
                                          : std::string("off")));
   }
   if (d.log_level_changed) {
-    spdlog::set_level(spdlog::level::from_str(log_level_name(config_.global.log_level)));
+    service::set_log_level(config_.global.log_level);
     changes.push_back(std::string("log_level: ") + log_level_name(config_.global.log_level));
   }
   if (const auto& was = old.bgpsec;

@@ -35,6 +35,18 @@ ServerCore::ConnectionId ServerCore::connected(std::string peer) {
   return id;
 }
 
+void ServerCore::set_limits(Options options) {
+  options_ = options;
+  store_.set_limits(
+      StoreLimits{options.max_updates, options.max_updates_per_proxy, options.min_keep_window});
+}
+
+void ServerCore::turn_away(ConnectionId id) {
+  if (auto it = connections_.find(id); it != connections_.end()) {
+    it->second.state = ConnectionState::Closed;
+  }
+}
+
 void ServerCore::received(ConnectionId id, const srx::SrxPdu& pdu, TimePoint now) {
   auto it = connections_.find(id);
   if (it == connections_.end() || it->second.state == ConnectionState::Closed)
@@ -211,6 +223,12 @@ std::string ServerCore::who(ConnectionId id) const {
   if (it->second.proxy_id)
     text += " (ID " + std::to_string(*it->second.proxy_id) + ")";
   return text;
+}
+
+std::size_t ServerCore::open_connection_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      connections_.begin(), connections_.end(),
+      [](const auto& entry) { return entry.second.state != ConnectionState::Closed; }));
 }
 
 std::vector<ServerCore::ConnectionView> ServerCore::connections() const {

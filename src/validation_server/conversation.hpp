@@ -86,6 +86,9 @@ class ServerCore {
 
   // A TCP connection was accepted from `peer` ("127.0.0.1:40000").
   ConnectionId connected(std::string peer);
+  // The owner refuses a connection just accepted (not allowed, too many routers): it is closed
+  // at once, without a word, and counts no longer; the owner closes the socket.
+  void turn_away(ConnectionId connection);
   // A decoded PDU from `connection`.
   void received(ConnectionId connection, const srx::SrxPdu& pdu, TimePoint now);
   // The framer or decoder refused the input: ERROR (the error's code), GOODBYE, close.
@@ -101,10 +104,15 @@ class ServerCore {
   void revalidate(std::uint32_t id, std::uint8_t types);
   // Removes updates whose keep window has passed; calls hooks.forget for each. Their number.
   std::size_t collect(TimePoint now);
+  // New limits and keep window (a reload), for what comes from now on (UpdateStore::set_limits).
+  void set_limits(Options options);
   // GOODBYE to every open connection, then close them.
   void shutdown();
 
   [[nodiscard]] std::vector<ConnectionView> connections() const;
+  // Connections not closed by the server: those it refused or said GOODBYE to do not count
+  // while their last bytes are written.
+  [[nodiscard]] std::size_t open_connection_count() const;
   [[nodiscard]] std::size_t update_count() const noexcept { return store_.size(); }
   [[nodiscard]] const StoredUpdate* update(std::uint32_t id) const { return store_.find(id); }
 

@@ -27,6 +27,27 @@ TEST(ConversationHandshake, HelloGetsResponseThenSyncRequest) {
   EXPECT_EQ(views[0].state, ConnectionState::Active);
 }
 
+TEST(ConversationHandshake, OnlyConnectionsNotClosedCount) {
+  Harness h;
+  const auto a = h.hello(7);
+  const auto turned_away = h.connect();
+  const auto refused = h.connect();
+  EXPECT_EQ(h.core().open_connection_count(), 3U);
+  h.core().turn_away(turned_away);
+  EXPECT_EQ(h.core().open_connection_count(), 2U);
+  // Turned away: nothing is sent, and a PDU still in its socket is ignored.
+  h.receive(turned_away, srx::test::hello_pdu(8, 65008));
+  EXPECT_TRUE(h.to(turned_away).empty());
+  // Refused after a protocol error: ERROR, GOODBYE, and it counts no longer.
+  h.feed(refused, "00 0002 00 00000000 00000014 7f000028 0000fde8");
+  EXPECT_EQ(h.core().open_connection_count(), 1U);
+  EXPECT_EQ(h.core().connections().size(), 3U);  // until the transport reports them gone
+  h.core().disconnected(turned_away, Clock::now());
+  h.core().disconnected(refused, Clock::now());
+  EXPECT_EQ(h.core().connections().size(), 1U);
+  EXPECT_EQ(h.core().connections()[0].id, a);
+}
+
 TEST(ConversationHandshake, ProxyIdZeroGetsUniqueNonZeroIds) {
   Harness h;
   const auto a = h.connect();

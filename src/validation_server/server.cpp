@@ -13,8 +13,12 @@
 namespace bgpsecd::validation_server {
 namespace {
 
-// How often updates whose keep window has passed are collected.
-constexpr std::chrono::seconds kCollectEvery{10};
+// How often updates whose keep window has passed are collected: every half window, between 1
+// and 10 s, so that a short window (a lab, a test) is kept to within about half of itself and
+// a long one costs a store scan only every 10 s.
+std::chrono::seconds collection_interval(std::chrono::seconds keep_window) {
+  return std::clamp(keep_window / 2, std::chrono::seconds{1}, std::chrono::seconds{10});
+}
 
 unsigned worker_threads(std::uint32_t configured) {
   return configured != 0 ? configured : std::max(1U, std::thread::hardware_concurrency());
@@ -80,11 +84,11 @@ nlohmann::json types_json(std::uint8_t types) {
 
 }  // namespace
 
-ValidationServer::ValidationServer(asio::io_context& io, ServerConfig config,
-                                   std::string config_path, ServerIdentity identity)
+ValidationServer::ValidationServer(asio::io_context& io, ServerConfig config, ConfigSource source,
+                                   ServerIdentity identity)
     : io_(io),
       config_(std::move(config)),
-      config_path_(std::move(config_path)),
+      source_(std::move(source)),
       identity_(std::move(identity)),
       rpki_feed_(io_, rpki_, [this](const rpki::ChangeSet& c) { on_rpki_change(c); }),
       verifier_(std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options(config_))),
@@ -135,7 +139,8 @@ ServerCore::Hooks ValidationServer::core_hooks() {
                      const srx::SignRequestPdu& request,
                      std::uint32_t proxy_as) -> base::Result<base::Bytes, srx::SrxError> {
         auto signed_update = sign_update(content, request, base::Asn(proxy_as), signing_keys_);
-        counters_.signed_update(signed_update.has_value());
+        counters_.sign_request(signed_update ? ServerMetrics::SignOutcome::Signed
+                                             : ServerMetrics::SignOutcome::Refused);
         return signed_update;
       },
       .log =
@@ -164,6 +169,11 @@ SrxTransport::Handlers ValidationServer::transport_handlers() {
       .received =
           [this](SrxTransport::ConnectionId id, const srx::SrxPdu& pdu) {
             counters_.received(pdu);
+            if (const auto* sign = std::get_if<srx::SignRequestPdu>(&pdu);
+                sign != nullptr && core_.update(sign->update_id) == nullptr) {
+              // The core answers ERROR 5 without asking the signer (docs/srx-proxy.md §7.4).
+              counters_.sign_request(ServerMetrics::SignOutcome::UnknownUpdate);
+            }
             core_.received(id, pdu, Clock::now());
           },
       .malformed =
@@ -184,10 +194,12 @@ SrxTransport::ConnectionId ValidationServer::on_connected(const std::string& pee
   if (!allowed(config_.allow, peer)) {
     // The SRx protocol has no authentication: [server] allow is the only gate.
     spdlog::warn("router {}: refused, not in [server] allow", peer);
+    core_.turn_away(id);
     asio::post(io_, [this, id] { transport_.close(id); });
-  } else if (core_.connections().size() > config_.max_routers) {
+  } else if (core_.open_connection_count() > config_.max_routers) {
     spdlog::warn("router {}: refused, {} routers connected (max_routers)", peer,
                  config_.max_routers);
+    core_.turn_away(id);
     asio::post(io_, [this, id] { transport_.close(id); });
   }
   return id;
@@ -197,7 +209,9 @@ base::Result<void> ValidationServer::start() {
   if (started_) {
     return {};
   }
-  BGPSEC_TRY(load_keys(config_.keys));
+  BGPSEC_ASSIGN_OR_RETURN(auto keys, read_keys(config_.keys));
+  apply_keys(std::move(keys));
+  apply_server_settings(config_);
   control_ = std::make_shared<service::ControlServer>(io_);
   if (!config_.control_socket.empty()) {
     BGPSEC_TRY(control_->listen_unix(config_.control_socket));
@@ -236,6 +250,8 @@ void ValidationServer::stop() {
     return;
   }
   stopped_ = true;
+  // No new router while the others are told GOODBYE.
+  transport_.stop_accepting();
   if (started_) {
     core_.shutdown();
   }
@@ -250,7 +266,7 @@ void ValidationServer::stop() {
 }
 
 void ValidationServer::arm_collection() {
-  collect_timer_.expires_after(kCollectEvery);
+  collect_timer_.expires_after(collection_interval(config_.keep_window));
   collect_timer_.async_wait([this](const asio::error_code& ec) {
     if (ec || stopped_) {
       return;
@@ -290,7 +306,8 @@ void ValidationServer::on_rpki_change(const rpki::ChangeSet& change) {
 
 // ===== signing keys =====
 
-base::Result<void> ValidationServer::load_keys(const service::KeySources& sources) {
+base::Result<ValidationServer::LoadedKeys> ValidationServer::read_keys(
+    const service::KeySources& sources) {
   BGPSEC_ASSIGN_OR_RETURN(auto by_as, service::load_router_keys_by_as(sources));
   SigningKeys keys;
   std::vector<std::string> files;
@@ -315,12 +332,15 @@ base::Result<void> ValidationServer::load_keys(const service::KeySources& source
                       (is_active ? " (active) " : " (next) ") + key->from());
     }
   }
-  signing_keys_ = std::move(keys);
-  key_files_ = std::move(files);
+  return LoadedKeys{std::move(keys), std::move(files)};
+}
+
+void ValidationServer::apply_keys(LoadedKeys loaded) {
+  signing_keys_ = std::move(loaded.keys);
+  key_files_ = std::move(loaded.described);
   for (const auto& line : key_files_) {
     spdlog::info("signing key {}", line);
   }
-  return {};
 }
 
 // ===== control API =====
@@ -347,7 +367,7 @@ void ValidationServer::register_metrics() {
              {{"version", identity_.version}, {"revision", identity_.revision}})
       .set(1);
   metrics_.gauge_callback("bgpsecvd_routers", "router connections open", {},
-                          [this] { return static_cast<double>(core_.connections().size()); });
+                          [this] { return static_cast<double>(core_.open_connection_count()); });
   metrics_.gauge_callback("bgpsecvd_updates", "updates stored", {},
                           [this] { return static_cast<double>(core_.update_count()); });
   metrics_.gauge_callback("bgpsecvd_validation_in_flight",
@@ -452,13 +472,11 @@ nlohmann::json ValidationServer::show_server() const {
 }
 
 base::Result<nlohmann::json> ValidationServer::reload() {
-  // Without a config file (the lab flags), the same settings: the files and keys are re-read.
-  auto next =
-      config_path_.empty() ? base::Result<ServerConfig>(config_) : load_server_config(config_path_);
+  auto next = source_.load();
   if (!next) {
     return base::fail(next.error().message);
   }
-  spdlog::info("reloading {}", config_path_.empty() ? "RPKI files and keys" : config_path_);
+  spdlog::info("reloading the configuration from {}", source_.description);
   nlohmann::json changes = nlohmann::json::array();
   nlohmann::json restart = nlohmann::json::array();
   if (next->listen != config_.listen) {
@@ -475,25 +493,49 @@ base::Result<nlohmann::json> ValidationServer::reload() {
       next->key_tables != config_.key_tables) {
     restart.push_back("bgpsec engine sizes");
   }
-  // Keys and RPKI sources are applied now; the limits and the allow list too.
-  BGPSEC_TRY(load_keys(next->keys));
-  changes.push_back("signing keys re-read");
+  // Everything that can fail is read first; only then is anything applied, so a bad key file
+  // or RPKI file leaves the server exactly as it was.
+  BGPSEC_ASSIGN_OR_RETURN(auto keys, read_keys(next->keys));
   auto loaded = rpki_feed_.files()->load_files(next->rpki);
   if (!loaded) {
     return base::fail(loaded.error().message);
   }
-  config_.rpki = next->rpki;
   if (auto committed = rpki_feed_.files()->commit(std::move(*loaded)); !committed) {
     return base::fail(committed.error().message);
   }
   changes.push_back("rpki files re-read");
-  for (auto& change : rpki_feed_.configure_caches(config_.rpki)) {
+  apply_keys(std::move(keys));
+  changes.push_back("signing keys re-read");
+  for (auto& change : rpki_feed_.configure_caches(next->rpki)) {
     changes.push_back(std::move(change));
   }
-  config_.allow = next->allow;
-  config_.max_routers = next->max_routers;
-  config_.keys = next->keys;
+  if (next->allow != config_.allow || next->max_routers != config_.max_routers ||
+      next->max_updates != config_.max_updates ||
+      next->max_updates_per_router != config_.max_updates_per_router ||
+      next->keep_window != config_.keep_window || next->log_level != config_.log_level) {
+    changes.push_back("server settings applied");
+  }
+  apply_server_settings(*next);
+  // The settings that need a restart keep their running values.
+  next->listen = config_.listen;
+  next->control_socket = config_.control_socket;
+  next->control_tcp = config_.control_tcp;
+  next->metrics_listen = config_.metrics_listen;
+  next->validation_threads = config_.validation_threads;
+  next->signature_cache_entries = config_.signature_cache_entries;
+  next->key_tables = config_.key_tables;
+  config_ = std::move(*next);
   return nlohmann::json{{"changes", changes}, {"needs_restart", restart}};
+}
+
+// The [server] settings a running server takes at once. A lower limit refuses new updates
+// from now on; nothing stored is dropped for it. A new keep window applies to updates let go
+// of from now on.
+void ValidationServer::apply_server_settings(const ServerConfig& next) {
+  core_.set_limits(ServerCore::Options{.max_updates = next.max_updates,
+                                       .max_updates_per_proxy = next.max_updates_per_router,
+                                       .min_keep_window = next.keep_window});
+  service::set_log_level(next.log_level);
 }
 
 }  // namespace bgpsecd::validation_server

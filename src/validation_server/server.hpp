@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@
 
 namespace bgpsecd::validation_server {
 
+// Where the configuration comes from: the file and the command line's overrides, read again on
+// every reload so that a flag keeps its effect across SIGHUP.
+struct ConfigSource {
+  std::string description;  // the file's path, or "the command line"
+  std::function<base::Result<ServerConfig>()> load;
+};
+
 struct ServerIdentity {
   std::string version;   // "0.9.0"
   std::string revision;  // git describe
@@ -39,7 +47,7 @@ struct ServerIdentity {
 
 class ValidationServer {
  public:
-  ValidationServer(asio::io_context& io, ServerConfig config, std::string config_path,
+  ValidationServer(asio::io_context& io, ServerConfig config, ConfigSource source,
                    ServerIdentity identity);
   ValidationServer(const ValidationServer&) = delete;
   ValidationServer& operator=(const ValidationServer&) = delete;
@@ -52,8 +60,10 @@ class ValidationServer {
   [[nodiscard]] base::Result<void> start();
   // GOODBYE to every router (they will not reconnect by themselves: bgpsecvd(8)), then close.
   void stop();
-  // Re-reads the configuration file: RPKI sources and signing keys are applied; settings
-  // that need a restart are named in the answer. Also SIGHUP.
+  // Reads the configuration again (ConfigSource) and applies it whole or not at all: the RPKI
+  // files, RTR caches, signing keys, [server] allow, limits, keep window and log level. What
+  // needs a restart (listeners, control, metrics, engine sizes) is named in the answer and
+  // left as it was. Also SIGHUP.
   [[nodiscard]] base::Result<nlohmann::json> reload();
 
   // Control API views (bgpsecctl show routers / updates / rpki / server).
@@ -71,14 +81,20 @@ class ValidationServer {
   [[nodiscard]] SrxTransport::Handlers transport_handlers();
   [[nodiscard]] SrxTransport::ConnectionId on_connected(const std::string& peer);
   void on_rpki_change(const rpki::ChangeSet& change);
-  [[nodiscard]] base::Result<void> load_keys(const service::KeySources& sources);
+  struct LoadedKeys {
+    SigningKeys keys;
+    std::vector<std::string> described;  // one line per key, for show rpki and the log
+  };
+  [[nodiscard]] static base::Result<LoadedKeys> read_keys(const service::KeySources& sources);
+  void apply_keys(LoadedKeys loaded);
+  void apply_server_settings(const ServerConfig& next);
   void arm_collection();
   void register_control();
   void register_metrics();
 
   asio::io_context& io_;
   ServerConfig config_;
-  std::string config_path_;
+  ConfigSource source_;
   ServerIdentity identity_;
   rpki::RpkiStore rpki_;
   service::RpkiFeed rpki_feed_;

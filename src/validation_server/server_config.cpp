@@ -16,14 +16,6 @@
 namespace bgpsecd::validation_server {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, ServerLogLevel>, 5> kServerLogLevels{{
-    {"trace", ServerLogLevel::Trace},
-    {"debug", ServerLogLevel::Debug},
-    {"info", ServerLogLevel::Info},
-    {"warn", ServerLogLevel::Warning},
-    {"error", ServerLogLevel::Error},
-}};
-
 class Parser : public service::TomlReader {
  public:
   Parser(std::string_view file, ServerConfig& config)
@@ -87,7 +79,7 @@ class Parser : public service::TomlReader {
                         config_.max_updates_per_router));
     BGPSEC_TRY(read_int(*t, "max_updates", ctx, 1, 4'000'000'000, config_.max_updates));
     BGPSEC_TRY(read_int(*t, "max_routers", ctx, 1, 65535, config_.max_routers));
-    return read_enum(*t, "log_level", ctx, kServerLogLevels, config_.log_level);
+    return read_enum(*t, "log_level", ctx, service::kLogLevelNames, config_.log_level);
   }
 
   base::Result<void> parse_bgpsec(const toml::table& root) {
@@ -112,10 +104,6 @@ class Parser : public service::TomlReader {
 };
 
 }  // namespace
-
-const char* server_log_level_name(ServerLogLevel level) noexcept {
-  return service::enum_name(level, kServerLogLevels);
-}
 
 base::Result<ServerConfig> parse_server_config(std::string_view text, std::string_view file) {
   ServerConfig config;
@@ -158,7 +146,7 @@ std::string to_normal_form(const ServerConfig& c) {
   o << "max_updates_per_router = " << c.max_updates_per_router << "\n";
   o << "max_updates = " << c.max_updates << "\n";
   o << "max_routers = " << c.max_routers << "\n";
-  o << "log_level = " << service::quote(server_log_level_name(c.log_level)) << "\n\n";
+  o << "log_level = " << service::quote(service::log_level_name(c.log_level)) << "\n\n";
   o << service::control_and_metrics_normal_form(c.control_socket, c.control_tcp, c.metrics_listen);
   o << service::rpki_normal_form(c.rpki);
   o << "[bgpsec]\n";

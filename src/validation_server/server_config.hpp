@@ -17,6 +17,7 @@
 #include "base/result.hpp"
 #include "service/endpoint.hpp"
 #include "service/key_sources.hpp"
+#include "service/log_level.hpp"
 #include "service/rpki_config.hpp"
 
 namespace bgpsecd::validation_server {
@@ -24,9 +25,6 @@ namespace bgpsecd::validation_server {
 inline constexpr std::uint16_t kDefaultServerPort = 17900;
 inline constexpr std::uint16_t kDefaultServerMetricsPort = 9180;
 inline constexpr std::string_view kDefaultServerControlSocket = "/run/bgpsecvd/bgpsecvd.sock";
-
-enum class ServerLogLevel : std::uint8_t { Trace, Debug, Info, Warning, Error };
-[[nodiscard]] const char* server_log_level_name(ServerLogLevel level) noexcept;  // spdlog's
 
 struct ServerConfig {
   // [server]
@@ -41,7 +39,7 @@ struct ServerConfig {
   std::size_t max_updates_per_router = 4'000'000;
   std::size_t max_updates = 16'000'000;
   std::size_t max_routers = 1024;
-  ServerLogLevel log_level = ServerLogLevel::Info;
+  service::LogLevel log_level = service::LogLevel::Info;
   // [rpki], [control], [metrics]: as in bgpsecd.conf(5).
   service::RpkiConfig rpki;
   std::string control_socket{kDefaultServerControlSocket};

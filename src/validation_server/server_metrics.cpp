@@ -24,7 +24,8 @@ constexpr std::string_view kResultsHelp = "results computed, by type and value";
 constexpr std::string_view kErrors = "bgpsecvd_errors_sent_total";
 constexpr std::string_view kErrorsHelp = "ERROR PDUs sent, by code";
 constexpr std::string_view kSign = "bgpsecvd_sign_requests_total";
-constexpr std::string_view kSignHelp = "SIGN_REQUESTs answered, by outcome (signed, refused)";
+constexpr std::string_view kSignHelp =
+    "SIGN_REQUESTs answered, by outcome (signed, refused, unknown_update)";
 constexpr std::string_view kCollected = "bgpsecvd_updates_collected_total";
 constexpr std::string_view kCollectedHelp =
     "updates removed after their keep window (nobody held them)";
@@ -138,8 +139,11 @@ void ServerMetrics::result(ResultType type, srx::SrxResult result) {
       .inc();
 }
 
-void ServerMetrics::signed_update(bool ok) {
-  registry_.counter(kSign, kSignHelp, {{"outcome", ok ? "signed" : "refused"}}).inc();
+void ServerMetrics::sign_request(SignOutcome outcome) {
+  const char* label = outcome == SignOutcome::Signed    ? "signed"
+                      : outcome == SignOutcome::Refused ? "refused"
+                                                        : "unknown_update";
+  registry_.counter(kSign, kSignHelp, {{"outcome", label}}).inc();
 }
 
 void ServerMetrics::collected(std::uint64_t count) {

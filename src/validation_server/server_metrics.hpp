@@ -24,7 +24,8 @@ class ServerMetrics {
   // One encoded PDU going out (its type and, for notifications, its bits are read from it).
   void sent(std::span<const std::uint8_t> pdu);
   void result(ResultType type, srx::SrxResult result);
-  void signed_update(bool ok);
+  enum class SignOutcome : std::uint8_t { Signed, Refused, UnknownUpdate };
+  void sign_request(SignOutcome outcome);
   void collected(std::uint64_t count);
   void revalidated(std::uint64_t count);
 

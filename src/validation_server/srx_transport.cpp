@@ -5,9 +5,30 @@
 #include <deque>
 #include <utility>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "srx/framer.hpp"
 
 namespace bgpsecd::validation_server {
+namespace {
+
+// SO_KEEPALIVE with the transport's timing (Linux: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
+// Best effort: a socket that refuses keeps the kernel's defaults.
+void enable_keepalive(asio::ip::tcp::socket& socket, const SrxTransport::Options& options) {
+  asio::error_code ignored;
+  socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  const int fd = socket.native_handle();
+  const int idle = static_cast<int>(options.keepalive_idle.count());
+  const int interval = static_cast<int>(options.keepalive_interval.count());
+  const int probes = options.keepalive_probes;
+  static_cast<void>(::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle));
+  static_cast<void>(::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval));
+  static_cast<void>(::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes));
+}
+
+}  // namespace
 
 class SrxTransport::Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -187,6 +208,7 @@ void SrxTransport::accept(const std::shared_ptr<asio::ip::tcp::acceptor>& accept
         if (!ec) {
           asio::error_code ignored;
           socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+          enable_keepalive(socket, options_);
           auto remote = socket.remote_endpoint(ignored);
           std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
           ConnectionId id = handlers_.connected(peer);
@@ -214,9 +236,16 @@ void SrxTransport::close(ConnectionId id) {
 }
 
 void SrxTransport::forget(ConnectionId id, const std::string& why) {
-  if (connections_.erase(id) != 0 && !stopped_) {
-    handlers_.disconnected(id, why);
+  if (connections_.erase(id) == 0 || stopped_) {
+    return;
   }
+  // Posted: forget() runs inside send() or close() when a queue overflows or a close finishes
+  // at once, and the owner's disconnected handler must not run inside its own send hook.
+  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), id, why] {
+    if (!alive.expired() && !stopped_) {
+      handlers_.disconnected(id, why);
+    }
+  });
 }
 
 std::size_t SrxTransport::queued_bytes(ConnectionId id) const {
@@ -224,15 +253,19 @@ std::size_t SrxTransport::queued_bytes(ConnectionId id) const {
   return it == connections_.end() ? 0 : it->second->queued_bytes();
 }
 
+void SrxTransport::stop_accepting() {
+  for (auto& acceptor : acceptors_) {
+    asio::error_code ignored;
+    acceptor->close(ignored);
+  }
+}
+
 void SrxTransport::stop() {
   if (stopped_) {
     return;
   }
   stopped_ = true;
-  for (auto& acceptor : acceptors_) {
-    asio::error_code ignored;
-    acceptor->close(ignored);
-  }
+  stop_accepting();
   acceptors_.clear();
   auto connections = std::move(connections_);
   connections_.clear();

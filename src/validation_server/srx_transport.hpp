@@ -7,6 +7,7 @@
 // of the conversation. Runs on the io_context's thread.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -35,13 +36,22 @@ class SrxTransport {
     // The stream broke (a length below 12 or beyond the maximum) or a PDU did not decode. After
     // a framing error nothing more is read from the connection (its PDU boundaries are lost).
     std::function<void(ConnectionId, const srx::SrxError&)> malformed;
-    // The connection is gone: the peer closed it, a read or write failed, or close() finished.
+    // The connection is gone: the peer closed it, a read or write failed, its output queue
+    // overflowed, or close() finished. Always called from its own io_context handler, never
+    // from inside send() or close(), so the owner may call those from any handler (its
+    // conversation sends while it handles a PDU, and a full queue must not re-enter it).
     std::function<void(ConnectionId, const std::string& why)> disconnected;
   };
   struct Options {
     // Output waiting for a proxy that does not read; beyond this the connection is dropped
     // (disconnected with "output queue full") rather than growing without bound.
     std::size_t max_queued_bytes = std::size_t{64} << 20;
+    // TCP keepalive on every router connection: a router that dies without a FIN or RST (power
+    // loss, a cut link) is noticed after idle + interval * probes rather than never, so its
+    // updates are released (their keep window starts) and its proxy ID can reconnect.
+    std::chrono::seconds keepalive_idle{60};
+    std::chrono::seconds keepalive_interval{10};
+    int keepalive_probes = 6;
   };
 
   SrxTransport(asio::io_context& io, Handlers handlers, Options options);
@@ -59,6 +69,8 @@ class SrxTransport {
   void send(ConnectionId id, base::Bytes pdu);
   // Closes after what was queued is written (or at once if nothing is); then `disconnected`.
   void close(ConnectionId id);
+  // Stops accepting new connections; those open stay (shutdown says GOODBYE on them first).
+  void stop_accepting();
   // Stops accepting and drops every connection at once, without calling `disconnected`.
   void stop();
 
@@ -76,6 +88,9 @@ class SrxTransport {
   std::vector<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors_;
   std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
   bool stopped_ = false;
+  // Handlers posted to the io_context (disconnected) check this before touching the transport,
+  // which may be gone by the time they run.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace bgpsecd::validation_server

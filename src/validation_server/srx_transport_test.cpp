@@ -2,6 +2,7 @@
 #include "validation_server/srx_transport.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -149,34 +150,109 @@ TEST_F(SrxTransportTest, TheProxyClosingIsReported) {
   EXPECT_EQ(transport_.connection_count(), 0u);
 }
 
+// Handlers for one connection (ID 1) that only watch `received` and `disconnected`.
+SrxTransport::Handlers one_connection(
+    std::function<void(SrxTransport::ConnectionId, const srx::SrxPdu&)> received,
+    std::function<void(SrxTransport::ConnectionId, const std::string&)> disconnected) {
+  return SrxTransport::Handlers{
+      .connected = [](const std::string&) { return SrxTransport::ConnectionId{1}; },
+      .received = std::move(received),
+      .malformed = [](SrxTransport::ConnectionId, const srx::SrxError&) {},
+      .disconnected = std::move(disconnected),
+  };
+}
+
+void ignore_pdu(SrxTransport::ConnectionId, const srx::SrxPdu&) {}
+
+// A client connected to `transport`, once the transport has accepted it.
+void connect_client(asio::io_context& io, SrxTransport& transport, tcp::socket& client) {
+  ASSERT_TRUE(transport.listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
+  client.connect(transport.local_endpoints().at(0));
+  while (transport.connection_count() == 0) {
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+}
+
 TEST(SrxTransportLimits, AProxyThatDoesNotReadIsDroppedAtTheQueueLimit) {
   asio::io_context io;
   std::vector<std::string> why;
   SrxTransport transport(
       io,
-      SrxTransport::Handlers{
-          .connected = [](const std::string&) { return SrxTransport::ConnectionId{1}; },
-          .received = [](SrxTransport::ConnectionId, const srx::SrxPdu&) {},
-          .malformed = [](SrxTransport::ConnectionId, const srx::SrxError&) {},
-          .disconnected = [&](SrxTransport::ConnectionId,
-                              const std::string& w) { why.push_back(w); },
-      },
+      one_connection(ignore_pdu,
+                     [&](SrxTransport::ConnectionId, const std::string& w) { why.push_back(w); }),
       SrxTransport::Options{.max_queued_bytes = 1000});
-  ASSERT_TRUE(transport.listen(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)));
   asio::io_context client_io;
   tcp::socket client(client_io);
-  client.connect(transport.local_endpoints().at(0));
-  while (transport.connection_count() == 0) {
-    io.run_one_for(std::chrono::milliseconds(100));
-  }
+  connect_client(io, transport, client);
   // Queued within one handler turn: nothing can be written in between, so 51 PDUs of 20
   // bytes exceed 1000 bytes.
   for (int i = 0; i < 51; ++i) {
     transport.send(1, base::Bytes(20, 0));
   }
+  // Not from inside send(): the owner's handler that called send() may still be running.
+  EXPECT_TRUE(why.empty());
+  EXPECT_EQ(transport.connection_count(), 0u);
+  transport.send(1, base::Bytes(20, 0));  // a connection that is gone: ignored
+  for (int i = 0; i < 50 && why.empty(); ++i) {
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
   ASSERT_EQ(why.size(), 1u);
   EXPECT_EQ(why[0], "output queue full (the proxy does not read)");
-  EXPECT_EQ(transport.connection_count(), 0u);
+}
+
+// The validation server's conversation answers a PDU from inside the received handler; when
+// that answer overflows the queue, the disconnected handler must come later, on its own turn,
+// or the conversation would erase the connection it is working on.
+TEST(SrxTransportLimits, AnOverflowInsideTheReceivedHandlerIsReportedAfterIt) {
+  asio::io_context io;
+  SrxTransport* transport_ptr = nullptr;
+  bool in_received = false;
+  bool reentered = false;
+  std::vector<std::string> why;
+  SrxTransport transport(io,
+                         one_connection(
+                             [&](SrxTransport::ConnectionId id, const srx::SrxPdu&) {
+                               in_received = true;
+                               for (int i = 0; i < 10; ++i) {
+                                 transport_ptr->send(id, base::Bytes(20, 0));
+                               }
+                               in_received = false;
+                             },
+                             [&](SrxTransport::ConnectionId, const std::string& w) {
+                               reentered = reentered || in_received;
+                               why.push_back(w);
+                             }),
+                         SrxTransport::Options{.max_queued_bytes = 100});
+  transport_ptr = &transport;
+  asio::io_context client_io;
+  tcp::socket client(client_io);
+  connect_client(io, transport, client);
+  const base::Bytes hello = encode(srx::test::hello_pdu(7, 65001));
+  asio::write(client, asio::buffer(hello));
+  for (int i = 0; i < 100 && why.empty(); ++i) {
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(why.size(), 1u);
+  EXPECT_FALSE(reentered);
+  EXPECT_EQ(why[0], "output queue full (the proxy does not read)");
+}
+
+TEST(SrxTransportLimits, NoHandlerRunsAfterTheTransportIsGone) {
+  asio::io_context io;
+  int disconnected = 0;
+  {
+    SrxTransport transport(io,
+                           one_connection(ignore_pdu, [&](SrxTransport::ConnectionId,
+                                                          const std::string&) { ++disconnected; }),
+                           SrxTransport::Options{.max_queued_bytes = 10});
+    asio::io_context client_io;
+    tcp::socket client(client_io);
+    connect_client(io, transport, client);
+    transport.send(1, base::Bytes(20, 0));  // over the limit: dropped, the report posted
+  }
+  io.restart();
+  io.run_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(disconnected, 0);
 }
 
 }  // namespace

@@ -13,8 +13,11 @@
 namespace bgpsecd::validation_server {
 namespace {
 
+// A well-formed request for an update the server cannot sign. ERROR 2 would say the PDU was
+// malformed and end the session (docs/srx-proxy.md §7.4); ERROR 4, "no signature of the asked
+// kind for this update", keeps it, as for a missing key.
 srx::SrxError not_signable(std::string message) {
-  return srx::SrxError{srx::SrxErrorCode::InvalidPacket, std::move(message)};
+  return srx::SrxError{srx::SrxErrorCode::AlgorithmNotSupported, std::move(message)};
 }
 
 base::Result<const bgpsec::SignatureProvider*, srx::SrxError> signing_key(const SigningKeys& keys,

@@ -52,11 +52,11 @@ class SigningKeys {
 // router's own (its AS path empty or only `own_as`) and is originated, with the update's
 // prefix and SAFI (0, as QuaggaSRx sends for unsigned routes, counts as unicast).
 // Errors (the ERROR code the server answers with):
-//   AlgorithmNotSupported (4): an algorithm other than 1 and 2, or no key of `own_as` in
-//     that role;
-//   InvalidPacket (2): an update that cannot be signed: its attribute is malformed, it is an
-//     unsigned route learned from another AS (RFC 8374 §8.4: forwarded unsigned), a SAFI
-//     other than unicast, a prepend counter above 255, or a result too long for the attribute.
+//   AlgorithmNotSupported (4), the session going on: an algorithm other than 1 and 2, no key
+//     of `own_as` in that role, or an update that cannot be signed: its attribute is
+//     malformed, it is an unsigned route learned from another AS (RFC 8374 §8.4: forwarded
+//     unsigned), a SAFI other than unicast, a prepend counter above 255, or a result too long
+//     for the attribute.
 [[nodiscard]] base::Result<base::Bytes, srx::SrxError> sign_update(
     const UpdateContent& content, const srx::SignRequestPdu& request, base::Asn own_as,
     const SigningKeys& keys);

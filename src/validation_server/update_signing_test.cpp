@@ -197,14 +197,14 @@ TEST(SignUpdate, Errors) {
   // Updates that cannot be signed.
   auto malformed = update;
   malformed.bgpsec_attribute[5] = 0x0F;
-  EXPECT_EQ(code(malformed, request(0)), SrxErrorCode::InvalidPacket);
+  EXPECT_EQ(code(malformed, request(0)), SrxErrorCode::AlgorithmNotSupported);
   auto learned_unsigned = update;
   learned_unsigned.bgpsec_attribute.clear();
-  EXPECT_EQ(code(learned_unsigned, request(0)), SrxErrorCode::InvalidPacket);
+  EXPECT_EQ(code(learned_unsigned, request(0)), SrxErrorCode::AlgorithmNotSupported);
   auto multicast = update;
   multicast.safi = 2;
-  EXPECT_EQ(code(multicast, request(0)), SrxErrorCode::InvalidPacket);
-  EXPECT_EQ(code(update, request(0, 1, 256)), SrxErrorCode::InvalidPacket);
+  EXPECT_EQ(code(multicast, request(0)), SrxErrorCode::AlgorithmNotSupported);
+  EXPECT_EQ(code(update, request(0, 1, 256)), SrxErrorCode::AlgorithmNotSupported);
 }
 
 // The tool check (ctest tool.bgpsec_verify_server_signature sets BGPSEC to the `bgpsec`

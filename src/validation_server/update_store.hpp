@@ -99,6 +99,9 @@ class UpdateStore {
   [[nodiscard]] std::size_t size() const noexcept { return updates_.size(); }
   [[nodiscard]] std::size_t held_by(std::uint32_t proxy) const;
   [[nodiscard]] const StoreLimits& limits() const noexcept { return limits_; }
+  // New limits (a reload): they apply to admissions and releases from now on; nothing stored
+  // is dropped and no keep window already running changes.
+  void set_limits(StoreLimits limits) noexcept { limits_ = limits; }
 
  private:
   void expire_later(StoredUpdate& update, std::chrono::seconds keep_window,

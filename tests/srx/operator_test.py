@@ -10,8 +10,13 @@
     the router, the update and its results;
   - /metrics has the bgpsecvd_ series with the PDUs received and results computed;
   - [server] allow: a router from an address outside it is closed before any answer;
+  - [server] max_routers: a router beyond the limit is closed before any answer, and neither
+    it nor one turned away counts in bgpsecvd_routers;
   - `bgpsecctl reload` re-reads the RPKI file: a ROA removed turns the held update's origin
     result NotFound, pushed to the proxy;
+  - a reload with a broken RPKI file fails, names the file, and changes nothing;
+  - a reload applies [server] settings: a lower max_updates_per_router refuses the next update
+    with ERROR 5, and keep_window 0 has an update let go of collected within seconds;
   - SIGTERM: GOODBYE to the proxy, exit 0.
 Run by ctest with BGPSECVD, BGPSEC and BGPSECCTL set.
 """
@@ -62,6 +67,7 @@ def body(t):
 listen = ["%s:%d"]
 allow = ["127.0.0.0/24"]
 keep_window = 60
+max_routers = 2
 
 [control]
 socket = "%s"
@@ -166,6 +172,27 @@ key_dir = "%s"
 
     t.check("[server] allow closes a router outside it", outsider)
 
+    def max_routers():
+        second = t.client(HOST, PORT, "second")
+        second.hello(12, ROUTER_AS)
+        third = socket.create_connection((HOST, PORT), timeout=WAIT)
+        third.sendall(srx.hello(13, ROUTER_AS))
+        third.settimeout(WAIT)
+        assert third.recv(100) == b"", "a router beyond max_routers got an answer"
+        third.close()
+        text = urllib.request.urlopen("http://%s:%d/metrics" % (HOST, METRICS), timeout=5).read().decode()
+        assert "bgpsecvd_routers 2\n" in text, [l for l in text.splitlines() if "routers" in l]
+        second.close()
+        # The second's place is free again once its connection is gone.
+        end = time.monotonic() + WAIT
+        while len(json.loads(ctl(t, "--json", "show", "routers"))) != 1 and time.monotonic() < end:
+            time.sleep(0.1)
+        fourth = t.client(HOST, PORT, "fourth")
+        fourth.hello(14, ROUTER_AS)
+        fourth.close()
+
+    t.check("[server] max_routers closes a router beyond it, counts only those served", max_routers)
+
     def reload_pushes():
         t.rpki_json(keys, [], rpki)
         out = ctl(t, "reload")
@@ -174,6 +201,44 @@ key_dir = "%s"
         assert n.result_type == srx.F_ORIGIN and n.roa == srx.NOTFOUND and n.update_id == uid, n
 
     t.check("bgpsecctl reload: the ROA removed is pushed as NotFound", reload_pushes)
+
+    def reload_broken_file():
+        before = json.loads(ctl(t, "--json", "show", "rpki"))
+        write(rpki, '{"roas": [')
+        r = run(t, t.ctl_bin, "-s", t.ctl_socket, "reload", ok=False)
+        assert r.returncode == 1 and "rpki.json" in r.stderr, (r.returncode, r.stderr)
+        after = json.loads(ctl(t, "--json", "show", "rpki"))
+        assert after["vrps"] == before["vrps"] and after["router_keys"] == before["router_keys"] \
+            and after["signing_keys"] == before["signing_keys"], (before, after)
+        c.expect_silence(0.5)
+        t.rpki_json(keys, [], rpki)
+        assert t.vd.poll() is None, "bgpsecvd exited"
+
+    t.check("a reload with a broken RPKI file fails and changes nothing", reload_broken_file)
+
+    def reload_server_settings():
+        text = open(conf).read().replace("keep_window = 60", "keep_window = 0\nmax_updates_per_router = 1")
+        write(conf, text)
+        out = ctl(t, "reload")
+        assert "server settings applied" in out, out
+        summary = json.loads(ctl(t, "--json", "show", "updates"))
+        assert summary["keep_window"] == 0 and summary["max_updates_per_router"] == 1, summary
+        # The proxy holds one update: a second one is over its new limit.
+        other = srx.verify_v4("10.31.2.0/24", ORIGIN_AS, as_path=[ORIGIN_AS], flags=0x81, token=6,
+                              afi=1, safi=1, local_as=ROUTER_AS)
+        c.send(other)
+        c.expect(srx.ERROR, code=srx.E_UPDATE_NOT_FOUND)
+        # Let go of the held one: with keep_window 0 it is collected within a few seconds.
+        c.send(srx.delete_update(uid, keep_window=0))
+        end = time.monotonic() + 10
+        while json.loads(ctl(t, "--json", "show", "updates"))["updates"] != 0:
+            assert time.monotonic() < end, "the update let go of was not collected"
+            time.sleep(0.2)
+        metrics_text = urllib.request.urlopen("http://%s:%d/metrics" % (HOST, METRICS), timeout=5).read().decode()
+        assert "bgpsecvd_updates_collected_total 1" in metrics_text, \
+            [l for l in metrics_text.splitlines() if "collected" in l]
+
+    t.check("a reload applies [server] limits and keep_window; collection follows", reload_server_settings)
 
     def stop():
         t.vd.send_signal(signal.SIGTERM)
