@@ -100,8 +100,9 @@ class ServerCore {
   // gone; otherwise stored, and the holders that asked for `type` are notified (docs §7).
   void on_result(std::uint32_t id, ResultType type, srx::SrxResult result,
                  std::uint64_t generation);
-  // Validates `types` of `id` again (an RPKI change); older generations become stale.
-  void revalidate(std::uint32_t id, std::uint8_t types);
+  // Validates `types` of `id` again (an RPKI change), those of them computed before (asked for
+  // by some router); older generations become stale. The types started.
+  std::uint8_t revalidate(std::uint32_t id, std::uint8_t types);
   // Removes updates whose keep window has passed; calls hooks.forget for each. Their number.
   std::size_t collect(TimePoint now);
   // New limits and keep window (a reload), for what comes from now on (UpdateStore::set_limits).

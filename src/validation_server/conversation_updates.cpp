@@ -145,9 +145,20 @@ void ServerCore::start_validation(std::uint32_t update_id, StoredUpdate& update,
     hooks_.validate(update_id, update.content, types, generation);
 }
 
-void ServerCore::revalidate(std::uint32_t id, std::uint8_t types) {
-  if (auto* update = store_.find(id))
-    start_validation(id, *update, types);
+std::uint8_t ServerCore::revalidate(std::uint32_t id, std::uint8_t types) {
+  auto* update = store_.find(id);
+  if (update == nullptr)
+    return 0;
+  // Only results computed before can change; a type nobody asked for yet is computed, with
+  // the RPKI of that moment, when a router first asks for it.
+  std::uint8_t computed = 0;
+  for (const auto type : kResultTypes) {
+    if (update->generation[result_index(type)] != 0)
+      computed |= static_cast<std::uint8_t>(type);
+  }
+  const auto started = static_cast<std::uint8_t>(types & computed & kValidationBits);
+  start_validation(id, *update, started);
+  return started;
 }
 
 void ServerCore::on_result(std::uint32_t id, ResultType type, srx::SrxResult result,

@@ -178,6 +178,17 @@ TEST(ConversationVerify, StaleGenerationIsIgnored) {
   EXPECT_EQ(h.to(c), (V{note(0x01, SrxResult::Valid, U, U, 0)}));
 }
 
+TEST(ConversationVerify, RevalidationSkipsTypesNeverAskedFor) {
+  Harness h;
+  h.receive(h.hello(7), quagga_verify(0x81, 1));  // origin only
+  ASSERT_EQ(h.validations.size(), 1U);
+  h.core().revalidate(kQuaggaId, srx::kFlagOrigin | srx::kFlagPath);
+  ASSERT_EQ(h.validations.size(), 2U);
+  EXPECT_EQ(h.validations[1].types, srx::kFlagOrigin);
+  h.core().revalidate(kQuaggaId, srx::kFlagPath);
+  EXPECT_EQ(h.validations.size(), 2U);
+}
+
 TEST(ConversationVerify, UnchangedResultAfterRevalidationIsNotNotified) {
   Harness h({}, true);
   const auto c = h.hello(7);

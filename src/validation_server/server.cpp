@@ -293,14 +293,19 @@ void ValidationServer::on_rpki_change(const rpki::ChangeSet& change) {
   for (const auto id : affected.path) {
     types[id] |= srx::kFlagPath;
   }
+  std::size_t revalidated = 0;
   for (const auto& [id, t] : types) {
-    core_.revalidate(id, t);
+    if (core_.revalidate(id, t) != 0) {
+      ++revalidated;
+    }
   }
-  updates_revalidated_ += types.size();
-  counters_.revalidated(types.size());
-  if (!types.empty()) {
-    spdlog::info("rpki change: {} updates validated again ({} origin, {} path)", types.size(),
-                 affected.origin.size(), affected.path.size());
+  updates_revalidated_ += revalidated;
+  counters_.revalidated(revalidated);
+  if (revalidated != 0) {
+    spdlog::info(
+        "rpki change: {} updates validated again ({} under a changed VRP, {} signed "
+        "with a changed key)",
+        revalidated, affected.origin.size(), affected.path.size());
   }
 }
 
