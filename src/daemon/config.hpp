@@ -119,6 +119,10 @@ struct BgpsecConfig : service::KeySources {
   // towards iBGP, and checked later in the background (validation_deferral.hpp). 0 defers every
   // such route and never checks them here; unset never defers.
   std::optional<std::uint32_t> defer_when_queued;
+  // A warning when the RPKI entry of our active signing key expires within this time (the
+  // `expires` of rpki-client's JSON: the earliest end of validity on its certificate chain),
+  // so that the operator hears of it before the peers see Not Valid. 0: never.
+  std::chrono::seconds key_expiry_warning{std::chrono::hours{4}};
   friend bool operator==(const BgpsecConfig& a, const BgpsecConfig& b);
 };
 

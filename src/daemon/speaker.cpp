@@ -223,6 +223,7 @@ base::Result<void> Speaker::start() {
   if (!config_.rpki.caches.empty()) {
     static_cast<void>(configure_rtr_caches());
   }
+  arm_key_expiry_check();
   BGPSEC_ASSIGN_OR_RETURN(listener_, make_listener(config_.global.listen));
   originate_networks();
   for (const auto& n : config_.neighbors) {
@@ -260,6 +261,9 @@ void Speaker::stop() {
     deferral_timer_->cancel();
   }
   stop_resign();
+  if (key_expiry_timer_) {
+    key_expiry_timer_->cancel();
+  }
   started_ = false;
 }
 

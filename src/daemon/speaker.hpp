@@ -244,6 +244,12 @@ class Speaker {
   // A warning when the RPKI change took our active signing key away (RFC 8205 §5.2: peers then
   // see our routes Not Valid), a note when it came (back).
   void warn_if_signing_key_left(const rpki::ChangeSet& change);
+  // When the JSON files' entry for our active key expires (RpkiFiles::router_key_expiry).
+  [[nodiscard]] std::optional<std::int64_t> signing_key_expiry(const RouterKey& key) const;
+  // A warning while the RPKI entry of our active key expires within [bgpsec]
+  // key_expiry_warning; runs at start, after each RPKI change and every hour.
+  void check_signing_key_expiry();
+  void arm_key_expiry_check();
 
   // ----- our networks, RPKI -----
   void originate_networks();
@@ -284,6 +290,7 @@ class Speaker {
   };
   std::deque<ResignItem> resign_queue_;
   std::unique_ptr<asio::steady_timer> resign_timer_;
+  std::unique_ptr<asio::steady_timer> key_expiry_timer_;
   std::uint64_t routes_resigned_ = 0;  // sent again after a change of the active key
   rpki::RpkiStore rpki_;
   // [rpki] files, SLURM and RTR caches feeding rpki_.

@@ -152,6 +152,7 @@ void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
   // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
   originate_networks();
   warn_if_signing_key_left(change);
+  check_signing_key_expiry();
 }
 
 }  // namespace bgpsecd::daemon

@@ -21,6 +21,9 @@ namespace {
 constexpr std::size_t kResignBatch = 200;
 constexpr auto kResignPause = std::chrono::milliseconds(50);
 
+// How often the expiry of our signing key's RPKI entry is looked at (and warned about again).
+constexpr auto kKeyExpiryCheck = std::chrono::hours(1);
+
 }  // namespace
 
 void Speaker::log_router_keys() const {
@@ -125,7 +128,9 @@ nlohmann::json Speaker::signing_keys_json() const {
          {"signatures", key->signatures()},
          // Whether the RPKI data in use has this key (RFC 8634 §4: a new key should be
          // there before it signs, an old one stays there while routes signed with it remain).
-         {"in_rpki", snapshot->router_keys.contains(signers_.asn, key->ski(), key->public_key())}});
+         {"in_rpki", snapshot->router_keys.contains(signers_.asn, key->ski(), key->public_key())},
+         {"rpki_expires", signing_key_expiry(*key) ? nlohmann::json(*signing_key_expiry(*key))
+                                                   : nlohmann::json(nullptr)}});
   }
   nlohmann::json ases = nlohmann::json::array();
   if (!signers_.empty()) {
@@ -167,6 +172,21 @@ void Speaker::register_key_metrics() {
                    ? 1
                    : 0;
       }));
+  metrics_->family_callback(
+      "bgpsecd_router_key_rpki_expires_timestamp_seconds",
+      "when the RPKI JSON files' entry for the router key expires (Unix time; keys listed "
+      "with an expiry only)",
+      MetricType::Gauge, [this] {
+        std::vector<MetricSample> samples;
+        for (const auto& key : signers_.keys) {
+          if (const auto expires = signing_key_expiry(*key)) {
+            samples.push_back(
+                MetricSample{{{"asn", signers_.asn.to_string()}, {"ski", key->ski().to_hex()}},
+                             static_cast<double>(*expires)});
+          }
+        }
+        return samples;
+      });
   metrics_->gauge_callback("bgpsecd_router_key_resign_pending",
                            "routes waiting to be signed again with a new active router key", {},
                            [this] { return static_cast<double>(resign_queue_.size()); });
@@ -198,6 +218,47 @@ void Speaker::warn_if_signing_key_left(const rpki::ChangeSet& change) {
     spdlog::info("rpki: our signing key AS{} {} is in the RPKI", signers_.asn.to_string(),
                  active->ski().to_hex());
   }
+}
+
+std::optional<std::int64_t> Speaker::signing_key_expiry(const RouterKey& key) const {
+  const auto* files = rpki_feed_.files();
+  return files == nullptr ? std::nullopt : files->router_key_expiry(signers_.asn, key.ski());
+}
+
+void Speaker::check_signing_key_expiry() {
+  const RouterKey* active = signers_.active_key();
+  const auto window = config_.bgpsec.key_expiry_warning;
+  if (active == nullptr || window.count() == 0) {
+    return;
+  }
+  const auto expires = signing_key_expiry(*active);
+  if (!expires) {
+    return;
+  }
+  const auto left = *expires - rpki::unix_now();
+  if (left <= window.count()) {
+    // rpki-client drops the key when its certificate (or one above it) runs out without being
+    // renewed; peers that validate then see what we sign Not Valid.
+    spdlog::warn(
+        "rpki: our signing key AS{} {} leaves the RPKI in {} min (expires {} by the RPKI JSON): "
+        "its router certificate or a CA certificate above it ends then unless renewed; after "
+        "that, peers that validate see the routes we sign as Not Valid",
+        signers_.asn.to_string(), active->ski().to_hex(), std::max<std::int64_t>(left, 0) / 60,
+        *expires);
+  }
+}
+
+void Speaker::arm_key_expiry_check() {
+  if (!key_expiry_timer_) {
+    key_expiry_timer_ = std::make_unique<asio::steady_timer>(io_);
+  }
+  check_signing_key_expiry();
+  key_expiry_timer_->expires_after(kKeyExpiryCheck);
+  key_expiry_timer_->async_wait([this](const asio::error_code& ec) {
+    if (!ec && started_) {
+      arm_key_expiry_check();
+    }
+  });
 }
 
 }  // namespace bgpsecd::daemon

@@ -150,6 +150,24 @@ std::optional<std::int64_t> RpkiFiles::next_expiry() const {
   return earliest;
 }
 
+std::optional<std::int64_t> RpkiFiles::router_key_expiry(base::Asn asn,
+                                                         const base::Ski& ski) const {
+  const auto now = now_();
+  std::optional<std::int64_t> latest;
+  for (const auto& file : current_.files) {
+    for (const auto& key : file.router_keys) {
+      if (key.asn != asn || key.ski != ski || rpki::expired(key.expires, now)) {
+        continue;
+      }
+      if (!key.expires) {
+        return std::nullopt;  // this file gives it without an end
+      }
+      latest = std::max(latest.value_or(*key.expires), *key.expires);
+    }
+  }
+  return latest;
+}
+
 std::vector<RpkiFiles::FileStatus> RpkiFiles::files() const {
   const auto now = now_();
   const auto live = [now](const auto& entry) { return !rpki::expired(entry.expires, now); };

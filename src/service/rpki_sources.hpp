@@ -19,7 +19,9 @@
 #include <asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/asn.hpp"
 #include "base/result.hpp"
+#include "base/ski.hpp"
 #include "rpki/rpki_json.hpp"
 #include "rpki/rpki_store.hpp"
 #include "rpki/rtr_cache_set.hpp"
@@ -88,6 +90,10 @@ class RpkiFiles {
   }
   // The earliest `expires` of the entries in use, if any has one.
   [[nodiscard]] std::optional<std::int64_t> next_expiry() const;
+  // When the files' entry for router key (asn, ski) expires: the latest `expires` among the
+  // files that list it. Empty when no file lists it or one lists it without `expires`.
+  [[nodiscard]] std::optional<std::int64_t> router_key_expiry(base::Asn asn,
+                                                              const base::Ski& ski) const;
   [[nodiscard]] std::uint64_t reloads() const noexcept { return reloads_; }
   [[nodiscard]] std::uint64_t reload_errors() const noexcept { return reload_errors_; }
 

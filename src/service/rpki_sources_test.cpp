@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // RpkiFiles: SLURM on the files' data (RFC 8416 §4), a bad SLURM or JSON file leaving the data
 // in use unchanged, `expires` honoured after load (explicitly and by the timer), re-reads every
-// reload_interval; and the RTR metric families.
+// reload_interval; a router key's expiry; and the RTR metric families.
 #include "service/rpki_sources.hpp"
 
 #include <filesystem>
@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include "base/hex.hpp"
+#include "tests/vectors/rfc8608.hpp"
 
 namespace bgpsecd::service {
 namespace {
@@ -180,6 +183,35 @@ TEST_F(RpkiFilesTest, ExpiresIsHonouredAfterLoad) {
   files_->expire();
   EXPECT_EQ(vrps(), 1U);
   EXPECT_EQ(files_->next_expiry(), std::nullopt);
+}
+
+// The RFC 8608 example router key of AS64496 as a bgpsec_keys entry, with `expires` (0: none).
+std::string router_key_json(std::int64_t expires) {
+  const auto& key = test_vectors::router_key(0);
+  const auto spki = test_vectors::field(key, "spki_der");
+  return std::string(R"({"bgpsec_keys": [{"asn": )") + std::to_string(key.at("asn").get<int>()) +
+         R"(, "ski": ")" + key.at("ski").get<std::string>() + R"(", "pubkey": ")" +
+         base::to_base64(spki) + "\"" +
+         (expires != 0 ? R"(, "expires": )" + std::to_string(expires) : "") + "}]}\n";
+}
+
+TEST_F(RpkiFilesTest, RouterKeyExpiryIsTheLatestOfTheFilesListingIt) {
+  const auto& key = test_vectors::router_key(0);
+  const base::Asn asn(key.at("asn").get<std::uint32_t>());
+  const auto ski = base::Ski::from_hex(key.at("ski").get<std::string>()).value();
+  RpkiConfig config;
+  config.files = {write("a.json", router_key_json(now_ + 100)),
+                  write("b.json", router_key_json(now_ + 500))};
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(files_->router_key_expiry(asn, ski), now_ + 500);
+  EXPECT_EQ(files_->router_key_expiry(base::Asn(64497), ski), std::nullopt);  // not listed
+  now_ += 501;  // both ran out: no longer listed
+  EXPECT_EQ(files_->router_key_expiry(asn, ski), std::nullopt);
+  // A file that lists it without an end: it does not expire as far as the files know.
+  config.files = {write("a.json", router_key_json(now_ + 100)),
+                  write("b.json", router_key_json(0))};
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(files_->router_key_expiry(asn, ski), std::nullopt);
 }
 
 TEST_F(RpkiFilesTest, ExpiryTimerTakesTheEntryOut) {

@@ -6,7 +6,10 @@
 # validates it offline. stayrtr (127.0.35.10) serves rpki-client's JSON to bgpsecd B (AS 65351,
 # 127.0.35.2), which validates the route bgpsecd A (AS 65350, 127.0.35.1) signs. The steps:
 #   1. rpki-client accepts the router certificate (its key, ASN and SKI are in the JSON
-#      bgpsec_keys) and the ROA (in roas); B has A's route Valid;
+#      bgpsec_keys) and the ROA (in roas); B has A's route Valid; A, which also reads the JSON,
+#      shows when its key's entry expires (the certificate is valid for 24 h; rpki-client's
+#      `expires` is the certificate's end, not the CRL's or manifest's) and warns, as it is told
+#      to within 2 days;
 #   2. the certificate is revoked on a new CRL under a new manifest: the key leaves the JSON,
 #      the ROA stays; B has the route Not Valid (key not found);
 #   3. a certificate for a new key of the same AS, A's key_dir holds the new key, reload: the
@@ -59,7 +62,8 @@ roa="($asn, '192.0.2.0/24', 24)"
 jsonout() { cat "$work/out/json"; }
 
 # 1. the router certificate and the ROA are accepted
-python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --prefix 192.0.2.0/24 || exit 1
+python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --prefix 192.0.2.0/24 \
+  --router-days 1 || exit 1
 validate || bad "rpki-client failed: $(tail -5 "$work/rpki-client.log")"
 expect "1: the certified key in bgpsec_keys" 0 "keys(out) == {$old_key}" jsonout
 expect "1: the ROA in roas" 0 "roas(out) == {$roa}" jsonout
@@ -78,7 +82,11 @@ stayrtr_wait "$rtr" 1 1
 "$BGPSEC" keygen --asn 65351 --out "$work/keys-b" >/dev/null || exit 1
 {
   global_toml a $asn $a
-  printf '\n[bgpsec]\nkey_dir = "%s"\n\n[[network]]\nprefix = "192.0.2.0/24"\n' "$work/keys"
+  # A also reads rpki-client's JSON itself: RTR carries no expiry, the file does. The router
+  # certificate ends in 24 h, within the 2 days A is told to warn about.
+  printf '\n[rpki]\nfiles = ["%s"]\n' "$work/rpki.json"
+  printf '\n[bgpsec]\nkey_dir = "%s"\nkey_expiry_warning = 172800\n' "$work/keys"
+  printf '\n[[network]]\nprefix = "192.0.2.0/24"\n'
   printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n'
   neighbor_toml $b 65351 $a '["ipv4"]' 'bgpsec = true'
 } >"$work/a.toml"
@@ -95,6 +103,14 @@ state_at_b() {
     ctl b show routes
 }
 state_at_b "chain: B has A's route Valid, signed with the certified key" "('valid', '$old_ski')"
+
+# Expiry as rpki-client sees it: the key's entry has an `expires` (the earliest end on its
+# chain), A exports it and warns while it is less than key_expiry_warning away.
+expect "1: A knows when its key's RPKI entry expires (within 24 h)" 0 \
+  "[k['rpki_expires'] is not None and 0 < k['rpki_expires'] - $(date +%s) <= 86400 for a in out['signing_keys']['ases'] for k in a['keys']] == [True]" \
+  ctl a show rpki
+if grep -q "our signing key AS$asn $old_ski leaves the RPKI in" "$work/a.log"; then ok
+else bad "1: A did not warn that its key's RPKI entry expires soon: $(grep -i rpki "$work/a.log" | tail -3)"; fi
 
 # 2. revoked: the key is gone, the ROA stays
 python3 "$make_repo" "$work/repo" --asn $asn --csr "$work/old.csr" --revoke 1 \

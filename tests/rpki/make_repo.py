@@ -3,6 +3,7 @@
 """Builds a small RPKI repository for tests, laid out as rpki-client's cache expects.
 
 make_repo.py DIR --asn N --csr ROUTER.csr [--csr ...] [--revoke K] [--prefix P ...]
+             [--router-days D]
 
 DIR/tal is the TAL (RFC 8630), DIR/cache the cache (rsync URIs mapped to directories): a
 self-signed trust anchor with RFC 3779 resources, one CA below it, and in the CA's publication
@@ -10,7 +11,8 @@ point a manifest (RFC 9286), a CRL, a ROA per --prefix (RFC 9582) and a router c
 (RFC 8209) per --csr, issued for the key in the PKCS#10 request. Keys and serials are kept in
 DIR/state, so a second run with --revoke K (the K-th --csr, from 1) puts that router certificate
 (same serial, still published) on a new CRL under a new manifest; the rest keeps its keys.
-Certificates follow the RFC 6487 profile; signed objects are CMS built by `openssl cms`.
+Router certificates are valid for D days (365 unless --router-days; a fraction for hours), the
+other certificates for 365. Certificates follow the RFC 6487 profile; signed objects are CMS built by `openssl cms`.
 """
 import argparse, base64, datetime, hashlib, ipaddress, json, os, subprocess, sys, tempfile
 
@@ -201,6 +203,7 @@ def main():
     ap.add_argument("--csr", action="append", default=[])
     ap.add_argument("--revoke", type=int, action="append", default=[])
     ap.add_argument("--prefix", action="append", default=[])
+    ap.add_argument("--router-days", type=float, default=365)
     a = ap.parse_args()
     state = os.path.join(a.dir, "state")
     os.makedirs(state, exist_ok=True)
@@ -298,7 +301,8 @@ def main():
         cn = csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         rc, _ = cert(cn[0].value if cn else "ROUTER-%08X" % a.asn, key, ca_issuer,
                      serial=routers[skihex], ca=False, ips=False, asns=[a.asn], sia=None,
-                     aia=BASE + "ta/ca.cer", crldp=ca_dir + "ca.crl", eku=EKU_BGPSEC_ROUTER)
+                     aia=BASE + "ta/ca.cer", crldp=ca_dir + "ca.crl", eku=EKU_BGPSEC_ROUTER,
+                     days=a.router_days)
         # a revoked certificate stays published: the CRL alone must take it out (RFC 6487 §5)
         if i in a.revoke:
             revoked.append(routers[skihex])
