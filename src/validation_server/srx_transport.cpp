@@ -200,24 +200,25 @@ std::vector<asio::ip::tcp::endpoint> SrxTransport::local_endpoints() const {
 }
 
 void SrxTransport::accept(const std::shared_ptr<asio::ip::tcp::acceptor>& acceptor) {
-  acceptor->async_accept(
-      [this, acceptor](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-        if (stopped_ || !acceptor->is_open()) {
-          return;
-        }
-        if (!ec) {
-          asio::error_code ignored;
-          socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-          enable_keepalive(socket, options_);
-          auto remote = socket.remote_endpoint(ignored);
-          std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-          ConnectionId id = handlers_.connected(peer);
-          auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
-          connections_[id] = connection;
-          connection->start();
-        }
-        accept(acceptor);
-      });
+  acceptor->async_accept([this, alive = std::weak_ptr<bool>(alive_), acceptor](
+                             const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    // The acceptor's last (aborted) handler may run after the transport is gone.
+    if (alive.expired() || stopped_ || !acceptor->is_open()) {
+      return;
+    }
+    if (!ec) {
+      asio::error_code ignored;
+      socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+      enable_keepalive(socket, options_);
+      auto remote = socket.remote_endpoint(ignored);
+      std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+      ConnectionId id = handlers_.connected(peer);
+      auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
+      connections_[id] = connection;
+      connection->start();
+    }
+    accept(acceptor);
+  });
 }
 
 void SrxTransport::send(ConnectionId id, base::Bytes pdu) {

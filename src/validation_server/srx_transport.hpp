@@ -88,8 +88,8 @@ class SrxTransport {
   std::vector<std::shared_ptr<asio::ip::tcp::acceptor>> acceptors_;
   std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
   bool stopped_ = false;
-  // Handlers posted to the io_context (disconnected) check this before touching the transport,
-  // which may be gone by the time they run.
+  // Handlers that may run after the transport is gone (the posted disconnected, the aborted
+  // accept) check this before touching it.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
