@@ -230,6 +230,12 @@ struct NeighborConfig {
   // RFC 8374 §8.4.2 / RFC 6996: private ASNs leave the AS_PATH of routes sent to this
   // external neighbor; unset = [bgpsec] remove_private_as.
   std::optional<rib::PrivateAsRemoval> remove_private_as;
+  // RFC 2385 TCP MD5 key: `password`, or the contents of `password_file`. Never logged, never
+  // in the normal form (bgpsecd -n) or bgpsecctl; empty = none.
+  std::string password;
+  std::string password_file;  // where `password` was read from; empty: given inline
+  // RFC 5082 GTSM (`ttl_security`): 0 = off, N = the neighbor is N hops away (true = 1).
+  std::uint8_t ttl_security = 0;
 
   [[nodiscard]] std::string name() const { return address.to_string(); }
   [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {

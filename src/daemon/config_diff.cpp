@@ -48,7 +48,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
          sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) || gr_time(sa) != gr_time(sb) ||
          sa.extended_messages != sb.extended_messages ||
          sa.enhanced_route_refresh != sb.enhanced_route_refresh || fa.passive != fb.passive ||
-         a.local_address != b.local_address || a.port != b.port ||
+         a.local_address != b.local_address || a.port != b.port || a.password != b.password ||
+         a.ttl_security != b.ttl_security ||
          // read when the session comes up (Speaker::on_established)
          a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
          // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode;

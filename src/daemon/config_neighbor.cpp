@@ -4,6 +4,8 @@
 #include <limits>
 
 #include "daemon/config_parse.hpp"
+#include "service/secret_file.hpp"
+#include "session/tcp_security.hpp"
 
 namespace bgpsecd::daemon::config_detail {
 
@@ -24,6 +26,45 @@ base::Result<void> NeighborSection::parse_bgpsec_families(const toml::table& t,
                            }
                            return {};
                          });
+}
+
+base::Result<void> NeighborSection::parse_tcp_security(const toml::table& t, std::string_view ctx,
+                                                       NeighborConfig& n) {
+  const toml::node* inline_password = t.get("password");
+  const toml::node* password_file = t.get("password_file");
+  if (inline_password != nullptr && password_file != nullptr) {
+    return error(password_file->source(), ctx, "give 'password' or 'password_file', not both");
+  }
+  if (inline_password != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
+                            string_of(*inline_password, "password", ctx));
+    n.password = std::string(text);
+  } else if (password_file != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(const std::string_view path,
+                            string_of(*password_file, "password_file", ctx));
+    auto secret = service::read_secret_file(std::string(path));
+    if (!secret) {
+      return error(password_file->source(), ctx, "'password_file' " + secret.error().message);
+    }
+    n.password = std::move(*secret);
+    n.password_file = std::string(path);
+  }
+  const toml::node* password_node = inline_password != nullptr ? inline_password : password_file;
+  // RFC 2385 §4.4 leaves the key's form open; Linux takes 1 to 80 octets.
+  if (password_node != nullptr &&
+      (n.password.empty() || n.password.size() > session::kMaxMd5KeyLength)) {
+    return error(password_node->source(), ctx,
+                 "the TCP MD5 password must have 1 to " +
+                     std::to_string(session::kMaxMd5KeyLength) + " octets");
+  }
+  if (const toml::node* node = t.get("ttl_security")) {
+    if (node->is_boolean()) {
+      n.ttl_security = node->as_boolean()->get() ? 1 : 0;
+    } else {
+      BGPSEC_TRY(read_int(t, "ttl_security", ctx, 1, 254, n.ttl_security));
+    }
+  }
+  return {};
 }
 
 base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::size_t index) {
@@ -63,7 +104,10 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
                          "extended_messages",
                          "enhanced_route_refresh",
                          "eorr_timeout",
-                         "remove_private_as"}));
+                         "remove_private_as",
+                         "password",
+                         "password_file",
+                         "ttl_security"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -187,6 +231,7 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
   BGPSEC_TRY(read_bool(t, "extended_messages", ctx, n.extended_messages));
   BGPSEC_TRY(read_bool(t, "enhanced_route_refresh", ctx, n.enhanced_route_refresh));
   BGPSEC_TRY(read_int(t, "eorr_timeout", ctx, 1, 65535, n.eorr_timeout));
+  BGPSEC_TRY(parse_tcp_security(t, ctx, n));
   if (const toml::node* node = t.get("remove_private_as")) {
     rib::PrivateAsRemoval remove = rib::PrivateAsRemoval::None;
     BGPSEC_TRY(read_private_as_removal(t, ctx, remove));

@@ -209,6 +209,15 @@ std::string to_normal_form(const Config& c) {
     } else {
       o << "# remove_private_as: [bgpsec] remove_private_as\n";
     }
+    // The TCP MD5 key itself is never printed.
+    if (!n.password_file.empty()) {
+      o << "password_file = " << quote(n.password_file) << "\n";
+    } else if (!n.password.empty()) {
+      o << "# password: set, not shown\n";
+    }
+    if (n.ttl_security != 0) {
+      o << "ttl_security = " << static_cast<unsigned>(n.ttl_security) << "\n";
+    }
     o << "\n";
   }
   return o.str();

@@ -146,6 +146,9 @@ class NeighborSection : public Section {
   base::Result<void> parse_neighbor(const toml::table& t, std::size_t index);
   base::Result<void> parse_bgpsec_families(const toml::table& t, std::string_view key,
                                            std::string_view ctx, BgpsecFamilies& out);
+  // password / password_file (RFC 2385) and ttl_security (RFC 5082).
+  base::Result<void> parse_tcp_security(const toml::table& t, std::string_view ctx,
+                                        NeighborConfig& n);
 };
 
 }  // namespace bgpsecd::daemon::config_detail

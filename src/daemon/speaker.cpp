@@ -286,6 +286,12 @@ base::Result<std::unique_ptr<session::Listener>> Speaker::make_listener(
           spdlog::info("{}", text);
         }
       });
+  // A listener made again by a reload keeps the running neighbors' TCP MD5 keys.
+  for (const auto& [name, n] : neighbors_) {
+    if (!n->config.password.empty()) {
+      BGPSEC_TRY(listener->set_md5_key(to_asio(n->config.address), n->config.password));
+    }
+  }
   for (const auto& endpoint : endpoints) {
     auto listened =
         listener->listen(asio::ip::tcp::endpoint(to_asio(endpoint.address), endpoint.port));
@@ -340,6 +346,14 @@ base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
     peer_config.local_address = to_asio(*config.local_address);
   }
   peer_config.name = config.name() + " (AS" + config.remote_as.to_string() + ")";
+  peer_config.security.md5_key = config.password;
+  peer_config.security.ttl_security_hops = config.ttl_security;
+  // RFC 2385: the listening sockets need the key too, or the neighbor's SYN goes unanswered.
+  if (listener_) {
+    if (auto keyed = listener_->set_md5_key(to_asio(config.address), config.password); !keyed) {
+      return base::fail("neighbor " + config.name() + ": " + keyed.error().message);
+    }
+  }
   auto peer = session::Peer::create(io_, std::move(peer_config), *n);
   if (!peer) {
     return base::fail("neighbor " + config.name() + ": " + peer.error().message);
@@ -369,6 +383,9 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
     n->stale_timer->cancel();
   }
   metrics_->remove_matching("peer", name);
+  if (listener_) {
+    static_cast<void>(listener_->set_md5_key(to_asio(n->config.address), ""));
+  }
   neighbors_.erase(name);
 }
 

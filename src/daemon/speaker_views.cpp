@@ -198,6 +198,9 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
     if (!n->config.description.empty()) {
       j["description"] = n->config.description;
     }
+    // Whether the session is protected, never the key (RFC 2385, RFC 5082).
+    j["tcp_md5"] = !n->config.password.empty();
+    j["ttl_security"] = n->config.ttl_security;
     const wire::BgpsecDirections b =
         n->negotiated ? n->negotiated->bgpsec : wire::BgpsecDirections{};
     j["bgpsec"] = {{"ipv4", {{"send", b.send_ipv4}, {"receive", b.receive_ipv4}}},

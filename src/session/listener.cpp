@@ -5,6 +5,8 @@
 #include <chrono>
 #include <utility>
 
+#include "session/tcp_security.hpp"
+
 namespace bgpsecd::session {
 
 struct Listener::Shared {
@@ -50,11 +52,31 @@ base::Result<void> Listener::listen(const asio::ip::tcp::endpoint& endpoint) {
   if (ec) {
     return base::fail("cannot listen on " + what + ": " + ec.message());
   }
+  for (const auto& [peer, key] : md5_keys_) {
+    if (peer.is_v6() == endpoint.address().is_v6()) {
+      BGPSEC_TRY(session::set_md5_key(a->acceptor.native_handle(), peer.is_v6(), peer, key));
+    }
+  }
   a->local = a->acceptor.local_endpoint(ec);
   shared_->write(LogLevel::Info, "listening on " + a->local.address().to_string() + ":" +
                                      std::to_string(a->local.port()));
   acceptors_.push_back(a);
   accept(a);
+  return {};
+}
+
+base::Result<void> Listener::set_md5_key(const asio::ip::address& peer, const std::string& key) {
+  // Our IPv6 sockets are IPv6-only: an IPv4 peer arrives on an IPv4 socket.
+  for (const auto& a : acceptors_) {
+    if (a->local.address().is_v6() == peer.is_v6()) {
+      BGPSEC_TRY(session::set_md5_key(a->acceptor.native_handle(), peer.is_v6(), peer, key));
+    }
+  }
+  if (key.empty()) {
+    md5_keys_.erase(peer);
+  } else {
+    md5_keys_[peer] = key;
+  }
   return {};
 }
 

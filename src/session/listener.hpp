@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ class Listener {
   // Binds (SO_REUSEADDR; IPv6 sockets are IPv6-only, so "::" and "0.0.0.0" can both be
   // listened on) and starts accepting. Port 0 picks a free port: see local_endpoints().
   base::Result<void> listen(const asio::ip::tcp::endpoint& endpoint);
+  // The RFC 2385 key for connections from `peer` on every listening socket of its family,
+  // now and on those opened later; an empty key removes it. Errors name the peer (never the key).
+  base::Result<void> set_md5_key(const asio::ip::address& peer, const std::string& key);
   // Stops accepting on every endpoint.
   void close();
   [[nodiscard]] std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
@@ -45,6 +49,7 @@ class Listener {
   asio::io_context& io_;
   std::shared_ptr<Shared> shared_;
   std::vector<std::shared_ptr<Acceptor>> acceptors_;
+  std::map<asio::ip::address, std::string> md5_keys_;  // by peer address
 };
 
 }  // namespace bgpsecd::session

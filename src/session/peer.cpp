@@ -476,8 +476,14 @@ void Peer::connect(const ConnectionPtr& conn) {
       link->socket.bind(asio::ip::tcp::endpoint(*config_.local_address, 0), ec);
     }
   }
-  if (ec) {
-    log(LogLevel::Error, "cannot open a socket: " + ec.message());
+  std::string security_error;
+  if (!ec) {
+    if (auto secured = secure(link->socket, true); !secured) {
+      security_error = secured.error().message;
+    }
+  }
+  if (ec || !security_error.empty()) {
+    log(LogLevel::Error, ec ? "cannot open a socket: " + ec.message() : security_error);
     link->close_now();
     conn->link = nullptr;
     // Reported after the current batch (contract item 2: one event at a time).
@@ -517,12 +523,36 @@ void Peer::connect(const ConnectionPtr& conn) {
                              });
 }
 
+base::Result<void> Peer::secure(asio::ip::tcp::socket& socket, bool outgoing) {
+  asio::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  if (ec) {
+    return base::fail("cannot secure the connection: " + ec.message());
+  }
+  const bool v6 = local.protocol() == asio::ip::tcp::v6();
+  // RFC 2385: the key is on the socket before the SYN; an accepted socket has it from the
+  // listening socket already.
+  if (outgoing && !config_.security.md5_key.empty()) {
+    BGPSEC_TRY(
+        set_md5_key(socket.native_handle(), v6, config_.remote_address, config_.security.md5_key));
+  }
+  // RFC 5082 §3: TTL 255 out, and segments below 256 - hops dropped by the kernel. On an
+  // accepted socket the handshake has already happened: the peer's OPEN is what gets dropped.
+  if (config_.security.ttl_security_hops != 0) {
+    BGPSEC_TRY(set_gtsm(socket.native_handle(), v6, config_.security.ttl_security_hops));
+  }
+  return {};
+}
+
 void Peer::adopt(const ConnectionPtr& conn, asio::ip::tcp::socket socket) {
   close_link(*conn, false);  // contract item 3: cancel our outgoing attempt
   auto link = std::make_shared<Link>(io_);
   link->socket = std::move(socket);
   asio::error_code ignored;
   link->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (auto secured = secure(link->socket, false); !secured) {
+    log(LogLevel::Error, secured.error().message);
+  }
   conn->link = link;
   conn->outgoing = false;
   conn->header_have = 0;

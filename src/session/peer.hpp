@@ -24,6 +24,7 @@
 #include "base/result.hpp"
 #include "session/fsm.hpp"
 #include "session/negotiation.hpp"
+#include "session/tcp_security.hpp"
 #include "wire/route_refresh.hpp"
 #include "wire/update.hpp"
 
@@ -39,6 +40,9 @@ struct PeerConfig {
   std::optional<asio::ip::address> local_address;
   // For log lines; the remote address when empty.
   std::string name;
+  // TCP MD5 (RFC 2385) and GTSM (RFC 5082) for this session's connections. The MD5 key of
+  // incoming connections is on the listening socket (Listener::set_md5_key).
+  TcpSecurity security;
 };
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warning, Error };
@@ -144,6 +148,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   void connect(const ConnectionPtr& conn);
   void adopt(const ConnectionPtr& conn, asio::ip::tcp::socket socket);
+  // TcpSecurity on a socket of this session: the MD5 key (outgoing only) and GTSM.
+  [[nodiscard]] base::Result<void> secure(asio::ip::tcp::socket& socket, bool outgoing);
   void read(const ConnectionPtr& conn, const LinkPtr& link);
   // Writes the link's queue; keeps going after the link was closed by CloseConnection (the
   // flush of contract item 2), even if the Peer is gone by then.
