@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -70,13 +71,15 @@ struct Lab {
   }
 };
 
-// Labs are built once per path length (key generation and signing stay out of the timings).
-// Locked: the threaded benchmarks ask for their lab from several threads at once.
-const Lab& lab(std::size_t hops) {
+// Labs are built once per path length and variant (key generation and signing stay out of the
+// timings). Locked: the threaded benchmarks ask for their lab from several threads at once.
+// A variant has keys and signatures of its own: threads that use different variants validate
+// different paths, as the daemon's workers do.
+const Lab& lab(std::size_t hops, int variant = 0) {
   static std::mutex mutex;
   const std::lock_guard lock(mutex);
-  static std::map<std::size_t, std::unique_ptr<Lab>> labs;
-  auto& l = labs[hops];
+  static std::map<std::pair<std::size_t, int>, std::unique_ptr<Lab>> labs;
+  auto& l = labs[{hops, variant}];
   if (!l) {
     l = std::make_unique<Lab>(hops);
   }
@@ -107,9 +110,11 @@ void BM_ValidatePath(benchmark::State& state) {
 BENCHMARK(BM_ValidatePath)->ArgName("hops")->Arg(1)->Arg(2)->Arg(4)->Arg(8)->UseRealTime();
 
 // The lab path through the validator with `verifier`, once before the timings (building the
-// keys' tables, filling the cache where it is on) and then timed.
+// keys' tables, filling the cache where it is on) and then timed. Each thread has a path of
+// its own (lab variant = thread index): with one shared path every thread would hit the same
+// cache set and key table under the same lock, which no real table does.
 void validate_with(benchmark::State& state, const bgpsec::SignatureVerifier& verifier) {
-  const auto& l = lab(static_cast<std::size_t>(state.range(0)));
+  const auto& l = lab(static_cast<std::size_t>(state.range(0)), state.thread_index());
   const bgpsec::Validator validator(l.keys, verifier);
   bgpsec::RouteContext route;
   route.prefix = l.route.prefix;

@@ -104,7 +104,8 @@ TEST(ConfigTcpSecurity, Rfc5082_TtlSecurityTakesABoolOrHops) {
 
 TEST(ConfigTcpSecurity, AChangeResetsTheSession) {
   const Config before = parse_ok(with_neighbor("password = \"one\"\n"));
-  for (const std::string next : {"password = \"two\"\n", "", "password = \"one\"\nttl_security = true\n"}) {
+  for (const std::string next :
+       {"password = \"two\"\n", "", "password = \"one\"\nttl_security = true\n"}) {
     const ConfigDiff d = diff(before, parse_ok(with_neighbor(next)));
     EXPECT_THAT(d.reset, ElementsAre("127.0.0.2")) << next;
   }

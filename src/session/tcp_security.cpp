@@ -4,8 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include <netinet/tcp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 namespace bgpsecd::session {
@@ -25,8 +25,8 @@ void fill_address(sockaddr_storage& out, bool socket_is_ipv6, const asio::ip::ad
   }
   auto* in6 = reinterpret_cast<sockaddr_in6*>(&out);
   in6->sin6_family = AF_INET6;
-  const auto v6 = peer.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, peer.to_v4())
-                               : peer.to_v6();
+  const auto v6 =
+      peer.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, peer.to_v4()) : peer.to_v6();
   const auto bytes = v6.to_bytes();
   std::memcpy(&in6->sin6_addr, bytes.data(), bytes.size());
 }
@@ -67,8 +67,8 @@ base::Result<void> set_gtsm(int socket, bool socket_is_ipv6, std::uint8_t hops) 
   const int min_option = socket_is_ipv6 ? IPV6_MINHOPCOUNT : IP_MINTTL;
   if (::setsockopt(socket, level, send_option, &max_ttl, sizeof max_ttl) != 0 ||
       ::setsockopt(socket, level, min_option, &min_ttl, sizeof min_ttl) != 0) {
-    return base::fail("cannot set GTSM (RFC 5082) TTL " + std::to_string(min_ttl) + "-255: " +
-                      errno_text());
+    return base::fail("cannot set GTSM (RFC 5082) TTL " + std::to_string(min_ttl) +
+                      "-255: " + errno_text());
   }
   // An IPv6 socket may carry IPv4 (v4-mapped): the IPv4 options too, where the kernel allows.
   if (socket_is_ipv6) {

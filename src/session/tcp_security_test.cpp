@@ -62,7 +62,9 @@ bool byte_arrives(const std::string& listener_key, const std::string& client_key
   return arrived;
 }
 
-TEST(TcpSecurity, Rfc2385_SameKeyBothEndsConnects) { EXPECT_TRUE(byte_arrives("s3cret", "s3cret")); }
+TEST(TcpSecurity, Rfc2385_SameKeyBothEndsConnects) {
+  EXPECT_TRUE(byte_arrives("s3cret", "s3cret"));
+}
 
 TEST(TcpSecurity, Rfc2385_DifferentOrMissingKeyNeverConnects) {
   EXPECT_FALSE(byte_arrives("s3cret", "other"));
