@@ -7,12 +7,33 @@
 #include <algorithm>
 #include <utility>
 
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace bgpsecd::service {
 
 namespace {
 // Jobs one worker takes at a time: large enough that a full-table burst costs few posts, small
 // enough that results trickle back while the burst lasts (a job is 1-10 signatures).
 constexpr std::size_t kMaxBatch = 64;
+
+// How much lower than the I/O thread the workers run (nice levels). Verification is
+// throughput work; the I/O thread's keepalives, session events and control answers are what
+// must not wait behind a full table's signatures when the workers fill every core (RFC 4271
+// §10: a late KEEPALIVE costs a session). Measured with bench/fulltable's `show neighbors`
+// probe and idle peer.
+constexpr int kWorkerNiceness = 5;
+
+// Names the calling worker thread (top, perf, gdb) and lowers its priority. Linux applies
+// `nice` per thread, and raising it needs no privilege; a failure leaves the default.
+void become_worker() {
+  static_cast<void>(::pthread_setname_np(::pthread_self(), "bgpsec-verify"));
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  static_cast<void>(
+      ::setpriority(PRIO_PROCESS, tid, ::getpriority(PRIO_PROCESS, tid) + kWorkerNiceness));
+}
 }  // namespace
 
 ValidationPool::ValidationPool(asio::io_context& io, const bgpsec::SignatureVerifier& verifier,
@@ -69,6 +90,7 @@ ValidationPool::Result ValidationPool::run(Job& job) {
 }
 
 void ValidationPool::work() {
+  become_worker();
   std::vector<Job> batch;
   for (;;) {
     {
