@@ -26,6 +26,8 @@ using nlohmann::json;
 constexpr int kExitOk = 0;
 constexpr int kExitDaemonError = 1;
 constexpr int kExitUsage = 2;
+// Routes per `show routes` page: a few milliseconds of the daemon's I/O thread each.
+constexpr std::size_t kRoutesPerPage = 2000;
 
 std::string default_socket() {
   if (const char* env = std::getenv("BGPSECCTL_SOCKET"); env != nullptr && *env != '\0') {
@@ -118,6 +120,13 @@ int main(int argc, char** argv) {
   auto* advertised_flag =
       show_routes->add_flag("--advertised", advertised, "Adj-RIB-Out: routes as advertised");
   received_flag->excludes(advertised_flag);
+  std::size_t page_size = kRoutesPerPage;
+  show_routes
+      ->add_option("--page-size", page_size,
+                   "Routes per request to the daemon; the answer is the same, fetched in pages "
+                   "so that the daemon serves its sessions in between")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
   show_routes->callback([&] {
     command = bgpsecd::daemon::kCmdShowRoutes;
     if (!route_prefix.empty()) {
@@ -193,10 +202,11 @@ int main(int argc, char** argv) {
   }
 
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
-  bgpsecd::base::Result<ControlResponse> response;
+  std::string host;
+  std::uint16_t tcp_port = 0;
   if (!tcp.empty()) {
     // ADDRESS:PORT, with brackets around an IPv6 address.
-    std::string host = tcp;
+    host = tcp;
     std::string port_text;
     if (const auto colon = tcp.rfind(':'); colon != std::string::npos) {
       host = tcp.substr(0, colon);
@@ -211,10 +221,38 @@ int main(int argc, char** argv) {
       std::cerr << "bgpsecctl: --tcp " << tcp << ": expected ADDRESS:PORT\n";
       return kExitUsage;
     }
-    response = bgpsecd::service::control_request_tcp(host, static_cast<std::uint16_t>(port),
-                                                     command, args, timeout);
-  } else {
-    response = bgpsecd::service::control_request_unix(socket_path, command, args, timeout);
+    tcp_port = static_cast<std::uint16_t>(port);
+  }
+  const auto request = [&](const json& request_args) {
+    return tcp.empty()
+               ? bgpsecd::service::control_request_unix(socket_path, command, request_args, timeout)
+               : bgpsecd::service::control_request_tcp(host, tcp_port, command, request_args,
+                                                       timeout);
+  };
+  // A route table comes in pages, so that the daemon answers a full table in slices between
+  // its other work instead of in one long stall; the pages are joined into one answer here.
+  const bool paged = command == bgpsecd::daemon::kCmdShowRoutes && !args.contains("prefix");
+  if (paged) {
+    args["limit"] = page_size;
+  }
+  bgpsecd::base::Result<ControlResponse> response = request(args);
+  if (paged) {
+    while (response && response->ok && response->result.contains("next")) {
+      args["after"] = response->result["next"];
+      auto page = request(args);
+      if (!page || !page->ok) {
+        response = std::move(page);
+        break;
+      }
+      for (auto& route : page->result["routes"]) {
+        response->result["routes"].push_back(std::move(route));
+      }
+      if (page->result.contains("next")) {
+        response->result["next"] = page->result["next"];
+      } else {
+        response->result.erase("next");
+      }
+    }
   }
   if (!response) {
     std::cerr << "bgpsecctl: " << response.error().message << "\n";

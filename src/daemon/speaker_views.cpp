@@ -278,7 +278,35 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
     }
     return false;
   };
+  // Pages (args "limit" and "after"): a full table's JSON built in one handler would hold the
+  // I/O thread, and with it every session's keepalives, for seconds (bench/README.md). With a
+  // limit the answer stops after the prefix that reaches it and says where to go on ("next",
+  // an opaque cursor: the prefix, or the neighbor and prefix for the Adj-RIB views).
+  std::size_t limit = 0;
+  if (args.contains("limit")) {
+    if (!args["limit"].is_number_unsigned() || args["limit"].get<std::size_t>() == 0) {
+      return base::fail("'limit' must be a positive number");
+    }
+    limit = args["limit"].get<std::size_t>();
+  }
+  std::string after_text =
+      args.contains("after") && args["after"].is_string() ? args["after"].get<std::string>() : "";
+  std::string after_neighbor;
+  if (const auto space = after_text.find(' '); space != std::string::npos) {
+    after_neighbor = after_text.substr(0, space);
+    after_text = after_text.substr(space + 1);
+  }
+  std::optional<base::Prefix> after;
+  if (!after_text.empty()) {
+    auto p = base::Prefix::parse(after_text);
+    if (!p) {
+      return base::fail("after: " + p.error().message);
+    }
+    after = *p;
+  }
   nlohmann::json routes = nlohmann::json::array();
+  std::string next;
+  const auto full = [&] { return limit != 0 && routes.size() >= limit; };
   if (table == "loc-rib") {
     const auto add = [&](const rib::Route& best) {
       for (const auto& candidate : loc_rib_.candidates(best.prefix)) {
@@ -296,43 +324,67 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         add(*best);
       }
     } else {
-      loc_rib_.for_each_best(add);
+      loc_rib_.for_each_best_after(after, [&](const rib::Route& best) {
+        add(best);
+        if (full()) {
+          next = best.prefix.to_string();
+          return false;
+        }
+        return true;
+      });
     }
   } else if (table == "adj-rib-in" || table == "adj-rib-out") {
     for (const auto& [name, n] : neighbors_) {
-      if (!peer.empty() && name != peer) {
+      if ((!peer.empty() && name != peer) || (!after_neighbor.empty() && name < after_neighbor)) {
         continue;
       }
+      // (a structured binding cannot be captured by a lambda in C++20 on clang 14)
+      const std::string& neighbor_name = name;
+      const std::optional<base::Prefix> from =
+          !after_neighbor.empty() && name == after_neighbor ? after : std::nullopt;
+      const auto stop_here = [&](const base::Prefix& p) {
+        if (full()) {
+          next = neighbor_name + " " + p.to_string();
+          return true;
+        }
+        return false;
+      };
       if (table == "adj-rib-in") {
-        // (a structured binding cannot be captured by a lambda in C++20 on clang 14)
-        const std::string& neighbor_name = name;
-        n->adj_in.for_each([&](const rib::Route& r) {
+        n->adj_in.for_each_after(from, [&](const rib::Route& r) {
           if (!prefix || r.prefix == *prefix) {
             const auto* best = loc_rib_.best(r.prefix);
             routes.push_back(
                 route_json(r, neighbor_name, best != nullptr && best->peer_key() == r.peer_key()));
           }
+          return !stop_here(r.prefix);
         });
       } else {
-        for (const auto& out : n->adj_out.refresh()) {
-          if (prefix && out.prefix != *prefix) {
-            continue;
+        n->adj_out.for_each_after(from, [&](const rib::OutUpdate& out) {
+          if (!prefix || out.prefix == *prefix) {
+            // What went out: our Secure_Path segment and SKI added for a BGPsec peer.
+            rib::Route r = as_sent(*n, out);
+            if (const auto* best = loc_rib_.best(out.prefix)) {
+              r.path_state = best->path_state;
+              r.origin_state = best->origin_state;
+              r.local_pref = best->local_pref;
+            }
+            routes.push_back(route_json(r, neighbor_name, true));
           }
-          // What went out: our Secure_Path segment and SKI added for a BGPsec peer.
-          rib::Route r = as_sent(*n, out);
-          if (const auto* best = loc_rib_.best(out.prefix)) {
-            r.path_state = best->path_state;
-            r.origin_state = best->origin_state;
-            r.local_pref = best->local_pref;
-          }
-          routes.push_back(route_json(r, name, true));
-        }
+          return !stop_here(out.prefix);
+        });
+      }
+      if (!next.empty()) {
+        break;
       }
     }
   } else {
     return base::fail("unknown table '" + table + "' (loc-rib, adj-rib-in, adj-rib-out)");
   }
-  return nlohmann::json{{"table", table}, {"routes", routes}};
+  nlohmann::json out{{"table", table}, {"routes", std::move(routes)}};
+  if (!next.empty()) {
+    out["next"] = next;
+  }
+  return out;
 }
 
 nlohmann::json Speaker::show_rpki() const {

@@ -96,6 +96,15 @@ void AdjRibIn::for_each(const std::function<void(const Route&)>& fn) const {
   }
 }
 
+void AdjRibIn::for_each_after(const std::optional<base::Prefix>& after,
+                              const std::function<bool(const Route&)>& fn) const {
+  for (auto it = after ? routes_.upper_bound(*after) : routes_.begin(); it != routes_.end(); ++it) {
+    if (!fn(it->second)) {
+      return;
+    }
+  }
+}
+
 void AdjRibIn::for_each_within(const base::Prefix& covering,
                                const std::function<void(const Route&)>& fn) const {
   base::for_each_within(routes_, covering, [&](const auto& entry) { fn(entry.second); });

@@ -62,6 +62,9 @@ class AdjRibIn {
 
   // Visits routes in prefix order (for route refresh to policy, dumps, revalidation).
   void for_each(const std::function<void(const Route&)>& fn) const;
+  // The same from the first prefix after `after` (all when nullopt) while `fn` returns true.
+  void for_each_after(const std::optional<base::Prefix>& after,
+                      const std::function<bool(const Route&)>& fn) const;
   // Visits the routes for `covering` and its more-specifics only (RFC 6811: the routes a VRP
   // for `covering` can change), without walking the rest of the table.
   void for_each_within(const base::Prefix& covering,

@@ -146,6 +146,25 @@ TEST_F(AdjRibInTest, ForEachVisitsInPrefixOrder) {
   EXPECT_EQ(seen, (std::vector{pfx("192.0.2.0/24"), pfx("198.51.100.0/24")}));
 }
 
+TEST_F(AdjRibInTest, ForEachAfterStartsPastThePrefixAndStopsWhenAsked) {
+  for (const char* p : {"203.0.113.0/24", "192.0.2.0/24", "198.51.100.0/24"}) {
+    rib_.announce(route(p));
+  }
+  std::vector<base::Prefix> seen;
+  rib_.for_each_after(pfx("192.0.2.0/24"), [&](const Route& r) {
+    seen.push_back(r.prefix);
+    return false;  // one only
+  });
+  EXPECT_EQ(seen, (std::vector{pfx("198.51.100.0/24")}));
+  // A cursor that is not in the table (withdrawn meanwhile) still continues after it.
+  seen.clear();
+  rib_.for_each_after(pfx("193.0.0.0/8"), [&](const Route& r) {
+    seen.push_back(r.prefix);
+    return true;
+  });
+  EXPECT_EQ(seen, (std::vector{pfx("198.51.100.0/24"), pfx("203.0.113.0/24")}));
+}
+
 TEST_F(AdjRibInTest, Rfc6811_ForEachWithinVisitsTheCoveringPrefixAndItsMoreSpecificsOnly) {
   for (const char* p : {"10.0.0.0/7", "10.0.0.0/8", "10.0.0.0/16", "10.1.2.0/24", "10.255.0.0/16",
                         "11.0.0.0/8", "9.255.255.0/24", "0.0.0.0/0", "2001:db8::/32"}) {

@@ -388,4 +388,14 @@ std::optional<OutUpdate> sync_prefix(AdjRibOut& out, const base::Prefix& prefix,
                        result.sign);
 }
 
+void AdjRibOut::for_each_after(const std::optional<base::Prefix>& after,
+                               const std::function<bool(const OutUpdate&)>& fn) const {
+  for (auto it = after ? advertised_.upper_bound(*after) : advertised_.begin();
+       it != advertised_.end(); ++it) {
+    if (!fn(it->second)) {
+      return;
+    }
+  }
+}
+
 }  // namespace bgpsecd::rib

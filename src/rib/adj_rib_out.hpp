@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -123,6 +124,10 @@ class AdjRibOut {
   void clear() noexcept { advertised_.clear(); }
 
   [[nodiscard]] const OutUpdate* find(const base::Prefix& prefix) const;
+  // What was advertised, in prefix order from the first prefix after `after` (all when
+  // nullopt), while `fn` returns true.
+  void for_each_after(const std::optional<base::Prefix>& after,
+                      const std::function<bool(const OutUpdate&)>& fn) const;
   [[nodiscard]] std::size_t size() const noexcept { return advertised_.size(); }
 
  private:

@@ -612,6 +612,25 @@ TEST_F(AdjRibOutTest, Rfc2918_RefreshResendsEverythingOfTheAfi) {
   EXPECT_TRUE(out_.refresh().empty());
 }
 
+TEST_F(AdjRibOutTest, ForEachAfterVisitsInSlices) {
+  const auto a = store_.intern(attrs_with_path(seq({kOurAs, 1})));
+  for (const char* p : {"198.51.100.0/24", "192.0.2.0/24", "203.0.113.0/24"}) {
+    out_.advertise(pfx(p), a);
+  }
+  std::vector<base::Prefix> seen;
+  out_.for_each_after(std::nullopt, [&](const OutUpdate& u) {
+    seen.push_back(u.prefix);
+    return seen.size() < 2;
+  });
+  EXPECT_EQ(seen, (std::vector{pfx("192.0.2.0/24"), pfx("198.51.100.0/24")}));
+  out_.for_each_after(seen.back(), [&](const OutUpdate& u) {
+    seen.push_back(u.prefix);
+    return true;
+  });
+  EXPECT_EQ(seen.back(), pfx("203.0.113.0/24"));
+  EXPECT_EQ(seen.size(), 3U);
+}
+
 TEST_F(AdjRibOutTest, SyncPrefixFollowsTheBestRoute) {
   const ExportPeer peer = ebgp_out();
   const auto p = pfx("203.0.113.0/24");

@@ -124,4 +124,14 @@ void LocRib::for_each_best(const std::function<void(const Route&)>& fn) const {
   }
 }
 
+void LocRib::for_each_best_after(const std::optional<base::Prefix>& after,
+                                 const std::function<bool(const Route&)>& fn) const {
+  for (auto it = after ? entries_.upper_bound(*after) : entries_.begin(); it != entries_.end();
+       ++it) {
+    if (!fn(it->second.candidates[it->second.best])) {
+      return;
+    }
+  }
+}
+
 }  // namespace bgpsecd::rib

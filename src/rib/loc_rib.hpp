@@ -52,6 +52,10 @@ class LocRib {
 
   // Visits the best route of every prefix, in prefix order (initial dump to a new peer).
   void for_each_best(const std::function<void(const Route&)>& fn) const;
+  // The same from the first prefix after `after` (all when nullopt) while `fn` returns true:
+  // a view taken in slices (the control API's pages).
+  void for_each_best_after(const std::optional<base::Prefix>& after,
+                           const std::function<bool(const Route&)>& fn) const;
 
  private:
   struct Entry {

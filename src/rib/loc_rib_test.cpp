@@ -3,6 +3,7 @@
 // peers are announced, replaced and withdrawn.
 #include "rib/loc_rib.hpp"
 
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -36,6 +37,26 @@ class LocRibTest : public ::testing::Test {
     return make_route(store_, prefix, peer, attrs_with_path(path));
   }
 };
+
+TEST_F(LocRibTest, ForEachBestAfterGoesOnFromACursor) {
+  for (const char* p : {"198.51.100.0/24", "192.0.2.0/24", "203.0.113.0/24"}) {
+    rib_.update(route(a_, 2, p));
+  }
+  std::vector<base::Prefix> pages;
+  std::optional<base::Prefix> cursor;
+  do {
+    // Pages of one prefix each, as the control API takes them.
+    std::optional<base::Prefix> next;
+    rib_.for_each_best_after(cursor, [&](const Route& best) {
+      pages.push_back(best.prefix);
+      next = best.prefix;
+      return false;
+    });
+    cursor = next;
+  } while (cursor);
+  EXPECT_EQ(pages,
+            (std::vector{pfx("192.0.2.0/24"), pfx("198.51.100.0/24"), pfx("203.0.113.0/24")}));
+}
 
 TEST_F(LocRibTest, FirstRouteBecomesBest) {
   const auto change = rib_.update(route(a_, 3));

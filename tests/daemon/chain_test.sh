@@ -102,6 +102,14 @@ if wait_for 20 "any(r['prefix'] == '192.0.2.0/24' and r['best'] and r['as_path']
 else bad "d lacks 192.0.2.0/24 via iBGP: $(ctl d show routes)"; fi
 if wait_for 20 "$(route_has 10.44.0.0/16 '[65102, 65103]')" a show routes; then ok
 else bad "a lacks d's 10.44.0.0/16: $(ctl a show routes)"; fi
+# show routes comes in pages (bgpsecctl joins them): one route per request gives the same
+# answer, for the Loc-RIB and both Adj-RIBs (two routes or more each: two pages or more)
+for view in "" --received --advertised; do
+  # shellcheck disable=SC2086  # $view is one flag or none
+  if [ "$(ctl a show routes $view)" = "$(ctl a show routes $view --page-size 1)" ] &&
+    [ "$(ctl a show routes $view | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["routes"]))')" -ge 2 ]; then ok
+  else bad "show routes $view in pages of 1 differs: $(ctl a show routes $view --page-size 1)"; fi
+done
 # ROUTE-REFRESH (RFC 2918 §4) from the scripted peer: for IPv6, which its session did not
 # negotiate, it is ignored; for IPv4 b sends its routes again.
 updates_from_b() { grep -c '"event": "update"' "$work/rr.out"; }
