@@ -10,7 +10,7 @@
 namespace bgpsecd::bgpsec {
 namespace {
 
-// meta_ bits of a slot; the top five bits are the tag.
+// Meta bits of a slot; the top five bits are the tag.
 constexpr std::uint8_t kOccupied = 0x01;
 constexpr std::uint8_t kValid = 0x02;
 constexpr std::uint8_t kReferenced = 0x04;
@@ -43,15 +43,34 @@ std::uint64_t leading_octets(const SignatureCacheKey& key) noexcept {
   return h;
 }
 
+// A table that grows starts with this many sets at least (8192 entries, 266 KiB).
+constexpr std::size_t kMinFirstSets = 1024;
+// ... and at most 1/64 of its sets at full capacity.
+constexpr unsigned kMaxDoublings = 6;
+
 }  // namespace
+
+SignatureCache::Table::Table(std::size_t set_count, std::size_t ways)
+    : sets(set_count),
+      meta(std::make_unique<std::uint8_t[]>(set_count * ways)),
+      keys(std::make_unique_for_overwrite<SignatureCacheKey[]>(set_count * ways)),
+      hands(std::make_unique<std::uint8_t[]>(set_count)) {}
 
 SignatureCache::SignatureCache(std::size_t capacity)
     : ways_(std::min(kMaxWays, capacity)),
-      set_count_(ways_ == 0 ? 0 : capacity / ways_),
+      max_sets_(ways_ == 0 ? 0 : capacity / ways_),
+      first_sets_([this] {
+        // Halve while the result stays a multiple of kStripes (so that a key's stripe does not
+        // depend on the size) and not below kMinFirstSets; doubling then lands on max_sets_.
+        std::size_t sets = max_sets_;
+        for (unsigned i = 0;
+             i < kMaxDoublings && sets % (2 * kStripes) == 0 && sets / 2 >= kMinFirstSets; ++i) {
+          sets /= 2;
+        }
+        return sets;
+      }()),
       secret_(random_secret()),
-      meta_(std::make_unique<std::uint8_t[]>(set_count_ * ways_)),
-      keys_(std::make_unique_for_overwrite<SignatureCacheKey[]>(set_count_ * ways_)),
-      hands_(std::make_unique<std::uint8_t[]>(set_count_)),
+      table_(first_sets_, ways_),
       stripes_(std::make_unique<std::array<Stripe, kStripes>>()) {}
 
 std::optional<SignatureCacheKey> SignatureCache::key_for(
@@ -73,20 +92,47 @@ std::optional<SignatureCacheKey> SignatureCache::key_for(
 
 SignatureCache::Place SignatureCache::place_of(const SignatureCacheKey& key) const noexcept {
   // The key is a keyed hash already: its octets are uniform and unknown to peers.
-  return Place{static_cast<std::size_t>(leading_octets(key) % set_count_),
+  return Place{static_cast<std::size_t>(leading_octets(key) % table_.sets),
                static_cast<std::uint8_t>(key[8] & kTagMask)};
 }
 
-SignatureCache::Stripe& SignatureCache::stripe_of(std::size_t set) const noexcept {
-  return (*stripes_)[set % kStripes];
+SignatureCache::Stripe& SignatureCache::stripe_of(const SignatureCacheKey& key) const noexcept {
+  return (*stripes_)[(leading_octets(key) % first_sets_) % kStripes];
+}
+
+void SignatureCache::grow(std::size_t seen_sets) {
+  std::array<std::unique_lock<std::mutex>, kStripes> locks;
+  for (std::size_t i = 0; i < kStripes; ++i) {
+    locks[i] = std::unique_lock((*stripes_)[i].mutex);
+  }
+  if (table_.sets != seen_sets || table_.sets >= max_sets_) {
+    return;
+  }
+  Table next(2 * table_.sets, ways_);
+  for (std::size_t slot = 0; slot < table_.sets * ways_; ++slot) {
+    if ((table_.meta[slot] & kOccupied) == 0) {
+      continue;
+    }
+    // A set's entries go to two sets of the new table, so each finds a free way.
+    const std::size_t base =
+        static_cast<std::size_t>(leading_octets(table_.keys[slot]) % next.sets) * ways_;
+    std::size_t way = 0;
+    while ((next.meta[base + way] & kOccupied) != 0) {
+      ++way;
+    }
+    next.keys[base + way] = table_.keys[slot];
+    next.meta[base + way] = table_.meta[slot];
+  }
+  std::swap(table_, next);
+  // `next` (the old table) is freed here, still under the stripes: nobody else can hold it.
 }
 
 std::size_t SignatureCache::find(std::size_t set, std::uint8_t tag,
                                  const SignatureCacheKey& key) const noexcept {
   const std::size_t base = set * ways_;
   for (std::size_t way = 0; way < ways_; ++way) {
-    const std::uint8_t meta = meta_[base + way];
-    if ((meta & kOccupied) != 0 && (meta >> kTagShift) == tag && keys_[base + way] == key) {
+    const std::uint8_t meta = table_.meta[base + way];
+    if ((meta & kOccupied) != 0 && (meta >> kTagShift) == tag && table_.keys[base + way] == key) {
       return way;
     }
   }
@@ -97,16 +143,16 @@ std::optional<bool> SignatureCache::lookup(const SignatureCacheKey& key) noexcep
   if (!enabled()) {
     return std::nullopt;
   }
-  const Place place = place_of(key);
-  Stripe& stripe = stripe_of(place.set);
+  Stripe& stripe = stripe_of(key);
   const std::lock_guard lock(stripe.mutex);
+  const Place place = place_of(key);
   const std::size_t way = find(place.set, place.tag, key);
   if (way == ways_) {
     ++stripe.misses;
     return std::nullopt;
   }
   ++stripe.hits;
-  std::uint8_t& meta = meta_[place.set * ways_ + way];
+  std::uint8_t& meta = table_.meta[place.set * ways_ + way];
   meta = static_cast<std::uint8_t>(meta | kReferenced);
   return (meta & kValid) != 0;
 }
@@ -115,38 +161,58 @@ void SignatureCache::insert(const SignatureCacheKey& key, bool valid) noexcept {
   if (!enabled()) {
     return;
   }
-  const Place place = place_of(key);
-  const std::size_t base = place.set * ways_;
+  Stripe& stripe = stripe_of(key);
+  std::unique_lock lock(stripe.mutex);
+  Place place = place_of(key);
+  std::size_t base = place.set * ways_;
+  std::size_t way = find(place.set, place.tag, key);
   const auto fresh =
       static_cast<std::uint8_t>(kOccupied | (valid ? kValid : 0) | (place.tag << kTagShift));
-  Stripe& stripe = stripe_of(place.set);
-  const std::lock_guard lock(stripe.mutex);
-  std::size_t way = find(place.set, place.tag, key);
+  auto& meta = table_.meta;
   if (way != ways_) {
     // Two threads missed on the same signature and both verified it; the outcome is the same.
-    meta_[base + way] = static_cast<std::uint8_t>(fresh | (meta_[base + way] & kReferenced));
+    meta[base + way] = static_cast<std::uint8_t>(fresh | (meta[base + way] & kReferenced));
     return;
   }
   way = 0;
-  while (way < ways_ && (meta_[base + way] & kOccupied) != 0) {
+  while (way < ways_ && (meta[base + way] & kOccupied) != 0) {
     ++way;
+  }
+  while (way == ways_ && table_.sets < max_sets_ &&
+         2 * stripe.entries * kStripes >= table_.sets * ways_) {
+    // Full set in a table below capacity and at least half used (judged by this stripe's
+    // share): double it rather than evict, then look again (the key's set changed, and another
+    // thread may have inserted it meanwhile). Less used, a full set is bad luck: it evicts.
+    const std::size_t seen = table_.sets;
+    lock.unlock();
+    grow(seen);
+    lock.lock();
+    place = place_of(key);
+    base = place.set * ways_;
+    if (find(place.set, place.tag, key) != ways_) {
+      return;
+    }
+    way = 0;
+    while (way < ways_ && (meta[base + way] & kOccupied) != 0) {
+      ++way;
+    }
   }
   if (way == ways_) {
     // CLOCK: pass over (and clear) referenced slots; within two turns one is unreferenced.
     // A new entry starts unreferenced, so signatures seen once go before those seen again.
-    std::size_t hand = hands_[place.set];
-    while ((meta_[base + hand] & kReferenced) != 0) {
-      meta_[base + hand] = static_cast<std::uint8_t>(meta_[base + hand] & ~kReferenced);
+    std::size_t hand = table_.hands[place.set];
+    while ((meta[base + hand] & kReferenced) != 0) {
+      meta[base + hand] = static_cast<std::uint8_t>(meta[base + hand] & ~kReferenced);
       hand = (hand + 1) % ways_;
     }
     way = hand;
-    hands_[place.set] = static_cast<std::uint8_t>((hand + 1) % ways_);
+    table_.hands[place.set] = static_cast<std::uint8_t>((hand + 1) % ways_);
     ++stripe.evictions;
   } else {
     ++stripe.entries;
   }
-  keys_[base + way] = key;
-  meta_[base + way] = fresh;
+  table_.keys[base + way] = key;
+  meta[base + way] = fresh;
   ++stripe.inserts;
 }
 
@@ -160,8 +226,11 @@ SignatureCacheStats SignatureCache::stats() const {
     out.evictions += stripe.evictions;
     out.entries += stripe.entries;
   }
-  out.capacity = set_count_ * ways_;
-  out.bytes = out.entries * sizeof(SignatureCacheKey) + out.capacity + set_count_ +
+  out.capacity = max_sets_ * ways_;
+  // Read under one stripe: the table is replaced only while all are held.
+  const std::lock_guard lock((*stripes_)[0].mutex);
+  out.slots = table_.sets * ways_;
+  out.bytes = out.slots * (sizeof(SignatureCacheKey) + 1) + table_.sets +
               (enabled() ? sizeof(std::array<Stripe, kStripes>) : 0);
   return out;
 }

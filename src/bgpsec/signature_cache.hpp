@@ -12,11 +12,20 @@
 // secret is random per instance, so nobody outside can even compute an entry key, let alone
 // aim signatures at the set of someone else's entries to evict them.
 //
-// Layout: a set-associative table allocated once (no allocation per entry; 33 octets per
-// entry, of which the 32-octet keys are only touched when used): octets of the entry key pick
-// a set of up to 8 ways, and a full set evicts by CLOCK (an entry hit since the hand last
-// passed survives one more round). Sets are guarded by 64 striped mutexes, each held only for
-// the few compares of one set.
+// Layout: a set-associative table (no allocation per entry; 33 octets per entry, of which the
+// 32-octet keys are only touched when used): octets of the entry key pick a set of up to 8
+// ways, and a full set evicts by CLOCK (an entry hit since the hand last passed survives one
+// more round). Sets are guarded by 64 striped mutexes, each held only for the few compares of
+// one set.
+//
+// Growth: entries land at random places, so a table allocated at full capacity is nearly all
+// resident after a small fraction of it is used (8 M entries: 209 MiB for the first 100 000).
+// A large cache therefore starts at 1/64 of its sets (at least 1024) and doubles when an insert
+// finds its set full while the table is below capacity and at least half used; a full set in a
+// less used table evicts as at capacity (rare: a few inserts in a hundred). A doubling holds every
+// stripe while it moves the entries (entry key mod 2S is the key mod S or that plus S, so each set
+// splits in two) and needs the old and the new table at once: 1.5 times the new table's size for
+// that moment.
 #pragma once
 
 #include <array>
@@ -46,7 +55,8 @@ struct SignatureCacheStats {
   std::uint64_t evictions = 0;  // entries replaced to make room
   std::size_t entries = 0;      // held now
   std::size_t capacity = 0;     // entries it can hold (the configured capacity, rounded down)
-  std::size_t bytes = 0;        // approximate memory in use: per-entry state plus used keys
+  std::size_t slots = 0;        // entries the table allocated now holds (grows up to capacity)
+  std::size_t bytes = 0;        // memory of the allocated table (resident soon after use)
 };
 
 class SignatureCache {
@@ -61,7 +71,7 @@ class SignatureCache {
   // (lookups miss without counting, inserts do nothing).
   explicit SignatureCache(std::size_t capacity = kDefaultEntries);
 
-  [[nodiscard]] bool enabled() const noexcept { return set_count_ != 0; }
+  [[nodiscard]] bool enabled() const noexcept { return max_sets_ != 0; }
 
   // The entry key of one (router key, digest, signature) for this instance, or nullopt for a
   // signature longer than kMaxCachedSignatureSize. Point and digest have fixed sizes, so the
@@ -101,23 +111,37 @@ class SignatureCache {
     std::size_t set;
     std::uint8_t tag;
   };
+  // The slots of `sets` sets. Replaced only while every stripe is held, so a stripe holder
+  // sees one consistent table.
+  struct Table {
+    std::size_t sets = 0;
+    // Per slot: occupied, outcome, referenced, and 5 bits of the hash as a tag, so that most
+    // non-matching slots are passed over without reading their keys.
+    std::unique_ptr<std::uint8_t[]> meta;
+    // Not initialised: a slot's key is read only once meta says it is occupied.
+    std::unique_ptr<SignatureCacheKey[]> keys;
+    std::unique_ptr<std::uint8_t[]> hands;  // CLOCK hand per set
 
+    Table(std::size_t set_count, std::size_t ways);
+  };
+
+  // The set and tag of `key` in the current table. Caller holds the key's stripe.
   [[nodiscard]] Place place_of(const SignatureCacheKey& key) const noexcept;
-  [[nodiscard]] Stripe& stripe_of(std::size_t set) const noexcept;
+  // The key's stripe: the same whatever the table's size (every size is a multiple of
+  // kStripes sets, or the table never grows).
+  [[nodiscard]] Stripe& stripe_of(const SignatureCacheKey& key) const noexcept;
   // The slot of `key` in `set`, or ways_ when absent. Caller holds the set's stripe.
   [[nodiscard]] std::size_t find(std::size_t set, std::uint8_t tag,
                                  const SignatureCacheKey& key) const noexcept;
+  // Doubles the table unless another thread did since it had `seen_sets` sets. Caller holds
+  // no stripe.
+  void grow(std::size_t seen_sets);
 
   std::size_t ways_;
-  std::size_t set_count_;
+  std::size_t max_sets_;
+  std::size_t first_sets_;
   std::array<std::uint8_t, 8> secret_{};
-  // Per slot: occupied, outcome, referenced, and 5 bits of the hash as a tag, so that most
-  // non-matching slots are passed over without reading their keys.
-  std::unique_ptr<std::uint8_t[]> meta_;
-  // Not initialised: a slot's key is read only once meta_ says it is occupied, and untouched
-  // pages of a large table cost no memory.
-  std::unique_ptr<SignatureCacheKey[]> keys_;
-  std::unique_ptr<std::uint8_t[]> hands_;  // CLOCK hand per set
+  Table table_;
   std::unique_ptr<std::array<Stripe, kStripes>> stripes_;
 };
 

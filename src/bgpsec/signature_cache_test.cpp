@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -27,6 +28,36 @@ SignatureCacheKey made_up_key(std::uint64_t n) {
 }
 
 bool outcome_of(const SignatureCacheKey& key) { return (key.back() & 1) != 0; }
+
+// `threads` threads each look up `per_thread` keys chosen by `pick` (thread, step, the thread's
+// generator), inserting each key's outcome on a miss; returns the hits with a wrong outcome.
+std::size_t wrong_outcomes_in_threads(
+    SignatureCache& cache, std::size_t threads, std::size_t per_thread,
+    const std::function<SignatureCacheKey(std::size_t, std::size_t, std::mt19937_64&)>& pick) {
+  std::vector<std::size_t> wrong(threads, 0);
+  std::vector<std::thread> running;
+  for (std::size_t t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      std::mt19937_64 rng(t);
+      for (std::size_t i = 0; i < per_thread; ++i) {
+        const auto key = pick(t, i, rng);
+        if (const auto hit = cache.lookup(key)) {
+          wrong[t] += *hit != outcome_of(key) ? 1U : 0U;
+        } else {
+          cache.insert(key, outcome_of(key));
+        }
+      }
+    });
+  }
+  for (auto& thread : running) {
+    thread.join();
+  }
+  std::size_t total = 0;
+  for (const std::size_t n : wrong) {
+    total += n;
+  }
+  return total;
+}
 
 crypto::EcPoint point_with(std::uint8_t fill) {
   crypto::EcPoint p{};
@@ -166,32 +197,80 @@ TEST(SignatureCache, ThreadsSharingOneCacheSeeOnlyTheirKeysOutcomes) {
   for (std::uint64_t n = 0; n < kKeys; ++n) {
     keys.push_back(made_up_key(n));
   }
-  std::vector<std::size_t> wrong(4, 0);
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937_64 rng(t);
-      for (int i = 0; i < 20000; ++i) {
-        // Half the time a key every thread uses (the first 64), else any key.
-        const auto& key = keys[(rng() & 1) != 0 ? rng() % 64 : rng() % kKeys];
-        if (const auto hit = cache.lookup(key)) {
-          wrong[t] += *hit != outcome_of(key) ? 1U : 0U;
-        } else {
-          cache.insert(key, outcome_of(key));
-        }
-      }
-    });
-  }
-  for (auto& thread : threads) {
-    thread.join();
-  }
-  for (std::size_t t = 0; t < 4; ++t) {
-    EXPECT_EQ(wrong[t], 0U) << "thread " << t;
-  }
+  // Half the time a key every thread uses (the first 64), else any key.
+  EXPECT_EQ(wrong_outcomes_in_threads(cache, 4, 20000,
+                                      [&](std::size_t, std::size_t, std::mt19937_64& rng) {
+                                        return keys[(rng() & 1) != 0 ? rng() % 64 : rng() % kKeys];
+                                      }),
+            0U);
   const auto stats = cache.stats();
   EXPECT_LE(stats.entries, 256U);
   EXPECT_EQ(stats.hits + stats.misses, 4U * 20000U);
   EXPECT_GT(stats.hits, 0U);
+}
+
+// A large cache starts small and doubles as it fills, so its memory follows its entries (entries
+// land at random places: a table allocated at full size is soon all resident); entries survive
+// the doublings, and the bound is the configured capacity.
+TEST(SignatureCache, GrowsWithItsEntriesUpToCapacity) {
+  constexpr std::size_t kCapacity = std::size_t{1} << 16;
+  SignatureCache cache(kCapacity);
+  auto stats = cache.stats();
+  EXPECT_EQ(stats.capacity, kCapacity);
+  EXPECT_EQ(stats.slots, kCapacity / 8);
+  EXPECT_LT(stats.bytes, kCapacity * 33 / 4);
+  std::uint64_t n = 0;
+  for (; n < 2000; ++n) {
+    cache.insert(made_up_key(n), outcome_of(made_up_key(n)));
+  }
+  EXPECT_EQ(cache.stats().slots, kCapacity / 8);  // under half used: no doubling yet
+  for (; n < 30000; ++n) {
+    cache.insert(made_up_key(n), outcome_of(made_up_key(n)));
+  }
+  stats = cache.stats();
+  EXPECT_GT(stats.slots, kCapacity / 8);
+  EXPECT_LE(stats.slots, kCapacity);
+  EXPECT_GE(stats.slots, stats.entries);
+  // Below capacity a full set evicts only while the table is under half used: few entries go.
+  std::size_t held = 0;
+  for (std::uint64_t m = 0; m < n; ++m) {
+    const auto hit = cache.lookup(made_up_key(m));
+    held += hit ? 1U : 0U;
+    ASSERT_TRUE(!hit || *hit == outcome_of(made_up_key(m))) << m;
+  }
+  EXPECT_EQ(held, stats.entries);
+  EXPECT_GE(held, n * 97 / 100);
+  for (; n < 100000; ++n) {
+    cache.insert(made_up_key(n), outcome_of(made_up_key(n)));
+  }
+  stats = cache.stats();
+  EXPECT_EQ(stats.slots, kCapacity);
+  EXPECT_LE(stats.entries, kCapacity);
+  EXPECT_EQ(stats.evictions, stats.inserts - stats.entries);
+}
+
+// Small caches (sets not a multiple of the stripes) are allocated whole.
+TEST(SignatureCache, SmallCacheIsAllocatedWhole) {
+  for (const std::size_t capacity : {8U, 100U, 1000U, 8192U}) {
+    EXPECT_EQ(SignatureCache(capacity).stats().slots, capacity / 8 * 8) << capacity;
+  }
+}
+
+// Threads inserting and looking up while the table doubles under them.
+TEST(SignatureCache, ThreadsSeeTheirOutcomesWhileTheTableGrows) {
+  SignatureCache cache(std::size_t{1} << 16);
+  constexpr std::uint64_t kKeys = 60000;
+  // Mostly new keys (this thread's half), sometimes a key either thread may have put in.
+  EXPECT_EQ(
+      wrong_outcomes_in_threads(cache, 2, kKeys,
+                                [](std::size_t t, std::size_t i, std::mt19937_64& rng) {
+                                  return made_up_key((rng() & 3) == 0 ? rng() % kKeys : 2 * i + t);
+                                }),
+      0U);
+  const auto stats = cache.stats();
+  EXPECT_GT(stats.slots, (std::size_t{1} << 16) / 8);
+  EXPECT_LE(stats.entries, stats.slots);
+  EXPECT_EQ(stats.hits + stats.misses, 2 * kKeys);
 }
 
 }  // namespace
