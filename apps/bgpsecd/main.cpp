@@ -13,6 +13,7 @@
 #include "daemon/config.hpp"
 #include "daemon/speaker.hpp"
 #include "service/log_level.hpp"
+#include "service/systemd_notify.hpp"
 
 int main(int argc, char** argv) {
   using namespace bgpsecd;
@@ -75,10 +76,15 @@ int main(int argc, char** argv) {
     spdlog::error("cannot start: {}", started.error().message);
     return 1;
   }
+  // systemd Type=notify: ready once the listeners and the control socket are up (start()).
+  service::SystemdNotifier notifier(io);
+  notifier.ready("AS" + config->global.asn.to_string() + ", " +
+                 std::to_string(config->neighbors.size()) + " neighbors");
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const asio::error_code& ec, int signal) {
     if (!ec) {
       spdlog::info("signal {}: stopping", signal);
+      notifier.stopping();
       speaker.stop();
       // Let the Cease NOTIFICATIONs go out, then leave.
       auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
@@ -92,7 +98,9 @@ int main(int argc, char** argv) {
         return;
       }
       spdlog::info("SIGHUP: reloading {}", config_path);
-      static_cast<void>(speaker.reload());
+      notifier.reloading();
+      const bool reloaded = speaker.reload().has_value();
+      notifier.ready(reloaded ? "reloaded" : "reload failed, the previous configuration runs");
       wait_reload();
     });
   };

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/build_identity.hpp"
+#include "service/systemd_notify.hpp"
 #include "validation_server/server.hpp"
 #include "validation_server/server_config.hpp"
 
@@ -179,10 +180,14 @@ int main(int argc, char** argv) {
     spdlog::error("cannot start: {}", started.error().message);
     return 1;
   }
+  // systemd Type=notify: ready once the SRx listeners and the control socket are up.
+  service::SystemdNotifier notifier(io);
+  notifier.ready("serving SRx proxy protocol 3");
   asio::signal_set stop_signals(io, SIGINT, SIGTERM);
   stop_signals.async_wait([&](const asio::error_code& ec, int signal) {
     if (!ec) {
       spdlog::info("signal {}: stopping (GOODBYE to every router)", signal);
+      notifier.stopping();
       server.stop();
       // Let the GOODBYEs go out, then leave.
       auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
@@ -196,8 +201,12 @@ int main(int argc, char** argv) {
         return;
       }
       spdlog::info("SIGHUP: reloading");
+      notifier.reloading();
       if (auto reloaded = server.reload(); !reloaded) {
         spdlog::error("reload failed, nothing changed: {}", reloaded.error().message);
+        notifier.ready("reload failed, the previous configuration runs");
+      } else {
+        notifier.ready("reloaded");
       }
       wait_reload();
     });
