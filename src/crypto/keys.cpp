@@ -23,6 +23,7 @@
 
 #include "base/byte_reader.hpp"
 #include "base/check.hpp"
+#include "base/secret_file.hpp"
 #include "crypto/der.hpp"
 #include "crypto/openssl_ptr.hpp"
 
@@ -90,12 +91,6 @@ const EC_GROUP* p256_group() noexcept {
   static const EC_GROUP* const group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
   BGPSEC_CHECK(group != nullptr, "OpenSSL lacks the P-256 curve");
   return group;
-}
-
-std::string octal_mode(mode_t mode) {
-  char buf[8] = {};
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
-  return buf;
 }
 
 // ===== Minimal DER reading, for precise SubjectPublicKeyInfo errors =====
@@ -324,32 +319,6 @@ base::Result<std::pair<EvpPkeyHandle, PublicKey>> check_private(EvpPkeyPtr pkey)
   return std::make_pair(to_handle(std::move(pkey)), std::move(pub));
 }
 
-// Reads a whole (small) file from an open descriptor.
-base::Result<std::string> read_fd(int fd, const std::string& name) {
-  std::string data;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      OPENSSL_cleanse(data.data(), data.size());
-      return base::fail("cannot read key file " + name + ": " + std::strerror(errno));
-    }
-    if (n == 0) {
-      break;
-    }
-    data.append(buf, static_cast<std::size_t>(n));
-    if (data.size() > kMaxKeyFileSize) {
-      OPENSSL_cleanse(data.data(), data.size());
-      return base::fail("key file " + name + " is too large to be a key");
-    }
-  }
-  OPENSSL_cleanse(buf, sizeof buf);
-  return data;
-}
-
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -483,35 +452,13 @@ base::Result<std::pair<EvpPkeyHandle, PublicKey>, PemError> pem_private_key(std:
 
 base::Result<PrivateKey> PrivateKey::load_pem(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    return base::fail("cannot open key file " + name + ": " + std::strerror(errno));
-  }
-  // Checked on the open descriptor, so the file cannot be swapped between check and read.
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return base::fail("cannot stat key file " + name + ": " + std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return base::fail("key file " + name + " is not a regular file");
-  }
   // Like ssh: a private key others can read (or replace) is refused, not silently used.
-  if ((st.st_mode & 077) != 0) {
-    ::close(fd);
-    const char* what = (st.st_mode & 044) != 0 ? "readable" : "accessible";
-    return base::fail("key file " + name + " is " + what + " by group or others (mode " +
-                      octal_mode(st.st_mode) + "); chmod 600 it");
-  }
-  auto text = read_fd(fd, name);
-  ::close(fd);
+  auto text = base::read_secret_file(name, "key file", kMaxKeyFileSize);
   if (!text) {
     return tl::unexpected(std::move(text).error());
   }
   auto parts = pem_private_key(*text);
-  OPENSSL_cleanse(text->data(), text->size());
+  base::wipe(*text);
   if (!parts) {
     return base::fail("key file " + name + (parts.error().predicate ? " " : ": ") +
                       parts.error().message);

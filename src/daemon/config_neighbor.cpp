@@ -3,8 +3,8 @@
 // the session layer is told about it (to_fsm_config).
 #include <limits>
 
+#include "base/secret_file.hpp"
 #include "daemon/config_parse.hpp"
-#include "service/secret_file.hpp"
 #include "session/tcp_security.hpp"
 
 namespace bgpsecd::daemon::config_detail {
@@ -42,9 +42,13 @@ base::Result<void> NeighborSection::parse_tcp_security(const toml::table& t, std
   } else if (password_file != nullptr) {
     BGPSEC_ASSIGN_OR_RETURN(const std::string_view path,
                             string_of(*password_file, "password_file", ctx));
-    auto secret = service::read_secret_file(std::string(path));
+    // The key's octets and a newline an editor adds; anything longer is not a key file.
+    auto secret = base::read_secret_file(std::string(path), "password file", 1024);
     if (!secret) {
-      return error(password_file->source(), ctx, "'password_file' " + secret.error().message);
+      return error(password_file->source(), ctx, secret.error().message);
+    }
+    if (!secret->empty() && secret->back() == '\n') {
+      secret->pop_back();
     }
     n.password = std::move(*secret);
     n.password_file = std::string(path);
