@@ -76,7 +76,7 @@ void ProxyCore::received(const srx::SrxPdu& pdu, TimePoint now) {
           }
           if constexpr (std::is_same_v<T, srx::VerifyNotificationPdu>) {
             if (p.is_receipt()) {
-              on_receipt(p);
+              on_receipt(p, now);
             } else {
               on_notification(p);
             }
@@ -134,11 +134,11 @@ void ProxyCore::tick(TimePoint now) {
   if (state_ == ProxyState::Active && !awaiting_.empty() &&
       now - awaiting_.front().sent >= options_.answer_timeout) {
     const auto& oldest = awaiting_.front();
-    const std::string what = oldest.is_sign ? "SIGN_REQUEST for update " +
-                                                  std::to_string(oldest.update_id)
-                                            : "VERIFY with token " + std::to_string(oldest.token);
-    end("no answer to the " + what + " within " +
-            std::to_string(options_.answer_timeout.count()) + " s",
+    const std::string what = oldest.is_sign
+                                 ? "SIGN_REQUEST for update " + std::to_string(oldest.update_id)
+                                 : "VERIFY with token " + std::to_string(oldest.token);
+    end("no answer to the " + what + " within " + std::to_string(options_.answer_timeout.count()) +
+            " s",
         true);
   }
 }

@@ -164,7 +164,7 @@ class ProxyCore {
     srx::UpdateResults known;
     std::uint8_t pending = 0;
     std::optional<std::uint32_t> update_id;
-    std::optional<std::uint32_t> token;     // the receipt awaited
+    std::optional<std::uint32_t> token;      // the receipt awaited
     std::vector<SignParameters> sign_queue;  // waiting for the update ID or the session
   };
   // A request the server answers at once, in the order sent: a VERIFY (receipt) or a
@@ -191,7 +191,7 @@ class ProxyCore {
   void send_verify(RouteKey key, Route& route, TimePoint now);
   void send_sign(RouteKey key, Route& route, const SignParameters& parameters, TimePoint now);
   void replay(TimePoint now);
-  void on_receipt(const srx::VerifyNotificationPdu& receipt);
+  void on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint now);
   void on_notification(const srx::VerifyNotificationPdu& notification);
   void on_sign_notification(const srx::SignNotificationPdu& notification);
   void on_refused(const srx::ErrorPdu& error);

@@ -113,7 +113,7 @@ void ProxyCore::replay(TimePoint now) {
   }
 }
 
-void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt) {
+void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint now) {
   ++counters_.receipts;
   auto it = std::find_if(awaiting_.begin(), awaiting_.end(), [&](const Awaited& awaited) {
     return !awaited.is_sign && awaited.token == receipt.request_token;
@@ -147,7 +147,7 @@ void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt) {
   auto queue = std::move(held.sign_queue);
   held.sign_queue.clear();
   for (const auto& parameters : queue) {
-    send_sign(route->first, held, parameters, awaited.sent);
+    send_sign(route->first, held, parameters, now);
   }
 }
 
@@ -331,7 +331,7 @@ std::optional<HeldRoute> ProxyCore::route(RouteKey key) const {
   if (it == routes_.end()) {
     return std::nullopt;
   }
-  HeldRoute held{it->first,      it->second.request,   it->second.known,
+  HeldRoute held{it->first,          it->second.request,   it->second.known,
                  it->second.pending, it->second.update_id, it->second.sign_queue};
   for (const auto& awaited : awaiting_) {
     if (awaited.is_sign && awaited.key == key) {

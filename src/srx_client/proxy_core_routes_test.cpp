@@ -52,8 +52,8 @@ TEST(ProxyRoutes, VerifyV6DecodesAsTheStandardLayout) {
 
 // The captured QuaggaSRx route, sent by us: the server gets the same update (ID 2E427F2B).
 TEST(ProxyRoutes, CapturedQuaggaRouteGivesNistsUpdateId) {
-  const auto captured = std::get<srx::VerifyRequestPdu>(
-      srx::decode_srx_pdu(hex(srx::test::kQuaggaVerifyV4)).value());
+  const auto captured =
+      std::get<srx::VerifyRequestPdu>(srx::decode_srx_pdu(hex(srx::test::kQuaggaVerifyV4)).value());
   RouteRequest request;
   request.prefix = base::Prefix(captured.prefix_address, captured.prefix_length);
   request.origin_as = captured.origin_as;
@@ -215,8 +215,7 @@ TEST(ProxyRoutes, ReplacedRouteDeletesTheOldUpdateAndSendsTheNew) {
   auto other = plain_route();
   other.origin_as = 65101;
   ASSERT_TRUE(h.core().submit(1, other, h.now));
-  EXPECT_EQ(h.take(),
-            (V{delete_update(kPlainId), Harness::encoded(verify_request(other, 2))}));
+  EXPECT_EQ(h.take(), (V{delete_update(kPlainId), Harness::encoded(verify_request(other, 2))}));
   EXPECT_EQ(h.core().route(1)->request, other);
 }
 
@@ -286,12 +285,14 @@ TEST(ProxyRoutes, SignWaitsForTheUpdateIdThenGetsTheNotification) {
   EXPECT_EQ(h.core().route(1)->signs, std::vector<SignParameters>{parameters});
   h.receipt(1, kPlainId);
   // SIGN_REQUEST: algorithm 1, block type 0x01, update ID, prepend counter 1, peer AS 65003.
-  EXPECT_EQ(h.take(), V{Harness::compact("05 0001 01 00000000 00000018 f0f4232e 00000001 0000fdeb")});
+  EXPECT_EQ(h.take(),
+            V{Harness::compact("05 0001 01 00000000 00000018 f0f4232e 00000001 0000fdeb")});
   EXPECT_EQ(h.core().counters().sign_requests, 1U);
   // docs/srx-proxy.md §9: block type 0x01, the new segment (pCount 1, flags 0, AS 65000), a
   // 20-byte SKI, signature length 2 and 2 signature bytes.
-  h.feed("07 000000 00000000 00000032 f0f4232e 0000001e 01 00 0000fde8 "
-         "0102030405060708090a0b0c0d0e0f1011121314 0002 abcd");
+  h.feed(
+      "07 000000 00000000 00000032 f0f4232e 0000001e 01 00 0000fde8 "
+      "0102030405060708090a0b0c0d0e0f1011121314 0002 abcd");
   ASSERT_EQ(h.signs.size(), 1U);
   EXPECT_EQ(h.signs[0].key, 1U);
   EXPECT_EQ(h.signs[0].parameters, parameters);

@@ -18,7 +18,8 @@ const std::string kGoodbye = Harness::compact("02 0384 00 00000000 0000000c");  
 TEST(ProxySession, HelloCarriesIdAsAndPeerCount) {
   Harness h;
   h.core().connected(h.now);
-  EXPECT_EQ(h.take(), V{Harness::compact("00 0003 00 00000000 00000018 00000007 0000fde8 00000000")});
+  EXPECT_EQ(h.take(),
+            V{Harness::compact("00 0003 00 00000000 00000018 00000007 0000fde8 00000000")});
   EXPECT_EQ(h.core().state(), ProxyState::AwaitingHelloResponse);
 }
 
@@ -44,7 +45,8 @@ TEST(ProxySession, HelloResponseMakesActiveAndAssignedIdIsKept) {
   h.core().disconnected(h.now);
   EXPECT_EQ(h.core().state(), ProxyState::Disconnected);
   h.core().connected(h.now);
-  EXPECT_EQ(h.take(), V{Harness::compact("00 0003 00 00000000 00000018 ffffffff 0000fde8 00000000")});
+  EXPECT_EQ(h.take(),
+            V{Harness::compact("00 0003 00 00000000 00000018 ffffffff 0000fde8 00000000")});
 }
 
 TEST(ProxySession, NoHelloResponseWithinTimeoutEndsWithGoodbye) {

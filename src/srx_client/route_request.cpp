@@ -13,7 +13,8 @@ bool same_update(const RouteRequest& a, const RouteRequest& b) {
 srx::VerifyRequestPdu verify_request(const RouteRequest& request, std::uint32_t token) {
   const auto undefined = static_cast<std::uint8_t>(srx::SrxResult::Undefined);
   srx::VerifyRequestPdu pdu;
-  pdu.flags = static_cast<std::uint8_t>((request.wanted & srx::kValidationBits) | srx::kFlagReceipt);
+  pdu.flags =
+      static_cast<std::uint8_t>((request.wanted & srx::kValidationBits) | srx::kFlagReceipt);
   // Result sources: 0, the SRx server computes them.
   pdu.as_type = request.as_type;
   pdu.as_rel_type = request.as_rel_type;

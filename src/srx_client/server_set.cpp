@@ -19,8 +19,7 @@ base::Result<void, srx::SrxError> ServerSet::submit(RouteKey key, RouteRequest r
 
 void ServerSet::withdraw(RouteKey key) { home_core().withdraw(key); }
 
-base::Result<void> ServerSet::sign(RouteKey key, const SignParameters& parameters,
-                                   TimePoint now) {
+base::Result<void> ServerSet::sign(RouteKey key, const SignParameters& parameters, TimePoint now) {
   return home_core().sign(key, parameters, now);
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // ServerSet: routes live in the most preferred active core and move, with their results and
 // unanswered SIGN_REQUESTs, when the home is lost or a more preferred server is back.
+#include "srx_client/server_set.hpp"
+
 #include <gtest/gtest.h>
 
 #include "srx_client/proxy_core_test_util.hpp"
-#include "srx_client/server_set.hpp"
 
 namespace bgpsecd::srx_client::test {
 namespace {

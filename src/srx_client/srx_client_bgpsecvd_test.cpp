@@ -3,10 +3,6 @@
 // CMakeLists.txt): a signed route gets its receipt and Valid results, the server signs it on
 // (SIGN_REQUEST); then bgpsecvd is killed, the connection goes down and keeps trying, and when
 // bgpsecvd is back the route is sent again and Valid again. Address 127.0.37.1, port 17995.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +16,9 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/hex.hpp"
 #include "srx_client/srx_client_connection.hpp"
@@ -149,22 +148,23 @@ TEST_F(SrxClientBgpsecvd, SignedRouteIsValidAndSurvivesAServerRestart) {
     ASSERT_TRUE(run(tool_ + " keygen --asn " + std::to_string(asn) + " --out " + keys));
   }
   const std::string rpki = work_ + "/rpki.json";
-  auto rpki_text = run(tool_ + " rpki-json --key-dir " + keys + " --roa 10.40.0.0/16-24=" +
-                       std::to_string(kOriginAs));
+  auto rpki_text = run(tool_ + " rpki-json --key-dir " + keys +
+                       " --roa 10.40.0.0/16-24=" + std::to_string(kOriginAs));
   ASSERT_TRUE(rpki_text);
   std::ofstream(rpki) << *rpki_text;
   auto signed_json = run(tool_ + " sign --prefix " + kPrefix + " --as-path '" +
                          std::to_string(kNeighbourAs) + " " + std::to_string(kOriginAs) +
                          "' --target-as " + std::to_string(kRouterAs) + " --key-dir " + keys);
   ASSERT_TRUE(signed_json);
-  auto attribute = base::from_hex(nlohmann::json::parse(*signed_json)["attribute"].get<std::string>());
+  auto attribute =
+      base::from_hex(nlohmann::json::parse(*signed_json)["attribute"].get<std::string>());
   ASSERT_TRUE(attribute);
 
-  BgpsecvdProcess server(vd_,
-                         {"--listen", std::string(kAddress) + ":" + std::to_string(kPort), "--rpki",
-                          rpki, "--key-dir", keys, "--control-socket", "none", "--log-level",
-                          "debug"},
-                         work_ + "/bgpsecvd.log");
+  BgpsecvdProcess server(
+      vd_,
+      {"--listen", std::string(kAddress) + ":" + std::to_string(kPort), "--rpki", rpki, "--key-dir",
+       keys, "--control-socket", "none", "--log-level", "debug"},
+      work_ + "/bgpsecvd.log");
   ASSERT_TRUE(server.start());
 
   std::vector<ResultEvent> events;
@@ -202,8 +202,8 @@ TEST_F(SrxClientBgpsecvd, SignedRouteIsValidAndSurvivesAServerRestart) {
 
   const auto valid = [&] {
     auto results = core.results(1);
-    return core.route(1)->pending == 0 && results &&
-           results->origin == srx::SrxResult::Valid && results->path == srx::SrxResult::Valid;
+    return core.route(1)->pending == 0 && results && results->origin == srx::SrxResult::Valid &&
+           results->path == srx::SrxResult::Valid;
   };
   ASSERT_TRUE(run_until(valid, 20)) << log_tail();
   EXPECT_EQ(core.state(), ProxyState::Active);

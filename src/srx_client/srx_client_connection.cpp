@@ -34,15 +34,10 @@ void SrxClientConnection::stop() {
   if (stopped_) {
     return;
   }
-  core_.shutdown();
+  // From here on send() writes at once (best effort), so the GOODBYE of shutdown() goes out
+  // before the socket closes.
   stopped_ = true;
-  // Best effort: the GOODBYE that shutdown() queued, unless a write is half done.
-  if (socket_.is_open() && !connecting_ && !writing_) {
-    for (const auto& pdu : queue_) {
-      asio::error_code ignored;
-      asio::write(socket_, asio::buffer(pdu), ignored);
-    }
-  }
+  core_.shutdown();
   ++generation_;
   asio::error_code ignored;
   socket_.close(ignored);
@@ -98,16 +93,15 @@ void SrxClientConnection::on_connected(const asio::error_code& ec, std::uint64_t
 }
 
 void SrxClientConnection::read() {
-  socket_.async_read_some(
-      asio::buffer(buffer_),
-      [self = weak_from_this(), generation = generation_](const asio::error_code& ec,
-                                                          std::size_t n) {
-        auto s = self.lock();
-        if (!s || s->stopped_ || generation != s->generation_) {
-          return;
-        }
-        s->on_read(ec, n);
-      });
+  socket_.async_read_some(asio::buffer(buffer_),
+                          [self = weak_from_this(), generation = generation_](
+                              const asio::error_code& ec, std::size_t n) {
+                            auto s = self.lock();
+                            if (!s || s->stopped_ || generation != s->generation_) {
+                              return;
+                            }
+                            s->on_read(ec, n);
+                          });
 }
 
 void SrxClientConnection::on_read(const asio::error_code& ec, std::size_t n) {
@@ -144,7 +138,14 @@ void SrxClientConnection::on_read(const asio::error_code& ec, std::size_t n) {
 }
 
 void SrxClientConnection::send(base::Bytes pdu) {
-  if (stopped_ || connecting_ || closing_ || !socket_.is_open()) {
+  if (connecting_ || closing_ || !socket_.is_open()) {
+    return;
+  }
+  if (stopped_) {
+    if (!writing_) {
+      asio::error_code ignored;
+      asio::write(socket_, asio::buffer(pdu), ignored);
+    }
     return;
   }
   queued_bytes_ += pdu.size();
@@ -235,17 +236,18 @@ void SrxClientConnection::schedule_reconnect() {
 
 void SrxClientConnection::arm_tick() {
   timer_.expires_after(options_.tick_interval);
-  timer_.async_wait([self = weak_from_this(), generation = generation_](const asio::error_code& ec) {
-    auto s = self.lock();
-    if (ec || !s || s->stopped_ || generation != s->generation_) {
-      return;
-    }
-    s->core_.tick(now());
-    if (generation == s->generation_ && !s->stopped_) {
-      s->report("");
-      s->arm_tick();
-    }
-  });
+  timer_.async_wait(
+      [self = weak_from_this(), generation = generation_](const asio::error_code& ec) {
+        auto s = self.lock();
+        if (ec || !s || s->stopped_ || generation != s->generation_) {
+          return;
+        }
+        s->core_.tick(now());
+        if (generation == s->generation_ && !s->stopped_) {
+          s->report("");
+          s->arm_tick();
+        }
+      });
 }
 
 // Tells the owner when the core's state moved; a session that got as far as active starts the
