@@ -15,9 +15,9 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path file_with(const std::string& text, fs::perms mode) {
-  const fs::path path = fs::temp_directory_path() /
-                        ("bgpsecd-secret-" + std::to_string(::getpid()) + "-" +
-                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  const fs::path path =
+      fs::temp_directory_path() / ("bgpsecd-secret-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::ofstream(path) << text;
   fs::permissions(path, mode);
   return path;
@@ -33,8 +33,9 @@ TEST(SecretFile, GroupOrOthersAccessIsRefusedWithoutQuotingTheSecret) {
   const auto path = file_with("s3cret", fs::perms::owner_read | fs::perms::group_write);
   const auto read = read_secret_file(path.string(), "key file", 100);
   ASSERT_FALSE(read);
-  EXPECT_EQ(read.error().message, "key file " + path.string() +
-                                      " is accessible by group or others (mode 0420); chmod 600 it");
+  EXPECT_EQ(
+      read.error().message,
+      "key file " + path.string() + " is accessible by group or others (mode 0420); chmod 600 it");
   fs::remove(path);
 }
 

@@ -17,6 +17,7 @@
 #include "daemon/speaker_neighbor.hpp"
 #include "rib/as_path_edit.hpp"
 #include "service/control_server.hpp"
+#include "service/endpoint_asio.hpp"
 #include "service/metrics.hpp"
 #include "session/graceful_notification.hpp"
 
@@ -24,9 +25,7 @@ namespace bgpsecd::daemon {
 
 namespace {
 
-asio::ip::address to_asio(const base::IpAddress& a) {
-  return asio::ip::make_address(a.to_string());
-}
+using service::to_asio;
 
 // The origin AS for route origin validation (RFC 6811 §2): the least recent Secure_Path
 // segment of a BGPsec route; the right-most AS of a trailing AS_SEQUENCE; our own AS for an

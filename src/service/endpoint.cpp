@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "service/endpoint_asio.hpp"
 #include "service/toml_reader.hpp"
 
 namespace bgpsecd::service {
@@ -12,6 +13,14 @@ std::string Endpoint::to_string() const {
   if (address.afi() == base::Afi::Ipv6)
     return "[" + address.to_string() + "]:" + std::to_string(port);
   return address.to_string() + ":" + std::to_string(port);
+}
+
+asio::ip::address to_asio(const base::IpAddress& address) {
+  return asio::ip::make_address(address.to_string());
+}
+
+asio::ip::tcp::endpoint to_asio(const Endpoint& endpoint) {
+  return asio::ip::tcp::endpoint(to_asio(endpoint.address), endpoint.port);
 }
 
 base::Result<Endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port) {

@@ -2,7 +2,10 @@
 // SRx proxy byte vectors shared by the codec and update-ID tests.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+
+#include "srx/pdu.hpp"
 
 namespace bgpsecd::srx::test {
 

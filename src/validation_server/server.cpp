@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "service/router_keys.hpp"
+#include "srx/results.hpp"
 #include "validation_server/server_text.hpp"
 
 namespace bgpsecd::validation_server {
@@ -46,26 +47,6 @@ bool allowed(const std::vector<base::Prefix>& allow, const std::string& peer) {
   return std::any_of(allow.begin(), allow.end(), [&](const base::Prefix& p) {
     return p.contains(base::Prefix(*address, address->afi() == base::Afi::Ipv4 ? 32 : 128));
   });
-}
-
-const char* result_name(srx::SrxResult result) {
-  switch (result) {
-    case srx::SrxResult::Valid:
-      return "valid";
-    case srx::SrxResult::NotFound:
-      return "notfound";
-    case srx::SrxResult::Invalid:
-      return "invalid";
-    case srx::SrxResult::Undefined:
-      return "undefined";
-    case srx::SrxResult::DoNotUse:
-      return "donotuse";
-    case srx::SrxResult::Unknown:
-      return "unknown";
-    case srx::SrxResult::Unverifiable:
-      return "unverifiable";
-  }
-  return "unknown";
 }
 
 nlohmann::json types_json(std::uint8_t types) {
@@ -438,9 +419,9 @@ base::Result<nlohmann::json> ValidationServer::show_updates(const nlohmann::json
                         {"as_path", path},
                         {"local_as", update->content.local_as},
                         {"signed", !update->content.bgpsec_attribute.empty()},
-                        {"origin", result_name(update->results.origin)},
-                        {"path", result_name(update->results.path)},
-                        {"aspa", result_name(update->results.aspa)},
+                        {"origin", srx::result_name(update->results.origin)},
+                        {"path", srx::result_name(update->results.path)},
+                        {"aspa", srx::result_name(update->results.aspa)},
                         {"holders", holders},
                         {"collectable", update->expires.has_value()}};
 }

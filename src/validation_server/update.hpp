@@ -12,25 +12,17 @@
 #include "base/bytes.hpp"
 #include "base/prefix.hpp"
 #include "srx/pdu.hpp"
+#include "srx/results.hpp"
 
 namespace bgpsecd::validation_server {
 
-// The three result types of SRx (VERIFY flag and notification bits).
-enum class ResultType : std::uint8_t {
-  Origin = srx::kFlagOrigin,  // RFC 6811 origin validation
-  Path = srx::kFlagPath,      // RFC 8205 §5.2 BGPsec path validation
-  Aspa = srx::kFlagAspa,      // ASPA path verification
-};
-// Validation bits of a VERIFY request or a notification (kFlagOrigin | kFlagPath | kFlagAspa).
-inline constexpr std::uint8_t kValidationBits = srx::kFlagOrigin | srx::kFlagPath | srx::kFlagAspa;
-
-// The results held for an update, in SRx's one-byte encoding. Undefined until computed.
-struct UpdateResults {
-  srx::SrxResult origin = srx::SrxResult::Undefined;
-  srx::SrxResult path = srx::SrxResult::Undefined;
-  srx::SrxResult aspa = srx::SrxResult::Undefined;
-  friend bool operator==(const UpdateResults&, const UpdateResults&) = default;
-};
+// The result types and results are the protocol's, shared with the proxy side (srx/results.hpp).
+using srx::kResultTypes;
+using srx::kValidationBits;
+using srx::result_index;
+using srx::result_of;
+using srx::ResultType;
+using srx::UpdateResults;
 
 // What validation needs from a VERIFY request, taken from the PDU once at the request that
 // stored the update. The prefix is the header's (host bits cleared); SRx's SCA prefix is not

@@ -6,42 +6,6 @@
 
 namespace bgpsecd::validation_server {
 
-std::size_t result_index(ResultType type) noexcept {
-  switch (type) {
-    case ResultType::Origin:
-      return 0;
-    case ResultType::Path:
-      return 1;
-    case ResultType::Aspa:
-      break;
-  }
-  return 2;
-}
-
-srx::SrxResult& result_of(UpdateResults& results, ResultType type) noexcept {
-  switch (type) {
-    case ResultType::Origin:
-      return results.origin;
-    case ResultType::Path:
-      return results.path;
-    case ResultType::Aspa:
-      break;
-  }
-  return results.aspa;
-}
-
-srx::SrxResult result_of(const UpdateResults& results, ResultType type) noexcept {
-  switch (type) {
-    case ResultType::Origin:
-      return results.origin;
-    case ResultType::Path:
-      return results.path;
-    case ResultType::Aspa:
-      break;
-  }
-  return results.aspa;
-}
-
 const char* store_refusal_text(StoreRefusal refusal) noexcept {
   switch (refusal) {
     case StoreRefusal::TooManyUpdates:

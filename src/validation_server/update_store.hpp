@@ -45,13 +45,6 @@ struct StoredUpdate {
   std::optional<Clock::time_point> expires;  // set while nobody holds it
 };
 
-// Index 0, 1, 2 of a result type, and its stored value.
-[[nodiscard]] std::size_t result_index(ResultType type) noexcept;
-[[nodiscard]] srx::SrxResult& result_of(UpdateResults& results, ResultType type) noexcept;
-[[nodiscard]] srx::SrxResult result_of(const UpdateResults& results, ResultType type) noexcept;
-inline constexpr std::array<ResultType, 3> kResultTypes{ResultType::Origin, ResultType::Path,
-                                                        ResultType::Aspa};
-
 struct StoreLimits {
   std::size_t max_updates = 1'000'000;          // updates stored in total
   std::size_t max_updates_per_proxy = 500'000;  // updates one proxy may hold
