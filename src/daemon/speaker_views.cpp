@@ -340,6 +340,7 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
       }
       // (a structured binding cannot be captured by a lambda in C++20 on clang 14)
       const std::string& neighbor_name = name;
+      const Neighbor& neighbor = *n;
       const std::optional<base::Prefix> from =
           !after_neighbor.empty() && name == after_neighbor ? after : std::nullopt;
       const auto stop_here = [&](const base::Prefix& p) {
@@ -350,7 +351,7 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         return false;
       };
       if (table == "adj-rib-in") {
-        n->adj_in.for_each_after(from, [&](const rib::Route& r) {
+        neighbor.adj_in.for_each_after(from, [&](const rib::Route& r) {
           if (!prefix || r.prefix == *prefix) {
             const auto* best = loc_rib_.best(r.prefix);
             routes.push_back(
@@ -359,10 +360,10 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
           return !stop_here(r.prefix);
         });
       } else {
-        n->adj_out.for_each_after(from, [&](const rib::OutUpdate& out) {
+        neighbor.adj_out.for_each_after(from, [&](const rib::OutUpdate& out) {
           if (!prefix || out.prefix == *prefix) {
             // What went out: our Secure_Path segment and SKI added for a BGPsec peer.
-            rib::Route r = as_sent(*n, out);
+            rib::Route r = as_sent(neighbor, out);
             if (const auto* best = loc_rib_.best(out.prefix)) {
               r.path_state = best->path_state;
               r.origin_state = best->origin_state;
