@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       "  show neighbors [PEER]\n"
       "  show routes [PREFIX] [--peer PEER] [--received | --advertised]\n"
       "  show rpki\n"
+      "  show validation\n"
       "  reload\n"
       "  clear neighbor PEER [--soft]\n"
       "bgpsecvd (the validation server; show rpki and reload too):\n"
@@ -144,6 +145,12 @@ int main(int argc, char** argv) {
   show_rpki->callback([&] { command = bgpsecd::daemon::kCmdShowRpki; });
 
   // ----- bgpsecvd -----
+  auto* show_validation = show->add_subcommand(
+      "validation",
+      "bgpsecd: the validation servers ([[validation_server]]) with their state, the routes they "
+      "hold for us and the failovers");
+  show_validation->callback([&] { command = bgpsecd::daemon::kCmdShowValidation; });
+
   auto* show_routers = show->add_subcommand(
       "routers",
       "bgpsecvd: connected routers (SRx proxies) with their proxy ID, AS, state, "

@@ -57,6 +57,8 @@ const char* reason_name(Reason reason) noexcept {
       return "key-not-found";
     case Reason::SignatureInvalid:
       return "signature-invalid";
+    case Reason::ServerInvalid:
+      return "server-invalid";
   }
   return "unknown";
 }

@@ -49,9 +49,13 @@ enum class Reason : std::uint8_t {
   NoSupportedSuite,  // -> PathState::Unverifiable
   KeyNotFound,       // no router key for (AS, SKI) of a segment: Not Valid without crypto
   SignatureInvalid,  // no candidate key verifies a signature
+
+  // RFC 8374 §9.3.2: an off-router validation server (SRx proxy protocol) checked the path and
+  // answered invalid; its answer names no reason (docs/srx-proxy.md §8).
+  ServerInvalid,
 };
 
-inline constexpr Reason kLastReason = Reason::SignatureInvalid;
+inline constexpr Reason kLastReason = Reason::ServerInvalid;
 
 [[nodiscard]] const char* reason_name(Reason reason) noexcept;
 [[nodiscard]] const char* path_state_name(PathState state) noexcept;

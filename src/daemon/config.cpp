@@ -36,6 +36,9 @@ class Parser : public config_detail::Section {
   base::Result<void> parse_bgpsec(const toml::table& root) {
     return config_detail::BgpsecSection(file(), config_).parse_bgpsec(root);
   }
+  base::Result<void> parse_validation(const toml::table& root) {
+    return config_detail::ValidationSection(file(), config_).parse_validation(root);
+  }
   base::Result<void> parse_prefix_lists(const toml::table& root) {
     return config_detail::PolicySection(file(), config_).parse_prefix_lists(root);
   }
@@ -52,14 +55,15 @@ class Parser : public config_detail::Section {
 
 base::Result<Config> Parser::run(const toml::table& root) {
   BGPSEC_TRY(check_keys(root, "top level",
-                        {"global", "control", "metrics", "rpki", "bgpsec", "prefix_list", "policy",
-                         "network", "neighbor"}));
+                        {"global", "control", "metrics", "rpki", "bgpsec", "validation",
+                         "validation_server", "prefix_list", "policy", "network", "neighbor"}));
   // Order matters: later sections refer to earlier ones (policies to prefix lists, neighbors
   // to policies, BGPsec neighbors to keys and RPKI sources).
   BGPSEC_TRY(parse_global(root));
   BGPSEC_TRY(parse_control_and_metrics(root));
   BGPSEC_TRY(parse_rpki(root));
   BGPSEC_TRY(parse_bgpsec(root));
+  BGPSEC_TRY(parse_validation(root));
   BGPSEC_TRY(parse_prefix_lists(root));
   BGPSEC_TRY(parse_policies(root));
   BGPSEC_TRY(parse_networks(root));
@@ -95,8 +99,8 @@ const PrefixList* Config::find_prefix_list(std::string_view name) const {
 
 bool operator==(const Config& a, const Config& b) {
   return a.global == b.global && a.rpki == b.rpki && a.bgpsec == b.bgpsec &&
-         a.networks == b.networks && a.prefix_lists == b.prefix_lists && a.policies == b.policies &&
-         a.neighbors == b.neighbors;
+         a.validation == b.validation && a.networks == b.networks &&
+         a.prefix_lists == b.prefix_lists && a.policies == b.policies && a.neighbors == b.neighbors;
 }
 
 // ===== parse / load =====

@@ -126,6 +126,36 @@ struct BgpsecConfig : service::KeySources {
   friend bool operator==(const BgpsecConfig& a, const BgpsecConfig& b);
 };
 
+// RFC 8374 §9.3.2: where the signatures of received BGPsec routes are checked.
+enum class ValidationMode : std::uint8_t {
+  Local,          // by our own workers
+  Server,         // by the [[validation_server]]s; while none answers, routes go in deferred
+  ServerOrLocal,  // by the servers; while none answers, by our own workers
+};
+[[nodiscard]] const char* validation_mode_name(ValidationMode mode) noexcept;
+
+// One [[validation_server]]: an SRx proxy protocol server (bgpsecvd, NIST's srx_server).
+struct ValidationServerConfig {
+  Endpoint address;
+  std::uint8_t preference = 0;  // lower is preferred; ties keep the order of the file
+  friend bool operator==(const ValidationServerConfig&, const ValidationServerConfig&) = default;
+};
+
+// [validation] and [[validation_server]] (docs/srx-proxy.md §10).
+struct ValidationConfig {
+  ValidationMode mode = ValidationMode::Local;  // the neighbors' default
+  std::vector<ValidationServerConfig> servers;  // in order of preference
+  std::uint32_t proxy_id = 0;                   // 0: the router id
+  std::chrono::seconds hello_timeout{10};       // HELLO to HELLO_RESPONSE
+  std::chrono::seconds answer_timeout{30};      // VERIFY to receipt: longer ends the session
+  std::chrono::seconds connect_timeout{5};
+  std::uint16_t keep_window = 900;  // seconds a server keeps our updates after we let go
+  // How long no server may answer before routes waiting for one are validated locally
+  // (server-or-local) or installed "validation deferred" (server, RFC 8374 §8.7).
+  std::chrono::seconds fallback_after{5};
+  friend bool operator==(const ValidationConfig&, const ValidationConfig&) = default;
+};
+
 // A prefix we originate, with the communities it carries.
 struct Network {
   base::Prefix prefix;
@@ -236,6 +266,12 @@ struct NeighborConfig {
   std::string password_file;  // where `password` was read from; empty: given inline
   // RFC 5082 GTSM (`ttl_security`): 0 = off, N = the neighbor is N hops away (true = 1).
   std::uint8_t ttl_security = 0;
+  // Where this neighbor's BGPsec routes are validated; unset: [validation] mode. Applied at
+  // start only, like [validation].
+  std::optional<ValidationMode> validation;
+  [[nodiscard]] ValidationMode validation_mode(const ValidationConfig& defaults) const noexcept {
+    return validation.value_or(defaults.mode);
+  }
 
   [[nodiscard]] std::string name() const { return address.to_string(); }
   [[nodiscard]] bool ibgp(const GlobalConfig& global) const noexcept {
@@ -265,6 +301,7 @@ struct Config {
   GlobalConfig global;
   RpkiConfig rpki;
   BgpsecConfig bgpsec;
+  ValidationConfig validation;
   std::vector<Network> networks;
   std::vector<PrefixList> prefix_lists;
   std::vector<Policy> policies;
@@ -315,7 +352,8 @@ struct ConfigDiff {
   bool log_level_changed = false;
   bool rpki_changed = false;
   bool bgpsec_changed = false;
-  bool networks_changed = false;  // originate / withdraw; every export is re-run for them
+  bool validation_changed = false;  // [validation], [[validation_server]]: applied at start
+  bool networks_changed = false;    // originate / withdraw; every export is re-run for them
 
   [[nodiscard]] bool empty() const noexcept;
   friend bool operator==(const ConfigDiff&, const ConfigDiff&) = default;

@@ -62,7 +62,7 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
 bool ConfigDiff::empty() const noexcept {
   return added.empty() && removed.empty() && reset.empty() && soft.empty() && updated.empty() &&
          !listen_changed && !control_changed && !metrics_changed && !log_level_changed &&
-         !rpki_changed && !bgpsec_changed && !networks_changed;
+         !rpki_changed && !bgpsec_changed && !validation_changed && !networks_changed;
 }
 
 ConfigDiff diff(const Config& old, const Config& next) {
@@ -104,6 +104,11 @@ ConfigDiff diff(const Config& old, const Config& next) {
   d.log_level_changed = a.log_level != b.log_level;
   d.rpki_changed = !(old.rpki == next.rpki);
   d.bgpsec_changed = !(old.bgpsec == next.bgpsec);
+  d.validation_changed = !(old.validation == next.validation);
+  for (const NeighborConfig& n : next.neighbors) {
+    const NeighborConfig* o = old.find_neighbor(n.address);
+    d.validation_changed = d.validation_changed || (o != nullptr && o->validation != n.validation);
+  }
   d.networks_changed = old.networks != next.networks;
   return d;
 }

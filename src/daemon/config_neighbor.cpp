@@ -111,7 +111,8 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
                          "remove_private_as",
                          "password",
                          "password_file",
-                         "ttl_security"}));
+                         "ttl_security",
+                         "validation"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -236,6 +237,16 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
   BGPSEC_TRY(read_bool(t, "enhanced_route_refresh", ctx, n.enhanced_route_refresh));
   BGPSEC_TRY(read_int(t, "eorr_timeout", ctx, 1, 65535, n.eorr_timeout));
   BGPSEC_TRY(parse_tcp_security(t, ctx, n));
+  if (const toml::node* node = t.get("validation")) {
+    ValidationMode mode = ValidationMode::Local;
+    BGPSEC_TRY(read_enum(t, "validation", ctx, kValidationModes, mode));
+    if (mode != ValidationMode::Local && config_.validation.servers.empty()) {
+      return error(node->source(), ctx,
+                   std::string("'validation' = \"") + validation_mode_name(mode) +
+                       "\" needs at least one [[validation_server]]");
+    }
+    n.validation = mode;
+  }
   if (const toml::node* node = t.get("remove_private_as")) {
     rib::PrivateAsRemoval remove = rib::PrivateAsRemoval::None;
     BGPSEC_TRY(read_private_as_removal(t, ctx, remove));

@@ -101,6 +101,21 @@ std::string to_normal_form(const Config& c) {
     o << "\n";
   }
 
+  const ValidationConfig& v = c.validation;
+  o << "[validation]\n";
+  o << "mode = " << quote(validation_mode_name(v.mode)) << "\n";
+  o << "proxy_id = " << v.proxy_id << "\n";
+  o << "hello_timeout = " << v.hello_timeout.count() << "\n";
+  o << "answer_timeout = " << v.answer_timeout.count() << "\n";
+  o << "connect_timeout = " << v.connect_timeout.count() << "\n";
+  o << "keep_window = " << v.keep_window << "\n";
+  o << "fallback_after = " << v.fallback_after.count() << "\n\n";
+  for (const ValidationServerConfig& server : v.servers) {
+    o << "[[validation_server]]\n";
+    o << "address = " << quote(server.address.to_string()) << "\n";
+    o << "preference = " << unsigned{server.preference} << "\n\n";
+  }
+
   for (const PrefixList& list : c.prefix_lists) {
     std::vector<std::string> entries;
     for (const PrefixListEntry& e : list.entries)
@@ -217,6 +232,11 @@ std::string to_normal_form(const Config& c) {
     }
     if (n.ttl_security != 0) {
       o << "ttl_security = " << static_cast<unsigned>(n.ttl_security) << "\n";
+    }
+    if (n.validation) {
+      o << "validation = " << quote(validation_mode_name(*n.validation)) << "\n";
+    } else {
+      o << "# validation: [validation] mode\n";
     }
     o << "\n";
   }

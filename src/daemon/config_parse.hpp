@@ -47,6 +47,11 @@ constexpr std::array<std::pair<std::string_view, IbgpState>, 2> kIbgpStates{{
     {"trust", IbgpState::Trust},
     {"revalidate", IbgpState::Revalidate},
 }};
+constexpr std::array<std::pair<std::string_view, ValidationMode>, 3> kValidationModes{{
+    {"local", ValidationMode::Local},
+    {"server", ValidationMode::Server},
+    {"server-or-local", ValidationMode::ServerOrLocal},
+}};
 constexpr std::array<std::pair<std::string_view, rib::PrivateAsRemoval>, 3> kPrivateAsRemovals{{
     {"none", rib::PrivateAsRemoval::None},
     {"leading", rib::PrivateAsRemoval::Leading},
@@ -117,6 +122,13 @@ class BgpsecSection : public Section {
  public:
   using Section::Section;
   base::Result<void> parse_bgpsec(const toml::table& root);
+};
+
+// [validation] and [[validation_server]].
+class ValidationSection : public Section {
+ public:
+  using Section::Section;
+  base::Result<void> parse_validation(const toml::table& root);
 };
 
 // [[prefix_list]] and [[policy]] with its [[policy.rule]]s.

@@ -14,6 +14,7 @@ using config_detail::kLogLevels;
 using config_detail::kPolicyActions;
 using config_detail::kPrivateAsRemovals;
 using config_detail::kSyntaxErrorActions;
+using config_detail::kValidationModes;
 using config_detail::kWellKnownCommunities;
 
 base::Result<Community> parse_community(std::string_view text) {
@@ -71,6 +72,9 @@ const char* syntax_error_action_name(SyntaxErrorAction action) noexcept {
   return enum_name(action, kSyntaxErrorActions);
 }
 const char* ibgp_state_name(IbgpState state) noexcept { return enum_name(state, kIbgpStates); }
+const char* validation_mode_name(ValidationMode mode) noexcept {
+  return enum_name(mode, kValidationModes);
+}
 const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept {
   return enum_name(mode, kPrivateAsRemovals);
 }

@@ -375,6 +375,46 @@ std::string signing_keys_text(const json& keys) {
 }
 }  // namespace
 
+std::string render_validation(const json& result) {
+  std::string out = "Validation: mode " + text(result, "mode");
+  const json& servers = array(result, "servers");
+  if (servers.empty()) {
+    return out + ", no validation servers configured\n";
+  }
+  out += ", routes at " + text(result, "home") + ", " + text(result, "routes") + " routes held, " +
+         text(result, "awaiting_first_result") + " awaiting a first result, " +
+         text(result, "failovers") + " failovers\n";
+  const json* active = field(result, "fallback_active");
+  if (active != nullptr && active->is_boolean() && active->get<bool>()) {
+    out += "No server has answered for " + text(result, "fallback_after") +
+           " s: new routes are checked here (server-or-local) or installed deferred (server)\n";
+  }
+  Table table({{"Server", kLeft},
+               {"Pref", kRight},
+               {"State", kLeft},
+               {"Proxy ID", kRight},
+               {"Routes", kRight},
+               {"Waiting", kRight},
+               {"Requests", kRight},
+               {"Receipts", kRight},
+               {"Notified", kRight},
+               {"Errors", kRight},
+               {"Connects", kRight}});
+  for (const auto& s : servers) {
+    const json* home = field(s, "home");
+    const bool is_home = home != nullptr && home->is_boolean() && home->get<bool>();
+    table.add({text(s, "address") + (is_home ? " *" : ""), text(s, "preference"), text(s, "state"),
+               text(s, "proxy_id"), text(s, "routes"), text(s, "awaiting_answers"),
+               text(s, "requests"), text(s, "receipts"), text(s, "notifications"),
+               text(s, "errors"), text(s, "connects")});
+  }
+  out += table.str();
+  out += "Path results from servers " + text(result, "results") +
+         ", fallback: " + text(result, "fallback_local") + " checked here, " +
+         text(result, "fallback_deferred") + " installed deferred\n";
+  return out;
+}
+
 std::string render_rpki(const json& result) {
   std::string out = "RPKI: " + text(result, "vrps", "0") + " VRPs";
   if (field(result, "vrps_ipv4") != nullptr || field(result, "vrps_ipv6") != nullptr) {
@@ -467,6 +507,9 @@ std::string render_result(std::string_view command, const json& result) {
   }
   if (command == kCmdShowRpki) {
     return render_rpki(result);
+  }
+  if (command == kCmdShowValidation) {
+    return render_validation(result);
   }
   if (command == kCmdReload) {
     return render_reload(result);

@@ -72,6 +72,18 @@
 //                   "resign_pending": 0,       routes waiting to be signed with a new key
 //                   "routes_resigned": 1200}}  signed again after active key changes
 //
+// ----- "show validation"   args {} -----
+// {"mode": "server-or-local", "fallback_after": 5,          [validation]
+//  "neighbors": {"127.0.0.2": {"mode": "server", "routes_at_server": 10}},
+//  "servers": [{"address": "127.0.0.9:17900", "preference": 0,
+//               "state": "active", "home": true,       the routes are there
+//               "proxy_id": 2130706433, "routes": 10, "awaiting_answers": 0, "connects": 1,
+//               "requests": 10, "receipts": 10, "notifications": 4, "deletes": 0,
+//               "errors": 0, "refused": 0}],
+//  with servers also: "available": true, "fallback_active": false, "home": "127.0.0.9:17900",
+//  "failovers": 0, "routes": 10, "awaiting_first_result": 0, "results": 10,
+//  "fallback_local": 0, "fallback_deferred": 0}
+//
 // ----- "reload"   args {} -----
 // {"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added", ...]}
 // Error: the new configuration's first problem ("bgpsecd.toml:12:3: ..."); nothing changed.
@@ -92,6 +104,7 @@ namespace bgpsecd::daemon {
 inline constexpr std::string_view kCmdShowNeighbors = "show neighbors";
 inline constexpr std::string_view kCmdShowRoutes = "show routes";
 inline constexpr std::string_view kCmdShowRpki = "show rpki";
+inline constexpr std::string_view kCmdShowValidation = "show validation";
 inline constexpr std::string_view kCmdReload = "reload";
 inline constexpr std::string_view kCmdClearNeighbor = "clear neighbor";
 
@@ -99,6 +112,7 @@ inline constexpr std::string_view kCmdClearNeighbor = "clear neighbor";
 [[nodiscard]] std::string render_neighbors(const nlohmann::json& result);
 [[nodiscard]] std::string render_routes(const nlohmann::json& result);
 [[nodiscard]] std::string render_rpki(const nlohmann::json& result);
+[[nodiscard]] std::string render_validation(const nlohmann::json& result);
 [[nodiscard]] std::string render_reload(const nlohmann::json& result);
 [[nodiscard]] std::string render_clear(const nlohmann::json& result);
 // Dispatches on the command name; an unknown command's result is printed as indented JSON.

@@ -8,8 +8,10 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_outsourcing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_reload.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_validation_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp)
-list(APPEND DAEMON_DEPS spdlog::spdlog)
+list(APPEND DAEMON_DEPS spdlog::spdlog bgpsecd::srx_client)

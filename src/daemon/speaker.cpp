@@ -223,6 +223,7 @@ base::Result<void> Speaker::start() {
     static_cast<void>(configure_rtr_caches());
   }
   arm_key_expiry_check();
+  start_validation_servers();
   BGPSEC_ASSIGN_OR_RETURN(listener_, make_listener(config_.global.listen));
   originate_networks();
   for (const auto& n : config_.neighbors) {
@@ -262,6 +263,12 @@ void Speaker::stop() {
   stop_resign();
   if (key_expiry_timer_) {
     key_expiry_timer_->cancel();
+  }
+  if (server_fallback_timer_) {
+    server_fallback_timer_->cancel();
+  }
+  if (validation_servers_) {
+    validation_servers_->stop();  // GOODBYE: the servers keep our updates for keep_window
   }
   started_ = false;
 }
@@ -373,6 +380,7 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
   // Its routes leave the Loc-RIB as for a session that went down without graceful restart.
   n->not_verified.clear();
   n->deferred.clear();
+  release_all_outsourced(*n);
   for (auto& route : n->adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n->info->key)) {
       export_change(*change);
@@ -531,6 +539,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
                session::down_reason_name(down.reason), n.adj_in.size());
   n.not_verified.clear();
   n.deferred.clear();
+  release_all_outsourced(n);
   for (auto& route : n.adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
@@ -541,6 +550,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
 std::size_t Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {
   const auto swept = n.adj_in.sweep_stale(afi);
   for (const auto& route : swept) {
+    release_outsourced(n, route.prefix);
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
       export_change(*change);
     }
@@ -657,6 +667,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     announced.insert(announced.end(), a.begin(), a.end());
     in_mp_reach = !a.empty();
   }
+  n.stats.withdrawals_received += withdrawn.size();
   for (const auto& prefix : withdrawn) {
     withdraw_from(n, prefix);
   }
@@ -767,6 +778,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
       // Pending, and is checked if an RPKI or policy change could admit it (reimport_route).
       start = false;
+      release_outsourced(n, prefix);
       n.not_verified.insert(prefix);
       ++n.stats.validations_avoided;
       n.stats.signatures_not_verified += received.secure_path().size();
@@ -782,6 +794,10 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     }
     if (start) {
       start_validation(n, received);
+    } else if (result.change != rib::AdjRibIn::Change::Refreshed) {
+      // A new route that is not checked now (unsigned, trusted, left for later): the servers
+      // let go of the one it replaces. The same route again keeps its place there.
+      release_outsourced(n, prefix);
     }
     if (result.change == rib::AdjRibIn::Change::Refreshed || awaiting_validation(n, received)) {
       continue;
@@ -850,6 +866,7 @@ void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
   n.validating.cancel(prefix);
   n.not_verified.erase(prefix);
   n.deferred.erase(prefix);
+  release_outsourced(n, prefix);
   if (!n.adj_in.withdraw(prefix)) {
     return;
   }

@@ -37,6 +37,7 @@
 #include "service/validation_pool.hpp"
 #include "session/listener.hpp"
 #include "session/peer.hpp"
+#include "srx_client/server_pool.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -63,7 +64,9 @@ using service::ValidationPool;
 
 // Counters for one neighbor that the RIB side keeps (the session's own are in PeerCounters).
 struct NeighborStats {
-  std::uint64_t update_errors = 0;      // RFC 7606 errors in received UPDATEs
+  std::uint64_t update_errors = 0;  // RFC 7606 errors in received UPDATEs
+  std::uint64_t withdrawals_received =
+      0;                                // prefixes the peer withdrew (Withdrawn Routes, MP_UNREACH)
   std::uint64_t treat_as_withdraw = 0;  // UPDATEs whose routes were treated as withdrawn
   std::uint64_t rejected_by_policy = 0;
   std::uint64_t loops = 0;  // routes with our AS in the path (RFC 4271 §9.1.2)
@@ -130,6 +133,8 @@ class Speaker {
   [[nodiscard]] base::Result<nlohmann::json> show_neighbors(const nlohmann::json& args) const;
   [[nodiscard]] base::Result<nlohmann::json> show_routes(const nlohmann::json& args) const;
   [[nodiscard]] nlohmann::json show_rpki() const;
+  // The validation servers ([[validation_server]]) and what they do for us.
+  [[nodiscard]] nlohmann::json show_validation() const;
   [[nodiscard]] base::Result<nlohmann::json> clear_neighbor(const nlohmann::json& args);
 
   [[nodiscard]] const Config& config() const noexcept { return config_; }
@@ -180,9 +185,11 @@ class Speaker {
   // AFI of the route at hand.
   [[nodiscard]] ImportSettings import_settings_of(const Neighbor& n,
                                                   bool bgpsec_receive_negotiated = true) const;
-  // Hands the signatures of `route` (in n's Adj-RIB-In) to the validation pool; the result
-  // comes back through on_validated.
+  // Hands the signatures of `route` (in n's Adj-RIB-In) to a validation server when n's routes
+  // are validated there (speaker_outsourcing.cpp), else to the local workers; the result comes
+  // back through on_server_result or on_validated.
   void start_validation(Neighbor& n, const rib::Route& route);
+  void start_local_validation(Neighbor& n, const rib::Route& route);
   void on_validated(const std::string& neighbor, const base::Prefix& prefix, std::uint64_t token,
                     const bgpsec::PathValidation& validation);
   // RFC 8374 §8.7 under load ([bgpsec] defer_when_queued, speaker_deferral.cpp): true when
@@ -201,6 +208,28 @@ class Speaker {
   // affect (prefixes under a changed VRP, BGPsec paths signed with a changed key). Returns
   // how many routes it looked at again.
   std::size_t revalidate(Neighbor& n, const rpki::ChangeSet& change);
+
+  // ----- validation servers (speaker_outsourcing.cpp; RFC 8374 §9.3.2, docs/srx-proxy.md §10)
+  // -----
+  void start_validation_servers();
+  // True when `route`'s signatures go to a server: n's mode is not local and servers exist.
+  // Paths with Confed_Segments stay here: servers take the router to be outside any
+  // confederation.
+  [[nodiscard]] bool outsourced(const Neighbor& n, const rib::Route& route) const;
+  // Submits `route` to the servers (holding it there for later result changes) and marks it in
+  // flight; false when the request cannot be encoded, then the caller checks it here.
+  bool submit_to_server(Neighbor& n, const rib::Route& route);
+  void on_server_result(const srx_client::ResultEvent& event);
+  void on_server_state(std::size_t index, srx_client::ProxyState state, const std::string& why,
+                       bool available);
+  // No server answered for [validation] fallback_after: what waits for one is validated here
+  // (server-or-local) or installed "validation deferred" (server).
+  void fall_back_from_servers();
+  void arm_server_fallback();
+  // The servers let go of n's route for `prefix` / of all n's routes.
+  void release_outsourced(Neighbor& n, const base::Prefix& prefix);
+  void release_all_outsourced(Neighbor& n);
+  void register_validation_server_metrics();
 
   // ----- export -----
   void export_change(const rib::BestChange& change);
@@ -311,6 +340,21 @@ class Speaker {
   std::uint64_t validation_seq_ = 0;  // tokens of validation requests (Neighbor::validating)
   // Routes ever deferred (RFC 8374 §8.7): NeighborStats::validations_deferred of all peers.
   std::uint64_t validations_deferred_ = 0;
+  // Routes whose signatures a validation server checks, by the key the servers know them by.
+  struct OutsourcedRoute {
+    std::string neighbor;
+    base::Prefix prefix;
+    std::uint64_t token = 0;  // of Neighbor::validating, while the first answer is awaited
+  };
+  std::map<srx_client::RouteKey, OutsourcedRoute> outsourced_;
+  srx_client::RouteKey next_route_key_ = 1;
+  // No server has answered for [validation] fallback_after (fall_back_from_servers).
+  bool servers_unavailable_ = false;
+  std::unique_ptr<asio::steady_timer> server_fallback_timer_;
+  std::uint64_t server_results_ = 0;            // path results a server gave us (first or changed)
+  std::uint64_t server_fallback_local_ = 0;     // routes checked here because no server answered
+  std::uint64_t server_fallback_deferred_ = 0;  // routes installed deferred for the same reason
+  std::unique_ptr<srx_client::ServerPool> validation_servers_;
   // Last members: the pool's workers stop before anything they read goes away.
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
   std::unique_ptr<ValidationPool> validation_pool_;

@@ -63,6 +63,13 @@ bool Speaker::validation_in_flight(const Neighbor& n, const base::Prefix& prefix
 }
 
 void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
+  if (outsourced(n, route) && submit_to_server(n, route)) {
+    return;
+  }
+  start_local_validation(n, route);
+}
+
+void Speaker::start_local_validation(Neighbor& n, const rib::Route& route) {
   const std::uint64_t token = ++validation_seq_;
   n.validating.start(route.prefix, token);
   ValidationPool::Job job;
@@ -126,9 +133,16 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   for (const auto& prefix : paths) {
     // Unchecked routes stay so: reimport_route decides for those never verified, and deferred
     // ones wait for their turn (start_deferred).
-    if (!n.not_verified.contains(prefix) && !n.deferred.contains(prefix)) {
-      start_validation(n, *n.adj_in.find(prefix));
+    if (n.not_verified.contains(prefix) || n.deferred.contains(prefix)) {
+      continue;
     }
+    const rib::Route& route = *n.adj_in.find(prefix);
+    // A server that holds the route validates it again itself and tells us when its result
+    // changes (docs/srx-proxy.md §7.3); while none answers, it is checked as a new one.
+    if (n.outsourced.contains(prefix) && outsourced(n, route) && validation_servers_->available()) {
+      continue;
+    }
+    start_validation(n, route);
   }
   // Origin states change here and now; a route whose signatures are being checked waits
   // for that result (import_route).

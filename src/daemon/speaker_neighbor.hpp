@@ -59,6 +59,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // (RFC 8374 §8.7 "validation deferred", [bgpsec] defer_when_queued); start_deferred hands
   // them to the workers once it has room.
   std::set<base::Prefix> deferred;
+  // Routes of adj_in held by the validation servers, with the key they know them by
+  // (Speaker::outsourced_).
+  std::map<base::Prefix, srx_client::RouteKey> outsourced;
   // Routes of adj_out that were to be signed but went out unsigned because signing failed
   // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
   std::set<base::Prefix> sent_unsigned;

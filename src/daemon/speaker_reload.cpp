@@ -135,6 +135,19 @@ base::Result<nlohmann::json> Speaker::reload() {
         "changed; they take effect when bgpsecd is restarted");
     changes.push_back("bgpsec validation engine: changed, needs restart");
   }
+  if (d.validation_changed) {
+    // The server connections carry our HELLO and hold our routes; they are built at start.
+    // The running values stay in config_, so the next reload says it again.
+    config_.validation = old.validation;
+    for (auto& n : config_.neighbors) {
+      const NeighborConfig* before = old.find_neighbor(n.address);
+      n.validation = before != nullptr ? before->validation : std::nullopt;
+    }
+    spdlog::warn(
+        "reload: [validation], [[validation_server]] or a neighbor's 'validation' changed; "
+        "they take effect when bgpsecd is restarted");
+    changes.push_back("validation: changed, needs restart");
+  }
   if (d.control_changed) {
     // The control API is what this reload may have come through; it is not moved under a
     // running request. The running values stay in config_, so the next reload says it again.

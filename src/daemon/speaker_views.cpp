@@ -212,6 +212,7 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
     j["counters"] = {{"updates_in", c.updates_in},
                      {"updates_out", c.updates_out},
                      {"update_errors", n->stats.update_errors},
+                     {"withdrawals_received", n->stats.withdrawals_received},
                      {"treat_as_withdraw", n->stats.treat_as_withdraw},
                      {"rejected_by_policy", n->stats.rejected_by_policy},
                      {"signed_updates", n->stats.signed_updates},
@@ -498,6 +499,9 @@ void Speaker::register_control() {
   control_->register_command(
       std::string(kCmdShowRpki),
       [this](const nlohmann::json&) -> base::Result<nlohmann::json> { return show_rpki(); });
+  control_->register_command(
+      std::string(kCmdShowValidation),
+      [this](const nlohmann::json&) -> base::Result<nlohmann::json> { return show_validation(); });
   control_->register_command(std::string(kCmdReload),
                              [this](const nlohmann::json&) { return reload(); });
   control_->register_command(std::string(kCmdClearNeighbor),
@@ -602,6 +606,7 @@ void Speaker::register_metrics() {
   // bgpsecd_rtr_cache_in_sync and bgpsecd_rtr_data_dropped_total{cache,reason}.
   register_rtr_metrics(*metrics_, [this] { return rpki_feed_.cache_status(); });
   register_validation_metrics();
+  register_validation_server_metrics();
   register_key_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",
