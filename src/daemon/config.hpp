@@ -134,6 +134,17 @@ enum class ValidationMode : std::uint8_t {
 };
 [[nodiscard]] const char* validation_mode_name(ValidationMode mode) noexcept;
 
+// RFC 8374 §9.3.2: who signs the routes we send to BGPsec peers.
+enum class SigningMode : std::uint8_t {
+  Local,   // our router keys
+  Server,  // the validation server that holds the route (SIGN_REQUEST), for received routes
+};
+// What happens to a route the server does not sign (none answers, it refuses, it does not hold
+// the route: our own networks, routes validated here).
+enum class SigningFallback : std::uint8_t { Local, Unsigned };
+[[nodiscard]] const char* signing_mode_name(SigningMode mode) noexcept;
+[[nodiscard]] const char* signing_fallback_name(SigningFallback fallback) noexcept;
+
 // One [[validation_server]]: an SRx proxy protocol server (bgpsecvd, NIST's srx_server).
 struct ValidationServerConfig {
   Endpoint address;
@@ -153,6 +164,8 @@ struct ValidationConfig {
   // How long no server may answer before routes waiting for one are validated locally
   // (server-or-local) or installed "validation deferred" (server, RFC 8374 §8.7).
   std::chrono::seconds fallback_after{5};
+  SigningMode signing = SigningMode::Local;
+  SigningFallback signing_fallback = SigningFallback::Local;
   friend bool operator==(const ValidationConfig&, const ValidationConfig&) = default;
 };
 

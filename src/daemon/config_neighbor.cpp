@@ -177,9 +177,15 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
     }
     const bool sends = n.bgpsec_send.ipv4 || n.bgpsec_send.ipv6;
     const bool receives = n.bgpsec_receive.ipv4 || n.bgpsec_receive.ipv6;
-    if (sends && config_.bgpsec.key_dir.empty() && config_.bgpsec.key_files.empty()) {
+    // With signing = "server" the validation servers sign (RFC 8374 §9.3.2); what they do
+    // not sign goes by signing_fallback, which must not need keys we do not have.
+    const bool server_signs = config_.validation.signing == SigningMode::Server &&
+                              config_.validation.signing_fallback == SigningFallback::Unsigned;
+    if (sends && !server_signs && config_.bgpsec.key_dir.empty() &&
+        config_.bgpsec.key_files.empty()) {
       return error(node->source(), ctx,
-                   "BGPsec send needs router keys: set [bgpsec] key_dir or key_files");
+                   "BGPsec send needs router keys: set [bgpsec] key_dir or key_files (or "
+                   "[validation] signing = \"server\" with signing_fallback = \"unsigned\")");
     }
     if (receives && config_.rpki.caches.empty() && config_.rpki.files.empty()) {
       warn(node->source(), ctx,

@@ -109,7 +109,9 @@ std::string to_normal_form(const Config& c) {
   o << "answer_timeout = " << v.answer_timeout.count() << "\n";
   o << "connect_timeout = " << v.connect_timeout.count() << "\n";
   o << "keep_window = " << v.keep_window << "\n";
-  o << "fallback_after = " << v.fallback_after.count() << "\n\n";
+  o << "fallback_after = " << v.fallback_after.count() << "\n";
+  o << "signing = " << quote(signing_mode_name(v.signing)) << "\n";
+  o << "signing_fallback = " << quote(signing_fallback_name(v.signing_fallback)) << "\n\n";
   for (const ValidationServerConfig& server : v.servers) {
     o << "[[validation_server]]\n";
     o << "address = " << quote(server.address.to_string()) << "\n";

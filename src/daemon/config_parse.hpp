@@ -52,6 +52,14 @@ constexpr std::array<std::pair<std::string_view, ValidationMode>, 3> kValidation
     {"server", ValidationMode::Server},
     {"server-or-local", ValidationMode::ServerOrLocal},
 }};
+constexpr std::array<std::pair<std::string_view, SigningMode>, 2> kSigningModes{{
+    {"local", SigningMode::Local},
+    {"server", SigningMode::Server},
+}};
+constexpr std::array<std::pair<std::string_view, SigningFallback>, 2> kSigningFallbacks{{
+    {"local", SigningFallback::Local},
+    {"unsigned", SigningFallback::Unsigned},
+}};
 constexpr std::array<std::pair<std::string_view, rib::PrivateAsRemoval>, 3> kPrivateAsRemovals{{
     {"none", rib::PrivateAsRemoval::None},
     {"leading", rib::PrivateAsRemoval::Leading},

@@ -21,8 +21,10 @@ base::Result<void> ValidationSection::parse_validation(const toml::table& root) 
   if (t != nullptr) {
     BGPSEC_TRY(check_keys(*t, ctx,
                           {"mode", "proxy_id", "hello_timeout", "answer_timeout", "connect_timeout",
-                           "keep_window", "fallback_after"}));
+                           "keep_window", "fallback_after", "signing", "signing_fallback"}));
     BGPSEC_TRY(read_enum(*t, "mode", ctx, kValidationModes, v.mode));
+    BGPSEC_TRY(read_enum(*t, "signing", ctx, kSigningModes, v.signing));
+    BGPSEC_TRY(read_enum(*t, "signing_fallback", ctx, kSigningFallbacks, v.signing_fallback));
     BGPSEC_TRY(read_int(*t, "proxy_id", ctx, 0, 0xFFFFFFFF, v.proxy_id));
     const auto seconds = [&](std::string_view key, std::int64_t max,
                              std::chrono::seconds& out) -> base::Result<void> {
@@ -45,8 +47,7 @@ base::Result<void> ValidationSection::parse_validation(const toml::table& root) 
       const std::string sctx = "validation_server #" + std::to_string(v.servers.size() + 1);
       BGPSEC_TRY(check_keys(s, sctx, {"address", "preference"}));
       BGPSEC_ASSIGN_OR_RETURN(const toml::node* addr_node, require(s, "address", sctx));
-      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
-                              string_of(*addr_node, "address", sctx));
+      BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, string_of(*addr_node, "address", sctx));
       auto address = parse_endpoint(text, kDefaultSrxPort);
       if (!address) {
         return error(addr_node->source(), sctx, "'address': " + address.error().message);
@@ -65,6 +66,10 @@ base::Result<void> ValidationSection::parse_validation(const toml::table& root) 
     // keeps the order of the file.
     std::stable_sort(v.servers.begin(), v.servers.end(),
                      [](const auto& a, const auto& b) { return a.preference < b.preference; });
+  }
+  if (v.signing == SigningMode::Server && v.servers.empty()) {
+    return error(t->get("signing")->source(), ctx,
+                 "signing \"server\" needs at least one [[validation_server]]");
   }
   if (v.mode != ValidationMode::Local && v.servers.empty()) {
     return error(t->get("mode")->source(), ctx,

@@ -94,22 +94,44 @@ TEST(ConfigValidation, ErrorsNameTheLine) {
   EXPECT_THAT(parse_error(std::string(kGlobal) + kNeighbor + "validation = \"server-or-local\"\n"),
               HasSubstr(":8:14: neighbor 127.0.0.2: 'validation' = \"server-or-local\" needs"));
   EXPECT_THAT(parse_error(std::string(kGlobal) + "[validation]\nmode = \"remote\"\n"),
-              HasSubstr(":5:8: validation: 'mode': unknown value 'remote' (expected one of local, server, server-or-local)"));
+              HasSubstr(":5:8: validation: 'mode': unknown value 'remote' (expected one of local, "
+                        "server, server-or-local)"));
   EXPECT_THAT(parse_error(std::string(kGlobal) + "[[validation_server]]\naddress = \"nowhere\"\n"),
               HasSubstr(":5:11: validation_server #1: 'address'"));
-  EXPECT_THAT(parse_error(std::string(kGlobal) +
-                          "[[validation_server]]\naddress = \"192.0.2.1\"\n"
-                          "[[validation_server]]\naddress = \"192.0.2.1:17900\"\n"),
-              HasSubstr(":7:11: validation_server #2: server given twice"));
+  EXPECT_THAT(
+      parse_error(std::string(kGlobal) + "[[validation_server]]\naddress = \"192.0.2.1\"\n"
+                                         "[[validation_server]]\naddress = \"192.0.2.1:17900\"\n"),
+      HasSubstr(":7:11: validation_server #2: server given twice"));
   EXPECT_THAT(parse_error(std::string(kGlobal) + "[[validation_server]]\nport = 1\n"),
               HasSubstr("validation_server #1"));
   EXPECT_THAT(parse_error(std::string(kGlobal) + "[validation]\nanswer_timeout = 0\n"),
               HasSubstr("answer_timeout"));
 }
 
+TEST(ConfigValidation, ServerSigningNeedsAServerAndNoKeysOnlyWithoutLocalFallback) {
+  const std::string server = "[[validation_server]]\naddress = \"192.0.2.1\"\n";
+  const std::string sender = std::string(kNeighbor) + "bgpsec = true\n";
+  const Config c = parse_ok(std::string(kGlobal) +
+                            "[validation]\nsigning = \"server\"\nsigning_fallback = "
+                            "\"unsigned\"\n" +
+                            server + sender);
+  EXPECT_EQ(c.validation.signing, SigningMode::Server);
+  EXPECT_EQ(c.validation.signing_fallback, SigningFallback::Unsigned);
+  EXPECT_THAT(to_normal_form(c),
+              HasSubstr("signing = \"server\"\nsigning_fallback = \"unsigned\"\n"));
+  // Falling back to our own keys needs keys.
+  EXPECT_THAT(
+      parse_error(std::string(kGlobal) + "[validation]\nsigning = \"server\"\n" + server + sender),
+      HasSubstr("BGPsec send needs router keys"));
+  EXPECT_THAT(parse_error(std::string(kGlobal) + "[validation]\nsigning = \"server\"\n"),
+              HasSubstr(":5:11: validation: signing \"server\" needs at least one"));
+  EXPECT_THAT(parse_error(std::string(kGlobal) + "[validation]\nsigning_fallback = \"drop\"\n"),
+              HasSubstr("expected one of local, unsigned"));
+}
+
 TEST(ConfigValidation, AChangeIsSeenByTheDiff) {
-  const std::string base = std::string(kGlobal) +
-                           "[[validation_server]]\naddress = \"192.0.2.1\"\n" + kNeighbor;
+  const std::string base =
+      std::string(kGlobal) + "[[validation_server]]\naddress = \"192.0.2.1\"\n" + kNeighbor;
   const Config before = parse_ok(base);
   EXPECT_FALSE(diff(before, parse_ok(base)).validation_changed);
   EXPECT_TRUE(diff(before, parse_ok(base + "validation = \"server\"\n")).validation_changed);

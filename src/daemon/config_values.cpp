@@ -13,6 +13,8 @@ using config_detail::kIbgpStates;
 using config_detail::kLogLevels;
 using config_detail::kPolicyActions;
 using config_detail::kPrivateAsRemovals;
+using config_detail::kSigningFallbacks;
+using config_detail::kSigningModes;
 using config_detail::kSyntaxErrorActions;
 using config_detail::kValidationModes;
 using config_detail::kWellKnownCommunities;
@@ -74,6 +76,10 @@ const char* syntax_error_action_name(SyntaxErrorAction action) noexcept {
 const char* ibgp_state_name(IbgpState state) noexcept { return enum_name(state, kIbgpStates); }
 const char* validation_mode_name(ValidationMode mode) noexcept {
   return enum_name(mode, kValidationModes);
+}
+const char* signing_mode_name(SigningMode mode) noexcept { return enum_name(mode, kSigningModes); }
+const char* signing_fallback_name(SigningFallback fallback) noexcept {
+  return enum_name(fallback, kSigningFallbacks);
 }
 const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept {
   return enum_name(mode, kPrivateAsRemovals);

@@ -74,6 +74,7 @@
 //
 // ----- "show validation"   args {} -----
 // {"mode": "server-or-local", "fallback_after": 5,          [validation]
+//  "signing": "server", "signing_fallback": "local",
 //  "neighbors": {"127.0.0.2": {"mode": "server", "routes_at_server": 10}},
 //  "servers": [{"address": "127.0.0.9:17900", "preference": 0,
 //               "state": "active", "home": true,       the routes are there
@@ -82,7 +83,8 @@
 //               "errors": 0, "refused": 0}],
 //  with servers also: "available": true, "fallback_active": false, "home": "127.0.0.9:17900",
 //  "failovers": 0, "routes": 10, "awaiting_first_result": 0, "results": 10,
-//  "fallback_local": 0, "fallback_deferred": 0}
+//  "fallback_local": 0, "fallback_deferred": 0,
+//  "signed_by_server": 10, "signing_pending": 0, "signing_fallbacks": 0}
 //
 // ----- "reload"   args {} -----
 // {"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added", ...]}

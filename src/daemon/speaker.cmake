@@ -9,6 +9,7 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_outsourcing.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_server_signing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_reload.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp

@@ -267,6 +267,9 @@ void Speaker::stop() {
   if (server_fallback_timer_) {
     server_fallback_timer_->cancel();
   }
+  if (server_signing_timer_) {
+    server_signing_timer_->cancel();
+  }
   if (validation_servers_) {
     validation_servers_->stop();  // GOODBYE: the servers keep our updates for keep_window
   }
@@ -428,7 +431,9 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   // RFC 8374 §8.4.2: the neighbor's setting, else [bgpsec]'s; external neighbors only.
   n.export_peer.remove_private_as =
       n.config.private_as_removal(config_.global, config_.bgpsec.remove_private_as);
-  if (signers_.empty() && n.ebgp()) {
+  // Without keys of our own we sign nothing, unless validation servers sign for us
+  // ([validation] signing = "server", RFC 8374 §9.3.2).
+  if (signers_.empty() && n.ebgp() && config_.validation.signing != SigningMode::Server) {
     n.export_peer.bgpsec.send_ipv4 = false;
     n.export_peer.bgpsec.send_ipv6 = false;
   }
@@ -1007,6 +1012,25 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
 }
 
 void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
+  // A newer UPDATE for the prefix: a signature still on its way from a server is for the
+  // route before it.
+  n.server_signing.erase(out.prefix);
+  if (out.sign) {
+    switch (sign_through_server(n, out)) {
+      case ServerSigning::Asked:
+        return;  // sent when the server answers (on_server_signed)
+      case ServerSigning::Unsigned:
+        transmit(n, out, std::nullopt, false);
+        return;
+      case ServerSigning::NotUsed:
+        break;
+    }
+  }
+  transmit(n, out, std::nullopt, true);
+}
+
+void Speaker::transmit(Neighbor& n, const rib::OutUpdate& out,
+                       std::optional<wire::BgpsecPath> server_signed, bool sign_here) {
   wire::UpdateMessage message;
   const bool ipv4 = out.prefix.afi() == base::Afi::Ipv4;
   if (out.withdraw()) {
@@ -1023,7 +1047,13 @@ void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {
       message.attrs.bgpsec_path = out.bgpsec.decode();  // iBGP: passed on as received
     }
     if (out.sign) {
-      if (auto signed_path = sign_for(n, out, signature_providers()); signed_path) {
+      base::Result<wire::BgpsecPath> signed_path =
+          server_signed ? base::Result<wire::BgpsecPath>(std::move(*server_signed))
+          : sign_here   ? sign_for(n, out, signature_providers())
+                        : base::fail(
+                              "the validation server did not sign it ([validation] signing_fallback "
+                                "= \"unsigned\")");
+      if (signed_path) {
         message.attrs.bgpsec_path = std::move(*signed_path);
         ++n.stats.signed_updates;
         n.sent_unsigned.erase(out.prefix);

@@ -230,11 +230,27 @@ class Speaker {
   void release_outsourced(Neighbor& n, const base::Prefix& prefix);
   void release_all_outsourced(Neighbor& n);
   void register_validation_server_metrics();
+  // [validation] signing = "server" (RFC 8374 §9.3.2): asks the server that holds the route
+  // `update` sends on to sign it for n (SIGN_REQUEST). NotUsed: sign here as usual.
+  enum class ServerSigning : std::uint8_t { Asked, NotUsed, Unsigned };
+  ServerSigning sign_through_server(Neighbor& n, const rib::OutUpdate& update);
+  void on_server_signed(srx_client::RouteKey key, const srx_client::SignParameters& parameters,
+                        base::Result<base::Bytes, srx::SrxError> answer);
+  // A signature the server will not give: signing_fallback decides (logged, counted).
+  void server_signing_failed(Neighbor& n, const rib::OutUpdate& update, const std::string& why);
+  // Signing requests no server answered for long: signing_fallback decides for them.
+  void expire_server_signing(bool all);
+  void arm_server_signing_check();
 
   // ----- export -----
   void export_change(const rib::BestChange& change);
   void export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::Route* best);
   void send(Neighbor& n, const rib::OutUpdate& update);
+  // The UPDATE for `update` on the wire. A route to be signed is signed with `server_signed`
+  // when given (a validation server signed it), else with our keys when `sign_here`, else it
+  // goes unsigned (RFC 8205 §4: the AS_PATH it would have had without BGPsec).
+  void transmit(Neighbor& n, const rib::OutUpdate& update,
+                std::optional<wire::BgpsecPath> server_signed, bool sign_here);
   // RFC 8205 §4.2: our BGPsec_PATH for `update` towards `n` (originated or forwarded),
   // signed by `providers` (our router keys; the view passes stand-ins that only say which).
   [[nodiscard]] base::Result<wire::BgpsecPath> sign_for(
@@ -354,6 +370,20 @@ class Speaker {
   std::uint64_t server_results_ = 0;            // path results a server gave us (first or changed)
   std::uint64_t server_fallback_local_ = 0;     // routes checked here because no server answered
   std::uint64_t server_fallback_deferred_ = 0;  // routes installed deferred for the same reason
+  // SIGN_REQUESTs on their way, by the route key they name; one route may be asked for by
+  // several neighbors (their peer AS differs).
+  struct PendingSign {
+    std::string neighbor;
+    rib::OutUpdate update;
+    srx_client::SignParameters parameters;
+    std::uint64_t generation = 0;  // of Neighbor::server_signing
+    std::chrono::steady_clock::time_point asked;
+  };
+  std::multimap<srx_client::RouteKey, PendingSign> pending_signs_;
+  std::uint64_t sign_generation_ = 0;
+  std::unique_ptr<asio::steady_timer> server_signing_timer_;
+  std::uint64_t server_signed_ = 0;             // routes sent signed by a server
+  std::uint64_t server_signing_fallbacks_ = 0;  // routes signed here or sent unsigned instead
   std::unique_ptr<srx_client::ServerPool> validation_servers_;
   // Last members: the pool's workers stop before anything they read goes away.
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;

@@ -62,6 +62,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // Routes of adj_in held by the validation servers, with the key they know them by
   // (Speaker::outsourced_).
   std::map<base::Prefix, srx_client::RouteKey> outsourced;
+  // Routes to this neighbor waiting for a validation server's signature, with the generation
+  // of the request (Speaker::pending_signs_); a newer UPDATE for the prefix drops the entry.
+  std::map<base::Prefix, std::uint64_t> server_signing;
   // Routes of adj_out that were to be signed but went out unsigned because signing failed
   // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
   std::set<base::Prefix> sent_unsigned;

@@ -67,6 +67,11 @@ void Speaker::start_validation_servers() {
   options.core.keep_window = v.keep_window;
   srx_client::ServerPool::Handlers handlers;
   handlers.results = [this](const srx_client::ResultEvent& event) { on_server_result(event); };
+  handlers.signed_path = [this](srx_client::RouteKey key,
+                                const srx_client::SignParameters& parameters,
+                                base::Result<base::Bytes, srx::SrxError> answer) {
+    on_server_signed(key, parameters, std::move(answer));
+  };
   handlers.state_changed = [this](std::size_t index, srx_client::ProxyState state,
                                   const std::string& why, bool available) {
     on_server_state(index, state, why, available);
@@ -250,6 +255,8 @@ void Speaker::fall_back_from_servers() {
       reimport_route(*n, *route);
     }
   }
+  // Signatures asked for and not given: signed here or sent unsigned now (signing_fallback).
+  expire_server_signing(true);
   server_fallback_local_ += local;
   server_fallback_deferred_ += deferred;
   spdlog::warn(

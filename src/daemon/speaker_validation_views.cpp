@@ -15,6 +15,8 @@ nlohmann::json Speaker::show_validation() const {
   }
   nlohmann::json out = {{"mode", validation_mode_name(v.mode)},
                         {"fallback_after", v.fallback_after.count()},
+                        {"signing", signing_mode_name(v.signing)},
+                        {"signing_fallback", signing_fallback_name(v.signing_fallback)},
                         {"neighbors", neighbors},
                         {"servers", nlohmann::json::array()}};
   if (!validation_servers_) {
@@ -36,7 +38,10 @@ nlohmann::json Speaker::show_validation() const {
               {"awaiting_first_result", awaiting},
               {"results", server_results_},
               {"fallback_local", server_fallback_local_},
-              {"fallback_deferred", server_fallback_deferred_}});
+              {"fallback_deferred", server_fallback_deferred_},
+              {"signed_by_server", server_signed_},
+              {"signing_pending", pending_signs_.size()},
+              {"signing_fallbacks", server_signing_fallbacks_}});
   for (std::size_t i = 0; i < pool.size(); ++i) {
     const auto& server = pool.server(i);
     const auto& core = server.core();
@@ -78,31 +83,30 @@ void Speaker::register_validation_server_metrics() {
     };
   };
   using Connection = srx_client::SrxClientConnection;
-  metrics_->family_callback(
-      "bgpsecd_validation_server_up", "1 while the SRx session with the server is active",
-      MetricType::Gauge, per_server([](const Connection& s) {
-        return s.core().state() == srx_client::ProxyState::Active ? 1 : 0;
-      }));
-  metrics_->family_callback(
-      "bgpsecd_validation_server_routes", "routes the server holds for us", MetricType::Gauge,
-      per_server([](const Connection& s) { return s.core().route_count(); }));
+  metrics_->family_callback("bgpsecd_validation_server_up",
+                            "1 while the SRx session with the server is active", MetricType::Gauge,
+                            per_server([](const Connection& s) {
+                              return s.core().state() == srx_client::ProxyState::Active ? 1 : 0;
+                            }));
+  metrics_->family_callback("bgpsecd_validation_server_routes", "routes the server holds for us",
+                            MetricType::Gauge,
+                            per_server([](const Connection& s) { return s.core().route_count(); }));
   metrics_->family_callback(
       "bgpsecd_validation_server_requests_total", "VERIFY requests sent", MetricType::Counter,
       per_server([](const Connection& s) { return s.core().counters().requests; }));
   metrics_->family_callback(
       "bgpsecd_validation_server_receipts_total", "receipts received", MetricType::Counter,
       per_server([](const Connection& s) { return s.core().counters().receipts; }));
-  metrics_->family_callback("bgpsecd_validation_server_notifications_total",
-                            "result notifications received (receipts not counted)",
-                            MetricType::Counter, per_server([](const Connection& s) {
-                              return s.core().counters().notifications;
-                            }));
+  metrics_->family_callback(
+      "bgpsecd_validation_server_notifications_total",
+      "result notifications received (receipts not counted)", MetricType::Counter,
+      per_server([](const Connection& s) { return s.core().counters().notifications; }));
   metrics_->family_callback(
       "bgpsecd_validation_server_errors_total", "ERROR PDUs received", MetricType::Counter,
       per_server([](const Connection& s) { return s.core().counters().errors; }));
-  metrics_->family_callback(
-      "bgpsecd_validation_server_connects_total", "connection attempts", MetricType::Counter,
-      per_server([](const Connection& s) { return s.connects(); }));
+  metrics_->family_callback("bgpsecd_validation_server_connects_total", "connection attempts",
+                            MetricType::Counter,
+                            per_server([](const Connection& s) { return s.connects(); }));
   // Speaker-wide counters: one series without labels.
   const auto total = [this](std::string_view name, std::string_view help, auto value) {
     metrics_->family_callback(name, help, MetricType::Counter, [value] {
@@ -115,6 +119,13 @@ void Speaker::register_validation_server_metrics() {
         "routes checked here (mode server-or-local) or installed deferred (mode server) because "
         "no validation server answered",
         [this] { return server_fallback_local_ + server_fallback_deferred_; });
+  total("bgpsecd_validation_server_signed_total",
+        "routes sent signed by a validation server ([validation] signing = \"server\")",
+        [this] { return server_signed_; });
+  total("bgpsecd_validation_server_signing_fallbacks_total",
+        "routes a validation server did not sign, signed here or sent unsigned instead "
+        "([validation] signing_fallback)",
+        [this] { return server_signing_fallbacks_; });
   total("bgpsecd_validation_server_results_total",
         "path results from the servers (first answers and changes)",
         [this] { return server_results_; });

@@ -39,8 +39,7 @@ class ServerPool {
         signed_path;
     // Server `index` changed state (`why` says what happened); `available`: whether any
     // server has an active session now. Called after the routes moved (failover).
-    std::function<void(std::size_t index, ProxyState state, const std::string& why,
-                       bool available)>
+    std::function<void(std::size_t index, ProxyState state, const std::string& why, bool available)>
         state_changed;
     std::function<void(std::size_t index, ProxyLogLevel, const std::string&)> log;
   };

@@ -3,9 +3,11 @@
 # Validation outsourced to bgpsecvd (RFC 8374 §9.3.2, docs/srx-proxy.md §10) with failover:
 # the replayed table of R (AS 65402, `bgpsec gen`) reaches the observer B (bgpsecd, AS 65401),
 # which validates its paths through two bgpsecvd, V1 (preference 0) and V2 (preference 1), and
-# passes the routes to C (bgpsecd, AS 65403), the observer downstream.
+# passes the routes to C (bgpsecd, AS 65403), the observer downstream. B has no router key of
+# its own: it sends its routes to C signed by the server that holds them ([validation] signing =
+# "server", the servers have B's key), and C validates them itself.
 #   1. every route of R is Valid at B, validated by V1 (B's own key table is never used), and
-#      C has them all
+#      C has them all, Valid: signed for B by V1
 #   2. V1 killed: the routes move to V2 (a failover), stay Valid, and C sees no withdrawal
 #   3. V1 back: the routes move back to it
 #   4. V1 stopped (SIGSTOP) and a second table from R2 (AS 65404): V1 gives no receipt, B ends
@@ -13,7 +15,8 @@
 #   5. the key of AS 65402 removed from the servers' RPKI file (B's own file keeps it): V2
 #      pushes the change and R's routes turn Not Valid at B ("server-invalid"), R2's stay Valid
 #   6. every server gone: a third table from R3 (AS 65405, neighbor mode server-or-local) is
-#      validated by B itself after fallback_after; `show validation` and the metrics say so
+#      validated by B itself after fallback_after; `show validation` says so; what B sends on
+#      now goes unsigned (signing_fallback = "unsigned": B has no key), and C keeps every prefix
 # Run by ctest with BGPSECD, BGPSECVD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps $work.
 # Addresses 127.0.43.1-20 and ports 18320-18329 belong to this test.
 set -uo pipefail
@@ -41,26 +44,34 @@ cp "$work/table/rpki.json" "$work/vd-rpki.json"
 
 # ----- the servers --------------------------------------------------------------------------------
 start_vd() {  # start_vd NAME ADDR PORT
-  "$BGPSECVD" --listen "$2:$3" --rpki "$work/vd-rpki.json" --control-socket "$work/$1.sock" \
+  "$BGPSECVD" --listen "$2:$3" --rpki "$work/vd-rpki.json" --key-dir "$work/keys" \
+    --control-socket "$work/$1.sock" \
     --metrics none --log-level debug >>"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"
 }
+# B's key: only the servers have it. C's RPKI has it beside the table's keys.
+"$BGPSEC" keygen --asn 65401 --out "$work/keys" >/dev/null || { bad "keygen"; exit 1; }
+"$BGPSEC" rpki-json --key-dir "$work/keys" >"$work/b-key.json" || { bad "rpki-json"; exit 1; }
+python3 - "$work/table/rpki.json" "$work/b-key.json" "$work/c-rpki.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["bgpsec_keys"] += json.load(open(sys.argv[2]))["bgpsec_keys"]
+json.dump(doc, open(sys.argv[3], "w"))
+PY
 start_vd v1 $v1 $v1_port
 start_vd v2 $v2 $v2_port
 
 # ----- B and C ------------------------------------------------------------------------------------
-"$BGPSEC" keygen --asn 65401 --out "$work/keys" >/dev/null || { bad "keygen"; exit 1; }
 global_toml b 65401 $b >"$work/b.toml"
 cat >>"$work/b.toml" <<TOML
 
 [rpki]
 files = ["$work/b-rpki.json"]
 
-[bgpsec]
-key_dir = "$work/keys"
-
 [validation]
+signing = "server"
+signing_fallback = "unsigned"
 mode = "server"
 answer_timeout = 3
 hello_timeout = 3
@@ -85,10 +96,11 @@ for peer in "$r:65402:" "$r2:65404:" "$r3:65405:server-or-local"; do
     "$addr" "$asn" >>"$work/b.toml"
   [ -n "$mode" ] && printf 'validation = "%s"\n' "$mode" >>"$work/b.toml"
 done
-neighbor_toml $c 65403 $b '["ipv4", "ipv6"]' >>"$work/b.toml"
+neighbor_toml $c 65403 $b '["ipv4", "ipv6"]' 'bgpsec = { send = ["ipv4", "ipv6"] }' >>"$work/b.toml"
 global_toml c 65403 $c >"$work/c.toml"
-printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' >>"$work/c.toml"
-neighbor_toml $b 65401 $c '["ipv4", "ipv6"]' >>"$work/c.toml"
+printf '\n[rpki]\nfiles = ["%s"]\n\n[[policy]]\nname = "all"\ndefault_action = "accept"\n' \
+  "$work/c-rpki.json" >>"$work/c.toml"
+neighbor_toml $b 65401 $c '["ipv4", "ipv6"]' 'bgpsec = { receive = ["ipv4", "ipv6"] }' >>"$work/c.toml"
 if "$BGPSECD" -n -c "$work/b.toml" >"$work/b.normal" 2>&1; then ok
 else bad "bgpsecd -n: $(cat "$work/b.normal")"; fi
 start b
@@ -126,7 +138,11 @@ expect "1: V1 holds them and answered" 10 \
   ctl b show validation
 expect "1: B's own workers checked nothing" 5 "out['validation']['signatures_checked'] == 0" ctl b show rpki
 expect "1: V1 validated them" 10 "out['routers'] >= 1" ctl v1 show server
-expect "1: C has all $n" 30 "len(out['routes']) == $n" ctl c show routes
+expect "1: C has all $n, Valid: signed for B by V1" 30 \
+  "len(out['routes']) == $n and all(r['path_state'] == 'valid' for r in out['routes'])" ctl c show routes
+expect "1: B asked the server for every signature" 5 \
+  "out['signed_by_server'] >= $n and out['signing_fallbacks'] == 0 and out['signing_pending'] == 0" \
+  ctl b show validation
 
 # ----- 2. V1 killed -------------------------------------------------------------------------------
 # shellcheck disable=SC2154  # pid_v1 is set by start_vd
@@ -172,7 +188,10 @@ expect "5: R's routes Not Valid at B, pushed by V2" 30 \
   "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n and 'server-invalid' in str(failure(out, '$r'))" \
   ctl b show routes --received
 expect "5: B's own RPKI still has the key" 5 "out['router_keys'] > 0 and out['validation']['signatures_checked'] == 0" ctl b show rpki
-expect "5: C saw no withdrawal" 10 "counter(out, '$b', 'withdrawals_received') == 0" ctl c show neighbors
+expect "5: C saw no withdrawal, and every route it has is Valid (R2's now)" 20 \
+  "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" ctl c show neighbors
+expect "5: C's routes all Valid" 20 \
+  "len(out['routes']) == $n and all(r['path_state'] == 'valid' for r in out['routes'])" ctl c show routes
 
 # ----- 6. no server at all ------------------------------------------------------------------------
 kill -9 "$pid_v2"
@@ -185,6 +204,8 @@ expect "6: show validation says so" 5 \
 expect "6: B's workers did the checking" 5 "out['validation']['signatures_checked'] > 0" ctl b show rpki
 expect "6: R's and R2's routes keep their states" 5 \
   "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n" ctl b show routes --received
+expect "6: C keeps every prefix, no withdrawal" 20 \
+  "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" ctl c show neighbors
 if "$BGPSECCTL" --socket "$work/b.sock" show validation >"$work/text" 2>&1 &&
   grep -q "$v1:$v1_port" "$work/text" && grep -q "No server has answered" "$work/text"; then ok
 else bad "6: show validation as text: $(cat "$work/text")"; fi
