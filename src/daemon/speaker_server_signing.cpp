@@ -80,8 +80,7 @@ Speaker::ServerSigning Speaker::sign_through_server(Neighbor& n, const rib::OutU
     ++server_signing_fallbacks_;
     return fallback;
   }
-  const srx_client::SignParameters parameters{1, 0, update.pcount,
-                                              n.negotiated->peer_as.value()};
+  const srx_client::SignParameters parameters{1, 0, update.pcount, n.negotiated->peer_as.value()};
   if (auto asked = validation_servers_->sign(held->second, parameters); !asked) {
     ++server_signing_fallbacks_;
     return fallback;
@@ -98,9 +97,8 @@ void Speaker::on_server_signed(srx_client::RouteKey key,
                                const srx_client::SignParameters& parameters,
                                base::Result<base::Bytes, srx::SrxError> answer) {
   auto [first, last] = pending_signs_.equal_range(key);
-  const auto it = std::find_if(first, last, [&](const auto& entry) {
-    return entry.second.parameters == parameters;
-  });
+  const auto it = std::find_if(
+      first, last, [&](const auto& entry) { return entry.second.parameters == parameters; });
   if (it == last) {
     return;
   }
