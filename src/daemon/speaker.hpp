@@ -238,6 +238,10 @@ class Speaker {
                         base::Result<base::Bytes, srx::SrxError> answer);
   // A signature the server will not give: signing_fallback decides (logged, counted).
   void server_signing_failed(Neighbor& n, const rib::OutUpdate& update, const std::string& why);
+  // The neighbor `pending` was asked for, when it still waits for that answer (no newer
+  // UPDATE for the prefix) and its session is up; the wait ends either way.
+  struct PendingSign;
+  Neighbor* still_waiting(const PendingSign& pending);
   // Signing requests no server answered for long: signing_fallback decides for them.
   void expire_server_signing(bool all);
   void arm_server_signing_check();

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/byte_writer.hpp"
+#include "bgpsec/as_path_rebuild.hpp"
 #include "daemon/speaker_neighbor.hpp"
 
 namespace bgpsecd::daemon {
@@ -26,14 +27,14 @@ srx_client::RouteRequest route_request(const rib::Route& route, base::Asn local_
   srx_client::RouteRequest request;
   request.prefix = route.prefix;
   const auto secure_path = route.secure_path();
-  // RFC 8205 §4.2: the AS path the signatures cover, neighbor first, origin last, each AS
-  // pCount times.
-  for (const auto& segment : secure_path) {
-    for (unsigned i = 0; i < segment.pcount; ++i) {
-      request.as_path.push_back(segment.asn.value());
+  // RFC 8205 §4.4: the AS path the signatures cover, neighbor first, origin last (no
+  // Confed_Segment here: outsourced() keeps those paths local).
+  for (const auto& segment : bgpsec::rebuild_as_path(secure_path).segments) {
+    for (const auto asn : segment.asns) {
+      request.as_path.push_back(asn.value());
     }
   }
-  request.origin_as = secure_path.empty() ? 0 : secure_path.back().asn.value();
+  request.origin_as = bgpsec::secure_path_origin_as(secure_path).value();
   base::ByteWriter attribute;
   wire::encode_bgpsec_path_attribute(route.bgpsec.decode(), attribute);
   request.bgpsec_attribute = attribute.take();

@@ -104,17 +104,9 @@ void Speaker::on_server_signed(srx_client::RouteKey key,
   }
   PendingSign pending = std::move(it->second);
   pending_signs_.erase(it);
-  Neighbor* n = find_neighbor(pending.neighbor);
+  Neighbor* n = still_waiting(pending);
   if (n == nullptr) {
     return;
-  }
-  const auto waiting = n->server_signing.find(pending.update.prefix);
-  if (waiting == n->server_signing.end() || waiting->second != pending.generation) {
-    return;  // a newer UPDATE for the prefix went out meanwhile
-  }
-  n->server_signing.erase(waiting);
-  if (!n->established()) {
-    return;  // the table goes again when the session is back
   }
   if (!answer) {
     server_signing_failed(*n, pending.update, "the server refused: " + answer.error().message);
@@ -127,6 +119,20 @@ void Speaker::on_server_signed(srx_client::RouteKey key,
   }
   ++server_signed_;
   transmit(*n, pending.update, std::move(*path), false);
+}
+
+Speaker::Neighbor* Speaker::still_waiting(const PendingSign& pending) {
+  Neighbor* n = find_neighbor(pending.neighbor);
+  if (n == nullptr) {
+    return nullptr;
+  }
+  const auto waiting = n->server_signing.find(pending.update.prefix);
+  if (waiting == n->server_signing.end() || waiting->second != pending.generation) {
+    return nullptr;  // a newer UPDATE for the prefix went out meanwhile
+  }
+  n->server_signing.erase(waiting);
+  // Not established: the table goes again when the session is back.
+  return n->established() ? n : nullptr;
 }
 
 void Speaker::server_signing_failed(Neighbor& n, const rib::OutUpdate& update,
@@ -155,16 +161,7 @@ void Speaker::expire_server_signing(bool all) {
     }
   }
   for (const auto& pending : expired) {
-    Neighbor* n = find_neighbor(pending.neighbor);
-    if (n == nullptr) {
-      continue;
-    }
-    const auto waiting = n->server_signing.find(pending.update.prefix);
-    if (waiting == n->server_signing.end() || waiting->second != pending.generation) {
-      continue;
-    }
-    n->server_signing.erase(waiting);
-    if (n->established()) {
+    if (Neighbor* n = still_waiting(pending)) {
       server_signing_failed(*n, pending.update, "no answer from any validation server");
     }
   }
