@@ -131,7 +131,7 @@ for group in m2 m1 "a u x p"; do
   done
 done
 python3 "$peer_py" session --asn 64603 --router-id 127.0.0.107 --connect "127.0.0.103:$PORT" \
-  --bind 127.0.0.107 --families ipv4 --no-bgpsec --updates "$work/l.updates" --timeout 100 \
+  --bind 127.0.0.107 --families ipv4 --no-bgpsec --updates "$work/l.updates" --timeout 600 \
   >"$work/l.out" 2>&1 &
 pids+=($!)
 

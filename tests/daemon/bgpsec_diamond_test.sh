@@ -110,7 +110,7 @@ for n in a b c d e; do start "$n"; done
 : >"$work/forger.in"
 python3 "$here/bgp_test_peer.py" session --asn 65403 --router-id 10.0.0.1 \
   --connect "${ip[d]}:$PORT" --bind "$forger" --updates "$work/forger.in" --follow \
-  --families ipv4 --hold-time 30 --timeout 100 >"$work/forger.out" 2>&1 &
+  --families ipv4 --hold-time 30 --timeout 600 >"$work/forger.out" 2>&1 &
 pids+=($!)
 pid_forger=$!
 

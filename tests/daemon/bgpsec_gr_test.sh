@@ -164,7 +164,7 @@ done
 
 for n in m t u s r; do start "$n"; done
 python3 "$here/bgp_test_peer.py" session --asn 65504 --router-id "${ip[w]}" \
-  --connect "${ip[m]}:$PORT" --bind "${ip[w]}" --families ipv4 --hold-time 30 --timeout 100 \
+  --connect "${ip[m]}:$PORT" --bind "${ip[w]}" --families ipv4 --hold-time 30 --timeout 600 \
   >"$work/w.out" 2>&1 &
 pids+=($!)
 pid_w=$!

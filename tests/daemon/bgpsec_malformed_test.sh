@@ -187,7 +187,7 @@ start d
 start_peer() {  # start_peer ADDR ASN
   : >"$work/$1.in"
   python3 "$peer_py" session --asn "$2" --router-id "$1" --connect "$us:$PORT" --bind "$1" \
-    --updates "$work/$1.in" --follow --families ipv4 --hold-time 30 --timeout 120 \
+    --updates "$work/$1.in" --follow --families ipv4 --hold-time 30 --timeout 600 \
     >"$work/$1.out" 2>&1 &
   pids+=($!)
 }

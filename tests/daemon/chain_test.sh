@@ -73,7 +73,7 @@ start d
 : >"$work/rr.lines"
 python3 "$(dirname "$0")/bgp_test_peer.py" session --asn 65105 --router-id 127.0.0.45 \
   --connect "127.0.0.42:$PORT" --bind 127.0.0.45 --families ipv4 --no-bgpsec --hold-time 9 \
-  --timeout 150 --updates "$work/rr.lines" --follow >"$work/rr.out" 2>&1 &
+  --timeout 600 --updates "$work/rr.lines" --follow >"$work/rr.out" 2>&1 &
 pids+=($!)
 
 established='all(n["state"] == "established" for n in out["neighbors"])'

@@ -36,7 +36,7 @@ python3 "$peer_py" update --next-hop 2001:db8:ffff::70 --as-path 65701 --mp 2001
   >>"$work/p.in"
 start_p() {  # start_p [PEER-ARGS...]: P connects to M and sends p.in once
   python3 "$peer_py" session --asn 65701 --router-id $p --connect "$m:$PORT" --bind $p \
-    --families ipv4,ipv6 --no-bgpsec --hold-time 30 --timeout 120 --updates "$work/p.in" "$@" \
+    --families ipv4,ipv6 --no-bgpsec --hold-time 30 --timeout 600 --updates "$work/p.in" "$@" \
     >>"$work/p.out" 2>&1 &
   pids+=($!)
   pid_p=$!

@@ -53,7 +53,7 @@ upd() { python3 "$peer_py" update --next-hop $s --mp "$1" --attr "$2"; }
   upd 10.24.2.0/24 "$(forged 10.24.2.0/24)"
 } >"$work/s.in"
 python3 "$peer_py" session --asn 65241 --router-id $s --connect "$i:$PORT" --bind $s \
-  --families ipv4 --hold-time 30 --timeout 150 --updates "$work/s.in" >"$work/s.out" 2>&1 &
+  --families ipv4 --hold-time 30 --timeout 600 --updates "$work/s.in" >"$work/s.out" 2>&1 &
 pids+=($!)
 
 judge_py <<'PY'

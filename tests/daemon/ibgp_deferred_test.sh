@@ -42,7 +42,7 @@ upd() { python3 "$peer_py" update --next-hop 192.0.2.90 --mp "$1" --attr "$local
   upd 10.90.3.0/24 "$(forged 10.90.3.0/24)" "$(state_community 0)"
 } >"$work/p.in"
 python3 "$peer_py" session --asn 65902 --router-id $p --connect "$m:$PORT" --bind $p \
-  --families ipv4 --hold-time 30 --timeout 90 --updates "$work/p.in" >"$work/p.out" 2>&1 &
+  --families ipv4 --hold-time 30 --timeout 600 --updates "$work/p.in" >"$work/p.out" 2>&1 &
 pids+=($!)
 
 judge_py <<'PY'

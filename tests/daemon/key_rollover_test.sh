@@ -107,7 +107,7 @@ done
 start a
 : >"$work/w.lines"
 python3 "$(dirname "$0")/bgp_test_peer.py" session --asn 65224 --router-id $w \
-  --connect "$b:$PORT" --bind $w --families ipv4 --hold-time 9 --timeout 170 \
+  --connect "$b:$PORT" --bind $w --families ipv4 --hold-time 9 --timeout 600 \
   --updates "$work/w.lines" --follow >"$work/w.out" 2>&1 &
 pids+=($!)
 for name in a b c; do

@@ -80,7 +80,7 @@ start r
 wait_listening $r || { bad "R does not listen: $(tail -5 "$work/r.log")"; summary; exit; }
 for name in a d1 d2 d3 d4; do start "$name"; done
 python3 "$here/bgp_test_peer.py" session --asn 64512 --router-id $s --connect "$r:$PORT" \
-  --bind $s --families ipv4 --no-bgpsec --updates "$work/s.updates" --timeout 100 \
+  --bind $s --families ipv4 --no-bgpsec --updates "$work/s.updates" --timeout 600 \
   >"$work/s.out" 2>&1 &
 pids+=($!)
 

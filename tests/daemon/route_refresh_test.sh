@@ -127,7 +127,7 @@ count() { evs "$1" | python3 -c 'import json, sys; print(len(json.load(sys.stdin
 start_peer() {  # start_peer NAME ASN ADDR [PEER-ARGS...]: a session that follows NAME.in
   : >"$work/$1.in"
   python3 "$peer_py" session --asn "$2" --router-id "$3" --connect "$m:$PORT" --bind "$3" \
-    --families ipv4 --no-bgpsec --hold-time 30 --timeout 170 --updates "$work/$1.in" --follow \
+    --families ipv4 --no-bgpsec --hold-time 30 --timeout 600 --updates "$work/$1.in" --follow \
     "${@:4}" >"$work/$1.out" 2>&1 &
   pids+=($!)
 }
