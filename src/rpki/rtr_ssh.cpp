@@ -2,11 +2,10 @@
 // libssh, non-blocking, for RTR over SSH (see rtr_ssh.hpp).
 #include "rpki/rtr_ssh.hpp"
 
-#include <unistd.h>
-
 #include <utility>
 
 #include <libssh/libssh.h>
+#include <unistd.h>
 
 #include "base/secret_file.hpp"
 
@@ -39,9 +38,7 @@ using KeyPtr = std::unique_ptr<ssh_key_struct, KeyFree>;
 constexpr std::size_t kMaxKeyFileSize = 64 * 1024;
 constexpr std::size_t kMaxPasswordSize = 1024;
 
-std::string session_error(ssh_session session) {
-  return ssh_get_error(session);
-}
+std::string session_error(ssh_session session) { return ssh_get_error(session); }
 
 // "SHA256:..." as OpenSSH prints it, or what went wrong.
 std::string fingerprint(ssh_key key) {
@@ -245,8 +242,8 @@ base::Result<std::size_t> RtrSshChannel::read(std::span<std::uint8_t> buffer) {
   if (n == SSH_ERROR) {
     return base::fail("SSH channel lost: " + session_error(handles_->session.get()));
   }
-  if (n == SSH_EOF || (n == 0 && (ssh_channel_is_eof(channel) != 0 ||
-                                  ssh_channel_is_closed(channel) != 0))) {
+  if (n == SSH_EOF ||
+      (n == 0 && (ssh_channel_is_eof(channel) != 0 || ssh_channel_is_closed(channel) != 0))) {
     return base::fail("cache closed the SSH channel");
   }
   return static_cast<std::size_t>(n);
@@ -262,9 +259,8 @@ base::Result<std::size_t> RtrSshChannel::write(std::span<const std::uint8_t> byt
 }
 
 SshWait RtrSshChannel::wants() const {
-  return (ssh_get_poll_flags(handles_->session.get()) & SSH_WRITE_PENDING) != 0
-             ? SshWait::Writable
-             : SshWait::Readable;
+  return (ssh_get_poll_flags(handles_->session.get()) & SSH_WRITE_PENDING) != 0 ? SshWait::Writable
+                                                                                : SshWait::Readable;
 }
 
 }  // namespace bgpsecd::rpki

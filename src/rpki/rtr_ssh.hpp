@@ -19,9 +19,9 @@ namespace bgpsecd::rpki {
 
 struct RtrSshConfig {
   std::string user;
-  std::string key_file;          // private key (OpenSSH or PEM); may be empty with a password
-  std::string known_hosts;       // OpenSSH known_hosts; the cache's host key must be in it
-  std::string password_file;     // optional: password authentication
+  std::string key_file;       // private key (OpenSSH or PEM); may be empty with a password
+  std::string known_hosts;    // OpenSSH known_hosts; the cache's host key must be in it
+  std::string password_file;  // optional: password authentication
   friend bool operator==(const RtrSshConfig&, const RtrSshConfig&) = default;
 };
 

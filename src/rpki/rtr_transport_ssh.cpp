@@ -80,20 +80,20 @@ void RtrTcpSession::ssh_write() {
 }
 
 void RtrTcpSession::ssh_wait(SshWait what, void (RtrTcpSession::*then)()) {
-  socket_.async_wait(what == SshWait::Writable ? asio::ip::tcp::socket::wait_write
-                                               : asio::ip::tcp::socket::wait_read,
-                     [self = weak_from_this(), generation = generation_,
-                      then](const asio::error_code& ec) {
-                       auto s = self.lock();
-                       if (!s || s->stopped_ || generation != s->generation_ || !s->ssh_) {
-                         return;
-                       }
-                       if (ec) {
-                         s->fail_open("SSH connection lost: " + ec.message());
-                         return;
-                       }
-                       ((*s).*then)();
-                     });
+  socket_.async_wait(
+      what == SshWait::Writable ? asio::ip::tcp::socket::wait_write
+                                : asio::ip::tcp::socket::wait_read,
+      [self = weak_from_this(), generation = generation_, then](const asio::error_code& ec) {
+        auto s = self.lock();
+        if (!s || s->stopped_ || generation != s->generation_ || !s->ssh_) {
+          return;
+        }
+        if (ec) {
+          s->fail_open("SSH connection lost: " + ec.message());
+          return;
+        }
+        ((*s).*then)();
+      });
 }
 
 }  // namespace bgpsecd::rpki

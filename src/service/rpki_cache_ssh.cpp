@@ -56,8 +56,7 @@ base::Result<void> read_rpki_cache_transport(TomlReader& reader, const toml::tab
     return reader.error(c.source(), name, "transport = \"ssh\" needs ssh_key or ssh_password_file");
   // RFC 8210 §9: the router authenticates the cache; without known hosts it could not.
   if (!std::ifstream(ssh.known_hosts))
-    return reader.error(known->source(), name,
-                        "'ssh_known_hosts': cannot read " + ssh.known_hosts);
+    return reader.error(known->source(), name, "'ssh_known_hosts': cannot read " + ssh.known_hosts);
   if (!ssh.key_file.empty())
     BGPSEC_TRY(check_secret(reader, c, "ssh_key", name, ssh.key_file));
   if (!ssh.password_file.empty())
