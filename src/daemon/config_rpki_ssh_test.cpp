@@ -38,9 +38,9 @@ std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 TEST(ConfigRpkiSsh, Rfc8210_Section9_SshCacheWithKey) {
   const SecretFile key("not parsed at load", kOwnerOnly, "-key");
   const SecretFile known("127.0.0.1 ssh-ed25519 AAAA", kOwnerOnly, "-known");
-  const Config c = parse_ok(with_cache("transport = \"ssh\"\nssh_user = \"rpki\"\nssh_key = " +
-                                       quoted(key.path()) +
-                                       "\nssh_known_hosts = " + quoted(known.path()) + "\n"));
+  const Config c = parse_ok(
+      with_cache("transport = \"ssh\"\nssh_user = \"rpki\"\nssh_key = " + quoted(key.path()) +
+                 "\nssh_known_hosts = " + quoted(known.path()) + "\n"));
   ASSERT_EQ(c.rpki.caches.size(), 1U);
   ASSERT_TRUE(c.rpki.caches[0].ssh.has_value());
   const auto rtr = service::to_rtr_cache_config(c.rpki.caches[0]);
@@ -90,9 +90,9 @@ TEST(ConfigRpkiSsh, BadEntriesNameTheLine) {
               HasSubstr("ssh_known_hosts"));
   EXPECT_THAT(parse_error(with_cache("transport = \"ssh\"\nssh_user = \"rpki\"\n" + known_line)),
               HasSubstr("needs ssh_key or ssh_password_file"));
-  EXPECT_THAT(parse_error(with_cache("transport = \"ssh\"\nssh_user = \"\"\n" + key_line +
-                                     known_line)),
-              HasSubstr("t.toml:8:"));
+  EXPECT_THAT(
+      parse_error(with_cache("transport = \"ssh\"\nssh_user = \"\"\n" + key_line + known_line)),
+      HasSubstr("t.toml:8:"));
   EXPECT_THAT(parse_error(with_cache("transport = \"ssh\"\nssh_user = \"rpki\"\n" + key_line +
                                      "ssh_known_hosts = \"/nonexistent/known_hosts\"\n")),
               HasSubstr("t.toml:10:19: rpki cache 127.0.0.1:22: 'ssh_known_hosts': cannot read "

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include <libssh/libssh.h>
-#include <unistd.h>
 
 #include "base/secret_file.hpp"
 
@@ -14,7 +13,7 @@ namespace {
 
 struct SessionFree {
   void operator()(ssh_session s) const noexcept {
-    ssh_disconnect(s);  // closes the duplicated descriptor
+    ssh_disconnect(s);  // leaves a descriptor given with SSH_OPTIONS_FD open
     ssh_free(s);
   }
 };
@@ -104,14 +103,10 @@ base::Result<std::unique_ptr<RtrSshChannel>> RtrSshChannel::open(int fd, const s
   if (session == nullptr) {
     return base::fail("cannot create an SSH session");
   }
-  const int copy = ::dup(fd);
-  if (copy < 0) {
-    return base::fail("cannot duplicate the socket");
-  }
   const unsigned port_value = port;
   const int no = 0;
   // Nothing from ~/.ssh/config or the system's known hosts: only what the operator configured.
-  if (ssh_options_set(session, SSH_OPTIONS_FD, &copy) != SSH_OK ||
+  if (ssh_options_set(session, SSH_OPTIONS_FD, &fd) != SSH_OK ||
       ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &no) != SSH_OK ||
       ssh_options_set(session, SSH_OPTIONS_HOST, host.c_str()) != SSH_OK ||
       ssh_options_set(session, SSH_OPTIONS_PORT, &port_value) != SSH_OK ||

@@ -33,8 +33,9 @@ enum class SshWait : std::uint8_t { Readable, Writable };
 
 class RtrSshChannel {
  public:
-  // `fd` is a connected TCP socket; the channel works on a duplicate of it and never closes
-  // the caller's descriptor. `host` and `port` name the cache in known_hosts.
+  // `fd` is a connected TCP socket that stays the caller's: libssh does not close a descriptor
+  // it was given (SSH_OPTIONS_FD), so the caller closes it after destroying the channel.
+  // `host` and `port` name the cache in known_hosts.
   [[nodiscard]] static base::Result<std::unique_ptr<RtrSshChannel>> open(
       int fd, const std::string& host, std::uint16_t port, const RtrSshConfig& config);
   RtrSshChannel(const RtrSshChannel&) = delete;

@@ -281,7 +281,7 @@ void RtrTcpSession::close() {
   ++generation_;
   resolver_.cancel();
   connect_timer_.cancel();
-  ssh_.reset();  // before the socket it duplicated
+  ssh_.reset();  // before the socket it runs on
   asio::error_code ignored;
   socket_.close(ignored);
   socket_ = asio::ip::tcp::socket(io_);
