@@ -7,6 +7,8 @@ find_package(CLI11 2 CONFIG REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(spdlog 1.10 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
+# RTR over SSH (RFC 8210 §9): libssh-dev; its package defines the target ssh.
+find_package(libssh 0.9 CONFIG REQUIRED)
 find_package(GTest 1.12 REQUIRED)
 if(BGPSEC_BENCH)
   find_package(benchmark 1.7 REQUIRED)

@@ -29,7 +29,30 @@ struct RtrDumpArgs {
   int timeout_seconds = 30;
   int updates = 0;
   bool verbose = false;
+  rpki::RtrSshConfig ssh;  // for the caches written ssh:HOST:PORT
 };
+
+// A --cache value: HOST:PORT over TCP, or ssh:HOST:PORT over SSH (RFC 8210 §9) with the
+// --ssh-* options.
+base::Result<rpki::RtrCacheConfig> cache_config(const RtrDumpArgs& args, const std::string& text) {
+  constexpr std::string_view kSshPrefix = "ssh:";
+  const bool ssh = text.starts_with(kSshPrefix);
+  auto config = rpki::parse_cache_address(ssh ? text.substr(kSshPrefix.size()) : text);
+  if (!config) {
+    return base::fail("--cache: " + config.error().message);
+  }
+  config->max_version = static_cast<std::uint8_t>(args.version);
+  if (ssh) {
+    if (args.ssh.user.empty() || args.ssh.known_hosts.empty() ||
+        (args.ssh.key_file.empty() && args.ssh.password_file.empty())) {
+      return base::fail("--cache " + text +
+                        ": needs --ssh-user, --ssh-known-hosts and --ssh-key or "
+                        "--ssh-password-file");
+    }
+    config->ssh = args.ssh;
+  }
+  return config;
+}
 
 nlohmann::json data_json(const rpki::RpkiData& data) {
   return nlohmann::json::parse(rpki::to_rpki_client_json(data));
@@ -37,11 +60,10 @@ nlohmann::json data_json(const rpki::RpkiData& data) {
 
 // Prints `count` transactions as JSON lines; exit 1 when fewer arrive before the timeout.
 int follow_cache(const RtrDumpArgs& args) {
-  auto config = rpki::parse_cache_address(args.caches.front());
+  auto config = cache_config(args, args.caches.front());
   if (!config) {
-    return bad_input("--cache: " + config.error().message);
+    return bad_input(config.error().message);
   }
-  config->max_version = static_cast<std::uint8_t>(args.version);
   asio::io_context io;
   int seen = 0;
   std::shared_ptr<rpki::RtrTcpSession> session;
@@ -106,11 +128,10 @@ int run_cache_set(const RtrDumpArgs& args) {
   std::vector<rpki::RtrCacheConfig> configs;
   std::uint8_t preference = 1;
   for (const auto& text : args.caches) {
-    auto config = rpki::parse_cache_address(text);
+    auto config = cache_config(args, text);
     if (!config) {
-      return bad_input("--cache: " + config.error().message);
+      return bad_input(config.error().message);
     }
-    config->max_version = static_cast<std::uint8_t>(args.version);
     config->preference = preference++;  // the order given is the order of preference
     configs.push_back(*config);
   }
@@ -179,9 +200,18 @@ Runner add_rtr_dump(CLI::App& app) {
       "Fetch the complete data set of an RPKI cache over RTR and print it as rpki-client JSON "
       "(roas, bgpsec_keys). Exit 1 when the cache gives no complete data in time.");
   cmd->add_option("--cache", args->caches,
-                  "HOST:PORT ([ADDR]:PORT for IPv6; port 323 default). Repeat for several caches, "
-                  "most preferred first: they are used as one source with failover")
+                  "HOST:PORT ([ADDR]:PORT for IPv6; port 323 default), or ssh:HOST:PORT for RTR "
+                  "over SSH (the --ssh-* options). Repeat for several caches, most preferred "
+                  "first: they are used as one source with failover")
       ->required();
+  cmd->add_option("--ssh-user", args->ssh.user, "user for the ssh: caches");
+  cmd->add_option("--ssh-key", args->ssh.key_file,
+                  "private key file for the ssh: caches (mode 600 or stricter)");
+  cmd->add_option("--ssh-known-hosts", args->ssh.known_hosts,
+                  "known_hosts file with the ssh: caches' host keys (required: an unknown key is "
+                  "refused)");
+  cmd->add_option("--ssh-password-file", args->ssh.password_file,
+                  "file with the password for the ssh: caches (mode 600 or stricter)");
   cmd->add_option("--failover-after", args->failover_after,
                   "with several caches: seconds without a usable cache before the next one is "
                   "tried (default 10)")
@@ -199,11 +229,12 @@ Runner add_rtr_dump(CLI::App& app) {
   cmd->add_flag("-v,--verbose", args->verbose, "log the RTR exchange on stderr");
   return {cmd, [args] {
             for (const auto& cache : args->caches) {
-              if (auto address = rpki::parse_cache_address(cache); !address) {
-                return bad_input("--cache: " + address.error().message);
+              if (auto address = cache_config(*args, cache); !address) {
+                return bad_input(address.error().message);
               }
             }
-            if (args->caches.size() > 1) {
+            // One ssh: cache goes through the cache set too: it prints the same data.
+            if (args->caches.size() > 1 || cache_config(*args, args->caches.front())->ssh) {
               return run_cache_set(*args);
             }
             if (args->updates > 0) {

@@ -3,12 +3,10 @@
 // parsing, the file's mode check, errors that name the line, a normal form that never shows
 // the key, and a reload that resets the session when they change.
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "daemon/config.hpp"
 #include "daemon/config_test_support.hpp"
@@ -22,6 +20,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::parse_error;
 using testing::parse_ok;
+using testing::SecretFile;
 
 std::string with_neighbor(const std::string& extra) {
   return R"([global]
@@ -32,25 +31,6 @@ address = "127.0.0.2"
 remote_as = 65002
 )" + extra;
 }
-
-// A file holding `text` with `mode`, removed at the end of the test.
-class SecretFile {
- public:
-  SecretFile(const std::string& text, fs::perms mode)
-      : path_(fs::temp_directory_path() /
-              ("bgpsecd-md5-" + std::to_string(::getpid()) + "-" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    std::ofstream(path_) << text;
-    fs::permissions(path_, mode);
-  }
-  SecretFile(const SecretFile&) = delete;
-  SecretFile& operator=(const SecretFile&) = delete;
-  ~SecretFile() { fs::remove(path_); }
-  [[nodiscard]] std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
 
 TEST(ConfigTcpSecurity, Rfc2385_InlinePasswordIsUsedAndNeverPrinted) {
   const Config c = parse_ok(with_neighbor("password = \"s3cret-md5\"\n"));

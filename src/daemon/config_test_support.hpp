@@ -3,9 +3,12 @@
 // config tests match the error's "t.toml:LINE:COLUMN: ..." text).
 #pragma once
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "daemon/config.hpp"
 
@@ -22,5 +25,25 @@ inline std::string parse_error(const std::string& text) {
   EXPECT_FALSE(config.has_value()) << "parsed:\n" << text;
   return config ? std::string() : config.error().message;
 }
+
+// A file holding `text` with `mode` (secret files are checked for it), removed at the end of
+// the test.
+class SecretFile {
+ public:
+  SecretFile(const std::string& text, std::filesystem::perms mode, const std::string& tag = "")
+      : path_(std::filesystem::temp_directory_path() /
+              ("bgpsecd-secret-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + tag)) {
+    std::ofstream(path_) << text;
+    std::filesystem::permissions(path_, mode);
+  }
+  SecretFile(const SecretFile&) = delete;
+  SecretFile& operator=(const SecretFile&) = delete;
+  ~SecretFile() { std::filesystem::remove(path_); }
+  [[nodiscard]] std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace bgpsecd::daemon::testing

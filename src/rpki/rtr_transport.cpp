@@ -77,7 +77,8 @@ RtrTcpSession::RtrTcpSession(asio::io_context& io, RtrCacheConfig config, Handle
       client_(RtrClientConfig{.max_version = config_.max_version}),
       resolver_(io),
       socket_(io),
-      timer_(io) {}
+      timer_(io),
+      connect_timer_(io) {}
 
 void RtrTcpSession::start() { process(client_.start(std::chrono::steady_clock::now())); }
 
@@ -86,6 +87,8 @@ void RtrTcpSession::stop() {
   ++generation_;
   resolver_.cancel();
   timer_.cancel();
+  connect_timer_.cancel();
+  ssh_.reset();
   asio::error_code ignored;
   socket_.close(ignored);
 }
@@ -161,7 +164,15 @@ void RtrTcpSession::connect() {
   connecting_ = true;
   const auto generation = ++generation_;
   ++connects_;
-  log(RtrLogLevel::Debug, "connecting");
+  log(RtrLogLevel::Debug, config_.ssh ? "connecting (SSH)" : "connecting");
+  connect_timer_.expires_after(kRtrConnectTimeout);
+  connect_timer_.async_wait([self = weak_from_this(), generation](const asio::error_code& ec) {
+    auto s = self.lock();
+    if (ec || !s || s->stopped_ || generation != s->generation_ || !s->connecting_) {
+      return;
+    }
+    s->fail_open("no connection within " + std::to_string(kRtrConnectTimeout.count()) + " s");
+  });
   resolver_.async_resolve(
       config_.host, std::to_string(config_.port),
       [self = weak_from_this(), generation](const asio::error_code& ec,
@@ -171,9 +182,7 @@ void RtrTcpSession::connect() {
           return;
         }
         if (ec) {
-          s->connecting_ = false;
-          s->log(RtrLogLevel::Warning, "cannot resolve: " + ec.message());
-          s->process(s->client_.on_disconnected(std::chrono::steady_clock::now()));
+          s->fail_open("cannot resolve: " + ec.message());
           return;
         }
         asio::async_connect(
@@ -183,20 +192,33 @@ void RtrTcpSession::connect() {
               if (!s2 || s2->stopped_ || generation != s2->generation_) {
                 return;
               }
-              s2->connecting_ = false;
-              const auto now = std::chrono::steady_clock::now();
               if (ec2) {
-                s2->log(RtrLogLevel::Warning, "cannot connect: " + ec2.message());
-                asio::error_code ignored;
-                s2->socket_.close(ignored);
-                s2->process(s2->client_.on_disconnected(now));
-                return;
+                s2->fail_open("cannot connect: " + ec2.message());
+              } else if (s2->config_.ssh) {
+                s2->ssh_start();
+              } else {
+                s2->on_open();
               }
-              s2->log(RtrLogLevel::Info, "connected");
-              s2->read();
-              s2->process(s2->client_.on_connected(now));
             });
       });
+}
+
+void RtrTcpSession::on_open() {
+  connecting_ = false;
+  connect_timer_.cancel();
+  log(RtrLogLevel::Info, ssh_ ? "connected (SSH)" : "connected");
+  if (ssh_) {
+    ssh_read();
+  } else {
+    read();
+  }
+  process(client_.on_connected(std::chrono::steady_clock::now()));
+}
+
+void RtrTcpSession::fail_open(const std::string& why) {
+  log(RtrLogLevel::Warning, why);
+  close();
+  process(client_.on_disconnected(std::chrono::steady_clock::now()));
 }
 
 void RtrTcpSession::read() {
@@ -227,6 +249,10 @@ void RtrTcpSession::write() {
   if (writing_ || write_queue_.empty() || !socket_.is_open() || connecting_) {
     return;
   }
+  if (ssh_) {
+    ssh_write();
+    return;
+  }
   writing_ = true;
   asio::async_write(
       socket_, asio::buffer(write_queue_.front()),
@@ -254,6 +280,8 @@ void RtrTcpSession::write() {
 void RtrTcpSession::close() {
   ++generation_;
   resolver_.cancel();
+  connect_timer_.cancel();
+  ssh_.reset();  // before the socket it runs on
   asio::error_code ignored;
   socket_.close(ignored);
   socket_ = asio::ip::tcp::socket(io_);

@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// One RPKI cache over TCP (RFC 8210 §9: port 323 by default): drives the pure RtrClient state
-// machine (rtr_client.hpp) with asio sockets and one steady timer, and hands its data changes
-// and log lines to the owner. Everything runs on the io_context's thread; handlers are called
-// from there.
+// One RPKI cache over TCP (RFC 8210 §9: port 323 by default) or over SSH on TCP (RFC 8210 §9,
+// subsystem "rpki-rtr"; rtr_ssh.hpp): drives the pure RtrClient state machine (rtr_client.hpp)
+// with asio sockets and steady timers, and hands its data changes and log lines to the owner.
+// Everything runs on the io_context's thread; handlers are called from there. Opening a
+// connection (TCP and, for SSH, key exchange, authentication and subsystem) must finish within
+// kRtrConnectTimeout, so a cache that accepts and then says nothing cannot hold the client.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <asio.hpp>
 
 #include "base/bytes.hpp"
 #include "rpki/rtr_client.hpp"
+#include "rpki/rtr_ssh.hpp"
 
 namespace bgpsecd::rpki {
 
@@ -24,6 +29,8 @@ struct RtrCacheConfig {
   // Lower is preferred (RFC 8210 §10: routers talk to the most preferred caches first).
   std::uint8_t preference = 1;
   std::uint8_t max_version = kRtrVersion1;
+  // Set: RTR over SSH to host:port (port 22 is the usual one then); empty: plain TCP.
+  std::optional<RtrSshConfig> ssh;
 
   // "host:port", with brackets around an IPv6 literal; for logs and metrics labels.
   [[nodiscard]] std::string name() const;
@@ -32,6 +39,8 @@ struct RtrCacheConfig {
 
 // "host:port", "[v6]:port" or "host" (port 323). Errors name what is wrong.
 [[nodiscard]] base::Result<RtrCacheConfig> parse_cache_address(const std::string& text);
+
+inline constexpr std::chrono::seconds kRtrConnectTimeout{10};
 
 enum class RtrLogLevel : std::uint8_t { Debug, Info, Warning };
 
@@ -71,9 +80,20 @@ class RtrTcpSession : public std::enable_shared_from_this<RtrTcpSession> {
  private:
   void process(RtrEvents events);
   void connect();
+  // The connection is open (TCP, or SSH with its subsystem): tell the client, start reading.
+  void on_open();
+  // The connection could not be opened: log why, close, tell the client.
+  void fail_open(const std::string& why);
   void read();
   void write();
   void close();
+  // SSH (rtr_transport_ssh.cpp): the handshake on the open TCP socket, then reads and writes
+  // through the channel, each resumed when the socket is ready for what libssh waits for.
+  void ssh_start();
+  void ssh_handshake();
+  void ssh_read();
+  void ssh_write();
+  void ssh_wait(SshWait what, void (RtrTcpSession::*then)());
   void arm_timer();
   void log(RtrLogLevel level, const std::string& message) const;
 
@@ -84,6 +104,8 @@ class RtrTcpSession : public std::enable_shared_from_this<RtrTcpSession> {
   asio::ip::tcp::resolver resolver_;
   asio::ip::tcp::socket socket_;
   asio::steady_timer timer_;
+  asio::steady_timer connect_timer_;
+  std::unique_ptr<RtrSshChannel> ssh_;  // while an SSH connection is open
   std::array<std::uint8_t, 16384> read_buffer_{};
   std::deque<base::Bytes> write_queue_;
   bool writing_ = false;

@@ -32,7 +32,9 @@ base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root, 
     for (const toml::node& node : *caches) {
       const toml::table& c = *node.as_table();
       const std::string cctx = "rpki cache #" + std::to_string(r.caches.size() + 1);
-      BGPSEC_TRY(reader.check_keys(c, cctx, {"address", "preference", "version"}));
+      BGPSEC_TRY(reader.check_keys(c, cctx,
+                                   {"address", "preference", "version", "transport", "ssh_user",
+                                    "ssh_key", "ssh_known_hosts", "ssh_password_file"}));
       BGPSEC_ASSIGN_OR_RETURN(const toml::node* addr_node, reader.require(c, "address", cctx));
       BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
                               reader.string_of(*addr_node, "address", cctx));
@@ -46,6 +48,7 @@ base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root, 
       BGPSEC_TRY(reader.read_int(c, "preference", name, 0, 255, cache.preference));
       // RFC 8210 is version 1 (router keys); RFC 6810 version 0 carries only VRPs.
       BGPSEC_TRY(reader.read_int(c, "version", name, 0, 1, cache.version));
+      BGPSEC_TRY(read_rpki_cache_transport(reader, c, name, cache));
       for (const RpkiCache& other : r.caches) {
         if (other.host == cache.host && other.port == cache.port) {
           return reader.error(addr_node->source(), name, "cache given twice");
@@ -155,6 +158,7 @@ rpki::RtrCacheConfig to_rtr_cache_config(const RpkiCache& cache) {
   out.port = cache.port;
   out.preference = cache.preference;
   out.max_version = cache.version;
+  out.ssh = cache.ssh;
   return out;
 }
 
@@ -191,7 +195,18 @@ std::string rpki_normal_form(const RpkiConfig& r) {
     o << "[[rpki.cache]]\n";
     o << "address = " << quote(cache.address()) << "\n";
     o << "preference = " << unsigned{cache.preference} << "\n";
-    o << "version = " << unsigned{cache.version} << "\n\n";
+    o << "version = " << unsigned{cache.version} << "\n";
+    // File names only: the key and the password stay in their files.
+    if (cache.ssh) {
+      o << "transport = \"ssh\"\n";
+      o << "ssh_user = " << quote(cache.ssh->user) << "\n";
+      o << "ssh_key = " << quote(cache.ssh->key_file) << "\n";
+      o << "ssh_known_hosts = " << quote(cache.ssh->known_hosts) << "\n";
+      o << "ssh_password_file = " << quote(cache.ssh->password_file) << "\n";
+    } else {
+      o << "transport = \"tcp\"\n";
+    }
+    o << "\n";
   }
   return o.str();
 }

@@ -20,6 +20,9 @@
 
 namespace bgpsecd::service {
 
+// transport and ssh_* of one [[rpki.cache]] table `c` (rpki_cache_ssh.cpp); `name` starts errors.
+[[nodiscard]] base::Result<void> read_rpki_cache_transport(TomlReader& reader, const toml::table& c,
+                                                           std::string_view name, RpkiCache& cache);
 // [rpki] and its [[rpki.cache]]s, if the file has the table.
 [[nodiscard]] base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root,
                                                  RpkiConfig& r);

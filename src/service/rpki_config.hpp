@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct RpkiCache {
   std::uint16_t port = 323;
   std::uint8_t preference = 1;                // lower is preferred (RFC 8210 §10)
   std::uint8_t version = 1;                   // highest RTR version to speak; 1 carries router keys
+  std::optional<rpki::RtrSshConfig> ssh;      // transport = "ssh" (RFC 8210 §9); none: TCP
   [[nodiscard]] std::string address() const;  // "host:port", "[v6]:port"
   friend bool operator==(const RpkiCache&, const RpkiCache&) = default;
 };
