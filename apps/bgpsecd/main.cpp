@@ -13,6 +13,7 @@
 #include "daemon/config.hpp"
 #include "daemon/speaker.hpp"
 #include "service/log_level.hpp"
+#include "service/root_refusal.hpp"
 #include "service/systemd_notify.hpp"
 
 int main(int argc, char** argv) {
@@ -25,11 +26,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", app::version_line("bgpsecd"));
   std::string config_path;
   bool check_only = false;
+  bool allow_root = false;
   std::string log_level;
   daemon::SpeakerOptions options;
   app.add_option("-c,--config", config_path, "configuration file (TOML)")->required();
   app.add_flag("-n,--check", check_only,
                "check the configuration, print it in normal form and exit (0 ok, 2 errors)");
+  app.add_flag("--allow-root", allow_root, service::kAllowRootHelp);
   app.add_option("--log-level", log_level,
                  "override the config's log level: trace, debug, info, warning, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warning", "error"}));
@@ -59,6 +62,10 @@ int main(int argc, char** argv) {
   if (check_only) {
     std::cout << daemon::to_normal_form(*config);
     return 0;
+  }
+  if (auto refused = service::check_process_not_root(allow_root); !refused) {
+    std::cerr << "bgpsecd: " << refused.error().message << '\n';
+    return 2;
   }
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

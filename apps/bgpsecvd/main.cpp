@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/build_identity.hpp"
+#include "service/root_refusal.hpp"
 #include "service/systemd_notify.hpp"
 #include "validation_server/server.hpp"
 #include "validation_server/server_config.hpp"
@@ -93,12 +94,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", app::version_line("bgpsecvd"));
   std::string config_path;
   bool check_only = false;
+  bool allow_root = false;
   Overrides overrides;
   app.add_option("-c,--config", config_path,
                  "configuration file (TOML); without it, the lab "
                  "flags below and the defaults");
   app.add_flag("-n,--check", check_only,
                "check the configuration, print it in normal form and exit (0 ok, 2 errors)");
+  app.add_flag("--allow-root", allow_root, service::kAllowRootHelp);
   app.add_option("--listen", overrides.listen,
                  "ADDR[:PORT] to accept routers on (default port 17900); repeatable; replaces "
                  "[server] listen");
@@ -165,6 +168,10 @@ int main(int argc, char** argv) {
   if (check_only) {
     std::cout << validation_server::to_normal_form(*config);
     return 0;
+  }
+  if (auto refused = service::check_process_not_root(allow_root); !refused) {
+    std::cerr << "bgpsecvd: " << refused.error().message << '\n';
+    return 2;
   }
 
   // The level is the config's (or --log-level's); the server sets it when it starts.

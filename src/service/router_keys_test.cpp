@@ -165,5 +165,29 @@ TEST_F(RouterKeysTest, ByAsGivesEveryAsOfTheDirectoryItsKeys) {
   EXPECT_FALSE(load_router_keys_by_as(config));
 }
 
+// bgpsecvd's --key-dir goes through the same check as bgpsecd's keys (base/secret_file): a key
+// others can read, or that another user could replace, is refused, naming the file and the fix.
+TEST_F(RouterKeysTest, ByAsRefusesAKeyOthersCanReadOrAnotherUserOwns) {
+  add(65001);
+  const fs::path file = fs::directory_iterator(dir_ / "keys")->path();
+  KeySources config;
+  config.key_dir = (dir_ / "keys").string();
+  fs::permissions(file, fs::perms::group_read, fs::perm_options::add);
+  auto keys = load_router_keys_by_as(config);
+  ASSERT_FALSE(keys);
+  EXPECT_NE(keys.error().message.find(file.string()), std::string::npos) << keys.error().message;
+  EXPECT_NE(keys.error().message.find("chmod 600"), std::string::npos) << keys.error().message;
+  fs::permissions(file, fs::perms::group_read, fs::perm_options::remove);
+  ASSERT_TRUE(load_router_keys_by_as(config));
+  if (::geteuid() != 0) {
+    return;  // only root can give the file to another user
+  }
+  ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+  keys = load_router_keys_by_as(config);
+  ASSERT_FALSE(keys);
+  EXPECT_NE(keys.error().message.find(file.string()), std::string::npos) << keys.error().message;
+  EXPECT_NE(keys.error().message.find("chown"), std::string::npos) << keys.error().message;
+}
+
 }  // namespace
 }  // namespace bgpsecd::service

@@ -157,7 +157,7 @@ start_gobgpd() {
   "${gobgp[@]}" global rib add -a ipv6 2001:db8:51::/48 nexthop 2001:db8:ffff::51 origin igp || exit 1
 }
 start_bgpsecd() {
-  "$BGPSECD" -c "$work/bgpsecd.toml" >>"$work/bgpsecd.log" 2>&1 &
+  "$BGPSECD" -c "$work/bgpsecd.toml" "${allow_root[@]}" >>"$work/bgpsecd.log" 2>&1 &
   bgpsecd_pid=$!
 }
 

@@ -50,8 +50,12 @@ summary() {
 need() { command -v "$1" >/dev/null || { echo "$1 is not installed (scripts/setup)"; exit 1; }; }
 
 # --- bgpsecd ---------------------------------------------------------------------------------------
+# The daemons refuse to run as root without --allow-root; CI runs the suite as root, developers
+# as themselves, so the flag is added only when we are root. "${allow_root[@]}" on every start.
+allow_root=()
+if [ "$(id -u)" -eq 0 ]; then allow_root=(--allow-root); fi
 start() {  # start NAME [FLAG...]
-  "$BGPSECD" -c "$work/$1.toml" "${@:2}" >>"$work/$1.log" 2>&1 &
+  "$BGPSECD" -c "$work/$1.toml" "${allow_root[@]}" "${@:2}" >>"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"
 }

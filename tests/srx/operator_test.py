@@ -32,7 +32,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import srx_proxy as srx  # noqa: E402
-from scenario_lib import WAIT, Scenario, verify_results  # noqa: E402
+from scenario_lib import ALLOW_ROOT, WAIT, Scenario, verify_results  # noqa: E402
 
 HOST, PORT, METRICS = "127.0.31.1", 17920, 17921
 OUTSIDER = "127.0.31.2"
@@ -104,7 +104,7 @@ key_dir = "%s"
     t.check("config errors name file:line and refuse key_files", errors)
 
     log = open(t.vd_logfile, "ab")
-    t.vd = subprocess.Popen([t.vd_bin, "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    t.vd = subprocess.Popen([t.vd_bin, "-c", conf] + ALLOW_ROOT, stdout=log, stderr=subprocess.STDOUT)
     log.close()
     end = time.monotonic() + 10
     while time.monotonic() < end:

@@ -27,6 +27,9 @@ import srx_proxy as srx
 # how long the scenarios wait for silence, and for any one expected PDU
 SILENCE = float(os.environ.get("SRX_SILENCE", "1.0"))
 WAIT = 10.0
+# bgpsecvd refuses to run as root unless told to; CI runs the suite as root, developers as
+# themselves: the flag only when we are root.
+ALLOW_ROOT = ["--allow-root"] if os.geteuid() == 0 else []
 
 
 class Scenario:
@@ -140,7 +143,7 @@ class Scenario:
     def start_vd(self, host, port, rpki, key_dir=None, extra=()):
         """Starts bgpsecvd on HOST:PORT and waits until it accepts connections (10 s at most)."""
         args = [self.vd_bin, "--listen", "%s:%d" % (host, port), "--rpki", rpki,
-                "--control-socket", self.ctl_socket, "--log-level", "debug"]
+                "--control-socket", self.ctl_socket, "--log-level", "debug"] + ALLOW_ROOT
         if key_dir:
             args += ["--key-dir", key_dir]
         args += list(extra)
