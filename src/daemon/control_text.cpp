@@ -399,14 +399,25 @@ std::string render_validation(const json& result) {
                {"Receipts", kRight},
                {"Notified", kRight},
                {"Errors", kRight},
-               {"Connects", kRight}});
+               {"Connects", kRight},
+               {"Receipt ms", kRight},
+               {"Result ms", kRight}});
+  const auto mean_ms = [](const json& server, const char* key) {
+    if (field(server, key) == nullptr) {
+      return std::string("-");
+    }
+    std::array<char, 32> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "%.1f", number_field(server, key));
+    return std::string(buffer.data());
+  };
   for (const auto& s : servers) {
     const json* home = field(s, "home");
     const bool is_home = home != nullptr && home->is_boolean() && home->get<bool>();
     table.add({text(s, "address") + (is_home ? " *" : ""), text(s, "preference"), text(s, "state"),
                text(s, "proxy_id"), text(s, "routes"), text(s, "awaiting_answers"),
                text(s, "requests"), text(s, "receipts"), text(s, "notifications"),
-               text(s, "errors"), text(s, "connects")});
+               text(s, "errors"), text(s, "connects"), mean_ms(s, "receipt_ms_mean"),
+               mean_ms(s, "result_ms_mean")});
   }
   out += table.str();
   out += "Path results from servers " + text(result, "results") +

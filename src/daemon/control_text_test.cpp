@@ -128,6 +128,37 @@ TEST(ControlText, RpkiValidationLineCountsDeferredRoutes) {
             "no RPKI caches or files configured\n");
 }
 
+// RFC 8374 §9.3.2: the servers validation is outsourced to, the home one marked, with their
+// mean latencies (absent for a server that never answered).
+TEST(ControlText, Validation) {
+  const json result = json::parse(R"({"mode": "server-or-local", "fallback_after": 5,
+    "available": true, "fallback_active": true, "home": "127.0.0.9:17900", "failovers": 1,
+    "routes": 10, "awaiting_first_result": 2, "results": 8, "fallback_local": 3,
+    "fallback_deferred": 0,
+    "servers": [{"address": "127.0.0.9:17900", "preference": 0, "state": "active", "home": true,
+                 "proxy_id": 7, "routes": 10, "awaiting_answers": 2, "connects": 2,
+                 "requests": 12, "receipts": 10, "notifications": 4, "errors": 0,
+                 "receipt_ms_mean": 0.42, "result_ms_mean": 12.26},
+                {"address": "[::1]:17901", "preference": 5, "state": "disconnected",
+                 "home": false, "proxy_id": 0, "routes": 0, "awaiting_answers": 0,
+                 "connects": 9, "requests": 0, "receipts": 0, "notifications": 0,
+                 "errors": 0}]})");
+  EXPECT_EQ(render_validation(result),
+            "Validation: mode server-or-local, routes at 127.0.0.9:17900, 10 routes held, 2 "
+            "awaiting a first result, 1 failovers\n"
+            "No server has answered for 5 s: new routes are checked here (server-or-local) or "
+            "installed deferred (server)\n"
+            "Server             Pref  State         Proxy ID  Routes  Waiting  Requests  Receipts  "
+            "Notified  Errors  Connects  Receipt ms  Result ms\n"
+            "127.0.0.9:17900 *     0  active               7      10        2        12        10  "
+            "       4       0         2         0.4       12.3\n"
+            "[::1]:17901           5  disconnected         0       0        0         0         0  "
+            "       0       0         9           -          -\n"
+            "Path results from servers 8, fallback: 3 checked here, 0 installed deferred\n");
+  EXPECT_EQ(render_validation(json{{"mode", "local"}, {"servers", json::array()}}),
+            "Validation: mode local, no validation servers configured\n");
+}
+
 // RFC 8634 §4 rollover: the keys of our AS, which one signs and how much each signed.
 TEST(ControlText, RpkiSigningKeys) {
   const json result = json::parse(R"({"vrps": 0, "router_keys": 2, "caches": [],

@@ -59,7 +59,9 @@ nlohmann::json Speaker::show_validation() const {
                               {"notifications", c.notifications},
                               {"deletes", c.deletes},
                               {"errors", c.errors},
-                              {"refused", c.refused}});
+                              {"refused", c.refused},
+                              {"receipt_ms_mean", c.receipt_latency.mean_seconds() * 1000},
+                              {"result_ms_mean", c.result_latency.mean_seconds() * 1000}});
   }
   return out;
 }
@@ -107,6 +109,30 @@ void Speaker::register_validation_server_metrics() {
   metrics_->family_callback("bgpsecd_validation_server_connects_total", "connection attempts",
                             MetricType::Counter,
                             per_server([](const Connection& s) { return s.connects(); }));
+  const auto latency = [this](std::string_view name, std::string_view help, auto histogram) {
+    metrics_->family_callback(name, help, MetricType::Histogram, [this, histogram] {
+      std::vector<MetricSample> samples;
+      if (!validation_servers_) {
+        return samples;
+      }
+      for (std::size_t i = 0; i < validation_servers_->size(); ++i) {
+        auto server = service::histogram_samples(
+            histogram(validation_servers_->server(i).core().counters()),
+            {{"server", config_.validation.servers[i].address.to_string()}});
+        samples.insert(samples.end(), server.begin(), server.end());
+      }
+      return samples;
+    });
+  };
+  latency("bgpsecd_validation_server_receipt_seconds", "VERIFY request to its receipt",
+          [](const srx_client::ProxyCounters& c) -> const base::LatencyHistogram& {
+            return c.receipt_latency;
+          });
+  latency("bgpsecd_validation_server_result_seconds",
+          "VERIFY request to the route's path result (a route's wait for its validation state)",
+          [](const srx_client::ProxyCounters& c) -> const base::LatencyHistogram& {
+            return c.result_latency;
+          });
   // Speaker-wide counters: one series without labels.
   const auto total = [this](std::string_view name, std::string_view help, auto value) {
     metrics_->family_callback(name, help, MetricType::Counter, [value] {

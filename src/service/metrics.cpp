@@ -32,7 +32,15 @@ Labels sorted(Labels labels) {
 }
 
 const char* type_name(MetricType type) noexcept {
-  return type == MetricType::Counter ? "counter" : "gauge";
+  switch (type) {
+    case MetricType::Counter:
+      return "counter";
+    case MetricType::Gauge:
+      return "gauge";
+    case MetricType::Histogram:
+      return "histogram";
+  }
+  return "untyped";
 }
 
 void append_series(std::string& out, std::string_view name, const Labels& labels, double value) {
@@ -221,10 +229,27 @@ std::string MetricsRegistry::expose() const {
     }
     if (fam.samples) {
       for (const auto& sample : fam.samples()) {
-        append_series(out, name, sorted(sample.labels), sample.value);
+        append_series(out, name + sample.suffix, sorted(sample.labels), sample.value);
       }
     }
   }
+  return out;
+}
+
+std::vector<MetricSample> histogram_samples(const base::LatencyHistogram& histogram,
+                                            const Labels& labels) {
+  std::vector<MetricSample> out;
+  const auto bucket = [&](std::string le, std::uint64_t count) {
+    auto with_le = labels;
+    with_le.emplace_back("le", std::move(le));
+    out.push_back(MetricSample{std::move(with_le), static_cast<double>(count), "_bucket"});
+  };
+  for (std::size_t i = 0; i < base::LatencyHistogram::kBounds.size(); ++i) {
+    bucket(format_metric_value(base::LatencyHistogram::kBounds.at(i)), histogram.at_or_below(i));
+  }
+  bucket("+Inf", histogram.count());
+  out.push_back(MetricSample{labels, histogram.sum_seconds(), "_sum"});
+  out.push_back(MetricSample{labels, static_cast<double>(histogram.count()), "_count"});
   return out;
 }
 

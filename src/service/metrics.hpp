@@ -24,6 +24,7 @@
 
 #include <asio.hpp>
 
+#include "base/latency_histogram.hpp"
 #include "base/result.hpp"
 
 namespace bgpsecd::service {
@@ -53,13 +54,24 @@ class Gauge {
   std::atomic<double> value_{0};
 };
 
-// One sample of a callback family.
+// One sample of a callback family. A histogram's samples say which of its series they are by
+// `suffix`: "_bucket" (with an `le` label), "_sum" or "_count".
 struct MetricSample {
+  MetricSample() = default;
+  MetricSample(Labels labels_in, double value_in, std::string suffix_in = {})
+      : labels(std::move(labels_in)), value(value_in), suffix(std::move(suffix_in)) {}
+
   Labels labels;
   double value = 0;
+  std::string suffix;
 };
 
-enum class MetricType : std::uint8_t { Counter, Gauge };
+enum class MetricType : std::uint8_t { Counter, Gauge, Histogram };
+
+// The samples of one histogram series with these labels: a bucket per bound and +Inf, the sum
+// and the count (format 0.0.4), for a MetricType::Histogram family_callback.
+[[nodiscard]] std::vector<MetricSample> histogram_samples(const base::LatencyHistogram& histogram,
+                                                          const Labels& labels);
 
 class MetricsRegistry {
  public:

@@ -54,6 +54,36 @@ TEST(Metrics, ExpositionTextExactly) {
             "bgpsecd_updates_received_total{peer=\"127.0.0.3\"} 2\n");
 }
 
+TEST(Metrics, HistogramExpositionExactly) {
+  MetricsRegistry registry;
+  base::LatencyHistogram latency;
+  latency.observe(std::chrono::microseconds(800));
+  latency.observe(std::chrono::milliseconds(40));
+  latency.observe(std::chrono::seconds(12));
+  registry.family_callback("bgpsecd_answer_seconds", "Request to answer.", MetricType::Histogram,
+                           [&latency] {
+                             return histogram_samples(latency, {{"server", "a"}});
+                           });
+  EXPECT_EQ(registry.expose(),
+            "# HELP bgpsecd_answer_seconds Request to answer.\n"
+            "# TYPE bgpsecd_answer_seconds histogram\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.001\",server=\"a\"} 1\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.0025\",server=\"a\"} 1\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.005\",server=\"a\"} 1\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.01\",server=\"a\"} 1\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.025\",server=\"a\"} 1\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.05\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.1\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.25\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"0.5\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"1\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"2.5\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"10\",server=\"a\"} 2\n"
+            "bgpsecd_answer_seconds_bucket{le=\"+Inf\",server=\"a\"} 3\n"
+            "bgpsecd_answer_seconds_sum{server=\"a\"} 12.0408\n"
+            "bgpsecd_answer_seconds_count{server=\"a\"} 3\n");
+}
+
 TEST(Metrics, LabelValuesAndHelpAreEscaped) {
   MetricsRegistry registry;
   registry

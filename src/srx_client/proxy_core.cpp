@@ -78,7 +78,7 @@ void ProxyCore::received(const srx::SrxPdu& pdu, TimePoint now) {
             if (p.is_receipt()) {
               on_receipt(p, now);
             } else {
-              on_notification(p);
+              on_notification(p, now);
             }
           }
           if constexpr (std::is_same_v<T, srx::SignNotificationPdu>) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "base/latency_histogram.hpp"
 #include "base/result.hpp"
 #include "srx/pdu.hpp"
 #include "srx/results.hpp"
@@ -72,6 +73,11 @@ struct ProxyCounters {
   std::uint64_t errors = 0;         // ERROR PDUs received
   std::uint64_t refused = 0;        // VERIFY requests the server refused (ERROR 5)
   std::uint64_t syncs = 0;          // SYNC_REQUESTs answered
+  // VERIFY to its receipt: how quickly the server takes a request.
+  base::LatencyHistogram receipt_latency;
+  // VERIFY to the last wanted result of the route (in the receipt or a later notification):
+  // how long a route waits for its validation state.
+  base::LatencyHistogram result_latency;
 };
 
 // A route as the proxy holds it: for listings, and for replaying to another server.
@@ -165,6 +171,7 @@ class ProxyCore {
     std::uint8_t pending = 0;
     std::optional<std::uint32_t> update_id;
     std::optional<std::uint32_t> token;      // the receipt awaited
+    std::optional<TimePoint> asked;          // the VERIFY that wanted results still pending
     std::vector<SignParameters> sign_queue;  // waiting for the update ID or the session
   };
   // A request the server answers at once, in the order sent: a VERIFY (receipt) or a
@@ -192,10 +199,11 @@ class ProxyCore {
   void send_sign(RouteKey key, Route& route, const SignParameters& parameters, TimePoint now);
   void replay(TimePoint now);
   void on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint now);
-  void on_notification(const srx::VerifyNotificationPdu& notification);
+  void on_notification(const srx::VerifyNotificationPdu& notification, TimePoint now);
   void on_sign_notification(const srx::SignNotificationPdu& notification);
   void on_refused(const srx::ErrorPdu& error);
-  void apply(RouteKey key, Route& route, std::uint8_t types, const srx::VerifyNotificationPdu& pdu);
+  void apply(RouteKey key, Route& route, std::uint8_t types, const srx::VerifyNotificationPdu& pdu,
+             TimePoint now);
   void map_update(RouteKey key, Route& route, std::uint32_t update_id);
   void unmap_update(RouteKey key, Route& route);
   void release_if_unused(std::uint32_t update_id, const RouteRequest& request);

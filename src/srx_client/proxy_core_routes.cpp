@@ -91,6 +91,9 @@ void ProxyCore::send_verify(RouteKey key, Route& route, TimePoint now) {
   }
   const auto token = next_token_++;
   route.token = token;
+  if (route.pending != 0) {
+    route.asked = now;
+  }
   ++counters_.requests;
   awaiting_.push_back(Awaited{false, token, 0, key, route.request, SignParameters{}, now});
   send(verify_request(route.request, token));
@@ -125,6 +128,7 @@ void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint 
   }
   auto awaited = std::move(*it);
   awaiting_.erase(it);
+  counters_.receipt_latency.observe(now - awaited.sent);
   auto route = awaited.key ? routes_.find(*awaited.key) : routes_.end();
   if (route == routes_.end() || route->second.token != receipt.request_token) {
     // Withdrawn, replaced or sent again meanwhile: the server holds the update for us anyway.
@@ -143,7 +147,7 @@ void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint 
       known |= static_cast<std::uint8_t>(type);
     }
   }
-  apply(route->first, held, static_cast<std::uint8_t>(receipt.result_type & known), receipt);
+  apply(route->first, held, static_cast<std::uint8_t>(receipt.result_type & known), receipt, now);
   auto queue = std::move(held.sign_queue);
   held.sign_queue.clear();
   for (const auto& parameters : queue) {
@@ -153,7 +157,7 @@ void ProxyCore::on_receipt(const srx::VerifyNotificationPdu& receipt, TimePoint 
 
 // A result, at once or pushed later (docs/srx-proxy.md §7.3): token 0, the bits of the types it
 // carries. Every route naming the update gets the types it wanted.
-void ProxyCore::on_notification(const srx::VerifyNotificationPdu& notification) {
+void ProxyCore::on_notification(const srx::VerifyNotificationPdu& notification, TimePoint now) {
   ++counters_.notifications;
   auto [first, last] = by_update_.equal_range(notification.update_id);
   if (first == last) {
@@ -167,7 +171,7 @@ void ProxyCore::on_notification(const srx::VerifyNotificationPdu& notification) 
   }
   for (const auto key : keys) {
     auto& route = routes_.at(key);
-    apply(key, route, notification.result_type, notification);
+    apply(key, route, notification.result_type, notification, now);
   }
 }
 
@@ -233,7 +237,7 @@ void ProxyCore::on_refused(const srx::ErrorPdu& error) {
 
 // Takes the `types` values of `pdu` the route wanted, and tells the owner what is new.
 void ProxyCore::apply(RouteKey key, Route& route, std::uint8_t types,
-                      const srx::VerifyNotificationPdu& pdu) {
+                      const srx::VerifyNotificationPdu& pdu, TimePoint now) {
   types &= route.request.wanted & srx::kValidationBits;
   if (types == 0) {
     return;
@@ -252,6 +256,10 @@ void ProxyCore::apply(RouteKey key, Route& route, std::uint8_t types,
       event.arrived |= bit;
       route.pending &= static_cast<std::uint8_t>(~bit);
     }
+  }
+  if (route.pending == 0 && route.asked) {
+    counters_.result_latency.observe(now - *route.asked);
+    route.asked.reset();
   }
   event.results = effective(route);
   for (const auto type : srx::kResultTypes) {

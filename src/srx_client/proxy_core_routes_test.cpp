@@ -114,6 +114,29 @@ TEST(ProxyRoutes, ReceiptThenResultThenLaterChange) {
   EXPECT_EQ(h.take(), V{Harness::encoded(verify_request(request, 1))});
 }
 
+// The latencies an operator sees: VERIFY to receipt, and VERIFY to the last wanted result;
+// a result pushed later (the route was answered already) is not a latency.
+TEST(ProxyRoutes, ReceiptAndResultLatencies) {
+  using std::chrono::milliseconds;
+  Harness h;
+  h.activate();
+  ASSERT_TRUE(h.core().submit(1, plain_route(kOrigin | kPath), h.now));
+  h.now += milliseconds(4);
+  h.feed("06 83 03 03 03 00 0000 00000014 00000001 f0f4232e");
+  h.now += milliseconds(16);
+  h.feed("06 01 00 03 03 00 0000 00000014 00000000 f0f4232e");  // origin: path still pending
+  EXPECT_EQ(h.core().counters().result_latency.count(), 0U);
+  h.now += milliseconds(20);
+  h.feed("06 02 00 00 03 00 0000 00000014 00000000 f0f4232e");  // path: all there after 40 ms
+  h.now += milliseconds(500);
+  h.feed("06 02 00 02 03 00 0000 00000014 00000000 f0f4232e");  // pushed later
+  const auto& c = h.core().counters();
+  ASSERT_EQ(c.receipt_latency.count(), 1U);
+  EXPECT_NEAR(c.receipt_latency.sum_seconds(), 0.004, 1e-9);
+  ASSERT_EQ(c.result_latency.count(), 1U);
+  EXPECT_NEAR(c.result_latency.sum_seconds(), 0.040, 1e-9);
+}
+
 TEST(ProxyRoutes, ReceiptOfAKnownUpdateCarriesItsResults) {
   Harness h;
   h.activate();

@@ -12,9 +12,12 @@
 #   3. V1 back: the routes move back to it
 #   4. V1 stopped (SIGSTOP) and a second table from R2 (AS 65404): V1 gives no receipt, B ends
 #      the session after answer_timeout, V2 validates the table; C still sees no withdrawal
-#   5. the key of AS 65402 removed from the servers' RPKI file (B's own file keeps it): V2
+#   5. V1 back and home again, then killed (SIGKILL) in the middle of a table from R4 (AS
+#      65406), its answers outstanding: the connection is lost well before answer_timeout,
+#      everything moves to V2, R4's routes all end Valid, C sees no withdrawal
+#   6. the key of AS 65402 removed from the servers' RPKI file (B's own file keeps it): V2
 #      pushes the change and R's routes turn Not Valid at B ("server-invalid"), R2's stay Valid
-#   6. every server gone: a third table from R3 (AS 65405, neighbor mode server-or-local) is
+#   7. every server gone: a third table from R3 (AS 65405, neighbor mode server-or-local) is
 #      validated by B itself after fallback_after; `show validation` says so; what B sends on
 #      now goes unsigned (signing_fallback = "unsigned": B has no key), and C keeps every prefix
 # Run by ctest with BGPSECD, BGPSECVD, BGPSECCTL, BGPSEC and PORT set; KEEP=1 keeps $work.
@@ -29,6 +32,7 @@ c=127.0.43.2
 r=127.0.43.3
 r2=127.0.43.4
 r3=127.0.43.5
+r4=127.0.43.6
 v1=127.0.43.11
 v2=127.0.43.12
 v1_port=$((PORT + 1))
@@ -37,6 +41,7 @@ n=300
 
 # ----- the tables and the RPKI files --------------------------------------------------------------
 if "$BGPSEC" gen --target-as 65401 --peer-as 65402 --also-peer-as 65404 --also-peer-as 65405 \
+  --also-peer-as 65406 \
   --prefixes $n --seed 43 --threads 2 --out "$work/table" >"$work/gen.json"; then ok
 else bad "bgpsec gen failed: $(cat "$work/gen.json")"; exit 1; fi
 cp "$work/table/rpki.json" "$work/b-rpki.json"
@@ -46,7 +51,7 @@ cp "$work/table/rpki.json" "$work/vd-rpki.json"
 start_vd() {  # start_vd NAME ADDR PORT
   "$BGPSECVD" --listen "$2:$3" --rpki "$work/vd-rpki.json" --key-dir "$work/keys" \
     --control-socket "$work/$1.sock" \
-    --metrics none --log-level debug >>"$work/$1.log" 2>&1 &
+    --metrics none --log-level debug "${allow_root[@]}" >>"$work/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"
 }
@@ -73,7 +78,7 @@ files = ["$work/b-rpki.json"]
 signing = "server"
 signing_fallback = "unsigned"
 mode = "server"
-answer_timeout = 3
+answer_timeout = 10
 hello_timeout = 3
 connect_timeout = 2
 fallback_after = 4
@@ -90,7 +95,7 @@ preference = 0
 name = "all"
 default_action = "accept"
 TOML
-for peer in "$r:65402:" "$r2:65404:" "$r3:65405:server-or-local"; do
+for peer in "$r:65402:" "$r2:65404:" "$r3:65405:server-or-local" "$r4:65406:"; do
   IFS=: read -r addr asn mode <<<"$peer"
   printf '\n[[neighbor]]\naddress = "%s"\nremote_as = %s\npassive = true\nfamilies = ["ipv4", "ipv6"]\nbgpsec = { receive = ["ipv4", "ipv6"] }\nimport = "all"\n' \
     "$addr" "$asn" >>"$work/b.toml"
@@ -174,7 +179,34 @@ expect "4: C has both tables' prefixes, no withdrawal" 30 \
   "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['received'] == $n" ctl c show neighbors
 kill -9 "$pid_v1"
 
-# ----- 5. a router key removed at the servers' cache ----------------------------------------------
+# ----- 5. V1 killed with answers outstanding ------------------------------------------------------
+start_vd v1 $v1 $v1_port
+expect "5: V1 back, home, holding R's and R2's routes" 30 \
+  "out['home'] == '$v1:$v1_port' and out['failovers'] == 4 and server(out, '$v1:$v1_port')['routes'] == 2 * $n" \
+  ctl b show validation
+# Stopped first, so that R4's VERIFYs are certainly sent and unanswered when it dies (and
+# answer_timeout, 10 s, leaves the kill ample time to come first).
+kill -STOP "$pid_v1"
+lines=$(wc -l <"$work/b.log")
+replay $r4 65406 "$work/table/updates-3.bin"
+expect "5: R4's VERIFYs at V1 unanswered" 8 "server(out, '$v1:$v1_port')['awaiting_answers'] > 0" \
+  ctl b show validation
+kill -9 "$pid_v1"
+expect "5: every route moves to V2" 20 \
+  "out['home'] == '$v2:$v2_port' and out['failovers'] == 5 and server(out, '$v2:$v2_port')['routes'] == 3 * $n" \
+  ctl b show validation
+expect "5: R4's $n routes Valid at B, R's and R2's still" 60 \
+  "count(out, '$r4', 'valid') == $n and count(out, '$r', 'valid') == $n and count(out, '$r2', 'valid') == $n" \
+  ctl b show routes --received
+expect "5: C saw no withdrawal" 20 \
+  "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" \
+  ctl c show neighbors
+since_kill=$(tail -n +$((lines + 1)) "$work/b.log")
+if grep -q "validation server $v1:$v1_port: \(closed by the server\|read failed\)" <<<"$since_kill" &&
+  ! grep -q "no answer to the VERIFY" <<<"$since_kill"; then ok
+else bad "5: B did not see V1's connection go (rather than time out): $(grep "$v1" <<<"$since_kill" | tail -5)"; fi
+
+# ----- 6. a router key removed at the servers' cache ----------------------------------------------
 python3 - "$work/vd-rpki.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -184,29 +216,30 @@ PY
 mv "$work/vd-rpki.json.new" "$work/vd-rpki.json"
 # shellcheck disable=SC2154
 kill -HUP "$pid_v2"
-expect "5: R's routes Not Valid at B, pushed by V2" 30 \
-  "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n and 'server-invalid' in str(failure(out, '$r'))" \
+expect "6: R's routes Not Valid at B, pushed by V2" 30 \
+  "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n and count(out, '$r4', 'valid') == $n and 'server-invalid' in str(failure(out, '$r'))" \
   ctl b show routes --received
-expect "5: B's own RPKI still has the key" 5 "out['router_keys'] > 0 and out['validation']['signatures_checked'] == 0" ctl b show rpki
-expect "5: C saw no withdrawal, and every route it has is Valid (R2's now)" 20 \
+expect "6: B's own RPKI still has the key" 5 "out['router_keys'] > 0 and out['validation']['signatures_checked'] == 0" ctl b show rpki
+expect "6: C saw no withdrawal, and every route it has is Valid (R2's now)" 20 \
   "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" ctl c show neighbors
-expect "5: C's routes all Valid" 20 \
+expect "6: C's routes all Valid" 20 \
   "len(out['routes']) == $n and all(r['path_state'] == 'valid' for r in out['routes'])" ctl c show routes
 
-# ----- 6. no server at all ------------------------------------------------------------------------
+# ----- 7. no server at all ------------------------------------------------------------------------
 kill -9 "$pid_v2"
-expect "6: no server available" 20 "out['available'] is False" ctl b show validation
+expect "7: no server available" 20 "out['available'] is False" ctl b show validation
 replay $r3 65405 "$work/table/updates-2.bin"
-expect "6: R3's routes Valid, checked by B itself" 60 "count(out, '$r3', 'valid') == $n" ctl b show routes --received
-expect "6: show validation says so" 5 \
+expect "7: R3's routes Valid, checked by B itself" 60 "count(out, '$r3', 'valid') == $n" ctl b show routes --received
+expect "7: show validation says so" 5 \
   "out['fallback_active'] is True and out['fallback_local'] >= $n and out['neighbors']['$r3']['mode'] == 'server-or-local'" \
   ctl b show validation
-expect "6: B's workers did the checking" 5 "out['validation']['signatures_checked'] > 0" ctl b show rpki
-expect "6: R's and R2's routes keep their states" 5 \
-  "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n" ctl b show routes --received
-expect "6: C keeps every prefix, no withdrawal" 20 \
+expect "7: B's workers did the checking" 5 "out['validation']['signatures_checked'] > 0" ctl b show rpki
+expect "7: R's, R2's and R4's routes keep their states" 5 \
+  "count(out, '$r', 'not-valid') == $n and count(out, '$r2', 'valid') == $n and count(out, '$r4', 'valid') == $n" \
+  ctl b show routes --received
+expect "7: C keeps every prefix, no withdrawal" 20 \
   "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" ctl c show neighbors
 if "$BGPSECCTL" --socket "$work/b.sock" show validation >"$work/text" 2>&1 &&
   grep -q "$v1:$v1_port" "$work/text" && grep -q "No server has answered" "$work/text"; then ok
-else bad "6: show validation as text: $(cat "$work/text")"; fi
+else bad "7: show validation as text: $(cat "$work/text")"; fi
 summary
