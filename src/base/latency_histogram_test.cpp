@@ -19,11 +19,11 @@ TEST(LatencyHistogram, EmptyHasNoMean) {
 
 TEST(LatencyHistogram, BucketsAreCumulativeAndBoundsInclusive) {
   LatencyHistogram h;
-  h.observe(microseconds(500));  // <= 1 ms
-  h.observe(milliseconds(1));    // exactly the bound: still the 1 ms bucket (le)
-  h.observe(milliseconds(3));    // <= 5 ms
-  h.observe(milliseconds(200));  // <= 250 ms
-  h.observe(seconds(30));        // only +Inf
+  h.observe(microseconds(500));     // <= 1 ms
+  h.observe(milliseconds(1));       // exactly the bound: still the 1 ms bucket (le)
+  h.observe(milliseconds(3));       // <= 5 ms
+  h.observe(milliseconds(200));     // <= 250 ms
+  h.observe(seconds(30));           // only +Inf
   EXPECT_EQ(h.at_or_below(0), 2U);  // le 0.001
   EXPECT_EQ(h.at_or_below(1), 2U);  // le 0.0025
   EXPECT_EQ(h.at_or_below(2), 3U);  // le 0.005

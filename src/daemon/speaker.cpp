@@ -508,6 +508,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   const auto negotiated = std::move(n.negotiated);
   n.negotiated.reset();
   n.adj_out.clear();
+  n.sent_server_signed.clear();
   n.table_deferred = false;
   n.end_of_rib_received.clear();
   // A refresh window ends with its session: the routes go (no graceful restart) or stay stale
@@ -1033,6 +1034,7 @@ void Speaker::transmit(Neighbor& n, const rib::OutUpdate& out,
                        std::optional<wire::BgpsecPath> server_signed, bool sign_here) {
   wire::UpdateMessage message;
   const bool ipv4 = out.prefix.afi() == base::Afi::Ipv4;
+  n.sent_server_signed.erase(out.prefix);
   if (out.withdraw()) {
     n.sent_unsigned.erase(out.prefix);
     if (ipv4) {
@@ -1047,6 +1049,11 @@ void Speaker::transmit(Neighbor& n, const rib::OutUpdate& out,
       message.attrs.bgpsec_path = out.bgpsec.decode();  // iBGP: passed on as received
     }
     if (out.sign) {
+      if (server_signed) {
+        if (auto stored = rib::StoredBgpsecPath::store(*server_signed); stored) {
+          n.sent_server_signed.emplace(out.prefix, std::move(stored));
+        }
+      }
       base::Result<wire::BgpsecPath> signed_path =
           server_signed ? base::Result<wire::BgpsecPath>(std::move(*server_signed))
           : sign_here   ? sign_for(n, out, signature_providers())
@@ -1086,6 +1093,11 @@ rib::Route Speaker::as_sent(const Neighbor& n, const rib::OutUpdate& out) const 
   r.bgpsec = out.bgpsec;  // iBGP and non-BGPsec peers: as stored (send() adds nothing)
   r.peer = n.info;
   if (!out.sign) {
+    return r;
+  }
+  if (const auto server = n.sent_server_signed.find(out.prefix);
+      server != n.sent_server_signed.end()) {
+    r.bgpsec = server->second;
     return r;
   }
   if (!n.sent_unsigned.contains(out.prefix)) {

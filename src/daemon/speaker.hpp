@@ -229,6 +229,9 @@ class Speaker {
   // The servers let go of n's route for `prefix` / of all n's routes.
   void release_outsourced(Neighbor& n, const base::Prefix& prefix);
   void release_all_outsourced(Neighbor& n);
+  // After a reload: PEER_CHANGE to the servers for every peer AS that came or went, so that
+  // their view of our peers (the HELLO's list) stays true without a new session.
+  void tell_servers_peer_changes(const Config& old);
   void register_validation_server_metrics();
   // [validation] signing = "server" (RFC 8374 §9.3.2): asks the server that holds the route
   // `update` sends on to sign it for n (SIGN_REQUEST). NotUsed: sign here as usual.

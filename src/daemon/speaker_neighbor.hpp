@@ -68,6 +68,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // Routes of adj_out that were to be signed but went out unsigned because signing failed
   // (RFC 8205 §4), so that `show routes --advertised` shows them as they were sent.
   std::set<base::Prefix> sent_unsigned;
+  // Routes of adj_out that went out with a validation server's signature ([validation] signing
+  // = "server"), as signed, for `show routes --advertised`; we could not sign them again.
+  std::map<base::Prefix, rib::StoredBgpsecPath> sent_server_signed;
   bool table_deferred = false;
   RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (docs/style.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.

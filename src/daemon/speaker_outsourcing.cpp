@@ -9,6 +9,7 @@
 // [validation] fallback_after, what waits is checked here (server-or-local) or installed
 // "validation deferred" (server, RFC 8374 §8.7). No route leaves the Loc-RIB because a server
 // failed: routes keep their last state until an answer says otherwise.
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -282,6 +283,33 @@ void Speaker::release_all_outsourced(Neighbor& n) {
     outsourced_.erase(key);
   }
   n.outsourced.clear();
+}
+
+void Speaker::tell_servers_peer_changes(const Config& old) {
+  if (!validation_servers_) {
+    return;
+  }
+  const auto peer_ases = [](const Config& config) {
+    std::set<std::uint32_t> ases;
+    for (const auto& n : config.neighbors) {
+      ases.insert(n.remote_as.value());
+    }
+    return ases;
+  };
+  const auto before = peer_ases(old);
+  const auto after = peer_ases(config_);
+  for (const auto asn : after) {
+    if (before.count(asn) == 0) {
+      spdlog::info("validation servers: PEER_CHANGE, AS{} added", asn);
+      validation_servers_->peer_change(asn, true);
+    }
+  }
+  for (const auto asn : before) {
+    if (after.count(asn) == 0) {
+      spdlog::info("validation servers: PEER_CHANGE, AS{} removed", asn);
+      validation_servers_->peer_change(asn, false);
+    }
+  }
 }
 
 }  // namespace bgpsecd::daemon

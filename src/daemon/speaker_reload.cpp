@@ -189,6 +189,7 @@ base::Result<nlohmann::json> Speaker::reload() {
     }
     changes.push_back("neighbor " + name + " added");
   }
+  tell_servers_peer_changes(old);
   for (const auto& name : d.updated) {
     if (auto* n = find_neighbor(name)) {
       if (const auto* c = config_.find_neighbor(n->config.address)) {

@@ -16,7 +16,8 @@
 #      65406), its answers outstanding: the connection is lost well before answer_timeout,
 #      everything moves to V2, R4's routes all end Valid, C sees no withdrawal
 #   6. the key of AS 65402 removed from the servers' RPKI file (B's own file keeps it): V2
-#      pushes the change and R's routes turn Not Valid at B ("server-invalid"), R2's stay Valid
+#      pushes the change and R's routes turn Not Valid at B ("server-invalid"), R2's stay Valid;
+#      a neighbor of a new AS added and removed by reload reaches V2 as PEER_CHANGE
 #   7. every server gone: a third table from R3 (AS 65405, neighbor mode server-or-local) is
 #      validated by B itself after fallback_after; `show validation` says so; what B sends on
 #      now goes unsigned (signing_fallback = "unsigned": B has no key), and C keeps every prefix
@@ -145,6 +146,9 @@ expect "1: B's own workers checked nothing" 5 "out['validation']['signatures_che
 expect "1: V1 validated them" 10 "out['routers'] >= 1" ctl v1 show server
 expect "1: C has all $n, Valid: signed for B by V1" 30 \
   "len(out['routes']) == $n and all(r['path_state'] == 'valid' for r in out['routes'])" ctl c show routes
+expect "1: B's Adj-RIB-Out towards C shows V1's signatures for B" 10 \
+  "len(out['routes']) == $n and all(r.get('secure_path') and r['secure_path'][0]['asn'] == 65401 for r in out['routes'])" \
+  ctl b show routes --advertised --peer $c
 expect "1: B asked the server for every signature" 5 \
   "out['signed_by_server'] >= $n and out['signing_fallbacks'] == 0 and out['signing_pending'] == 0" \
   ctl b show validation
@@ -224,6 +228,25 @@ expect "6: C saw no withdrawal, and every route it has is Valid (R2's now)" 20 \
   "counter(out, '$b', 'withdrawals_received') == 0 and out['neighbors'][0]['prefixes']['accepted'] == $n" ctl c show neighbors
 expect "6: C's routes all Valid" 20 \
   "len(out['routes']) == $n and all(r['path_state'] == 'valid' for r in out['routes'])" ctl c show routes
+# A neighbor of a new AS added by reload: the server hears of it (PEER_CHANGE) on the session it
+# has, and a neighbor removed says so again.
+connects=$(value "server(out, '$v2:$v2_port')['connects']" ctl b show validation)
+cp "$work/b.toml" "$work/b.toml.before"
+printf '\n[[neighbor]]\naddress = "127.0.43.7"\nremote_as = 65407\npassive = true\nfamilies = ["ipv4"]\n' \
+  >>"$work/b.toml"
+if ctl b reload >"$work/reload.json" 2>&1 && grep -q "neighbor 127.0.43.7 added" "$work/reload.json" &&
+  ! grep -q "needs restart" "$work/reload.json"; then ok
+else bad "6: reload adding a neighbor: $(cat "$work/reload.json")"; fi
+cp "$work/b.toml.before" "$work/b.toml"
+ctl b reload >"$work/reload.json" 2>&1 || bad "6: reload removing the neighbor: $(cat "$work/reload.json")"
+for _ in $(seq 50); do
+  [ "$(grep -c "PEER_CHANGE" "$work/v2.log")" -ge 2 ] && break
+  sleep 0.1
+done
+if [ "$(grep -c "PEER_CHANGE" "$work/v2.log")" -ge 2 ] &&
+  grep -q "PEER_CHANGE, AS65407 added" "$work/b.log" && grep -q "PEER_CHANGE, AS65407 removed" "$work/b.log" &&
+  [ "$(value "server(out, '$v2:$v2_port')['connects']" ctl b show validation)" = "$connects" ]; then ok
+else bad "6: PEER_CHANGE for AS 65407 added and removed: V2 log $(grep -c PEER_CHANGE "$work/v2.log"), B log $(grep PEER_CHANGE "$work/b.log")"; fi
 
 # ----- 7. no server at all ------------------------------------------------------------------------
 kill -9 "$pid_v2"
