@@ -88,8 +88,13 @@ enum class SyntaxErrorAction : std::uint8_t {
 };
 // RFC 8374 §8.7: what an egress router does with the path state received over iBGP.
 enum class IbgpState : std::uint8_t { Trust, Revalidate };
+// Which received BGPsec routes are checked at once (RFC 8374 §9.4, the path selection
+// optimisations): every one, or first those that could win the decision process, the others
+// when the prefix's best route changes so that they could.
+enum class ValidationOrder : std::uint8_t { All, BestFirst };
 [[nodiscard]] const char* syntax_error_action_name(SyntaxErrorAction action) noexcept;
 [[nodiscard]] const char* ibgp_state_name(IbgpState state) noexcept;
+[[nodiscard]] const char* validation_order_name(ValidationOrder order) noexcept;
 [[nodiscard]] const char* private_as_removal_name(rib::PrivateAsRemoval mode) noexcept;
 
 // [bgpsec]: key_dir, key_files and [bgpsec.active_key] are service::KeySources (bgpsecvd reads
@@ -119,6 +124,7 @@ struct BgpsecConfig : service::KeySources {
   // towards iBGP, and checked later in the background (validation_deferral.hpp). 0 defers every
   // such route and never checks them here; unset never defers.
   std::optional<std::uint32_t> defer_when_queued;
+  ValidationOrder validation_order = ValidationOrder::All;
   // A warning when the RPKI entry of our active signing key expires within this time (the
   // `expires` of rpki-client's JSON: the earliest end of validity on its certificate chain),
   // so that the operator hears of it before the peers see Not Valid. 0: never.

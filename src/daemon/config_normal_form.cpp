@@ -84,6 +84,7 @@ std::string to_normal_form(const Config& c) {
     o << "defer_when_queued = " << *b.defer_when_queued << "\n";
   }
   o << "key_expiry_warning = " << b.key_expiry_warning.count() << "\n";
+  o << "validation_order = " << quote(validation_order_name(b.validation_order)) << "\n";
   o << "\n";
   o << "[bgpsec.preference]\n";
   o << "path_valid = " << b.preference.path_valid << "\n";

@@ -47,6 +47,10 @@ constexpr std::array<std::pair<std::string_view, IbgpState>, 2> kIbgpStates{{
     {"trust", IbgpState::Trust},
     {"revalidate", IbgpState::Revalidate},
 }};
+constexpr std::array<std::pair<std::string_view, ValidationOrder>, 2> kValidationOrders{{
+    {"all", ValidationOrder::All},
+    {"best-first", ValidationOrder::BestFirst},
+}};
 constexpr std::array<std::pair<std::string_view, ValidationMode>, 3> kValidationModes{{
     {"local", ValidationMode::Local},
     {"server", ValidationMode::Server},

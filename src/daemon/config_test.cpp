@@ -105,7 +105,8 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.bgpsec.validation_threads, 0U);  // one per core
   EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);
   EXPECT_EQ(c.bgpsec.key_tables, 4096U);
-  EXPECT_EQ(c.bgpsec.defer_when_queued, std::nullopt);  // never defers validation
+  EXPECT_EQ(c.bgpsec.defer_when_queued, std::nullopt);         // never defers validation
+  EXPECT_EQ(c.bgpsec.validation_order, ValidationOrder::All);  // every route checked at once
   EXPECT_EQ(c.bgpsec.key_expiry_warning, std::chrono::hours(4));
   // RFC 8374 §8.3 (docs/design.md): Valid over unsigned over Not Valid by default.
   EXPECT_GT(c.bgpsec.preference.path_valid, c.bgpsec.preference.path_unsigned);
@@ -178,6 +179,7 @@ signature_cache_entries = 0
 key_tables = 17
 defer_when_queued = 0
 key_expiry_warning = 0
+validation_order = "best-first"
 [bgpsec.preference]
 path_valid = 100
 origin_invalid = -1000
@@ -226,6 +228,7 @@ next_hop_self = true
   ASSERT_TRUE(again.has_value()) << again.error().message << "\n" << normal;
   EXPECT_EQ(*again, c) << normal;
   EXPECT_EQ(again->bgpsec.defer_when_queued, 0U);  // 0 (defer always) is not "unset"
+  EXPECT_EQ(again->bgpsec.validation_order, ValidationOrder::BestFirst);
   EXPECT_EQ(again->bgpsec.key_expiry_warning, std::chrono::seconds(0));
   EXPECT_EQ(to_normal_form(*again), normal);
   EXPECT_THAT(normal,
@@ -277,6 +280,8 @@ port = 0
               HasSubstr("bgpsec: 'defer_when_queued' = -1 is out of range"));
   EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec]\nkey_expiry_warning = -1\n"),
               HasSubstr("bgpsec: 'key_expiry_warning' = -1 is out of range"));
+  EXPECT_THAT(parse_error(std::string(kMinimal) + "[bgpsec]\nvalidation_order = \"best\"\n"),
+              HasSubstr("bgpsec: 'validation_order'"));
 }
 
 // RFC 4271 §4.2: Hold Time 0 or >= 3.

@@ -17,6 +17,7 @@ using config_detail::kSigningFallbacks;
 using config_detail::kSigningModes;
 using config_detail::kSyntaxErrorActions;
 using config_detail::kValidationModes;
+using config_detail::kValidationOrders;
 using config_detail::kWellKnownCommunities;
 
 base::Result<Community> parse_community(std::string_view text) {
@@ -74,6 +75,9 @@ const char* syntax_error_action_name(SyntaxErrorAction action) noexcept {
   return enum_name(action, kSyntaxErrorActions);
 }
 const char* ibgp_state_name(IbgpState state) noexcept { return enum_name(state, kIbgpStates); }
+const char* validation_order_name(ValidationOrder order) noexcept {
+  return enum_name(order, kValidationOrders);
+}
 const char* validation_mode_name(ValidationMode mode) noexcept {
   return enum_name(mode, kValidationModes);
 }

@@ -326,6 +326,9 @@ std::string validation_text(const json& v) {
   if (field(v, "deferred") != nullptr) {
     out += ", " + text(v, "deferred") + " deferred (" + text(v, "deferred_total") + " ever)";
   }
+  if (number_field(v, "postponed") > 0) {
+    out += ", " + text(v, "postponed") + " postponed behind a better route";
+  }
   if (const json* c = field(v, "signature_cache"); c != nullptr && c->is_object()) {
     const auto number = [&](const char* key) { return number_field(*c, key); };
     const double lookups = number("hits") + number("misses");

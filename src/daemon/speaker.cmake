@@ -6,6 +6,7 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_best_first.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_outsourcing.cpp

@@ -415,6 +415,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
     n.adj_in = rib::AdjRibIn(n.info, n.config.max_prefix);
     n.not_verified.clear();
     n.deferred.clear();
+    n.postponed.clear();
   }
   n.export_peer = rib::ExportPeer{};
   n.export_peer.info = info;
@@ -545,6 +546,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
                session::down_reason_name(down.reason), n.adj_in.size());
   n.not_verified.clear();
   n.deferred.clear();
+  n.postponed.clear();
   release_all_outsourced(n);
   for (auto& route : n.adj_in.clear()) {
     if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
@@ -779,6 +781,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     }
     n.not_verified.erase(prefix);
     n.deferred.erase(prefix);
+    n.postponed.erase(prefix);
     if (start && rejected_whatever_the_path(n, received)) {
       // RFC 8374 §8.1 step 2: the origin check and import policy reject this route whatever
       // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
@@ -796,6 +799,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     if (start && defer_check(n, prefix)) {
       // RFC 8374 §8.7: installed Pending without a check (the queue is full); a candidate
       // like any checked route, sent to iBGP marked deferred, checked later (start_deferred).
+      start = false;
+    }
+    if (start && postpone_check(n, received)) {
+      // RFC 8374 §9.4 (best-first): the best route wins whatever this one's signatures say;
+      // installed Pending and checked when the best changes (check_postponed).
       start = false;
     }
     if (start) {
@@ -872,6 +880,7 @@ void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
   n.validating.cancel(prefix);
   n.not_verified.erase(prefix);
   n.deferred.erase(prefix);
+  n.postponed.erase(prefix);
   release_outsourced(n, prefix);
   if (!n.adj_in.withdraw(prefix)) {
     return;
@@ -944,6 +953,7 @@ void Speaker::reimport_all() {
 
 void Speaker::export_change(const rib::BestChange& change) {
   const rib::Route* best = change.current ? &*change.current : nullptr;
+  check_postponed(change.prefix, best);
   for (auto& [name, n] : neighbors_) {
     if (n->exporting()) {
       export_prefix(*n, change.prefix, best);

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,11 @@ struct NeighborStats {
   std::uint64_t signatures_not_verified = 0;
   // RFC 8374 §8.7: signed routes installed "validation deferred" ([bgpsec] defer_when_queued).
   std::uint64_t validations_deferred = 0;
+  // RFC 8374 §9.4 ([bgpsec] validation_order = "best-first"): signed routes left unchecked
+  // because the prefix's best route beat them whatever their signatures said, and of those the
+  // ones checked later because the best changed.
+  std::uint64_t validations_postponed = 0;
+  std::uint64_t postponed_checked = 0;
   // RFC 7313 §4 Enhanced Route Refresh markers, sent (around a re-sent Adj-RIB-Out) and
   // received (around the peer's), and routes removed at the peer's EoRR or its timer.
   std::uint64_t borr_sent = 0;
@@ -199,7 +205,20 @@ class Speaker {
   // Hands deferred routes to the workers while the queue has room for them (background
   // validation: their results update the state and the iBGP marking like any other).
   void start_deferred();
-  [[nodiscard]] std::size_t deferred_count() const;  // routes deferred and not yet handed over
+  // Routes in one of the Neighbor sets of unchecked routes (&Neighbor::deferred: deferred and
+  // not yet handed over; &Neighbor::postponed), over all neighbors.
+  [[nodiscard]] std::size_t unchecked_count(std::set<base::Prefix> Neighbor::*which) const;
+  // [bgpsec] validation_order = "best-first" (speaker_best_first.cpp, RFC 8374 §9.4): true when
+  // n's newly received route loses to the prefix's best route even with a Valid path; it is
+  // then installed Pending, unchecked, and remembered in Neighbor::postponed.
+  [[nodiscard]] bool postpone_check(Neighbor& n, const rib::Route& received);
+  // True when `route` would beat `best` with some path state that import admits.
+  [[nodiscard]] bool could_win(Neighbor& n, const rib::Route& route, const rib::Route& best);
+  // The best route for `prefix` changed to `best` (nullptr: none): the postponed routes for it
+  // that could win now, or are the best, are checked.
+  void check_postponed(const base::Prefix& prefix, const rib::Route* best);
+  // Every postponed route checked (validation_order changed back to "all" by reload).
+  void check_all_postponed();
   // True for a route that waits for its first signature check: the Loc-RIB is left alone.
   [[nodiscard]] static bool awaiting_validation(const Neighbor& n, const rib::Route& received);
   // True while a worker checks the signatures of n's route for `prefix`.

@@ -131,9 +131,10 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   // only the signatures can come out differently now: they go to the workers, and each route
   // keeps its state (and its place in the Loc-RIB) until its result says otherwise.
   for (const auto& prefix : paths) {
-    // Unchecked routes stay so: reimport_route decides for those never verified, and deferred
-    // ones wait for their turn (start_deferred).
-    if (n.not_verified.contains(prefix) || n.deferred.contains(prefix)) {
+    // Unchecked routes stay so: reimport_route decides for those never verified, deferred
+    // ones wait for their turn (start_deferred), postponed ones for the best to change.
+    if (n.not_verified.contains(prefix) || n.deferred.contains(prefix) ||
+        n.postponed.contains(prefix)) {
       continue;
     }
     const rib::Route& route = *n.adj_in.find(prefix);

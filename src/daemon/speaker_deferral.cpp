@@ -37,10 +37,10 @@ void Speaker::start_deferred() {
   }
 }
 
-std::size_t Speaker::deferred_count() const {
+std::size_t Speaker::unchecked_count(std::set<base::Prefix> Neighbor::*which) const {
   std::size_t count = 0;
   for (const auto& [name, n] : neighbors_) {
-    count += n->deferred.size();
+    count += ((*n).*which).size();
   }
   return count;
 }

@@ -59,6 +59,10 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // (RFC 8374 §8.7 "validation deferred", [bgpsec] defer_when_queued); start_deferred hands
   // them to the workers once it has room.
   std::set<base::Prefix> deferred;
+  // Routes of adj_in left Pending without a check because the prefix's best route beats them
+  // whatever their signatures say ([bgpsec] validation_order = "best-first"); checked when the
+  // best changes so that they could win (Speaker::check_postponed).
+  std::set<base::Prefix> postponed;
   // Routes of adj_in held by the validation servers, with the key they know them by
   // (Speaker::outsourced_).
   std::map<base::Prefix, srx_client::RouteKey> outsourced;

@@ -248,6 +248,9 @@ base::Result<nlohmann::json> Speaker::reload() {
     changes.push_back("bgpsec settings applied");
   }
   start_deferred();  // RFC 8374 §8.7: defer_when_queued may have been raised or removed
+  if (config_.bgpsec.validation_order == ValidationOrder::All) {
+    check_all_postponed();  // best-first turned off: nothing waits for the best to change
+  }
   spdlog::info("reload: {} change(s)", changes.size());
   return nlohmann::json{{"message", "configuration reloaded"}, {"changes", changes}};
 }

@@ -227,6 +227,8 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"validations_avoided", n->stats.validations_avoided},
                      {"signatures_not_verified", n->stats.signatures_not_verified},
                      {"validations_deferred", n->stats.validations_deferred},
+                     {"validations_postponed", n->stats.validations_postponed},
+                     {"postponed_checked", n->stats.postponed_checked},
                      {"borr_sent", n->stats.borr_sent},
                      {"eorr_sent", n->stats.eorr_sent},
                      {"borr_received", n->stats.borr_received},
@@ -408,8 +410,11 @@ nlohmann::json Speaker::validation_json() const {
           {"completed", validation_pool_->completed()},
           // RFC 8374 §8.7 ([bgpsec] defer_when_queued): routes installed without a check and
           // not handed to the workers yet, and all routes ever deferred.
-          {"deferred", deferred_count()},
+          {"deferred", unchecked_count(&Neighbor::deferred)},
           {"deferred_total", validations_deferred_},
+          // RFC 8374 §9.4 (validation_order = "best-first"): routes left unchecked while the
+          // prefix's best route beats them whatever their signatures say.
+          {"postponed", unchecked_count(&Neighbor::postponed)},
           {"signatures_checked", validation_pool_->signatures_checked()},
           {"signatures_verified", v.signatures_verified},
           {"signature_cache",
@@ -555,6 +560,16 @@ void Speaker::register_metrics() {
       MetricType::Counter,
       per_peer([](const Neighbor& n) { return n.stats.validations_deferred; }));
   metrics_->family_callback(
+      "bgpsecd_bgpsec_validations_postponed_total",
+      "signed routes left unchecked because the prefix's best route beat them whatever their "
+      "signatures said (RFC 8374 §9.4, validation_order = \"best-first\")",
+      MetricType::Counter,
+      per_peer([](const Neighbor& n) { return n.stats.validations_postponed; }));
+  metrics_->family_callback(
+      "bgpsecd_bgpsec_postponed_checked_total",
+      "postponed routes checked later, when the best route changed so that they could win",
+      MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.postponed_checked; }));
+  metrics_->family_callback(
       "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));
   // RFC 7313 §4 BoRR / EoRR markers per peer, direction and marker.
@@ -635,7 +650,7 @@ void Speaker::register_validation_metrics() {
         [pool] { return pool->queued(); });
   gauge("bgpsecd_bgpsec_validations_deferred",
         "routes installed validation deferred and not yet handed to the workers",
-        [this] { return deferred_count(); });
+        [this] { return unchecked_count(&Neighbor::deferred); });
   counter("bgpsecd_bgpsec_validations_total", "signature checks of a route completed",
           [pool] { return pool->completed(); });
   counter("bgpsecd_bgpsec_signatures_checked_total",
