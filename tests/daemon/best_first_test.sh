@@ -58,9 +58,9 @@ def state(out, peer):
 def counter(out, peer, name):
     return [x for x in out["neighbors"] if x["peer"] == peer][0]["counters"][name]
 PY
-replay() {  # replay ADDR ASN FILE: in the background, session kept 120 s; the pid in replay_pid
+replay() {  # replay ADDR ASN FILE: in the background, kept 600 s (cleanup ends it); pid in replay_pid
   "$BGPSEC" replay --connect "$d:$PORT" --bind "$1" --local-as "$2" --peer-as 65451 \
-    --router-id "$1" --updates "$3" --hold-after 120 >"$work/$1.json" 2>"$work/$1.err" &
+    --router-id "$1" --updates "$3" --hold-after 600 >"$work/$1.json" 2>"$work/$1.err" &
   replay_pid=$!
   pids+=($replay_pid)
 }

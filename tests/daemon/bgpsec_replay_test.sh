@@ -165,9 +165,9 @@ PY
 if poll 15 "out['router_keys'] > 0" ctl d show rpki; then ok
 else bad "bgpsecd did not load the RPKI file: $(cat "$work/last") $(tail -5 "$work/d.log")"; exit 1; fi
 
-replay() {  # replay ADDR ASN FILE: in the background, session kept 60 s, output in $work/ADDR.json
+replay() {  # replay ADDR ASN FILE: in the background (killed before its 600 s), output in $work/ADDR.json
   "$BGPSEC" replay --connect "$us:$PORT" --bind "$1" --local-as "$2" --peer-as 65401 \
-    --router-id "$1" --updates "$3" --hold-after 60 >"$work/$1.json" 2>"$work/$1.err" &
+    --router-id "$1" --updates "$3" --hold-after 600 >"$work/$1.json" 2>"$work/$1.err" &
   pids+=($!)
 }
 # Both at once, as after a restart: the second's routes arrive while the first's are pending.
