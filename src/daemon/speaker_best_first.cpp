@@ -19,8 +19,7 @@ bool Speaker::postpone_check(Neighbor& n, const rib::Route& received) {
     return false;
   }
   const rib::Route* best = loc_rib_.best(received.prefix);
-  if (best == nullptr || best->peer_key() == received.peer_key() ||
-      could_win(n, received, *best)) {
+  if (best == nullptr || best->peer_key() == received.peer_key() || could_win(n, received, *best)) {
     return false;
   }
   n.postponed.insert(received.prefix);
@@ -51,8 +50,7 @@ void Speaker::check_postponed(const base::Prefix& prefix, const rib::Route* best
       n->postponed.erase(prefix);  // replaced, withdrawn or checked meanwhile
       continue;
     }
-    if (best == nullptr || best->peer_key() == route->peer_key() ||
-        could_win(*n, *route, *best)) {
+    if (best == nullptr || best->peer_key() == route->peer_key() || could_win(*n, *route, *best)) {
       n->postponed.erase(prefix);
       ++n->stats.postponed_checked;
       start_validation(*n, *route);
