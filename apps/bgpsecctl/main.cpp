@@ -14,6 +14,7 @@
 #include "base/prefix.hpp"
 #include "common/build_identity.hpp"
 #include "daemon/control_text.hpp"
+#include "mrt_dump.hpp"
 #include "service/control_client.hpp"
 #include "service/control_server.hpp"
 #include "validation_server/server_text.hpp"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
       "  show validation\n"
       "  reload\n"
       "  clear neighbor PEER [--soft]\n"
+      "  dump mrt FILE\n"
       "bgpsecvd (the validation server; show rpki and reload too):\n"
       "  show routers\n"
       "  show updates [ID]\n"
@@ -195,6 +197,23 @@ int main(int argc, char** argv) {
     args["soft"] = soft;
   });
 
+  // ----- dump -----
+  auto* dump = app.add_subcommand("dump", "Write the daemon's tables to a file");
+  dump->require_subcommand(1);
+  std::string mrt_file;
+  std::size_t mrt_page_size = kRoutesPerPage;
+  auto* dump_mrt = dump->add_subcommand(
+      "mrt",
+      "The Loc-RIB (every candidate route of every prefix) as MRT TABLE_DUMP_V2 (RFC 6396), "
+      "for bgpdump and other MRT tools; FILE '-' is standard output");
+  dump_mrt->add_option("FILE", mrt_file, "Where to write the dump")->required();
+  dump_mrt
+      ->add_option("--page-size", mrt_page_size,
+                   "Prefixes per request to the daemon (it serves its sessions in between)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  dump_mrt->callback([&] { command = bgpsecd::daemon::kCmdDumpMrt; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -236,6 +255,22 @@ int main(int argc, char** argv) {
                : bgpsecd::service::control_request_tcp(host, tcp_port, command, request_args,
                                                        timeout);
   };
+  if (command == bgpsecd::daemon::kCmdDumpMrt) {
+    const auto outcome = bgpsecd::app::write_mrt_dump(request, mrt_file, mrt_page_size);
+    if (!outcome.ok) {
+      std::cerr << "bgpsecctl: dump mrt: " << outcome.error << "\n";
+      return outcome.daemon_error ? kExitDaemonError : kExitUsage;
+    }
+    std::ostream& report = mrt_file == "-" ? std::cerr : std::cout;
+    if (json_output) {
+      report << outcome.summary.dump(2) << "\n";
+    } else {
+      report << "wrote " << outcome.summary["prefixes"] << " prefixes, "
+             << outcome.summary["entries"] << " routes from " << outcome.summary["peers"]
+             << " peers (" << outcome.summary["bytes"] << " bytes) to " << mrt_file << "\n";
+    }
+    return kExitOk;
+  }
   // A route table comes in pages, so that the daemon answers a full table in slices between
   // its other work instead of in one long stall; the pages are joined into one answer here.
   const bool paged = command == bgpsecd::daemon::kCmdShowRoutes && !args.contains("prefix");

@@ -109,6 +109,7 @@ inline constexpr std::string_view kCmdShowRpki = "show rpki";
 inline constexpr std::string_view kCmdShowValidation = "show validation";
 inline constexpr std::string_view kCmdReload = "reload";
 inline constexpr std::string_view kCmdClearNeighbor = "clear neighbor";
+inline constexpr std::string_view kCmdDumpMrt = "dump mrt";
 
 // Text for each command's result (shapes above). Every line ends in '\n'.
 [[nodiscard]] std::string render_neighbors(const nlohmann::json& result);

@@ -9,6 +9,7 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_best_first.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_mrt.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_outsourcing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_server_signing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
@@ -16,4 +17,4 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_validation_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp)
-list(APPEND DAEMON_DEPS spdlog::spdlog bgpsecd::srx_client)
+list(APPEND DAEMON_DEPS spdlog::spdlog bgpsecd::srx_client bgpsecd::mrt)

@@ -138,6 +138,8 @@ class Speaker {
   // The control API views (shapes in control_text.hpp).
   [[nodiscard]] base::Result<nlohmann::json> show_neighbors(const nlohmann::json& args) const;
   [[nodiscard]] base::Result<nlohmann::json> show_routes(const nlohmann::json& args) const;
+  // The Loc-RIB as MRT TABLE_DUMP_V2 records (speaker_mrt.cpp), a page at a time.
+  [[nodiscard]] base::Result<nlohmann::json> dump_mrt(const nlohmann::json& args) const;
   [[nodiscard]] nlohmann::json show_rpki() const;
   // The validation servers ([[validation_server]]) and what they do for us.
   [[nodiscard]] nlohmann::json show_validation() const;

@@ -511,6 +511,8 @@ void Speaker::register_control() {
                              [this](const nlohmann::json&) { return reload(); });
   control_->register_command(std::string(kCmdClearNeighbor),
                              [this](const nlohmann::json& a) { return clear_neighbor(a); });
+  control_->register_command(std::string(kCmdDumpMrt),
+                             [this](const nlohmann::json& a) { return dump_mrt(a); });
 }
 
 void Speaker::register_metrics() {

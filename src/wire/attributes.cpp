@@ -350,11 +350,17 @@ std::optional<base::WireError> decode_mp_reach_attr(const AttributeInput& in,
   return std::nullopt;
 }
 
-void encode_mp_reach_attr(const PathAttributes& a, const EncodeContext&, base::ByteWriter& out) {
-  if (a.mp_reach) {
-    emit(kAttrMpReachNlri, out,
-         [&](base::ByteWriter& v) { encode_mp_reach_value(*a.mp_reach, v); });
+void encode_mp_reach_attr(const PathAttributes& a, const EncodeContext& ctx,
+                          base::ByteWriter& out) {
+  if (!a.mp_reach) {
+    return;
   }
+  if (ctx.mrt_rib_entry) {
+    emit(kAttrMpReachNlri, out,
+         [&](base::ByteWriter& v) { encode_mp_reach_next_hop(*a.mp_reach, v); });
+    return;
+  }
+  emit(kAttrMpReachNlri, out, [&](base::ByteWriter& v) { encode_mp_reach_value(*a.mp_reach, v); });
 }
 
 std::optional<base::WireError> decode_mp_unreach_attr(const AttributeInput& in,

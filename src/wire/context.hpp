@@ -44,6 +44,9 @@ struct DecodeContext {
 struct EncodeContext {
   bool four_octet_as = true;
   bool extended_messages = false;  // RFC 8654: the peer advertised it, so we may send > 4096
+  // RFC 6396 §4.3.4: the attributes of an MRT TABLE_DUMP_V2 RIB entry, where MP_REACH_NLRI
+  // holds only the next hop's length and address (the record has AFI, SAFI and prefix).
+  bool mrt_rib_entry = false;
   [[nodiscard]] std::size_t max_message_size() const noexcept {
     return extended_messages ? kMaxExtendedMessageSize : kMaxMessageSize;
   }

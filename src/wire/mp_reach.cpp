@@ -124,14 +124,18 @@ base::Result<MpUnreach, base::WireError> decode_mp_unreach(std::span<const std::
   return unreach;
 }
 
-void encode_mp_reach_value(const MpReach& reach, base::ByteWriter& out) {
-  out.put_u16(static_cast<std::uint16_t>(reach.afi));
-  out.put_u8(reach.safi);
+void encode_mp_reach_next_hop(const MpReach& reach, base::ByteWriter& out) {
   const auto nh_len = out.reserve_u8();
   for (const auto& nh : reach.next_hops) {
     out.put_bytes(nh.octets());
   }
   out.fill_u8(nh_len, static_cast<std::uint8_t>(out.since(nh_len, 1)));
+}
+
+void encode_mp_reach_value(const MpReach& reach, base::ByteWriter& out) {
+  out.put_u16(static_cast<std::uint16_t>(reach.afi));
+  out.put_u8(reach.safi);
+  encode_mp_reach_next_hop(reach, out);
   out.put_u8(0);  // RFC 4760 §3: reserved
   encode_prefixes(reach.nlri, out);
 }

@@ -47,5 +47,8 @@ struct MpUnreach {
 // Value encoders: AFI, SAFI, next-hop length and addresses, reserved octet 0, prefixes.
 void encode_mp_reach_value(const MpReach& reach, base::ByteWriter& out);
 void encode_mp_unreach_value(const MpUnreach& unreach, base::ByteWriter& out);
+// The next-hop length octet and the addresses alone: MRT's abbreviated MP_REACH_NLRI
+// (RFC 6396 §4.3.4).
+void encode_mp_reach_next_hop(const MpReach& reach, base::ByteWriter& out);
 
 }  // namespace bgpsecd::wire
