@@ -61,8 +61,9 @@ MrtDumpOutcome write_mrt_dump(const ControlRequest& request, const std::string& 
       peers = result.value("peers", std::size_t{0});
     } else if (*index != peer_index) {
       // The entries name peers by their index in the first page's table.
-      return failed("the neighbors changed during the dump (a session restarted or a reload); "
-                    "run it again");
+      return failed(
+          "the neighbors changed during the dump (a session restarted or a reload); "
+          "run it again");
     }
     out.write(reinterpret_cast<const char*>(records->data()),
               static_cast<std::streamsize>(records->size()));
@@ -87,8 +88,11 @@ MrtDumpOutcome write_mrt_dump(const ControlRequest& request, const std::string& 
   }
   MrtDumpOutcome done;
   done.ok = true;
-  done.summary = {{"file", file},       {"prefixes", prefixes}, {"entries", entries},
-                  {"peers", peers},     {"bytes", bytes}};
+  done.summary = {{"file", file},
+                  {"prefixes", prefixes},
+                  {"entries", entries},
+                  {"peers", peers},
+                  {"bytes", bytes}};
   return done;
 }
 

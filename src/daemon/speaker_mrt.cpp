@@ -57,8 +57,8 @@ base::Result<nlohmann::json> Speaker::dump_mrt(const nlohmann::json& args) const
   }
   const auto now = static_cast<std::uint32_t>(time);
   // RFC 6396 §4.3.1: every peer a RIB entry may name.
-  std::vector<mrt::Peer> peers{mrt::Peer{config_.global.router_id, base::IpAddress::v4(0),
-                                         config_.global.asn.value()}};
+  std::vector<mrt::Peer> peers{
+      mrt::Peer{config_.global.router_id, base::IpAddress::v4(0), config_.global.asn.value()}};
   std::map<rib::PeerKey, std::uint16_t> index;
   for (const auto& [name, n] : neighbors_) {
     index.emplace(n->info->key, static_cast<std::uint16_t>(peers.size()));
@@ -95,8 +95,8 @@ base::Result<nlohmann::json> Speaker::dump_mrt(const nlohmann::json& args) const
         add(candidate);
       }
     }
-    const auto record = mrt::encode_rib_record(
-        now, static_cast<std::uint32_t>(sequence + prefixes), best.prefix, entries);
+    const auto record = mrt::encode_rib_record(now, static_cast<std::uint32_t>(sequence + prefixes),
+                                               best.prefix, entries);
     records.insert(records.end(), record.begin(), record.end());
     ++prefixes;
     entries_written += entries.size();

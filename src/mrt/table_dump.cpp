@@ -19,20 +19,20 @@ base::Bytes record(std::uint32_t timestamp, std::uint16_t subtype, const base::B
   return out.take();
 }
 
-constexpr std::uint8_t kPeerTypeIpv6 = 0x01;   // RFC 6396 §4.3.1 Peer Type bit 7 (I)
-constexpr std::uint8_t kPeerTypeAs4 = 0x02;    // bit 6 (A): the Peer AS field is 4 octets
+constexpr std::uint8_t kPeerTypeIpv6 = 0x01;  // RFC 6396 §4.3.1 Peer Type bit 7 (I)
+constexpr std::uint8_t kPeerTypeAs4 = 0x02;   // bit 6 (A): the Peer AS field is 4 octets
 
 }  // namespace
 
 base::Bytes encode_peer_index_table(std::uint32_t timestamp, std::uint32_t collector_id,
-                                    const std::string& view_name,
-                                    const std::vector<Peer>& peers) {
-  BGPSEC_CHECK(view_name.size() <= 0xFFFF && peers.size() <= 0xFFFF, "MRT peer index table too large");
+                                    const std::string& view_name, const std::vector<Peer>& peers) {
+  BGPSEC_CHECK(view_name.size() <= 0xFFFF && peers.size() <= 0xFFFF,
+               "MRT peer index table too large");
   base::ByteWriter body;
   body.put_u32(collector_id);
   body.put_u16(static_cast<std::uint16_t>(view_name.size()));
-  body.put_bytes(std::span(reinterpret_cast<const std::uint8_t*>(view_name.data()),
-                           view_name.size()));
+  body.put_bytes(
+      std::span(reinterpret_cast<const std::uint8_t*>(view_name.data()), view_name.size()));
   body.put_u16(static_cast<std::uint16_t>(peers.size()));
   for (const auto& peer : peers) {
     const bool v6 = peer.address.afi() == base::Afi::Ipv6;
@@ -60,7 +60,8 @@ base::Bytes encode_rib_record(std::uint32_t timestamp, std::uint32_t sequence,
     body.put_u32(entry.originated);
     base::ByteWriter attrs;
     wire::encode_path_attributes(entry.attrs, ctx, attrs);
-    BGPSEC_CHECK(attrs.size() <= 0xFFFF, "attributes over 65535 octets");  // they came in a BGP message
+    BGPSEC_CHECK(attrs.size() <= 0xFFFF,
+                 "attributes over 65535 octets");  // they came in a BGP message
     body.put_u16(static_cast<std::uint16_t>(attrs.size()));
     body.put_bytes(attrs.bytes());
   }

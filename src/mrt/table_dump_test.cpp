@@ -26,13 +26,15 @@ wire::PathAttributes plain_attrs() {
 
 TEST(MrtTableDump, PeerIndexTable) {
   const auto bytes = encode_peer_index_table(
-      kTime, 0x0A000001, "", {Peer{0xC0000201, ip("192.0.2.1"), 65001},
-                              Peer{0xC0000202, ip("2001:db8::2"), 4200000000}});
-  EXPECT_EQ(base::to_hex(bytes), base::to_hex(hex(
-      "5f5e1000 000d 0001 0000002e"    // timestamp, TABLE_DUMP_V2, PEER_INDEX_TABLE, length 46
-      "0a000001 0000 0002"              // collector BGP ID, no view name, 2 peers
-      "02 c0000201 c0000201 0000fde9"   // IPv4 peer, 4-octet AS 65001
-      "03 c0000202 20010db8000000000000000000000002 fa56ea00")));  // IPv6, AS 4200000000
+      kTime, 0x0A000001, "",
+      {Peer{0xC0000201, ip("192.0.2.1"), 65001}, Peer{0xC0000202, ip("2001:db8::2"), 4200000000}});
+  EXPECT_EQ(
+      base::to_hex(bytes),
+      base::to_hex(hex(
+          "5f5e1000 000d 0001 0000002e"    // timestamp, TABLE_DUMP_V2, PEER_INDEX_TABLE, length 46
+          "0a000001 0000 0002"             // collector BGP ID, no view name, 2 peers
+          "02 c0000201 c0000201 0000fde9"  // IPv4 peer, 4-octet AS 65001
+          "03 c0000202 20010db8000000000000000000000002 fa56ea00")));  // IPv6, AS 4200000000
 }
 
 TEST(MrtTableDump, RibIpv4WithFourOctetAsPath) {
@@ -40,28 +42,33 @@ TEST(MrtTableDump, RibIpv4WithFourOctetAsPath) {
   attrs.next_hop = ip("192.0.2.1");
   const auto bytes = encode_rib_record(kTime, 7, base::Prefix::parse("10.0.0.0/8").value(),
                                        {RibEntry{0, kTime, attrs}});
-  EXPECT_EQ(base::to_hex(bytes), base::to_hex(hex(
-      "5f5e1000 000d 0002 00000028"  // RIB_IPV4_UNICAST, length 40
-      "00000007 08 0a 0001"          // sequence 7, 10.0.0.0/8, one entry
-      "0000 5f5e1000 0018"           // peer 0, originated, 24 octets of attributes
-      "40010100"                     // ORIGIN IGP
-      "40020a02020000fde90000fdea"   // AS_PATH, 4-octet ASNs (RFC 6396 §4.3.4)
-      "400304c0000201")));           // NEXT_HOP
+  EXPECT_EQ(
+      base::to_hex(bytes),
+      base::to_hex(hex("5f5e1000 000d 0002 00000028"  // RIB_IPV4_UNICAST, length 40
+                       "00000007 08 0a 0001"          // sequence 7, 10.0.0.0/8, one entry
+                       "0000 5f5e1000 0018"           // peer 0, originated, 24 octets of attributes
+                       "40010100"                     // ORIGIN IGP
+                       "40020a02020000fde90000fdea"   // AS_PATH, 4-octet ASNs (RFC 6396 §4.3.4)
+                       "400304c0000201")));           // NEXT_HOP
 }
 
 TEST(MrtTableDump, RibIpv6HasTheNextHopOnlyInMpReach) {
   auto attrs = plain_attrs();
-  attrs.mp_reach = wire::MpReach{base::Afi::Ipv6, base::kSafiUnicast, {ip("2001:db8::2")},
+  attrs.mp_reach = wire::MpReach{base::Afi::Ipv6,
+                                 base::kSafiUnicast,
+                                 {ip("2001:db8::2")},
                                  {base::Prefix::parse("2001:db8::/32").value()}};
   const auto bytes = encode_rib_record(kTime, 0, base::Prefix::parse("2001:db8::/32").value(),
                                        {RibEntry{1, kTime, attrs}});
-  EXPECT_EQ(base::to_hex(bytes), base::to_hex(hex(
-      "5f5e1000 000d 0004 00000038"  // RIB_IPV6_UNICAST, length 56
-      "00000000 20 20010db8 0001"    // sequence 0, 2001:db8::/32, one entry
-      "0001 5f5e1000 0025"           // peer 1, originated, 37 octets of attributes
-      "40010100"
-      "40020a02020000fde90000fdea"
-      "800e11 10 20010db8000000000000000000000002")));  // MP_REACH: next hop length, address
+  EXPECT_EQ(
+      base::to_hex(bytes),
+      base::to_hex(hex(
+          "5f5e1000 000d 0004 00000038"  // RIB_IPV6_UNICAST, length 56
+          "00000000 20 20010db8 0001"    // sequence 0, 2001:db8::/32, one entry
+          "0001 5f5e1000 0025"           // peer 1, originated, 37 octets of attributes
+          "40010100"
+          "40020a02020000fde90000fdea"
+          "800e11 10 20010db8000000000000000000000002")));  // MP_REACH: next hop length, address
 }
 
 TEST(MrtTableDump, BgpsecRouteKeepsItsPathBesideTheRebuiltAsPath) {
