@@ -97,11 +97,11 @@ neighbor_toml() {
   printf 'import = "all"\nexport = "all"\n'
 }
 ctl() { "$BGPSECCTL" --socket "$work/$1.sock" --json "${@:2}"; }
-# wait_listening ADDR: until something accepts connections on ADDR:$PORT (about 10 s at most),
+# wait_listening ADDR [PORT]: until something accepts connections on ADDR:PORT ($PORT by default; about 10 s at most),
 # so that a peer started next gets through at its first attempt
 wait_listening() {
   for _ in $(seq 100); do
-    python3 -c "import socket; socket.create_connection(('$1', $PORT), timeout=1).close()" \
+    python3 -c "import socket; socket.create_connection(('$1', ${2:-$PORT}), timeout=1).close()" \
       2>/dev/null && return 0
     sleep 0.1
   done

@@ -67,13 +67,8 @@ json.dump(doc, open(sys.argv[3], "w"))
 PY
 start_vd v1 $v1 $v1_port
 start_vd v2 $v2 $v2_port
-for server in $v1:$v1_port $v2:$v2_port; do  # both listening before B starts
-  for _ in $(seq 100); do
-    python3 -c "import socket; socket.create_connection(('${server%:*}', ${server#*:}), timeout=1).close()" \
-      2>/dev/null && break
-    sleep 0.1
-  done
-done
+wait_listening $v1 $v1_port  # both listening before B starts
+wait_listening $v2 $v2_port
 
 # ----- B and C ------------------------------------------------------------------------------------
 global_toml b 65401 $b >"$work/b.toml"
