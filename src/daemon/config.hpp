@@ -29,6 +29,7 @@
 #include "service/log_level.hpp"
 #include "service/rpki_config.hpp"
 #include "session/fsm.hpp"
+#include "session/tcp_ao.hpp"
 #include "wire/communities.hpp"
 
 namespace bgpsecd::daemon {
@@ -283,6 +284,9 @@ struct NeighborConfig {
   // in the normal form (bgpsecd -n) or bgpsecctl; empty = none.
   std::string password;
   std::string password_file;  // where `password` was read from; empty: given inline
+  // RFC 5925 TCP-AO master key tuples ([[neighbor.tcp_ao]]); the secrets are never logged or
+  // shown. Never together with `password` (RFC 5925 §1).
+  std::vector<session::AoKey> tcp_ao;
   // RFC 5082 GTSM (`ttl_security`): 0 = off, N = the neighbor is N hops away (true = 1).
   std::uint8_t ttl_security = 0;
   // Where this neighbor's BGPsec routes are validated; unset: [validation] mode. Applied at

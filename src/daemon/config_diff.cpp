@@ -50,6 +50,9 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
          sa.enhanced_route_refresh != sb.enhanced_route_refresh || fa.passive != fb.passive ||
          a.local_address != b.local_address || a.port != b.port || a.password != b.password ||
          a.ttl_security != b.ttl_security ||
+         // RFC 5925 §6.1: keys roll on the live connection, but a connection never gains or
+         // loses TCP-AO.
+         a.tcp_ao.empty() != b.tcp_ao.empty() ||
          // read when the session comes up (Speaker::on_established)
          a.next_hop_ipv4 != b.next_hop_ipv4 || a.next_hop_ipv6 != b.next_hop_ipv6 ||
          // Whether the session is iBGP decides what the OPEN must say and how UPDATEs decode;

@@ -28,39 +28,48 @@ base::Result<void> NeighborSection::parse_bgpsec_families(const toml::table& t,
                          });
 }
 
+base::Result<void> NeighborSection::parse_secret(const toml::table& t, std::string_view inline_key,
+                                                 std::string_view file_key, std::string_view what,
+                                                 std::size_t max_length, std::string_view ctx,
+                                                 std::string& secret, std::string& file) {
+  const toml::node* inline_node = t.get(inline_key);
+  const toml::node* file_node = t.get(file_key);
+  if (inline_node != nullptr && file_node != nullptr) {
+    return error(
+        file_node->source(), ctx,
+        "give '" + std::string(inline_key) + "' or '" + std::string(file_key) + "', not both");
+  }
+  if (inline_node != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, string_of(*inline_node, inline_key, ctx));
+    secret = std::string(text);
+  } else if (file_node != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(const std::string_view path, string_of(*file_node, file_key, ctx));
+    // The key's octets and a newline an editor adds; anything longer is not a key file.
+    auto read = base::read_secret_file(std::string(path), std::string(what) + " file", 1024);
+    if (!read) {
+      return error(file_node->source(), ctx, read.error().message);
+    }
+    if (!read->empty() && read->back() == '\n') {
+      read->pop_back();
+    }
+    secret = std::move(*read);
+    file = std::string(path);
+  }
+  const toml::node* node = inline_node != nullptr ? inline_node : file_node;
+  if (node != nullptr && (secret.empty() || secret.size() > max_length)) {
+    return error(
+        node->source(), ctx,
+        "the " + std::string(what) + " must have 1 to " + std::to_string(max_length) + " octets");
+  }
+  return {};
+}
+
 base::Result<void> NeighborSection::parse_tcp_security(const toml::table& t, std::string_view ctx,
                                                        NeighborConfig& n) {
-  const toml::node* inline_password = t.get("password");
-  const toml::node* password_file = t.get("password_file");
-  if (inline_password != nullptr && password_file != nullptr) {
-    return error(password_file->source(), ctx, "give 'password' or 'password_file', not both");
-  }
-  if (inline_password != nullptr) {
-    BGPSEC_ASSIGN_OR_RETURN(const std::string_view text,
-                            string_of(*inline_password, "password", ctx));
-    n.password = std::string(text);
-  } else if (password_file != nullptr) {
-    BGPSEC_ASSIGN_OR_RETURN(const std::string_view path,
-                            string_of(*password_file, "password_file", ctx));
-    // The key's octets and a newline an editor adds; anything longer is not a key file.
-    auto secret = base::read_secret_file(std::string(path), "password file", 1024);
-    if (!secret) {
-      return error(password_file->source(), ctx, secret.error().message);
-    }
-    if (!secret->empty() && secret->back() == '\n') {
-      secret->pop_back();
-    }
-    n.password = std::move(*secret);
-    n.password_file = std::string(path);
-  }
-  const toml::node* password_node = inline_password != nullptr ? inline_password : password_file;
   // RFC 2385 §4.4 leaves the key's form open; Linux takes 1 to 80 octets.
-  if (password_node != nullptr &&
-      (n.password.empty() || n.password.size() > session::kMaxMd5KeyLength)) {
-    return error(password_node->source(), ctx,
-                 "the TCP MD5 password must have 1 to " +
-                     std::to_string(session::kMaxMd5KeyLength) + " octets");
-  }
+  BGPSEC_TRY(parse_secret(t, "password", "password_file", "TCP MD5 password",
+                          session::kMaxMd5KeyLength, ctx, n.password, n.password_file));
+  BGPSEC_TRY(parse_tcp_ao(t, ctx, n));
   if (const toml::node* node = t.get("ttl_security")) {
     if (node->is_boolean()) {
       n.ttl_security = node->as_boolean()->get() ? 1 : 0;
@@ -112,6 +121,7 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
                          "password",
                          "password_file",
                          "ttl_security",
+                         "tcp_ao",
                          "validation"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/utc_time.hpp"
 #include "daemon/config.hpp"
 #include "daemon/config_parse.hpp"
 #include "service/config_tables.hpp"
@@ -240,6 +241,27 @@ std::string to_normal_form(const Config& c) {
       o << "validation = " << quote(validation_mode_name(*n.validation)) << "\n";
     } else {
       o << "# validation: [validation] mode\n";
+    }
+    // TCP-AO keys (RFC 5925): the ids, algorithm and lifetimes; the secret never.
+    for (const session::AoKey& key : n.tcp_ao) {
+      o << "\n[[neighbor.tcp_ao]]\n";
+      o << "send_id = " << static_cast<unsigned>(key.send_id) << "\n";
+      o << "recv_id = " << static_cast<unsigned>(key.recv_id) << "\n";
+      o << "algorithm = " << quote(session::ao_algorithm_name(key.algorithm)) << "\n";
+      if (!key.secret_file.empty()) {
+        o << "key_file = " << quote(key.secret_file) << "\n";
+      } else {
+        o << "# key: set, not shown\n";
+      }
+      for (const auto& [name, when] :
+           {std::pair{"send_from", key.send_from}, std::pair{"send_until", key.send_until},
+            std::pair{"accept_from", key.accept_from},
+            std::pair{"accept_until", key.accept_until}}) {
+        if (when) {
+          o << name << " = " << base::format_utc(*when) << "\n";
+        }
+      }
+      o << "preferred = " << (key.preferred ? "true" : "false") << "\n";
     }
     o << "\n";
   }

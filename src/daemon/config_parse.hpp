@@ -170,9 +170,17 @@ class NeighborSection : public Section {
   base::Result<void> parse_neighbor(const toml::table& t, std::size_t index);
   base::Result<void> parse_bgpsec_families(const toml::table& t, std::string_view key,
                                            std::string_view ctx, BgpsecFamilies& out);
-  // password / password_file (RFC 2385) and ttl_security (RFC 5082).
+  // password / password_file (RFC 2385), [[neighbor.tcp_ao]] (RFC 5925) and ttl_security
+  // (RFC 5082).
   base::Result<void> parse_tcp_security(const toml::table& t, std::string_view ctx,
                                         NeighborConfig& n);
+  base::Result<void> parse_tcp_ao(const toml::table& t, std::string_view ctx, NeighborConfig& n);
+  // A secret given inline (`inline_key`) or as the contents of a file (`file_key`, checked
+  // like a private key file); `file` is left empty for an inline one.
+  base::Result<void> parse_secret(const toml::table& t, std::string_view inline_key,
+                                  std::string_view file_key, std::string_view what,
+                                  std::size_t max_length, std::string_view ctx, std::string& secret,
+                                  std::string& file);
 };
 
 }  // namespace bgpsecd::daemon::config_detail

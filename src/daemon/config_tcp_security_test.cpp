@@ -67,8 +67,9 @@ TEST(ConfigTcpSecurity, Rfc2385_BadPasswordsAreErrors) {
               HasSubstr("1 to 80 octets"));
   EXPECT_THAT(parse_error(with_neighbor("password = \"a\"\npassword_file = \"/x\"\n")),
               HasSubstr("not both"));
-  EXPECT_THAT(parse_error(with_neighbor("password_file = \"/nonexistent/md5\"\n")),
-              HasSubstr("cannot open password file /nonexistent/md5: No such file or directory"));
+  EXPECT_THAT(
+      parse_error(with_neighbor("password_file = \"/nonexistent/md5\"\n")),
+      HasSubstr("cannot open TCP MD5 password file /nonexistent/md5: No such file or directory"));
 }
 
 TEST(ConfigTcpSecurity, Rfc5082_TtlSecurityTakesABoolOrHops) {

@@ -5,6 +5,7 @@ bgpsecd_test(daemon_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/config_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_confed_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_tcp_security_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/config_tcp_ao_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_validation_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_rpki_ssh_test.cpp
   DEPS bgpsecd::daemon)

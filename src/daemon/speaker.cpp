@@ -200,6 +200,7 @@ base::Result<void> Speaker::start() {
   if (started_) {
     return {};
   }
+  BGPSEC_TRY(check_tcp_ao_support(config_));
   auto keys = load_router_keys(config_.bgpsec, config_.global.asn);
   if (!keys) {
     return base::fail(keys.error().message);
@@ -230,6 +231,7 @@ base::Result<void> Speaker::start() {
     BGPSEC_TRY(add_neighbor(n));
   }
   started_ = true;
+  refresh_tcp_ao();
   spdlog::info("bgpsecd AS{} router-id {} started: {} neighbors, {} networks",
                config_.global.asn.to_string(),
                base::IpAddress::v4(config_.global.router_id).to_string(), config_.neighbors.size(),
@@ -295,10 +297,15 @@ base::Result<std::unique_ptr<session::Listener>> Speaker::make_listener(
           spdlog::info("{}", text);
         }
       });
-  // A listener made again by a reload keeps the running neighbors' TCP MD5 keys.
+  // A listener made again by a reload keeps the running neighbors' TCP MD5 and TCP-AO keys.
   for (const auto& [name, n] : neighbors_) {
     if (!n->config.password.empty()) {
       BGPSEC_TRY(listener->set_md5_key(to_asio(n->config.address), n->config.password));
+    }
+    if (!n->config.tcp_ao.empty()) {
+      BGPSEC_TRY(listener->set_ao_keys(
+          to_asio(n->config.address),
+          session::plan_ao_keys(n->config.tcp_ao, session::WallClock::now())));
     }
   }
   for (const auto& endpoint : endpoints) {
@@ -357,11 +364,14 @@ base::Result<void> Speaker::add_neighbor(const NeighborConfig& config) {
   peer_config.name = config.name() + " (AS" + config.remote_as.to_string() + ")";
   peer_config.security.md5_key = config.password;
   peer_config.security.ttl_security_hops = config.ttl_security;
-  // RFC 2385: the listening sockets need the key too, or the neighbor's SYN goes unanswered.
+  peer_config.security.ao_keys = config.tcp_ao;
+  // RFC 2385, RFC 5925: the listening sockets need the keys too, or the neighbor's SYN goes
+  // unanswered.
   if (listener_) {
     if (auto keyed = listener_->set_md5_key(to_asio(config.address), config.password); !keyed) {
       return base::fail("neighbor " + config.name() + ": " + keyed.error().message);
     }
+    BGPSEC_TRY(install_listener_ao_keys(config));
   }
   auto peer = session::Peer::create(io_, std::move(peer_config), *n);
   if (!peer) {
@@ -395,6 +405,7 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
   metrics_->remove_matching("peer", name);
   if (listener_) {
     static_cast<void>(listener_->set_md5_key(to_asio(n->config.address), ""));
+    static_cast<void>(listener_->set_ao_keys(to_asio(n->config.address), {}));
   }
   neighbors_.erase(name);
 }

@@ -114,6 +114,10 @@ struct SpeakerOptions {
   std::string build_revision;
 };
 
+// TCP-AO keys in `config` need a kernel with TCP-AO (Linux 6.7+, CONFIG_TCP_AO): checked at
+// start and before a reload applies anything, the error naming a neighbor that has keys.
+[[nodiscard]] base::Result<void> check_tcp_ao_support(const Config& config);
+
 class Speaker {
  public:
   // `config_path` is re-read by reload(). Call start() once.
@@ -343,6 +347,11 @@ class Speaker {
   // The BGP listener / metrics server for these endpoints (none for an unset metrics one).
   [[nodiscard]] base::Result<std::unique_ptr<session::Listener>> make_listener(
       const std::vector<Endpoint>& endpoints);
+  // TCP-AO (RFC 5925): the neighbor's keys usable now on the listening sockets.
+  [[nodiscard]] base::Result<void> install_listener_ao_keys(const NeighborConfig& config);
+  // Every neighbor's TCP-AO keys brought to what their lifetimes say now, on the listening
+  // sockets and the sessions; armed again for the next start or end of a lifetime.
+  void refresh_tcp_ao();
   [[nodiscard]] base::Result<std::shared_ptr<MetricsServer>> make_metrics_server(
       const std::optional<Endpoint>& endpoint);
 
@@ -364,7 +373,8 @@ class Speaker {
   std::deque<ResignItem> resign_queue_;
   std::unique_ptr<asio::steady_timer> resign_timer_;
   std::unique_ptr<asio::steady_timer> key_expiry_timer_;
-  std::uint64_t routes_resigned_ = 0;  // sent again after a change of the active key
+  std::unique_ptr<asio::steady_timer> tcp_ao_timer_;  // next TCP-AO key lifetime boundary
+  std::uint64_t routes_resigned_ = 0;                 // sent again after a change of the active key
   rpki::RpkiStore rpki_;
   // [rpki] files, SLURM and RTR caches feeding rpki_.
   service::RpkiFeed rpki_feed_;

@@ -20,6 +20,10 @@ base::Result<nlohmann::json> Speaker::reload() {
     spdlog::error("reload: {}", next.error().message);
     return base::fail(next.error().message);
   }
+  if (auto supported = check_tcp_ao_support(*next); !supported) {
+    spdlog::error("reload: {}", supported.error().message);
+    return base::fail(supported.error().message);
+  }
   const auto d = diff(config_, *next);
   // A new AS or router id: every session is reset (diff), and our own identity in the RIB
   // (self_, local_peer_), our networks' origin state and our router keys change with it.
@@ -215,6 +219,8 @@ base::Result<nlohmann::json> Speaker::reload() {
     }
     changes.push_back("neighbor " + soft.neighbor + " policy applied");
   }
+  // New or changed TCP-AO keys roll on the live sessions (RFC 5925 §6.1).
+  refresh_tcp_ao();
   if (rpki_loaded) {
     if (auto committed = rpki_feed_.files()->commit(std::move(*rpki_loaded)); !committed) {
       spdlog::error("reload: rpki: {}", committed.error().message);

@@ -187,6 +187,8 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
         {"state", state_text(n->peer->state())},
         {"state_seconds",
          std::chrono::duration_cast<std::chrono::seconds>(now - n->state_since).count()},
+        // Session flaps since the neighbor was configured.
+        {"established_transitions", n->peer->counters().established_transitions},
         {"router_id",
          n->negotiated ? nlohmann::json(base::IpAddress::v4(n->negotiated->peer_bgp_id).to_string())
                        : nlohmann::json(nullptr)},
@@ -201,6 +203,29 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
     // Whether the session is protected, never the key (RFC 2385, RFC 5082).
     j["tcp_md5"] = !n->config.password.empty();
     j["ttl_security"] = n->config.ttl_security;
+    if (!n->config.tcp_ao.empty()) {
+      // RFC 5925: the configured keys by their ids (never the secrets) and, while connected,
+      // the kernel's current keys and segment counters.
+      nlohmann::json ao;
+      ao["keys"] = nlohmann::json::array();
+      const auto wall_now = session::WallClock::now();
+      for (const auto& key : n->config.tcp_ao) {
+        ao["keys"].push_back({{"send_id", key.send_id},
+                              {"recv_id", key.recv_id},
+                              {"algorithm", session::ao_algorithm_name(key.algorithm)},
+                              {"may_send", key.may_send(wall_now)},
+                              {"may_accept", key.may_accept(wall_now)}});
+      }
+      if (const auto state = n->peer->ao_state()) {
+        ao["current_send_id"] = state->current_send_id;
+        ao["rnext_recv_id"] = state->rnext_recv_id;
+        ao["segments_good"] = state->segments_good;
+        ao["segments_bad"] = state->segments_bad;
+        ao["key_not_found"] = state->key_not_found;
+        ao["ao_required_drops"] = state->ao_required_drops;
+      }
+      j["tcp_ao"] = std::move(ao);
+    }
     const wire::BgpsecDirections b =
         n->negotiated ? n->negotiated->bgpsec : wire::BgpsecDirections{};
     j["bgpsec"] = {{"ipv4", {{"send", b.send_ipv4}, {"receive", b.receive_ipv4}}},

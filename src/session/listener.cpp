@@ -57,6 +57,14 @@ base::Result<void> Listener::listen(const asio::ip::tcp::endpoint& endpoint) {
       BGPSEC_TRY(session::set_md5_key(a->acceptor.native_handle(), peer.is_v6(), peer, key));
     }
   }
+  for (const auto& [peer, keys] : ao_keys_) {
+    if (peer.is_v6() == endpoint.address().is_v6()) {
+      for (const AoKey& key : keys) {
+        BGPSEC_TRY(
+            session::add_ao_key(a->acceptor.native_handle(), peer.is_v6(), peer, key, false));
+      }
+    }
+  }
   a->local = a->acceptor.local_endpoint(ec);
   shared_->write(LogLevel::Info, "listening on " + a->local.address().to_string() + ":" +
                                      std::to_string(a->local.port()));
@@ -76,6 +84,33 @@ base::Result<void> Listener::set_md5_key(const asio::ip::address& peer, const st
     md5_keys_.erase(peer);
   } else {
     md5_keys_[peer] = key;
+  }
+  return {};
+}
+
+base::Result<void> Listener::set_ao_keys(const asio::ip::address& peer, const AoKeyPlan& plan) {
+  const auto it = ao_keys_.find(peer);
+  const std::vector<AoKey> held = it == ao_keys_.end() ? std::vector<AoKey>{} : it->second;
+  std::vector<AoKey> now_held = plan.installed;
+  base::Result<void> outcome;
+  for (const auto& a : acceptors_) {
+    if (a->local.address().is_v6() != peer.is_v6()) {
+      continue;
+    }
+    AoApplied applied =
+        apply_ao_plan(a->acceptor.native_handle(), peer.is_v6(), true, peer, held, plan);
+    if (!applied.outcome && outcome) {
+      outcome = applied.outcome;
+      now_held = std::move(applied.held);
+    }
+  }
+  if (now_held.empty()) {
+    ao_keys_.erase(peer);
+  } else {
+    ao_keys_[peer] = std::move(now_held);
+  }
+  if (!outcome) {
+    return base::fail("TCP-AO for " + peer.to_string() + ": " + outcome.error().message);
   }
   return {};
 }

@@ -37,6 +37,10 @@ class Listener {
   // The RFC 2385 key for connections from `peer` on every listening socket of its family,
   // now and on those opened later; an empty key removes it. Errors name the peer (never the key).
   base::Result<void> set_md5_key(const asio::ip::address& peer, const std::string& key);
+  // The TCP-AO keys (RFC 5925) for connections from `peer`: every listening socket of its
+  // family is brought to `plan.installed` (accepted sockets get a copy); an empty plan
+  // removes them. Errors name the peer and key ids (never the secret).
+  base::Result<void> set_ao_keys(const asio::ip::address& peer, const AoKeyPlan& plan);
   // Stops accepting on every endpoint.
   void close();
   [[nodiscard]] std::vector<asio::ip::tcp::endpoint> local_endpoints() const;
@@ -49,7 +53,8 @@ class Listener {
   asio::io_context& io_;
   std::shared_ptr<Shared> shared_;
   std::vector<std::shared_ptr<Acceptor>> acceptors_;
-  std::map<asio::ip::address, std::string> md5_keys_;  // by peer address
+  std::map<asio::ip::address, std::string> md5_keys_;        // by peer address
+  std::map<asio::ip::address, std::vector<AoKey>> ao_keys_;  // held, by peer address
 };
 
 }  // namespace bgpsecd::session

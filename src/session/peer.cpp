@@ -65,6 +65,8 @@ struct Peer::Link {
   bool writing = false;
   bool closing = false;  // CloseConnection: flush the queue, then close
   bool closed = false;
+  // The TCP-AO keys this socket holds (RFC 5925 §6.1 rollover works from them).
+  std::vector<AoKey> ao_held;
 
   void close_now() {
     closed = true;
@@ -478,7 +480,7 @@ void Peer::connect(const ConnectionPtr& conn) {
   }
   std::string security_error;
   if (!ec) {
-    if (auto secured = secure(link->socket, true); !secured) {
+    if (auto secured = secure(*link, true); !secured) {
       security_error = secured.error().message;
     }
   }
@@ -523,7 +525,8 @@ void Peer::connect(const ConnectionPtr& conn) {
                              });
 }
 
-base::Result<void> Peer::secure(asio::ip::tcp::socket& socket, bool outgoing) {
+base::Result<void> Peer::secure(Link& link, bool outgoing) {
+  asio::ip::tcp::socket& socket = link.socket;
   asio::error_code ec;
   const auto local = socket.local_endpoint(ec);
   if (ec) {
@@ -536,6 +539,27 @@ base::Result<void> Peer::secure(asio::ip::tcp::socket& socket, bool outgoing) {
     BGPSEC_TRY(
         set_md5_key(socket.native_handle(), v6, config_.remote_address, config_.security.md5_key));
   }
+  if (!config_.security.ao_keys.empty()) {
+    const AoKeyPlan plan = plan_ao_keys(config_.security.ao_keys, WallClock::now());
+    if (!plan.send_key) {
+      return base::fail("no TCP-AO key may send now (every key's send window is closed)");
+    }
+    const AoKey& send = plan.installed[*plan.send_key];
+    if (outgoing) {
+      // RFC 5925 §6.1: every MKT is on the socket before the SYN, which is signed with the
+      // current one.
+      for (std::size_t i = 0; i < plan.installed.size(); ++i) {
+        BGPSEC_TRY(add_ao_key(socket.native_handle(), v6, config_.remote_address, plan.installed[i],
+                              i == *plan.send_key));
+      }
+    } else {
+      // An accepted socket holds a copy of the listening socket's keys for this peer and
+      // starts with the one the peer's SYN asked for.
+      BGPSEC_TRY(set_ao_current_key(socket.native_handle(), send.send_id, send.recv_id));
+    }
+    link.ao_held = plan.installed;
+    BGPSEC_TRY(require_ao(socket.native_handle()));
+  }
   // RFC 5082 §3: TTL 255 out, and segments below 256 - hops dropped by the kernel. On an
   // accepted socket the handshake has already happened: the peer's OPEN is what gets dropped.
   if (config_.security.ttl_security_hops != 0) {
@@ -544,13 +568,46 @@ base::Result<void> Peer::secure(asio::ip::tcp::socket& socket, bool outgoing) {
   return {};
 }
 
+void Peer::set_ao_keys(std::vector<AoKey> keys) {
+  config_.security.ao_keys = std::move(keys);
+  const AoKeyPlan plan = plan_ao_keys(config_.security.ao_keys, WallClock::now());
+  for (const auto& conn : {main_, second_}) {
+    if (!conn || !conn->link || conn->link->closed || conn->link->ao_held.empty()) {
+      continue;
+    }
+    Link& link = *conn->link;
+    const bool v6 = config_.remote_address.is_v6();
+    AoApplied applied = apply_ao_plan(link.socket.native_handle(), v6, false,
+                                      config_.remote_address, link.ao_held, plan);
+    const bool changed = applied.held != link.ao_held;
+    link.ao_held = std::move(applied.held);
+    if (!applied.outcome) {
+      log(LogLevel::Error, applied.outcome.error().message);
+    } else if (changed && plan.send_key) {
+      log(LogLevel::Info,
+          "TCP-AO keys changed; sending with key " + plan.installed[*plan.send_key].label());
+    }
+  }
+}
+
+std::optional<AoSocketState> Peer::ao_state() const {
+  if (!main_ || !main_->link || main_->link->closed || main_->link->ao_held.empty()) {
+    return std::nullopt;
+  }
+  auto state = ao_socket_state(main_->link->socket.native_handle());
+  if (!state) {
+    return std::nullopt;
+  }
+  return *state;
+}
+
 void Peer::adopt(const ConnectionPtr& conn, asio::ip::tcp::socket socket) {
   close_link(*conn, false);  // contract item 3: cancel our outgoing attempt
   auto link = std::make_shared<Link>(io_);
   link->socket = std::move(socket);
   asio::error_code ignored;
   link->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  if (auto secured = secure(link->socket, false); !secured) {
+  if (auto secured = secure(*link, false); !secured) {
     log(LogLevel::Error, secured.error().message);
   }
   conn->link = link;

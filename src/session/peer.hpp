@@ -111,6 +111,13 @@ class Peer : public std::enable_shared_from_this<Peer> {
   // Refused unless Established with route refresh negotiated (RFC 2918 §4).
   base::Result<void> send_route_refresh(const wire::RouteRefreshMessage& refresh);
 
+  // New TCP-AO keys or a key's window opening or closing (RFC 5925 §6.1): the live
+  // connection gets the new keys, switches to the key that should send now and drops the
+  // keys no longer wanted, without a reset. Errors are logged.
+  void set_ao_keys(std::vector<AoKey> keys);
+  // The kernel's TCP-AO view of the session's connection; none without TCP-AO.
+  [[nodiscard]] std::optional<AoSocketState> ao_state() const;
+
   // An incoming connection from this peer's address (the Listener found us).
   void accept(asio::ip::tcp::socket socket);
 
@@ -148,8 +155,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   void connect(const ConnectionPtr& conn);
   void adopt(const ConnectionPtr& conn, asio::ip::tcp::socket socket);
-  // TcpSecurity on a socket of this session: the MD5 key (outgoing only) and GTSM.
-  [[nodiscard]] base::Result<void> secure(asio::ip::tcp::socket& socket, bool outgoing);
+  // TcpSecurity on a socket of this session: the MD5 key (outgoing only), the TCP-AO keys
+  // and GTSM.
+  [[nodiscard]] base::Result<void> secure(Link& link, bool outgoing);
   void read(const ConnectionPtr& conn, const LinkPtr& link);
   // Writes the link's queue; keeps going after the link was closed by CloseConnection (the
   // flush of contract item 2), even if the Peer is gone by then.

@@ -13,8 +13,9 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-// The peer as the socket's family sees it: an IPv4 peer of an IPv6 socket is v4-mapped.
-void fill_address(sockaddr_storage& out, bool socket_is_ipv6, const asio::ip::address& peer) {
+}  // namespace
+
+void fill_peer_address(sockaddr_storage& out, bool socket_is_ipv6, const asio::ip::address& peer) {
   std::memset(&out, 0, sizeof out);
   if (!socket_is_ipv6) {
     auto* in = reinterpret_cast<sockaddr_in*>(&out);
@@ -31,8 +32,6 @@ void fill_address(sockaddr_storage& out, bool socket_is_ipv6, const asio::ip::ad
   std::memcpy(&in6->sin6_addr, bytes.data(), bytes.size());
 }
 
-}  // namespace
-
 base::Result<void> set_md5_key(int socket, bool socket_is_ipv6, const asio::ip::address& peer,
                                std::string_view key) {
   if (key.size() > kMaxMd5KeyLength) {
@@ -42,7 +41,7 @@ base::Result<void> set_md5_key(int socket, bool socket_is_ipv6, const asio::ip::
     return base::fail("TCP MD5 key for an IPv6 peer on an IPv4 socket");
   }
   tcp_md5sig sig{};
-  fill_address(sig.tcpm_addr, socket_is_ipv6, peer);
+  fill_peer_address(sig.tcpm_addr, socket_is_ipv6, peer);
   sig.tcpm_keylen = static_cast<std::uint16_t>(key.size());
   std::memcpy(sig.tcpm_key, key.data(), key.size());
   if (::setsockopt(socket, IPPROTO_TCP, TCP_MD5SIG, &sig, sizeof sig) != 0) {
