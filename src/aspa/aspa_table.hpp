@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ namespace bgpsecd::aspa {
 struct AspaRecord {
   base::Asn customer;
   std::vector<base::Asn> providers;
+  std::optional<std::int64_t> expires = {};  // Unix time, when a file gives it; not in the table
   friend bool operator==(const AspaRecord&, const AspaRecord&) = default;
 };
 
