@@ -3,6 +3,7 @@
 // (vectors_test.cpp) do not reach, and the hops a verdict reports.
 #include "aspa/verify.hpp"
 
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -203,6 +204,63 @@ TEST(AspaVerify, As0InThePathNeverMatchesAnAs0Aspa) {
   const auto table = AspaTable::build(records);
   const auto v = verify(table, path_of("0 1"), {Direction::Upstream, Asn(0)});
   EXPECT_EQ(v.state, AspaState::Invalid);
+}
+
+// The ramps straight from their definitions (docs/aspa.md §5), with no early stop.
+Ramps ramps_by_definition(const AspaTable& t, const std::vector<Asn>& path) {
+  const std::size_t n = path.size();
+  const auto as_at = [&](std::size_t i) { return path[n - i]; };
+  Ramps r{n, n, n, n, {}, {}, {}, {}};
+  for (std::size_t i = n - 1; i >= 1; --i) {
+    const auto a = t.authorized(as_at(i), as_at(i + 1));
+    if (a == Authorization::NotProviderPlus) {
+      r.max_up = i;
+    }
+    if (a != Authorization::ProviderPlus) {
+      r.min_up = i;
+    }
+  }
+  for (std::size_t j = 2; j <= n; ++j) {
+    const auto a = t.authorized(as_at(j), as_at(j - 1));
+    if (a == Authorization::NotProviderPlus) {
+      r.max_down = n - j + 1;
+    }
+    if (a != Authorization::ProviderPlus) {
+      r.min_down = n - j + 1;
+    }
+  }
+  return r;
+}
+
+TEST(AspaVerify, EarlyStopGivesTheDefinedRampsOnRandomPaths) {
+  std::mt19937 rng(7);
+  std::vector<AspaRecord> records;
+  for (std::uint32_t c = 1; c <= 12; ++c) {
+    if (rng() % 4 == 0) {
+      continue;  // no ASPA
+    }
+    AspaRecord r{Asn(c), {}};
+    for (auto k = rng() % 4; k > 0; --k) {
+      r.providers.emplace_back(static_cast<std::uint32_t>(rng() % 13));
+    }
+    records.push_back(std::move(r));
+  }
+  const auto table = AspaTable::build(records);
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<Asn> path;
+    for (auto len = 1 + rng() % 9; path.size() < len;) {
+      const Asn a(static_cast<std::uint32_t>(1 + rng() % 12));
+      if (path.empty() || path.back() != a) {
+        path.push_back(a);
+      }
+    }
+    const auto got = compute_ramps(table, path, true);
+    const auto want = ramps_by_definition(table, path);
+    ASSERT_EQ(got.max_up, want.max_up) << round;
+    ASSERT_EQ(got.min_up, want.min_up) << round;
+    ASSERT_EQ(got.max_down, want.max_down) << round;
+    ASSERT_EQ(got.min_down, want.min_down) << round;
+  }
 }
 
 TEST(AspaVerify, Names) {
