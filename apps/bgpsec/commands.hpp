@@ -25,6 +25,7 @@ Runner add_verify(CLI::App& app);
 Runner add_decode(CLI::App& app);
 Runner add_rtr_dump(CLI::App& app);
 Runner add_origin(CLI::App& app);
+Runner add_aspa(CLI::App& app);
 Runner add_gen(CLI::App& app);
 Runner add_replay(CLI::App& app);
 

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
 
   const Command commands[] = {add_keygen(app), add_csr(app),    add_rpki_json(app), add_sign(app),
                               add_verify(app), add_decode(app), add_rtr_dump(app),  add_origin(app),
-                              add_gen(app),    add_replay(app)};
+                              add_aspa(app),   add_gen(app),    add_replay(app)};
 
   try {
     app.parse(argc, argv);

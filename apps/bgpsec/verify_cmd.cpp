@@ -17,6 +17,7 @@
 #include "rpki/vrp_table.hpp"
 #include "rpki_source.hpp"
 #include "wire/as_path.hpp"
+#include "wire/as_path_text.hpp"
 #include "wire/bgpsec_path.hpp"
 #include "wire/bgpsec_path_json.hpp"
 
@@ -70,23 +71,6 @@ base::Result<base::Bytes> attribute_value(const base::Bytes& attribute) {
   }
   const auto value = in.rest();
   return base::Bytes(value.begin(), value.end());
-}
-
-std::string as_path_text(const wire::AsPath& path) {
-  std::string text;
-  for (const auto& segment : path.segments) {
-    const bool confed = segment.type == wire::AsPathSegmentType::AsConfedSequence ||
-                        segment.type == wire::AsPathSegmentType::AsConfedSet;
-    std::string part;
-    for (const auto asn : segment.asns) {
-      part += (part.empty() ? "" : " ") + asn.to_string();
-    }
-    if (confed) {
-      part = "(" + part + ")";
-    }
-    text += (text.empty() ? "" : " ") + part;
-  }
-  return text;
 }
 
 nlohmann::json result_json(const bgpsec::PathValidation& result) {
@@ -182,7 +166,7 @@ int run_verify(const VerifyArgs& args) {
   const bgpsec::Validator validator(keys);
   const auto result = validator.validate(*path, route, peer);
   auto out = result_json(result);
-  out["as_path"] = as_path_text(bgpsec::rebuild_as_path(path->secure_path));
+  out["as_path"] = wire::as_path_to_text(bgpsec::rebuild_as_path(path->secure_path));
   const auto origin_as = bgpsec::secure_path_origin_as(path->secure_path);
   out["origin_as"] = origin_as.value();
   // RFC 6811 beside the path result (RFC 8374 §8.3: two results, policy combines them); the

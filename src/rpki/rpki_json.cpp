@@ -29,26 +29,35 @@ using json_input::member;
 using json_input::where;
 
 // RFC 6793 4-octet AS: a JSON number, or (Routinator, StayRTR `roas`) a string "AS64496" or
-// "64496".
-base::Result<base::Asn> get_asn(const Json& entry, const std::string& at) {
-  const Json* v = member(entry, "asn");
-  if (v == nullptr) {
-    return base::fail(at + ": asn missing");
-  }
-  if (const auto* u = v->get_ptr<const Json::number_unsigned_t*>(); u != nullptr) {
+// "64496". `what` names the value in errors ("asn", "providers[2]").
+base::Result<base::Asn> asn_value(const Json& v, const std::string& what, const std::string& at) {
+  if (const auto* u = v.get_ptr<const Json::number_unsigned_t*>(); u != nullptr) {
     if (*u > std::numeric_limits<std::uint32_t>::max()) {
-      return base::fail(at + ": asn " + std::to_string(*u) + " is larger than 4294967295");
+      return base::fail(at + ": " + what + " " + std::to_string(*u) + " is larger than 4294967295");
     }
     return base::Asn(static_cast<std::uint32_t>(*u));
   }
-  if (const auto* s = v->get_ptr<const Json::string_t*>(); s != nullptr) {
+  if (const auto* s = v.get_ptr<const Json::string_t*>(); s != nullptr) {
     auto asn = base::parse_asn(*s);
     if (!asn) {
       return base::fail(at + ": " + asn.error().message);
     }
     return *asn;
   }
-  return base::fail(at + ": asn must be a non-negative integer or a string like \"AS64496\"");
+  return base::fail(at + ": " + what +
+                    " must be a non-negative integer or a string like \"AS64496\"");
+}
+
+base::Result<base::Asn> get_asn(const Json& entry, const char* name, const std::string& at) {
+  const Json* v = member(entry, name);
+  if (v == nullptr) {
+    return base::fail(at + ": " + name + " missing");
+  }
+  return asn_value(*v, name, at);
+}
+
+base::Result<base::Asn> get_asn(const Json& entry, const std::string& at) {
+  return get_asn(entry, "asn", at);
 }
 
 base::Result<std::optional<std::int64_t>> get_expires(const Json& entry, const std::string& at) {
@@ -155,9 +164,40 @@ base::Result<RouterKeyEntry> parse_router_key(const Json& entry, const KeyMember
   return RouterKeyEntry{asn, ski, std::move(*key), expires};
 }
 
-// The three entry arrays, in the order their errors are reported.
-enum ArrayId : std::size_t { kRoas, kBgpsecKeys, kRouterKeys, kArrays };
-constexpr const char* kArrayNames[kArrays] = {"roas", "bgpsec_keys", "routerKeys"};
+// docs/aspa.md §9: {"customer_asid": N, "providers": [N, ...], "expires": T}.
+base::Result<aspa::AspaRecord> parse_aspa(const Json& entry, const std::string& at) {
+  if (!entry.is_object()) {
+    return base::fail(at + ": not a JSON object");
+  }
+  BGPSEC_ASSIGN_OR_RETURN(const auto customer, get_asn(entry, "customer_asid", at));
+  const Json* list = member(entry, "providers");
+  if (list == nullptr) {
+    return base::fail(at + ": providers missing");
+  }
+  if (!list->is_array()) {
+    return base::fail(at + ": providers must be an array of ASNs");
+  }
+  aspa::AspaRecord record{customer, {}};
+  record.providers.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    BGPSEC_ASSIGN_OR_RETURN(const auto provider, asn_value((*list)[i], where("providers", i), at));
+    record.providers.push_back(provider);
+  }
+  BGPSEC_ASSIGN_OR_RETURN(record.expires, get_expires(entry, at));
+  return record;
+}
+
+// The entry arrays, in the order their errors are reported. The first four are top-level
+// members; the last two are the members of `provider_authorizations` (rpki-client 8, StayRTR).
+enum ArrayId : std::size_t { kRoas, kBgpsecKeys, kRouterKeys, kAspas, kAspasV4, kAspasV6, kArrays };
+constexpr std::size_t kTopLevelArrays = kAspasV4;
+constexpr const char* kArrayNames[kArrays] = {"roas",
+                                              "bgpsec_keys",
+                                              "routerKeys",
+                                              "aspas",
+                                              "provider_authorizations.ipv4",
+                                              "provider_authorizations.ipv6"};
+constexpr const char* kProviderAuthorizations = "provider_authorizations";
 
 // The document is streamed: nlohmann's parser calls back per value, and each entry of the
 // three arrays is checked and converted as soon as it is complete, then discarded, so only one
@@ -183,61 +223,65 @@ class StreamingLoader {
     if (depth == 1) {
       if (event == Event::key) {
         current_ = kArrays;
+        in_pa_ = false;
         const auto* name = parsed.get_ptr<const Json::string_t*>();
-        for (std::size_t i = 0; name != nullptr && i < kArrays; ++i) {
+        for (std::size_t i = 0; name != nullptr && i < kTopLevelArrays; ++i) {
           if (*name == kArrayNames[i]) {
             current_ = static_cast<ArrayId>(i);
-            arrays_[i] = ArrayState{};  // a repeated member replaces the earlier one
-            if (i == kRoas) {
-              vrps_.clear();
-            }
+            reset(current_);  // a repeated member replaces the earlier one
           }
+        }
+        if (name != nullptr && *name == kProviderAuthorizations) {
+          in_pa_ = true;
+          pa_ = MemberState{};
+          reset(kAspasV4);
+          reset(kAspasV6);
         }
         return true;
       }
-      if (current_ != kArrays) {
-        ArrayState& a = arrays_[current_];
-        switch (event) {
-          case Event::array_start:
-            a.present = true;
-            a.is_array = true;
-            return true;
-          case Event::array_end:
-            return true;  // kept, empty: its entries were taken and discarded
-          case Event::object_start:
-            a.present = true;  // an object: not an array (its contents are not kept)
-            break;
-          case Event::value:
-            a.present = !parsed.is_null();  // JSON null counts as absent
-            break;
-          default:
-            break;
-        }
+      if (in_pa_) {
+        return object_member_event(event, parsed);
       }
-      return false;  // other members are not kept
+      return current_ == kArrays ? false : array_member_event(arrays_[current_], event, parsed);
     }
-    if (current_ == kArrays) {
-      return false;
+    if (in_pa_) {
+      if (!pa_.is_object) {
+        return false;
+      }
+      if (depth == 2) {
+        if (event == Event::key) {
+          current_ = kArrays;
+          const auto* name = parsed.get_ptr<const Json::string_t*>();
+          if (name != nullptr && (*name == "ipv4" || *name == "ipv6")) {
+            current_ = *name == "ipv4" ? kAspasV4 : kAspasV6;
+            reset(current_);
+          }
+          return true;
+        }
+        return current_ == kArrays ? false : array_member_event(arrays_[current_], event, parsed);
+      }
+      return entry_event(depth, 3, event, parsed);
     }
-    if (depth == 2 &&
-        (event == Event::value || event == Event::object_end || event == Event::array_end)) {
-      take_entry(parsed);
-      return false;
-    }
-    return true;  // inside an entry: kept until the entry is complete
+    return entry_event(depth, 2, event, parsed);
   }
 
   base::Result<RpkiData> finish() {
     if (!top_is_object_) {
       return base::fail("not an RPKI JSON object (expected {\"roas\": [...], ...})");
     }
+    if (pa_.present && !pa_.is_object) {
+      return base::fail(std::string(kProviderAuthorizations) + " is not a JSON object");
+    }
     for (std::size_t i = 0; i < kArrays; ++i) {
       if (arrays_[i].present && !arrays_[i].is_array) {
         return base::fail(std::string(kArrayNames[i]) + " is not a JSON array");
       }
     }
-    if (!arrays_[kRoas].present && !arrays_[kBgpsecKeys].present && !arrays_[kRouterKeys].present) {
-      return base::fail("no roas, bgpsec_keys or routerKeys array: not an RPKI JSON export");
+    if (!arrays_[kRoas].present && !arrays_[kBgpsecKeys].present && !arrays_[kRouterKeys].present &&
+        !arrays_[kAspas].present && !pa_.present) {
+      return base::fail(
+          "no roas, bgpsec_keys, routerKeys, aspas or provider_authorizations: not an RPKI JSON "
+          "export");
     }
     for (auto& a : arrays_) {
       if (a.error) {
@@ -250,17 +294,94 @@ class StreamingLoader {
     auto& more = arrays_[kRouterKeys].keys;
     data.router_keys.insert(data.router_keys.end(), std::make_move_iterator(more.begin()),
                             std::make_move_iterator(more.end()));
+    // docs/aspa.md §2: the IPv4 and IPv6 lists are kept as separate records; the table
+    // unites them.
+    for (const auto id : {kAspas, kAspasV4, kAspasV6}) {
+      auto& list = arrays_[id].aspas;
+      data.aspas.insert(data.aspas.end(), std::make_move_iterator(list.begin()),
+                        std::make_move_iterator(list.end()));
+    }
     return data;
   }
 
  private:
+  struct MemberState {
+    bool present = false;
+    bool is_object = false;
+  };
   struct ArrayState {
     bool present = false;
     bool is_array = false;
     std::size_t next_index = 0;
     std::optional<std::string> error;  // the first bad entry
     std::vector<RouterKeyEntry> keys;
+    std::vector<aspa::AspaRecord> aspas;
   };
+
+  void reset(ArrayId id) {
+    arrays_[id] = ArrayState{};
+    if (id == kRoas) {
+      vrps_.clear();
+    }
+  }
+
+  // The value of a member that should be an array of entries.
+  static bool array_member_event(ArrayState& a, Json::parse_event_t event, const Json& parsed) {
+    using Event = Json::parse_event_t;
+    switch (event) {
+      case Event::array_start:
+        a.present = true;
+        a.is_array = true;
+        return true;
+      case Event::array_end:
+        return true;  // kept, empty: its entries were taken and discarded
+      case Event::object_start:
+        a.present = true;  // an object: not an array (its contents are not kept)
+        break;
+      case Event::value:
+        a.present = !parsed.is_null();  // JSON null counts as absent
+        break;
+      default:
+        break;
+    }
+    return false;
+  }
+
+  // The value of `provider_authorizations`, which should be an object of arrays.
+  bool object_member_event(Json::parse_event_t event, const Json& parsed) {
+    using Event = Json::parse_event_t;
+    switch (event) {
+      case Event::object_start:
+        pa_.present = true;
+        pa_.is_object = true;
+        return true;
+      case Event::object_end:
+        return true;
+      case Event::array_start:
+        pa_.present = true;
+        break;
+      case Event::value:
+        pa_.present = !parsed.is_null();
+        break;
+      default:
+        break;
+    }
+    return false;
+  }
+
+  // Events below an entry array whose entries sit at `entry_depth`.
+  bool entry_event(int depth, int entry_depth, Json::parse_event_t event, Json& parsed) {
+    using Event = Json::parse_event_t;
+    if (current_ == kArrays || !arrays_[current_].is_array) {
+      return false;
+    }
+    if (depth == entry_depth &&
+        (event == Event::value || event == Event::object_end || event == Event::array_end)) {
+      take_entry(parsed);
+      return false;
+    }
+    return true;  // inside an entry: kept until the entry is complete
+  }
 
   void take_entry(const Json& entry) {
     ArrayState& a = arrays_[current_];
@@ -269,6 +390,15 @@ class StreamingLoader {
       return;
     }
     const auto at = where(kArrayNames[current_], index);
+    if (current_ == kAspas || current_ == kAspasV4 || current_ == kAspasV6) {
+      auto record = parse_aspa(entry, at);
+      if (!record) {
+        a.error = record.error().message;
+      } else if (!expired(record->expires, now_)) {
+        a.aspas.push_back(std::move(*record));
+      }
+      return;
+    }
     if (current_ == kRoas) {
       auto vrp = parse_roa(entry, at);
       if (!vrp) {
@@ -289,6 +419,9 @@ class StreamingLoader {
 
   std::int64_t now_;
   bool top_is_object_ = false;
+  // Inside the value of provider_authorizations (current_ is then one of its arrays or none).
+  bool in_pa_ = false;
+  MemberState pa_;
   ArrayId current_ = kArrays;
   std::array<ArrayState, kArrays> arrays_{};
   std::vector<VrpEntry> vrps_;
@@ -367,7 +500,24 @@ std::string to_rpki_client_json(const RpkiData& data) {
     }
     keys.push_back(std::move(e));
   }
-  const Json doc = {{"roas", std::move(roas)}, {"bgpsec_keys", std::move(keys)}};
+  Json aspas = Json::array();
+  for (const auto& a : data.aspas) {
+    Json providers = Json::array();
+    for (const auto p : a.providers) {
+      providers.push_back(p.value());
+    }
+    Json e = {{"customer_asid", a.customer.value()}, {"providers", std::move(providers)}};
+    if (a.expires) {
+      e["expires"] = *a.expires;
+    }
+    aspas.push_back(std::move(e));
+  }
+  Json doc = {{"roas", std::move(roas)}, {"bgpsec_keys", std::move(keys)}};
+  if (!data.aspas.empty()) {
+    // rpki-client 8 / StayRTR 0.5 shape. Records carry no address family (docs/aspa.md §2), so
+    // each is valid for both; StayRTR serves each list for its own family.
+    doc["provider_authorizations"] = {{"ipv4", aspas}, {"ipv6", std::move(aspas)}};
+  }
   // All strings are ASCII, so `replace` never triggers; it keeps dump() from throwing.
   return doc.dump(1, '\t', false, Json::error_handler_t::replace) + "\n";
 }

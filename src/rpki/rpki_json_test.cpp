@@ -272,7 +272,8 @@ TEST(RpkiJson, DocumentErrors) {
   EXPECT_FALSE(parse_rpki_json("", kNow));
   expect_error(Json::array(), "not an RPKI JSON object (expected {\"roas\": [...], ...})");
   expect_error(Json{{"slurmVersion", 1}},
-               "no roas, bgpsec_keys or routerKeys array: not an RPKI JSON export");
+               "no roas, bgpsec_keys, routerKeys, aspas or provider_authorizations: not an RPKI "
+               "JSON export");
   expect_error(Json{{"roas", Json::object()}}, "roas is not a JSON array");
   expect_error(Json{{"roas", Json::array()}, {"bgpsec_keys", 3}},
                "bgpsec_keys is not a JSON array");
@@ -315,6 +316,85 @@ TEST(RpkiJson, RoundTripThroughRpkiClientFormat) {
   auto again = parse_rpki_json(text, kNow);
   ASSERT_TRUE(again) << again.error().message << "\n" << text;
   EXPECT_EQ(*again, *data);
+}
+
+// docs/aspa.md §9: rpki-client 8.2 / StayRTR 0.5.1 put ASPAs in provider_authorizations.
+TEST(RpkiJson, AspasInRpkiClient8Shape) {
+  auto doc = rpki_client_doc();
+  doc["metadata"]["aspas"] = 3;
+  doc["provider_authorizations"] = Json::parse(R"({
+    "ipv4": [{"customer_asid": 64496, "providers": [64497, 64498], "expires": 1900000000},
+             {"customer_asid": 64499, "providers": [0]},
+             {"customer_asid": 64500, "providers": [1], "expires": 1000}],
+    "ipv6": [{"customer_asid": 64496, "providers": [64501]}],
+    "comment": {"ipv4": [1]}
+  })");
+  auto data = parse(doc);
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_EQ(data->vrps.size(), 2U);
+  ASSERT_EQ(data->aspas.size(), 3U);  // the expired one is left out
+  EXPECT_EQ(data->aspas[0],
+            (aspa::AspaRecord{base::Asn(64496), {base::Asn(64497), base::Asn(64498)}, 1900000000}));
+  EXPECT_EQ(data->aspas[1], (aspa::AspaRecord{base::Asn(64499), {base::Asn(0)}}));
+  EXPECT_EQ(data->aspas[2], (aspa::AspaRecord{base::Asn(64496), {base::Asn(64501)}}));
+  // The two families' lists are united (docs/aspa.md §2).
+  const auto table = aspa::AspaTable::build(data->aspas);
+  EXPECT_EQ(table.authorized(base::Asn(64496), base::Asn(64501)),
+            aspa::Authorization::ProviderPlus);
+  EXPECT_EQ(table.authorized(base::Asn(64496), base::Asn(64497)),
+            aspa::Authorization::ProviderPlus);
+  EXPECT_EQ(table.authorized(base::Asn(64500), base::Asn(1)), aspa::Authorization::NoAttestation);
+}
+
+// docs/aspa.md §9: newer rpki-client writes a flat top-level `aspas` array; a file with only
+// ASPAs is a data set of its own.
+TEST(RpkiJson, AspasTopLevelArrayAlone) {
+  auto data = parse(
+      Json::parse(R"({"aspas": [{"customer_asid": "AS65000", "providers": [65001, "AS65002"]}]})"));
+  ASSERT_TRUE(data) << data.error().message;
+  EXPECT_TRUE(data->vrps.empty());
+  ASSERT_EQ(data->aspas.size(), 1U);
+  EXPECT_EQ(data->aspas[0],
+            (aspa::AspaRecord{base::Asn(65000), {base::Asn(65001), base::Asn(65002)}}));
+  EXPECT_TRUE(parse(Json::parse(R"({"provider_authorizations": {}})")));
+}
+
+TEST(RpkiJson, AspaErrorsNameTheEntry) {
+  expect_error(Json::parse(R"({"aspas": [{"providers": [1]}]})"),
+               "aspas[0]: customer_asid missing");
+  expect_error(Json::parse(R"({"aspas": [{"customer_asid": 1}]})"), "aspas[0]: providers missing");
+  expect_error(Json::parse(R"({"aspas": [{"customer_asid": 1, "providers": 2}]})"),
+               "aspas[0]: providers must be an array of ASNs");
+  expect_error(
+      Json::parse(R"({"provider_authorizations": {"ipv6": [
+                       {"customer_asid": 1, "providers": [2]},
+                       {"customer_asid": 1, "providers": [2, 4294967296]}]}})"),
+      "provider_authorizations.ipv6[1]: providers[1] 4294967296 is larger than 4294967295");
+  expect_error(Json::parse(R"({"provider_authorizations": {"ipv4": [7]}})"),
+               "provider_authorizations.ipv4[0]: not a JSON object");
+  expect_error(Json::parse(R"({"provider_authorizations": {"ipv4": {"a": 1}}})"),
+               "provider_authorizations.ipv4 is not a JSON array");
+  expect_error(Json::parse(R"({"provider_authorizations": [1]})"),
+               "provider_authorizations is not a JSON object");
+  expect_error(Json::parse(R"({"aspas": {"customer_asid": 1}})"), "aspas is not a JSON array");
+  expect_error(Json::parse(R"({"aspas": [{"customer_asid": 1, "providers": [-1]}]})"),
+               "aspas[0]: providers[0] must be a non-negative integer or a string like "
+               "\"AS64496\"");
+}
+
+TEST(RpkiJson, AspaRoundTripKeepsTheTable) {
+  auto doc = rpki_client_doc();
+  doc["aspas"] = Json::parse(R"([{"customer_asid": 1, "providers": [3, 2]},
+                                 {"customer_asid": 4, "providers": [0], "expires": 1900000000}])");
+  auto data = parse(doc);
+  ASSERT_TRUE(data) << data.error().message;
+  const auto text = to_rpki_client_json(*data);
+  auto again = parse_rpki_json(text, kNow);
+  ASSERT_TRUE(again) << again.error().message << "\n" << text;
+  EXPECT_EQ(again->vrps, data->vrps);
+  EXPECT_EQ(again->aspas.size(), 2 * data->aspas.size());  // once per family list
+  EXPECT_EQ(aspa::AspaTable::build(again->aspas).records(),
+            aspa::AspaTable::build(data->aspas).records());
 }
 
 TEST(RpkiJson, LoadFile) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -19,6 +20,29 @@ bool key_less(const RouterKeyEntry& a, const RouterKeyEntry& b) {
 
 std::string key_to_string(const RouterKeyEntry& k) {
   return "router key AS" + k.asn.to_string() + " SKI " + k.ski.to_hex();
+}
+
+// docs/aspa.md §2: customers whose (united) provider set differs between the two tables.
+std::vector<base::Asn> aspa_diff(const aspa::AspaTable& before, const aspa::AspaTable& after) {
+  const auto a = before.records();
+  const auto b = after.records();
+  std::vector<base::Asn> changed;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].customer < b[j].customer)) {
+      changed.push_back(a[i++].customer);
+    } else if (i == a.size() || b[j].customer < a[i].customer) {
+      changed.push_back(b[j++].customer);
+    } else {
+      if (a[i].providers != b[j].providers) {
+        changed.push_back(a[i].customer);
+      }
+      ++i;
+      ++j;
+    }
+  }
+  return changed;
 }
 
 }  // namespace
@@ -101,9 +125,13 @@ base::Result<ChangeSet> RpkiStore::apply(const RpkiData& full) {
   std::set_difference(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
                       std::back_inserter(changes.keys_removed), key_less);
 
+  auto aspas = aspa::AspaTable::build(full.aspas);
+  changes.aspa_customers = aspa_diff(old->aspas, aspas);
+
   auto next = std::make_shared<Snapshot>();
   next->vrps = std::move(vrps);
   next->router_keys = std::move(keys);
+  next->aspas = std::move(aspas);
   next->generation = old->generation + 1;
   key_refs_ = std::move(refs);
   publish(std::move(next));
@@ -153,8 +181,32 @@ base::Result<ChangeSet> RpkiStore::apply(const Delta& delta) {
     touched_keys.push_back(RouterKeyEntry{k.asn, k.ski, k.key, {}});
   }
 
-  // Net effect per record: announce-then-withdraw within one delta is no change.
   ChangeSet changes;
+  if (!delta.aspas.empty()) {
+    // Replace-or-remove per customer, then one rebuild: a delta is small, the table flat.
+    std::map<base::Asn, std::vector<base::Asn>> by_customer;
+    for (auto& r : old->aspas.records()) {
+      by_customer[r.customer] = std::move(r.providers);
+    }
+    for (std::size_t i = 0; i < delta.aspas.size(); ++i) {
+      const auto& change = delta.aspas[i];
+      if (change.announce) {
+        by_customer[change.record.customer] = change.record.providers;
+      } else if (by_customer.erase(change.record.customer) == 0) {
+        return base::fail("aspas[" + std::to_string(i) + "]: no ASPA for customer AS" +
+                          change.record.customer.to_string() + " to withdraw");
+      }
+    }
+    std::vector<aspa::AspaRecord> records;
+    records.reserve(by_customer.size());
+    for (auto& [customer, providers] : by_customer) {
+      records.push_back(aspa::AspaRecord{customer, std::move(providers)});
+    }
+    next->aspas = aspa::AspaTable::build(records);
+    changes.aspa_customers = aspa_diff(old->aspas, next->aspas);
+  }
+
+  // Net effect per record: announce-then-withdraw within one delta is no change.
   std::sort(touched_vrps.begin(), touched_vrps.end(), vrp_less);
   touched_vrps.erase(std::unique(touched_vrps.begin(), touched_vrps.end(), vrp_equal),
                      touched_vrps.end());

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The published RPKI state: an immutable Snapshot (VRP table, router key table, generation)
+// The published RPKI state: an immutable Snapshot (VRP table, router key table, ASPA table,
+// generation)
 // behind a std::shared_ptr<const Snapshot>, replaced in one swap per update (docs/style.md §2.12).
 // A validator takes one snapshot and uses it for a whole route, so it never sees half an
 // update, and an old snapshot stays valid for as long as someone holds it. Every update
@@ -14,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aspa/aspa_table.hpp"
 #include "base/asn.hpp"
 #include "base/result.hpp"
 #include "base/ski.hpp"
@@ -28,6 +30,7 @@ namespace bgpsecd::rpki {
 struct Snapshot {
   VrpTable vrps;
   RouterKeyTable router_keys;
+  aspa::AspaTable aspas;  // docs/aspa.md §2
   // 0 for the empty start state, +1 per successful apply().
   std::uint64_t generation = 0;
 };
@@ -44,9 +47,16 @@ struct RouterKeyChange {
   RouterKeyEntry key;
   bool announce = true;
 };
+// An ASPA record is keyed by its customer (as in the RTR ASPA PDU): announce sets the
+// customer's provider set, replacing what was there; withdraw removes the customer.
+struct AspaChange {
+  aspa::AspaRecord record;
+  bool announce = true;
+};
 struct Delta {
   std::vector<VrpChange> vrps;
   std::vector<RouterKeyChange> router_keys;
+  std::vector<AspaChange> aspas = {};
 };
 
 // What an update changed, as presence (references do not show): VRPs in vrp_less order,
@@ -56,8 +66,12 @@ struct ChangeSet {
   std::vector<VrpEntry> vrps_removed;
   std::vector<RouterKeyEntry> keys_added;
   std::vector<RouterKeyEntry> keys_removed;
+  // Customers whose provider set changed, appeared or disappeared, ascending. Only a path
+  // through one of them can change ASPA state (docs/aspa.md §5).
+  std::vector<base::Asn> aspa_customers = {};
   [[nodiscard]] bool empty() const noexcept {
-    return vrps_added.empty() && vrps_removed.empty() && keys_added.empty() && keys_removed.empty();
+    return vrps_added.empty() && vrps_removed.empty() && keys_added.empty() &&
+           keys_removed.empty() && aspa_customers.empty();
   }
   // The prefixes of the VRPs added or removed. RFC 6811 §2: a VRP covers its prefix and the
   // more-specifics, so only routes within one of these can change origin state.
@@ -80,7 +94,8 @@ class RpkiStore final : public RouterKeyLookup {
   [[nodiscard]] base::Result<ChangeSet> apply(const RpkiData& full);
   // Applies announcements and withdrawals in order on a copy of the current state. Fails,
   // naming the change, and publishes nothing when a withdrawal names a record that is not
-  // there (RFC 8210 §5.6 / §5.10, error code 6) or a VRP is malformed.
+  // there (RFC 8210 §5.6 / §5.10, error code 6; an ASPA customer without a record) or a VRP
+  // is malformed.
   [[nodiscard]] base::Result<ChangeSet> apply(const Delta& delta);
 
   // RouterKeyLookup on the current snapshot. A validator that looks up several keys for one

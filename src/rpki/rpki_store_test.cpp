@@ -227,5 +227,50 @@ TEST(RpkiStore, FullReloadAfterDeltasKeepsReferencesConsistent) {
   EXPECT_THAT(changes->keys_removed, ElementsAre(k0));
 }
 
+// docs/aspa.md §2: the snapshot's ASPA table unites a customer's records; the ChangeSet names
+// the customers whose provider set changed.
+TEST(RpkiStore, AspasInFullReloadAndDelta) {
+  RpkiStore store;
+  RpkiData data;
+  data.aspas = {{base::Asn(10), {base::Asn(20)}},
+                {base::Asn(10), {base::Asn(21)}},
+                {base::Asn(11), {base::Asn(0)}}};
+  auto first = store.apply(data);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->aspa_customers, (std::vector<base::Asn>{base::Asn(10), base::Asn(11)}));
+  const auto snap = store.snapshot();
+  EXPECT_EQ(snap->aspas.authorized(base::Asn(10), base::Asn(21)),
+            aspa::Authorization::ProviderPlus);
+
+  data.aspas = {{base::Asn(10), {base::Asn(21), base::Asn(20)}}, {base::Asn(12), {base::Asn(1)}}};
+  auto second = store.apply(data);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->aspa_customers, (std::vector<base::Asn>{base::Asn(11), base::Asn(12)}));
+
+  Delta delta;
+  delta.aspas.push_back({{base::Asn(10), {base::Asn(30)}}, true});
+  delta.aspas.push_back({{base::Asn(12), {}}, false});
+  delta.aspas.push_back({{base::Asn(13), {base::Asn(0)}}, true});
+  auto third = store.apply(delta);
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_EQ(third->aspa_customers,
+            (std::vector<base::Asn>{base::Asn(10), base::Asn(12), base::Asn(13)}));
+  const auto now = store.snapshot();
+  EXPECT_EQ(now->aspas.authorized(base::Asn(10), base::Asn(20)),
+            aspa::Authorization::NotProviderPlus);
+  EXPECT_EQ(now->aspas.authorized(base::Asn(10), base::Asn(30)), aspa::Authorization::ProviderPlus);
+  EXPECT_EQ(now->aspas.authorized(base::Asn(12), base::Asn(1)), aspa::Authorization::NoAttestation);
+  // The older snapshot is untouched.
+  EXPECT_EQ(snap->aspas.authorized(base::Asn(10), base::Asn(20)),
+            aspa::Authorization::ProviderPlus);
+
+  Delta bad;
+  bad.aspas.push_back({{base::Asn(99), {}}, false});
+  auto refused = store.apply(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "aspas[0]: no ASPA for customer AS99 to withdraw");
+  EXPECT_EQ(store.snapshot(), now);
+}
+
 }  // namespace
 }  // namespace bgpsecd::rpki

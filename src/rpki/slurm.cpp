@@ -234,6 +234,79 @@ base::Result<BgpsecAssertion> parse_bgpsec_assertion(const Json& entry, const st
   return BgpsecAssertion{*asn, *ski, std::move(*key), std::move(comment)};
 }
 
+base::Result<base::Asn> get_customer(const Json& entry, const std::string& at) {
+  const Json* v = member(entry, "customer_asid");
+  if (v == nullptr) {
+    return base::fail(at + ": customer_asid missing");
+  }
+  const auto* u = v->get_ptr<const Json::number_unsigned_t*>();
+  if (u == nullptr || *u > std::numeric_limits<std::uint32_t>::max()) {
+    return base::fail(at + ": customer_asid must be an integer 0..4294967295");
+  }
+  return base::Asn(static_cast<std::uint32_t>(*u));
+}
+
+// StayRTR: "ipv4" or "ipv6" (docs/aspa.md §9).
+base::Result<std::optional<std::string>> get_afi(const Json& entry, const std::string& at) {
+  const Json* v = member(entry, "afi");
+  if (v == nullptr) {
+    return std::optional<std::string>();
+  }
+  const auto* s = v->get_ptr<const Json::string_t*>();
+  if (s == nullptr || (*s != "ipv4" && *s != "ipv6")) {
+    return base::fail(at + ": afi must be \"ipv4\" or \"ipv6\"");
+  }
+  return std::optional<std::string>(*s);
+}
+
+base::Result<AspaFilter> parse_aspa_filter(const Json& entry, const std::string& at) {
+  if (!entry.is_object()) {
+    return base::fail(at + ": not a JSON object");
+  }
+  BGPSEC_TRY(only_members(entry, {"customer_asid", "afi", "comment"}, at));
+  AspaFilter f;
+  BGPSEC_ASSIGN_OR_RETURN(f.customer, get_customer(entry, at));
+  BGPSEC_ASSIGN_OR_RETURN(f.afi, get_afi(entry, at));
+  BGPSEC_ASSIGN_OR_RETURN(f.comment, get_comment(entry, at));
+  return f;
+}
+
+base::Result<AspaAssertion> parse_aspa_assertion(const Json& entry, const std::string& at) {
+  if (!entry.is_object()) {
+    return base::fail(at + ": not a JSON object");
+  }
+  BGPSEC_TRY(only_members(entry, {"customer_asid", "provider_set", "afi", "comment"}, at));
+  AspaAssertion a;
+  BGPSEC_ASSIGN_OR_RETURN(a.customer, get_customer(entry, at));
+  const Json* set = member(entry, "provider_set");
+  if (set == nullptr) {
+    return base::fail(at + ": provider_set missing");
+  }
+  if (!set->is_array()) {
+    return base::fail(at + ": provider_set must be an array of ASNs");
+  }
+  for (std::size_t i = 0; i < set->size(); ++i) {
+    const auto* u = (*set)[i].get_ptr<const Json::number_unsigned_t*>();
+    if (u == nullptr || *u > std::numeric_limits<std::uint32_t>::max()) {
+      return base::fail(at + ": " + where("provider_set", i) + " must be an integer 0..4294967295");
+    }
+    a.providers.emplace_back(static_cast<std::uint32_t>(*u));
+  }
+  BGPSEC_ASSIGN_OR_RETURN(a.afi, get_afi(entry, at));
+  BGPSEC_ASSIGN_OR_RETURN(a.comment, get_comment(entry, at));
+  return a;
+}
+
+// The array `name` of `parent` when present (SLURM version 2's optional ASPA arrays).
+base::Result<const Json*> optional_array(const Json& parent, const char* name,
+                                         const std::string& at) {
+  const Json* v = member(parent, name);
+  if (v != nullptr && !v->is_array()) {
+    return base::fail(at + name + " must be a JSON array");
+  }
+  return v;
+}
+
 template <class T, class Parse>
 base::Result<std::vector<T>> parse_array(const Json& array, const char* name, Parse parse) {
   std::vector<T> out;
@@ -256,18 +329,25 @@ base::Result<Slurm> parse_document(std::string_view text) {
   }
   BGPSEC_TRY(only_members(
       doc, {"slurmVersion", "validationOutputFilters", "locallyAddedAssertions"}, "SLURM"));
-  // RFC 8416 §3.2: slurmVersion is 1 (2 is the later ASPA draft, not supported here).
+  // RFC 8416 §3.2: slurmVersion is 1; 2 is the ASPA extension (docs/aspa.md §9).
   const Json* version = member(doc, "slurmVersion");
   if (version == nullptr) {
     return base::fail("slurmVersion missing (RFC 8416 §3.2)");
   }
   const auto* v = version->get_ptr<const Json::number_unsigned_t*>();
-  if (v == nullptr || *v != 1) {
-    return base::fail("slurmVersion " + version->dump() + " is not supported (must be 1)");
+  if (v == nullptr || (*v != 1 && *v != 2)) {
+    return base::fail("slurmVersion " + version->dump() + " is not supported (must be 1 or 2)");
   }
+  const bool aspa = *v == 2;
 
   BGPSEC_ASSIGN_OR_RETURN(const Json* filters, required_object(doc, "validationOutputFilters", ""));
-  BGPSEC_TRY(only_members(*filters, {"prefixFilters", "bgpsecFilters"}, "validationOutputFilters"));
+  if (aspa) {
+    BGPSEC_TRY(only_members(*filters, {"prefixFilters", "bgpsecFilters", "aspaFilters"},
+                            "validationOutputFilters"));
+  } else {
+    BGPSEC_TRY(
+        only_members(*filters, {"prefixFilters", "bgpsecFilters"}, "validationOutputFilters"));
+  }
   BGPSEC_ASSIGN_OR_RETURN(const Json* prefix_filters,
                           required_array(*filters, "prefixFilters", "validationOutputFilters."));
   BGPSEC_ASSIGN_OR_RETURN(const Json* bgpsec_filters,
@@ -275,8 +355,13 @@ base::Result<Slurm> parse_document(std::string_view text) {
 
   BGPSEC_ASSIGN_OR_RETURN(const Json* assertions,
                           required_object(doc, "locallyAddedAssertions", ""));
-  BGPSEC_TRY(only_members(*assertions, {"prefixAssertions", "bgpsecAssertions"},
-                          "locallyAddedAssertions"));
+  if (aspa) {
+    BGPSEC_TRY(only_members(*assertions, {"prefixAssertions", "bgpsecAssertions", "aspaAssertions"},
+                            "locallyAddedAssertions"));
+  } else {
+    BGPSEC_TRY(only_members(*assertions, {"prefixAssertions", "bgpsecAssertions"},
+                            "locallyAddedAssertions"));
+  }
   BGPSEC_ASSIGN_OR_RETURN(
       const Json* prefix_assertions,
       required_array(*assertions, "prefixAssertions", "locallyAddedAssertions."));
@@ -297,6 +382,20 @@ base::Result<Slurm> parse_document(std::string_view text) {
   BGPSEC_ASSIGN_OR_RETURN(
       slurm.bgpsec_assertions,
       parse_array<BgpsecAssertion>(*bgpsec_assertions, "bgpsecAssertions", parse_bgpsec_assertion));
+  BGPSEC_ASSIGN_OR_RETURN(const Json* aspa_filters,
+                          optional_array(*filters, "aspaFilters", "validationOutputFilters."));
+  if (aspa_filters != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(
+        slurm.aspa_filters,
+        parse_array<AspaFilter>(*aspa_filters, "aspaFilters", parse_aspa_filter));
+  }
+  BGPSEC_ASSIGN_OR_RETURN(const Json* aspa_assertions,
+                          optional_array(*assertions, "aspaAssertions", "locallyAddedAssertions."));
+  if (aspa_assertions != nullptr) {
+    BGPSEC_ASSIGN_OR_RETURN(
+        slurm.aspa_assertions,
+        parse_array<AspaAssertion>(*aspa_assertions, "aspaAssertions", parse_aspa_assertion));
+  }
   return slurm;
 }
 
@@ -381,13 +480,42 @@ std::string to_slurm_json(const Slurm& slurm) {
     }
     bgpsec_assertions.push_back(std::move(e));
   }
-  const Json doc = {{"slurmVersion", 1},
-                    {"validationOutputFilters",
-                     {{"prefixFilters", std::move(prefix_filters)},
-                      {"bgpsecFilters", std::move(bgpsec_filters)}}},
-                    {"locallyAddedAssertions",
-                     {{"prefixAssertions", std::move(prefix_assertions)},
-                      {"bgpsecAssertions", std::move(bgpsec_assertions)}}}};
+  Json doc = {{"slurmVersion", 1},
+              {"validationOutputFilters",
+               {{"prefixFilters", std::move(prefix_filters)},
+                {"bgpsecFilters", std::move(bgpsec_filters)}}},
+              {"locallyAddedAssertions",
+               {{"prefixAssertions", std::move(prefix_assertions)},
+                {"bgpsecAssertions", std::move(bgpsec_assertions)}}}};
+  if (!slurm.aspa_filters.empty() || !slurm.aspa_assertions.empty()) {
+    const auto optional_members = [](Json& e, const AspaFilter& f) {
+      if (f.afi) {
+        e["afi"] = *f.afi;
+      }
+      if (f.comment) {
+        e["comment"] = *f.comment;
+      }
+    };
+    Json aspa_filters = Json::array();
+    for (const auto& f : slurm.aspa_filters) {
+      Json e = {{"customer_asid", f.customer.value()}};
+      optional_members(e, f);
+      aspa_filters.push_back(std::move(e));
+    }
+    Json aspa_assertions = Json::array();
+    for (const auto& a : slurm.aspa_assertions) {
+      Json providers = Json::array();
+      for (const auto p : a.providers) {
+        providers.push_back(p.value());
+      }
+      Json e = {{"customer_asid", a.customer.value()}, {"provider_set", std::move(providers)}};
+      optional_members(e, AspaFilter{a.customer, a.afi, a.comment});
+      aspa_assertions.push_back(std::move(e));
+    }
+    doc["slurmVersion"] = 2;
+    doc["validationOutputFilters"]["aspaFilters"] = std::move(aspa_filters);
+    doc["locallyAddedAssertions"]["aspaAssertions"] = std::move(aspa_assertions);
+  }
   // Comments came through nlohmann's parser, which accepts only valid UTF-8, so `replace`
   // never triggers; it keeps dump() from throwing.
   return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
@@ -407,6 +535,10 @@ bool filter_matches(const BgpsecFilter& filter, const RouterKeyEntry& key) noexc
     return false;
   }
   return !filter.ski || *filter.ski == key.ski;
+}
+
+bool filter_matches(const AspaFilter& filter, const aspa::AspaRecord& record) noexcept {
+  return filter.customer == record.customer;
 }
 
 RpkiData apply_slurm(const Slurm& slurm, RpkiData data) {
@@ -462,6 +594,18 @@ RpkiData apply_slurm(const Slurm& slurm, RpkiData data) {
     if (!present) {
       data.router_keys.push_back(key);
     }
+  }
+
+  // docs/aspa.md §9: ASPA filters, then assertions. An asserted record needs no duplicate
+  // check: the table unites the records of a customer (docs/aspa.md §2).
+  if (!slurm.aspa_filters.empty()) {
+    std::erase_if(data.aspas, [&](const aspa::AspaRecord& record) {
+      return std::any_of(slurm.aspa_filters.begin(), slurm.aspa_filters.end(),
+                         [&](const AspaFilter& f) { return filter_matches(f, record); });
+    });
+  }
+  for (const auto& a : slurm.aspa_assertions) {
+    data.aspas.push_back(aspa::AspaRecord{a.customer, a.providers});
   }
   return data;
 }

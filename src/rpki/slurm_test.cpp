@@ -160,9 +160,11 @@ std::vector<ErrorCase> error_cases() {
       {"not an object", "", Json::array(), false,
        "not a SLURM JSON object (expected {\"slurmVersion\": 1, ...})"},
       {"version missing", "/slurmVersion", nullptr, true, "slurmVersion missing (RFC 8416 §3.2)"},
-      {"version 2", "/slurmVersion", 2, false, "slurmVersion 2 is not supported (must be 1)"},
+      {"version 3", "/slurmVersion", 3, false, "slurmVersion 3 is not supported (must be 1 or 2)"},
       {"version string", "/slurmVersion", "1", false,
-       "slurmVersion \"1\" is not supported (must be 1)"},
+       "slurmVersion \"1\" is not supported (must be 1 or 2)"},
+      {"aspaFilters in version 1", "/validationOutputFilters/aspaFilters", Json::array(), false,
+       "validationOutputFilters: unknown member \"aspaFilters\""},
       {"unknown top member", "/aspaAssertions", Json::array(), false,
        "SLURM: unknown member \"aspaAssertions\""},
       {"filters missing", "/validationOutputFilters", nullptr, true,
@@ -325,6 +327,100 @@ TEST(Slurm, AssertionAlreadyPresentIsNotAddedTwice) {
   data.router_keys = {key_entry(64496, kSki64496, kKey64496)};
   const auto out = apply_slurm(slurm, data);
   EXPECT_EQ(out, data);
+}
+
+// docs/aspa.md §9: StayRTR's SLURM version 2 with ASPA filters and assertions.
+const char* const kStayRtrAspaSlurm = R"({
+  "slurmVersion": 2,
+  "validationOutputFilters": {
+    "prefixFilters": [],
+    "bgpsecFilters": [],
+    "aspaFilters": [
+      {"customer_asid": 64496, "afi": "ipv6", "comment": "ASPA filter for AS 64496"}
+    ]
+  },
+  "locallyAddedAssertions": {
+    "prefixAssertions": [],
+    "bgpsecAssertions": [],
+    "aspaAssertions": [
+      {"customer_asid": 64499, "afi": "ipv6", "provider_set": [64497, 64498],
+       "comment": "Pretend 64497 and 64498 are upstream of 64499"}
+    ]
+  }
+})";
+
+TEST(Slurm, AspaVersion2ParsesAndRoundTrips) {
+  auto slurm = parse_slurm(kStayRtrAspaSlurm);
+  ASSERT_TRUE(slurm) << slurm.error().message;
+  ASSERT_EQ(slurm->aspa_filters.size(), 1U);
+  EXPECT_EQ(slurm->aspa_filters[0],
+            (AspaFilter{base::Asn(64496), "ipv6", "ASPA filter for AS 64496"}));
+  ASSERT_EQ(slurm->aspa_assertions.size(), 1U);
+  EXPECT_EQ(slurm->aspa_assertions[0].customer, base::Asn(64499));
+  EXPECT_EQ(slurm->aspa_assertions[0].providers,
+            (std::vector<base::Asn>{base::Asn(64497), base::Asn(64498)}));
+  const auto text = to_slurm_json(*slurm);
+  EXPECT_THAT(text, HasSubstr("\"slurmVersion\": 2"));
+  auto again = parse_slurm(text);
+  ASSERT_TRUE(again) << again.error().message << "\n" << text;
+  EXPECT_EQ(*again, *slurm);
+  // Without ASPA entries the writer stays at version 1.
+  EXPECT_THAT(to_slurm_json(Slurm{}), HasSubstr("\"slurmVersion\": 1"));
+}
+
+TEST(Slurm, AspaArraysAreOptionalInVersion2) {
+  auto slurm = parse_slurm(R"({"slurmVersion": 2,
+    "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": []},
+    "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": []}})");
+  ASSERT_TRUE(slurm) << slurm.error().message;
+  EXPECT_TRUE(slurm->aspa_filters.empty());
+  EXPECT_TRUE(slurm->aspa_assertions.empty());
+}
+
+TEST(Slurm, AspaErrorsNameTheEntry) {
+  const auto with = [](const char* pointer, const Json& value) {
+    Json doc = Json::parse(kStayRtrAspaSlurm);
+    doc[Json::json_pointer(pointer)] = value;
+    auto slurm = parse_slurm(doc.dump());
+    return slurm ? std::string("accepted") : slurm.error().message;
+  };
+  EXPECT_EQ(with("/validationOutputFilters/aspaFilters/0/customer_asid", "AS1"),
+            "aspaFilters[0]: customer_asid must be an integer 0..4294967295");
+  EXPECT_EQ(with("/validationOutputFilters/aspaFilters/0/afi", "ipv5"),
+            "aspaFilters[0]: afi must be \"ipv4\" or \"ipv6\"");
+  EXPECT_EQ(with("/validationOutputFilters/aspaFilters/0/providers", Json::array()),
+            "aspaFilters[0]: unknown member \"providers\"");
+  EXPECT_EQ(with("/validationOutputFilters/aspaFilters", Json::object()),
+            "validationOutputFilters.aspaFilters must be a JSON array");
+  EXPECT_EQ(with("/locallyAddedAssertions/aspaAssertions/0/provider_set", 5),
+            "aspaAssertions[0]: provider_set must be an array of ASNs");
+  EXPECT_EQ(with("/locallyAddedAssertions/aspaAssertions/0/provider_set/1", -2),
+            "aspaAssertions[0]: provider_set[1] must be an integer 0..4294967295");
+  Json doc = Json::parse(kStayRtrAspaSlurm);
+  doc["locallyAddedAssertions"]["aspaAssertions"][0].erase("provider_set");
+  auto missing = parse_slurm(doc.dump());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "aspaAssertions[0]: provider_set missing");
+}
+
+TEST(Slurm, AspaFiltersThenAssertions) {
+  auto slurm = parse_slurm(kStayRtrAspaSlurm);
+  ASSERT_TRUE(slurm);
+  RpkiData data;
+  data.aspas = {{base::Asn(64496), {base::Asn(1)}},
+                {base::Asn(64499), {base::Asn(2)}},
+                {base::Asn(64496), {base::Asn(3)}}};
+  const auto out = apply_slurm(*slurm, data);
+  // Both records of 64496 are filtered; 64499 keeps its own and gains the asserted one.
+  const std::vector<aspa::AspaRecord> expect = {
+      {base::Asn(64499), {base::Asn(2)}}, {base::Asn(64499), {base::Asn(64497), base::Asn(64498)}}};
+  EXPECT_EQ(out.aspas, expect);
+  const auto table = aspa::AspaTable::build(out.aspas);
+  EXPECT_EQ(table.authorized(base::Asn(64496), base::Asn(1)), aspa::Authorization::NoAttestation);
+  EXPECT_EQ(table.authorized(base::Asn(64499), base::Asn(64498)),
+            aspa::Authorization::ProviderPlus);
+  EXPECT_TRUE(filter_matches(slurm->aspa_filters[0], data.aspas[0]));
+  EXPECT_FALSE(filter_matches(slurm->aspa_filters[0], data.aspas[1]));
 }
 
 TEST(Slurm, FilterMatching) {

@@ -2,6 +2,7 @@
 # UPDATE and path attributes
 list(APPEND WIRE_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/as_path.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/as_path_text.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/as4_path.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/nlri.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/communities.cpp
@@ -13,6 +14,7 @@ list(APPEND WIRE_SRCS
 
 bgpsecd_test(wire_update_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/as_path_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/as_path_text_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/as4_path_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/nlri_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/communities_test.cpp

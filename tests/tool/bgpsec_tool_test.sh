@@ -306,6 +306,58 @@ expect 2 "origin with both --rpki and --cache" -- "$BGPSEC" origin --prefix 192.
 expect 2 "origin without a source" -- "$BGPSEC" origin --prefix 192.0.2.0/24 --origin-as 1
 one_line_error "origin without a source"
 
+# --- ASPA path verification (docs/aspa.md) --------------------------------------------------
+# The draft's official examples (docs/aspa.md §10, set S1: A=65541 B=65542 C=65543 D=65544
+# E=65545 F=65546 G=65547) in rpki-client 8's provider_authorizations shape.
+cat >"$work/aspa.json" <<'JSON'
+{"metadata": {"buildtime": "2025-11-24T16:00:00Z", "aspas": 5},
+ "roas": [], "bgpsec_keys": [],
+ "provider_authorizations": {
+  "ipv4": [{"customer_asid": 65541, "providers": [65543, 65544]},
+           {"customer_asid": 65543, "providers": [65546]},
+           {"customer_asid": 65544, "providers": [65546, 65547]},
+           {"customer_asid": 65547, "providers": [0]}],
+  "ipv6": [{"customer_asid": 65542, "providers": [65545]}]}}
+JSON
+aspa() {  # aspa CODE STATE DIRECTION PATH
+  expect "$1" "aspa $3 '$4'" -- "$BGPSEC" aspa --as-path "$4" --direction "$3" --rpki "$work/aspa.json"
+  check "aspa $3 '$4' is $2" -- "out['aspa'] == '$2'"
+}
+aspa 0 valid up "65546 65543 65541"                     # F C A
+aspa 0 valid up "65546 65546 65546 65543 65541 65541"   # the same with prepends
+aspa 1 invalid up "65547 65544 65543 65541"             # G D C A: C -> D not a provider
+check "the failing hop is C -> D, the second from the origin" -- \
+  "out['reason'] == 'not-provider+' and out['up_hop'] == {'index': 2, 'customer': 65543, \
+   'provider': 65544, 'authorization': 'not-provider+'} and 'down_hop' not in out"
+aspa 1 unknown up "65547 65544 65546 65543 65541"       # G D F C A: F has no ASPA
+check "the unattested hop is F -> D" -- \
+  "out['reason'] == 'no-attestation' and out['up_hop']['customer'] == 65546"
+aspa 0 valid up "65545 65542"                           # E B: the ipv6 list counts too
+aspa 1 invalid down "65545 65547 65544 65543 65541"     # E G D C A: a valley
+check "downstream invalid names both ramp ends" -- \
+  "out['up_hop']['customer'] == 65543 and out['down_hop']['customer'] == 65547"
+aspa 1 unknown down "65545 65547 65546 65543 65541"     # E G F C A
+aspa 0 valid downstream "65546 65543 65541"
+aspa 1 invalid up "65546 {65543} 65541"
+check "an AS_SET is reported" -- "out['reason'] == 'as-set' and out['path_length'] == 0"
+expect 1 "aspa with the wrong neighbor" -- "$BGPSEC" aspa --as-path "65545 65542" \
+  --direction up --neighbor-as 64999 --rpki "$work/aspa.json"
+check "neighbor mismatch" -- "out['aspa'] == 'invalid' and out['reason'] == 'neighbor-mismatch'"
+expect 0 "aspa with the right neighbor" -- "$BGPSEC" aspa --as-path "65545 65542" \
+  --direction up --neighbor-as AS65545 --rpki "$work/aspa.json"
+expect 1 "aspa of an empty path" -- "$BGPSEC" aspa --as-path "" --direction up \
+  --rpki "$work/aspa.json"
+check "empty path" -- "out['aspa'] == 'invalid' and out['reason'] == 'empty-path'"
+expect 2 "aspa with a bad path" -- "$BGPSEC" aspa --as-path "65545 {1" --direction up \
+  --rpki "$work/aspa.json"
+one_line_error "aspa with a bad path"
+expect 2 "aspa with a bad direction" -- "$BGPSEC" aspa --as-path "65545" --direction left \
+  --rpki "$work/aspa.json"
+one_line_error "aspa with a bad direction"
+expect 2 "aspa with a missing file" -- "$BGPSEC" aspa --as-path "65545" --direction up \
+  --rpki "$work/none.json"
+one_line_error "aspa with a missing file"
+
 # --- bad input ------------------------------------------------------------------------------
 expect 2 "verify with non-hex" -- "$BGPSEC" verify --prefix 192.0.2.0/24 --attribute XYZ \
   --as 65004 --rpki "$work/rpki.json"
