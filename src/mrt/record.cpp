@@ -183,6 +183,9 @@ base::Result<std::optional<Bgp4mpUpdate>, DecodeError> decode_bgp4mp(base::ByteR
   ctx.extended_messages = true;  // a collector records what the session allowed
   ctx.ibgp = m.peer_as == m.local_as;
   const base::ByteReader at_message = r;
+  if (r.remaining() < wire::kHeaderSize) {
+    return base::fail(error_at(at, at_message, "BGP4MP BGP message truncated"));
+  }
   auto header = wire::decode_header(r.rest(), ctx);
   if (!header) {
     return base::fail(DecodeError{at, at_message.offset() + header.error().offset,

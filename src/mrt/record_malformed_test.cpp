@@ -118,6 +118,12 @@ INSTANTIATE_TEST_SUITE_P(
                          "c0000202 ffffffffffffffffffffffffffffffff 0014 04") +
                  kKeepalive,
              0, 48, "BGP4MP BGP message header malformed", false, false},
+        // Fewer than the 19 octets of a BGP header after the addresses.
+        Case{"Bgp4mpMessageTruncated",
+             std::string("5f5e1000 0010 0004 0000001e 0000fde9 0000fdea 0000 0001 c0000201 "
+                         "c0000202 ffffffffffffffffffff") +
+                 kKeepalive,
+             0, 32, "BGP4MP BGP message truncated", false, false},
         Case{"Bgp4mpEtWithoutMicroseconds",
              std::string("5f5e1000 0011 0004 00000002 0000") + kKeepalive, 0, 12,
              "BGP4MP_ET microseconds truncated", false, false}),
