@@ -90,6 +90,9 @@ base::Result<RouteSet> collect_routes(std::span<const std::uint8_t> bytes, const
     }
   }
   out.skipped_records = reader.skipped();
+  if (reader.peer_index()) {
+    out.peer_count = reader.peer_index()->peers.size();
+  }
   return out;
 }
 

@@ -38,6 +38,7 @@ struct RouteSet {
   std::size_t without_as_path = 0;         // routes with no AS_PATH (e.g. BGPsec_PATH only)
   std::size_t repeated_prefixes = 0;       // a prefix already taken
   std::optional<std::string> first_error;  // of the malformed records
+  std::optional<std::size_t> peer_count;   // of the last PEER_INDEX_TABLE, if there was one
 };
 
 // Reads the whole stream. Fails when a record cannot be framed (the file is cut short or its

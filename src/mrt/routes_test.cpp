@@ -39,6 +39,7 @@ TEST(MrtRoutes, FirstEntryOfEveryPrefix) {
   auto set = collect_routes(dump(), {});
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_EQ(set->records, 4U);
+  EXPECT_EQ(set->peer_count, 2U);
   EXPECT_EQ(set->repeated_prefixes, 1U);
   EXPECT_EQ(set->routes,
             (std::vector<PathRoute>{{pfx("10.0.0.0/8"), as_sequence({65001, 64512})},
