@@ -98,7 +98,8 @@ std::optional<base::WireError> strongest_error(const std::vector<base::WireError
 }
 
 // RFC 6396 §4.3.2, §4.3.4.
-base::Result<RibRecord, DecodeError> decode_rib(base::ByteReader r, base::Afi afi, std::size_t at,
+base::Result<RibRecord, DecodeError> decode_rib(base::ByteReader r, base::Afi afi, bool add_path,
+                                                std::size_t at,
                                                 const std::optional<PeerIndexTable>& peers) {
   RibRecord rib;
   std::uint16_t count = 0;
@@ -122,8 +123,10 @@ base::Result<RibRecord, DecodeError> decode_rib(base::ByteReader r, base::Afi af
     RibEntry entry;
     std::uint16_t attr_len = 0;
     base::ByteReader attrs;
-    if (!r.read_u16(entry.peer_index) || !r.read_u32(entry.originated) || !r.read_u16(attr_len) ||
-        !r.sub(attr_len, attrs)) {
+    std::uint32_t path_id = 0;
+    // RFC 8050 §4: the ADD-PATH subtypes put a Path Identifier after Originated Time.
+    if (!r.read_u16(entry.peer_index) || !r.read_u32(entry.originated) ||
+        (add_path && !r.read_u32(path_id)) || !r.read_u16(attr_len) || !r.sub(attr_len, attrs)) {
       return base::fail(error_at(at, at_entry, "RIB entry truncated"));
     }
     // RFC 6396 §4.3.4: the Peer Index points into the PEER_INDEX_TABLE read before.
@@ -140,6 +143,9 @@ base::Result<RibRecord, DecodeError> decode_rib(base::ByteReader r, base::Afi af
       entry.attrs.mp_reach->nlri.push_back(rib.prefix);
     }
     rib.entries.push_back(std::move(entry));
+    if (add_path) {
+      rib.path_ids.push_back(path_id);
+    }
   }
   if (!r.empty()) {
     return base::fail(error_at(at, r, "RIB record has octets after the last entry"));
@@ -257,9 +263,15 @@ base::Result<std::optional<Record>, DecodeError> RecordReader::next() {
     peer_index_ = table;
     rec.body = std::move(table);
   } else if (h.type == kTypeTableDumpV2 &&
-             (h.subtype == kSubtypeRibIpv4Unicast || h.subtype == kSubtypeRibIpv6Unicast)) {
-    const auto afi = h.subtype == kSubtypeRibIpv4Unicast ? base::Afi::Ipv4 : base::Afi::Ipv6;
-    BGPSEC_ASSIGN_OR_RETURN(auto rib, decode_rib(body, afi, rec.offset, peer_index_));
+             (h.subtype == kSubtypeRibIpv4Unicast || h.subtype == kSubtypeRibIpv6Unicast ||
+              h.subtype == kSubtypeRibIpv4UnicastAddPath ||
+              h.subtype == kSubtypeRibIpv6UnicastAddPath)) {
+    const bool v4 =
+        h.subtype == kSubtypeRibIpv4Unicast || h.subtype == kSubtypeRibIpv4UnicastAddPath;
+    const bool add_path =
+        h.subtype == kSubtypeRibIpv4UnicastAddPath || h.subtype == kSubtypeRibIpv6UnicastAddPath;
+    BGPSEC_ASSIGN_OR_RETURN(auto rib, decode_rib(body, v4 ? base::Afi::Ipv4 : base::Afi::Ipv6,
+                                                 add_path, rec.offset, peer_index_));
     rec.body = std::move(rib);
   } else if ((h.type == kTypeBgp4mp || h.type == kTypeBgp4mpEt) && is_bgp4mp_message(h.subtype)) {
     BGPSEC_ASSIGN_OR_RETURN(auto update, decode_bgp4mp(body, h.subtype, rec.offset));

@@ -4,9 +4,9 @@
 // BGP4MP_ET update files. A pure decoder over one bounds-checked reader (docs/style.md §2.2):
 // bytes in, values or a DecodeError out; the attributes go through wire's attribute codec.
 //
-// Record types and subtypes the reader does not handle (TABLE_DUMP, the multicast, generic and
-// ADD-PATH RIB subtypes, BGP4MP state changes and non-UPDATE messages, ...) are skipped by their
-// Length and counted: a file of mixed content is read for what it has.
+// Record types and subtypes the reader does not handle (TABLE_DUMP, the multicast and generic
+// RIB subtypes, BGP4MP's ADD-PATH subtypes, BGP4MP state changes and non-UPDATE messages, ...) are
+// skipped by their Length and counted: a file of mixed content is read for what it has.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,10 @@
 
 namespace bgpsecd::mrt {
 
+// RFC 8050 §4: the ADD-PATH forms of the RIB subtypes, with a Path Identifier per entry
+// (GoBGP writes its table dumps with these).
+inline constexpr std::uint16_t kSubtypeRibIpv4UnicastAddPath = 8;
+inline constexpr std::uint16_t kSubtypeRibIpv6UnicastAddPath = 10;
 inline constexpr std::uint16_t kTypeBgp4mp = 16;
 inline constexpr std::uint16_t kTypeBgp4mpEt = 17;  // RFC 6396 §3: with microseconds
 inline constexpr std::uint16_t kSubtypeBgp4mpMessage = 1;
@@ -66,11 +70,13 @@ struct PeerIndexTable {
 };
 
 // RFC 6396 §4.3.2. An abbreviated MP_REACH_NLRI comes back with AFI, SAFI unicast and the
-// record's prefix as its NLRI, so an entry reads like the route it describes.
+// record's prefix as its NLRI, so an entry reads like the route it describes. From the ADD-PATH
+// subtypes (RFC 8050 §4) `path_ids` has each entry's Path Identifier; it is empty otherwise.
 struct RibRecord {
   std::uint32_t sequence = 0;
   base::Prefix prefix;
   std::vector<RibEntry> entries;
+  std::vector<std::uint32_t> path_ids;
   friend bool operator==(const RibRecord&, const RibRecord&) = default;
 };
 

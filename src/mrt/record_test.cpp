@@ -65,9 +65,9 @@ TEST(MrtRecord, EncoderOutputDecodesBack) {
             (RecordHeader{kTime, kTypeTableDumpV2, kSubtypePeerIndexTable,
                           static_cast<std::uint32_t>(records[1].offset - 12), 0}));
   EXPECT_EQ(std::get<PeerIndexTable>(records[0].body), (PeerIndexTable{0x0A000001, "view", peers}));
-  EXPECT_EQ(std::get<RibRecord>(records[1].body), (RibRecord{0, pfx("10.1.0.0/16"), entries4}));
+  EXPECT_EQ(std::get<RibRecord>(records[1].body), (RibRecord{0, pfx("10.1.0.0/16"), entries4, {}}));
   EXPECT_EQ(std::get<RibRecord>(records[2].body),
-            (RibRecord{1, pfx("2001:db8:100::/40"), entries6}));
+            (RibRecord{1, pfx("2001:db8:100::/40"), entries6, {}}));
   EXPECT_EQ(records[2].offset + 12 + records[2].header.length, bytes.size());
 }
 
@@ -117,6 +117,27 @@ TEST(MrtRecord, FullMpReachInRibEntryIsReadToo) {
   EXPECT_EQ(rib.entries[0].attrs.as_path->segments[0].type, wire::AsPathSegmentType::AsSet);
   EXPECT_EQ(rib.entries[0].attrs.mp_reach->next_hops, std::vector{ip("2001:db8::2")});
   EXPECT_EQ(rib.entries[0].attrs.mp_reach->nlri, std::vector{pfx("2001:db8::/32")});
+}
+
+// RFC 8050 §4: RIB_IPV4_UNICAST_ADDPATH as GoBGP writes its table dumps, a Path Identifier
+// after Originated Time.
+TEST(MrtRecord, Rfc8050Sec4_AddPathRibSubtypes) {
+  const auto bytes = cat({hex("5f5e1000 000d 0001 00000015"
+                              "0a000001 0000 0001"
+                              "02 c0000201 c0000201 0000fde9"),
+                          hex("5f5e1000 000d 0008 0000002a"
+                              "00000002 18 0a0000 0001"
+                              "0000 5f5e1000 00000007 0014"
+                              "40010102"
+                              "400206 0201 0000fbf0"
+                              "400304 c0000201")});
+  const auto records = read_all(bytes);
+  ASSERT_EQ(records.size(), 2U);
+  const auto& rib = std::get<RibRecord>(records[1].body);
+  EXPECT_EQ(rib.prefix, pfx("10.0.0.0/24"));
+  EXPECT_EQ(rib.path_ids, std::vector<std::uint32_t>{7});
+  ASSERT_EQ(rib.entries.size(), 1U);
+  EXPECT_EQ(rib.entries[0].attrs.as_path, as_sequence({64496}));
 }
 
 // RFC 6396 §4.4.2 BGP4MP_MESSAGE: 2-octet AS fields and a 2-octet AS_PATH whose AS_TRANS is
@@ -183,7 +204,7 @@ TEST(MrtRecord, UnknownTypesAndNonUpdatesAreSkippedAndCounted) {
                           hex("5f5e1000 0010 0004 00000027"             // a KEEPALIVE
                               "0000fde9 0000fdea 0000 0001 c0000201 c0000202"
                               "ffffffffffffffffffffffffffffffff 0013 04"),
-                          hex("5f5e1000 000d 0008 00000000"),  // RIB_IPV4_UNICAST_ADDPATH
+                          hex("5f5e1000 000d 0003 00000000"),  // RIB_IPV4_MULTICAST
                           hex(kBgp4mpEtMessageAs4)});
   std::size_t skipped = 0;
   const auto records = read_all(bytes, &skipped);

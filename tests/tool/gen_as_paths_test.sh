@@ -72,34 +72,7 @@ out += rec(16, 1, struct.pack("!HHHH", 64496, 65000, 0, 1) + bytes([192, 0, 2, 1
 open(sys.argv[1], "wb").write(out)
 PY
 
-cat >"$work/paths.py" <<'PY'
-# paths.py UPDATES.BIN: prints "prefix pcount:asn,pcount:asn,... attribute-hex" per UPDATE.
-import ipaddress, struct, sys
-data = open(sys.argv[1], "rb").read()
-at = 0
-while at < len(data):
-    length = struct.unpack("!H", data[at + 16:at + 18])[0]
-    body = data[at + 19:at + length]
-    at += length
-    alen = struct.unpack("!H", body[2:4])[0]
-    i, attrs, raw = 4, {}, None
-    while i < 4 + alen:
-        flags, code = body[i], body[i + 1]
-        vlen, hl = (struct.unpack("!H", body[i + 2:i + 4])[0], 4) if flags & 0x10 else (body[i + 2], 3)
-        attrs[code] = body[i + hl:i + hl + vlen]
-        if code == 33:
-            raw = body[i:i + hl + vlen]
-        i += hl + vlen
-    mp = attrs[14]
-    afi, nhl = struct.unpack("!H", mp[:2])[0], mp[3]
-    nlri = mp[5 + nhl:]
-    plen, width = nlri[0], (4 if afi == 1 else 16)
-    addr = ipaddress.ip_address((bytes(nlri[1:]) + bytes(width))[:width])
-    bp = attrs[33]
-    spl = struct.unpack("!H", bp[:2])[0]
-    segs = [struct.unpack("!BBI", bp[k:k + 6]) for k in range(2, spl, 6)]
-    print("%s/%d %s %s" % (addr, plen, ",".join("%d:%d" % (s[0], s[2]) for s in segs), raw.hex()))
-PY
+paths_py="$(dirname "$0")/secure_paths.py"
 
 gen() {  # gen NAME ARGS...: bgpsec gen into $work/NAME, summary in $work/NAME.json
   local name=$1
@@ -115,7 +88,7 @@ summary() {  # summary NAME EXPR: python over the summary `s`
 if gen all --as-paths "$work/rib.mrt"; then ok; else bad "gen: $(cat "$work/all.err")"; fi
 if summary all "s['prefixes'] == 4 and s['ipv4'] == 3 and s['as_paths']['with_as_set'] == 1 and s['as_paths']['with_reserved_as'] == 1 and s['as_paths']['records'] == 7 and s['as_paths']['with_prepend'] == 2 and s['as_paths']['malformed_records'] == 0 and s['ases'] == 7"; then ok
 else bad "summary: $(cat "$work/all.json")"; fi
-python3 "$work/paths.py" "$work/all/updates.bin" >"$work/all.paths"
+python3 "$paths_py" "$work/all/updates.bin" >"$work/all.paths"
 expected="10.0.0.0/24 1:65402,1:64496,3:64497,1:4200000001
 2001:db8:1::/48 1:65402,1:64496,1:4200000001
 10.0.3.0/24 1:65402,1:64499,2:64500
@@ -131,7 +104,7 @@ done <"$work/all.paths"
 
 # ----- one peer's view, and the limit --------------------------------------------------------
 if gen peer1 --as-paths "$work/rib.mrt" --mrt-peer 1; then ok; else bad "gen --mrt-peer: $(cat "$work/peer1.err")"; fi
-python3 "$work/paths.py" "$work/peer1/updates.bin" | cut -d' ' -f1,2 >"$work/peer1.paths"
+python3 "$paths_py" "$work/peer1/updates.bin" | cut -d' ' -f1,2 >"$work/peer1.paths"
 expected="10.0.0.0/24 1:65402,1:64499,1:64500
 10.0.3.0/24 1:65402,1:64499,2:64500
 10.0.4.0/24 1:65402,1:64496,1:4200000002"
