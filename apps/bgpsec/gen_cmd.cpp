@@ -2,7 +2,8 @@
 // `bgpsec gen`: a synthetic signed full table for benchmarks (bgpsec/synthetic_table.hpp,
 // bgpsec/table_signer.hpp): DIR/updates.bin (the BGP UPDATEs the peer sends, back to back),
 // DIR/rpki.json (router keys and ROAs that make every route Valid) and, per --also-peer-as,
-// DIR/updates-<n>.bin with the same routes from another sender.
+// DIR/updates-<n>.bin with the same routes from another sender. With --as-paths FILE the
+// prefixes and AS paths come from an MRT file instead (bgpsec/real_path_table.hpp).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,10 +14,13 @@
 #include <vector>
 
 #include "bgpsec/key_directory.hpp"
+#include "bgpsec/real_path_table.hpp"
 #include "bgpsec/synthetic_table.hpp"
 #include "bgpsec/table_signer.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
+#include "mrt/routes.hpp"
+#include "rpki/json_input.hpp"
 #include "rpki/rpki_json.hpp"
 
 namespace bgpsecd::tool {
@@ -36,6 +40,8 @@ struct GenArgs {
   std::string next_hop4 = "192.0.2.1";
   std::string next_hop6 = "2001:db8::1";
   bool write_keys = false;
+  std::string as_paths;  // an MRT file: real prefixes and AS paths instead of synthetic ones
+  std::optional<std::uint16_t> mrt_peer;
 };
 
 // updates.bin for the first sender, updates-1.bin, updates-2.bin, ... for the others.
@@ -62,6 +68,57 @@ base::Result<void> write_keys(const std::filesystem::path& dir, const bgpsec::Sy
     BGPSEC_TRY(bgpsec::write_key(dir, spec.senders[i], keys.sender_key(i).key()));
   }
   return {};
+}
+
+// The table from the routes of an MRT file (TABLE_DUMP_V2 or BGP4MP): at most --prefixes of
+// them, in file order. `report` gets what was read, kept and skipped, for the summary.
+base::Result<bgpsec::SyntheticTable> table_from_mrt(const GenArgs& args,
+                                                    std::span<const base::Asn> reserved,
+                                                    nlohmann::json& report) {
+  BGPSEC_ASSIGN_OR_RETURN(auto text, rpki::json_input::read_file(args.as_paths));
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                            text.size());
+  // The collectors publish .gz and .bz2 files; reading them is left to gunzip and bunzip2.
+  if ((bytes.size() >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B) ||
+      (bytes.size() >= 3 && bytes[0] == 'B' && bytes[1] == 'Z' && bytes[2] == 'h')) {
+    return base::fail(args.as_paths + ": compressed; decompress it first (gunzip, bunzip2)");
+  }
+  mrt::RouteScan scan;
+  scan.peer_index = args.mrt_peer;
+  auto set = mrt::collect_routes(bytes, scan);
+  if (!set) {
+    return base::fail(args.as_paths + ": " + set.error().message);
+  }
+  if (args.mrt_peer && (!set->peer_count || *args.mrt_peer >= *set->peer_count)) {
+    return base::fail(args.as_paths + ": --mrt-peer: no peer index " +
+                      std::to_string(*args.mrt_peer) + " in the PEER_INDEX_TABLE (" +
+                      std::to_string(set->peer_count.value_or(0)) + " peers)");
+  }
+  bgpsec::RealPathStats stats;
+  BGPSEC_ASSIGN_OR_RETURN(
+      auto table, bgpsec::make_real_path_table(set->routes, reserved, args.prefixes, stats));
+  report = {{"file", args.as_paths},
+            {"records", set->records},
+            {"skipped_records", set->skipped_records},
+            {"malformed_records", set->malformed_records},
+            {"routes", set->routes.size()},
+            {"repeated_prefixes", set->repeated_prefixes},
+            {"without_as_path", set->without_as_path},
+            {"kept", stats.kept},
+            {"with_as_set", stats.with_set},
+            {"with_confed", stats.with_confed},
+            {"with_as0", stats.with_as0},
+            {"with_reserved_as", stats.with_reserved},
+            {"empty_path", stats.empty},
+            {"with_prepend", stats.prepends},
+            {"distinct_paths", table.paths.size()}};
+  if (args.mrt_peer) {
+    report["mrt_peer"] = *args.mrt_peer;
+  }
+  if (set->first_error) {
+    report["first_error"] = *set->first_error;
+  }
+  return table;
 }
 
 int run_gen(const GenArgs& args) {
@@ -106,7 +163,9 @@ int run_gen(const GenArgs& args) {
   table_spec.seed = args.seed;
   table_spec.reserved = sign_spec.senders;
   table_spec.reserved.push_back(*target);
-  auto table = bgpsec::make_synthetic_table(table_spec);
+  nlohmann::json as_paths_report;
+  auto table = args.as_paths.empty() ? bgpsec::make_synthetic_table(table_spec)
+                                     : table_from_mrt(args, table_spec.reserved, as_paths_report);
   if (!table) {
     return bad_input(table.error().message);
   }
@@ -170,21 +229,25 @@ int run_gen(const GenArgs& args) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  print_json(
-      {{"prefixes", table->routes.size()},
-       {"ipv4", ipv4},
-       {"ipv6", table->routes.size() - ipv4},
-       {"ases", table->ases.size() + sign_spec.senders.size()},
-       {"transit_ases", table->transit_count},
-       {"signature_hops", hops},  // Signature_Segments per peer's table
-       {"mean_path_length", static_cast<double>(hops) / static_cast<double>(table->routes.size())},
-       {"signatures", stats->signatures},
-       {"bytes", stats->bytes},
-       {"threads", sign_spec.threads},
-       {"seconds", seconds},
-       {"signatures_per_second", static_cast<double>(stats->signatures) / seconds},
-       {"updates", names},
-       {"rpki", (dir / "rpki.json").string()}});
+  nlohmann::json summary = {
+      {"prefixes", table->routes.size()},
+      {"ipv4", ipv4},
+      {"ipv6", table->routes.size() - ipv4},
+      {"ases", table->ases.size() + sign_spec.senders.size()},
+      {"transit_ases", table->transit_count},
+      {"signature_hops", hops},  // Signature_Segments per peer's table
+      {"mean_path_length", static_cast<double>(hops) / static_cast<double>(table->routes.size())},
+      {"signatures", stats->signatures},
+      {"bytes", stats->bytes},
+      {"threads", sign_spec.threads},
+      {"seconds", seconds},
+      {"signatures_per_second", static_cast<double>(stats->signatures) / seconds},
+      {"updates", names},
+      {"rpki", (dir / "rpki.json").string()}};
+  if (!args.as_paths.empty()) {
+    summary["as_paths"] = as_paths_report;
+  }
+  print_json(summary);
   return kPositive;
 }
 
@@ -205,13 +268,25 @@ Runner add_gen(CLI::App& app) {
   cmd->add_option("--also-peer-as", args->also_peer_as,
                   "the same routes also from this AS, into DIR/updates-<n>.bin (repeatable; "
                   "--peer-as again means a second router of that AS, with its own key)");
-  cmd->add_option("--prefixes", args->prefixes, "number of prefixes (default 1270000)")
+  cmd->add_option("--prefixes", args->prefixes,
+                  "number of prefixes (default 1270000; with --as-paths: at most this many)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{20'000'000}));
+  auto* as_paths = cmd->add_option(
+      "--as-paths", args->as_paths,
+      "take prefixes and AS paths from this MRT file (TABLE_DUMP_V2 RIB dump or BGP4MP "
+      "updates, uncompressed): real path lengths, prepends and shared ASes; paths with an "
+      "AS_SET, a confederation segment, AS 0 or --target-as / a peer AS are skipped");
+  cmd->add_option("--mrt-peer", args->mrt_peer,
+                  "with --as-paths and a RIB dump: only the routes of this PEER_INDEX_TABLE "
+                  "index (default: the first route of every prefix, whichever peer)")
+      ->needs(as_paths);
   cmd->add_option("--ipv4-permille", args->ipv4_permille, "IPv4 share of prefixes (default 820)")
-      ->check(CLI::Range(0U, 1000U));
-  cmd->add_option("--ases", args->ases, "ASes in the table (default: 78000 scaled to --prefixes)");
-  cmd->add_option("--transit-ases", args->transit,
-                  "transit ASes among them (default: a twentieth)");
+      ->check(CLI::Range(0U, 1000U))
+      ->excludes(as_paths);
+  cmd->add_option("--ases", args->ases, "ASes in the table (default: 78000 scaled to --prefixes)")
+      ->excludes(as_paths);
+  cmd->add_option("--transit-ases", args->transit, "transit ASes among them (default: a twentieth)")
+      ->excludes(as_paths);
   cmd->add_option("--seed", args->seed, "seed of the table and of the keys (default 1)");
   cmd->add_option("--threads", args->threads, "signing threads (default: all cores)");
   cmd->add_option("--next-hop4", args->next_hop4, "next hop of IPv4 routes (default 192.0.2.1)");

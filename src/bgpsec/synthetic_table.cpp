@@ -254,7 +254,7 @@ base::Result<SyntheticTable> make_synthetic_table(const SyntheticTableSpec& spec
   table.routes.reserve(prefixes.size());
   for (std::size_t i = 0; i < prefixes.size(); ++i) {
     const auto origin = i < as_count ? first_round[i] : first_round[skewed(origin_rng, as_count)];
-    table.routes.push_back({prefixes[i], origin});
+    table.routes.push_back({prefixes[i], origin, origin});
   }
   return table;
 }

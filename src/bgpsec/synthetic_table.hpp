@@ -36,23 +36,25 @@ struct SyntheticTableSpec {
 
 struct SyntheticRoute {
   base::Prefix prefix;
-  std::uint32_t origin = 0;  // index into SyntheticTable::ases (and ::paths)
+  std::uint32_t origin = 0;  // index into SyntheticTable::ases
+  std::uint32_t path = 0;    // index into SyntheticTable::paths
 };
 
 struct SyntheticTable {
   // Every AS of the table except the peers; the first `transit_count` are the transit ASes.
   std::vector<base::Asn> ases;
   std::size_t transit_count = 0;
-  // Per origin AS (same index as `ases`): the Secure_Path segments below the sending peer,
-  // most recent first, the origin last (pCount > 1 there when the origin prepends). The
-  // sender puts its own segment in front, so a route's path is 1 + paths[origin].size() long.
+  // The Secure_Path segments below the sending peer, most recent first, the origin last
+  // (pCount > 1 where an AS prepends). The sender puts its own segment in front, so a route's
+  // path is 1 + paths[route.path].size() long. Synthetic tables have one path per origin AS
+  // (same index as `ases`); tables from real paths (real_path_table.hpp) one per distinct path.
   std::vector<std::vector<wire::SecurePathSegment>> paths;
   // In replay order (IPv4 and IPv6 interleaved); every prefix once.
   std::vector<SyntheticRoute> routes;
 
   // Secure_Path segments of route i as sent (the peer's included).
   [[nodiscard]] std::size_t hops(std::size_t route) const noexcept {
-    return 1 + paths[routes[route].origin].size();
+    return 1 + paths[routes[route].path].size();
   }
 };
 

@@ -163,7 +163,7 @@ base::Result<SignedChunk> sign_routes(const SyntheticTable& table, const TableKe
   for (std::size_t r = begin; r < end; ++r) {
     const auto& route = table.routes[r];
     const SignedPrefix signed_prefix{route.prefix, base::kSafiUnicast};
-    const auto& below = table.paths[route.origin];  // most recent first, origin last
+    const auto& below = table.paths[route.path];  // most recent first, origin last
     const std::size_t m = below.size();
     // Segment i of `below` signs for `target` on top of `lower` (or originates, RFC 8205 §4.2).
     auto sign_hop = [&](std::size_t i, base::Asn target,

@@ -29,12 +29,14 @@ struct Peer {
   std::uint32_t bgp_id = 0;
   base::IpAddress address;
   std::uint32_t asn = 0;
+  friend bool operator==(const Peer&, const Peer&) = default;
 };
 
 struct RibEntry {
   std::uint16_t peer_index = 0;
   std::uint32_t originated = 0;  // Unix seconds the route was received or originated
   wire::PathAttributes attrs;    // as held; BGPsec_PATH and AS_PATH as the header says
+  friend bool operator==(const RibEntry&, const RibEntry&) = default;
 };
 
 // The first record of a dump (RFC 6396 §4.3.1): every peer as 4-octet-AS, its address family

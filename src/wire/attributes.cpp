@@ -342,7 +342,15 @@ base::WireError whole_attribute(const AttributeInput& in, base::WireError e) noe
 
 std::optional<base::WireError> decode_mp_reach_attr(const AttributeInput& in,
                                                     PathAttributes& out) noexcept {
-  auto reach = decode_mp_reach(in.value, in.value_offset);
+  // RFC 6396 §4.3.4: in an MRT RIB entry the value is only the next-hop length and address.
+  // Some old dumpers wrote the whole attribute; as bgpdump does, a first octet that covers
+  // exactly the rest of the value marks the abbreviated form (a full value starts with the
+  // AFI, whose first octet is 0).
+  const bool abbreviated =
+      in.ctx->mrt_rib_afi && !in.value.empty() && in.value.front() == in.value.size() - 1;
+  auto reach = abbreviated
+                   ? decode_mp_reach_next_hop(in.value, *in.ctx->mrt_rib_afi, in.value_offset)
+                   : decode_mp_reach(in.value, in.value_offset);
   if (!reach) {
     return whole_attribute(in, reach.error());
   }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
@@ -36,6 +37,9 @@ struct DecodeContext {
   bool extended_messages = false;  // RFC 8654: we advertised it, so accept up to 65535
   bool ibgp = false;               // RFC 7606: LOCAL_PREF etc. from eBGP are discarded
   BgpsecDirections bgpsec;
+  // RFC 6396 §4.3.4: the attributes of an MRT TABLE_DUMP_V2 RIB entry for this AFI, where
+  // MP_REACH_NLRI may hold only the next hop's length and address.
+  std::optional<base::Afi> mrt_rib_afi;
   [[nodiscard]] std::size_t max_message_size() const noexcept {
     return extended_messages ? kMaxExtendedMessageSize : kMaxMessageSize;
   }

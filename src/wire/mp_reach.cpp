@@ -106,6 +106,25 @@ base::Result<MpReach, base::WireError> decode_mp_reach(std::span<const std::uint
   return reach;
 }
 
+base::Result<MpReach, base::WireError> decode_mp_reach_next_hop(std::span<const std::uint8_t> value,
+                                                                base::Afi afi,
+                                                                std::size_t base_offset) noexcept {
+  base::ByteReader r(value, base_offset);
+  MpReach reach;
+  reach.afi = afi;
+  std::uint8_t nh_len = 0;
+  base::ByteReader nh;
+  if (!r.read_u8(nh_len) || !r.sub(nh_len, nh) || !r.empty()) {
+    return base::fail(mp_error(base::Action::SessionReset, base::ByteReader(value, base_offset),
+                               "MRT MP_REACH_NLRI next hop length does not match the attribute"));
+  }
+  if (!read_next_hops(nh, afi, reach.next_hops)) {
+    return base::fail(mp_error(base::Action::SessionReset, base::ByteReader(value, base_offset),
+                               "MP_REACH_NLRI next-hop length does not fit the AFI"));
+  }
+  return reach;
+}
+
 base::Result<MpUnreach, base::WireError> decode_mp_unreach(std::span<const std::uint8_t> value,
                                                            std::size_t base_offset) noexcept {
   base::ByteReader r(value, base_offset);

@@ -44,6 +44,11 @@ struct MpUnreach {
 [[nodiscard]] base::Result<MpUnreach, base::WireError> decode_mp_unreach(
     std::span<const std::uint8_t> value, std::size_t base_offset = 0) noexcept;
 
+// MRT's abbreviated MP_REACH_NLRI value (RFC 6396 §4.3.4): the next-hop length octet and the
+// addresses, for `afi` (the RIB record's), no NLRI. Errors as decode_mp_reach's.
+[[nodiscard]] base::Result<MpReach, base::WireError> decode_mp_reach_next_hop(
+    std::span<const std::uint8_t> value, base::Afi afi, std::size_t base_offset = 0) noexcept;
+
 // Value encoders: AFI, SAFI, next-hop length and addresses, reserved octet 0, prefixes.
 void encode_mp_reach_value(const MpReach& reach, base::ByteWriter& out);
 void encode_mp_unreach_value(const MpUnreach& unreach, base::ByteWriter& out);

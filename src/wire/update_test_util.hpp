@@ -59,6 +59,14 @@ inline base::Bytes message(const base::Bytes& update_body) {
 
 inline base::Prefix pfx(const char* text) { return base::Prefix::parse(text).value(); }
 inline base::IpAddress ip(const char* text) { return base::IpAddress::parse(text).value(); }
+// An AS_PATH of one AS_SEQUENCE.
+inline AsPath as_sequence(std::initializer_list<std::uint32_t> asns) {
+  AsPathSegment segment{AsPathSegmentType::AsSequence, {}};
+  for (auto a : asns) {
+    segment.asns.emplace_back(a);
+  }
+  return AsPath{{segment}};
+}
 
 inline ::testing::AssertionResult same_bytes(const base::Bytes& expected,
                                              const base::Bytes& actual) {
