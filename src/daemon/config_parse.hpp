@@ -175,4 +175,11 @@ class NeighborSection : public Section {
                                         NeighborConfig& n);
 };
 
+// [[bmp]]: the BMP monitoring stations.
+class BmpSection : public Section {
+ public:
+  using Section::Section;
+  base::Result<void> parse_bmp(const toml::table& root);
+};
+
 }  // namespace bgpsecd::daemon::config_detail
