@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
       "  show routes [PREFIX] [--peer PEER] [--received | --advertised]\n"
       "  show rpki\n"
       "  show validation\n"
+      "  show bmp\n"
       "  reload\n"
       "  clear neighbor PEER [--soft]\n"
       "  dump mrt FILE\n"
@@ -152,6 +153,12 @@ int main(int argc, char** argv) {
       "bgpsecd: the validation servers ([[validation_server]]) with their state, the routes they "
       "hold for us and the failovers");
   show_validation->callback([&] { command = bgpsecd::daemon::kCmdShowValidation; });
+
+  auto* show_bmp = show->add_subcommand(
+      "bmp",
+      "bgpsecd: the BMP monitoring stations ([[bmp]]) with their state, messages and octets "
+      "sent, reconnects and queue drops");
+  show_bmp->callback([&] { command = bgpsecd::daemon::kCmdShowBmp; });
 
   auto* show_routers = show->add_subcommand(
       "routers",

@@ -15,6 +15,7 @@ list(
   ${CMAKE_CURRENT_SOURCE_DIR}/config_network.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_neighbor.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_tcp_ao.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/config_bmp.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_values.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_normal_form.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_diff.cpp)

@@ -54,9 +54,10 @@ class Parser : public config_detail::Section {
 };
 
 base::Result<Config> Parser::run(const toml::table& root) {
-  BGPSEC_TRY(check_keys(root, "top level",
-                        {"global", "control", "metrics", "rpki", "bgpsec", "validation",
-                         "validation_server", "prefix_list", "policy", "network", "neighbor"}));
+  BGPSEC_TRY(
+      check_keys(root, "top level",
+                 {"global", "control", "metrics", "rpki", "bgpsec", "validation",
+                  "validation_server", "prefix_list", "policy", "network", "neighbor", "bmp"}));
   // Order matters: later sections refer to earlier ones (policies to prefix lists, neighbors
   // to policies, BGPsec neighbors to keys and RPKI sources).
   BGPSEC_TRY(parse_global(root));
@@ -68,6 +69,7 @@ base::Result<Config> Parser::run(const toml::table& root) {
   BGPSEC_TRY(parse_policies(root));
   BGPSEC_TRY(parse_networks(root));
   BGPSEC_TRY(parse_neighbors(root));
+  BGPSEC_TRY(config_detail::BmpSection(file(), config_).parse_bmp(root));
   return std::move(config_);
 }
 
@@ -100,7 +102,8 @@ const PrefixList* Config::find_prefix_list(std::string_view name) const {
 bool operator==(const Config& a, const Config& b) {
   return a.global == b.global && a.rpki == b.rpki && a.bgpsec == b.bgpsec &&
          a.validation == b.validation && a.networks == b.networks &&
-         a.prefix_lists == b.prefix_lists && a.policies == b.policies && a.neighbors == b.neighbors;
+         a.prefix_lists == b.prefix_lists && a.policies == b.policies &&
+         a.neighbors == b.neighbors && a.bmp == b.bmp;
 }
 
 // ===== parse / load =====

@@ -176,6 +176,27 @@ struct ValidationConfig {
   friend bool operator==(const ValidationConfig&, const ValidationConfig&) = default;
 };
 
+// Which tables one BMP station is sent (docs/bmp.md): the routes as each peer sent them, as
+// import policy left them, and our Loc-RIB (RFC 9069).
+struct BmpViews {
+  bool pre_policy = true;
+  bool post_policy = false;
+  bool loc_rib = false;
+  friend bool operator==(const BmpViews&, const BmpViews&) = default;
+};
+
+// One [[bmp]]: a BMP monitoring station (RFC 7854) bgpsecd connects to.
+struct BmpStationConfig {
+  Endpoint address;  // the port is required: BMP has no well-known port
+  BmpViews views;
+  std::chrono::seconds stats_interval{60};  // between Statistics Reports; 0 = none
+  std::chrono::seconds reconnect_min{30};   // first wait after a failure, doubled up to max
+  std::chrono::seconds reconnect_max{720};
+  // Octets waiting for a slow station before we drop the connection and resync later.
+  std::uint32_t max_queue = 16U << 20U;
+  friend bool operator==(const BmpStationConfig&, const BmpStationConfig&) = default;
+};
+
 // A prefix we originate, with the communities it carries.
 struct Network {
   base::Prefix prefix;
@@ -329,6 +350,7 @@ struct Config {
   std::vector<PrefixList> prefix_lists;
   std::vector<Policy> policies;
   std::vector<NeighborConfig> neighbors;
+  std::vector<BmpStationConfig> bmp;
   // "file:line:column: what" lines worth an operator's attention (RFC 8212 and the like).
   // Not part of the value: two configs that say the same compare equal.
   std::vector<std::string> warnings;
@@ -377,6 +399,9 @@ struct ConfigDiff {
   bool bgpsec_changed = false;
   bool validation_changed = false;  // [validation], [[validation_server]]: applied at start
   bool networks_changed = false;    // originate / withdraw; every export is re-run for them
+  // BMP stations by address: a changed station is removed and added again (a new session).
+  std::vector<std::string> bmp_added;
+  std::vector<std::string> bmp_removed;
 
   [[nodiscard]] bool empty() const noexcept;
   friend bool operator==(const ConfigDiff&, const ConfigDiff&) = default;

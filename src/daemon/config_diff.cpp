@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // What changed between two configurations, for reload: which sessions to add, remove or
 // reset, which to re-run policy on, and which global parts to re-apply.
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -65,7 +66,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
 bool ConfigDiff::empty() const noexcept {
   return added.empty() && removed.empty() && reset.empty() && soft.empty() && updated.empty() &&
          !listen_changed && !control_changed && !metrics_changed && !log_level_changed &&
-         !rpki_changed && !bgpsec_changed && !validation_changed && !networks_changed;
+         !rpki_changed && !bgpsec_changed && !validation_changed && !networks_changed &&
+         bmp_added.empty() && bmp_removed.empty();
 }
 
 ConfigDiff diff(const Config& old, const Config& next) {
@@ -113,6 +115,17 @@ ConfigDiff diff(const Config& old, const Config& next) {
     d.validation_changed = d.validation_changed || (o != nullptr && o->validation != n.validation);
   }
   d.networks_changed = old.networks != next.networks;
+  const auto has = [](const Config& c, const BmpStationConfig& station) {
+    return std::find(c.bmp.begin(), c.bmp.end(), station) != c.bmp.end();
+  };
+  for (const BmpStationConfig& o : old.bmp) {
+    if (!has(next, o))
+      d.bmp_removed.push_back(o.address.to_string());
+  }
+  for (const BmpStationConfig& n : next.bmp) {
+    if (!has(old, n))
+      d.bmp_added.push_back(n.address.to_string());
+  }
   return d;
 }
 

@@ -265,6 +265,22 @@ std::string to_normal_form(const Config& c) {
     }
     o << "\n";
   }
+  for (const BmpStationConfig& station : c.bmp) {
+    std::vector<std::string> views;
+    if (station.views.pre_policy)
+      views.emplace_back("pre-policy");
+    if (station.views.post_policy)
+      views.emplace_back("post-policy");
+    if (station.views.loc_rib)
+      views.emplace_back("loc-rib");
+    o << "[[bmp]]\n";
+    o << "address = " << quote(station.address.to_string()) << "\n";
+    o << "views = " << string_array(views) << "\n";
+    o << "stats_interval = " << station.stats_interval.count() << "\n";
+    o << "reconnect_min = " << station.reconnect_min.count() << "\n";
+    o << "reconnect_max = " << station.reconnect_max.count() << "\n";
+    o << "max_queue = " << station.max_queue << "\n\n";
+  }
   return o.str();
 }
 

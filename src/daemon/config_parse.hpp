@@ -183,4 +183,11 @@ class NeighborSection : public Section {
                                   std::string& file);
 };
 
+// [[bmp]]: the BMP monitoring stations.
+class BmpSection : public Section {
+ public:
+  using Section::Section;
+  base::Result<void> parse_bmp(const toml::table& root);
+};
+
 }  // namespace bgpsecd::daemon::config_detail

@@ -429,6 +429,27 @@ std::string render_validation(const json& result) {
   return out;
 }
 
+std::string render_bmp(const json& result) {
+  const json& stations = array(result, "stations");
+  if (stations.empty()) {
+    return "BMP: no stations configured\n";
+  }
+  Table table({{"Station", kLeft},
+               {"State", kLeft},
+               {"Messages", kRight},
+               {"Bytes", kRight},
+               {"Queued", kRight},
+               {"Reconnects", kRight},
+               {"Drops", kRight},
+               {"Last error", kLeft}});
+  for (const auto& s : stations) {
+    table.add({text(s, "station"), text(s, "state"), text(s, "messages_sent"),
+               text(s, "bytes_sent"), text(s, "queued_bytes"), text(s, "reconnects"),
+               text(s, "drops"), text(s, "last_error", "-")});
+  }
+  return table.str();
+}
+
 std::string render_rpki(const json& result) {
   std::string out = "RPKI: " + text(result, "vrps", "0") + " VRPs";
   if (field(result, "vrps_ipv4") != nullptr || field(result, "vrps_ipv6") != nullptr) {
@@ -524,6 +545,9 @@ std::string render_result(std::string_view command, const json& result) {
   }
   if (command == kCmdShowValidation) {
     return render_validation(result);
+  }
+  if (command == kCmdShowBmp) {
+    return render_bmp(result);
   }
   if (command == kCmdReload) {
     return render_reload(result);

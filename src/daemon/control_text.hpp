@@ -86,6 +86,12 @@
 //  "fallback_local": 0, "fallback_deferred": 0,
 //  "signed_by_server": 10, "signing_pending": 0, "signing_fallbacks": 0}
 //
+// ----- "show bmp"   args {} -----
+// {"stations": [{"station": "127.0.47.1:18360", "state": "up",   connecting|up|waiting|...
+//                "views": ["pre-policy", "loc-rib"], "messages_sent": 120, "bytes_sent": 9000,
+//                "connects": 2, "reconnects": 1, "failures": 1, "drops": 0,
+//                "queued_bytes": 0, "last_error": ""}]}
+//
 // ----- "reload"   args {} -----
 // {"message": "configuration reloaded", "changes": ["neighbor 127.0.0.4 added", ...]}
 // Error: the new configuration's first problem ("bgpsecd.toml:12:3: ..."); nothing changed.
@@ -107,6 +113,7 @@ inline constexpr std::string_view kCmdShowNeighbors = "show neighbors";
 inline constexpr std::string_view kCmdShowRoutes = "show routes";
 inline constexpr std::string_view kCmdShowRpki = "show rpki";
 inline constexpr std::string_view kCmdShowValidation = "show validation";
+inline constexpr std::string_view kCmdShowBmp = "show bmp";
 inline constexpr std::string_view kCmdReload = "reload";
 inline constexpr std::string_view kCmdClearNeighbor = "clear neighbor";
 inline constexpr std::string_view kCmdDumpMrt = "dump mrt";
@@ -116,6 +123,7 @@ inline constexpr std::string_view kCmdDumpMrt = "dump mrt";
 [[nodiscard]] std::string render_routes(const nlohmann::json& result);
 [[nodiscard]] std::string render_rpki(const nlohmann::json& result);
 [[nodiscard]] std::string render_validation(const nlohmann::json& result);
+[[nodiscard]] std::string render_bmp(const nlohmann::json& result);
 [[nodiscard]] std::string render_reload(const nlohmann::json& result);
 [[nodiscard]] std::string render_clear(const nlohmann::json& result);
 // Dispatches on the command name; an unknown command's result is printed as indented JSON.

@@ -7,6 +7,8 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_best_first.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bmp.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/bmp_station.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_deferral.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_keys.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_mrt.cpp
@@ -18,4 +20,4 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_validation_views.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral.cpp)
-list(APPEND DAEMON_DEPS spdlog::spdlog bgpsecd::srx_client bgpsecd::mrt)
+list(APPEND DAEMON_DEPS spdlog::spdlog bgpsecd::srx_client bgpsecd::mrt bgpsecd::bmp)

@@ -230,6 +230,7 @@ base::Result<void> Speaker::start() {
   for (const auto& n : config_.neighbors) {
     BGPSEC_TRY(add_neighbor(n));
   }
+  configure_bmp(nullptr);
   started_ = true;
   refresh_tcp_ao();
   spdlog::info("bgpsecd AS{} router-id {} started: {} neighbors, {} networks",
@@ -275,6 +276,7 @@ void Speaker::stop() {
   if (validation_servers_) {
     validation_servers_->stop();  // GOODBYE: the servers keep our updates for keep_window
   }
+  stop_bmp();
   started_ = false;
 }
 
@@ -509,6 +511,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
                negotiated.peer_as.to_string(),
                base::IpAddress::v4(negotiated.peer_bgp_id).to_string(),
                negotiated.hold_time.count(), negotiated.families.size());
+  bmp_peer_up(n);
   send_table(n);
   // A peer without graceful restart is not waited for (RFC 4724 §4.1).
   check_deferral();
@@ -529,6 +532,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   if (!was_established) {
     return;
   }
+  bmp_peer_down(n, down);
   // RFC 4724 §4.2: when the TCP session of a peer that advertised graceful restart ends
   // without a NOTIFICATION, keep its routes, marked stale, until it is back and has sent
   // End-of-RIB, or its restart time has passed. A NOTIFICATION (either way) ends the session
@@ -645,6 +649,7 @@ void Speaker::end_deferral(const char* why) {
 
 void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   auto& update = decoded.update;
+  bmp_received(n, update);
   bool treat_as_withdraw = false;
   if (decoded.has_errors()) {
     n.stats.update_errors += decoded.errors.size();
@@ -828,6 +833,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       continue;
     }
     auto candidate = import_route(n, received);
+    bmp_imported(n, prefix, candidate ? &*candidate : nullptr);
     if (!candidate) {
       if (auto change = loc_rib_.remove(prefix, n.info->key)) {
         export_change(*change);
@@ -896,6 +902,7 @@ void Speaker::withdraw_from(Neighbor& n, const base::Prefix& prefix) {
   if (!n.adj_in.withdraw(prefix)) {
     return;
   }
+  bmp_imported(n, prefix, nullptr);
   if (auto change = loc_rib_.remove(prefix, n.info->key)) {
     export_change(*change);
   }
@@ -947,6 +954,7 @@ void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
     return;
   }
   auto candidate = import_route(n, received);
+  bmp_imported(n, received.prefix, candidate ? &*candidate : nullptr);
   const auto change = candidate ? loc_rib_.update(std::move(*candidate))
                                 : loc_rib_.remove(received.prefix, n.info->key);
   if (change) {
@@ -963,6 +971,7 @@ void Speaker::reimport_all() {
 // ===== export =====
 
 void Speaker::export_change(const rib::BestChange& change) {
+  bmp_best(change);
   const rib::Route* best = change.current ? &*change.current : nullptr;
   check_postponed(change.prefix, best);
   for (auto& [name, n] : neighbors_) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "base/result.hpp"
 #include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/validator.hpp"
+#include "bmp/message.hpp"
 #include "daemon/config.hpp"
 #include "daemon/import_decision.hpp"
 #include "rib/adj_rib_in.hpp"
@@ -41,6 +43,8 @@
 #include "srx_client/server_pool.hpp"
 
 namespace bgpsecd::daemon {
+
+class BmpStation;
 
 // What the speaker runs on from the service layer, shared with bgpsecvd.
 using service::carry_over;
@@ -148,6 +152,8 @@ class Speaker {
   // The validation servers ([[validation_server]]) and what they do for us.
   [[nodiscard]] nlohmann::json show_validation() const;
   [[nodiscard]] base::Result<nlohmann::json> clear_neighbor(const nlohmann::json& args);
+  // The BMP stations ([[bmp]]) and what went to them (speaker_bmp.cpp).
+  [[nodiscard]] nlohmann::json show_bmp() const;
 
   [[nodiscard]] const Config& config() const noexcept { return config_; }
   [[nodiscard]] const rib::LocRib& loc_rib() const noexcept { return loc_rib_; }
@@ -328,6 +334,30 @@ class Speaker {
   void check_signing_key_expiry();
   void arm_key_expiry_check();
 
+  // ----- BMP to the [[bmp]] stations (speaker_bmp.cpp, docs/bmp.md) -----
+  // Brings the stations in line with config_.bmp (start and reload); `changes` gets a line
+  // per station added or removed.
+  void configure_bmp(nlohmann::json* changes);
+  void stop_bmp();                     // Termination to every station
+  void bmp_station_up(BmpStation& s);  // Initiation, then every table the station wants
+  void bmp_send_stats(BmpStation& s);
+  void register_bmp_metrics();
+  // The hooks: a session came up or went down, an UPDATE arrived (pre-policy), import
+  // accepted a route or not (post-policy; `accepted` nullptr: not), the best route changed.
+  void bmp_peer_up(const Neighbor& n);
+  void bmp_peer_down(const Neighbor& n, const session::SessionDown& down);
+  void bmp_received(const Neighbor& n, const wire::UpdateMessage& update);
+  void bmp_imported(const Neighbor& n, const base::Prefix& prefix, const rib::Route* accepted);
+  void bmp_best(const rib::BestChange& change);
+  // Helpers of the above.
+  [[nodiscard]] bmp::PeerHeader bmp_peer_header(const Neighbor& n, bool post_policy) const;
+  [[nodiscard]] bmp::PeerHeader bmp_loc_rib_header() const;
+  void bmp_send(const std::function<void(BmpStation&)>& fn);  // to every station that is up
+  void bmp_route(BmpStation& s, const bmp::PeerHeader& peer, const wire::UpdateMessage& update,
+                 bool resync);
+  void bmp_peer_up_to(BmpStation& s, const Neighbor& n, bool resync);
+  void bmp_dump_neighbor(BmpStation& s, const Neighbor& n);
+
   // ----- our networks, RPKI -----
   void originate_networks();
   base::Result<void> load_rpki_files();
@@ -423,6 +453,7 @@ class Speaker {
   std::uint64_t server_signed_ = 0;             // routes sent signed by a server
   std::uint64_t server_signing_fallbacks_ = 0;  // routes signed here or sent unsigned instead
   std::unique_ptr<srx_client::ServerPool> validation_servers_;
+  std::map<std::string, std::shared_ptr<BmpStation>> bmp_stations_;  // by address text
   // Last members: the pool's workers stop before anything they read goes away.
   std::unique_ptr<bgpsec::CachingSignatureVerifier> verifier_;
   std::unique_ptr<ValidationPool> validation_pool_;

@@ -253,6 +253,9 @@ base::Result<nlohmann::json> Speaker::reload() {
     reimport_all();
     changes.push_back("bgpsec settings applied");
   }
+  if (!d.bmp_added.empty() || !d.bmp_removed.empty()) {
+    configure_bmp(&changes);
+  }
   start_deferred();  // RFC 8374 §8.7: defer_when_queued may have been raised or removed
   if (config_.bgpsec.validation_order == ValidationOrder::All) {
     check_all_postponed();  // best-first turned off: nothing waits for the best to change

@@ -532,6 +532,9 @@ void Speaker::register_control() {
   control_->register_command(
       std::string(kCmdShowValidation),
       [this](const nlohmann::json&) -> base::Result<nlohmann::json> { return show_validation(); });
+  control_->register_command(
+      std::string(kCmdShowBmp),
+      [this](const nlohmann::json&) -> base::Result<nlohmann::json> { return show_bmp(); });
   control_->register_command(std::string(kCmdReload),
                              [this](const nlohmann::json&) { return reload(); });
   control_->register_command(std::string(kCmdClearNeighbor),
@@ -649,6 +652,7 @@ void Speaker::register_metrics() {
   register_rtr_metrics(*metrics_, [this] { return rpki_feed_.cache_status(); });
   register_validation_metrics();
   register_validation_server_metrics();
+  register_bmp_metrics();
   register_key_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",

@@ -389,6 +389,9 @@ void Fsm::on(OpenReceived&& e, Out& out) {
         return;
       }
       negotiated_ = std::move(*n);
+      negotiated_->sent_open = our_open_bytes_;
+      negotiated_->received_open =
+          wire::encode_open(e.open, wire::EncodeContext{}).value_or(base::Bytes{});
       decode_ = negotiated_->decode;
       encode_ = negotiated_->encode;
       // RFC 4271 §8.2.2 (OpenSent, Event 19): send KEEPALIVE, set the KeepaliveTimer and the

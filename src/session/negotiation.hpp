@@ -132,6 +132,10 @@ struct Negotiated {
   wire::BgpsecDirections bgpsec;  // RFC 8205 §2.2, per AFI and direction
   wire::DecodeContext decode;     // for messages from the peer
   wire::EncodeContext encode;     // for messages to the peer
+  // The two OPENs as whole messages (BMP Peer Up, RFC 7854 §4.10): ours as sent, the peer's
+  // re-encoded from its decoded form. Set by the FSM.
+  base::Bytes sent_open;
+  base::Bytes received_open;
 
   [[nodiscard]] bool has_family(AfiSafi f) const noexcept;
 };

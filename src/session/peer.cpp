@@ -308,6 +308,20 @@ const std::optional<Negotiated>& Peer::negotiated() const noexcept {
 
 bool Peer::locally_initiated() const noexcept { return main_->outgoing; }
 
+std::optional<std::pair<asio::ip::tcp::endpoint, asio::ip::tcp::endpoint>> Peer::endpoints() const {
+  if (!main_->link) {
+    return std::nullopt;
+  }
+  std::error_code local_ec;
+  std::error_code remote_ec;
+  auto local = main_->link->socket.local_endpoint(local_ec);
+  auto remote = main_->link->socket.remote_endpoint(remote_ec);
+  if (local_ec || remote_ec) {
+    return std::nullopt;
+  }
+  return std::pair{local, remote};
+}
+
 std::size_t Peer::queued_bytes() const noexcept {
   return main_->link ? main_->link->queued_bytes : 0;
 }

@@ -16,6 +16,7 @@
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <asio.hpp>
@@ -134,6 +135,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
   [[nodiscard]] bool has_collision_candidate() const noexcept { return second_ != nullptr; }
   // Whether the current connection was opened by us (RFC 4271 §6.8 keeps one direction).
   [[nodiscard]] bool locally_initiated() const noexcept;
+  // The local and remote ends of the current connection (BMP Peer Up); nullopt without one.
+  [[nodiscard]] std::optional<std::pair<asio::ip::tcp::endpoint, asio::ip::tcp::endpoint>>
+  endpoints() const;
 
  private:
   struct Link;
