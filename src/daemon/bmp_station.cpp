@@ -39,8 +39,7 @@ const char* bmp_state_name(BmpState state) noexcept {
 
 BmpStation::BmpStation(asio::io_context& io, BmpStationConfig config, Callback on_up,
                        Callback on_stats)
-    : io_(io),
-      config_(std::move(config)),
+    : config_(std::move(config)),
       on_up_(std::move(on_up)),
       on_stats_(std::move(on_stats)),
       socket_(io),

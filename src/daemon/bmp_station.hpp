@@ -70,7 +70,6 @@ class BmpStation : public std::enable_shared_from_this<BmpStation> {
   void fail(const std::string& why);
   void close_socket();
 
-  asio::io_context& io_;
   BmpStationConfig config_;
   Callback on_up_;
   Callback on_stats_;
