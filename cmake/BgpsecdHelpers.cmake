@@ -3,6 +3,7 @@
 #   bgpsecd_library(NAME SRCS ... DEPS ...)       static library bgpsec_<NAME>, alias bgpsecd::<NAME>
 #   bgpsecd_test(NAME SRCS ... DEPS ...)          GoogleTest binary registered with ctest
 #   bgpsecd_fuzzer(NAME SRCS ... DEPS ...)        libFuzzer target; ordinary builds replay fuzz/corpus/NAME
+#   bgpsecd_test_program(TARGET)                  a program only tests use: out of `all` unless BGPSEC_TESTS
 
 set(BGPSEC_WARNINGS
     -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion -Wcast-qual -Wpointer-arith
@@ -34,9 +35,16 @@ function(bgpsecd_library NAME)
   target_link_libraries(bgpsec_${NAME} PUBLIC ${ARG_DEPS} PRIVATE bgpsecd_flags)
 endfunction()
 
+function(bgpsecd_test_program TARGET)
+  if(NOT BGPSEC_TESTS)
+    set_target_properties(${TARGET} PROPERTIES EXCLUDE_FROM_ALL ON)
+  endif()
+endfunction()
+
 function(bgpsecd_test NAME)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${NAME} ${ARG_SRCS})
+  bgpsecd_test_program(${NAME})
   target_link_libraries(${NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
                                         bgpsecd_flags)
   target_compile_definitions(${NAME} PRIVATE
@@ -51,12 +59,15 @@ function(bgpsecd_fuzzer NAME)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${NAME}_fuzz ${ARG_SRCS})
   target_link_libraries(${NAME}_fuzz PRIVATE ${ARG_DEPS} bgpsecd_flags)
+  # The `fuzzers` target (fuzz/CMakeLists.txt) builds all of them and nothing else.
+  set_property(GLOBAL APPEND PROPERTY BGPSEC_FUZZ_TARGETS ${NAME}_fuzz)
   if(BGPSEC_FUZZ)
     target_link_options(${NAME}_fuzz PRIVATE -fsanitize=fuzzer)
   else()
     # Ordinary builds link a small driver that runs every file given on the command line
     # (or every file in the directories given) through LLVMFuzzerTestOneInput.
     target_sources(${NAME}_fuzz PRIVATE ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
+    bgpsecd_test_program(${NAME}_fuzz)
     add_test(NAME fuzz_replay.${NAME}
              COMMAND ${NAME}_fuzz ${PROJECT_SOURCE_DIR}/fuzz/corpus/${NAME})
     set_tests_properties(fuzz_replay.${NAME} PROPERTIES LABELS fuzz)

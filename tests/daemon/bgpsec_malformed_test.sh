@@ -230,7 +230,7 @@ withdraw_case() {
   else bad "$name: $prefix not withdrawn: $(tr -d '\n ' <"$work/last")"; fi
   if poll 5 "errors(out, '$addr') > $before" ctl d show neighbors; then ok
   else bad "$name: update_errors of $addr stayed $before"; fi
-  if tail -n +$((lines + 1)) "$work/d.log" | grep -q -- "$reason"; then ok
+  if tail -n +$((lines + 1)) "$work/d.log" | grep -- "$reason" >/dev/null; then ok
   else bad "$name: no log line naming $reason; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
   peer_up "$name" "$addr" "$pid"
 }
@@ -346,7 +346,7 @@ if poll 5 "$strip_expr" ctl d show routes $P; then ok
 else bad "strip: $P not kept as unsigned 65302 65001: $(tr -d '\n ' <"$work/last")"; fi
 if poll 5 "errors(out, '$p') > $before" ctl d show neighbors; then ok
 else bad "strip: update_errors of $p stayed $before"; fi
-if tail -n +$((lines + 1)) "$work/d.log" | grep -q "as-path-also-present.*stripped"; then ok
+if tail -n +$((lines + 1)) "$work/d.log" | grep "as-path-also-present.*stripped" >/dev/null; then ok
 else bad "strip: no log line; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
 peer_up strip $p $pid_p
 
@@ -371,7 +371,7 @@ strip_case() {
   else bad "strip $name: $prefix not kept as unsigned 65304 65001: $(tr -d '\n ' <"$work/last")"; fi
   if poll 5 "errors(out, '$r') > $before and nb(out, '$r')['counters']['bgpsec_stripped'] > $before_stripped" ctl d show neighbors; then ok
   else bad "strip $name: update_errors / bgpsec_stripped of $r did not go up: $(tr -d '\n ' <"$work/last")"; fi
-  if tail -n +$((lines + 1)) "$work/d.log" | grep -q -- "$reason.*stripped, route kept unsigned"; then ok
+  if tail -n +$((lines + 1)) "$work/d.log" | grep -- "$reason.*stripped, route kept unsigned" >/dev/null; then ok
   else bad "strip $name: no log line naming $reason; new log: $(tail -n +$((lines + 1)) "$work/d.log")"; fi
   peer_up "strip $name" $r $pid_r
 }

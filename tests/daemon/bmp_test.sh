@@ -123,7 +123,7 @@ bmp_expect "R's prefixes pre-policy after the reconnect" 30 "$f2" "$rm_pre" $n
 bmp_expect "Loc-RIB after the reconnect" 30 "$f2" "$rm_loc" $n
 if ctl d show bmp | python3 -c "import json,sys; s=json.load(sys.stdin)['stations'][0]; sys.exit(0 if s['state']=='up' and s['reconnects']>=1 and s['messages_sent']>0 else 1)"; then ok
 else bad "show bmp after the reconnect: $(ctl d show bmp)"; fi
-if "$BGPSECCTL" --socket "$work/d.sock" show bmp | grep -q "^$station:$bmp_port *up"; then ok
+if "$BGPSECCTL" --socket "$work/d.sock" show bmp | grep "^$station:$bmp_port *up" >/dev/null; then ok
 else bad "show bmp text: $("$BGPSECCTL" --socket "$work/d.sock" show bmp)"; fi
 # The BGP session stayed up all along: established once, and established now.
 if [ "$(grep -c "peer $r (AS65472): established" "$work/d.log")" -eq 1 ] &&

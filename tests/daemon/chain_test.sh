@@ -136,7 +136,7 @@ if [ "$advertised" -ge 4 ] && [ "$n2" -eq $((n1 + advertised)) ]; then ok
 else bad "ROUTE-REFRESH for IPv4: b sent $((n2 - n1)) UPDATEs, expected its $advertised routes"; fi
 echo quit >>"$work/rr.lines"
 # the text view names the peer and the state
-if "$BGPSECCTL" --socket "$work/b.sock" show neighbors | grep -q '127.0.0.41.*stablished'; then ok
+if "$BGPSECCTL" --socket "$work/b.sock" show neighbors | grep '127.0.0.41.*stablished' >/dev/null; then ok
 else bad "text view: $("$BGPSECCTL" --socket "$work/b.sock" show neighbors)"; fi
 
 # --- reload --------------------------------------------------------------------------------------

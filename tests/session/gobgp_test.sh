@@ -63,7 +63,7 @@ established=0
 for _ in $(seq 30); do
   # Seen Established at any point while the probe holds the session (a slow run under
   # ASan may reach the route check late, when the probe is already closing).
-  if "${gobgp[@]}" neighbor 127.0.0.31 2>/dev/null | grep -q "BGP state = ESTABLISHED"; then
+  if "${gobgp[@]}" neighbor 127.0.0.31 2>/dev/null | grep "BGP state = ESTABLISHED" >/dev/null; then
     established=1
   fi
   if [ "$got_route" = 1 ] && [ "$established" = 1 ]; then break; fi
