@@ -10,6 +10,7 @@ list(
   ${CMAKE_CURRENT_SOURCE_DIR}/config_control.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_rpki.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_bgpsec.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/config_aspa.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_validation.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_policy.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/config_network.cpp

@@ -56,7 +56,7 @@ class Parser : public config_detail::Section {
 base::Result<Config> Parser::run(const toml::table& root) {
   BGPSEC_TRY(
       check_keys(root, "top level",
-                 {"global", "control", "metrics", "rpki", "bgpsec", "validation",
+                 {"global", "control", "metrics", "rpki", "bgpsec", "aspa", "validation",
                   "validation_server", "prefix_list", "policy", "network", "neighbor", "bmp"}));
   // Order matters: later sections refer to earlier ones (policies to prefix lists, neighbors
   // to policies, BGPsec neighbors to keys and RPKI sources).
@@ -64,6 +64,7 @@ base::Result<Config> Parser::run(const toml::table& root) {
   BGPSEC_TRY(parse_control_and_metrics(root));
   BGPSEC_TRY(parse_rpki(root));
   BGPSEC_TRY(parse_bgpsec(root));
+  BGPSEC_TRY(config_detail::AspaSection(file(), config_).parse_aspa(root));
   BGPSEC_TRY(parse_validation(root));
   BGPSEC_TRY(parse_prefix_lists(root));
   BGPSEC_TRY(parse_policies(root));
@@ -100,7 +101,7 @@ const PrefixList* Config::find_prefix_list(std::string_view name) const {
 }
 
 bool operator==(const Config& a, const Config& b) {
-  return a.global == b.global && a.rpki == b.rpki && a.bgpsec == b.bgpsec &&
+  return a.global == b.global && a.rpki == b.rpki && a.bgpsec == b.bgpsec && a.aspa == b.aspa &&
          a.validation == b.validation && a.networks == b.networks &&
          a.prefix_lists == b.prefix_lists && a.policies == b.policies &&
          a.neighbors == b.neighbors && a.bmp == b.bmp;

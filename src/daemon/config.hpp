@@ -231,6 +231,7 @@ struct PolicyMatch {
   std::optional<Community> community;
   std::optional<rib::PathState> path_state;
   std::optional<rib::OriginState> origin_state;
+  std::optional<rib::AspaState> aspa_state;
   friend bool operator==(const PolicyMatch&, const PolicyMatch&) = default;
 };
 
@@ -341,10 +342,22 @@ struct NeighborConfig {
   friend bool operator==(const NeighborConfig&, const NeighborConfig&) = default;
 };
 
+// [aspa]: ASPA verification of the routes from eBGP neighbors (docs/aspa.md) and what its
+// states do on import. The procedure per neighbor is in daemon/aspa_check.hpp.
+struct AspaConfig {
+  bool verify = true;  // false: every route stays Unverified
+  // docs/aspa.md §8: Invalid routes "SHOULD" be ineligible; like drop_not_valid, this is the
+  // operator's choice, and the default only ranks them lower (rib::AspaPreference).
+  bool drop_invalid = false;
+  rib::AspaPreference preference;
+  friend bool operator==(const AspaConfig&, const AspaConfig&) = default;
+};
+
 struct Config {
   GlobalConfig global;
   RpkiConfig rpki;
   BgpsecConfig bgpsec;
+  AspaConfig aspa;
   ValidationConfig validation;
   std::vector<Network> networks;
   std::vector<PrefixList> prefix_lists;
@@ -397,6 +410,7 @@ struct ConfigDiff {
   bool log_level_changed = false;
   bool rpki_changed = false;
   bool bgpsec_changed = false;
+  bool aspa_changed = false;        // every route's ASPA state and preference are found again
   bool validation_changed = false;  // [validation], [[validation_server]]: applied at start
   bool networks_changed = false;    // originate / withdraw; every export is re-run for them
   // BMP stations by address: a changed station is removed and added again (a new session).

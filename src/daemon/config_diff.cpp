@@ -66,8 +66,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
 bool ConfigDiff::empty() const noexcept {
   return added.empty() && removed.empty() && reset.empty() && soft.empty() && updated.empty() &&
          !listen_changed && !control_changed && !metrics_changed && !log_level_changed &&
-         !rpki_changed && !bgpsec_changed && !validation_changed && !networks_changed &&
-         bmp_added.empty() && bmp_removed.empty();
+         !rpki_changed && !bgpsec_changed && !aspa_changed && !validation_changed &&
+         !networks_changed && bmp_added.empty() && bmp_removed.empty();
 }
 
 ConfigDiff diff(const Config& old, const Config& next) {
@@ -109,6 +109,7 @@ ConfigDiff diff(const Config& old, const Config& next) {
   d.log_level_changed = a.log_level != b.log_level;
   d.rpki_changed = !(old.rpki == next.rpki);
   d.bgpsec_changed = !(old.bgpsec == next.bgpsec);
+  d.aspa_changed = !(old.aspa == next.aspa);
   d.validation_changed = !(old.validation == next.validation);
   for (const NeighborConfig& n : next.neighbors) {
     const NeighborConfig* o = old.find_neighbor(n.address);

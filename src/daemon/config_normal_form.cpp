@@ -36,6 +36,7 @@ std::string router_id_string(std::uint32_t id) { return base::IpAddress::v4(id).
 
 }  // namespace
 
+using config_detail::kAspaStates;
 using config_detail::kOriginStates;
 using config_detail::kPathStates;
 
@@ -103,6 +104,15 @@ std::string to_normal_form(const Config& c) {
     o << "\n";
   }
 
+  const AspaConfig& aspa = c.aspa;
+  o << "[aspa]\n";
+  o << "verify = " << (aspa.verify ? "true" : "false") << "\n";
+  o << "drop_invalid = " << (aspa.drop_invalid ? "true" : "false") << "\n\n";
+  o << "[aspa.preference]\n";
+  o << "valid = " << aspa.preference.valid << "\n";
+  o << "unknown = " << aspa.preference.unknown << "\n";
+  o << "invalid = " << aspa.preference.invalid << "\n\n";
+
   const ValidationConfig& v = c.validation;
   o << "[validation]\n";
   o << "mode = " << quote(validation_mode_name(v.mode)) << "\n";
@@ -148,6 +158,8 @@ std::string to_normal_form(const Config& c) {
         match.push_back("path_state = " + quote(enum_name(*m.path_state, kPathStates)));
       if (m.origin_state)
         match.push_back("origin_state = " + quote(enum_name(*m.origin_state, kOriginStates)));
+      if (m.aspa_state)
+        match.push_back("aspa_state = " + quote(enum_name(*m.aspa_state, kAspaStates)));
       std::vector<std::string> set;
       const PolicySet& s = rule.set;
       if (s.local_pref)

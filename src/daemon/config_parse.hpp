@@ -85,6 +85,12 @@ constexpr std::array<std::pair<std::string_view, rib::OriginState>, 3> kOriginSt
     {"invalid", rib::OriginState::Invalid},
     {"not-found", rib::OriginState::NotFound},
 }};
+constexpr std::array<std::pair<std::string_view, rib::AspaState>, 4> kAspaStates{{
+    {"valid", rib::AspaState::Valid},
+    {"invalid", rib::AspaState::Invalid},
+    {"unknown", rib::AspaState::Unknown},
+    {"unverified", rib::AspaState::Unverified},
+}};
 
 constexpr std::array<std::pair<std::string_view, std::uint32_t>, 4> kWellKnownCommunities{{
     {"no-export", wire::kCommunityNoExport},
@@ -134,6 +140,13 @@ class BgpsecSection : public Section {
  public:
   using Section::Section;
   base::Result<void> parse_bgpsec(const toml::table& root);
+};
+
+// [aspa] and [aspa.preference].
+class AspaSection : public Section {
+ public:
+  using Section::Section;
+  base::Result<void> parse_aspa(const toml::table& root);
 };
 
 // [validation] and [[validation_server]].

@@ -193,7 +193,7 @@ prefixes = ["10.0.0.0/8 ge 16", "10.0.0.0/8 le 24", "10.0.0.0/8 ge 12 le 20", "2
 name = "p"
 default_action = "accept"
 [[policy.rule]]
-match = { prefix_list = "pl", as_path_contains = "AS65002", origin_as = 4200000000, community = "no-export", path_state = "pending", origin_state = "not-found" }
+match = { prefix_list = "pl", as_path_contains = "AS65002", origin_as = 4200000000, community = "no-export", path_state = "pending", origin_state = "not-found", aspa_state = "unknown" }
 set = { local_pref = 0, med = 4294967295, add_community = ["1:2:3", "65535:65281"], prepend = 2 }
 [[policy.rule]]
 [[network]]

@@ -210,6 +210,24 @@ std::string failure_text(const json& failure) {
   return out;
 }
 
+// "    aspa invalid (upstream): not-provider+, AS65200 -> AS65001 not-provider+" under a route
+// whose ASPA state is Invalid or Unknown.
+std::string aspa_text(const json& aspa) {
+  std::string out =
+      "    aspa " + text(aspa, "state", "?") + " (" + text(aspa, "procedure", "?") + ")";
+  if (const json* reason = field(aspa, "reason"); reason != nullptr && reason->is_string()) {
+    out += ": " + reason->get<std::string>();
+  }
+  for (const char* key : {"up_hop", "down_hop"}) {
+    if (const json* hop = field(aspa, key); hop != nullptr && hop->is_object()) {
+      out += std::string(key[0] == 'u' ? ", up-ramp ends at AS" : ", down-ramp ends at AS") +
+             text(*hop, "customer", "?") + " -> AS" + text(*hop, "provider", "?") + " " +
+             text(*hop, "authorization", "?");
+    }
+  }
+  return out;
+}
+
 std::string cache_state(const json& cache) {
   if (!flag(cache, "active")) {
     return "standby";
@@ -287,6 +305,7 @@ std::string render_routes(const json& result) {
                {"Peer", kLeft},
                {"Path", kLeft},
                {"Origin", kLeft},
+               {"ASPA", kLeft},
                {"LocPrf", kRight},
                {"AS path", kLeft}});
   for (const auto& r : routes) {
@@ -298,10 +317,13 @@ std::string render_routes(const json& result) {
                            ? secure_path_text(*secure_path)
                            : as_path_text(as_path != nullptr ? *as_path : json());
     table.add({flags, text(r, "prefix"), text(r, "next_hop"), text(r, "peer"),
-               text(r, "path_state"), text(r, "origin_state"), text(r, "local_pref"),
-               std::move(path)});
+               text(r, "path_state"), text(r, "origin_state"), text(r, "aspa_state", "-"),
+               text(r, "local_pref"), std::move(path)});
     if (const json* failure = field(r, "failure"); failure != nullptr && failure->is_object()) {
       table.note(failure_text(*failure));
+    }
+    if (const json* aspa = field(r, "aspa"); aspa != nullptr && aspa->is_object()) {
+      table.note(aspa_text(*aspa));
     }
   }
   return out + table.str();

@@ -47,6 +47,14 @@
 //      {"asn": 65003, "pcount": 2, "confed": false}],
 //    "path_state": "valid",          "valid" | "not-valid" | "unsigned" | "pending"
 //    "origin_state": "valid",        "valid" | "invalid" | "not-found"
+//    "aspa_state": "valid",          "valid" | "invalid" | "unknown" | "unverified"
+//    "aspa": {                       only for an Invalid or Unknown route from an eBGP
+//      "procedure": "upstream",      neighbor: the verdict found again with the ASPA data
+//      "state": "invalid",           in use, "upstream" | "downstream"
+//      "reason": "not-provider+",    aspa::aspa_reason_name()
+//      "up_hop": {"customer": 65200, "provider": 65001,     the hop that ended the up-ramp
+//                 "authorization": "not-provider+"},       (from the origin), and for
+//      "down_hop": {...}}                                  downstream the down-ramp's
 //    "failure": {                    only when path_state is "not-valid"
 //      "reason": "signature-invalid",  bgpsec::reason_name()
 //      "segment": 1,                 Secure_Path index of the failing signature (0 = newest),

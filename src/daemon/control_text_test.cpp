@@ -37,16 +37,19 @@ TEST(ControlText, RoutesWithPathStatesAndFailure) {
      "as_path": [65002, 65003, 65003],
      "secure_path": [{"asn": 65002, "pcount": 1, "confed": false},
                      {"asn": 65003, "pcount": 2, "confed": false}],
-     "path_state": "valid", "origin_state": "valid"},
+     "path_state": "valid", "origin_state": "valid", "aspa_state": "valid"},
     {"prefix": "192.0.2.0/24", "peer": "127.0.0.3", "next_hop": "127.0.0.3", "best": false,
      "stale": true, "origin": "igp", "local_pref": 90,
      "as_path": [65004, 65666, 65003],
      "secure_path": [{"asn": 65004, "pcount": 1, "confed": false},
                      {"asn": 65666, "pcount": 1, "confed": false},
                      {"asn": 65003, "pcount": 1, "confed": false}],
-     "path_state": "not-valid", "origin_state": "valid",
+     "path_state": "not-valid", "origin_state": "valid", "aspa_state": "invalid",
      "failure": {"reason": "signature-invalid", "segment": 1, "asn": 65666,
-                 "ski": "0123456789abcdef0123456789abcdef01234567", "suite": 1}},
+                 "ski": "0123456789abcdef0123456789abcdef01234567", "suite": 1},
+     "aspa": {"procedure": "upstream", "state": "invalid", "reason": "not-provider+",
+              "up_hop": {"customer": 65666, "provider": 65004,
+                         "authorization": "not-provider+"}}},
     {"prefix": "198.51.100.0/24", "peer": "127.0.0.4", "next_hop": "127.0.0.4", "best": true,
      "origin": "incomplete", "local_pref": 100, "as_path": [65005, 64512],
      "path_state": "unsigned", "origin_state": "not-found"},
@@ -62,15 +65,19 @@ TEST(ControlText, RoutesWithPathStatesAndFailure) {
       "Table loc-rib: 4 routes\n"
       "Flags: > best, s stale.  AS path: \"sec\" = Secure_Path, ASN*N = pCount N, (...) = "
       "confederation\n"
-      "    Prefix           Next hop   Peer       Path       Origin     LocPrf  AS path\n"
-      ">   192.0.2.0/24     127.0.0.2  127.0.0.2  valid      valid         110  sec 65002 65003*2\n"
-      " s  192.0.2.0/24     127.0.0.3  127.0.0.3  not-valid  valid          90  sec 65004 65666 "
-      "65003\n"
+      "    Prefix           Next hop   Peer       Path       Origin     ASPA     LocPrf  AS path\n"
+      ">   192.0.2.0/24     127.0.0.2  127.0.0.2  valid      valid      valid       110  sec 65002 "
+      "65003*2\n"
+      " s  192.0.2.0/24     127.0.0.3  127.0.0.3  not-valid  valid      invalid      90  sec 65004 "
+      "65666 65003\n"
       "    not valid: signature-invalid at signature 1 (AS 65666, SKI "
       "0123456789abcdef0123456789abcdef01234567, suite 1)\n"
-      ">   198.51.100.0/24  127.0.0.4  127.0.0.4  unsigned   not-found     100  65005 64512\n"
-      ">   2001:db8::/32    ::         local      pending    invalid       100  sec (65010 "
-      "65011*0) 65020\n"
+      "    aspa invalid (upstream): not-provider+, up-ramp ends at AS65666 -> AS65004 "
+      "not-provider+\n"
+      ">   198.51.100.0/24  127.0.0.4  127.0.0.4  unsigned   not-found  -           100  65005 "
+      "64512\n"
+      ">   2001:db8::/32    ::         local      pending    invalid    -           100  sec "
+      "(65010 65011*0) 65020\n"
       "    not valid: key-not-found\n");
   EXPECT_EQ(render_routes(json{{"table", "adj-rib-in"}, {"routes", json::array()}}),
             "Table adj-rib-in: 0 routes\n");

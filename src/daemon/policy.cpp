@@ -94,6 +94,9 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
   if (match.origin_state && *match.origin_state != subject.origin_state) {
     return false;
   }
+  if (match.aspa_state && *match.aspa_state != subject.aspa_state) {
+    return false;
+  }
   return true;
 }
 

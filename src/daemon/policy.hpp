@@ -23,6 +23,7 @@ struct PolicySubject {
   std::span<const wire::SecurePathSegment> secure_path;
   rib::PathState path_state = rib::PathState::Unsigned;
   rib::OriginState origin_state = rib::OriginState::NotFound;
+  rib::AspaState aspa_state = rib::AspaState::Unverified;
   std::uint32_t local_pref = rib::kDefaultLocalPref;  // set local_pref writes here
   std::uint8_t prepend = 0;                           // set prepend adds here (export)
 };

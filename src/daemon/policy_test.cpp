@@ -53,6 +53,7 @@ struct Route {
   wire::PathAttributes attrs;
   rib::PathState path_state = rib::PathState::Unsigned;
   rib::OriginState origin_state = rib::OriginState::NotFound;
+  rib::AspaState aspa_state = rib::AspaState::Unverified;
   std::uint32_t local_pref = rib::kDefaultLocalPref;
   std::uint8_t prepend = 0;
 
@@ -61,7 +62,7 @@ struct Route {
   // Runs the policy "p" of `config` (or none) and keeps what it set.
   PolicyVerdict run(const Config& config, bool ebgp = true) {
     PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
-                          origin_state, local_pref, prepend};
+                          origin_state, aspa_state, local_pref,       prepend};
     const auto verdict = apply_policy(config.find_policy("p"), config, ebgp, subject);
     local_pref = subject.local_pref;
     prepend = subject.prepend;
@@ -69,7 +70,7 @@ struct Route {
   }
   bool matches(const Config& config) {
     PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
-                          origin_state, local_pref, prepend};
+                          origin_state, aspa_state, local_pref,       prepend};
     return policy_matches(config.policies.at(0).rules.at(0).match, config, subject);
   }
 };
@@ -206,6 +207,19 @@ TEST(PolicyMatch, OriginState) {
   r.origin_state = rib::OriginState::Invalid;
   EXPECT_TRUE(r.matches(config));
   EXPECT_TRUE(Route().matches(accept_if(R"({ origin_state = "not-found" })")));
+}
+
+TEST(PolicyMatch, AspaState) {
+  const auto config = accept_if(R"({ aspa_state = "invalid" })");
+  Route r;
+  EXPECT_FALSE(r.matches(config));  // unverified
+  r.aspa_state = rib::AspaState::Unknown;
+  EXPECT_FALSE(r.matches(config));
+  r.aspa_state = rib::AspaState::Invalid;
+  EXPECT_TRUE(r.matches(config));
+  EXPECT_TRUE(Route().matches(accept_if(R"({ aspa_state = "unverified" })")));
+  r.aspa_state = rib::AspaState::Valid;
+  EXPECT_TRUE(r.matches(accept_if(R"({ aspa_state = "valid" })")));
 }
 
 TEST(PolicyMatch, EveryConditionMustHold) {

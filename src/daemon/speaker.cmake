@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The speaker: policy evaluation, session/RIB/RPKI wiring, control API views.
 list(APPEND DAEMON_SRCS
+     ${CMAKE_CURRENT_SOURCE_DIR}/aspa_check.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/import_decision.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/policy.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/refresh_windows.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_aspa.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bgpsec.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_best_first.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_bmp.cpp

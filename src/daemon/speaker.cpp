@@ -440,6 +440,7 @@ void Speaker::on_established(Neighbor& n, const session::Negotiated& negotiated)
   // RFC 8097 / RFC 8374 §8.7: the states travel with the route inside the AS.
   n.export_peer.send_origin_validation_state = !n.ebgp();
   n.export_peer.send_path_validation_state = !n.ebgp();
+  n.export_peer.send_aspa_state = !n.ebgp();
   n.export_peer.transparent_route_server =
       n.config.external(config_.global) && n.config.route_server;
   // RFC 8374 §8.4.2: the neighbor's setting, else [bgpsec]'s; external neighbors only.
@@ -869,10 +870,11 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   } else {
     route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
   }
+  // docs/aspa.md §7-§8: ASPA verification at the eBGP edge, the edge's state inside the AS.
+  route.aspa_state = check_route_aspa(received, aspa_settings_of(n), snapshot->aspas);
   wire::PathAttributes changed = attrs;
-  PolicySubject subject{
-      route.prefix,     changed, route.secure_path(), route.path_state, route.origin_state,
-      route.local_pref, 0};
+  PolicySubject subject{route.prefix,       changed,          route.secure_path(), route.path_state,
+                        route.origin_state, route.aspa_state, route.local_pref,    0};
   const Policy* policy =
       n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
   if (apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Reject) {
@@ -881,12 +883,15 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   }
   // RFC 8374 §8.3 / §8.6: optional drops, then the state preference on top of policy's.
   if ((config_.bgpsec.drop_not_valid && route.path_state == rib::PathState::NotValid) ||
-      (config_.bgpsec.drop_origin_invalid && route.origin_state == rib::OriginState::Invalid)) {
+      (config_.bgpsec.drop_origin_invalid && route.origin_state == rib::OriginState::Invalid) ||
+      (config_.aspa.drop_invalid && route.aspa_state == rib::AspaState::Invalid)) {
     n.stats.rejected_by_policy += count ? 1 : 0;
     return std::nullopt;
   }
-  route.local_pref = rib::apply_state_preference(subject.local_pref, route.path_state,
-                                                 route.origin_state, config_.bgpsec.preference);
+  route.local_pref = rib::apply_aspa_preference(
+      rib::apply_state_preference(subject.local_pref, route.path_state, route.origin_state,
+                                  config_.bgpsec.preference),
+      route.aspa_state, config_.aspa.preference);
   if (!(changed == attrs)) {
     route.attrs = attributes_.intern(std::move(changed));
   }
@@ -999,6 +1004,7 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
                             result.bgpsec.secure_path(),
                             best->path_state,
                             best->origin_state,
+                            best->aspa_state,
                             best->local_pref,
                             0};
       const Policy* policy =

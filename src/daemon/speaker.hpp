@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/validator.hpp"
 #include "bmp/message.hpp"
+#include "daemon/aspa_check.hpp"
 #include "daemon/config.hpp"
 #include "daemon/import_decision.hpp"
 #include "rib/adj_rib_in.hpp"
@@ -201,6 +203,15 @@ class Speaker {
   // ----- BGPsec on import (speaker_bgpsec.cpp; the decisions are in import_decision.hpp) -----
   // What the import decisions read of `n` and [bgpsec]; `bgpsec_receive_negotiated` is for the
   // AFI of the route at hand.
+  // What ASPA verification reads of `n` (speaker_aspa.cpp).
+  [[nodiscard]] AspaSettings aspa_settings_of(const Neighbor& n) const;
+  // Adds the prefixes of `n`'s routes whose ASPA state a change of `customers`' provider sets
+  // (ascending) can change.
+  void aspa_affected(const Neighbor& n, std::span<const base::Asn> customers,
+                     std::set<base::Prefix>& affected) const;
+  // Why an Invalid or Unknown route from an eBGP neighbor is so, for `show routes`; null
+  // otherwise.
+  [[nodiscard]] nlohmann::json aspa_detail(const rib::Route& route) const;
   [[nodiscard]] ImportSettings import_settings_of(const Neighbor& n,
                                                   bool bgpsec_receive_negotiated = true) const;
   // Hands the signatures of `route` (in n's Adj-RIB-In) to a validation server when n's routes
@@ -342,6 +353,7 @@ class Speaker {
   void bmp_station_up(BmpStation& s);  // Initiation, then every table the station wants
   void bmp_send_stats(BmpStation& s);
   void register_bmp_metrics();
+  void register_aspa_metrics();
   // The hooks: a session came up or went down, an UPDATE arrived (pre-policy), import
   // accepted a route or not (post-policy; `accepted` nullptr: not), the best route changed.
   void bmp_peer_up(const Neighbor& n);

@@ -118,6 +118,8 @@ std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {
   for (const auto& covering : change.vrp_prefixes()) {
     n.adj_in.for_each_within(covering, [&](const rib::Route& r) { affected.insert(r.prefix); });
   }
+  // docs/aspa.md §5: only a path through a customer whose provider set changed.
+  aspa_affected(n, change.aspa_customers, affected);
   if (!keys.empty()) {
     const auto settings = import_settings_of(n);
     n.adj_in.for_each([&](const rib::Route& r) {
@@ -161,9 +163,11 @@ void Speaker::on_rpki_change(const rpki::ChangeSet& change) {
   }
   routes_revalidated_ += touched;
   last_change_routes_ = touched;
-  spdlog::info("rpki: +{} -{} VRPs, +{} -{} router keys: {} routes revalidated (RFC 8374 §9.2)",
-               change.vrps_added.size(), change.vrps_removed.size(), change.keys_added.size(),
-               change.keys_removed.size(), touched);
+  spdlog::info(
+      "rpki: +{} -{} VRPs, +{} -{} router keys, {} ASPA customers changed: {} routes revalidated "
+      "(RFC 8374 §9.2)",
+      change.vrps_added.size(), change.vrps_removed.size(), change.keys_added.size(),
+      change.keys_removed.size(), change.aspa_customers.size(), touched);
   // Our networks' origin state, updated in place (a withdraw first would flap them at peers).
   originate_networks();
   warn_if_signing_key_left(change);

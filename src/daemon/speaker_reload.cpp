@@ -252,6 +252,11 @@ base::Result<nlohmann::json> Speaker::reload() {
   if (d.bgpsec_changed || config_.global.asn != old.global.asn) {
     reimport_all();
     changes.push_back("bgpsec settings applied");
+  } else if (d.aspa_changed) {
+    reimport_all();  // every route's ASPA state and preference found again
+  }
+  if (d.aspa_changed) {
+    changes.push_back("aspa settings applied");
   }
   if (!d.bmp_added.empty() || !d.bmp_removed.empty()) {
     configure_bmp(&changes);

@@ -6,9 +6,11 @@ bgpsecd_test(daemon_speaker_test
        ${CMAKE_CURRENT_SOURCE_DIR}/validation_deferral_test.cpp
   DEPS bgpsecd::daemon)
 
-# The BGPsec import decisions (import_decision.cpp), without sockets.
+# The BGPsec import decisions (import_decision.cpp) and ASPA verification of received routes
+# (aspa_check.cpp), without sockets.
 bgpsecd_test(daemon_import_decision_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/import_decision_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/aspa_check_test.cpp
   DEPS bgpsecd::daemon)
 
 # Policy evaluation: every match, set and action, RFC 8212 (policy.cpp).

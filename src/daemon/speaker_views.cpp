@@ -79,7 +79,8 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
                    {"local_pref", route.local_pref},
                    {"as_path", as_path_json(route)},
                    {"path_state", rib::path_state_name(route.path_state)},
-                   {"origin_state", rib::origin_state_name(route.origin_state)}};
+                   {"origin_state", rib::origin_state_name(route.origin_state)},
+                   {"aspa_state", rib::aspa_state_name(route.aspa_state)}};
   if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
     r["next_hop"] = a.mp_reach->next_hops.front().to_string();
   } else if (a.next_hop) {
@@ -344,6 +345,9 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         auto r =
             route_json(candidate, peer_name(candidate), candidate.peer_key() == best.peer_key());
         r["stale"] = stale(candidate);
+        if (auto detail = aspa_detail(candidate); !detail.is_null()) {
+          r["aspa"] = std::move(detail);
+        }
         routes.push_back(std::move(r));
       }
     };
@@ -382,8 +386,17 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         neighbor.adj_in.for_each_after(from, [&](const rib::Route& r) {
           if (!prefix || r.prefix == *prefix) {
             const auto* best = loc_rib_.best(r.prefix);
-            routes.push_back(
-                route_json(r, neighbor_name, best != nullptr && best->peer_key() == r.peer_key()));
+            // The Adj-RIB-In keeps what arrived; the ASPA state is found on import, so it is
+            // found here the same way (cheap: docs/aspa.md §5 is a few lookups per hop).
+            rib::Route shown = r;
+            shown.aspa_state =
+                check_route_aspa(r, aspa_settings_of(neighbor), rpki_.snapshot()->aspas);
+            auto route = route_json(shown, neighbor_name,
+                                    best != nullptr && best->peer_key() == r.peer_key());
+            if (auto detail = aspa_detail(shown); !detail.is_null()) {
+              route["aspa"] = std::move(detail);
+            }
+            routes.push_back(std::move(route));
           }
           return !stop_here(r.prefix);
         });
@@ -395,6 +408,7 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
             if (const auto* best = loc_rib_.best(out.prefix)) {
               r.path_state = best->path_state;
               r.origin_state = best->origin_state;
+              r.aspa_state = best->aspa_state;
               r.local_pref = best->local_pref;
             }
             routes.push_back(route_json(r, neighbor_name, true));
@@ -653,6 +667,7 @@ void Speaker::register_metrics() {
   register_validation_metrics();
   register_validation_server_metrics();
   register_bmp_metrics();
+  register_aspa_metrics();
   register_key_metrics();
   metrics_->gauge_callback(
       "bgpsecd_rpki_file_reload_errors_total",

@@ -318,6 +318,16 @@ ExportResult export_route(const Route& route, const ExportPeer& peer, const Loca
       out.ext_communities.push_back(
           wire::make_bgpsec_path_state_community(path_state_code(route.path_state)));
     }
+    if (peer.send_aspa_state) {
+      // Verified at the eBGP edge, carried inside the AS (docs/aspa.md §7); a state received
+      // from elsewhere is replaced, and an unverified route carries none.
+      std::erase_if(out.ext_communities, [](const wire::ExtendedCommunity& c) {
+        return wire::read_aspa_state(c).has_value();
+      });
+      if (const auto code = aspa_state_code(route.aspa_state)) {
+        out.ext_communities.push_back(wire::make_aspa_state_community(*code));
+      }
+    }
   }
   if (out.as_path) {
     set_as4_attributes(out, peer.four_octet_as);

@@ -47,6 +47,8 @@ struct ExportPeer {
   bool send_origin_validation_state = false;
   // RFC 8374 §8.7: and the BGPsec path state (wire::make_bgpsec_path_state_community).
   bool send_path_validation_state = false;
+  // The ASPA state too (wire/communities.hpp documents the community); none for Unverified.
+  bool send_aspa_state = false;
   // RFC 8205 §4.2 / RFC 7947: we are a transparent route server for this eBGP client: our AS
   // is not prepended to AS_PATH, and a BGPsec UPDATE gets our segment with pCount 0.
   bool transparent_route_server = false;

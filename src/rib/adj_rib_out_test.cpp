@@ -284,6 +284,27 @@ TEST_F(ExportTest, Rfc8374_8_7_PathStateSignalledToIbgpOnlyAndReplacesAReceivedO
   EXPECT_TRUE(export_route(r, external, self_).attrs.ext_communities.empty());
 }
 
+TEST_F(ExportTest, AspaStateSignalledToIbgpReplacesAReceivedOneAndUnverifiedSendsNone) {
+  wire::PathAttributes a = attrs_with_path(seq({65001}));
+  a.ext_communities.push_back(wire::make_aspa_state_community(wire::AspaStateCode::Valid));
+  Route r = route(ebgp_in_, a);
+  r.aspa_state = AspaState::Invalid;
+  ExportPeer peer = ibgp_out();
+  peer.send_aspa_state = true;
+  auto out = export_route(r, peer, self_);
+  EXPECT_EQ(wire::find_aspa_state(out.attrs.ext_communities), wire::AspaStateCode::Invalid);
+  EXPECT_EQ(out.attrs.ext_communities.size(), 1U);
+  // Unverified here: the received community is not passed on as if it were our verdict.
+  r.aspa_state = AspaState::Unverified;
+  out = export_route(r, peer, self_);
+  EXPECT_TRUE(out.attrs.ext_communities.empty());
+  // Non-transitive: it never leaves the AS.
+  r.aspa_state = AspaState::Valid;
+  ExportPeer external = ebgp_out();
+  external.send_aspa_state = true;
+  EXPECT_TRUE(export_route(r, external, self_).attrs.ext_communities.empty());
+}
+
 TEST_F(ExportTest, Rfc7947_TransparentRouteServerDoesNotPrependItsAs) {
   ExportPeer peer = ebgp_out();
   peer.transparent_route_server = true;

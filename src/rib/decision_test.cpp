@@ -272,6 +272,29 @@ TEST_F(DecisionTest, StatePreferenceClampsToUint32) {
   EXPECT_EQ(apply_state_preference(100, PathState::Valid, OriginState::Valid, pref), 0xFFFFFFFFU);
 }
 
+TEST_F(DecisionTest, AspaPreferenceRanksInvalidBelowValidAndUnknownAndClamps) {
+  AspaPreference pref;
+  const auto valid = apply_aspa_preference(100, AspaState::Valid, pref);
+  EXPECT_EQ(apply_aspa_preference(100, AspaState::Unknown, pref), valid);
+  EXPECT_LT(apply_aspa_preference(100, AspaState::Invalid, pref), valid);
+  EXPECT_EQ(apply_aspa_preference(100, AspaState::Unverified, pref), 100U);
+  pref.invalid = -1000;
+  EXPECT_EQ(apply_aspa_preference(100, AspaState::Invalid, pref), 0U);
+  pref.valid = 1LL << 40;
+  EXPECT_EQ(apply_aspa_preference(100, AspaState::Valid, pref), 0xFFFFFFFFU);
+}
+
+TEST_F(DecisionTest, AspaStateCodesRoundTripAndUnverifiedHasNone) {
+  for (const auto s : {AspaState::Valid, AspaState::Unknown, AspaState::Invalid}) {
+    const auto code = aspa_state_code(s);
+    ASSERT_TRUE(code.has_value());
+    EXPECT_EQ(aspa_state_from_code(*code), s);
+  }
+  EXPECT_EQ(aspa_state_code(AspaState::Unverified), std::nullopt);
+  EXPECT_STREQ(aspa_state_name(AspaState::Unverified), "unverified");
+  EXPECT_STREQ(aspa_state_name(AspaState::Invalid), "invalid");
+}
+
 TEST_F(DecisionTest, DefaultLocalPrefTrustsOnlyIbgpAndLocal) {
   auto a = attrs_with_path(seq({65001}));
   a.local_pref = 300;

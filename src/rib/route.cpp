@@ -55,6 +55,46 @@ const char* origin_state_name(OriginState state) noexcept {
   return wire::origin_validation_state_name(state);
 }
 
+const char* aspa_state_name(AspaState state) noexcept {
+  switch (state) {
+    case AspaState::Valid:
+      return "valid";
+    case AspaState::Unknown:
+      return "unknown";
+    case AspaState::Invalid:
+      return "invalid";
+    case AspaState::Unverified:
+      return "unverified";
+  }
+  return "unverified";
+}
+
+std::optional<wire::AspaStateCode> aspa_state_code(AspaState state) noexcept {
+  switch (state) {
+    case AspaState::Valid:
+      return wire::AspaStateCode::Valid;
+    case AspaState::Unknown:
+      return wire::AspaStateCode::Unknown;
+    case AspaState::Invalid:
+      return wire::AspaStateCode::Invalid;
+    case AspaState::Unverified:
+      break;
+  }
+  return std::nullopt;
+}
+
+AspaState aspa_state_from_code(wire::AspaStateCode code) noexcept {
+  switch (code) {
+    case wire::AspaStateCode::Valid:
+      return AspaState::Valid;
+    case wire::AspaStateCode::Unknown:
+      return AspaState::Unknown;
+    case wire::AspaStateCode::Invalid:
+      return AspaState::Invalid;
+  }
+  return AspaState::Unverified;
+}
+
 const char* peer_kind_name(PeerKind kind) noexcept {
   switch (kind) {
     case PeerKind::Local:
@@ -119,6 +159,27 @@ std::uint32_t apply_state_preference(std::uint32_t base, PathState path_state,
       break;
     case OriginState::Invalid:
       value += pref.origin_invalid;
+      break;
+  }
+
+  constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(value, 0, kMax));
+}
+
+std::uint32_t apply_aspa_preference(std::uint32_t base, AspaState state,
+                                    const AspaPreference& pref) noexcept {
+  std::int64_t value = base;
+  switch (state) {
+    case AspaState::Valid:
+      value += pref.valid;
+      break;
+    case AspaState::Unknown:
+      value += pref.unknown;
+      break;
+    case AspaState::Invalid:
+      value += pref.invalid;
+      break;
+    case AspaState::Unverified:
       break;
   }
   constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();

@@ -45,6 +45,15 @@ struct PathFailure {
 using OriginState = wire::OriginValidationState;
 [[nodiscard]] const char* origin_state_name(OriginState state) noexcept;  // "valid", ...
 
+// ASPA verification state of a route (docs/aspa.md §8). Unverified: not verified here and no
+// trusted state came with it (our own routes, an iBGP route without the state community, a
+// neighbor with ASPA verification off).
+enum class AspaState : std::uint8_t { Valid = 0, Unknown = 1, Invalid = 2, Unverified = 3 };
+[[nodiscard]] const char* aspa_state_name(AspaState state) noexcept;  // "valid", ...
+// The code that carries `state` inside the AS (none for Unverified), and back.
+[[nodiscard]] std::optional<wire::AspaStateCode> aspa_state_code(AspaState state) noexcept;
+[[nodiscard]] AspaState aspa_state_from_code(wire::AspaStateCode code) noexcept;
+
 // ===== peers =====
 
 // Where a route was learned. Local: originated by this router (config, redistribution).
@@ -105,6 +114,7 @@ struct Route {
   base::Prefix prefix;
   PathState path_state = PathState::Unsigned;
   OriginState origin_state = OriginState::NotFound;
+  AspaState aspa_state = AspaState::Unverified;
   std::optional<PathFailure> path_failure;  // set when path_state is NotValid
   bool stale = false;  // RFC 4724 §4.2: kept across the peer's restart, awaiting End-of-RIB
 
@@ -113,7 +123,8 @@ struct Route {
   [[nodiscard]] bool same_content(const Route& other) const noexcept {
     return prefix == other.prefix && attrs == other.attrs && peer_key() == other.peer_key() &&
            path_state == other.path_state && origin_state == other.origin_state &&
-           local_pref == other.local_pref && bgpsec == other.bgpsec;
+           aspa_state == other.aspa_state && local_pref == other.local_pref &&
+           bgpsec == other.bgpsec;
   }
   // Secure_Path of a BGPsec route; empty for others.
   [[nodiscard]] std::span<const wire::SecurePathSegment> secure_path() const noexcept {
@@ -145,5 +156,17 @@ struct StatePreference {
 [[nodiscard]] std::uint32_t apply_state_preference(std::uint32_t base, PathState path_state,
                                                    OriginState origin_state,
                                                    const StatePreference& pref) noexcept;
+
+// The same for the ASPA state (docs/aspa.md §8), applied after the above. The defaults rank
+// Unknown with Valid (the ASPA verification draft: Unknown is not to be depreferenced) and
+// Invalid below both; Unverified adds nothing.
+struct AspaPreference {
+  std::int64_t valid = 0;
+  std::int64_t unknown = 0;
+  std::int64_t invalid = -10;
+  friend bool operator==(const AspaPreference&, const AspaPreference&) = default;
+};
+[[nodiscard]] std::uint32_t apply_aspa_preference(std::uint32_t base, AspaState state,
+                                                  const AspaPreference& pref) noexcept;
 
 }  // namespace bgpsecd::rib

@@ -81,6 +81,35 @@ std::optional<BgpsecPathStateCode> find_bgpsec_path_state(
   return std::nullopt;
 }
 
+ExtendedCommunity make_aspa_state_community(AspaStateCode state) noexcept {
+  ExtendedCommunity c;
+  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
+  c.bytes[1] = kExtCommunitySubtypeAspaState;
+  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
+  return c;
+}
+
+std::optional<AspaStateCode> read_aspa_state(const ExtendedCommunity& c) noexcept {
+  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque ||
+      c.bytes[1] != kExtCommunitySubtypeAspaState) {
+    return std::nullopt;
+  }
+  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
+  if (state > static_cast<std::uint8_t>(AspaStateCode::Invalid)) {
+    return std::nullopt;
+  }
+  return static_cast<AspaStateCode>(state);
+}
+
+std::optional<AspaStateCode> find_aspa_state(std::span<const ExtendedCommunity> list) noexcept {
+  for (const auto& c : list) {
+    if (auto state = read_aspa_state(c)) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<OriginValidationState> find_origin_validation_state(
     std::span<const ExtendedCommunity> list) noexcept {
   for (const auto& c : list) {

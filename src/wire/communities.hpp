@@ -76,6 +76,24 @@ enum class BgpsecPathStateCode : std::uint8_t {
 [[nodiscard]] std::optional<BgpsecPathStateCode> find_bgpsec_path_state(
     std::span<const ExtendedCommunity> list) noexcept;
 
+// ===== bgpsecd's ASPA verification state =====
+
+// ASPA verification is done at the eBGP edge and its result carried inside the AS (the ASPA
+// verification draft, "iBGP": verification there is not recommended), like the origin state.
+// No community is standardised for it. bgpsecd uses type 0x43 (non-transitive opaque: it never
+// leaves the AS) with subtype 0x89, not assigned by IANA; octets 2..6 are 0, octet 7 is the
+// state. Documented in man/bgpsecd.conf.5.md; only read from iBGP peers.
+inline constexpr std::uint8_t kExtCommunitySubtypeAspaState = 0x89;
+
+// Values of octet 7, in the order of RFC 8097's origin states.
+enum class AspaStateCode : std::uint8_t { Valid = 0, Unknown = 1, Invalid = 2 };
+
+[[nodiscard]] ExtendedCommunity make_aspa_state_community(AspaStateCode state) noexcept;
+// The state carried by `c`, or nullopt when `c` is not that community or the value is undefined.
+[[nodiscard]] std::optional<AspaStateCode> read_aspa_state(const ExtendedCommunity& c) noexcept;
+[[nodiscard]] std::optional<AspaStateCode> find_aspa_state(
+    std::span<const ExtendedCommunity> list) noexcept;
+
 // ===== value codecs =====
 // Decoders return false (leaving `out` empty) when the value is not a non-zero multiple of
 // the element size: RFC 7606 §7.8 (4), RFC 7606 §7.14 (8), RFC 8092 §6 (12).

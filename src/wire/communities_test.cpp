@@ -106,5 +106,28 @@ TEST(BgpsecPathStateCommunity, Rfc8374_8_7_LayoutAndUndefinedStates) {
   EXPECT_EQ(find_bgpsec_path_state(list), BgpsecPathStateCode::Deferred);
 }
 
+// ASPA state inside the AS: bgpsecd's type 0x43 / subtype 0x89 community (communities.hpp),
+// state in the last octet, 0..2.
+TEST(AspaStateCommunity, LayoutAndUndefinedStates) {
+  const auto invalid = make_aspa_state_community(AspaStateCode::Invalid);
+  EXPECT_TRUE(
+      same_bytes(hex("4389000000000002"), base::Bytes(invalid.bytes.begin(), invalid.bytes.end())));
+  EXPECT_EQ(read_aspa_state(invalid), AspaStateCode::Invalid);
+  EXPECT_EQ(read_aspa_state(make_aspa_state_community(AspaStateCode::Unknown)),
+            AspaStateCode::Unknown);
+  ExtendedCommunity undefined{{0x43, 0x89, 0, 0, 0, 0, 0, 0x03}};
+  EXPECT_EQ(read_aspa_state(undefined), std::nullopt);
+  // Not mistaken for the origin or the path state community, nor they for it.
+  const auto path = make_bgpsec_path_state_community(BgpsecPathStateCode::Valid);
+  const auto origin = make_origin_validation_community(OriginValidationState::Valid);
+  EXPECT_EQ(read_aspa_state(path), std::nullopt);
+  EXPECT_EQ(read_aspa_state(origin), std::nullopt);
+  EXPECT_EQ(read_bgpsec_path_state(invalid), std::nullopt);
+  EXPECT_EQ(read_origin_validation_state(invalid), std::nullopt);
+  const std::vector<ExtendedCommunity> list{origin, undefined, path, invalid};
+  EXPECT_EQ(find_aspa_state(list), AspaStateCode::Invalid);
+  EXPECT_EQ(find_aspa_state(std::span<const ExtendedCommunity>(list).first(3)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace bgpsecd::wire
