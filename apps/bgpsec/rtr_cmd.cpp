@@ -25,7 +25,7 @@ namespace {
 struct RtrDumpArgs {
   std::vector<std::string> caches;
   int failover_after = 10;
-  int version = rpki::kRtrVersion1;
+  int version = rpki::kRtrMaxVersion;
   int timeout_seconds = 30;
   int updates = 0;
   bool verbose = false;
