@@ -70,6 +70,7 @@ dump_until() {
 aspa_file "$work/a.json" '[{"customer_asid": 64496, "providers": [64497]},
   {"customer_asid": 64510, "providers": [64511]}]' '[{"customer_asid": 64496, "providers": [64497]}]'
 stayrtr_start "$a" 127.0.50.1:18391 "$work/a.json" -refresh 1
+stayrtr_pid_a=$stayrtr_pid
 stayrtr_wait "$a"
 if "$BGPSEC" rtr-dump --cache "$a" -v >"$work/dump.json" 2>"$work/err"; then ok; else bad "rtr-dump v2: $(cat "$work/err")"; fi
 if [ "$(aspas "$work/dump.json")" = "64496=64497 64510=64511" ]; then ok; else bad "full load: $(aspas "$work/dump.json")"; fi
@@ -150,10 +151,8 @@ if rpki_until "$caches_aspas" "0 2"; then ok; else bad "A's withdrawal"; fi
 if [ "$(show_rpki 'r["aspa_customers"]')" = 3 ]; then ok; else bad "64496 lost while B holds it"; fi
 aspa_file "$work/b.json" '[{"customer_asid": 64530, "providers": [64531]}]' '[]'
 if rpki_until 'r["aspa_customers"]' 2; then ok; else bad "B's withdrawal"; fi
-kill "$pid_d" 2>/dev/null
-kill "$stayrtr_pid_b" 2>/dev/null
-kill "$stayrtr_pid" 2>/dev/null
-wait "$stayrtr_pid" 2>/dev/null
+kill "$pid_d" "$stayrtr_pid_b" "$stayrtr_pid_a" 2>/dev/null
+wait "$stayrtr_pid_a" 2>/dev/null
 
 # --- a cache that speaks only version 1 -----------------------------------------------------------
 aspa_file "$work/a.json" '[{"customer_asid": 64496, "providers": [64497]}]' '[]'
