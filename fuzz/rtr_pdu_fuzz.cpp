@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target for the RTR PDU stream (RFC 8210 / RFC 6810): framer + decoder, and the client
+// Fuzz target for the RTR PDU stream (RFC 8210 / RFC 6810, version 2 with both ASPA layouts,
+// docs/aspa.md §11): framer + decoder, and the client
 // state machine on the same bytes. The first input byte picks the chunk size the stream is fed
 // in (so PDUs get split across reads); every decoded PDU, re-encoded in its header's version,
 // must decode to an equal value.

@@ -9,6 +9,7 @@
 #include "cli_output.hpp"
 #include "commands.hpp"
 #include "rpki/rpki_json.hpp"
+#include "rpki_source.hpp"
 #include "wire/as_path_text.hpp"
 
 namespace bgpsecd::tool {
@@ -19,6 +20,7 @@ struct AspaArgs {
   std::string direction;
   std::string neighbor_as;
   std::string rpki;
+  std::string cache;
 };
 
 nlohmann::json hop_json(const aspa::Hop& hop) {
@@ -44,7 +46,7 @@ int run_aspa(const AspaArgs& args) {
     }
     options.neighbor_as = *neighbor;
   }
-  auto data = rpki::load_rpki_json_file(args.rpki, rpki::unix_now());
+  auto data = load_rpki_source(args.rpki, args.cache);
   if (!data) {
     return bad_input(data.error().message);
   }
@@ -88,8 +90,12 @@ Runner add_aspa(CLI::App& app) {
   cmd->add_option("--neighbor-as", args->neighbor_as,
                   "the neighbor's AS: the path's most recent AS must be it (left out: not "
                   "checked, as for a route server client)");
-  cmd->add_option("--rpki", args->rpki, "RPKI JSON file with ASPAs (rpki-client, StayRTR)")
-      ->required();
+  auto* file =
+      cmd->add_option("--rpki", args->rpki, "RPKI JSON file with ASPAs (rpki-client, StayRTR)");
+  auto* cache = cmd->add_option("--cache", args->cache,
+                                "RPKI cache HOST:PORT (RTR version 2, which carries ASPAs)");
+  file->excludes(cache);
+  cache->excludes(file);
   return {cmd, [args] { return run_aspa(*args); }};
 }
 

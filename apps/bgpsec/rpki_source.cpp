@@ -82,7 +82,7 @@ base::Result<rpki::RpkiData> load_rpki_source(const std::string& file, const std
   if (!file.empty()) {
     return rpki::load_rpki_json_file(file, rpki::unix_now());
   }
-  return fetch_from_cache(cache, rpki::kRtrVersion1, std::chrono::seconds(30), false);
+  return fetch_from_cache(cache, rpki::kRtrMaxVersion, std::chrono::seconds(30), false);
 }
 
 }  // namespace bgpsecd::tool

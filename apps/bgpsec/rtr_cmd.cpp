@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// `bgpsec rtr-dump`: connects to an RPKI cache over RTR (RFC 8210 v1, or v0 with --version 0),
-// waits for the complete data set (Reset Query ... End of Data) and prints it as
-// rpki-client-style JSON (`roas`, `bgpsec_keys`), the form stayrtr reads. With --updates N it
+// `bgpsec rtr-dump`: connects to an RPKI cache over RTR (version 2 with ASPA, docs/aspa.md §11,
+// falling back to RFC 8210 v1 and RFC 6810 v0; --version lowers the start), waits for the
+// complete data set (Reset Query ... End of Data) and prints it as rpki-client-style JSON
+// (`roas`, `bgpsec_keys`, `provider_authorizations`), the form stayrtr reads. With --updates N it
 // stays connected and prints each committed transaction (full loads and deltas) as one JSON
 // line, to watch a cache. With several --cache options the caches form one source (preference
 // in the order given, failover, merged data: rtr_cache_set.hpp), and what is printed is the
 // merged data, or with --updates each change applied to it.
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "cli_output.hpp"
@@ -25,7 +28,7 @@ namespace {
 struct RtrDumpArgs {
   std::vector<std::string> caches;
   int failover_after = 10;
-  int version = rpki::kRtrVersion1;
+  int version = rpki::kRtrMaxVersion;
   int timeout_seconds = 30;
   int updates = 0;
   bool verbose = false;
@@ -54,7 +57,26 @@ base::Result<rpki::RtrCacheConfig> cache_config(const RtrDumpArgs& args, const s
   return config;
 }
 
-nlohmann::json data_json(const rpki::RpkiData& data) {
+// docs/aspa.md §2: one record per customer with its providers united (a StayRTR 0.5 cache sends
+// one per address family), sorted; a customer without providers is printed as {AS 0}, which
+// means the same and is what the cache sent.
+std::vector<aspa::AspaRecord> united_aspas(const std::vector<aspa::AspaRecord>& records) {
+  std::map<base::Asn, std::set<base::Asn>> by_customer;
+  for (const auto& r : records) {
+    by_customer[r.customer].insert(r.providers.begin(), r.providers.end());
+  }
+  std::vector<aspa::AspaRecord> out;
+  for (const auto& [customer, providers] : by_customer) {
+    out.push_back(aspa::AspaRecord{customer, {providers.begin(), providers.end()}});
+    if (out.back().providers.empty()) {
+      out.back().providers.emplace_back(0);
+    }
+  }
+  return out;
+}
+
+nlohmann::json data_json(rpki::RpkiData data) {
+  data.aspas = united_aspas(data.aspas);
   return nlohmann::json::parse(rpki::to_rpki_client_json(data));
 }
 
@@ -121,6 +143,14 @@ nlohmann::json vrps_json(const std::vector<rpki::VrpEntry>& vrps) {
 nlohmann::json keys_json(const std::vector<rpki::RouterKeyEntry>& keys) {
   return data_json(rpki::RpkiData{.vrps = {}, .router_keys = keys})["bgpsec_keys"];
 }
+// The customers whose united provider set changed (docs/aspa.md §11.4), as bare numbers.
+nlohmann::json aspa_customers_json(const std::vector<base::Asn>& customers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : customers) {
+    out.push_back(c.value());
+  }
+  return out;
+}
 
 // Several caches as one source. Without --updates: the merged data once the first change has
 // been applied (some cache gave a complete set). With --updates N: N changes as JSON lines.
@@ -149,7 +179,8 @@ int run_cache_set(const RtrDumpArgs& args) {
                               {"vrps_added", vrps_json(change.vrps_added)},
                               {"vrps_removed", vrps_json(change.vrps_removed)},
                               {"keys_added", keys_json(change.keys_added)},
-                              {"keys_removed", keys_json(change.keys_removed)}});
+                              {"keys_removed", keys_json(change.keys_removed)},
+                              {"aspa_customers", aspa_customers_json(change.aspa_customers)}});
                   std::cout.flush();
                 }
                 if (++seen >= wanted) {
@@ -186,6 +217,7 @@ int run_cache_set(const RtrDumpArgs& args) {
         [&](base::Asn asn, const base::Ski& ski, const crypto::PublicKey& key) {
           data.router_keys.push_back(rpki::RouterKeyEntry{asn, ski, key, std::nullopt});
         });
+    data.aspas = snapshot->aspas.records();
     print_json(data_json(data));
   }
   return kPositive;
@@ -198,7 +230,8 @@ Runner add_rtr_dump(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "rtr-dump",
       "Fetch the complete data set of an RPKI cache over RTR and print it as rpki-client JSON "
-      "(roas, bgpsec_keys). Exit 1 when the cache gives no complete data in time.");
+      "(roas, bgpsec_keys, provider_authorizations). Exit 1 when the cache gives no complete "
+      "data in time.");
   cmd->add_option("--cache", args->caches,
                   "HOST:PORT ([ADDR]:PORT for IPv6; port 323 default), or ssh:HOST:PORT for RTR "
                   "over SSH (the --ssh-* options). Repeat for several caches, most preferred "
@@ -217,9 +250,9 @@ Runner add_rtr_dump(CLI::App& app) {
                   "tried (default 10)")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--version", args->version,
-                  "highest RTR version to offer: 1 (RFC 8210, "
-                  "default) or 0 (RFC 6810, no router keys)")
-      ->check(CLI::Range(0, 1));
+                  "highest RTR version to offer: 2 (with ASPAs, default), 1 (RFC 8210, no ASPAs) "
+                  "or 0 (RFC 6810, no router keys); a cache that speaks less is followed down")
+      ->check(CLI::Range(0, 2));
   cmd->add_option("--timeout", args->timeout_seconds, "seconds to wait (default 30)")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--updates", args->updates,

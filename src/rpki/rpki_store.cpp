@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -43,6 +44,21 @@ std::vector<base::Asn> aspa_diff(const aspa::AspaTable& before, const aspa::Aspa
     }
   }
   return changed;
+}
+
+// A provider set as the store keys it: sorted, without duplicates.
+std::vector<base::Asn> provider_set(std::vector<base::Asn> providers) {
+  std::sort(providers.begin(), providers.end());
+  providers.erase(std::unique(providers.begin(), providers.end()), providers.end());
+  return providers;
+}
+
+std::string providers_to_string(const std::vector<base::Asn>& providers) {
+  std::string out;
+  for (const auto& p : providers) {
+    out += (out.empty() ? "AS" : ", AS") + p.to_string();
+  }
+  return "{" + out + "}";
 }
 
 }  // namespace
@@ -127,6 +143,10 @@ base::Result<ChangeSet> RpkiStore::apply(const RpkiData& full) {
 
   auto aspas = aspa::AspaTable::build(full.aspas);
   changes.aspa_customers = aspa_diff(old->aspas, aspas);
+  AspaRefs aspa_refs;
+  for (const auto& r : full.aspas) {
+    ++aspa_refs[r.customer][provider_set(r.providers)];
+  }
 
   auto next = std::make_shared<Snapshot>();
   next->vrps = std::move(vrps);
@@ -134,6 +154,7 @@ base::Result<ChangeSet> RpkiStore::apply(const RpkiData& full) {
   next->aspas = std::move(aspas);
   next->generation = old->generation + 1;
   key_refs_ = std::move(refs);
+  aspa_refs_ = std::move(aspa_refs);
   publish(std::move(next));
   return changes;
 }
@@ -182,25 +203,37 @@ base::Result<ChangeSet> RpkiStore::apply(const Delta& delta) {
   }
 
   ChangeSet changes;
+  std::optional<AspaRefs> aspa_refs;
   if (!delta.aspas.empty()) {
-    // Replace-or-remove per customer, then one rebuild: a delta is small, the table flat.
-    std::map<base::Asn, std::vector<base::Asn>> by_customer;
-    for (auto& r : old->aspas.records()) {
-      by_customer[r.customer] = std::move(r.providers);
-    }
+    // docs/aspa.md §11.4: count references per (customer, provider set), then one rebuild of
+    // the united table: a delta is small, the table flat.
+    aspa_refs = aspa_refs_;
     for (std::size_t i = 0; i < delta.aspas.size(); ++i) {
       const auto& change = delta.aspas[i];
+      const auto& customer = change.record.customer;
+      auto set = provider_set(change.record.providers);
       if (change.announce) {
-        by_customer[change.record.customer] = change.record.providers;
-      } else if (by_customer.erase(change.record.customer) == 0) {
+        ++(*aspa_refs)[customer][std::move(set)];
+        continue;
+      }
+      const auto sets = aspa_refs->find(customer);
+      if (sets == aspa_refs->end() || !sets->second.contains(set)) {
         return base::fail("aspas[" + std::to_string(i) + "]: no ASPA for customer AS" +
-                          change.record.customer.to_string() + " to withdraw");
+                          customer.to_string() + " with providers " + providers_to_string(set) +
+                          " to withdraw");
+      }
+      if (--sets->second[set] == 0) {
+        sets->second.erase(set);
+        if (sets->second.empty()) {
+          aspa_refs->erase(sets);
+        }
       }
     }
     std::vector<aspa::AspaRecord> records;
-    records.reserve(by_customer.size());
-    for (auto& [customer, providers] : by_customer) {
-      records.push_back(aspa::AspaRecord{customer, std::move(providers)});
+    for (const auto& [customer, sets] : *aspa_refs) {
+      for (const auto& [providers, count] : sets) {
+        records.push_back(aspa::AspaRecord{customer, providers});
+      }
     }
     next->aspas = aspa::AspaTable::build(records);
     changes.aspa_customers = aspa_diff(old->aspas, next->aspas);
@@ -236,6 +269,9 @@ base::Result<ChangeSet> RpkiStore::apply(const Delta& delta) {
   }
 
   key_refs_ = std::move(refs);
+  if (aspa_refs) {
+    aspa_refs_ = std::move(*aspa_refs);
+  }
   publish(std::move(next));
   return changes;
 }

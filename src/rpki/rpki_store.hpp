@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -47,8 +48,11 @@ struct RouterKeyChange {
   RouterKeyEntry key;
   bool announce = true;
 };
-// An ASPA record is keyed by its customer (as in the RTR ASPA PDU): announce sets the
-// customer's provider set, replacing what was there; withdraw removes the customer.
+// An ASPA record is (customer, provider set), like a VRP a reference: announce adds one,
+// withdraw drops one and must name a set that is held (providers in any order). The snapshot's
+// provider set of a customer is the union of the sets held for it, from every source
+// (docs/aspa.md §11.4). A source changes its record by withdrawing the old set and announcing
+// the new one.
 struct AspaChange {
   aspa::AspaRecord record;
   bool announce = true;
@@ -114,6 +118,8 @@ class RpkiStore final : public RouterKeyLookup {
     std::size_t operator()(const KeyId& id) const noexcept;
   };
   using KeyRefs = std::unordered_map<KeyId, std::uint32_t, KeyIdHash>;
+  // Per customer: each distinct provider set (sorted, unique) and how many sources hold it.
+  using AspaRefs = std::map<base::Asn, std::map<std::vector<base::Asn>, std::uint32_t>>;
 
   void publish(SnapshotPtr next);
 
@@ -122,6 +128,7 @@ class RpkiStore final : public RouterKeyLookup {
   // How many sources announced each router key (RouterKeyTable stores a key once). Only the
   // writer touches it, under writer_mutex_.
   KeyRefs key_refs_;
+  AspaRefs aspa_refs_;  // likewise for the ASPA records
   // Guards current_ only for the pointer copy (std::atomic<std::shared_ptr> is not in
   // libstdc++ 12).
   mutable std::mutex publish_mutex_;

@@ -247,9 +247,11 @@ TEST(RpkiStore, AspasInFullReloadAndDelta) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->aspa_customers, (std::vector<base::Asn>{base::Asn(11), base::Asn(12)}));
 
+  // A changed record: the old set withdrawn, the new one announced (in any provider order).
   Delta delta;
+  delta.aspas.push_back({{base::Asn(10), {base::Asn(20), base::Asn(21)}}, false});
   delta.aspas.push_back({{base::Asn(10), {base::Asn(30)}}, true});
-  delta.aspas.push_back({{base::Asn(12), {}}, false});
+  delta.aspas.push_back({{base::Asn(12), {base::Asn(1)}}, false});
   delta.aspas.push_back({{base::Asn(13), {base::Asn(0)}}, true});
   auto third = store.apply(delta);
   ASSERT_TRUE(third) << third.error().message;
@@ -268,8 +270,49 @@ TEST(RpkiStore, AspasInFullReloadAndDelta) {
   bad.aspas.push_back({{base::Asn(99), {}}, false});
   auto refused = store.apply(bad);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().message, "aspas[0]: no ASPA for customer AS99 to withdraw");
+  EXPECT_EQ(refused.error().message,
+            "aspas[0]: no ASPA for customer AS99 with providers {} to withdraw");
+  Delta wrong_set;
+  wrong_set.aspas.push_back({{base::Asn(10), {base::Asn(31)}}, false});
+  refused = store.apply(wrong_set);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message,
+            "aspas[0]: no ASPA for customer AS10 with providers {AS31} to withdraw");
   EXPECT_EQ(store.snapshot(), now);
+}
+
+// docs/aspa.md §11.4: two sources with a record for one customer give the union; each source's
+// withdrawal takes only its own set out.
+TEST(RpkiStore, AspaRecordsOfSeveralSourcesUnite) {
+  RpkiStore store;
+  Delta a;
+  a.aspas.push_back({{base::Asn(10), {base::Asn(20)}}, true});
+  ASSERT_TRUE(store.apply(a));
+  Delta b;
+  b.aspas.push_back({{base::Asn(10), {base::Asn(21), base::Asn(20)}}, true});
+  auto added = store.apply(b);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->aspa_customers, std::vector<base::Asn>{base::Asn(10)});
+  EXPECT_EQ(store.snapshot()->aspas.records(),
+            (std::vector<aspa::AspaRecord>{{base::Asn(10), {base::Asn(20), base::Asn(21)}}}));
+
+  // The same set from a third source holds a second reference.
+  ASSERT_TRUE(store.apply(a));
+  Delta a_gone;
+  a_gone.aspas.push_back({{base::Asn(10), {base::Asn(20)}}, false});
+  auto unchanged = store.apply(a_gone);
+  ASSERT_TRUE(unchanged);
+  EXPECT_TRUE(unchanged->aspa_customers.empty());
+
+  Delta b_gone;
+  b_gone.aspas.push_back({{base::Asn(10), {base::Asn(20), base::Asn(21)}}, false});
+  auto narrowed = store.apply(b_gone);
+  ASSERT_TRUE(narrowed);
+  EXPECT_EQ(narrowed->aspa_customers, std::vector<base::Asn>{base::Asn(10)});
+  EXPECT_EQ(store.snapshot()->aspas.records(),
+            (std::vector<aspa::AspaRecord>{{base::Asn(10), {base::Asn(20)}}}));
+  ASSERT_TRUE(store.apply(a_gone));
+  EXPECT_TRUE(store.snapshot()->aspas.empty());
 }
 
 }  // namespace

@@ -166,6 +166,26 @@ bool RtrCacheSet::filtered(const RouterKeyEntry& key) const {
                                [&](const BgpsecFilter& f) { return filter_matches(f, key); });
 }
 
+bool RtrCacheSet::filtered(const AspaKey& record) const {
+  if (!slurm_) {
+    return false;
+  }
+  const aspa::AspaRecord r{record.first, record.second};
+  return std::any_of(slurm_->aspa_filters.begin(), slurm_->aspa_filters.end(),
+                     [&](const AspaFilter& f) { return filter_matches(f, r); });
+}
+
+void RtrCacheSet::add_aspas(const std::map<AspaKey, std::uint32_t>& aspas, bool announce,
+                            const std::function<bool(const AspaKey&)>& keep, Delta& delta) {
+  for (const auto& [record, count] : aspas) {
+    if (!keep(record)) {
+      continue;
+    }
+    delta.aspas.insert(delta.aspas.end(), count,
+                       AspaChange{aspa::AspaRecord{record.first, record.second}, announce});
+  }
+}
+
 void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
   // The cache's records always hold what it sent; the store gets what the SLURM filters let
   // through (RFC 8416 §4). The delta is worked out first and the records change only once the
@@ -212,11 +232,20 @@ void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
         announce_key(entry, true);
       }
     }
+    // ASPA records count references in the store: withdraw the old set, announce the new.
+    std::map<AspaKey, std::uint32_t> aspas;
+    for (const auto& r : update.announced.aspas) {
+      ++aspas[AspaKey{r.customer, r.providers}];
+    }
+    const auto unfiltered = [this](const AspaKey& r) { return !filtered(r); };
+    add_aspas(cache.aspas, false, unfiltered, delta);
+    add_aspas(aspas, true, unfiltered, delta);
     if (!apply(std::move(delta))) {
       return;
     }
     cache.vrps = std::move(vrps);
     cache.keys = std::move(keys);
+    cache.aspas = std::move(aspas);
   } else {
     // RtrDataUpdate's lists are sorted and disjoint, so each record is looked up once here and
     // changed once below.
@@ -234,6 +263,27 @@ void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
       if (auto it = cache.keys.find(key_key(k)); it != cache.keys.end()) {
         keys_gone.push_back(it->first);
         announce_key(it->second, false);
+      }
+    }
+    // docs/aspa.md §11.2: a changed ASPA record comes as the old one withdrawn and the new one
+    // announced; the client only withdraws what it handed out.
+    auto aspas = cache.aspas;
+    for (const auto& r : update.withdrawn.aspas) {
+      const AspaKey id{r.customer, r.providers};
+      if (const auto it = aspas.find(id); it != aspas.end()) {
+        if (--it->second == 0) {
+          aspas.erase(it);
+        }
+        if (!filtered(id)) {
+          delta.aspas.push_back({r, false});
+        }
+      }
+    }
+    for (const auto& r : update.announced.aspas) {
+      const AspaKey id{r.customer, r.providers};
+      ++aspas[id];
+      if (!filtered(id)) {
+        delta.aspas.push_back({r, true});
       }
     }
     for (const auto& v : update.announced.vrps) {
@@ -263,6 +313,7 @@ void RtrCacheSet::on_update(Cache& cache, const RtrDataUpdate& update) {
     for (auto& k : keys_new) {
       cache.keys.emplace(key_key(k), std::move(k));
     }
+    cache.aspas = std::move(aspas);
   }
   ++cache.updates;
   cache.in_sync = true;
@@ -285,16 +336,23 @@ void RtrCacheSet::on_drop_all(Cache& cache, std::optional<RtrDropReason> why) {
       delta.router_keys.push_back({entry, false});
     }
   }
+  add_aspas(
+      cache.aspas, false, [this](const AspaKey& r) { return !filtered(r); }, delta);
   if (apply(std::move(delta))) {
     cache.vrps.clear();
     cache.keys.clear();
+    cache.aspas.clear();
   }
 }
 
 base::Result<void> RtrCacheSet::set_slurm(std::shared_ptr<const Slurm> slurm) {
   std::vector<bool> vrp_was;
   std::vector<bool> key_was;
+  std::vector<bool> aspa_was;
   for (const auto& cache : caches_) {
+    for (const auto& [record, count] : cache->aspas) {
+      aspa_was.push_back(filtered(record));
+    }
     for (const auto& v : cache->vrps) {
       vrp_was.push_back(filtered(vrp_entry(v)));
     }
@@ -308,7 +366,15 @@ base::Result<void> RtrCacheSet::set_slurm(std::shared_ptr<const Slurm> slurm) {
   Delta delta;
   std::size_t vi = 0;
   std::size_t ki = 0;
+  std::size_t ai = 0;
   for (const auto& cache : caches_) {
+    for (const auto& [record, count] : cache->aspas) {
+      const bool now = filtered(record);
+      if (now != aspa_was[ai++]) {
+        delta.aspas.insert(delta.aspas.end(), count,
+                           AspaChange{aspa::AspaRecord{record.first, record.second}, !now});
+      }
+    }
     for (const auto& v : cache->vrps) {
       const VrpEntry entry = vrp_entry(v);
       const bool now = filtered(entry);
@@ -328,6 +394,8 @@ base::Result<void> RtrCacheSet::set_slurm(std::shared_ptr<const Slurm> slurm) {
                         [](const VrpChange& c) { return !c.announce; });
   std::stable_partition(delta.router_keys.begin(), delta.router_keys.end(),
                         [](const RouterKeyChange& c) { return !c.announce; });
+  std::stable_partition(delta.aspas.begin(), delta.aspas.end(),
+                        [](const AspaChange& c) { return !c.announce; });
   if (!apply(std::move(delta))) {
     slurm_ = std::move(old);
     return base::fail("rtr: the store refused the change of SLURM filters");
@@ -336,7 +404,7 @@ base::Result<void> RtrCacheSet::set_slurm(std::shared_ptr<const Slurm> slurm) {
 }
 
 bool RtrCacheSet::apply(Delta delta) {
-  if (delta.vrps.empty() && delta.router_keys.empty()) {
+  if (delta.vrps.empty() && delta.router_keys.empty() && delta.aspas.empty()) {
     return true;
   }
   auto changes = store_.apply(delta);
@@ -433,6 +501,9 @@ std::vector<RtrCacheStatus> RtrCacheSet::status() const {
     s.in_sync = cache->in_sync;
     s.vrps = cache->vrps.size();
     s.router_keys = cache->keys.size();
+    for (const auto& [record, count] : cache->aspas) {
+      s.aspas += count;
+    }
     s.updates = cache->updates;
     s.drops = cache->drops;
     if (cache->session) {

@@ -3,11 +3,12 @@
 // router talks to the most preferred group and falls back to the next one only while no cache
 // of the better groups is in sync. The data of all caches in use is merged (a VRP or key
 // announced by two caches stays until both withdraw it) and applied to the RpkiStore; every
-// applied change goes to the owner as a ChangeSet, the feed for revalidation.
+// applied change goes to the owner as a ChangeSet, the feed for revalidation. ASPA records of
+// several caches for one customer unite in the store (docs/aspa.md §11.4).
 // A cache that is lost keeps its data until its Expire interval has passed (RtrClient's rule).
-// RFC 8416 SLURM filters (set_slurm) drop matching VRPs and router keys before they reach the
-// store; SLURM assertions are not added here (the owner adds them once, beside the files).
-// The configured caches can be replaced while running (reconfigure, for a reload).
+// RFC 8416 SLURM filters (set_slurm) drop matching VRPs, router keys and ASPAs before they reach
+// the store; SLURM assertions are not added here (the owner adds them once, beside the files). The
+// configured caches can be replaced while running (reconfigure, for a reload).
 #pragma once
 
 #include <array>
@@ -20,6 +21,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <asio.hpp>
@@ -41,6 +43,7 @@ struct RtrCacheStatus {
   std::uint8_t version = 0;
   std::size_t vrps = 0;         // received from the cache (before SLURM filters)
   std::size_t router_keys = 0;  // received from the cache (before SLURM filters)
+  std::size_t aspas = 0;        // ASPA records held from the cache (before SLURM filters)
   std::uint64_t updates = 0;    // committed transactions
   std::uint64_t connects = 0;
   // How often this cache's data was dropped, per RtrDropReason (index = its value).
@@ -99,12 +102,16 @@ class RtrCacheSet {
  private:
   using VrpKey = std::tuple<base::Prefix, std::uint8_t, base::Asn>;
   using KeyKey = std::tuple<base::Asn, base::Ski, crypto::EcPoint>;
+  // An ASPA record as the client hands it out (providers sorted, unique), and how often this
+  // cache holds it (StayRTR 0.5 sends one record per AFI, often the same set twice).
+  using AspaKey = std::pair<base::Asn, std::vector<base::Asn>>;
   struct Cache {
     RtrCacheConfig config;
     std::shared_ptr<RtrTcpSession> session;
     // What this cache contributes to the store right now.
     std::set<VrpKey> vrps;
     std::map<KeyKey, RouterKeyEntry> keys;
+    std::map<AspaKey, std::uint32_t> aspas;
     std::uint64_t updates = 0;
     std::array<std::uint64_t, kRtrDropReasons.size()> drops{};
     bool in_sync = false;
@@ -124,6 +131,10 @@ class RtrCacheSet {
   bool apply(Delta delta);
   [[nodiscard]] bool filtered(const VrpEntry& vrp) const;
   [[nodiscard]] bool filtered(const RouterKeyEntry& key) const;
+  [[nodiscard]] bool filtered(const AspaKey& record) const;
+  // Each held ASPA record (as often as held) that `keep` accepts, into `delta` as `announce`.
+  static void add_aspas(const std::map<AspaKey, std::uint32_t>& aspas, bool announce,
+                        const std::function<bool(const AspaKey&)>& keep, Delta& delta);
   // Once a second: starts the next group when no cache in use has been usable for
   // failover_after; stops the worse groups when a better cache is usable again.
   void rebalance();

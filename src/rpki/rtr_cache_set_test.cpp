@@ -38,7 +38,8 @@ const PrefixPdu kB{true, pfx("192.0.2.128/25"), 25, base::Asn(64497)};
 const PrefixPdu kC{true, pfx("198.51.100.0/24"), 24, base::Asn(64498)};
 
 // A cache on ADDRESS that answers each query with the next scripted response, and sends other
-// PDUs when the test says so. Version 1 only. A new connection replaces the current one.
+// PDUs when the test says so, in `version` (1 unless a test sets it). A new connection
+// replaces the current one.
 class FakeCache {
  public:
   explicit FakeCache(asio::io_context& io, const char* address = "127.0.0.1")
@@ -50,11 +51,12 @@ class FakeCache {
   void send(const std::vector<RtrPdu>& pdus) {
     auto out = std::make_shared<base::Bytes>();
     for (const auto& pdu : pdus) {
-      const auto bytes = encode_rtr_pdu(pdu, kRtrVersion1).value();
+      const auto bytes = encode_rtr_pdu(pdu, version).value();
       out->insert(out->end(), bytes.begin(), bytes.end());
     }
     asio::async_write(socket_, asio::buffer(*out), [out](const asio::error_code&, std::size_t) {});
   }
+  std::uint8_t version = kRtrVersion1;
   int queries = 0;
   int connections = 0;
   bool closed = false;  // the router closed the current connection
@@ -190,6 +192,50 @@ TEST(RtrCacheSet, Rfc8416Sec4_SlurmFiltersCacheDataBeforeTheStore) {
   EXPECT_EQ(f.vrps(), 2U);
   ASSERT_TRUE(f.set->set_slurm(nullptr).has_value());
   EXPECT_EQ(f.vrps(), 2U);  // kC is gone from the cache, so lifting the filter brings nothing
+}
+
+AspaPdu stayrtr_aspa(bool announce, std::uint32_t customer, std::uint8_t afi,
+                     std::vector<base::Asn> providers) {
+  return AspaPdu{announce, base::Asn(customer), std::move(providers), AspaPduLayout::StayRtr05,
+                 afi};
+}
+std::vector<aspa::AspaRecord> aspa_table(const RpkiStore& store) {
+  return store.snapshot()->aspas.records();
+}
+
+// docs/aspa.md §11: a version 2 cache's ASPA records reach the store (per-AFI records united),
+// follow StayRTR's announce-new-then-withdraw-old, obey SLURM filters and leave with the cache.
+TEST(RtrCacheSet, Rfc8210bis_AspaRecordsReachTheStore) {
+  Fixture f;
+  f.cache.version = kRtrVersion2;
+  const base::Asn p1(64497);
+  const base::Asn p2(64498);
+  const base::Asn p3(64499);
+  f.cache.script({CacheResponsePdu{7}, kA, stayrtr_aspa(true, 64496, 0, {p1}),
+                  stayrtr_aspa(true, 64496, 1, {p2}), end_of_data(1)});
+  f.set->start();
+  ASSERT_TRUE(run_until(f.io, [&] { return f.status().in_sync; }));
+  EXPECT_EQ(f.status().version, kRtrVersion2);
+  EXPECT_EQ(f.status().aspas, 2U);
+  EXPECT_EQ(aspa_table(f.store), (std::vector<aspa::AspaRecord>{{base::Asn(64496), {p1, p2}}}));
+
+  f.cache.script({CacheResponsePdu{7}, stayrtr_aspa(true, 64496, 0, {p3}),
+                  stayrtr_aspa(false, 64496, 0, {p1}), end_of_data(2)});
+  f.cache.send({SerialNotifyPdu{7, 2}});
+  ASSERT_TRUE(run_until(f.io, [&] { return f.status().updates == 2; }));
+  EXPECT_EQ(aspa_table(f.store), (std::vector<aspa::AspaRecord>{{base::Asn(64496), {p2, p3}}}));
+
+  auto slurm = std::make_shared<Slurm>();
+  slurm->aspa_filters.push_back(AspaFilter{base::Asn(64496), std::nullopt, std::nullopt});
+  ASSERT_TRUE(f.set->set_slurm(slurm).has_value());
+  EXPECT_TRUE(aspa_table(f.store).empty());
+  ASSERT_TRUE(f.set->set_slurm(nullptr).has_value());
+  EXPECT_EQ(aspa_table(f.store), (std::vector<aspa::AspaRecord>{{base::Asn(64496), {p2, p3}}}));
+
+  f.cache.send({ErrorReportPdu{1, {}, "Internal Error"}});
+  ASSERT_TRUE(run_until(f.io, [&] { return !f.status().in_sync; }));
+  EXPECT_TRUE(aspa_table(f.store).empty());
+  EXPECT_EQ(f.status().aspas, 0U);
 }
 
 TEST(RtrCacheSet, Rfc8210Sec5_11_FatalErrorReportDropIsCounted) {

@@ -34,7 +34,7 @@ constexpr std::size_t kMaxErrorText = 1024;
 
 RtrClient::RtrClient(RtrClientConfig config)
     : config_(config),
-      version_(std::min(config.max_version, kRtrVersion1)),
+      version_(std::min(config.max_version, kRtrMaxVersion)),
       sticky_version_(version_) {}
 
 RtrEvents RtrClient::start(RtrTime now) {
@@ -63,6 +63,9 @@ RpkiData RtrClient::data() const {
   }
   for (const auto& [id, key] : keys_) {
     out.router_keys.push_back(RouterKeyEntry{id.asn, id.ski, key, std::nullopt});
+  }
+  for (const auto& [id, providers] : aspas_) {
+    out.aspas.push_back(aspa::AspaRecord{id.customer, providers});
   }
   return out;
 }
@@ -107,8 +110,7 @@ RtrEvents RtrClient::on_disconnected(RtrTime now) {
   const bool was_connected = state_ != RtrClientState::Connecting;
   state_ = RtrClientState::Idle;
   framer_.reset();
-  pending_vrps_.clear();
-  pending_keys_.clear();
+  clear_pending();
   refresh_at_.reset();
   retry_query_at_.reset();
   // RFC 8210 §7: a cache that speaks only a lower version may close without
@@ -204,8 +206,7 @@ void RtrClient::send_query(RtrEvents& events) {
   } else {
     send_pdu(SerialQueryPdu{session_->session_id, session_->serial}, events);
   }
-  pending_vrps_.clear();
-  pending_keys_.clear();
+  clear_pending();
   refresh_at_.reset();
   retry_query_at_.reset();
   state_ = RtrClientState::AwaitingResponse;
@@ -224,7 +225,7 @@ void RtrClient::handle_frame(const base::Bytes& frame, RtrTime now, RtrEvents& e
 
   if (header->version != version_) {
     // RFC 8210 §7: never answer an Error Report with an Error Report.
-    if (header->version > kRtrVersion1) {
+    if (header->version > kRtrMaxVersion) {
       fail_session(RtrErrorCode::UnsupportedProtocolVersion,
                    "unsupported protocol version " + std::to_string(header->version), frame,
                    !is_error_report, now, events);
@@ -314,8 +315,7 @@ void RtrClient::handle_pdu(const RtrPdu& pdu, const base::Bytes& frame, RtrTime 
                    negotiated_ = true;
                    answered_version_ = std::max(answered_version_.value_or(0), version_);
                    txn_session_id_ = p.session_id;
-                   pending_vrps_.clear();
-                   pending_keys_.clear();
+                   clear_pending();
                    state_ = RtrClientState::Receiving;
                  },
                  [&](const PrefixPdu& p) {
@@ -351,6 +351,13 @@ void RtrClient::handle_pdu(const RtrPdu& pdu, const base::Bytes& frame, RtrTime 
                      return;
                    }
                    handle_router_key(p, frame, now, events);
+                 },
+                 [&](const AspaPdu& p) {
+                   if (state_ != RtrClientState::Receiving) {
+                     unexpected("ASPA PDU outside a Cache Response");
+                     return;
+                   }
+                   handle_aspa(p, frame, now, events);
                  },
                  [&](const ErrorReportPdu&) {},  // handled by the caller
              },
@@ -405,6 +412,46 @@ void RtrClient::handle_router_key(const RouterKeyPdu& p, const base::Bytes& fram
   pending_keys_.insert_or_assign(id, PendingKey{p.announce, p.key});
 }
 
+void RtrClient::handle_aspa(const AspaPdu& p, const base::Bytes& frame, RtrTime now,
+                            RtrEvents& events) {
+  const bool stayrtr = p.layout == AspaPduLayout::StayRtr05;
+  const AspaKey id{p.customer, stayrtr ? p.afi : kAnyAfi};
+  Providers providers = p.providers;
+  std::sort(providers.begin(), providers.end());
+  providers.erase(std::unique(providers.begin(), providers.end()), providers.end());
+
+  std::optional<Providers> held;
+  if (const auto it = pending_aspas_.find(id); it != pending_aspas_.end()) {
+    held = it->second;
+  } else if (const auto it2 = aspas_.find(id); !reset_mode_ && it2 != aspas_.end()) {
+    held = it2->second;
+  }
+  if (p.announce) {
+    // docs/aspa.md §11.2: an announcement for a customer already held replaces its record.
+    pending_aspas_.insert_or_assign(id, std::move(providers));
+    return;
+  }
+  if (!held) {
+    // 8210bis §5.12: withdrawing a customer the router does not hold is error 6.
+    fail_session(RtrErrorCode::WithdrawalOfUnknownRecord,
+                 "withdrawal of unknown ASPA of customer AS" + p.customer.to_string(), frame, true,
+                 now, events);
+    return;
+  }
+  if (stayrtr && *held != providers) {
+    // docs/aspa.md §11.2: StayRTR 0.5 sends a change as announce(new), withdraw(old); the
+    // withdrawal names the old set, and the newer announcement stands.
+    return;
+  }
+  pending_aspas_.insert_or_assign(id, std::nullopt);
+}
+
+void RtrClient::clear_pending() {
+  pending_vrps_.clear();
+  pending_keys_.clear();
+  pending_aspas_.clear();
+}
+
 std::chrono::seconds RtrClient::next_reconnect_delay() {
   const auto delay = std::min(reconnect_backoff_, secs(intervals_.retry));
   reconnect_backoff_ = std::min(reconnect_backoff_ * 2, secs(intervals_.retry));
@@ -421,6 +468,7 @@ void RtrClient::commit(const EndOfDataPdu& eod, RtrTime now, RtrEvents& events) 
     // The answer to a Reset Query is the whole data set.
     vrps_.clear();
     keys_.clear();
+    aspas_.clear();
   }
   for (const auto& [key, present] : pending_vrps_) {
     const bool had = vrps_.contains(key);
@@ -450,8 +498,21 @@ void RtrClient::commit(const EndOfDataPdu& eod, RtrTime now, RtrEvents& events) 
       update.withdrawn.router_keys.push_back(std::move(entry));
     }
   }
-  pending_vrps_.clear();
-  pending_keys_.clear();
+  for (auto& [id, pending] : pending_aspas_) {
+    const auto had = aspas_.find(id);
+    if (had != aspas_.end() && pending && had->second == *pending) {
+      continue;
+    }
+    if (had != aspas_.end()) {
+      update.withdrawn.aspas.push_back(aspa::AspaRecord{id.customer, had->second});
+      aspas_.erase(had);
+    }
+    if (pending) {
+      update.announced.aspas.push_back(aspa::AspaRecord{id.customer, *pending});
+      aspas_.emplace(id, std::move(*pending));
+    }
+  }
+  clear_pending();
 
   session_ = Session{txn_session_id_, eod.serial};
   need_reset_ = false;
@@ -494,7 +555,7 @@ void RtrClient::handle_error_report(const ErrorReportPdu& report, std::uint8_t r
   if (code == static_cast<std::uint16_t>(RtrErrorCode::UnsupportedProtocolVersion)) {
     // Refused even at our lowest version: the cache may have changed; start from the top
     // next time.
-    sticky_version_ = std::min(config_.max_version, kRtrVersion1);
+    sticky_version_ = std::min(config_.max_version, kRtrMaxVersion);
   }
   // RFC 8210 §12: everything else is fatal for the session and this cache's data.
   fail_session(RtrErrorCode::CorruptData,
@@ -530,6 +591,7 @@ void RtrClient::drop_all(const std::string& reason, RtrDropReason why, RtrEvents
   has_data_ = false;
   vrps_.clear();
   keys_.clear();
+  aspas_.clear();
   session_.reset();
   data_version_.reset();
   need_reset_ = false;
@@ -540,8 +602,7 @@ void RtrClient::close_connection(RtrTime reconnect_at, RtrEvents& events) {
   events.emplace_back(RtrClose{});
   state_ = RtrClientState::Idle;
   framer_.reset();
-  pending_vrps_.clear();
-  pending_keys_.clear();
+  clear_pending();
   refresh_at_.reset();
   retry_query_at_.reset();
   reconnect_at_ = reconnect_at;

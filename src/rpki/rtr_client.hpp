@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// The router side of the RPKI-to-Router protocol (RFC 8210 v1, falling back to RFC 6810 v0;
-// RFC 8210 §6, §7) as a pure state machine: no sockets, no clocks, no logging. A
-// transport feeds it events with the current time and carries out the events it returns.
+// The router side of the RPKI-to-Router protocol (version 2 with ASPA, docs/aspa.md §11, falling
+// back to RFC 8210 v1 and RFC 6810 v0; RFC 8210 §6, §7) as a pure state machine: no sockets, no
+// clocks, no logging. A transport feeds it events with the current time and carries out the events
+// it returns.
 //
 // Transport contract (e.g. an asio TCP client):
 //   * Call start(now) once. Every call returns RtrEvents; carry them out in order:
@@ -53,7 +54,7 @@ using RtrTime = std::chrono::steady_clock::time_point;
 
 struct RtrClientConfig {
   // The highest version offered in the first query (RFC 8210 §7); 0 for a v0-only router.
-  std::uint8_t max_version = kRtrVersion1;
+  std::uint8_t max_version = kRtrMaxVersion;
 };
 
 // --- Events returned to the transport (see the contract above). ---
@@ -68,8 +69,11 @@ struct RtrClose {
   friend bool operator==(const RtrClose&, const RtrClose&) = default;
 };
 // One committed transaction (Cache Response ... End of Data). Lists are sorted and disjoint;
-// `expires` is always empty. With reset == true, `announced` is the complete data set of this
-// cache (answer to a Reset Query) and `withdrawn` is empty.
+// `expires` is always empty. An ASPA record whose provider set changed is in both lists: the
+// old set withdrawn, the new one announced (providers sorted, no duplicates). With the
+// StayRTR 0.5 layout a customer has one record per AFI, so it may appear twice in a list. With
+// reset == true, `announced` is the complete data set of this cache (answer to a Reset Query) and
+// `withdrawn` is empty.
 struct RtrDataUpdate {
   bool reset = false;
   std::uint16_t session_id = 0;
@@ -164,6 +168,15 @@ class RtrClient {
     bool present;
     crypto::PublicKey key;
   };
+  // docs/aspa.md §11.2: a record per customer (current layout, afi == kAnyAfi) or per
+  // customer and AFI (StayRTR 0.5 layout).
+  struct AspaKey {
+    base::Asn customer;
+    std::uint8_t afi = 0;
+    friend auto operator<=>(const AspaKey&, const AspaKey&) = default;
+  };
+  static constexpr std::uint8_t kAnyAfi = 0xFF;
+  using Providers = std::vector<base::Asn>;  // sorted, unique
   struct Session {
     std::uint16_t session_id;
     std::uint32_t serial;
@@ -179,6 +192,8 @@ class RtrClient {
                      RtrEvents& events);
   void handle_router_key(const RouterKeyPdu& pdu, const base::Bytes& frame, RtrTime now,
                          RtrEvents& events);
+  void handle_aspa(const AspaPdu& pdu, const base::Bytes& frame, RtrTime now, RtrEvents& events);
+  void clear_pending();
   void commit(const EndOfDataPdu& eod, RtrTime now, RtrEvents& events);
   // Sends an Error Report (unless `reply` is false), closes, drops the data and schedules a
   // reconnect after Retry.
@@ -212,11 +227,13 @@ class RtrClient {
   RtrIntervals intervals_;
   std::set<VrpKey> vrps_;
   std::map<KeyId, crypto::PublicKey> keys_;
+  std::map<AspaKey, Providers> aspas_;
 
   bool reset_mode_ = false;  // the outstanding query is a Reset Query
   std::uint16_t txn_session_id_ = 0;
   std::map<VrpKey, bool> pending_vrps_;  // key -> present after commit
   std::map<KeyId, PendingKey> pending_keys_;
+  std::map<AspaKey, std::optional<Providers>> pending_aspas_;  // nullopt: withdrawn
 
   std::chrono::seconds reconnect_backoff_ = kFirstReconnectDelay;
   std::optional<RtrTime> reconnect_at_;

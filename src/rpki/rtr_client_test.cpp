@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // RTR client state machine: full load, incremental updates, Serial Notify, Cache Reset,
-// Session ID change, version fallback, Error Reports both ways, expiry and timers. Cache PDUs
+// Session ID change, version fallback (2 -> 1 -> 0), ASPA records in both PDU layouts (docs/aspa.md
+// §11), Error Reports both ways, expiry and timers. Cache PDUs
 // are built with the codec (tested in rtr_pdu_test.cpp); time is an explicit steady_clock value.
 #include "rpki/rtr_client.hpp"
 
@@ -78,7 +79,8 @@ bool has(const RtrEvents& events) {
 
 class Harness {
  public:
-  explicit Harness(RtrClientConfig config = {}) : client(config) {}
+  // Most tests are about version 1 behaviour; the version 2 tests ask for it.
+  explicit Harness(RtrClientConfig config = RtrClientConfig{kRtrVersion1}) : client(config) {}
 
   // start() + on_connected(); returns the events of on_connected (the query).
   RtrEvents connect() {
@@ -374,7 +376,7 @@ TEST(RtrClient, Rfc8210Sec7_UnknownVersionIsAnsweredWithCode4) {
   Harness t;
   t.connect();
   auto bytes = Harness::encode({CacheResponsePdu{1}}, kRtrVersion1);
-  bytes[0] = 2;
+  bytes[0] = 3;
   expect_error_sent(t.feed_bytes(bytes), RtrErrorCode::UnsupportedProtocolVersion);
 }
 
@@ -586,6 +588,218 @@ TEST(RtrClient, SilentCloseOnSerialQueryOfAKnownV1CacheResetsInV1) {
   EXPECT_TRUE(std::holds_alternative<ResetQueryPdu>(reset[0]));
   EXPECT_EQ(versions, std::vector<std::uint8_t>{kRtrVersion1});
   EXPECT_FALSE(t.client.data().router_keys.empty());
+}
+
+}  // namespace
+}  // namespace bgpsecd::rpki
+
+namespace bgpsecd::rpki {
+namespace {
+
+// --- Version 2 and ASPA (docs/aspa.md §11) ---
+
+std::vector<base::Asn> asns(const std::vector<std::uint32_t>& values) {
+  return {values.begin(), values.end()};
+}
+AspaPdu aspa_pdu(bool announce, std::uint32_t customer, const std::vector<std::uint32_t>& providers,
+                 AspaPduLayout layout = AspaPduLayout::Current, std::uint8_t afi = 0) {
+  return AspaPdu{announce, base::Asn(customer), asns(providers), layout, afi};
+}
+aspa::AspaRecord record(std::uint32_t customer, const std::vector<std::uint32_t>& providers) {
+  return aspa::AspaRecord{base::Asn(customer), asns(providers)};
+}
+RtrClientConfig v2() { return RtrClientConfig{kRtrVersion2}; }
+constexpr auto kOld = AspaPduLayout::StayRtr05;
+const EndOfDataPdu kEod1{7, 1, RtrIntervals{900, 300, 3600}};
+const EndOfDataPdu kEod2{7, 2, RtrIntervals{900, 300, 3600}};
+
+std::vector<std::uint8_t> sent_versions(const RtrEvents& events) {
+  std::vector<std::uint8_t> versions;
+  sent(events, &versions);
+  return versions;
+}
+
+TEST(RtrClient, Rfc8210bisSec7_OffersVersion2ByDefault) {
+  Harness t(RtrClientConfig{});
+  const auto query = t.connect();
+  ASSERT_EQ(of<RtrSend>(query).size(), 1U);
+  EXPECT_EQ(base::to_hex(of<RtrSend>(query)[0].bytes), "0202000000000008");
+}
+
+TEST(RtrClient, Rfc8210bisSec7_Code4StepsDownFrom2To1To0) {
+  Harness t(v2());
+  t.connect();
+  const auto refused2 = t.feed({ErrorReportPdu{4, {}, "Bad protocol version"}}, kRtrVersion1);
+  EXPECT_EQ(of<RtrVersionChanged>(refused2), (std::vector<RtrVersionChanged>{{2, 1}}));
+  EXPECT_TRUE(has<RtrClose>(refused2));
+  EXPECT_TRUE(has<RtrConnect>(t.client.on_timer(t.now)));
+  EXPECT_EQ(sent_versions(t.client.on_connected(t.now)), std::vector<std::uint8_t>{1});
+  const auto refused1 = t.feed({ErrorReportPdu{4, {}, "Bad protocol version"}}, kRtrVersion0);
+  EXPECT_EQ(of<RtrVersionChanged>(refused1), (std::vector<RtrVersionChanged>{{1, 0}}));
+  EXPECT_TRUE(has<RtrConnect>(t.client.on_timer(t.now)));
+  EXPECT_EQ(sent_versions(t.client.on_connected(t.now)), std::vector<std::uint8_t>{0});
+  const auto done =
+      t.feed({CacheResponsePdu{3}, kV4a, EndOfDataPdu{3, 1, std::nullopt}}, kRtrVersion0);
+  ASSERT_EQ(of<RtrDataUpdate>(done).size(), 1U);
+  EXPECT_EQ(t.client.version(), kRtrVersion0);
+}
+
+TEST(RtrClient, Rfc8210bisSec7_Code4SentInVersion0SkipsVersion1) {
+  Harness t(v2());
+  t.connect();
+  const auto refused = t.feed({ErrorReportPdu{4, {}, "old"}}, kRtrVersion0);
+  EXPECT_EQ(of<RtrVersionChanged>(refused), (std::vector<RtrVersionChanged>{{2, 0}}));
+}
+
+// StayRTR 0.5.1 with -protocol 1 answers a version 2 query in version 1, without an error.
+TEST(RtrClient, Rfc8210bisSec7_ImplicitDowngradeToVersion1) {
+  Harness t(v2());
+  t.connect();
+  const auto done = t.feed({CacheResponsePdu{7}, kV4a, router_key(true), kEod1}, kRtrVersion1);
+  EXPECT_EQ(of<RtrVersionChanged>(done), (std::vector<RtrVersionChanged>{{2, 1}}));
+  ASSERT_EQ(of<RtrDataUpdate>(done).size(), 1U);
+  EXPECT_EQ(t.client.version(), kRtrVersion1);
+  EXPECT_EQ(t.client.data().router_keys.size(), 1U);
+  EXPECT_TRUE(t.client.data().aspas.empty());
+  // The refresh stays in version 1.
+  EXPECT_EQ(sent_versions(t.advance(seconds(900))), std::vector<std::uint8_t>{1});
+}
+
+TEST(RtrClient, Rfc8210bisSec7_SilentCloseAtVersion2TriesVersion1) {
+  Harness t(v2());
+  t.connect();
+  const auto closed = t.client.on_disconnected(t.now);
+  EXPECT_EQ(of<RtrVersionChanged>(closed), (std::vector<RtrVersionChanged>{{2, 1}}));
+  EXPECT_TRUE(has<RtrConnect>(t.client.on_timer(t.now)));
+  EXPECT_EQ(sent_versions(t.client.on_connected(t.now)), std::vector<std::uint8_t>{1});
+}
+
+TEST(RtrClient, Rfc8210bisSec5_12_AspaInVersion1SessionIsUnsupportedPduType) {
+  Harness t;  // version 1
+  t.connect();
+  auto bytes = Harness::encode({CacheResponsePdu{7}}, kRtrVersion1);
+  // An ASPA PDU with version 1 in its header.
+  const auto aspa_bytes = h("010B01000000001000000001 00000002");
+  bytes.insert(bytes.end(), aspa_bytes.begin(), aspa_bytes.end());
+  expect_error_sent(t.feed_bytes(bytes), RtrErrorCode::UnsupportedPduType);
+}
+
+TEST(RtrClient, Rfc8210bisSec5_12_AspaAnnounceReplaceWithdraw) {
+  Harness t(v2());
+  t.connect();
+  const auto loaded = t.feed({CacheResponsePdu{7}, kV4a, aspa_pdu(true, 64496, {64497, 64498}),
+                              aspa_pdu(true, 64500, {0}), kEod1},
+                             kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(loaded).size(), 1U);
+  EXPECT_EQ(of<RtrDataUpdate>(loaded)[0].announced.aspas,
+            (std::vector<aspa::AspaRecord>{record(64496, {64497, 64498}), record(64500, {0})}));
+  EXPECT_EQ(t.client.version(), kRtrVersion2);
+
+  // A new announcement for a held customer replaces its record.
+  t.advance(seconds(900));
+  const auto changed =
+      t.feed({CacheResponsePdu{7}, aspa_pdu(true, 64496, {64499}), kEod2}, kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(changed).size(), 1U);
+  const auto u = of<RtrDataUpdate>(changed)[0];
+  EXPECT_FALSE(u.reset);
+  EXPECT_EQ(u.withdrawn.aspas, (std::vector<aspa::AspaRecord>{record(64496, {64497, 64498})}));
+  EXPECT_EQ(u.announced.aspas, (std::vector<aspa::AspaRecord>{record(64496, {64499})}));
+  EXPECT_EQ(t.client.data().aspas,
+            (std::vector<aspa::AspaRecord>{record(64496, {64499}), record(64500, {0})}));
+
+  // A withdrawal (no providers) removes the customer.
+  t.advance(seconds(900));
+  const auto gone =
+      t.feed({CacheResponsePdu{7}, aspa_pdu(false, 64500, {}), EndOfDataPdu{7, 3, kEod1.intervals}},
+             kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(gone).size(), 1U);
+  EXPECT_EQ(of<RtrDataUpdate>(gone)[0].withdrawn.aspas,
+            (std::vector<aspa::AspaRecord>{record(64500, {0})}));
+  EXPECT_EQ(t.client.data().aspas, (std::vector<aspa::AspaRecord>{record(64496, {64499})}));
+
+  // Announced and withdrawn in one transaction: no change.
+  t.advance(seconds(900));
+  const auto netted = t.feed({CacheResponsePdu{7}, aspa_pdu(true, 64510, {1}),
+                              aspa_pdu(false, 64510, {}), EndOfDataPdu{7, 4, kEod1.intervals}},
+                             kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(netted).size(), 1U);
+  EXPECT_TRUE(of<RtrDataUpdate>(netted)[0].announced.aspas.empty());
+  EXPECT_TRUE(of<RtrDataUpdate>(netted)[0].withdrawn.aspas.empty());
+}
+
+TEST(RtrClient, Rfc8210bisSec5_12_WithdrawalOfUnknownAspaIsError6) {
+  Harness t(v2());
+  t.connect();
+  const auto bad = t.feed({CacheResponsePdu{7}, aspa_pdu(false, 64496, {}), kEod1}, kRtrVersion2);
+  expect_error_sent(bad, RtrErrorCode::WithdrawalOfUnknownRecord);
+}
+
+TEST(RtrClient, Rfc8210bisSec5_12_BadProviderListIsError9) {
+  Harness t(v2());
+  t.connect();
+  const auto bad = t.feed_bytes(h("02031234 00000008 020B0100 0000000C 0000FBF0"));
+  // The first PDU (Cache Response, session 0x1234) is fine; the empty announcement is not.
+  expect_error_sent(bad, RtrErrorCode::AspaProviderListError);
+}
+
+// StayRTR 0.5.1: records per (customer, AFI); a change is announce(new) then withdraw(old).
+TEST(RtrClient, StayRtr05_AnnounceNewThenWithdrawOldKeepsTheNewRecord) {
+  Harness t(v2());
+  t.connect();
+  t.feed({CacheResponsePdu{7}, aspa_pdu(true, 64496, {64497}, kOld, 0),
+          aspa_pdu(true, 64496, {64497}, kOld, 1), kEod1},
+         kRtrVersion2);
+  EXPECT_EQ(t.client.data().aspas,
+            (std::vector<aspa::AspaRecord>{record(64496, {64497}), record(64496, {64497})}));
+
+  t.advance(seconds(900));
+  const auto changed = t.feed({CacheResponsePdu{7}, aspa_pdu(true, 64496, {64498, 64497}, kOld, 0),
+                               aspa_pdu(false, 64496, {64497}, kOld, 0), kEod2},
+                              kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(changed).size(), 1U);
+  const auto u = of<RtrDataUpdate>(changed)[0];
+  EXPECT_EQ(u.withdrawn.aspas, (std::vector<aspa::AspaRecord>{record(64496, {64497})}));
+  EXPECT_EQ(u.announced.aspas, (std::vector<aspa::AspaRecord>{record(64496, {64497, 64498})}));
+  EXPECT_EQ(t.client.data().aspas,
+            (std::vector<aspa::AspaRecord>{record(64496, {64497, 64498}), record(64496, {64497})}));
+
+  // A withdrawal that names the set held removes that AFI's record only.
+  t.advance(seconds(900));
+  const auto gone = t.feed({CacheResponsePdu{7}, aspa_pdu(false, 64496, {64497}, kOld, 1),
+                            EndOfDataPdu{7, 3, kEod1.intervals}},
+                           kRtrVersion2);
+  ASSERT_EQ(of<RtrDataUpdate>(gone).size(), 1U);
+  EXPECT_EQ(of<RtrDataUpdate>(gone)[0].withdrawn.aspas,
+            (std::vector<aspa::AspaRecord>{record(64496, {64497})}));
+  EXPECT_EQ(t.client.data().aspas, (std::vector<aspa::AspaRecord>{record(64496, {64497, 64498})}));
+
+  // Withdrawing an (customer, AFI) not held is error 6.
+  t.advance(seconds(900));
+  const auto bad =
+      t.feed({CacheResponsePdu{7}, aspa_pdu(false, 64496, {64497}, kOld, 1)}, kRtrVersion2);
+  expect_error_sent(bad, RtrErrorCode::WithdrawalOfUnknownRecord);
+}
+
+TEST(RtrClient, Rfc8210bisSec7_DowngradeReloadsWithoutAspas) {
+  Harness t(v2());
+  t.connect();
+  t.feed({CacheResponsePdu{7}, aspa_pdu(true, 64496, {64497}), kEod1}, kRtrVersion2);
+  ASSERT_EQ(t.client.data().aspas.size(), 1U);
+  // The cache restarts as a version 1 cache and refuses our version 2 Serial Query.
+  static_cast<void>(t.client.on_disconnected(t.now));
+  EXPECT_TRUE(has<RtrConnect>(t.advance(seconds(1))));
+  static_cast<void>(t.client.on_connected(t.now));
+  const auto refused = t.feed({ErrorReportPdu{4, {}, "Bad protocol version"}}, kRtrVersion1);
+  EXPECT_TRUE(has<RtrClose>(refused));
+  EXPECT_TRUE(has<RtrConnect>(t.client.on_timer(t.now)));
+  const auto query = t.client.on_connected(t.now);
+  ASSERT_EQ(sent(query).size(), 1U);
+  EXPECT_TRUE(std::holds_alternative<ResetQueryPdu>(sent(query)[0]));
+  const auto reloaded =
+      t.feed({CacheResponsePdu{8}, kV4a, EndOfDataPdu{8, 1, kEod1.intervals}}, kRtrVersion1);
+  ASSERT_EQ(of<RtrDataUpdate>(reloaded).size(), 1U);
+  EXPECT_TRUE(of<RtrDataUpdate>(reloaded)[0].reset);
+  EXPECT_TRUE(t.client.data().aspas.empty());
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RTR PDU codec (RFC 8210 §5, RFC 6810 §5): one descriptor per PDU type gives its name and
-// length per version (docs/style.md §2.8); the generic path checks version, type and length once,
-// then each type's body is read through base::ByteReader and written through base::ByteWriter.
+// RTR PDU codec (RFC 8210 §5, RFC 6810 §5, version 2 ASPA in docs/aspa.md §11): one descriptor per
+// PDU type gives its name and length per version (docs/style.md §2.8); the generic path checks
+// version, type and length once, then each type's body is read through base::ByteReader and written
+// through base::ByteWriter.
 #include "rpki/rtr_pdu.hpp"
 
 #include <limits>
@@ -19,19 +20,32 @@ struct PduSpec {
   std::uint8_t type;
   const char* name;
   std::uint32_t v0_length;  // 0: the type does not exist in version 0
-  std::uint32_t v1_length;
+  std::uint32_t v1_length;  // 0: the type does not exist in version 1
+  std::uint32_t v2_length;
   bool at_least;  // the length is a minimum (variable-length PDUs)
 };
 
-// RFC 8210 §5.2-5.11 (v1) and RFC 6810 §5 (v0).
+// RFC 8210 §5.2-5.11 (v1), RFC 6810 §5 (v0); version 2 keeps the v1 layouts and adds ASPA
+// (docs/aspa.md §11.1).
 constexpr PduSpec kPduSpecs[] = {
-    {0, "Serial Notify", 12, 12, false}, {1, "Serial Query", 12, 12, false},
-    {2, "Reset Query", 8, 8, false},     {3, "Cache Response", 8, 8, false},
-    {4, "IPv4 Prefix", 20, 20, false},   {6, "IPv6 Prefix", 32, 32, false},
-    {7, "End of Data", 12, 24, false},   {8, "Cache Reset", 8, 8, false},
-    {9, "Router Key", 0, 32, true},  // + SPKI
-    {10, "Error Report", 16, 16, true},
+    {0, "Serial Notify", 12, 12, 12, false}, {1, "Serial Query", 12, 12, 12, false},
+    {2, "Reset Query", 8, 8, 8, false},      {3, "Cache Response", 8, 8, 8, false},
+    {4, "IPv4 Prefix", 20, 20, 20, false},   {6, "IPv6 Prefix", 32, 32, 32, false},
+    {7, "End of Data", 12, 24, 24, false},   {8, "Cache Reset", 8, 8, 8, false},
+    {9, "Router Key", 0, 32, 32, true},                                     // + SPKI
+    {10, "Error Report", 16, 16, 16, true},  {11, "ASPA", 0, 0, 12, true},  // + providers
 };
+
+std::uint32_t spec_length(const PduSpec& spec, std::uint8_t version) noexcept {
+  switch (version) {
+    case kRtrVersion0:
+      return spec.v0_length;
+    case kRtrVersion1:
+      return spec.v1_length;
+    default:
+      return spec.v2_length;
+  }
+}
 
 const PduSpec* find_spec(std::uint8_t type) noexcept {
   for (const auto& spec : kPduSpecs) {
@@ -125,6 +139,102 @@ base::Result<RtrPdu, RtrError> decode_error_report(base::ByteReader& r, std::uin
                         std::string(text.begin(), text.end())};
 }
 
+base::Result<std::vector<base::Asn>, RtrError> read_providers(base::ByteReader& r,
+                                                              std::size_t count) {
+  std::vector<base::Asn> providers;
+  providers.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t asn = 0;
+    if (!r.read_u32(asn)) {
+      return corrupt("ASPA: bad length");
+    }
+    providers.emplace_back(asn);
+  }
+  if (!r.empty()) {
+    return corrupt("ASPA: octets after the provider list");
+  }
+  return providers;
+}
+
+// docs/aspa.md §11.2: the current layout. Octet 2 is Flags, octet 3 zero; the providers fill
+// the rest of the PDU.
+base::Result<RtrPdu, RtrError> decode_aspa_current(base::ByteReader& r, std::uint8_t flags,
+                                                   std::uint32_t length) {
+  BGPSEC_ASSIGN_OR_RETURN(const bool announce, decode_flags(flags, "ASPA"));
+  std::uint32_t customer = 0;
+  if (!r.read_u32(customer)) {
+    return corrupt("ASPA: bad length");
+  }
+  BGPSEC_ASSIGN_OR_RETURN(auto providers, read_providers(r, (length - 12) / 4));
+  if (!announce) {
+    // A withdrawal names the customer only; the caller routes longer ones to the old layout.
+    if (!providers.empty()) {
+      return corrupt("ASPA: withdrawal with a provider list");
+    }
+    return AspaPdu{false, base::Asn(customer), {}, AspaPduLayout::Current, 0};
+  }
+  // 8210bis §5.12: an announcement holds at least one provider, AS 0 only on its own, and the
+  // providers in strictly increasing order; otherwise error 9.
+  if (providers.empty()) {
+    return rtr_fail(RtrErrorCode::AspaProviderListError, "ASPA: announcement without providers");
+  }
+  for (std::size_t i = 0; i < providers.size(); ++i) {
+    if (providers.size() > 1 && providers[i].value() == 0) {
+      return rtr_fail(
+          RtrErrorCode::AspaProviderListError,
+          "ASPA: AS 0 beside other providers for customer AS" + base::Asn(customer).to_string());
+    }
+    if (i > 0 && !(providers[i - 1] < providers[i])) {
+      return rtr_fail(RtrErrorCode::AspaProviderListError, "ASPA: providers of customer AS" +
+                                                               base::Asn(customer).to_string() +
+                                                               " not strictly increasing");
+    }
+  }
+  return AspaPdu{true, base::Asn(customer), std::move(providers), AspaPduLayout::Current, 0};
+}
+
+// docs/aspa.md §11.2: StayRTR 0.5's layout. Flags, AFI, provider count, customer, providers.
+base::Result<RtrPdu, RtrError> decode_aspa_stayrtr(base::ByteReader& r) {
+  std::uint8_t flags = 0;
+  std::uint8_t afi = 0;
+  std::uint16_t count = 0;
+  std::uint32_t customer = 0;
+  if (!r.read_u8(flags) || !r.read_u8(afi) || !r.read_u16(count) || !r.read_u32(customer)) {
+    return corrupt("ASPA: bad length");
+  }
+  BGPSEC_ASSIGN_OR_RETURN(const bool announce, decode_flags(flags, "ASPA"));
+  BGPSEC_ASSIGN_OR_RETURN(auto providers, read_providers(r, count));
+  if (announce && providers.empty()) {
+    return rtr_fail(RtrErrorCode::AspaProviderListError, "ASPA: announcement without providers");
+  }
+  return AspaPdu{announce, base::Asn(customer), std::move(providers), AspaPduLayout::StayRtr05,
+                 afi};
+}
+
+// docs/aspa.md §11.2: which layout a version 2 ASPA PDU has, from its bytes alone.
+base::Result<RtrPdu, RtrError> decode_aspa(base::ByteReader& r, std::span<const std::uint8_t> pdu,
+                                           const RtrPduHeader& h) {
+  if (h.length % 4 != 0) {
+    return corrupt("ASPA PDU length " + std::to_string(h.length) + " is not a multiple of 4");
+  }
+  const auto flags = static_cast<std::uint8_t>(h.field >> 8U);
+  if (flags != 0 || h.length == 12) {
+    return decode_aspa_current(r, flags, h.length);
+  }
+  // Octets 2-3 are zero and the PDU is longer than a current-layout withdrawal: the old layout
+  // if its AFI octet and provider count agree with the length.
+  base::ByteReader peek(pdu);
+  std::uint8_t afi = 0;
+  std::uint16_t count = 0;
+  const bool old_layout = (h.field & 0xFFU) == 0 && h.length >= 16 && peek.skip(9) &&
+                          peek.read_u8(afi) && peek.read_u16(count) && afi <= 1 &&
+                          h.length == 16 + 4 * std::uint32_t{count};
+  if (!old_layout) {
+    return corrupt("ASPA: withdrawal with a provider list");
+  }
+  return decode_aspa_stayrtr(r);
+}
+
 template <class... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
@@ -154,6 +264,8 @@ const char* rtr_error_code_name(std::uint16_t code) noexcept {
       return "Duplicate Announcement Received";
     case 8:
       return "Unexpected Protocol Version";
+    case 9:
+      return "ASPA Provider List Error";
     default:
       return "Unknown";
   }
@@ -178,6 +290,7 @@ RtrPduType rtr_pdu_type(const RtrPdu& pdu) noexcept {
                         [](const CacheResetPdu&) { return RtrPduType::CacheReset; },
                         [](const RouterKeyPdu&) { return RtrPduType::RouterKey; },
                         [](const ErrorReportPdu&) { return RtrPduType::ErrorReport; },
+                        [](const AspaPdu&) { return RtrPduType::Aspa; },
                     },
                     pdu);
 }
@@ -207,7 +320,7 @@ base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu)
                    std::to_string(pdu.size()) + " octets given");
   }
   // RFC 8210 §7: a version this implementation does not speak.
-  if (h.version > kRtrVersion1) {
+  if (h.version > kRtrMaxVersion) {
     return rtr_fail(RtrErrorCode::UnsupportedProtocolVersion,
                     "unsupported protocol version " + std::to_string(h.version));
   }
@@ -216,11 +329,13 @@ base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu)
     return rtr_fail(RtrErrorCode::UnsupportedPduType,
                     "unsupported PDU type " + std::to_string(h.type));
   }
-  // RFC 8210 §5.10: Router Key PDUs do not exist in version 0.
-  const std::uint32_t expected = h.version == kRtrVersion0 ? spec->v0_length : spec->v1_length;
+  // RFC 8210 §5.10: Router Key PDUs do not exist in version 0; ASPA PDUs only exist in
+  // version 2 (docs/aspa.md §11.1).
+  const std::uint32_t expected = spec_length(*spec, h.version);
   if (expected == 0) {
-    return rtr_fail(RtrErrorCode::UnsupportedPduType,
-                    std::string(spec->name) + " PDU in protocol version 0");
+    return rtr_fail(
+        RtrErrorCode::UnsupportedPduType,
+        std::string(spec->name) + " PDU in protocol version " + std::to_string(h.version));
   }
   if (spec->at_least ? h.length < expected : h.length != expected) {
     return corrupt(std::string(spec->name) + " PDU length " + std::to_string(h.length) +
@@ -273,19 +388,25 @@ base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu)
       return decode_router_key(r, h.field);
     case RtrPduType::ErrorReport:
       return decode_error_report(r, h.field);
+    case RtrPduType::Aspa:
+      return decode_aspa(r, pdu, h);
   }
   return rtr_fail(RtrErrorCode::UnsupportedPduType,
                   "unsupported PDU type " + std::to_string(h.type));  // unreachable
 }
 
 base::Result<base::Bytes, RtrError> encode_rtr_pdu(const RtrPdu& pdu, std::uint8_t version) {
-  if (version > kRtrVersion1) {
+  if (version > kRtrMaxVersion) {
     return rtr_fail(RtrErrorCode::UnsupportedProtocolVersion,
                     "cannot encode protocol version " + std::to_string(version));
   }
   const auto type = rtr_pdu_type(pdu);
   if (type == RtrPduType::RouterKey && version == kRtrVersion0) {
     return rtr_fail(RtrErrorCode::UnsupportedPduType, "Router Key PDU in protocol version 0");
+  }
+  if (type == RtrPduType::Aspa && version < kRtrVersion2) {
+    return rtr_fail(RtrErrorCode::UnsupportedPduType,
+                    "ASPA PDU in protocol version " + std::to_string(version));
   }
   base::ByteWriter body;
   std::uint16_t field = 0;
@@ -332,6 +453,20 @@ base::Result<base::Bytes, RtrError> encode_rtr_pdu(const RtrPdu& pdu, std::uint8
                    body.put_u32(static_cast<std::uint32_t>(p.text.size()));
                    for (const char c : p.text) {
                      body.put_u8(static_cast<std::uint8_t>(c));
+                   }
+                 },
+                 [&](const AspaPdu& p) {
+                   // docs/aspa.md §11.2: the layout the PDU was decoded in, or chosen.
+                   if (p.layout == AspaPduLayout::Current) {
+                     field = p.announce ? 0x0100 : 0x0000;  // flags in octet 2, zero in octet 3
+                   } else {
+                     body.put_u8(p.announce ? 1 : 0);
+                     body.put_u8(p.afi);
+                     body.put_u16(static_cast<std::uint16_t>(p.providers.size()));
+                   }
+                   body.put_u32(p.customer.value());
+                   for (const auto& provider : p.providers) {
+                     body.put_u32(provider.value());
                    }
                  },
              },

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0; RFC 8210 §5, §12):
+// RPKI-to-Router protocol PDUs (RFC 8210 version 1, RFC 6810 version 0, and version 2 of
+// draft-ietf-sidrops-8210bis with the ASPA PDU, docs/aspa.md §11; RFC 8210 §5, §12):
 // value types for every PDU, a decoder that names the Error Report code to answer with, an
 // encoder, and a framer that cuts a TCP byte stream into whole PDUs. Pure functions, no I/O.
 #pragma once
@@ -10,6 +11,7 @@
 #include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "base/asn.hpp"
 #include "base/bytes.hpp"
@@ -23,12 +25,14 @@ namespace bgpsecd::rpki {
 
 inline constexpr std::uint8_t kRtrVersion0 = 0;  // RFC 6810
 inline constexpr std::uint8_t kRtrVersion1 = 1;  // RFC 8210
+inline constexpr std::uint8_t kRtrVersion2 = 2;  // draft-ietf-sidrops-8210bis (docs/aspa.md §11)
+inline constexpr std::uint8_t kRtrMaxVersion = kRtrVersion2;
 inline constexpr std::size_t kRtrHeaderSize = 8;
 // RFC 8210 fixes no maximum; OpenBGPD and rtrlib refuse PDUs over 64 KiB.
 // A Router Key PDU with a P-256 SPKI is 123 octets, so only an Error Report gets near this.
 inline constexpr std::uint32_t kRtrMaxPduSize = 65535;
 
-// PDU type codes (RFC 8210 §5). Type 5 is unused; 11 (ASPA) belongs to a later draft.
+// PDU type codes (RFC 8210 §5). Type 5 is unused; 11 (ASPA) exists only in version 2.
 enum class RtrPduType : std::uint8_t {
   SerialNotify = 0,
   SerialQuery = 1,
@@ -40,9 +44,10 @@ enum class RtrPduType : std::uint8_t {
   CacheReset = 8,
   RouterKey = 9,
   ErrorReport = 10,
+  Aspa = 11,
 };
 
-// Error Report codes (RFC 8210 §12).
+// Error Report codes (RFC 8210 §12; 9 is new in version 2, docs/aspa.md §11.1).
 enum class RtrErrorCode : std::uint16_t {
   CorruptData = 0,
   InternalError = 1,
@@ -53,6 +58,7 @@ enum class RtrErrorCode : std::uint16_t {
   WithdrawalOfUnknownRecord = 6,
   DuplicateAnnouncement = 7,
   UnexpectedProtocolVersion = 8,
+  AspaProviderListError = 9,
 };
 
 [[nodiscard]] const char* rtr_error_code_name(std::uint16_t code) noexcept;
@@ -119,14 +125,32 @@ struct RouterKeyPdu {  // type 9, version 1 only (RFC 8210 §5.10)
   friend bool operator==(const RouterKeyPdu&, const RouterKeyPdu&) = default;
 };
 struct ErrorReportPdu {    // type 10
-  std::uint16_t code = 0;  // raw: codes beyond 8 (later drafts) are carried, not refused
+  std::uint16_t code = 0;  // raw: codes beyond 9 (later drafts) are carried, not refused
   base::Bytes encapsulated_pdu;
   std::string text;  // UTF-8 per RFC; not checked (StayRTR adds a NUL, which is kept)
   friend bool operator==(const ErrorReportPdu&, const ErrorReportPdu&) = default;
 };
 
-using RtrPdu = std::variant<SerialNotifyPdu, SerialQueryPdu, ResetQueryPdu, CacheResponsePdu,
-                            PrefixPdu, EndOfDataPdu, CacheResetPdu, RouterKeyPdu, ErrorReportPdu>;
+// The two wire layouts of the ASPA PDU (docs/aspa.md §11.2): the current draft's, and the
+// older one that StayRTR 0.5 sends (flags, AFI and a provider count after the header; a
+// withdrawal carries the old provider list; records are per customer and AFI).
+enum class AspaPduLayout : std::uint8_t { Current, StayRtr05 };
+
+struct AspaPdu {  // type 11, version 2 only
+  bool announce = true;
+  base::Asn customer;
+  // As on the wire. Current layout: an announcement holds at least one, strictly increasing,
+  // and AS 0 only alone; a withdrawal holds none. StayRTR 0.5 layout: as the cache sent them.
+  std::vector<base::Asn> providers;
+  AspaPduLayout layout = AspaPduLayout::Current;
+  // StayRTR 0.5 layout only (0 = IPv4, 1 = IPv6); always 0 in the current layout.
+  std::uint8_t afi = 0;
+  friend bool operator==(const AspaPdu&, const AspaPdu&) = default;
+};
+
+using RtrPdu =
+    std::variant<SerialNotifyPdu, SerialQueryPdu, ResetQueryPdu, CacheResponsePdu, PrefixPdu,
+                 EndOfDataPdu, CacheResetPdu, RouterKeyPdu, ErrorReportPdu, AspaPdu>;
 
 [[nodiscard]] RtrPduType rtr_pdu_type(const RtrPdu& pdu) noexcept;
 
@@ -146,9 +170,14 @@ struct RtrPduHeader {
     std::span<const std::uint8_t> bytes);
 
 // Decodes exactly one PDU: `pdu` must be the whole PDU (header length == pdu.size()). The
-// version in the header selects the layout (End of Data length, Router Key allowed). Errors:
-//   version other than 0/1                      -> Unsupported Protocol Version (4)
-//   unknown type, or Router Key in version 0    -> Unsupported PDU Type (5)
+// version in the header selects the layout (End of Data length, Router Key and ASPA allowed).
+// Errors:
+//   version other than 0/1/2                    -> Unsupported Protocol Version (4)
+//   unknown type, Router Key in version 0, ASPA
+//   below version 2                             -> Unsupported PDU Type (5)
+//   ASPA announcement without providers, or with
+//   AS 0 among others, or providers not strictly
+//   increasing (current layout)                 -> ASPA Provider List Error (9)
 //   length wrong for the type, flags other than
 //   0/1, prefix length > max length, max length
 //   > 32/128, bad SPKI, lengths inside an Error
@@ -157,7 +186,8 @@ struct RtrPduHeader {
 [[nodiscard]] base::Result<RtrPdu, RtrError> decode_rtr_pdu(std::span<const std::uint8_t> pdu);
 
 // Encodes `pdu` with `version` in its header. Fails (Unsupported Protocol Version /
-// Unsupported PDU Type) for a version other than 0/1 and for a Router Key in version 0.
+// Unsupported PDU Type) for a version other than 0/1/2, for a Router Key in version 0 and for
+// an ASPA PDU below version 2. An ASPA PDU is written in its `layout`, as given.
 [[nodiscard]] base::Result<base::Bytes, RtrError> encode_rtr_pdu(const RtrPdu& pdu,
                                                                  std::uint8_t version);
 

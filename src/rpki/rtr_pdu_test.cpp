@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// RTR PDU codec: byte vectors both ways for every PDU type in versions 0 and 1, every malformed
+// RTR PDU codec: byte vectors both ways for every PDU type in versions 0, 1 and 2 (both ASPA
+// layouts, docs/aspa.md §11.2), every malformed
 // case with the Error Report code it must produce, and the stream framer.
 #include "rpki/rtr_pdu.hpp"
 
@@ -80,6 +81,15 @@ TEST(RtrPdu, Rfc8210Sec5_EveryPduBothWaysInVersion1) {
     SCOPED_TRACE(v.after_version);
     expect_both_ways("01" + v.after_version, v.pdu);
   }
+}
+
+TEST(RtrPdu, Rfc8210bis_EveryVersion1PduBothWaysInVersion2) {
+  for (const auto& v : common_vectors()) {
+    SCOPED_TRACE(v.after_version);
+    expect_both_ways("02" + v.after_version, v.pdu);
+  }
+  expect_both_ways("02 07 BEEF 00000018 0000002A 00000E10 00000258 00001C20",
+                   EndOfDataPdu{0xBEEF, 42, RtrIntervals{3600, 600, 7200}});
 }
 
 TEST(RtrPdu, Rfc6810Sec5_EveryPduBothWaysInVersion0) {
@@ -209,8 +219,79 @@ TEST(RtrPdu, Rfc8210Sec5_11_ErrorReportLengthsMustAddUp) {
 
 TEST(RtrPdu, Rfc8210Sec5_UnknownTypeIsUnsupportedPduType) {
   expect_error("01 05 0000 00000008", RtrErrorCode::UnsupportedPduType);
-  expect_error("01 0B 0000 00000008", RtrErrorCode::UnsupportedPduType);  // ASPA (v2 draft)
+  expect_error("02 0C 0000 00000008", RtrErrorCode::UnsupportedPduType);
   expect_error("00 FF 0000 00000008", RtrErrorCode::UnsupportedPduType);
+}
+
+// --- ASPA (docs/aspa.md §11.2) ---
+
+AspaPdu aspa(bool announce, std::uint32_t customer, std::vector<std::uint32_t> providers,
+             AspaPduLayout layout = AspaPduLayout::Current, std::uint8_t afi = 0) {
+  AspaPdu p{announce, base::Asn(customer), {}, layout, afi};
+  for (const auto provider : providers) {
+    p.providers.emplace_back(provider);
+  }
+  return p;
+}
+
+TEST(RtrPdu, Rfc8210bisSec5_12_AspaCurrentLayoutBothWays) {
+  expect_both_ways("02 0B 0100 00000014 0000FBF0 0000FBF1 0000FBF2",
+                   aspa(true, 64496, {64497, 64498}));
+  expect_both_ways("02 0B 0100 00000010 FA56EA01 00000000", aspa(true, 4200000001U, {0}));
+  expect_both_ways("02 0B 0000 0000000C 0000FBF0", aspa(false, 64496, {}));
+}
+
+TEST(RtrPdu, StayRtr05_AspaOldLayoutBothWays) {
+  // As StayRTR 0.5.1 writes it: octets 2-3 zero, then flags, AFI, provider count, customer.
+  expect_both_ways("02 0B 0000 00000018 01 00 0002 0000FBF0 0000FBF1 0000FBF2",
+                   aspa(true, 64496, {64497, 64498}, AspaPduLayout::StayRtr05, 0));
+  expect_both_ways("02 0B 0000 00000014 01 01 0001 0000FBF0 0000FBF1",
+                   aspa(true, 64496, {64497}, AspaPduLayout::StayRtr05, 1));
+  // A withdrawal carries the old provider list.
+  expect_both_ways("02 0B 0000 00000014 00 01 0001 0000FBF0 0000FBF1",
+                   aspa(false, 64496, {64497}, AspaPduLayout::StayRtr05, 1));
+}
+
+TEST(RtrPdu, Rfc8210bisSec5_12_AspaCurrentLayoutOctet3IsIgnored) {
+  const auto decoded = decode_rtr_pdu(h("02 0B 01FF 00000010 0000FBF0 0000FBF1"));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  EXPECT_TRUE(*decoded == RtrPdu(aspa(true, 64496, {64497})));
+}
+
+TEST(RtrPdu, Rfc8210bisSec5_12_AspaProviderListErrors) {
+  // No providers in an announcement, AS 0 beside others, providers not strictly increasing.
+  expect_error("02 0B 0100 0000000C 0000FBF0", RtrErrorCode::AspaProviderListError);
+  expect_error("02 0B 0100 00000014 0000FBF0 00000000 0000FBF1",
+               RtrErrorCode::AspaProviderListError);
+  expect_error("02 0B 0100 00000014 0000FBF0 0000FBF2 0000FBF1",
+               RtrErrorCode::AspaProviderListError);
+  expect_error("02 0B 0100 00000014 0000FBF0 0000FBF1 0000FBF1",
+               RtrErrorCode::AspaProviderListError);
+  expect_error("02 0B 0000 00000010 01 00 0000 0000FBF0", RtrErrorCode::AspaProviderListError);
+}
+
+TEST(RtrPdu, Rfc8210bisSec5_12_MalformedAspaIsCorruptData) {
+  expect_error("02 0B 0100 00000008", RtrErrorCode::CorruptData);  // no customer
+  expect_error("02 0B 0100 00000012 0000FBF0 0000FBF1 0000", RtrErrorCode::CorruptData);
+  expect_error("02 0B 0200 00000010 0000FBF0 0000FBF1", RtrErrorCode::CorruptData);  // flags
+  // Octet 2 zero and longer than 12: neither a current-layout withdrawal nor the old layout.
+  expect_error("02 0B 0000 00000010 0000FBF0 0000FBF1", RtrErrorCode::CorruptData);
+  expect_error("02 0B 0000 00000014 01 02 0001 0000FBF0 0000FBF1",
+               RtrErrorCode::CorruptData);  // AFI 2
+  expect_error("02 0B 0000 00000014 01 00 0002 0000FBF0 0000FBF1",
+               RtrErrorCode::CorruptData);  // count disagrees with the length
+  expect_error("02 0B 0001 00000014 01 00 0001 0000FBF0 0000FBF1",
+               RtrErrorCode::CorruptData);  // octet 3 set: not the old layout
+  expect_error("02 0B 0000 00000014 02 00 0001 0000FBF0 0000FBF1",
+               RtrErrorCode::CorruptData);  // old-layout flags
+}
+
+TEST(RtrPdu, Rfc8210bisSec5_12_AspaOnlyInVersion2) {
+  expect_error("01 0B 0100 00000010 0000FBF0 0000FBF1", RtrErrorCode::UnsupportedPduType);
+  expect_error("00 0B 0100 00000010 0000FBF0 0000FBF1", RtrErrorCode::UnsupportedPduType);
+  const auto encoded = encode_rtr_pdu(aspa(true, 1, {2}), 1);
+  ASSERT_FALSE(encoded.has_value());
+  EXPECT_EQ(encoded.error().code, RtrErrorCode::UnsupportedPduType);
 }
 
 TEST(RtrPdu, Rfc8210Sec5_10_RouterKeyInVersion0IsUnsupportedPduType) {
@@ -223,9 +304,9 @@ TEST(RtrPdu, Rfc8210Sec5_10_RouterKeyInVersion0IsUnsupportedPduType) {
 }
 
 TEST(RtrPdu, Rfc8210Sec7_UnknownVersionIsUnsupportedProtocolVersion) {
-  expect_error("02 02 0000 00000008", RtrErrorCode::UnsupportedProtocolVersion);
+  expect_error("03 02 0000 00000008", RtrErrorCode::UnsupportedProtocolVersion);
   expect_error("03 0A 0004 00000010 00000000 00000000", RtrErrorCode::UnsupportedProtocolVersion);
-  const auto encoded = encode_rtr_pdu(ResetQueryPdu{}, 2);
+  const auto encoded = encode_rtr_pdu(ResetQueryPdu{}, 3);
   ASSERT_FALSE(encoded.has_value());
   EXPECT_EQ(encoded.error().code, RtrErrorCode::UnsupportedProtocolVersion);
 }
@@ -238,7 +319,9 @@ TEST(RtrPdu, HeaderDecodesWithMoreBytesFollowing) {
 
 TEST(RtrPdu, Names) {
   EXPECT_STREQ(rtr_error_code_name(7), "Duplicate Announcement Received");
-  EXPECT_STREQ(rtr_error_code_name(9), "Unknown");
+  EXPECT_STREQ(rtr_error_code_name(9), "ASPA Provider List Error");
+  EXPECT_STREQ(rtr_error_code_name(10), "Unknown");
+  EXPECT_STREQ(rtr_pdu_type_name(11), "ASPA");
   EXPECT_STREQ(rtr_pdu_type_name(9), "Router Key");
   EXPECT_STREQ(rtr_pdu_type_name(5), "Unknown");
 }

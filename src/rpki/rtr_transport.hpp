@@ -28,7 +28,7 @@ struct RtrCacheConfig {
   std::uint16_t port = 323;  // RFC 8210 §9 (tests use unprivileged ports)
   // Lower is preferred (RFC 8210 §10: routers talk to the most preferred caches first).
   std::uint8_t preference = 1;
-  std::uint8_t max_version = kRtrVersion1;
+  std::uint8_t max_version = kRtrMaxVersion;
   // Set: RTR over SSH to host:port (port 22 is the usual one then); empty: plain TCP.
   std::optional<RtrSshConfig> ssh;
 

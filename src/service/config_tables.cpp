@@ -46,8 +46,9 @@ base::Result<void> read_rpki_table(TomlReader& reader, const toml::table& root, 
       cache.port = parsed->port;
       const std::string name = "rpki cache " + cache.address();
       BGPSEC_TRY(reader.read_int(c, "preference", name, 0, 255, cache.preference));
-      // RFC 8210 is version 1 (router keys); RFC 6810 version 0 carries only VRPs.
-      BGPSEC_TRY(reader.read_int(c, "version", name, 0, 1, cache.version));
+      // Version 2 adds ASPAs (docs/aspa.md §11); RFC 8210 is version 1 (router keys); RFC 6810
+      // version 0 carries only VRPs.
+      BGPSEC_TRY(reader.read_int(c, "version", name, 0, 2, cache.version));
       BGPSEC_TRY(read_rpki_cache_transport(reader, c, name, cache));
       for (const RpkiCache& other : r.caches) {
         if (other.host == cache.host && other.port == cache.port) {

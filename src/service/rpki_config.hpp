@@ -16,8 +16,8 @@ namespace bgpsecd::service {
 struct RpkiCache {
   std::string host;  // as written (an address or a name)
   std::uint16_t port = 323;
-  std::uint8_t preference = 1;                // lower is preferred (RFC 8210 §10)
-  std::uint8_t version = 1;                   // highest RTR version to speak; 1 carries router keys
+  std::uint8_t preference = 1;  // lower is preferred (RFC 8210 §10)
+  std::uint8_t version = 2;     // highest RTR version to speak; 1 adds router keys, 2 ASPAs
   std::optional<rpki::RtrSshConfig> ssh;      // transport = "ssh" (RFC 8210 §9); none: TCP
   [[nodiscard]] std::string address() const;  // "host:port", "[v6]:port"
   friend bool operator==(const RpkiCache&, const RpkiCache&) = default;

@@ -67,6 +67,11 @@ rpki::RpkiData RpkiFiles::contribution(const Loaded& loaded, std::int64_t now) {
         out.router_keys.push_back(rpki::RouterKeyEntry{k.asn, k.ski, k.key, std::nullopt});
       }
     }
+    for (const auto& a : file.aspas) {
+      if (live(a)) {
+        out.aspas.push_back(aspa::AspaRecord{a.customer, a.providers});
+      }
+    }
   }
   if (loaded.slurm) {
     // RFC 8416 §4: the filters on the files' data, then the assertions (added here only, so
@@ -88,6 +93,14 @@ base::Result<void> RpkiFiles::replace(rpki::RpkiData next) {
   }
   for (const auto& k : contribution_.router_keys) {
     delta.router_keys.push_back({k, false});
+  }
+  // docs/aspa.md §11.4: each file record and SLURM assertion is one reference in the store, so
+  // a customer also announced by a cache keeps the union of both.
+  for (const auto& a : contribution_.aspas) {
+    delta.aspas.push_back({a, false});
+  }
+  for (const auto& a : next.aspas) {
+    delta.aspas.push_back({a, true});
   }
   for (const auto& v : next.vrps) {
     delta.vrps.push_back({v, true});
@@ -146,6 +159,7 @@ std::optional<std::int64_t> RpkiFiles::next_expiry() const {
   for (const auto& file : current_.files) {
     std::for_each(file.vrps.begin(), file.vrps.end(), consider);
     std::for_each(file.router_keys.begin(), file.router_keys.end(), consider);
+    std::for_each(file.aspas.begin(), file.aspas.end(), consider);
   }
   return earliest;
 }
@@ -178,7 +192,8 @@ std::vector<RpkiFiles::FileStatus> RpkiFiles::files() const {
         current_.config.files[i],
         static_cast<std::size_t>(std::count_if(data.vrps.begin(), data.vrps.end(), live)),
         static_cast<std::size_t>(
-            std::count_if(data.router_keys.begin(), data.router_keys.end(), live))});
+            std::count_if(data.router_keys.begin(), data.router_keys.end(), live)),
+        static_cast<std::size_t>(std::count_if(data.aspas.begin(), data.aspas.end(), live))});
   }
   return out;
 }
@@ -278,6 +293,7 @@ nlohmann::json rpki_sources_json(const rpki::RpkiStore& rpki, const rpki::RtrCac
            {"version", c.version},
            {"vrps", c.vrps},
            {"router_keys", c.router_keys},
+           {"aspas", c.aspas},
            {"drops", drops}});
     }
   }
@@ -285,20 +301,24 @@ nlohmann::json rpki_sources_json(const rpki::RpkiStore& rpki, const rpki::RtrCac
   nlohmann::json slurm = nullptr;
   if (files) {
     for (const auto& f : files->files()) {
-      files_json.push_back({{"path", f.path}, {"vrps", f.vrps}, {"router_keys", f.router_keys}});
+      files_json.push_back(
+          {{"path", f.path}, {"vrps", f.vrps}, {"router_keys", f.router_keys}, {"aspas", f.aspas}});
     }
     if (const auto& s = files->slurm()) {
       slurm = {{"path", files->slurm_file()},
                {"prefix_filters", s->prefix_filters.size()},
                {"bgpsec_filters", s->bgpsec_filters.size()},
                {"prefix_assertions", s->prefix_assertions.size()},
-               {"bgpsec_assertions", s->bgpsec_assertions.size()}};
+               {"bgpsec_assertions", s->bgpsec_assertions.size()},
+               {"aspa_filters", s->aspa_filters.size()},
+               {"aspa_assertions", s->aspa_assertions.size()}};
     }
   }
   return {{"vrps", snapshot->vrps.size()},
           {"vrps_ipv4", snapshot->vrps.size(base::Afi::Ipv4)},
           {"vrps_ipv6", snapshot->vrps.size(base::Afi::Ipv6)},
           {"router_keys", snapshot->router_keys.size()},
+          {"aspa_customers", snapshot->aspas.size()},
           {"caches", caches_json},
           {"files", files_json},
           {"slurm", slurm}};

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The daemon's RPKI inputs beside the RTR caches (bgpsecd.conf(5) [rpki]): the rpki-client /
-// StayRTR JSON `files` and the RFC 8416 `slurm` file. The files are re-read every
-// `reload_interval`, and a timer at the earliest `expires` of the loaded entries takes expired
-// ones out. SLURM filters apply to the files here and to the caches' data in RtrCacheSet (the
-// owner passes on_slurm to RtrCacheSet::set_slurm); SLURM assertions are added here, once
-// (RFC 8416 §4). Also the RTR cache metric families, built from RtrCacheSet::status().
+// StayRTR JSON `files` and the RFC 8416 `slurm` file, with their VRPs, router keys and ASPAs
+// (ASPA records of all sources unite per customer in the store, docs/aspa.md §11.4). The files are
+// re-read every `reload_interval`, and a timer at the earliest `expires` of the loaded entries
+// takes expired ones out. SLURM filters apply to the files here and to the caches' data in
+// RtrCacheSet (the owner passes on_slurm to RtrCacheSet::set_slurm); SLURM assertions are added
+// here, once (RFC 8416 §4). Also the RTR cache metric families, built from RtrCacheSet::status().
 // Everything runs on the io_context's thread.
 #pragma once
 
@@ -56,6 +57,7 @@ class RpkiFiles {
     std::string path;
     std::size_t vrps = 0;  // entries not yet expired, before SLURM
     std::size_t router_keys = 0;
+    std::size_t aspas = 0;  // records (a customer may have one per address family)
   };
 
   RpkiFiles(asio::io_context& io, rpki::RpkiStore& store, Handlers handlers,

@@ -128,6 +128,59 @@ TEST_F(RpkiFilesTest, Rfc8416Sec4_SlurmFiltersTheFilesAndAddsItsAssertions) {
   EXPECT_TRUE(has(vrp("203.0.113.0/24", 64999)));
 }
 
+// docs/aspa.md §11.4: the files' ASPAs and the SLURM ASPA assertions reach the store, and a
+// customer's provider set is the union over the files, the SLURM and any other source (here a
+// delta standing for an RTR cache).
+TEST_F(RpkiFilesTest, AspasOfFilesSlurmAndOtherSourcesUnite) {
+  const auto file_with = [](const std::string& providers) {
+    return R"({"roas": [], "provider_authorizations": {"ipv4": [{"customer_asid": 64496, )"
+           R"("providers": [)" +
+           providers + R"(]}], "ipv6": [{"customer_asid": 64510, "providers": [64511]}]}})";
+  };
+  constexpr std::string_view kAspaSlurm = R"({
+    "slurmVersion": 2,
+    "validationOutputFilters": {"prefixFilters": [], "bgpsecFilters": [],
+                                "aspaFilters": [{"customer_asid": 64510}]},
+    "locallyAddedAssertions": {"prefixAssertions": [], "bgpsecAssertions": [],
+                               "aspaAssertions": [{"customer_asid": 64496, "provider_set": [64499]}]}
+  })";
+  rpki::Delta cache;
+  cache.aspas.push_back({{base::Asn(64496), {base::Asn(64498)}}, true});
+  ASSERT_TRUE(store_.apply(cache));
+
+  RpkiConfig config;
+  config.files = {write("rpki.json", file_with("64497"))};
+  config.slurm_file = write("slurm.json", kAspaSlurm);
+  const auto loaded = files_->load(config);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  const auto providers = [this] {
+    std::vector<std::uint32_t> out;
+    for (const auto p : store_.snapshot()->aspas.providers(base::Asn(64496))) {
+      out.push_back(p);
+    }
+    return out;
+  };
+  EXPECT_EQ(providers(), (std::vector<std::uint32_t>{64497, 64498, 64499}));
+  EXPECT_FALSE(store_.snapshot()->aspas.has_record(base::Asn(64510)));  // SLURM filter
+  ASSERT_EQ(files_->files().size(), 1U);
+  EXPECT_EQ(files_->files()[0].aspas, 2U);
+
+  // The file changes its record: the other sources' sets stay.
+  write("rpki.json", file_with("64500"));
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(providers(), (std::vector<std::uint32_t>{64498, 64499, 64500}));
+  // The cache withdraws its record: the file's and the SLURM's stay.
+  rpki::Delta gone;
+  gone.aspas.push_back({{base::Asn(64496), {base::Asn(64498)}}, false});
+  ASSERT_TRUE(store_.apply(gone));
+  EXPECT_EQ(providers(), (std::vector<std::uint32_t>{64499, 64500}));
+  // Without the SLURM the filtered customer appears, and the assertion goes.
+  config.slurm_file.clear();
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(providers(), (std::vector<std::uint32_t>{64500}));
+  EXPECT_TRUE(store_.snapshot()->aspas.has_record(base::Asn(64510)));
+}
+
 TEST_F(RpkiFilesTest, Rfc8416_BrokenSlurmIsAnErrorNamingTheEntryAndChangesNothing) {
   RpkiConfig config;
   config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0}}))};

@@ -102,7 +102,7 @@ python3 - "$work/restart.jsonl" <<'PY' && ok || bad "no second full load after t
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 full = [l for l in lines if l["event"] == "full"]
-# the second load is v1 again, with the router keys (a silent close is no version limit)
+# the second load is v2 again, with the router keys (a silent close is no version limit)
 sys.exit(0 if len(full) == 2 and full[0]["session_id"] != full[1]["session_id"]
          and full[1]["announced"]["bgpsec_keys"] else 1)
 PY
@@ -111,8 +111,8 @@ stop_stayrtr
 # --- a version-0-only cache ----------------------------------------------------------------------
 start_stayrtr -refresh 600 -protocol 0
 if "$BGPSEC" rtr-dump --cache "$addr" -v >"$work/dump0.json" 2>"$work/err"; then ok; else bad "rtr-dump against a v0 cache: $(cat "$work/err")"; fi
-# RFC 8210 §7: the client offered version 1 and went down to 0 (what -v logs).
-if grep -q "^rtr $addr: protocol version 1 -> 0$" "$work/err"; then ok; else bad "no downgrade to version 0 logged: $(cat "$work/err")"; fi
+# RFC 8210 §7: the client offered version 2 and went down to 0 (what -v logs).
+if grep -q "^rtr $addr: protocol version 2 -> 0$" "$work/err"; then ok; else bad "no downgrade to version 0 logged: $(cat "$work/err")"; fi
 python3 - "$work/rpki.json" "$work/dump0.json" <<'PY' && ok || bad "v0 data: $(cat "$work/dump0.json")"
 import json, sys
 want, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
