@@ -64,6 +64,7 @@ update() { python3 "$peer_py" update --next-hop $p --as-path "$1" --nlri "$2"; }
 } >"$work/p.updates"
 
 start i
+wait_listening $i || bad "I does not listen"  # D's first connection attempt must get through
 start d
 wait_listening $d || bad "D does not listen"
 python3 "$peer_py" session --asn 65001 --router-id $p --bind $p --connect $d:$PORT \
