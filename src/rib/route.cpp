@@ -8,6 +8,15 @@
 #include "bgpsec/as_path_rebuild.hpp"
 
 namespace bgpsecd::rib {
+namespace {
+
+// A preference with the state deltas added, back in LOCAL_PREF's 32-bit range.
+std::uint32_t clamp_preference(std::int64_t value) noexcept {
+  constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(value, 0, kMax));
+}
+
+}  // namespace
 
 const char* path_state_name(PathState state) noexcept {
   switch (state) {
@@ -162,8 +171,7 @@ std::uint32_t apply_state_preference(std::uint32_t base, PathState path_state,
       break;
   }
 
-  constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
-  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(value, 0, kMax));
+  return clamp_preference(value);
 }
 
 std::uint32_t apply_aspa_preference(std::uint32_t base, AspaState state,
@@ -182,8 +190,7 @@ std::uint32_t apply_aspa_preference(std::uint32_t base, AspaState state,
     case AspaState::Unverified:
       break;
   }
-  constexpr std::int64_t kMax = std::numeric_limits<std::uint32_t>::max();
-  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(value, 0, kMax));
+  return clamp_preference(value);
 }
 
 }  // namespace bgpsecd::rib

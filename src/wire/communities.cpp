@@ -15,6 +15,43 @@ bool sized(std::span<const std::uint8_t> value, std::size_t element) noexcept {
   return !value.empty() && value.size() % element == 0;
 }
 
+// The three state communities share one layout: type 0x43, a subtype, octets 2..6 zero, the
+// state in octet 7; states above `last` are undefined.
+template <typename State>
+ExtendedCommunity make_state_community(std::uint8_t subtype, State state) noexcept {
+  ExtendedCommunity c;
+  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
+  c.bytes[1] = subtype;
+  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
+  return c;
+}
+
+template <typename State>
+std::optional<State> read_state_community(const ExtendedCommunity& c, std::uint8_t subtype,
+                                          State last) noexcept {
+  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque || c.bytes[1] != subtype) {
+    return std::nullopt;
+  }
+  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
+  if (state > static_cast<std::uint8_t>(last)) {
+    return std::nullopt;
+  }
+  return static_cast<State>(state);
+}
+
+// The state of the first community in `list` that `read` accepts.
+template <typename State>
+std::optional<State> find_state_community(
+    std::span<const ExtendedCommunity> list,
+    std::optional<State> (*read)(const ExtendedCommunity&) noexcept) noexcept {
+  for (const auto& c : list) {
+    if (auto state = read(c)) {
+      return state;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* origin_validation_state_name(OriginValidationState s) noexcept {
@@ -30,94 +67,45 @@ const char* origin_validation_state_name(OriginValidationState s) noexcept {
 }
 
 ExtendedCommunity make_origin_validation_community(OriginValidationState state) noexcept {
-  ExtendedCommunity c;
-  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
-  c.bytes[1] = kExtCommunitySubtypeOriginValidation;
-  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
-  return c;
+  return make_state_community(kExtCommunitySubtypeOriginValidation, state);
 }
 
 std::optional<OriginValidationState> read_origin_validation_state(
     const ExtendedCommunity& c) noexcept {
-  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque ||
-      c.bytes[1] != kExtCommunitySubtypeOriginValidation) {
-    return std::nullopt;
-  }
-  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
   // RFC 8097 §2: only 0 (Valid), 1 (NotFound) and 2 (Invalid) are defined.
-  if (state > static_cast<std::uint8_t>(OriginValidationState::Invalid)) {
-    return std::nullopt;
-  }
-  return static_cast<OriginValidationState>(state);
+  return read_state_community(c, kExtCommunitySubtypeOriginValidation,
+                              OriginValidationState::Invalid);
 }
 
 ExtendedCommunity make_bgpsec_path_state_community(BgpsecPathStateCode state) noexcept {
-  ExtendedCommunity c;
-  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
-  c.bytes[1] = kExtCommunitySubtypeBgpsecPathState;
-  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
-  return c;
+  return make_state_community(kExtCommunitySubtypeBgpsecPathState, state);
 }
 
 std::optional<BgpsecPathStateCode> read_bgpsec_path_state(const ExtendedCommunity& c) noexcept {
-  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque ||
-      c.bytes[1] != kExtCommunitySubtypeBgpsecPathState) {
-    return std::nullopt;
-  }
-  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
-  if (state > static_cast<std::uint8_t>(BgpsecPathStateCode::Deferred)) {
-    return std::nullopt;
-  }
-  return static_cast<BgpsecPathStateCode>(state);
+  return read_state_community(c, kExtCommunitySubtypeBgpsecPathState,
+                              BgpsecPathStateCode::Deferred);
 }
 
 std::optional<BgpsecPathStateCode> find_bgpsec_path_state(
     std::span<const ExtendedCommunity> list) noexcept {
-  for (const auto& c : list) {
-    if (auto state = read_bgpsec_path_state(c)) {
-      return state;
-    }
-  }
-  return std::nullopt;
+  return find_state_community(list, &read_bgpsec_path_state);
 }
 
 ExtendedCommunity make_aspa_state_community(AspaStateCode state) noexcept {
-  ExtendedCommunity c;
-  c.bytes[0] = kExtCommunityNonTransitiveOpaque;
-  c.bytes[1] = kExtCommunitySubtypeAspaState;
-  c.bytes[kOriginValidationStateOctet] = static_cast<std::uint8_t>(state);
-  return c;
+  return make_state_community(kExtCommunitySubtypeAspaState, state);
 }
 
 std::optional<AspaStateCode> read_aspa_state(const ExtendedCommunity& c) noexcept {
-  if (c.bytes[0] != kExtCommunityNonTransitiveOpaque ||
-      c.bytes[1] != kExtCommunitySubtypeAspaState) {
-    return std::nullopt;
-  }
-  const std::uint8_t state = c.bytes[kOriginValidationStateOctet];
-  if (state > static_cast<std::uint8_t>(AspaStateCode::Invalid)) {
-    return std::nullopt;
-  }
-  return static_cast<AspaStateCode>(state);
+  return read_state_community(c, kExtCommunitySubtypeAspaState, AspaStateCode::Invalid);
 }
 
 std::optional<AspaStateCode> find_aspa_state(std::span<const ExtendedCommunity> list) noexcept {
-  for (const auto& c : list) {
-    if (auto state = read_aspa_state(c)) {
-      return state;
-    }
-  }
-  return std::nullopt;
+  return find_state_community(list, &read_aspa_state);
 }
 
 std::optional<OriginValidationState> find_origin_validation_state(
     std::span<const ExtendedCommunity> list) noexcept {
-  for (const auto& c : list) {
-    if (auto state = read_origin_validation_state(c)) {
-      return state;
-    }
-  }
-  return std::nullopt;
+  return find_state_community(list, &read_origin_validation_state);
 }
 
 bool decode_communities(std::span<const std::uint8_t> value, std::vector<std::uint32_t>& out) {
