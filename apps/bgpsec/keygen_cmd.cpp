@@ -7,6 +7,7 @@
 
 #include "base/hex.hpp"
 #include "base/prefix.hpp"
+#include "base/result.hpp"
 #include "bgpsec/key_directory.hpp"
 #include "cli_output.hpp"
 #include "commands.hpp"
@@ -58,7 +59,34 @@ int run_keygen(const KeygenArgs& args) {
 struct RpkiJsonArgs {
   std::string key_dir;
   std::vector<std::string> roas;
+  std::vector<std::string> aspas;
 };
+
+// --aspa CUSTOMER=PROVIDER[,PROVIDER...], e.g. 65007=65003,65004: one ASPA record in the
+// rpki-client / StayRTR form {"customer_asid": N, "providers": [N, ...]} (docs/aspa.md §9).
+base::Result<nlohmann::json> aspa_entry(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq + 1 == text.size() || text.back() == ',') {
+    return base::fail("--aspa '" + text + "': expected CUSTOMER=PROVIDER[,PROVIDER...]");
+  }
+  auto customer = base::parse_asn(text.substr(0, eq));
+  if (!customer) {
+    return base::fail("--aspa '" + text + "': " + customer.error().message);
+  }
+  nlohmann::json providers = nlohmann::json::array();
+  std::string_view rest(text);
+  rest.remove_prefix(eq + 1);
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    auto provider = base::parse_asn(std::string(rest.substr(0, comma)));
+    if (!provider) {
+      return base::fail("--aspa '" + text + "': " + provider.error().message);
+    }
+    providers.push_back(provider->value());
+    rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+  }
+  return nlohmann::json{{"customer_asid", customer->value()}, {"providers", providers}};
+}
 
 int run_rpki_json(const RpkiJsonArgs& args) {
   auto keys = bgpsec::load_keys(args.key_dir);
@@ -113,6 +141,16 @@ int run_rpki_json(const RpkiJsonArgs& args) {
     entry["ta"] = "bgpsec";
     out["bgpsec_keys"].push_back(std::move(entry));
   }
+  if (!args.aspas.empty()) {
+    out["aspas"] = nlohmann::json::array();
+    for (const auto& text : args.aspas) {
+      auto entry = aspa_entry(text);
+      if (!entry) {
+        return bad_input(entry.error().message);
+      }
+      out["aspas"].push_back(std::move(*entry));
+    }
+  }
   print_json(out);
   return kPositive;
 }
@@ -137,10 +175,13 @@ Runner add_rpki_json(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "rpki-json",
       "Print rpki-client/StayRTR JSON with the router keys of a key directory (and ROAs given "
-      "with --roa), e.g. to serve them with stayrtr or pass them to `bgpsec verify --rpki`.");
+      "with --roa, ASPAs with --aspa), e.g. to serve them with stayrtr or pass them to `bgpsec "
+      "verify --rpki`.");
   cmd->add_option("--key-dir", args->key_dir, "key directory written by `bgpsec keygen`")
       ->required();
   cmd->add_option("--roa", args->roas, "a ROA as PREFIX[-MAXLEN]=ASN (repeatable)");
+  cmd->add_option("--aspa", args->aspas,
+                  "an ASPA record as CUSTOMER=PROVIDER[,PROVIDER...] (repeatable)");
   return {cmd, [args] { return run_rpki_json(*args); }};
 }
 

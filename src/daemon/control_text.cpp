@@ -477,7 +477,11 @@ std::string render_rpki(const json& result) {
   if (field(result, "vrps_ipv4") != nullptr || field(result, "vrps_ipv6") != nullptr) {
     out += " (" + text(result, "vrps_ipv4") + " IPv4, " + text(result, "vrps_ipv6") + " IPv6)";
   }
-  out += ", " + text(result, "router_keys", "0") + " router keys\n";
+  out += ", " + text(result, "router_keys", "0") + " router keys";
+  if (field(result, "aspa_customers") != nullptr) {
+    out += ", " + text(result, "aspa_customers") + " ASPA customers";
+  }
+  out += "\n";
   if (const json* v = field(result, "validation"); v != nullptr && v->is_object()) {
     out += validation_text(*v);
   }
@@ -505,6 +509,7 @@ std::string render_rpki(const json& result) {
                  {"Version", kRight},
                  {"VRPs", kRight},
                  {"Keys", kRight},
+                 {"ASPAs", kRight},
                  {"Drops", kRight}});
     for (const auto& c : caches) {
       // Times the cache's data was dropped, all reasons together (the JSON has them apart).
@@ -518,14 +523,14 @@ std::string render_rpki(const json& result) {
       }
       table.add({text(c, "name"), text(c, "preference"), cache_state(c), text(c, "session_id"),
                  text(c, "serial"), text(c, "version"), text(c, "vrps"), text(c, "router_keys"),
-                 drops});
+                 text(c, "aspas", "-"), drops});
     }
     out += table.str();
   }
   if (!files.empty()) {
-    Table table({{"File", kLeft}, {"VRPs", kRight}, {"Keys", kRight}});
+    Table table({{"File", kLeft}, {"VRPs", kRight}, {"Keys", kRight}, {"ASPAs", kRight}});
     for (const auto& f : files) {
-      table.add({text(f, "path"), text(f, "vrps"), text(f, "router_keys")});
+      table.add({text(f, "path"), text(f, "vrps"), text(f, "router_keys"), text(f, "aspas", "-")});
     }
     out += table.str();
   }
@@ -533,7 +538,12 @@ std::string render_rpki(const json& result) {
     out += "SLURM " + text(*slurm, "path") + ": " + text(*slurm, "prefix_filters") +
            " prefix filters, " + text(*slurm, "bgpsec_filters") + " BGPsec filters, " +
            text(*slurm, "prefix_assertions") + " prefix assertions, " +
-           text(*slurm, "bgpsec_assertions") + " BGPsec assertions\n";
+           text(*slurm, "bgpsec_assertions") + " BGPsec assertions";
+    if (field(*slurm, "aspa_filters") != nullptr) {
+      out += ", " + text(*slurm, "aspa_filters") + " ASPA filters, " +
+             text(*slurm, "aspa_assertions") + " ASPA assertions";
+    }
+    out += "\n";
   }
   return out;
 }

@@ -67,12 +67,15 @@
 // ----- "show rpki"   args {} -----
 // {"vrps": 1200, "router_keys": 12,                         totals in the tables in use
 //  "vrps_ipv4": 1000, "vrps_ipv6": 200,                     optional
+//  "aspa_customers": 7,                 customer ASes with an ASPA record (optional)
 //  "caches": [{"name": "127.0.0.1:8282", "preference": 1,
 //              "active": true,        its preference group is in use
 //              "connected": true, "in_sync": true,
 //              "session_id": 4711, "serial": 42,             null before the first End of Data
-//              "version": 1, "vrps": 1200, "router_keys": 12}],
-//  "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}],  optional
+//              "version": 2, "vrps": 1200, "router_keys": 12, "aspas": 5}],
+//  "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2, "aspas": 3}],
+//  "slurm": {"path": "/etc/bgpsecd/slurm.json", "prefix_filters": 1, ...,
+//            "aspa_filters": 1, "aspa_assertions": 2},                        optional
 //  "signing_keys": {"ases": [{"asn": 65001,              our router keys      optional
 //                             "active_from": "oldest",   or "active_key" (configured)
 //                             "keys": [{"ski": "0A0B...", "file": "/k/65001.0A0B....pem",

@@ -85,26 +85,29 @@ TEST(ControlText, RoutesWithPathStatesAndFailure) {
 
 TEST(ControlText, Rpki) {
   const json result = json::parse(R"({"vrps": 1200, "router_keys": 12,
-    "vrps_ipv4": 1000, "vrps_ipv6": 200,
+    "vrps_ipv4": 1000, "vrps_ipv6": 200, "aspa_customers": 7,
     "caches": [
       {"name": "127.0.0.1:8282", "preference": 1, "active": true, "connected": true,
-       "in_sync": true, "session_id": 4711, "serial": 42, "version": 1, "vrps": 1200,
-       "router_keys": 12, "drops": {"expired": 1, "error_report": 2, "protocol_error": 0}},
+       "in_sync": true, "session_id": 4711, "serial": 42, "version": 2, "vrps": 1200,
+       "router_keys": 12, "aspas": 5,
+       "drops": {"expired": 1, "error_report": 2, "protocol_error": 0}},
       {"name": "[::1]:8283", "preference": 2, "active": false, "connected": false,
        "in_sync": false, "session_id": null, "serial": null, "version": 0, "vrps": 0,
        "router_keys": 0}],
-    "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2}],
+    "files": [{"path": "/etc/bgpsecd/rpki.json", "vrps": 10, "router_keys": 2, "aspas": 3}],
     "slurm": {"path": "/etc/bgpsecd/slurm.json", "prefix_filters": 1, "bgpsec_filters": 0,
-              "prefix_assertions": 2, "bgpsec_assertions": 1}})");
+              "prefix_assertions": 2, "bgpsec_assertions": 1, "aspa_filters": 1,
+              "aspa_assertions": 2}})");
+  // A cache that predates ASPA (a v0/v1 report) shows "-" rather than a count of zero.
   EXPECT_EQ(render_rpki(result),
-            "RPKI: 1200 VRPs (1000 IPv4, 200 IPv6), 12 router keys\n"
-            "Cache           Pref  State    Session  Serial  Version  VRPs  Keys  Drops\n"
-            "127.0.0.1:8282     1  in-sync     4711      42        1  1200    12      3\n"
-            "[::1]:8283         2  standby        -       -        0     0     0      -\n"
-            "File                    VRPs  Keys\n"
-            "/etc/bgpsecd/rpki.json    10     2\n"
+            "RPKI: 1200 VRPs (1000 IPv4, 200 IPv6), 12 router keys, 7 ASPA customers\n"
+            "Cache           Pref  State    Session  Serial  Version  VRPs  Keys  ASPAs  Drops\n"
+            "127.0.0.1:8282     1  in-sync     4711      42        2  1200    12      5      3\n"
+            "[::1]:8283         2  standby        -       -        0     0     0      -      -\n"
+            "File                    VRPs  Keys  ASPAs\n"
+            "/etc/bgpsecd/rpki.json    10     2      3\n"
             "SLURM /etc/bgpsecd/slurm.json: 1 prefix filters, 0 BGPsec filters, 2 prefix "
-            "assertions, 1 BGPsec assertions\n");
+            "assertions, 1 BGPsec assertions, 1 ASPA filters, 2 ASPA assertions\n");
   EXPECT_EQ(render_rpki(json{{"vrps", 0}, {"router_keys", 0}, {"caches", json::array()}}),
             "RPKI: 0 VRPs, 0 router keys\nno RPKI caches or files configured\n");
 }

@@ -431,22 +431,27 @@ void Peer::check_collision() {
     return;  // our connect has not completed or failed yet: see accept()
   }
   bool second_wins = false;
-  if (a < State::OpenSent || (b == State::Established && !main_->reported_established)) {
+  if (a < State::OpenSent) {
     // Our own connection is gone (or never answered) while the other one works.
     second_wins = true;
-  } else if (a >= State::OpenConfirm && b >= State::OpenConfirm) {
-    if (main_->reported_established) {
-      second_wins = false;  // RFC 4271 §6.8: the Established session stays
-    } else {
-      // RFC 4271 §6.8: both OPENs are known; the BGP Identifiers decide.
-      const auto& theirs = *second_->fsm.negotiated();
-      const auto keep = resolve_collision(config_.fsm.session.router_id, theirs.peer_bgp_id,
-                                          config_.fsm.session.local_as, theirs.peer_as);
-      const bool keep_outgoing = keep == KeepConnection::LocallyInitiated;
-      second_wins = main_->outgoing != keep_outgoing && second_->outgoing == keep_outgoing;
-      log(LogLevel::Info, std::string("collision resolved: keeping the ") +
-                              (keep_outgoing ? "locally" : "remotely") + " initiated connection");
+  } else if (main_->reported_established) {
+    if (b < State::OpenConfirm) {
+      return;  // close it once its OPEN is in, with a NOTIFICATION the peer can read
     }
+    second_wins = false;  // RFC 4271 §6.8: the Established session stays
+  } else if (a >= State::OpenConfirm || b >= State::OpenConfirm) {
+    // RFC 4271 §6.8: an OPEN on either connection names the peer's BGP Identifier, and the
+    // identifiers decide. Both speakers must pick the same TCP connection, so neither may
+    // prefer whichever connection happened to finish its handshake first: when each end
+    // kept its own fastest connection, the two choices crossed and both sessions died.
+    const auto& theirs =
+        b >= State::OpenConfirm ? *second_->fsm.negotiated() : *main_->fsm.negotiated();
+    const auto keep = resolve_collision(config_.fsm.session.router_id, theirs.peer_bgp_id,
+                                        config_.fsm.session.local_as, theirs.peer_as);
+    const bool keep_outgoing = keep == KeepConnection::LocallyInitiated;
+    second_wins = main_->outgoing != keep_outgoing && second_->outgoing == keep_outgoing;
+    log(LogLevel::Info, std::string("collision resolved: keeping the ") +
+                            (keep_outgoing ? "locally" : "remotely") + " initiated connection");
   } else {
     return;  // wait for the other OPEN
   }

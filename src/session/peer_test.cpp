@@ -278,11 +278,16 @@ struct RawConnection {
   bool eof = false;
 };
 
+// How the remote speaker answers in collide(): an OPEN on both connections at once, or an
+// OPEN and a KEEPALIVE on the connection it opened while a's own one hears nothing yet.
+enum class RemoteAnswer : std::uint8_t { OpenOnBoth, AcceptedConnectionReadyFirst };
+
 // RFC 4271 §6.8 with the test as the remote speaker, so both connections are certainly open
 // at once: a's own (sock1) and one the remote opens towards a while a is in OpenSent (sock2).
 void collide(asio::io_context& io, Side& a, std::uint16_t remote_port, std::uint32_t remote_id,
              bool expect_local_kept,
-             const std::function<bool(const std::function<bool()>&, seconds)>& run_until) {
+             const std::function<bool(const std::function<bool()>&, seconds)>& run_until,
+             RemoteAnswer answer = RemoteAnswer::OpenOnBoth) {
   asio::ip::tcp::acceptor remote(
       io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.2"), remote_port));
   RawConnection sock1(io);
@@ -310,10 +315,22 @@ void collide(asio::io_context& io, Side& a, std::uint16_t remote_port, std::uint
   remote_config.hold_time = 3;
   const auto open = wire::encode_open(build_open(remote_config).value(), wire::EncodeContext{});
   ASSERT_TRUE(open.has_value());
-  sock1.send(*open);
-  sock2.send(*open);
   RawConnection& winner = expect_local_kept ? sock1 : sock2;
   RawConnection& loser = expect_local_kept ? sock2 : sock1;
+  if (answer == RemoteAnswer::AcceptedConnectionReadyFirst) {
+    // The OPEN names the remote's identifier, and the identifiers decide at once: which
+    // connection could be Established first must not, or two speakers each keeping their
+    // fastest connection would close both.
+    sock2.send(*open);
+    sock2.send(wire::encode_keepalive());
+    ASSERT_TRUE(run_until([&] { return loser.eof; }, seconds(5)));
+    if (expect_local_kept) {
+      sock1.send(*open);
+    }
+  } else {
+    sock1.send(*open);
+    sock2.send(*open);
+  }
   ASSERT_TRUE(run_until([&] { return loser.eof && winner.has(4); }, seconds(5)));
   // The loser got Cease / Connection Collision Resolution (RFC 4486 §4) before the close.
   const auto messages = loser.messages();
@@ -344,6 +361,24 @@ TEST_F(PeerTest, CollisionKeepsTheirConnectionWhenTheirIdentifierIsHigher) {
                               0x0A000001, false);
   collide(io_, *a_, 17912, 0x0A000002, /*expect_local_kept=*/false,
           [this](const std::function<bool()>& f, seconds t) { return run_until(f, t); });
+}
+
+TEST_F(PeerTest, CollisionKeepsOurConnectionEvenWhenTheirsIsReadyFirst) {
+  a_ = std::make_unique<Side>(io_, "a", "127.0.0.1", 17913, "127.0.0.2", 17914, 65001, 65002,
+                              0x0A000001, false);
+  collide(
+      io_, *a_, 17914, 0x0A000000, /*expect_local_kept=*/true,
+      [this](const std::function<bool()>& f, seconds t) { return run_until(f, t); },
+      RemoteAnswer::AcceptedConnectionReadyFirst);
+}
+
+TEST_F(PeerTest, CollisionTakesTheirConnectionReadyFirstWhenTheirIdentifierIsHigher) {
+  a_ = std::make_unique<Side>(io_, "a", "127.0.0.1", 17915, "127.0.0.2", 17916, 65001, 65002,
+                              0x0A000001, false);
+  collide(
+      io_, *a_, 17916, 0x0A000002, /*expect_local_kept=*/false,
+      [this](const std::function<bool()>& f, seconds t) { return run_until(f, t); },
+      RemoteAnswer::AcceptedConnectionReadyFirst);
 }
 
 TEST_F(PeerTest, ListenerClosesUnknownPeers) {

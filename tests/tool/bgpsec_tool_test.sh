@@ -111,6 +111,18 @@ expect 0 "rpki-json" -- "$BGPSEC" rpki-json --key-dir "$keys" --roa 192.0.2.0/24
 check "rpki-json lists every key and ROA" -- \
   "len(out['bgpsec_keys']) == 4 and len(out['roas']) == 2 and out['roas'][1]['maxLength'] == 48"
 cp "$work/out" "$work/rpki.json"
+expect 0 "rpki-json with ASPAs" -- "$BGPSEC" rpki-json --key-dir "$keys" \
+  --aspa 65001=65002,AS65003 --aspa 4200000001=65001
+check "rpki-json writes each --aspa as a customer with its providers" -- \
+  "out['aspas'] == [{'customer_asid': 65001, 'providers': [65002, 65003]}, {'customer_asid': 4200000001, 'providers': [65001]}]"
+cp "$work/out" "$work/aspa.json"
+expect 0 "the ASPA file feeds bgpsec aspa" -- "$BGPSEC" aspa --as-path "65003 65001" \
+  --direction up --rpki "$work/aspa.json"
+check "65001 -> 65003 is an authorized hop" -- "out['aspa'] == 'valid'"
+for bad in 65001 65001= =65002 65001=65002,,65003 65001=65002, 65001=x; do
+  expect 2 "rpki-json --aspa '$bad'" -- "$BGPSEC" rpki-json --key-dir "$keys" --aspa "$bad"
+  one_line_error "rpki-json --aspa '$bad'"
+done
 
 # --- sign and verify ----------------------------------------------------------------------
 expect 0 "sign a 3-hop path" -- "$BGPSEC" sign --prefix 192.0.2.0/24 \
