@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Parsing the bgpsecd configuration: toml++ reads the file, Parser::run hands each part to
-// its reader (config_parse.hpp, one file per part). toml++ throws on syntax errors; that
-// exception is caught here and never leaves this file (docs/style.md §2.6). Every error and
+// its reader (config_parse.hpp, one file per part). Reading the file and toml++'s syntax errors
+// are service::read_config_text and service::parse_toml, as for bgpsecvd. Every error and
 // warning starts with "file:line:column".
 #include "daemon/config.hpp"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include <toml++/toml.h>
@@ -110,29 +108,15 @@ bool operator==(const Config& a, const Config& b) {
 // ===== parse / load =====
 
 base::Result<Config> parse_config(std::string_view text, std::string_view file_name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, file_name);
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return base::fail(std::string(file_name) + ":" + std::to_string(where.line) + ":" +
-                      std::to_string(where.column) +
-                      ": syntax error: " + std::string(e.description()));
-  }
+  BGPSEC_ASSIGN_OR_RETURN(const toml::table root, service::parse_toml(text, file_name));
   Config config;
   Parser parser(file_name, config);
   return parser.run(root);
 }
 
 base::Result<Config> load_config_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return base::fail(path.string() + ": cannot open the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    return base::fail(path.string() + ": cannot read the config file");
-  return parse_config(text.str(), path.string());
+  BGPSEC_ASSIGN_OR_RETURN(const std::string text, service::read_config_text(path));
+  return parse_config(text, path.string());
 }
 
 }  // namespace bgpsecd::daemon

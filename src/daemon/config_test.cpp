@@ -242,7 +242,7 @@ next_hop_self = true
 // ===== errors: each names file:line:column =====
 
 TEST(ConfigErrors, SyntaxError) {
-  EXPECT_THAT(parse_error("[global]\nasn = = 1\n"), StartsWith("t.toml:2:"));
+  EXPECT_THAT(parse_error("[global]\nasn = = 1\n"), StartsWith("t.toml:2:7: syntax error: "));
 }
 
 TEST(ConfigErrors, UnknownKeySuggestsSpelling) {
@@ -401,7 +401,7 @@ route_server = true
 TEST(ConfigErrors, ParseConfigFileMissing) {
   auto c = load_config_file("/nonexistent/bgpsecd.toml");
   ASSERT_FALSE(c.has_value());
-  EXPECT_THAT(c.error().message, StartsWith("/nonexistent/bgpsecd.toml: cannot open"));
+  EXPECT_EQ(c.error().message, "/nonexistent/bgpsecd.toml: cannot open the config file");
 }
 
 // RFC 8212 §3: allowed, but warned about, with the neighbor's line.

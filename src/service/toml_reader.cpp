@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 namespace bgpsecd::service {
 namespace {
@@ -26,6 +28,30 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+base::Result<std::string> read_config_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return base::fail(path.string() + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return base::fail(path.string() + ": cannot read the config file");
+  return std::move(text).str();
+}
+
+base::Result<toml::table> parse_toml(std::string_view text, std::string_view file) {
+  // toml++ throws on a syntax error; the exception never leaves this function
+  // (docs/style.md §2.6).
+  try {
+    return toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return base::fail(std::string(file) + ":" + std::to_string(where.line) + ":" +
+                      std::to_string(where.column) +
+                      ": syntax error: " + std::string(e.description()));
+  }
+}
 
 std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t max) {
   if (text.empty())

@@ -2,13 +2,15 @@
 // Reading a TOML configuration file with toml++: typed getters that report errors and
 // warnings as "file:line:column: context: what", a check for unknown keys that suggests the
 // close spelling, enum names from tables, and the text helpers of the same style (unsigned
-// numbers, quoted strings). Nothing here knows a particular daemon's configuration: each
-// config parser derives from TomlReader and fills its own struct.
+// numbers, quoted strings), and the reading and parsing of the file itself, so that every daemon
+// reports a missing file or a syntax error in the same words. Nothing here knows a particular
+// daemon's configuration: each config parser derives from TomlReader and fills its own struct.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -22,6 +24,13 @@
 #include "base/result.hpp"
 
 namespace bgpsecd::service {
+
+// The text of a configuration file; "PATH: cannot open the config file" or "PATH: cannot read
+// the config file".
+[[nodiscard]] base::Result<std::string> read_config_text(const std::filesystem::path& path);
+// `text` as a TOML document; toml++'s parse error becomes "FILE:LINE:COLUMN: syntax error:
+// WHAT", like every later error of TomlReader.
+[[nodiscard]] base::Result<toml::table> parse_toml(std::string_view text, std::string_view file);
 
 // A decimal number 0..max, the whole text (no sign, no spaces).
 [[nodiscard]] std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t max);

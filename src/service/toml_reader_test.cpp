@@ -4,10 +4,13 @@
 #include "service/toml_reader.hpp"
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace bgpsecd::service {
 namespace {
@@ -67,6 +70,33 @@ TEST(TomlReader, ErrorsAndWarningsNameFileLineColumn) {
   ASSERT_EQ(warnings.size(), 1U);
   EXPECT_EQ(warnings[0].rfind("s.toml:", 0), 0U) << warnings[0];
   EXPECT_NE(warnings[0].find(": server: no name"), std::string::npos) << warnings[0];
+}
+
+TEST(ConfigFile, AMissingFileNamesThePath) {
+  const auto text = read_config_text("/nonexistent/dir/vd.toml");
+  ASSERT_FALSE(text.has_value());
+  EXPECT_EQ(text.error().message, "/nonexistent/dir/vd.toml: cannot open the config file");
+}
+
+TEST(ConfigFile, ReadsTheWholeFile) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("bgpsecd-toml-reader-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(path, std::ios::binary) << "port = 8323\nname = \"v1\"\n";
+  const auto text = read_config_text(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(text.has_value()) << text.error().message;
+  EXPECT_EQ(*text, "port = 8323\nname = \"v1\"\n");
+}
+
+TEST(ConfigFile, ASyntaxErrorNamesFileLineAndColumn) {
+  auto root = parse_toml("port = 8323\nname = = 1\n", "s.toml");
+  ASSERT_FALSE(root.has_value());
+  EXPECT_EQ(root.error().message.rfind("s.toml:2:8: syntax error: ", 0), 0U)
+      << root.error().message;
+
+  root = parse_toml("[server]\nport = 8323\n", "s.toml");
+  ASSERT_TRUE(root.has_value()) << root.error().message;
+  EXPECT_EQ((*root)["server"]["port"].value<std::int64_t>(), 8323);
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Parsing bgpsecvd's configuration file with the TOML reader bgpsecd uses; toml++'s syntax
-// exceptions are caught here and never leave this file (docs/style.md §2.6).
+// Parsing bgpsecvd's configuration file with the TOML reader bgpsecd uses; the file is read and
+// parsed, and a syntax error reported, by service::read_config_text and service::parse_toml.
 #include "validation_server/server_config.hpp"
 
 #include <array>
-#include <fstream>
 #include <sstream>
 #include <utility>
 
@@ -106,27 +105,16 @@ class Parser : public service::TomlReader {
 }  // namespace
 
 base::Result<ServerConfig> parse_server_config(std::string_view text, std::string_view file) {
+  BGPSEC_ASSIGN_OR_RETURN(const toml::table root, service::parse_toml(text, file));
   ServerConfig config;
-  try {
-    const toml::table root = toml::parse(text, file);
-    Parser parser(file, config);
-    BGPSEC_TRY(parser.run(root));
-  } catch (const toml::parse_error& e) {
-    const auto& where = e.source().begin;
-    return base::fail(std::string(file) + ":" + std::to_string(where.line) + ":" +
-                      std::to_string(where.column) + ": " + std::string(e.description()));
-  }
+  Parser parser(file, config);
+  BGPSEC_TRY(parser.run(root));
   return config;
 }
 
 base::Result<ServerConfig> load_server_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return base::fail(path + ": cannot open");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_server_config(text.str(), path);
+  BGPSEC_ASSIGN_OR_RETURN(const std::string text, service::read_config_text(path));
+  return parse_server_config(text, path);
 }
 
 std::string to_normal_form(const ServerConfig& c) {

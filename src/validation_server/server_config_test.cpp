@@ -8,6 +8,7 @@ namespace bgpsecd::validation_server {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 
 TEST(ServerConfig, AnEmptyFileIsTheDefaults) {
   const auto config = parse_server_config("", "vd.toml");
@@ -52,7 +53,10 @@ TEST(ServerConfig, ErrorsNameTheLine) {
   EXPECT_THAT(bad.error().message, HasSubstr("listen"));  // the close spelling is suggested
   bad = parse_server_config("[server\n", "vd.toml");
   ASSERT_FALSE(bad);
-  EXPECT_THAT(bad.error().message, HasSubstr("vd.toml:1:"));
+  EXPECT_THAT(bad.error().message, StartsWith("vd.toml:1:8: syntax error: "));
+  bad = load_server_config("/nonexistent/vd.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "/nonexistent/vd.toml: cannot open the config file");
 }
 
 // A PEM file names no AS; the server signs for several ASes, so only key_dir is read.

@@ -141,9 +141,12 @@ class Scenario:
 
     # --- bgpsecvd -----------------------------------------------------------------------------------
     def start_vd(self, host, port, rpki, key_dir=None, extra=()):
-        """Starts bgpsecvd on HOST:PORT and waits until it accepts connections (10 s at most)."""
-        args = [self.vd_bin, "--listen", "%s:%d" % (host, port), "--rpki", rpki,
+        """Starts bgpsecvd on HOST:PORT and waits until it accepts connections (10 s at most).
+        RPKI None: no --rpki (the data comes from a configuration file in EXTRA)."""
+        args = [self.vd_bin, "--listen", "%s:%d" % (host, port),
                 "--control-socket", self.ctl_socket, "--log-level", "debug"] + ALLOW_ROOT
+        if rpki:
+            args += ["--rpki", rpki]
         if key_dir:
             args += ["--key-dir", key_dir]
         args += list(extra)
