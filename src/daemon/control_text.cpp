@@ -10,6 +10,9 @@
 #include <optional>
 #include <vector>
 
+#include "service/json_fields.hpp"
+#include "service/text_table.hpp"
+
 namespace bgpsecd::daemon {
 
 namespace {
@@ -18,50 +21,11 @@ using nlohmann::json;
 
 // ===== lenient field access =====
 
-const json* field(const json& j, const char* key) {
-  if (!j.is_object()) {
-    return nullptr;
-  }
-  const auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-std::optional<std::int64_t> integer(const json& j, const char* key) {
-  const json* f = field(j, key);
-  if (f == nullptr) {
-    return std::nullopt;
-  }
-  if (f->is_number_unsigned()) {
-    const auto v = f->get<std::uint64_t>();
-    return v > static_cast<std::uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(v);
-  }
-  if (f->is_number_integer()) {
-    return f->get<std::int64_t>();
-  }
-  return std::nullopt;
-}
-
-std::string text(const json& j, const char* key, const char* fallback = "-") {
-  const json* f = field(j, key);
-  if (f != nullptr && f->is_string()) {
-    return f->get<std::string>();
-  }
-  if (const auto n = integer(j, key)) {
-    return std::to_string(*n);
-  }
-  return fallback;
-}
-
-bool flag(const json& j, const char* key) {
-  const json* f = field(j, key);
-  return f != nullptr && f->is_boolean() && f->get<bool>();
-}
-
-const json& array(const json& j, const char* key) {
-  static const json kEmpty = json::array();
-  const json* f = field(j, key);
-  return f != nullptr && f->is_array() ? *f : kEmpty;
-}
+using service::array;
+using service::field;
+using service::flag;
+using service::integer;
+using service::text;
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -69,76 +33,9 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 // ===== tables =====
 
-class Table {
- public:
-  enum class Align : std::uint8_t { Left, Right };
-  struct Column {
-    std::string header;
-    Align align = Align::Left;
-  };
-
-  explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
-
-  void add(std::vector<std::string> cells) {
-    cells.resize(columns_.size());
-    rows_.push_back(Row{std::move(cells), {}});
-  }
-  // A free line printed under the last row (e.g. why a route is Not Valid).
-  void note(std::string line) {
-    if (!rows_.empty()) {
-      rows_.back().notes.push_back(std::move(line));
-    }
-  }
-
-  [[nodiscard]] std::string str() const {
-    std::vector<std::size_t> width(columns_.size());
-    for (std::size_t c = 0; c < columns_.size(); ++c) {
-      width[c] = columns_[c].header.size();
-      for (const auto& row : rows_) {
-        width[c] = std::max(width[c], row.cells[c].size());
-      }
-    }
-    std::string out;
-    std::vector<std::string> headers;
-    for (const auto& column : columns_) {
-      headers.push_back(column.header);
-    }
-    line(out, headers, width);
-    for (const auto& row : rows_) {
-      line(out, row.cells, width);
-      for (const auto& note : row.notes) {
-        out += note + "\n";
-      }
-    }
-    return out;
-  }
-
- private:
-  struct Row {
-    std::vector<std::string> cells;
-    std::vector<std::string> notes;
-  };
-
-  void line(std::string& out, const std::vector<std::string>& cells,
-            const std::vector<std::size_t>& width) const {
-    std::string text_line;
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      if (c > 0) {
-        text_line += "  ";
-      }
-      const std::string pad(width[c] - cells[c].size(), ' ');
-      text_line += columns_[c].align == Align::Right ? pad + cells[c] : cells[c] + pad;
-    }
-    text_line.erase(text_line.find_last_not_of(' ') + 1);
-    out += text_line + "\n";
-  }
-
-  std::vector<Column> columns_;
-  std::vector<Row> rows_;
-};
-
-constexpr auto kLeft = Table::Align::Left;
-constexpr auto kRight = Table::Align::Right;
+using service::kLeft;
+using service::kRight;
+using service::Table;
 
 // ===== pieces =====
 

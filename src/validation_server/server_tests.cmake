@@ -8,3 +8,8 @@ bgpsecd_test(validation_server_transport_test
 bgpsecd_test(validation_server_config_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/server_config_test.cpp
   DEPS bgpsecd::validation_server)
+
+# The text bgpsecctl prints for bgpsecvd's own commands (no sockets).
+bgpsecd_test(validation_server_text_test
+  SRCS ${CMAKE_CURRENT_SOURCE_DIR}/server_text_test.cpp
+  DEPS bgpsecd::validation_server)
