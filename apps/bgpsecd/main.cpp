@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // bgpsecd: the BGP speaker daemon. Thin: flags, logging, signals; everything else is
 // daemon::Speaker (src/daemon/speaker.hpp).
-#include <csignal>
 #include <iostream>
 #include <string>
 
@@ -14,7 +13,7 @@
 #include "daemon/speaker.hpp"
 #include "service/log_level.hpp"
 #include "service/root_refusal.hpp"
-#include "service/systemd_notify.hpp"
+#include "service/signal_loop.hpp"
 
 int main(int argc, char** argv) {
   using namespace bgpsecd;
@@ -84,34 +83,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   // systemd Type=notify: ready once the listeners and the control socket are up (start()).
-  service::SystemdNotifier notifier(io);
-  notifier.ready("AS" + config->global.asn.to_string() + ", " +
-                 std::to_string(config->neighbors.size()) + " neighbors");
-  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
-  stop_signals.async_wait([&](const asio::error_code& ec, int signal) {
-    if (!ec) {
-      spdlog::info("signal {}: stopping", signal);
-      notifier.stopping();
-      speaker.stop();
-      // Let the Cease NOTIFICATIONs go out, then leave.
-      auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
-      timer->async_wait([&io, timer](const asio::error_code&) { io.stop(); });
-    }
-  });
-  asio::signal_set reload_signal(io, SIGHUP);
-  std::function<void()> wait_reload = [&] {
-    reload_signal.async_wait([&](const asio::error_code& ec, int) {
-      if (ec) {
-        return;
-      }
-      spdlog::info("SIGHUP: reloading {}", config_path);
-      notifier.reloading();
-      const bool reloaded = speaker.reload().has_value();
-      notifier.ready(reloaded ? "reloaded" : "reload failed, the previous configuration runs");
-      wait_reload();
-    });
-  };
-  wait_reload();
+  service::SignalLoop signals(
+      io, {.ready_status = "AS" + config->global.asn.to_string() + ", " +
+                           std::to_string(config->neighbors.size()) + " neighbors",
+           .stopping_log = "stopping",
+           .reloading_log = "reloading " + config_path,
+           .stop = [&speaker] { speaker.stop(); },
+           .reload = [&speaker] { return speaker.reload().has_value(); }});
   io.run();
   return 0;
 }

@@ -2,7 +2,6 @@
 // bgpsecvd: the off-router BGPsec validation and signing server (RFC 8374 §9.3) that routers
 // reach over NIST's SRx proxy protocol 3. Thin: flags, logging, signals; everything else is
 // validation_server::ValidationServer (src/validation_server/server.hpp).
-#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -13,7 +12,7 @@
 
 #include "common/build_identity.hpp"
 #include "service/root_refusal.hpp"
-#include "service/systemd_notify.hpp"
+#include "service/signal_loop.hpp"
 #include "validation_server/server.hpp"
 #include "validation_server/server_config.hpp"
 
@@ -188,37 +187,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   // systemd Type=notify: ready once the SRx listeners and the control socket are up.
-  service::SystemdNotifier notifier(io);
-  notifier.ready("serving SRx proxy protocol 3");
-  asio::signal_set stop_signals(io, SIGINT, SIGTERM);
-  stop_signals.async_wait([&](const asio::error_code& ec, int signal) {
-    if (!ec) {
-      spdlog::info("signal {}: stopping (GOODBYE to every router)", signal);
-      notifier.stopping();
-      server.stop();
-      // Let the GOODBYEs go out, then leave.
-      auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(300));
-      timer->async_wait([&io, timer](const asio::error_code&) { io.stop(); });
-    }
-  });
-  asio::signal_set reload_signal(io, SIGHUP);
-  std::function<void()> wait_reload = [&] {
-    reload_signal.async_wait([&](const asio::error_code& ec, int) {
-      if (ec) {
-        return;
-      }
-      spdlog::info("SIGHUP: reloading");
-      notifier.reloading();
-      if (auto reloaded = server.reload(); !reloaded) {
-        spdlog::error("reload failed, nothing changed: {}", reloaded.error().message);
-        notifier.ready("reload failed, the previous configuration runs");
-      } else {
-        notifier.ready("reloaded");
-      }
-      wait_reload();
-    });
-  };
-  wait_reload();
+  service::SignalLoop signals(io, {.ready_status = "serving SRx proxy protocol 3",
+                                   .stopping_log = "stopping (GOODBYE to every router)",
+                                   .reloading_log = "reloading",
+                                   .stop = [&server] { server.stop(); },
+                                   .reload =
+                                       [&server] {
+                                         if (auto reloaded = server.reload(); !reloaded) {
+                                           spdlog::error("reload failed, nothing changed: {}",
+                                                         reloaded.error().message);
+                                           return false;
+                                         }
+                                         return true;
+                                       }});
   io.run();
   return 0;
 }

@@ -4,61 +4,17 @@
 // watchdog keep-alive, and silence without the variable.
 #include "service/systemd_notify.hpp"
 
-#include <array>
 #include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
+
+#include "service/systemd_notify_test_support.hpp"
 
 namespace bgpsecd::service {
 namespace {
-
-// A bound AF_UNIX datagram socket standing in for systemd; unsets the variables on the way out.
-class FakeManager {
- public:
-  explicit FakeManager(const std::string& name) : fd_(::socket(AF_UNIX, SOCK_DGRAM, 0)) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, name.data(), name.size());
-    if (name[0] == '@') {
-      address.sun_path[0] = '\0';
-    } else {
-      ::unlink(name.c_str());
-      path_ = name;
-    }
-    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<const sockaddr*>(&address), length), 0);
-    timeval timeout{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
-  }
-  FakeManager(const FakeManager&) = delete;
-  FakeManager& operator=(const FakeManager&) = delete;
-  ~FakeManager() {
-    ::unsetenv("NOTIFY_SOCKET");
-    ::unsetenv("WATCHDOG_USEC");
-    ::unsetenv("WATCHDOG_PID");
-    ::close(fd_);
-    if (!path_.empty()) {
-      ::unlink(path_.c_str());
-    }
-  }
-  // The next datagram, or "" after a second without one.
-  std::string next() const {
-    std::array<char, 512> buffer{};
-    const auto n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-    return n > 0 ? std::string(buffer.data(), static_cast<std::size_t>(n)) : std::string();
-  }
-
- private:
-  int fd_;
-  std::string path_;
-};
 
 TEST(SystemdNotify, ReadyReloadingStoppingToAPathSocket) {
   const std::string path = "/tmp/bgpsecd-notify-" + std::to_string(::getpid());
