@@ -8,10 +8,24 @@
 namespace bgpsecd::daemon {
 
 aspa::Direction aspa_direction(const AspaRelation& relation) noexcept {
+  if (relation.local_role) {
+    // RFC 9234 §3.1 names the neighbor by our role: only a provider's routes may legitimately
+    // come down a path, so only they get the downstream procedure.
+    return *relation.local_role == wire::Role::Customer ? aspa::Direction::Downstream
+                                                        : aspa::Direction::Upstream;
+  }
   if (relation.we_are_route_server || relation.neighbor_is_route_server) {
     return aspa::Direction::Upstream;
   }
   return aspa::Direction::Downstream;
+}
+
+std::optional<base::Asn> aspa_neighbor_as(const AspaRelation& relation,
+                                          base::Asn neighbor) noexcept {
+  if (relation.neighbor_is_route_server || relation.local_role == wire::Role::RsClient) {
+    return std::nullopt;
+  }
+  return neighbor;
 }
 
 rib::AspaState route_aspa_state(aspa::AspaState state) noexcept {

@@ -14,6 +14,7 @@
 #include "rib/route.hpp"
 #include "wire/as_path.hpp"
 #include "wire/attributes.hpp"
+#include "wire/role.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -30,15 +31,26 @@ struct AspaSettings {
   std::optional<base::Asn> neighbor_as;
 };
 
-// Which procedure a neighbor's routes get (docs/aspa.md §7): upstream when we are a transparent
-// route server for it or it is one for us; downstream otherwise, the choice that never makes a
-// valley-free path Invalid when the relation is not known (every path the upstream procedure
-// finds Valid, the downstream one does too).
+// Which procedure a neighbor's routes get (docs/aspa.md §7). With a BGP Role configured
+// (RFC 9234) the role says what the neighbor is: routes from a customer, a lateral peer or a
+// route-server client (local role provider, peer, rs) and from a route server (local role
+// rs-client) are checked upstream, routes from a provider (local role customer) downstream.
+// Without a role: upstream when we are a transparent route server for it or it is one for us;
+// downstream otherwise, the choice that never makes a valley-free path Invalid when the
+// relation is not known (every path the upstream procedure finds Valid, the downstream one
+// does too).
 struct AspaRelation {
   bool we_are_route_server = false;
   bool neighbor_is_route_server = false;
+  std::optional<wire::Role> local_role = std::nullopt;
 };
 [[nodiscard]] aspa::Direction aspa_direction(const AspaRelation& relation) noexcept;
+
+// docs/aspa.md §6 step 2 checks that the path starts with the neighbor's AS; a transparent
+// route server (route_server_peer, or local role rs-client) does not put its AS in the path,
+// so the step is skipped (nullopt).
+[[nodiscard]] std::optional<base::Asn> aspa_neighbor_as(const AspaRelation& relation,
+                                                        base::Asn neighbor) noexcept;
 
 [[nodiscard]] rib::AspaState route_aspa_state(aspa::AspaState state) noexcept;
 

@@ -62,6 +62,32 @@ TEST(AspaDirection, RouteServersUpstreamOtherwiseTheLenientDownstream) {
   EXPECT_EQ(aspa_direction({.neighbor_is_route_server = true}), aspa::Direction::Upstream);
 }
 
+// RFC 9234 roles name the neighbor: only a provider's routes (local role customer) go
+// downstream, and a configured role wins over the route-server flags.
+TEST(AspaDirection, Rfc9234RoleChoosesTheProcedure) {
+  using wire::Role;
+  EXPECT_EQ(aspa_direction({.local_role = Role::Provider}), aspa::Direction::Upstream);
+  EXPECT_EQ(aspa_direction({.local_role = Role::Peer}), aspa::Direction::Upstream);
+  EXPECT_EQ(aspa_direction({.local_role = Role::Rs}), aspa::Direction::Upstream);
+  EXPECT_EQ(aspa_direction({.local_role = Role::RsClient}), aspa::Direction::Upstream);
+  EXPECT_EQ(aspa_direction({.local_role = Role::Customer}), aspa::Direction::Downstream);
+  EXPECT_EQ(aspa_direction({.we_are_route_server = true, .local_role = Role::Customer}),
+            aspa::Direction::Downstream);
+}
+
+TEST(AspaDirection, NeighborStepSkippedOnlyForARouteServer) {
+  using wire::Role;
+  const Asn neighbor(65001);
+  EXPECT_EQ(aspa_neighbor_as({}, neighbor), neighbor);
+  EXPECT_EQ(aspa_neighbor_as({.neighbor_is_route_server = true}, neighbor), std::nullopt);
+  EXPECT_EQ(aspa_neighbor_as({.local_role = Role::RsClient}, neighbor), std::nullopt);
+  for (const Role r : {Role::Provider, Role::Customer, Role::Peer, Role::Rs}) {
+    EXPECT_EQ(aspa_neighbor_as({.local_role = r}, neighbor), neighbor) << wire::role_name(r);
+  }
+  // We being the route server does not hide the neighbor's AS.
+  EXPECT_EQ(aspa_neighbor_as({.we_are_route_server = true}, neighbor), neighbor);
+}
+
 TEST_F(AspaCheckTest, ValidInvalidAndUnknownFromAsPath) {
   const auto t = table();
   EXPECT_EQ(check_route_aspa(unsigned_route(seq({65001, 65100})), from_customer(), t),

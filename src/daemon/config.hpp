@@ -31,6 +31,7 @@
 #include "session/fsm.hpp"
 #include "session/tcp_ao.hpp"
 #include "wire/communities.hpp"
+#include "wire/role.hpp"
 
 namespace bgpsecd::daemon {
 
@@ -232,6 +233,7 @@ struct PolicyMatch {
   std::optional<rib::PathState> path_state;
   std::optional<rib::OriginState> origin_state;
   std::optional<rib::AspaState> aspa_state;
+  std::optional<bool> otc;  // RFC 9234 §5: the route carries (true) or lacks (false) OTC
   friend bool operator==(const PolicyMatch&, const PolicyMatch&) = default;
 };
 
@@ -314,6 +316,10 @@ struct NeighborConfig {
   // Where this neighbor's BGPsec routes are validated; unset: [validation] mode. Applied at
   // start only, like [validation].
   std::optional<ValidationMode> validation;
+  // RFC 9234 §3.1: our role on this eBGP session (`role`); nullopt: none, no Role capability
+  // and no OTC handling (docs/roles.md). `role_strict`: refuse a peer without a role (§4.2).
+  std::optional<wire::Role> role;
+  bool role_strict = false;
   [[nodiscard]] ValidationMode validation_mode(const ValidationConfig& defaults) const noexcept {
     return validation.value_or(defaults.mode);
   }

@@ -47,14 +47,7 @@ export = "all"
 
 using testing::parse_error;
 using testing::parse_ok;
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos)
-    text.replace(pos, from.size(), to);
-  return text;
-}
+using testing::replace;
 
 TEST(ConfigConfederation, Rfc5065NeighborsAreIbgpMembersOrExternal) {
   const Config c = parse_ok(kConfed);

@@ -49,6 +49,8 @@ bool needs_reset(const NeighborConfig& a, const GlobalConfig& ga, const Neighbor
          sa.families != sb.families || !(sa.bgpsec == sb.bgpsec) || gr_time(sa) != gr_time(sb) ||
          sa.extended_messages != sb.extended_messages ||
          sa.enhanced_route_refresh != sb.enhanced_route_refresh || fa.passive != fb.passive ||
+         // RFC 9234 §4: the Role capability is in the OPEN, and the OTC rules follow the role.
+         sa.role != sb.role || sa.role_strict != sb.role_strict ||
          a.local_address != b.local_address || a.port != b.port || a.password != b.password ||
          a.ttl_security != b.ttl_security ||
          // RFC 5925 §6.1: keys roll on the live connection, but a connection never gains or

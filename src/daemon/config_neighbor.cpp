@@ -80,6 +80,34 @@ base::Result<void> NeighborSection::parse_tcp_security(const toml::table& t, std
   return {};
 }
 
+base::Result<void> NeighborSection::parse_role(const toml::table& t, std::string_view ctx,
+                                               NeighborConfig& n) {
+  BGPSEC_TRY(read_bool(t, "role_strict", ctx, n.role_strict));
+  const toml::node* node = t.get("role");
+  if (node == nullptr) {
+    if (n.role_strict) {
+      return error(t.get("role_strict")->source(), ctx, "'role_strict' needs a 'role'");
+    }
+    return {};
+  }
+  BGPSEC_ASSIGN_OR_RETURN(const std::string_view text, string_of(*node, "role", ctx));
+  const auto role = wire::role_from_text(text);
+  if (!role) {
+    return error(node->source(), ctx,
+                 "'role': unknown role '" + std::string(text) +
+                     "' (expected provider, customer, peer, rs or rs-client)");
+  }
+  // RFC 9234 §4: roles are for eBGP sessions only; not iBGP and not between the Member-ASes
+  // of a confederation, which are one AS to the outside (RFC 5065).
+  if (!n.external(config_.global)) {
+    return error(node->source(), ctx,
+                 "'role' needs an eBGP neighbor outside our AS and our confederation "
+                 "(RFC 9234 §4)");
+  }
+  n.role = *role;
+  return {};
+}
+
 base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::size_t index) {
   const std::string index_ctx = "neighbor #" + std::to_string(index);
   NeighborConfig n;
@@ -122,7 +150,9 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
                          "password_file",
                          "ttl_security",
                          "tcp_ao",
-                         "validation"}));
+                         "validation",
+                         "role",
+                         "role_strict"}));
   BGPSEC_ASSIGN_OR_RETURN(const toml::node* as_node, require(t, "remote_as", ctx));
   BGPSEC_ASSIGN_OR_RETURN(n.remote_as, asn(*as_node, "remote_as", ctx));
   const bool ibgp = n.ibgp(config_.global);
@@ -263,6 +293,7 @@ base::Result<void> NeighborSection::parse_neighbor(const toml::table& t, std::si
     }
     n.validation = mode;
   }
+  BGPSEC_TRY(parse_role(t, ctx, n));
   if (const toml::node* node = t.get("remove_private_as")) {
     rib::PrivateAsRemoval remove = rib::PrivateAsRemoval::None;
     BGPSEC_TRY(read_private_as_removal(t, ctx, remove));
@@ -335,6 +366,8 @@ session::FsmConfig to_fsm_config(const NeighborConfig& neighbor, const GlobalCon
   }
   s.extended_messages = neighbor.extended_messages;
   s.enhanced_route_refresh = neighbor.enhanced_route_refresh;
+  s.role = neighbor.role;
+  s.role_strict = neighbor.role_strict;
   out.passive = neighbor.passive;
   return out;
 }

@@ -160,6 +160,8 @@ std::string to_normal_form(const Config& c) {
         match.push_back("origin_state = " + quote(enum_name(*m.origin_state, kOriginStates)));
       if (m.aspa_state)
         match.push_back("aspa_state = " + quote(enum_name(*m.aspa_state, kAspaStates)));
+      if (m.otc)
+        match.push_back(std::string("otc = ") + (*m.otc ? "true" : "false"));
       std::vector<std::string> set;
       const PolicySet& s = rule.set;
       if (s.local_pref)
@@ -253,6 +255,12 @@ std::string to_normal_form(const Config& c) {
       o << "validation = " << quote(validation_mode_name(*n.validation)) << "\n";
     } else {
       o << "# validation: [validation] mode\n";
+    }
+    if (n.role) {
+      o << "role = " << quote(wire::role_name(*n.role)) << "\n";
+      o << "role_strict = " << (n.role_strict ? "true" : "false") << "\n";
+    } else {
+      o << "# role: none (RFC 9234 roles and OTC off)\n";
     }
     // TCP-AO keys (RFC 5925): the ids, algorithm and lifetimes; the secret never.
     for (const session::AoKey& key : n.tcp_ao) {

@@ -183,6 +183,8 @@ class NeighborSection : public Section {
   base::Result<void> parse_neighbor(const toml::table& t, std::size_t index);
   base::Result<void> parse_bgpsec_families(const toml::table& t, std::string_view key,
                                            std::string_view ctx, BgpsecFamilies& out);
+  // RFC 9234: `role` and `role_strict`, checked against the session type.
+  base::Result<void> parse_role(const toml::table& t, std::string_view ctx, NeighborConfig& n);
   // password / password_file (RFC 2385), [[neighbor.tcp_ao]] (RFC 5925) and ttl_security
   // (RFC 5082).
   base::Result<void> parse_tcp_security(const toml::table& t, std::string_view ctx,

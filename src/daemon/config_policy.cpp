@@ -46,7 +46,7 @@ base::Result<void> PolicySection::parse_rule(const toml::table& t, std::string_v
     const std::string mctx = std::string(ctx) + " match";
     BGPSEC_TRY(check_keys(*match, mctx,
                           {"prefix_list", "as_path_contains", "origin_as", "community",
-                           "path_state", "origin_state", "aspa_state"}));
+                           "path_state", "origin_state", "aspa_state", "otc"}));
     PolicyMatch& m = rule.match;
     if (const toml::node* n = match->get("prefix_list")) {
       BGPSEC_ASSIGN_OR_RETURN(const std::string_view name, string_of(*n, "prefix_list", mctx));
@@ -79,6 +79,11 @@ base::Result<void> PolicySection::parse_rule(const toml::table& t, std::string_v
       rib::AspaState state{};
       BGPSEC_TRY(read_enum(*match, "aspa_state", mctx, kAspaStates, state));
       m.aspa_state = state;
+    }
+    if (match->get("otc") != nullptr) {
+      bool has = false;
+      BGPSEC_TRY(read_bool(*match, "otc", mctx, has));
+      m.otc = has;
     }
   }
   BGPSEC_ASSIGN_OR_RETURN(const toml::table* set, sub_table(t, "set", ctx));

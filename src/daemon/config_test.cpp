@@ -27,6 +27,7 @@ router_id = "127.0.0.1"
 
 using testing::parse_error;
 using testing::parse_ok;
+using testing::replace;
 
 std::string read_example() {
   std::ifstream in(std::string(BGPSEC_SOURCE_DIR) + "/etc/bgpsecd.example.toml");
@@ -513,14 +514,6 @@ export = "out"
 
 ConfigDiff diff_with(const std::string& from, const std::string& to) {
   return diff(parse_ok(from), parse_ok(to));
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const auto pos = text.find(from);
-  EXPECT_NE(pos, std::string::npos) << from;
-  if (pos != std::string::npos)
-    text.replace(pos, from.size(), to);
-  return text;
 }
 
 TEST(ConfigDiff, IdenticalIsEmpty) { EXPECT_TRUE(diff_with(kDiffBase, kDiffBase).empty()); }

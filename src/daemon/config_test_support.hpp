@@ -26,6 +26,15 @@ inline std::string parse_error(const std::string& text) {
   return config ? std::string() : config.error().message;
 }
 
+// `text` with the first `from` replaced by `to`; `from` must be there.
+inline std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos)
+    text.replace(pos, from.size(), to);
+  return text;
+}
+
 // A file holding `text` with `mode` (secret files are checked for it), removed at the end of
 // the test.
 class SecretFile {

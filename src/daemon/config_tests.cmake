@@ -10,4 +10,5 @@ bgpsecd_test(daemon_config_test
        ${CMAKE_CURRENT_SOURCE_DIR}/config_rpki_ssh_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_bmp_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/config_aspa_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/config_role_test.cpp
   DEPS bgpsecd::daemon)

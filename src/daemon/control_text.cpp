@@ -182,6 +182,15 @@ std::string render_neighbors(const json& result) {
     if (const json* error = field(n, "last_error"); error != nullptr && error->is_string()) {
       notes += text(n, "peer") + ": last error: " + error->get<std::string>() + "\n";
     }
+    // RFC 9234: only for neighbors with a role of ours or one announced by the peer.
+    if (const json* role = field(n, "role");
+        role != nullptr && role->is_object() &&
+        (text(*role, "local", "-") != "-" || text(*role, "peer", "-") != "-")) {
+      notes += text(n, "peer") + ": role " + text(*role, "local", "none") + ", peer role " +
+               text(*role, "peer", "none") + (flag(*role, "strict") ? " (strict)" : "") + "; " +
+               text(*role, "leaks_received", "0") + " leaks received, " +
+               text(*role, "leaks_held_back", "0") + " held back\n";
+    }
   }
   return table.str() + notes;
 }
@@ -194,8 +203,8 @@ std::string render_routes(const json& result) {
     return out;
   }
   out +=
-      "Flags: > best, s stale.  AS path: \"sec\" = Secure_Path, ASN*N = pCount N, (...) = "
-      "confederation\n";
+      "Flags: > best, s stale, L route leak (RFC 9234).  AS path: \"sec\" = Secure_Path, ASN*N = "
+      "pCount N, (...) = confederation\n";
   Table table({{"", kLeft},
                {"Prefix", kLeft},
                {"Next hop", kLeft},
@@ -208,6 +217,7 @@ std::string render_routes(const json& result) {
   for (const auto& r : routes) {
     std::string flags = flag(r, "best") ? ">" : " ";
     flags += flag(r, "stale") ? "s" : "";
+    flags += flag(r, "route_leak") ? "L" : "";
     const json* secure_path = field(r, "secure_path");
     const json* as_path = field(r, "as_path");
     std::string path = secure_path != nullptr && secure_path->is_array()

@@ -30,6 +30,35 @@ TEST(ControlText, Neighbors) {
   EXPECT_EQ(render_neighbors(json{{"neighbors", json::array()}}), "no neighbors\n");
 }
 
+TEST(ControlText, NeighborRolesAndLeaks) {
+  const json result = json::parse(R"({"neighbors": [
+    {"peer": "127.0.0.2", "peer_as": 65002, "state": "established", "state_seconds": 5,
+     "prefixes": {"received": 2, "accepted": 1, "advertised": 0},
+     "role": {"local": "customer", "peer": "provider", "strict": true, "leaks_received": 0,
+              "leaks_held_back": 3}},
+    {"peer": "127.0.0.3", "peer_as": 65003, "state": "active", "state_seconds": 5,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 0},
+     "role": {"local": null, "peer": null, "strict": false, "leaks_received": 0,
+              "leaks_held_back": 0}}]})");
+  const std::string text = render_neighbors(result);
+  EXPECT_NE(text.find("127.0.0.2: role customer, peer role provider (strict); 0 leaks received, 3 "
+                      "held back\n"),
+            std::string::npos)
+      << text;
+  // No role on either side: no line.
+  EXPECT_EQ(text.find("127.0.0.3: role"), std::string::npos) << text;
+}
+
+TEST(ControlText, RouteLeakFlag) {
+  const json result = json::parse(R"({"table": "adj-rib-in", "routes": [
+    {"prefix": "192.0.2.0/24", "peer": "127.0.0.2", "next_hop": "127.0.0.2", "best": false,
+     "stale": false, "route_leak": true, "otc": 65009, "origin": "igp", "local_pref": 100,
+     "as_path": [65002, 65009], "path_state": "unsigned", "origin_state": "not-found",
+     "aspa_state": "unknown"}]})");
+  const std::string text = render_routes(result);
+  EXPECT_NE(text.find("\n L  192.0.2.0/24"), std::string::npos) << text;
+}
+
 TEST(ControlText, RoutesWithPathStatesAndFailure) {
   const json result = json::parse(R"({"table": "loc-rib", "routes": [
     {"prefix": "192.0.2.0/24", "peer": "127.0.0.2", "next_hop": "127.0.0.2", "best": true,
@@ -63,8 +92,8 @@ TEST(ControlText, RoutesWithPathStatesAndFailure) {
   EXPECT_EQ(
       render_routes(result),
       "Table loc-rib: 4 routes\n"
-      "Flags: > best, s stale.  AS path: \"sec\" = Secure_Path, ASN*N = pCount N, (...) = "
-      "confederation\n"
+      "Flags: > best, s stale, L route leak (RFC 9234).  AS path: \"sec\" = Secure_Path, ASN*N = "
+      "pCount N, (...) = confederation\n"
       "    Prefix           Next hop   Peer       Path       Origin     ASPA     LocPrf  AS path\n"
       ">   192.0.2.0/24     127.0.0.2  127.0.0.2  valid      valid      valid       110  sec 65002 "
       "65003*2\n"

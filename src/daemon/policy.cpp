@@ -97,6 +97,9 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
   if (match.aspa_state && *match.aspa_state != subject.aspa_state) {
     return false;
   }
+  if (match.otc && *match.otc != subject.attrs.otc.has_value()) {
+    return false;
+  }
   return true;
 }
 

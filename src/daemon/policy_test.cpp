@@ -209,6 +209,20 @@ TEST(PolicyMatch, OriginState) {
   EXPECT_TRUE(Route().matches(accept_if(R"({ origin_state = "not-found" })")));
 }
 
+TEST(PolicyMatch, Rfc9234Otc) {
+  const auto with = accept_if("{ otc = true }");
+  const auto without = accept_if("{ otc = false }");
+  Route r;
+  EXPECT_FALSE(r.matches(with));
+  EXPECT_TRUE(r.matches(without));
+  r.attrs.otc = base::Asn(65002);
+  EXPECT_TRUE(r.matches(with));
+  EXPECT_FALSE(r.matches(without));
+  // Round trip through the normal form.
+  EXPECT_EQ(parse_config(to_normal_form(with), "n.toml").value_or(Config{}).policies,
+            with.policies);
+}
+
 TEST(PolicyMatch, AspaState) {
   const auto config = accept_if(R"({ aspa_state = "invalid" })");
   Route r;

@@ -16,6 +16,7 @@
 #include "daemon/policy.hpp"
 #include "daemon/speaker_neighbor.hpp"
 #include "rib/as_path_edit.hpp"
+#include "rib/otc.hpp"
 #include "service/control_server.hpp"
 #include "service/endpoint_asio.hpp"
 #include "service/metrics.hpp"
@@ -738,6 +739,13 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     return;
   }
   apply_path_decision(decision, attrs);
+  // RFC 9234 §5 ingress: with a role configured, a route with the wrong OTC is a leak; one
+  // from a provider, a peer or an RS without OTC is marked with the neighbor's AS.
+  const auto otc = n.config.role ? rib::otc_ingress(*n.config.role, n.config.remote_as, attrs.otc)
+                                 : rib::OtcIngress{};
+  if (otc.add) {
+    attrs.otc = *otc.add;
+  }
   // The signatures this path has in common with the prefix's other routes
   // (another peer's, or this peer's previous one) are stored once. The Adj-RIBs-In rather than
   // the Loc-RIB: they also hold routes still being validated or rejected by policy, so the
@@ -762,6 +770,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     received.received_seq = ++received_seq_;
     received.prefix = prefix;
     received.local_pref = rib::default_local_pref(*handle, n.info->kind);
+    received.route_leak = otc.leak;
     const auto receipt = state_on_receipt(decision, received, n.adj_in.find(prefix),
                                           validation_in_flight(n, prefix));
     received.path_state = receipt.state;
@@ -799,6 +808,16 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     n.not_verified.erase(prefix);
     n.deferred.erase(prefix);
     n.postponed.erase(prefix);
+    if (received.route_leak && result.change != rib::AdjRibIn::Change::Refreshed) {
+      ++n.stats.route_leaks_in;  // once per route: the same route again is Refreshed
+      if (n.may_log_warning()) {
+        spdlog::warn(
+            "peer {}: {} is a route leak (RFC 9234 §5: OTC {}, our role {}); kept "
+            "out of route selection",
+            n.name(), prefix.to_string(), received.attrs->otc->value(),
+            wire::role_name(*n.config.role));
+      }
+    }
     if (start && rejected_whatever_the_path(n, received)) {
       // RFC 8374 §8.1 step 2: the origin check and import policy reject this route whatever
       // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
@@ -850,6 +869,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
 std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received,
                                                 bool count) {
   const auto& attrs = *received.attrs;
+  // RFC 9234 §5: a route leak is ineligible for route selection; it stays in the Adj-RIB-In
+  // (counted on receipt).
+  if (received.route_leak) {
+    return std::nullopt;
+  }
   // RFC 4271 §9.1.2: a route with our own AS in its path is a loop (eBGP; iBGP paths never
   // hold our AS).
   if (n.ebgp() && as_path_loop(received, config_.global)) {
@@ -996,6 +1020,11 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
   if (best != nullptr) {
     auto result = rib::export_route(*best, n.export_peer, self_);
     bool advertise = result.verdict == rib::ExportVerdict::Advertise;
+    if (advertise && n.config.role) {
+      advertise = apply_otc_egress(n, *best, result.attrs);
+    } else {
+      n.leaks_held.erase(prefix);
+    }
     std::uint8_t subject_prepend = 0;
     const bool external = n.config.external(config_.global);
     if (advertise) {
@@ -1041,11 +1070,30 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
       count_private_as_removal(n, prefix, private_as);  // once per UPDATE that goes out
     }
   } else {
+    n.leaks_held.erase(prefix);
     update = n.adj_out.withdraw(prefix);
   }
   if (update) {
     send(n, *update);
   }
+}
+
+bool Speaker::apply_otc_egress(Neighbor& n, const rib::Route& best, wire::PathAttributes& attrs) {
+  const auto otc = rib::otc_egress(*n.config.role, config_.global.external_as(), attrs.otc);
+  if (!otc.leak) {
+    n.leaks_held.erase(best.prefix);
+    if (otc.add) {
+      attrs.otc = *otc.add;
+    }
+    return true;
+  }
+  // RFC 9234 §5: a route marked for customers only does not go to a provider, a peer or an RS.
+  const auto [held, added] = n.leaks_held.try_emplace(best.prefix, best.received_seq);
+  if (added || held->second != best.received_seq) {
+    held->second = best.received_seq;
+    ++n.stats.route_leaks_out;
+  }
+  return false;
 }
 
 void Speaker::send(Neighbor& n, const rib::OutUpdate& out) {

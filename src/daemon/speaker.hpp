@@ -107,6 +107,10 @@ struct NeighborStats {
   std::uint64_t borr_received = 0;
   std::uint64_t eorr_received = 0;
   std::uint64_t refresh_stale_removed = 0;
+  // RFC 9234 §5 route leaks: received routes the OTC ingress rules made ineligible, and routes
+  // the egress rules held back from this peer (each route once, not on every re-export).
+  std::uint64_t route_leaks_in = 0;
+  std::uint64_t route_leaks_out = 0;
 };
 
 // How bgpsecd was started (its flags, man/bgpsecd.8.md).
@@ -294,6 +298,9 @@ class Speaker {
   // ----- export -----
   void export_change(const rib::BestChange& change);
   void export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::Route* best);
+  // RFC 9234 §5 egress to a neighbor with a role: adds our OTC to `attrs` where it goes, or
+  // counts the route as held back (once per route). Returns whether it may be sent.
+  bool apply_otc_egress(Neighbor& n, const rib::Route& best, wire::PathAttributes& attrs);
   void send(Neighbor& n, const rib::OutUpdate& update);
   // The UPDATE for `update` on the wire. A route to be signed is signed with `server_signed`
   // when given (a validation server signed it), else with our keys when `sign_here`, else it

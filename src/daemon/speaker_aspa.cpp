@@ -13,16 +13,15 @@ AspaSettings Speaker::aspa_settings_of(const Neighbor& n) const {
   AspaSettings s;
   s.external = n.config.external(config_.global);
   s.trust_ibgp = config_.bgpsec.ibgp_state == IbgpState::Trust;
+  const AspaRelation relation{.we_are_route_server = n.config.route_server,
+                              .neighbor_is_route_server = n.config.peer_is_route_server,
+                              .local_role = n.config.role};
   if (config_.aspa.verify) {
-    s.direction = aspa_direction({.we_are_route_server = n.config.route_server,
-                                  .neighbor_is_route_server = n.config.peer_is_route_server});
+    s.direction = aspa_direction(relation);
   } else {
     s.direction = std::nullopt;
   }
-  // docs/aspa.md §6 step 2: a transparent route server does not put its AS in the path.
-  if (!n.config.peer_is_route_server) {
-    s.neighbor_as = n.config.remote_as;
-  }
+  s.neighbor_as = aspa_neighbor_as(relation, n.config.remote_as);
   return s;
 }
 

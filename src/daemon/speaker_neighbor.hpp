@@ -75,6 +75,10 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // Routes of adj_out that went out with a validation server's signature ([validation] signing
   // = "server"), as signed, for `show routes --advertised`; we could not sign them again.
   std::map<base::Prefix, rib::StoredBgpsecPath> sent_server_signed;
+  // RFC 9234 §5 egress: prefixes whose best route the OTC rules keep from this neighbor, with
+  // that route's received_seq, so that a route is counted as held back once however often it
+  // is exported again.
+  std::map<base::Prefix, std::uint64_t> leaks_held;
   bool table_deferred = false;
   RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (docs/style.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.

@@ -80,7 +80,11 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
                    {"as_path", as_path_json(route)},
                    {"path_state", rib::path_state_name(route.path_state)},
                    {"origin_state", rib::origin_state_name(route.origin_state)},
-                   {"aspa_state", rib::aspa_state_name(route.aspa_state)}};
+                   {"aspa_state", rib::aspa_state_name(route.aspa_state)},
+                   {"route_leak", route.route_leak}};
+  if (a.otc) {
+    r["otc"] = a.otc->value();  // RFC 9234 §5
+  }
   if (a.mp_reach && !a.mp_reach->next_hops.empty()) {
     r["next_hop"] = a.mp_reach->next_hops.front().to_string();
   } else if (a.next_hop) {
@@ -227,6 +231,18 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
       }
       j["tcp_ao"] = std::move(ao);
     }
+    // RFC 9234: our configured role, the peer's as its OPEN said (null: none, or not up), and
+    // the routes the OTC rules found leaking in each direction.
+    const auto peer_role = n->negotiated ? n->negotiated->peer_role : std::optional<std::uint8_t>{};
+    const auto known_peer_role = peer_role ? wire::role_from_code(*peer_role) : std::nullopt;
+    j["role"] = {
+        {"local", n->config.role ? nlohmann::json(wire::role_name(*n->config.role)) : nullptr},
+        {"peer", known_peer_role ? nlohmann::json(wire::role_name(*known_peer_role))
+                 : peer_role     ? nlohmann::json(*peer_role)
+                                 : nlohmann::json(nullptr)},
+        {"strict", n->config.role_strict},
+        {"leaks_received", n->stats.route_leaks_in},
+        {"leaks_held_back", n->stats.route_leaks_out}};
     const wire::BgpsecDirections b =
         n->negotiated ? n->negotiated->bgpsec : wire::BgpsecDirections{};
     j["bgpsec"] = {{"ipv4", {{"send", b.send_ipv4}, {"receive", b.receive_ipv4}}},
@@ -613,6 +629,22 @@ void Speaker::register_metrics() {
       "bgpsecd_bgpsec_postponed_checked_total",
       "postponed routes checked later, when the best route changed so that they could win",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.postponed_checked; }));
+  // RFC 9234 §5: routes the OTC rules found leaking, per peer and direction.
+  metrics_->family_callback(
+      "bgpsecd_route_leaks_total",
+      "route leaks by the RFC 9234 OTC rules: received and kept out of route selection "
+      "(ingress), or held back from the peer (egress); each route once",
+      MetricType::Counter, [this]() {
+        std::vector<MetricSample> samples;
+        for (const auto& [name, n] : neighbors_) {
+          for (const auto& [direction, count] : {std::pair{"ingress", n->stats.route_leaks_in},
+                                                 std::pair{"egress", n->stats.route_leaks_out}}) {
+            samples.push_back(MetricSample{{{"peer", name}, {"direction", direction}},
+                                           static_cast<double>(count)});
+          }
+        }
+        return samples;
+      });
   metrics_->family_callback(
       "bgpsecd_log_lines_suppressed_total", "warnings about the peer left out by the rate limit",
       MetricType::Counter, per_peer([](const Neighbor& n) { return n.stats.logs_suppressed; }));

@@ -141,6 +141,7 @@ std::size_t hash_path_attributes(const wire::PathAttributes& a) noexcept {
   h.add_optional(a.as4_aggregator);
   h.add_list(a.large_communities);
   h.add_optional(a.bgpsec_path);
+  h.add_optional(a.otc);
   h.add_list(a.unknown);
   return h.value();
 }

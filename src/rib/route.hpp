@@ -117,6 +117,9 @@ struct Route {
   AspaState aspa_state = AspaState::Unverified;
   std::optional<PathFailure> path_failure;  // set when path_state is NotValid
   bool stale = false;  // RFC 4724 §4.2: kept across the peer's restart, awaiting End-of-RIB
+  // RFC 9234 §5: a route leak by the OTC ingress rules (rib/otc.hpp). Kept in the Adj-RIB-In
+  // to be shown, ineligible for route selection.
+  bool route_leak = false;
 
   // Same route for export purposes: same source, attribute set (pointer: interned), states
   // and preference. received_seq and stale do not count.
@@ -124,7 +127,7 @@ struct Route {
     return prefix == other.prefix && attrs == other.attrs && peer_key() == other.peer_key() &&
            path_state == other.path_state && origin_state == other.origin_state &&
            aspa_state == other.aspa_state && local_pref == other.local_pref &&
-           bgpsec == other.bgpsec;
+           route_leak == other.route_leak && bgpsec == other.bgpsec;
   }
   // Secure_Path of a BGPsec route; empty for others.
   [[nodiscard]] std::span<const wire::SecurePathSegment> secure_path() const noexcept {

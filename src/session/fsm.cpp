@@ -383,7 +383,8 @@ void Fsm::on(OpenReceived&& e, Out& out) {
       return;  // no connection to read from (contract item 5)
     case State::OpenSent: {
       // RFC 4271 §6.2: check the OPEN; on error send the NOTIFICATION and close.
-      auto n = negotiate(our_open_, e.open, config_.session.peer_as, config_.session.keepalive);
+      auto n = negotiate(our_open_, e.open, config_.session.peer_as, config_.session.keepalive,
+                         config_.session.role_strict);
       if (!n) {
         fail(out, DownReason::OpenRejected, std::move(n).error());
         return;

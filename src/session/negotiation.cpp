@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // OPEN validation and capability negotiation (RFC 4271 §6.2, RFC 5492, RFC 6793, RFC 8205
-// §2.2, RFC 8654, RFC 4724), and our OPEN from the session config.
+// §2.2, RFC 8654, RFC 4724, RFC 9234 §4), and our OPEN from the session config.
 #include "session/negotiation.hpp"
 
 #include <algorithm>
@@ -90,6 +90,34 @@ PeerGracefulRestart peer_gr(const wire::GracefulRestartCap& cap) {
   return gr;
 }
 
+// RFC 9234 §4.2: the peer's role, or nullopt when it sent no Role capability. Several
+// capabilities with one value count as one; with different values there is no role to
+// check, and the session is refused (false).
+bool peer_role_of(const wire::OpenMessage& open, std::optional<std::uint8_t>& out) {
+  out.reset();
+  for (const auto& cap : open.capabilities) {
+    if (const auto* role = std::get_if<wire::RoleCap>(&cap.value)) {
+      if (out && *out != role->role) {
+        return false;
+      }
+      out = role->role;
+    }
+  }
+  return true;
+}
+
+// RFC 9234 §4.2: whether the roles allow the session.
+bool roles_acceptable(const std::optional<wire::Role>& local,
+                      const std::optional<std::uint8_t>& remote, bool strict) {
+  if (!local) {
+    return true;  // no role of ours: nothing to check the peer's against
+  }
+  if (!remote) {
+    return !strict;
+  }
+  return wire::roles_match(*local, *remote);
+}
+
 }  // namespace
 
 bool Negotiated::has_family(AfiSafi f) const noexcept {
@@ -156,6 +184,10 @@ base::Result<wire::OpenMessage> build_open(const SessionConfig& config) {
     }
     caps.push_back(wire::Capability{std::move(cap)});
   }
+  // RFC 9234 §4.1: the Role capability, once, on the sessions a role is configured for.
+  if (config.role) {
+    caps.push_back(wire::Capability{wire::RoleCap{static_cast<std::uint8_t>(*config.role)}});
+  }
   // RFC 8205 §2: one BGPsec capability per (direction, AFI), version 0.
   for (const std::uint16_t afi : {std::uint16_t{1}, std::uint16_t{2}}) {
     const auto a = static_cast<base::Afi>(afi);
@@ -207,7 +239,8 @@ std::chrono::seconds keepalive_interval(std::chrono::seconds hold_time,
 base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMessage& ours,
                                                               const wire::OpenMessage& theirs,
                                                               base::Asn configured_peer_as,
-                                                              std::uint16_t configured_keepalive) {
+                                                              std::uint16_t configured_keepalive,
+                                                              bool role_strict) {
   // RFC 4271 §6.2: Unsupported Version Number; the data is the version we support.
   if (theirs.version != wire::kBgpVersion) {
     return base::fail(open_error(subcode::kUnsupportedVersion, {0x00, wire::kBgpVersion}));
@@ -243,6 +276,16 @@ base::Result<Negotiated, wire::NotificationMessage> negotiate(const wire::OpenMe
     return base::fail(open_error(subcode::kUnacceptableHoldTime,
                                  {0x00, static_cast<std::uint8_t>(theirs.hold_time)}));
   }
+  // RFC 9234 §4.2: Role Mismatch for differing repeated roles, a pair not in Table 2, or no
+  // role from the peer in strict mode.
+  if (const auto* mine = wire::find_capability<wire::RoleCap>(ours)) {
+    n.local_role = wire::role_from_code(mine->role);
+  }
+  if (!peer_role_of(theirs, n.peer_role) ||
+      !roles_acceptable(n.local_role, n.peer_role, role_strict)) {
+    return base::fail(open_error(subcode::kRoleMismatch));
+  }
+
   const auto hold = std::min(ours.hold_time, theirs.hold_time);
   n.hold_time = std::chrono::seconds(hold);
   n.keepalive_interval = keepalive_interval(n.hold_time, configured_keepalive);

@@ -17,15 +17,17 @@
 #include "wire/context.hpp"
 #include "wire/notification.hpp"
 #include "wire/open.hpp"
+#include "wire/role.hpp"
 
 namespace bgpsecd::session {
 
-// NOTIFICATION subcodes the session sends (RFC 4271 §4.5, RFC 4486, RFC 6608).
+// NOTIFICATION subcodes the session sends (RFC 4271 §4.5, RFC 4486, RFC 6608, RFC 9234).
 namespace subcode {
 inline constexpr std::uint8_t kUnsupportedVersion = 1;    // code 2
 inline constexpr std::uint8_t kBadPeerAs = 2;             // code 2
 inline constexpr std::uint8_t kBadBgpIdentifier = 3;      // code 2
 inline constexpr std::uint8_t kUnacceptableHoldTime = 6;  // code 2
+inline constexpr std::uint8_t kRoleMismatch = 11;         // code 2 (RFC 9234 §4.2)
 inline constexpr std::uint8_t kFsmUnspecified = 0;        // code 5 (RFC 6608 §4)
 inline constexpr std::uint8_t kFsmInOpenSent = 1;         // code 5
 inline constexpr std::uint8_t kFsmInOpenConfirm = 2;      // code 5
@@ -80,6 +82,10 @@ struct SessionConfig {
   bool extended_messages = true;        // RFC 8654; BGPsec UPDATEs outgrow 4096 octets
   bool route_refresh = true;            // RFC 2918
   bool enhanced_route_refresh = false;  // RFC 7313
+  // RFC 9234 §4.1: our role on this (eBGP) session, sent as the Role capability; nullopt: none.
+  std::optional<wire::Role> role;
+  // RFC 9234 §4.2 strict mode: a peer that sends no Role capability is refused (Role Mismatch).
+  bool role_strict = false;
 };
 
 // RFC 4724 §4.1: once a session is up, forgets the restart (R bit) and sets the F bit for
@@ -130,8 +136,12 @@ struct Negotiated {
   // Cease / Hard Reset then ends the session like a TCP failure (graceful_notification.hpp).
   bool graceful_notification = false;
   wire::BgpsecDirections bgpsec;  // RFC 8205 §2.2, per AFI and direction
-  wire::DecodeContext decode;     // for messages from the peer
-  wire::EncodeContext encode;     // for messages to the peer
+  // RFC 9234: our role as sent in our OPEN, and the peer's Role capability value (a reserved
+  // value is kept as its number; nullopt: the peer sent none).
+  std::optional<wire::Role> local_role;
+  std::optional<std::uint8_t> peer_role;
+  wire::DecodeContext decode;  // for messages from the peer
+  wire::EncodeContext encode;  // for messages to the peer
   // The two OPENs as whole messages (BMP Peer Up, RFC 7854 §4.10): ours as sent, the peer's
   // re-encoded from its decoded form. Set by the FSM.
   base::Bytes sent_open;
@@ -146,13 +156,15 @@ struct Negotiated {
 //   peer AS != configured, or AS_TRANS as the peer's real AS -> 2/2
 //   BGP Identifier 0, or equal to ours on an iBGP session -> 2/3, data = the identifier
 //   Hold Time 1 or 2                      -> 2/6, data = the Hold Time
+//   RFC 9234 §4.2: the peer's Role capability repeated with different values, or not the
+//   role that goes with the one in our OPEN, or missing when `role_strict` -> 2/11, no data
 // (the data follow wire::decode_open, which reports the offending field).
 // A My AS that disagrees with a present 4-octet AS capability is not an error (RFC 6793
 // trusts the capability; BIRD only logs it).
 // `configured_keepalive` is SessionConfig::keepalive (see keepalive_interval).
 [[nodiscard]] base::Result<Negotiated, wire::NotificationMessage> negotiate(
     const wire::OpenMessage& ours, const wire::OpenMessage& theirs, base::Asn configured_peer_as,
-    std::uint16_t configured_keepalive = 0);
+    std::uint16_t configured_keepalive = 0, bool role_strict = false);
 
 // RFC 4724 §4.2: whether the peer, in the OPEN of this session, says it kept its forwarding
 // state for `family` across its restart (the family listed with the F bit set). When it did

@@ -523,5 +523,108 @@ TEST(Negotiate, Rfc8538Sec2_GracefulNotificationNeedsTheNBitFromBoth) {
   EXPECT_FALSE(n.graceful_notification);
 }
 
+// ---- BGP Role (RFC 9234 §4) ----
+
+SessionConfig with_role(SessionConfig c, std::optional<wire::Role> role, bool strict = false) {
+  c.role = role;
+  c.role_strict = strict;
+  return c;
+}
+
+wire::OpenMessage peer_open_with_roles(std::initializer_list<std::uint8_t> roles) {
+  auto open = open_of(peer_config());
+  for (const auto r : roles) {
+    open.capabilities.push_back(wire::Capability{wire::RoleCap{r}});
+  }
+  return open;
+}
+
+wire::NotificationMessage role_rejected(const wire::OpenMessage& theirs,
+                                        const SessionConfig& ours) {
+  auto n = negotiate(open_of(ours), theirs, ours.peer_as, 0, ours.role_strict);
+  EXPECT_FALSE(n.has_value());
+  return n ? wire::NotificationMessage{} : n.error();
+}
+
+Negotiated role_ok(const wire::OpenMessage& theirs, const SessionConfig& ours) {
+  auto n = negotiate(open_of(ours), theirs, ours.peer_as, 0, ours.role_strict);
+  EXPECT_TRUE(n.has_value()) << (n ? "" : std::to_string(n.error().subcode));
+  return n.value_or(Negotiated{});
+}
+
+void expect_role_mismatch(const wire::NotificationMessage& m) {
+  EXPECT_EQ(m.code, base::notify::kOpenMessageError);
+  EXPECT_EQ(m.subcode, 11);
+  EXPECT_TRUE(m.data.empty());
+}
+
+TEST(BuildOpen, Rfc9234Sec4_1_RoleCapabilityOnlyWhenConfigured) {
+  EXPECT_EQ(wire::find_capability<wire::RoleCap>(open_of(our_config())), nullptr);
+  const auto open = open_of(with_role(our_config(), wire::Role::Customer));
+  const auto* role = wire::find_capability<wire::RoleCap>(open);
+  ASSERT_NE(role, nullptr);
+  EXPECT_EQ(role->role, 3);
+  // Exactly once, and on the wire as 09 01 03.
+  EXPECT_EQ(std::count_if(open.capabilities.begin(), open.capabilities.end(),
+                          [](const wire::Capability& c) { return c.code() == 9; }),
+            1);
+  const auto bytes = wire::encode_open(open, wire::EncodeContext{});
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_NE(base::to_hex(*bytes).find("090103"), std::string::npos);
+}
+
+TEST(Negotiate, Rfc9234Sec4_2_MatchingRolesRecordThePeersRole) {
+  const std::pair<wire::Role, wire::Role> pairs[] = {{wire::Role::Provider, wire::Role::Customer},
+                                                     {wire::Role::Customer, wire::Role::Provider},
+                                                     {wire::Role::Rs, wire::Role::RsClient},
+                                                     {wire::Role::RsClient, wire::Role::Rs},
+                                                     {wire::Role::Peer, wire::Role::Peer}};
+  for (const auto& [local, remote] : pairs) {
+    const auto n = role_ok(peer_open_with_roles({static_cast<std::uint8_t>(remote)}),
+                           with_role(our_config(), local, true));
+    EXPECT_EQ(n.local_role, local);
+    EXPECT_EQ(n.peer_role, static_cast<std::uint8_t>(remote));
+  }
+}
+
+TEST(Negotiate, Rfc9234Sec4_2_MismatchedRolesAreRoleMismatch) {
+  expect_role_mismatch(role_rejected(peer_open_with_roles({0}),  // Provider
+                                     with_role(our_config(), wire::Role::Provider)));
+  expect_role_mismatch(role_rejected(peer_open_with_roles({4}),  // Peer
+                                     with_role(our_config(), wire::Role::Customer)));
+  expect_role_mismatch(role_rejected(peer_open_with_roles({1}),  // RS
+                                     with_role(our_config(), wire::Role::Rs)));
+  // A reserved value matches no role.
+  expect_role_mismatch(
+      role_rejected(peer_open_with_roles({7}), with_role(our_config(), wire::Role::Peer)));
+}
+
+TEST(Negotiate, Rfc9234Sec4_2_StrictModeNeedsThePeersRole) {
+  expect_role_mismatch(
+      role_rejected(open_of(peer_config()), with_role(our_config(), wire::Role::Provider, true)));
+  // Not strict: a peer without roles is accepted, and no peer role is recorded.
+  const auto n = role_ok(open_of(peer_config()), with_role(our_config(), wire::Role::Provider));
+  EXPECT_EQ(n.local_role, wire::Role::Provider);
+  EXPECT_EQ(n.peer_role, std::nullopt);
+}
+
+TEST(Negotiate, Rfc9234Sec4_2_RepeatedRoleCapability) {
+  const auto ours = with_role(our_config(), wire::Role::Provider);
+  // The same value twice: one role.
+  EXPECT_EQ(role_ok(peer_open_with_roles({3, 3}), ours).peer_role, 3);
+  // Different values: refused, also when we have no role of our own.
+  expect_role_mismatch(role_rejected(peer_open_with_roles({3, 0}), ours));
+  expect_role_mismatch(role_rejected(peer_open_with_roles({4, 3}), our_config()));
+}
+
+TEST(Negotiate, Rfc9234Sec4_2_NoLocalRoleAcceptsAnyPeerRole) {
+  const auto n = role_ok(peer_open_with_roles({0}), our_config());
+  EXPECT_EQ(n.local_role, std::nullopt);
+  EXPECT_EQ(n.peer_role, 0);
+  // Strict without a local role has nothing to require.
+  EXPECT_EQ(role_ok(open_of(peer_config()), with_role(our_config(), std::nullopt, true)).peer_role,
+            std::nullopt);
+}
+
 }  // namespace
 }  // namespace bgpsecd::session

@@ -409,6 +409,26 @@ void encode_bgpsec_path_attr(const PathAttributes& a, const EncodeContext&, base
   }
 }
 
+// ===== OTC (RFC 9234 §5) =====
+
+std::optional<base::WireError> decode_otc(const AttributeInput& in, PathAttributes& out) noexcept {
+  std::uint32_t v = 0;
+  // RFC 9234 §5: an OTC whose length is not 4 is malformed, and the UPDATE is handled as
+  // treat-as-withdraw.
+  if (!read_u32_value(in, v)) {
+    return length_error(in, Action::TreatAsWithdraw, "OTC length is not 4");
+  }
+  out.otc = base::Asn(v);
+  return std::nullopt;
+}
+
+void encode_otc(const PathAttributes& a, const EncodeContext&, base::ByteWriter& out) {
+  if (a.otc) {
+    // RFC 9234 §5: always the 4-octet AS, whatever the session negotiated.
+    emit(kAttrOtc, out, [&](base::ByteWriter& v) { v.put_u32(a.otc->value()); });
+  }
+}
+
 // ===== the table =====
 
 constexpr AttributeDescriptor describe(const char* name, std::uint8_t flags,
@@ -460,6 +480,8 @@ constexpr std::array<AttributeDescriptor, 256> make_table() {
   // RFC 8205 §3: optional non-transitive.
   t[kAttrBgpsecPath] = describe("BGPsec_PATH", kOptionalNonTransitive, decode_bgpsec_path_attr,
                                 encode_bgpsec_path_attr);
+  // RFC 9234 §5: optional transitive.
+  t[kAttrOtc] = describe("OTC", kOptionalTransitive, decode_otc, encode_otc);
   return t;
 }
 

@@ -42,6 +42,7 @@ inline constexpr std::uint8_t kAttrExtendedCommunities = 16;  // RFC 4360
 inline constexpr std::uint8_t kAttrAs4Path = 17;              // RFC 6793
 inline constexpr std::uint8_t kAttrAs4Aggregator = 18;        // RFC 6793
 inline constexpr std::uint8_t kAttrLargeCommunities = 32;     // RFC 8092
+inline constexpr std::uint8_t kAttrOtc = 35;                  // RFC 9234 §5 Only to Customer
 // kAttrBgpsecPath (33) lives in wire/bgpsec_path.hpp. Type 30 is NOT BGPsec: it is the
 // deprecated code seen in old examples and is handled as an unknown attribute.
 
@@ -93,6 +94,8 @@ struct PathAttributes {
   std::optional<Aggregator> as4_aggregator;
   std::vector<LargeCommunity> large_communities;
   std::optional<BgpsecPath> bgpsec_path;
+  // RFC 9234 §5: Only to Customer, the AS that first sent the route down or sideways.
+  std::optional<base::Asn> otc;
   std::vector<UnknownAttribute> unknown;  // kept with their flags, in arrival order
   friend bool operator==(const PathAttributes&, const PathAttributes&) = default;
 };

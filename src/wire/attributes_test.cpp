@@ -96,6 +96,11 @@ TEST(PathAttributes, Rfc7606_7_EveryTableRow) {
       {"EXTENDED COMMUNITIES length", attr(0xC0, 16, hex("43000000")), Action::TreatAsWithdraw, 5},
       {"LARGE_COMMUNITY length", attr(0xC0, 32, hex("0000FDE900000001")), Action::TreatAsWithdraw,
        5},
+      // RFC 9234 §5: an OTC whose length is not 4 makes the UPDATE treat-as-withdraw.
+      {"OTC length 2", attr(0xC0, 35, hex("FDE9")), Action::TreatAsWithdraw, 5},
+      {"OTC length 8", attr(0xC0, 35, hex("0000FDE90000FDEA")), Action::TreatAsWithdraw, 5},
+      {"OTC empty", attr(0xC0, 35, {}), Action::TreatAsWithdraw, 5},
+      {"OTC non-transitive", attr(0x80, 35, hex("0000FDE9")), Action::TreatAsWithdraw, 4},
       // RFC 6793 §6: AS4_PATH / AS4_AGGREGATOR malformed are discarded.
       {"AS4_PATH", attr(0xC0, 17, hex("0201")), Action::AttributeDiscard, 9},
       {"AS4_AGGREGATOR length", attr(0xC0, 18, hex("FDE9C0000201")), Action::AttributeDiscard, 5},
@@ -297,6 +302,23 @@ TEST(PathAttributes, Rfc6793_3_FourOctetAggregatorBothWays) {
   expect_both_ways(hex("C0 07 08 0000FDE9 C6336464"), a);
 }
 
+// RFC 9234 §5: OTC is optional transitive with a 4-octet AS, on a 2-octet session too.
+TEST(PathAttributes, Rfc9234_5_OtcBothWays) {
+  PathAttributes a;
+  a.otc = base::Asn(65001);
+  expect_both_ways(hex("C0 23 04 0000FDE9"), a);
+  a.otc = base::Asn(4200000001U);
+  expect_both_ways(hex("C0 23 04 FA56EA01"), a);
+  EncodeContext two_octet;
+  two_octet.four_octet_as = false;
+  expect_both_ways(hex("C0 23 04 FA56EA01"), a, context(false, false), two_octet);
+  // Between COMMUNITIES-like lower codes and the unknown ones above it, by type code.
+  a.local_pref.reset();
+  a.communities = {0xFDE90064};
+  a.unknown = {UnknownAttribute{0xC0, 40, hex("01")}};
+  expect_both_ways(hex("C0 08 04 FDE90064  C0 23 04 FA56EA01  C0 28 01 01"), a);
+}
+
 TEST(PathAttributes, AtomicAggregateAndAggregatorTogetherBothWays) {
   PathAttributes a;
   a.origin = Origin::Igp;
@@ -368,6 +390,9 @@ TEST(PathAttributes, DescriptorTable) {
   EXPECT_EQ(attribute_descriptor(kAttrBgpsecPath).flags, kAttrFlagOptional);
   EXPECT_EQ(attribute_descriptor(kAttrMpReachNlri).on_duplicate, Action::SessionReset);
   EXPECT_TRUE(attribute_descriptor(kAttrLocalPref).ibgp_only);
+  EXPECT_STREQ(attribute_descriptor(kAttrOtc).name, "OTC");
+  EXPECT_EQ(attribute_descriptor(kAttrOtc).flags, kAttrFlagOptional | kAttrFlagTransitive);
+  EXPECT_FALSE(attribute_descriptor(kAttrOtc).ibgp_only);
   // Type 30 is the deprecated code of the old examples, not BGPsec_PATH.
   EXPECT_FALSE(attribute_descriptor(30).known());
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.hpp"
+#include "wire/role.hpp"
 
 namespace bgpsecd::wire {
 namespace {
@@ -25,11 +26,12 @@ struct CapabilityDescriptor {
   bool decoded;
 };
 
-constexpr std::array<CapabilityDescriptor, 9> kCapabilityTable{{
+constexpr std::array<CapabilityDescriptor, 10> kCapabilityTable{{
     {MultiprotocolCap::kCode, "multiprotocol", 4, 0, true},                  // RFC 4760 §8
     {RouteRefreshCap::kCode, "route-refresh", 0, 0, true},                   // RFC 2918 §2
     {ExtendedMessageCap::kCode, "extended-message", 0, 0, true},             // RFC 8654 §3
     {BgpsecCap::kCode, "bgpsec", 3, 0, true},                                // RFC 8205 §2
+    {RoleCap::kCode, "role", 1, 0, true},                                    // RFC 9234 §3.1
     {GracefulRestartCap::kCode, "graceful-restart", 2, 4, true},             // RFC 4724 §3
     {FourOctetAsCap::kCode, "four-octet-as", 4, 0, true},                    // RFC 6793 §3
     {AddPathCap::kCode, "add-path", 4, 4, true},                             // RFC 7911 §4
@@ -82,6 +84,8 @@ bool read_value(base::ByteReader& r, BgpsecCap& c) noexcept {
   c.send = (octet & BgpsecCap::kDirSendBit) != 0;
   return true;
 }
+
+bool read_value(base::ByteReader& r, RoleCap& c) noexcept { return r.read_u8(c.role); }
 
 bool read_value(base::ByteReader& r, GracefulRestartCap& c) noexcept {
   std::uint16_t word = 0;
@@ -149,6 +153,7 @@ void put_value(const BgpsecCap& c, base::ByteWriter& out) {
       static_cast<std::uint8_t>(((c.version & 0x0F) << 4) | (c.send ? BgpsecCap::kDirSendBit : 0)));
   out.put_u16(c.afi);
 }
+void put_value(const RoleCap& c, base::ByteWriter& out) { out.put_u8(c.role); }
 void put_value(const GracefulRestartCap& c, base::ByteWriter& out) {
   out.put_u16(
       static_cast<std::uint16_t>(((c.restart_flags & 0x0F) << 12) | (c.restart_time & 0x0FFF)));
@@ -181,6 +186,10 @@ void add_json(const BgpsecCap& c, nlohmann::json& j) {
   j["version"] = c.version;
   j["direction"] = c.send ? "send" : "receive";
   j["afi"] = afi_json_name(c.afi);
+}
+void add_json(const RoleCap& c, nlohmann::json& j) {
+  const auto role = role_from_code(c.role);
+  j["role"] = role ? nlohmann::json(role_name(*role)) : nlohmann::json(c.role);
 }
 void add_json(const GracefulRestartCap& c, nlohmann::json& j) {
   j["restart_flags"] = c.restart_flags;
@@ -264,6 +273,8 @@ base::Result<Capability, base::WireError> decode_capability(std::uint8_t code,
       return decode_as<ExtendedMessageCap>(r, offset, total);
     case BgpsecCap::kCode:
       return decode_as<BgpsecCap>(r, offset, total);
+    case RoleCap::kCode:
+      return decode_as<RoleCap>(r, offset, total);
     case GracefulRestartCap::kCode:
       return decode_as<GracefulRestartCap>(r, offset, total);
     case FourOctetAsCap::kCode:
@@ -319,6 +330,8 @@ std::size_t capability_value_size(const Capability& cap) noexcept {
           return 4;
         } else if constexpr (std::is_same_v<T, BgpsecCap>) {
           return 3;
+        } else if constexpr (std::is_same_v<T, RoleCap>) {
+          return 1;
         } else if constexpr (std::is_same_v<T, GracefulRestartCap>) {
           return 2 + 4 * c.families.size();
         } else if constexpr (std::is_same_v<T, AddPathCap>) {

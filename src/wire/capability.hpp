@@ -52,6 +52,14 @@ struct BgpsecCap {
   friend bool operator==(const BgpsecCap&, const BgpsecCap&) = default;
 };
 
+// RFC 9234 §3.1: one octet, the sender's role. Kept as the number received, so that a
+// reserved value reaches the negotiation, which answers it with Role Mismatch (RFC 9234 §4.2).
+struct RoleCap {
+  static constexpr std::uint8_t kCode = 9;
+  std::uint8_t role = 0;  // wire::Role for the defined values
+  friend bool operator==(const RoleCap&, const RoleCap&) = default;
+};
+
 // RFC 4724 §3. Value: Restart Flags (4 bits) | Restart Time (12 bits),
 // then {AFI (2), SAFI (1), Flags (1)} per address family (none is legal: End-of-RIB only).
 struct GracefulRestartFamily {
@@ -109,14 +117,14 @@ struct UnknownCap {
 };
 
 struct Capability {
-  std::variant<MultiprotocolCap, RouteRefreshCap, ExtendedMessageCap, BgpsecCap, GracefulRestartCap,
-               FourOctetAsCap, AddPathCap, EnhancedRouteRefreshCap, UnknownCap>
+  std::variant<MultiprotocolCap, RouteRefreshCap, ExtendedMessageCap, BgpsecCap, RoleCap,
+               GracefulRestartCap, FourOctetAsCap, AddPathCap, EnhancedRouteRefreshCap, UnknownCap>
       value;
   [[nodiscard]] std::uint8_t code() const noexcept;
   friend bool operator==(const Capability&, const Capability&) = default;
 };
 
-// "multiprotocol", "route-refresh", "extended-message", "bgpsec", "graceful-restart",
+// "multiprotocol", "route-refresh", "extended-message", "bgpsec", "role", "graceful-restart",
 // "four-octet-as", "add-path", "enhanced-route-refresh", "route-refresh-old" (128);
 // "unknown" for the rest.
 [[nodiscard]] const char* capability_name(std::uint8_t code) noexcept;

@@ -116,6 +116,19 @@ TEST(Capability, Rfc7911AddPath) {
   round_trip("45080001010300020101", Capability{ap});
 }
 
+TEST(Capability, Rfc9234Sec3_1Role) {
+  round_trip("090100", Capability{RoleCap{0}});  // Provider
+  round_trip("090103", Capability{RoleCap{3}});  // Customer
+  round_trip("090104", Capability{RoleCap{4}});  // Peer
+  // A reserved value is kept for the negotiation to refuse (RFC 9234 §4.2).
+  round_trip("090107", Capability{RoleCap{7}});
+}
+
+TEST(Capability, Rfc9234Sec3_1RoleOfWrongLengthIsOpenError) {
+  expect_malformed("0900", 0, 2);
+  expect_malformed("09020304", 0, 4);
+}
+
 TEST(Capability, UnknownIsPreservedByteExact) {
   round_trip("4905036162630A", Capability{UnknownCap{73, h("036162630A")}});
   round_trip("8000", Capability{UnknownCap{128, {}}});
@@ -166,6 +179,7 @@ TEST(Capability, EncodeRefusesValueOver255Octets) {
 TEST(Capability, Names) {
   EXPECT_STREQ(capability_name(1), "multiprotocol");
   EXPECT_STREQ(capability_name(7), "bgpsec");
+  EXPECT_STREQ(capability_name(9), "role");
   EXPECT_STREQ(capability_name(64), "graceful-restart");
   EXPECT_STREQ(capability_name(65), "four-octet-as");
   EXPECT_STREQ(capability_name(69), "add-path");
@@ -182,6 +196,10 @@ TEST(Capability, Json) {
       nlohmann::json::parse(R"({"code":1,"name":"multiprotocol","afi":"ipv6","safi":"unicast"})"));
   EXPECT_EQ(to_json(Capability{FourOctetAsCap{base::Asn(65536)}}),
             nlohmann::json::parse(R"({"code":65,"name":"four-octet-as","asn":65536})"));
+  EXPECT_EQ(to_json(Capability{RoleCap{2}}),
+            nlohmann::json::parse(R"({"code":9,"name":"role","role":"rs-client"})"));
+  EXPECT_EQ(to_json(Capability{RoleCap{9}}),
+            nlohmann::json::parse(R"({"code":9,"name":"role","role":9})"));
   EXPECT_EQ(to_json(Capability{UnknownCap{73, h("0A0B")}}),
             nlohmann::json::parse(R"({"code":73,"name":"unknown","value":"0A0B"})"));
   GracefulRestartCap gr;

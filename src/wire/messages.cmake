@@ -3,6 +3,7 @@
 list(APPEND WIRE_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/header.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/capability.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/role.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/open.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/notification.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/keepalive.cpp
@@ -12,6 +13,7 @@ list(APPEND WIRE_SRCS
 bgpsecd_test(wire_messages_test
   SRCS ${CMAKE_CURRENT_SOURCE_DIR}/header_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/capability_test.cpp
+       ${CMAKE_CURRENT_SOURCE_DIR}/role_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/open_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/notification_test.cpp
        ${CMAKE_CURRENT_SOURCE_DIR}/keepalive_test.cpp

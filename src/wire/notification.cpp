@@ -38,7 +38,7 @@ constexpr std::array<CodeName, 7> kCodeNames{{
     {7, "ROUTE-REFRESH Message Error"},  // RFC 7313 §5
 }};
 
-constexpr std::array<SubcodeName, 36> kSubcodeNames{{
+constexpr std::array<SubcodeName, 37> kSubcodeNames{{
     // RFC 4271 §4.5
     {1, 1, "Connection Not Synchronized"},
     {1, 2, "Bad Message Length"},
@@ -50,6 +50,7 @@ constexpr std::array<SubcodeName, 36> kSubcodeNames{{
     {2, 5, "Authentication Failure (deprecated)"},
     {2, 6, "Unacceptable Hold Time"},
     {2, 7, "Unsupported Capability"},  // RFC 5492 §5
+    {2, 11, "Role Mismatch"},          // RFC 9234 §4.2
     {3, 1, "Malformed Attribute List"},
     {3, 2, "Unrecognized Well-known Attribute"},
     {3, 3, "Missing Well-known Attribute"},

@@ -70,6 +70,7 @@ TEST(Notification, Names) {
   EXPECT_STREQ(notification_subcode_name(1, 2), "Bad Message Length");
   EXPECT_STREQ(notification_subcode_name(2, 0), "Unspecific");
   EXPECT_STREQ(notification_subcode_name(2, 7), "Unsupported Capability");
+  EXPECT_STREQ(notification_subcode_name(2, 11), "Role Mismatch");
   EXPECT_STREQ(notification_subcode_name(3, 11), "Malformed AS_PATH");
   EXPECT_STREQ(notification_subcode_name(5, 0), "Unspecified Error");
   EXPECT_STREQ(notification_subcode_name(5, 2), "Receive Unexpected Message in OpenConfirm State");

@@ -150,6 +150,9 @@ json path_attributes_to_json(const PathAttributes& a) {
   if (a.bgpsec_path) {
     out["bgpsec_path"] = bgpsec_path_to_json(*a.bgpsec_path);
   }
+  if (a.otc) {
+    out["otc"] = a.otc->value();
+  }
   if (!a.unknown.empty()) {
     json list = json::array();
     for (const auto& u : a.unknown) {

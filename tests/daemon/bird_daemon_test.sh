@@ -17,59 +17,14 @@ set -uo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 need bird
-sock="$work/bird.ctl"
+sock=$bird_sock
 us=127.0.0.52
 them=127.0.0.53
 port6=$((PORT + 1))      # bgpsecd on [::1]
 bird_port6=$((PORT + 2)) # bird on [::1]
-bird_pid=
-stop_bird() {
-  [ -n "$bird_pid" ] || return 0
-  birdc -s "$sock" down >/dev/null 2>&1
-  local deadline=$((SECONDS + 10))
-  while kill -0 "$bird_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-  kill "$bird_pid" 2>/dev/null
-  wait "$bird_pid" 2>/dev/null
-  bird_pid=
-}
-on_cleanup() { stop_bird; }
 
 # ----- JSON polling helpers -------------------------------------------------------------------
-cat >"$work/bird2json.py" <<'PY'
-# bird2json.py routes|protocol: birdc's text on stdin as JSON.
-#   routes:   `show route all` -> {"routes": [{"prefix", "dest", "proto", "since", "from",
-#             "best", "attrs": {"BGP.as_path": ...}}]}
-#   protocol: `show protocols all NAME` -> {"state", "since", "info", "text" (whitespace
-#             collapsed), "neighbor_caps" (the text of the "Neighbor capabilities" block)}
-import json, re, sys
-text = sys.stdin.read()
-if sys.argv[1] == "routes":
-    routes, prefix, route = [], None, None
-    for line in text.splitlines():
-        if line.startswith("\t"):  # an attribute; other routes of a prefix start with spaces
-            if route is not None and ":" in line:
-                key, val = line.strip().split(":", 1)
-                route["attrs"][key.strip()] = val.strip()
-            continue
-        m = re.match(r"^(\S+)?\s+(.*?)\[(\S+) (\S+)(?: from (\S+))?\]\s*(\*)?", line)
-        if m and not line.startswith(("Table", "BIRD")):
-            prefix = m.group(1) or prefix
-            route = {"prefix": prefix, "dest": m.group(2).strip(), "proto": m.group(3),
-                     "since": m.group(4), "from": m.group(5), "best": m.group(6) == "*",
-                     "attrs": {}}
-            routes.append(route)
-    print(json.dumps({"routes": routes}))
-else:
-    out = {"text": " ".join(text.split()), "neighbor_caps": ""}
-    for line in text.splitlines():
-        f = line.split()
-        if len(f) >= 5 and f[1] == "BGP":
-            out.update(state=f[3], since=f[4], info=" ".join(f[5:]))
-    caps = re.search(r"Neighbor capabilities\n(.*?)\n    \S", text, re.S)
-    if caps:
-        out["neighbor_caps"] = " ".join(caps.group(1).split())
-    print(json.dumps(out))
-PY
+bird_json_py
 judge_py <<'PY'
 def broute(out, prefix, proto):  # bird's route of `prefix` from protocol `proto`, or None
     return next((r for r in out["routes"] if r["prefix"] == prefix and r["proto"] == proto), None)
@@ -89,8 +44,6 @@ def prefixes(out):
 def stale(out):  # {prefix: stale flag} of a bgpsecctl route list
     return {r["prefix"]: r["stale"] for r in out["routes"]}
 PY
-bird_routes() { birdc -s "$sock" show route all | python3 "$work/bird2json.py" routes; }
-proto() { birdc -s "$sock" show protocols all "$1" | python3 "$work/bird2json.py" protocol; }
 # bird_log PATTERN: how many lines of bird's log match (bird logs every message it sends/gets)
 bird_log() { grep -c -- "$1" "$work/bird.log"; }
 # eor_count PEER: End-of-RIB markers bgpsecd logged from PEER (IPv4 for 127.0.0.53, IPv6 for ::1)
@@ -185,16 +138,6 @@ TOML
   } >"$work/bgpsecd.toml"
 }
 
-start_bird() {  # start_bird [-R]   (-R: BIRD's graceful restart recovery after start)
-  bird -p -c "$work/bird.conf" || { echo "bird rejects the config"; exit 1; }
-  bird -f -c "$work/bird.conf" -s "$sock" -P "$work/bird.pid" "$@" >>"$work/bird.out" 2>&1 &
-  bird_pid=$!
-  local deadline=$((SECONDS + 10))
-  until birdc -s "$sock" show status >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || { echo "bird did not come up"; tail -5 "$work/bird.out"; exit 1; }
-    sleep 0.2
-  done
-}
 touch "$work/bird.log" "$work/bgpsecd.log"
 
 bird_config 10.53.0.0/16 10.54.0.0/16

@@ -19,13 +19,15 @@
 # and `connections_to` look at TCP.
 # Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
 # stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`. tshark on lo: `capture_start`,
-# `capture_started`, `capture_stop`.
+# `capture_started`, `capture_stop`. BIRD 2: `start_bird`, `stop_bird` (also at exit),
+# `bird_json_py`, `bird_routes`, `proto`.
 
 work=$(mktemp -d)
 pids=()
 started=$SECONDS
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  stop_bird
   if declare -F on_cleanup >/dev/null; then on_cleanup; fi
   wait 2>/dev/null
   if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
@@ -273,3 +275,69 @@ capture_stop() {
   bad "tshark did not stop on SIGINT: $(tail -3 "$capture_file.log")"
   return 1
 }
+
+# --- BIRD 2 ----------------------------------------------------------------------------------------
+# One bird per test: config $work/bird.conf (the test writes it), control socket $bird_sock, its
+# output appended to $work/bird.out; the pid in bird_pid while it runs.
+bird_sock="$work/bird.ctl"
+start_bird() {  # start_bird [-R]   (-R: BIRD's graceful restart recovery after start)
+  bird -p -c "$work/bird.conf" || { echo "bird rejects the config"; exit 1; }
+  bird -f -c "$work/bird.conf" -s "$bird_sock" -P "$work/bird.pid" "$@" >>"$work/bird.out" 2>&1 &
+  bird_pid=$!
+  local deadline=$((SECONDS + 10))
+  until birdc -s "$bird_sock" show status >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { echo "bird did not come up"; tail -5 "$work/bird.out"; exit 1; }
+    sleep 0.2
+  done
+}
+# stop_bird: `birdc down`, then SIGTERM after 10 s; nothing when bird is not running
+bird_pid=
+stop_bird() {
+  [ -n "$bird_pid" ] || return 0
+  birdc -s "$bird_sock" down >/dev/null 2>&1
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$bird_pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  kill "$bird_pid" 2>/dev/null
+  wait "$bird_pid" 2>/dev/null
+  bird_pid=
+}
+# bird_json_py: writes $work/bird2json.py, which bird_routes and proto use
+bird_json_py() {
+cat >"$work/bird2json.py" <<'PY'
+# bird2json.py routes|protocol: birdc's text on stdin as JSON.
+#   routes:   `show route all` -> {"routes": [{"prefix", "dest", "proto", "since", "from",
+#             "best", "attrs": {"BGP.as_path": ...}}]}
+#   protocol: `show protocols all NAME` -> {"state", "since", "info", "text" (whitespace
+#             collapsed), "neighbor_caps" (the text of the "Neighbor capabilities" block)}
+import json, re, sys
+text = sys.stdin.read()
+if sys.argv[1] == "routes":
+    routes, prefix, route = [], None, None
+    for line in text.splitlines():
+        if line.startswith("\t"):  # an attribute; other routes of a prefix start with spaces
+            if route is not None and ":" in line:
+                key, val = line.strip().split(":", 1)
+                route["attrs"][key.strip()] = val.strip()
+            continue
+        m = re.match(r"^(\S+)?\s+(.*?)\[(\S+) (\S+)(?: from (\S+))?\]\s*(\*)?", line)
+        if m and not line.startswith(("Table", "BIRD")):
+            prefix = m.group(1) or prefix
+            route = {"prefix": prefix, "dest": m.group(2).strip(), "proto": m.group(3),
+                     "since": m.group(4), "from": m.group(5), "best": m.group(6) == "*",
+                     "attrs": {}}
+            routes.append(route)
+    print(json.dumps({"routes": routes}))
+else:
+    out = {"text": " ".join(text.split()), "neighbor_caps": ""}
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[1] == "BGP":
+            out.update(state=f[3], since=f[4], info=" ".join(f[5:]))
+    caps = re.search(r"Neighbor capabilities\n(.*?)\n    \S", text, re.S)
+    if caps:
+        out["neighbor_caps"] = " ".join(caps.group(1).split())
+    print(json.dumps(out))
+PY
+}
+bird_routes() { birdc -s "$bird_sock" show route all | python3 "$work/bird2json.py" routes; }
+proto() { birdc -s "$bird_sock" show protocols all "$1" | python3 "$work/bird2json.py" protocol; }
