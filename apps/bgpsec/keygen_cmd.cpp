@@ -62,8 +62,8 @@ struct RpkiJsonArgs {
   std::vector<std::string> aspas;
 };
 
-// --aspa CUSTOMER=PROVIDER[,PROVIDER...], e.g. 65007=65003,65004: one ASPA record in the
-// rpki-client / StayRTR form {"customer_asid": N, "providers": [N, ...]} (docs/aspa.md §9).
+// --aspa CUSTOMER=PROVIDER[,PROVIDER...], e.g. 65007=65003,65004: one ASPA record,
+// {"customer_asid": N, "providers": [N, ...]} (docs/aspa.md §9).
 base::Result<nlohmann::json> aspa_entry(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq + 1 == text.size() || text.back() == ',') {
@@ -142,14 +142,17 @@ int run_rpki_json(const RpkiJsonArgs& args) {
     out["bgpsec_keys"].push_back(std::move(entry));
   }
   if (!args.aspas.empty()) {
-    out["aspas"] = nlohmann::json::array();
+    // The rpki-client 8 / StayRTR 0.5 form, which StayRTR serves (it ignores a flat "aspas"):
+    // the same records for both address families.
+    auto records = nlohmann::json::array();
     for (const auto& text : args.aspas) {
       auto entry = aspa_entry(text);
       if (!entry) {
         return bad_input(entry.error().message);
       }
-      out["aspas"].push_back(std::move(*entry));
+      records.push_back(std::move(*entry));
     }
+    out["provider_authorizations"] = {{"ipv4", records}, {"ipv6", records}};
   }
   print_json(out);
   return kPositive;

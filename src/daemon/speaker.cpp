@@ -866,6 +866,19 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   }
 }
 
+void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route) const {
+  const auto snapshot = rpki_.snapshot();
+  if (const auto trusted = trusted_origin_state(import_settings_of(n), *route.attrs)) {
+    route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
+  } else if (const auto origin = origin_as_of(route, config_.global.external_as())) {
+    route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
+  } else {
+    route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
+  }
+  // docs/aspa.md §7-§8: ASPA verification at the eBGP edge, the edge's state inside the AS.
+  route.aspa_state = check_route_aspa(route, aspa_settings_of(n), snapshot->aspas);
+}
+
 std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received,
                                                 bool count) {
   const auto& attrs = *received.attrs;
@@ -886,16 +899,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
     return std::nullopt;
   }
   rib::Route route = received;
-  const auto snapshot = rpki_.snapshot();
-  if (const auto trusted = trusted_origin_state(import_settings_of(n), attrs)) {
-    route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
-  } else if (const auto origin = origin_as_of(received, config_.global.external_as())) {
-    route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
-  } else {
-    route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
-  }
-  // docs/aspa.md §7-§8: ASPA verification at the eBGP edge, the edge's state inside the AS.
-  route.aspa_state = check_route_aspa(received, aspa_settings_of(n), snapshot->aspas);
+  set_ingress_states(n, route);
   wire::PathAttributes changed = attrs;
   PolicySubject subject{route.prefix,       changed,          route.secure_path(), route.path_state,
                         route.origin_state, route.aspa_state, route.local_pref,    0};

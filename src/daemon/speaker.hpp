@@ -192,6 +192,9 @@ class Speaker {
   // `count` false: a trial run that leaves the neighbor's counters alone.
   std::optional<rib::Route> import_route(Neighbor& n, const rib::Route& received,
                                          bool count = true);
+  // The RFC 6811 origin state and the ASPA state `route` gets on import from `n` (the
+  // Adj-RIB-In keeps routes as they arrived, without them).
+  void set_ingress_states(const Neighbor& n, rib::Route& route) const;
   void withdraw_from(Neighbor& n, const base::Prefix& prefix);
   // Re-runs import for every route of `n` (policy change, RPKI change).
   void reimport(Neighbor& n);

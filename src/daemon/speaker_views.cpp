@@ -402,11 +402,11 @@ base::Result<nlohmann::json> Speaker::show_routes(const nlohmann::json& args) co
         neighbor.adj_in.for_each_after(from, [&](const rib::Route& r) {
           if (!prefix || r.prefix == *prefix) {
             const auto* best = loc_rib_.best(r.prefix);
-            // The Adj-RIB-In keeps what arrived; the ASPA state is found on import, so it is
-            // found here the same way (cheap: docs/aspa.md §5 is a few lookups per hop).
+            // The Adj-RIB-In keeps what arrived; the origin and ASPA states are found on
+            // import, so they are found here the same way (a few lookups: RFC 6811 and
+            // docs/aspa.md §5).
             rib::Route shown = r;
-            shown.aspa_state =
-                check_route_aspa(r, aspa_settings_of(neighbor), rpki_.snapshot()->aspas);
+            set_ingress_states(neighbor, shown);
             auto route = route_json(shown, neighbor_name,
                                     best != nullptr && best->peer_key() == r.peer_key());
             if (auto detail = aspa_detail(shown); !detail.is_null()) {

@@ -28,7 +28,7 @@ peer_py="$(dirname "$0")/bgp_test_peer.py"
 # of 65200 and 65300, which the change step rewrites.
 aspa_json() {
   cat >"$1.new" <<JSON
-{"roas": [], "bgpsec_keys": [], "aspas": [
+{"roas": [{"prefix": "10.1.0.0/16", "maxLength": 16, "asn": 65100}], "bgpsec_keys": [], "aspas": [
   {"customer_asid": 65100, "providers": [65001]},
   {"customer_asid": 65001, "providers": [65999]},
   $2
@@ -96,6 +96,10 @@ expect "show routes names the reason and the hop of the invalid route" 5 \
   ctl d show routes
 expect "no detail under a valid route" 5 "'aspa' not in route(out, '10.1.0.0/16')" ctl d show routes
 expect "the Adj-RIB-In view gives the same states" 5 "states(out) == $expected" \
+  ctl d show routes --received --peer $p
+# The origin state too (RFC 6811: 10.1's ROA names its origin), as import finds it.
+expect "the Adj-RIB-In view gives the origin states" 5 \
+  "route(out, '10.1.0.0/16')['origin_state'] == 'valid' and route(out, '10.2.0.0/16')['origin_state'] == 'not-found'" \
   ctl d show routes --received --peer $p
 expect "invalid ranks 10 lower by default" 5 \
   "route(out, '10.2.0.0/16')['local_pref'] == 90 and route(out, '10.1.0.0/16')['local_pref'] == 100" \

@@ -113,8 +113,8 @@ check "rpki-json lists every key and ROA" -- \
 cp "$work/out" "$work/rpki.json"
 expect 0 "rpki-json with ASPAs" -- "$BGPSEC" rpki-json --key-dir "$keys" \
   --aspa 65001=65002,AS65003 --aspa 4200000001=65001
-check "rpki-json writes each --aspa as a customer with its providers" -- \
-  "out['aspas'] == [{'customer_asid': 65001, 'providers': [65002, 65003]}, {'customer_asid': 4200000001, 'providers': [65001]}]"
+check "rpki-json writes each --aspa as a customer with its providers, for both families" -- \
+  "out['provider_authorizations']['ipv4'] == out['provider_authorizations']['ipv6'] == [{'customer_asid': 65001, 'providers': [65002, 65003]}, {'customer_asid': 4200000001, 'providers': [65001]}]"
 cp "$work/out" "$work/aspa.json"
 expect 0 "the ASPA file feeds bgpsec aspa" -- "$BGPSEC" aspa --as-path "65003 65001" \
   --direction up --rpki "$work/aspa.json"
