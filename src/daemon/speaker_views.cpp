@@ -233,13 +233,17 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
     }
     // RFC 9234: our configured role, the peer's as its OPEN said (null: none, or not up), and
     // the routes the OTC rules found leaking in each direction.
-    const auto peer_role = n->negotiated ? n->negotiated->peer_role : std::optional<std::uint8_t>{};
-    const auto known_peer_role = peer_role ? wire::role_from_code(*peer_role) : std::nullopt;
+    // (the peer's role is read in place: g++ 12 -O2 took a copied optional<uint8_t> for
+    // maybe-uninitialized)
+    nlohmann::json peer_role = nullptr;
+    if (n->negotiated && n->negotiated->peer_role.has_value()) {
+      const unsigned code = n->negotiated->peer_role.value();
+      const auto known = wire::role_from_code(static_cast<std::uint8_t>(code));
+      peer_role = known ? nlohmann::json(wire::role_name(*known)) : nlohmann::json(code);
+    }
     j["role"] = {
         {"local", n->config.role ? nlohmann::json(wire::role_name(*n->config.role)) : nullptr},
-        {"peer", known_peer_role ? nlohmann::json(wire::role_name(*known_peer_role))
-                 : peer_role     ? nlohmann::json(*peer_role)
-                                 : nlohmann::json(nullptr)},
+        {"peer", std::move(peer_role)},
         {"strict", n->config.role_strict},
         {"leaks_received", n->stats.route_leaks_in},
         {"leaks_held_back", n->stats.route_leaks_out}};
