@@ -78,7 +78,7 @@ base::Result<nlohmann::json> aspa_entry(const std::string& text) {
   rest.remove_prefix(eq + 1);
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    auto provider = base::parse_asn(std::string(rest.substr(0, comma)));
+    auto provider = base::parse_asn(rest.substr(0, comma));
     if (!provider) {
       return base::fail("--aspa '" + text + "': " + provider.error().message);
     }

@@ -14,6 +14,12 @@
 
 namespace bgpsecd::daemon::testing {
 
+// The smallest [global] table a config needs (AS 65001), for tests of the other tables.
+inline constexpr const char* kMinimalGlobal = R"([global]
+asn = 65001
+router_id = "127.0.0.1"
+)";
+
 inline Config parse_ok(const std::string& text) {
   auto config = parse_config(text, "t.toml");
   EXPECT_TRUE(config.has_value()) << (config ? "" : config.error().message);

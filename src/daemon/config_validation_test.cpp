@@ -17,10 +17,7 @@ using ::testing::HasSubstr;
 using testing::parse_error;
 using testing::parse_ok;
 
-constexpr const char* kGlobal = R"([global]
-asn = 65001
-router_id = "127.0.0.1"
-)";
+constexpr const char* kGlobal = testing::kMinimalGlobal;
 
 constexpr const char* kNeighbor = R"(
 [[neighbor]]
