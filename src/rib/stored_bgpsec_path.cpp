@@ -9,6 +9,10 @@
 #include <new>
 #include <type_traits>
 #include <utility>
+#include <vector>
+
+#include "crypto/p256/signature_der.hpp"
+#include "rib/ski_pool.hpp"
 
 namespace bgpsecd::rib {
 
@@ -27,79 +31,155 @@ void count(std::atomic<std::uint64_t>& total, std::int64_t delta) noexcept {
   total.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
 }
 
-// Both are stored as plain octets behind a header (placement new, no destructor run).
+// Stored as plain octets behind a header (placement new, no destructor run).
 static_assert(std::is_trivially_copyable_v<wire::SecurePathSegment> &&
               std::is_trivially_destructible_v<wire::SecurePathSegment>);
-static_assert(std::is_trivially_copyable_v<base::Ski> && alignof(base::Ski) == 1 &&
-              sizeof(base::Ski) == base::Ski::kSize);
+
+// How one Signature_Segment's signature is kept: r ‖ s when it is the strict DER of a P-256
+// signature (what every well-formed suite-1 signature is: RFC 8608 §3.1), since
+// der_from_compact gives those octets back exactly; anything else as received.
+struct PreparedSignature {
+  bool compact = false;
+  crypto::p256::CompactSignature rs{};
+};
+
+// The stored form of every Signature_Segment of `path`, at hop * blocks + block.
+std::vector<PreparedSignature> prepare(const wire::BgpsecPath& path, std::size_t blocks) {
+  const std::size_t hops = path.secure_path.size();
+  std::vector<PreparedSignature> out(hops * blocks);
+  for (std::size_t hop = 0; hop < hops; ++hop) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      auto& p = out[hop * blocks + b];
+      p.compact = crypto::p256::compact_from_der(path.blocks[b].segments[hop].signature, p.rs);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
 // One hop's Signature_Segments, one per block; followed in the same allocation by, per block,
-// the SKI (20 octets) and the signature octets.
+// the SKI's index in the SkiPool (4 octets) and the signature: r ‖ s (64 octets) when the
+// block's bit in `compact` is set, else a 2-octet length and the octets as received. A hop of
+// a suite-1 path takes 16 + 4 + 64 octets instead of 20 octets of SKI and up to 72 of DER.
 struct StoredBgpsecPath::SignatureNode {
   mutable std::atomic<std::uint32_t> refs{1};
   std::uint8_t blocks = 0;
-  std::array<std::uint16_t, kMaxBlocks> length{};  // signature octets per block
-  const SignatureNode* next = nullptr;             // the next older hop's; null after the origin
+  std::uint8_t compact = 0;             // bit b: block b's signature is r ‖ s
+  const SignatureNode* next = nullptr;  // the next older hop's; null after the origin
 
-  [[nodiscard]] std::size_t payload_size() const noexcept {
-    std::size_t size = 0;
-    for (std::size_t b = 0; b < blocks; ++b) {
-      size += base::Ski::kSize + length[b];
-    }
-    return size;
-  }
+  static constexpr std::size_t kIndexSize = sizeof(SkiPool::Index);
+  static constexpr std::size_t kLengthSize = 2;
+
+  [[nodiscard]] bool is_compact(std::size_t b) const noexcept { return ((compact >> b) & 1U) != 0; }
   [[nodiscard]] const std::uint8_t* payload() const noexcept {
     return reinterpret_cast<const std::uint8_t*>(this + 1);
   }
   [[nodiscard]] std::uint8_t* payload() noexcept {
     return reinterpret_cast<std::uint8_t*>(this + 1);
   }
-
-  // Block b's SKI octets; its signature follows them.
+  // Octets of block b's raw signature; p points at the block's SKI index.
+  [[nodiscard]] static std::uint16_t raw_length(const std::uint8_t* p) noexcept {
+    std::uint16_t length = 0;
+    std::memcpy(&length, p + kIndexSize, kLengthSize);
+    return length;
+  }
+  [[nodiscard]] std::size_t block_size(std::size_t b, const std::uint8_t* p) const noexcept {
+    return kIndexSize + (is_compact(b) ? crypto::p256::kCompactSignatureSize
+                                       : kLengthSize + std::size_t{raw_length(p)});
+  }
+  [[nodiscard]] std::size_t payload_size() const noexcept {
+    std::size_t size = 0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      size += block_size(b, payload() + size);
+    }
+    return size;
+  }
+  // Block b's octets: the SKI index, then the signature as kept.
   [[nodiscard]] const std::uint8_t* block_octets(std::size_t b) const noexcept {
     const std::uint8_t* p = payload();
     for (std::size_t i = 0; i < b; ++i) {
-      p += base::Ski::kSize + length[i];
+      p += block_size(i, p);
     }
     return p;
   }
-  [[nodiscard]] const base::Ski& ski(std::size_t b) const noexcept {
-    // Ski is a standard-layout wrapper of 20 octets (alignment 1), stored there by make().
-    return *std::launder(reinterpret_cast<const base::Ski*>(block_octets(b)));
+  [[nodiscard]] SkiPool::Index ski_index(std::size_t b) const noexcept {
+    SkiPool::Index index = 0;
+    std::memcpy(&index, block_octets(b), kIndexSize);
+    return index;
   }
-  [[nodiscard]] std::span<const std::uint8_t> signature(std::size_t b) const noexcept {
-    return {block_octets(b) + base::Ski::kSize, length[b]};
+  [[nodiscard]] const base::Ski& ski(std::size_t b) const noexcept {
+    return SkiPool::instance().at(ski_index(b));
+  }
+  // Block b's signature octets as received: in `buffer` when kept as r ‖ s.
+  [[nodiscard]] std::span<const std::uint8_t> signature(
+      std::size_t b,
+      std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize>& buffer) const noexcept {
+    const std::uint8_t* p = block_octets(b) + kIndexSize;
+    if (is_compact(b)) {
+      crypto::p256::CompactSignature rs;
+      std::memcpy(rs.data(), p, rs.size());
+      return {buffer.data(), crypto::p256::der_from_compact(rs, buffer)};
+    }
+    return {p + kLengthSize, raw_length(p - kIndexSize)};
   }
 
-  // Hop `hop` of `path` with the older hops in `next` (whose reference it takes over).
-  static const SignatureNode* make(const wire::BgpsecPath& path, std::size_t blocks,
+  // Hop `hop` of `path` with the older hops in `next` (whose reference it takes over on
+  // success); `prepared` is prepare(path, blocks).
+  static const SignatureNode* make(const wire::BgpsecPath& path,
+                                   std::span<const PreparedSignature> prepared, std::size_t blocks,
                                    std::size_t hop, const SignatureNode* next) {
     std::size_t size = 0;
     for (std::size_t b = 0; b < blocks; ++b) {
-      size += base::Ski::kSize + path.blocks[b].segments[hop].signature.size();
+      const auto& p = prepared[hop * blocks + b];
+      size +=
+          kIndexSize +
+          (p.compact ? p.rs.size() : kLengthSize + path.blocks[b].segments[hop].signature.size());
     }
     void* memory = ::operator new(sizeof(SignatureNode) + size);
     auto* node = new (memory) SignatureNode;
     node->blocks = static_cast<std::uint8_t>(blocks);
-    node->next = next;
     std::uint8_t* out = node->payload();
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const auto& seg = path.blocks[b].segments[hop];
-      // At most 0xFFFF: store() checked (a 2-octet field on the wire, RFC 8205 §3.2).
-      assert(seg.signature.size() <= 0xFFFF);
-      node->length[b] = static_cast<std::uint16_t>(seg.signature.size());
-      new (out) base::Ski(seg.ski);
-      out += base::Ski::kSize;
-      if (!seg.signature.empty()) {
-        std::memcpy(out, seg.signature.data(), node->length[b]);
+    std::size_t acquired = 0;
+    try {
+      for (; acquired < blocks; ++acquired) {
+        const auto& seg = path.blocks[acquired].segments[hop];
+        const auto& p = prepared[hop * blocks + acquired];
+        const SkiPool::Index index = SkiPool::instance().acquire(seg.ski);
+        std::memcpy(out, &index, kIndexSize);
+        out += kIndexSize;
+        if (p.compact) {
+          node->compact = static_cast<std::uint8_t>(node->compact | (1U << acquired));
+          std::memcpy(out, p.rs.data(), p.rs.size());
+          out += p.rs.size();
+          continue;
+        }
+        // At most 0xFFFF: store() checked (a 2-octet field on the wire, RFC 8205 §3.2).
+        assert(seg.signature.size() <= 0xFFFF);
+        const auto length = static_cast<std::uint16_t>(seg.signature.size());
+        std::memcpy(out, &length, kLengthSize);
+        out += kLengthSize;
+        if (length != 0) {
+          std::memcpy(out, seg.signature.data(), length);
+        }
+        out += length;
       }
-      out += node->length[b];
+    } catch (...) {
+      node->release_skis(acquired);
+      node->~SignatureNode();
+      ::operator delete(memory);
+      throw;
     }
+    node->next = next;
     count(g_nodes, 1);
     count(g_bytes, static_cast<std::int64_t>(sizeof(SignatureNode) + size));
     return node;
+  }
+
+  void release_skis(std::size_t count) const noexcept {
+    for (std::size_t b = 0; b < count; ++b) {
+      SkiPool::instance().release(ski_index(b));
+    }
   }
 
   // Drops a reference to `node` and frees what no one references any more, down the list.
@@ -108,6 +188,7 @@ struct StoredBgpsecPath::SignatureNode {
       const SignatureNode* next = node->next;
       count(g_nodes, -1);
       count(g_bytes, -static_cast<std::int64_t>(sizeof(SignatureNode) + node->payload_size()));
+      node->release_skis(node->blocks);
       node->~SignatureNode();
       ::operator delete(const_cast<SignatureNode*>(node));
       node = next;
@@ -123,24 +204,42 @@ struct StoredBgpsecPath::SignatureNode {
     return node;
   }
 
-  // Hop `hop` of `path` carries exactly these Signature_Segments.
-  [[nodiscard]] bool holds(const wire::BgpsecPath& path, std::size_t hop) const noexcept {
+  // Hop `hop` of `path` carries exactly these Signature_Segments. A signature is kept as r ‖ s
+  // exactly when it is strict DER, so equal octets as received are equal octets as kept.
+  [[nodiscard]] bool holds(const wire::BgpsecPath& path,
+                           std::span<const PreparedSignature> prepared,
+                           std::size_t hop) const noexcept {
+    const std::uint8_t* p = payload();
     for (std::size_t b = 0; b < blocks; ++b) {
       const auto& seg = path.blocks[b].segments[hop];
-      const auto sig = signature(b);
-      if (seg.ski != ski(b) ||
-          !std::equal(sig.begin(), sig.end(), seg.signature.begin(), seg.signature.end())) {
+      const auto& mine = prepared[hop * blocks + b];
+      SkiPool::Index index = 0;
+      std::memcpy(&index, p, kIndexSize);
+      if (mine.compact != is_compact(b) || seg.ski != SkiPool::instance().at(index)) {
         return false;
       }
+      const std::uint8_t* sig = p + kIndexSize;
+      if (mine.compact) {
+        if (std::memcmp(sig, mine.rs.data(), mine.rs.size()) != 0) {
+          return false;
+        }
+      } else if (!std::equal(sig + kLengthSize, sig + kLengthSize + raw_length(p),
+                             seg.signature.begin(), seg.signature.end())) {
+        return false;
+      }
+      p += block_size(b, p);
     }
     return true;
   }
 
+  // Equal SKIs have one index, and each signature one stored form: equal octets are equal
+  // Signature_Segments.
   [[nodiscard]] bool same_octets(const SignatureNode& other) const noexcept {
-    if (blocks != other.blocks || length != other.length) {
+    if (blocks != other.blocks || compact != other.compact) {
       return false;
     }
-    return std::memcmp(payload(), other.payload(), payload_size()) == 0;
+    const std::size_t size = payload_size();
+    return size == other.payload_size() && std::memcmp(payload(), other.payload(), size) == 0;
   }
 };
 
@@ -199,6 +298,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
       return {};  // a signature length is a 2-octet field (RFC 8205 §3.2)
     }
   }
+  const std::vector<PreparedSignature> prepared = prepare(path, blocks);
 
   // The candidate sharing the most least-recent hops: walk both lists aligned at the origin;
   // the common part is what follows the last mismatch.
@@ -224,7 +324,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     const SignatureNode* run_start = nullptr;
     std::size_t run = 0;
     for (; node != nullptr && hop < hops; ++hop, node = node->next) {
-      if (node->holds(path, hop)) {
+      if (node->holds(path, prepared, hop)) {
         if (run == 0) {
           run_start = node;
         }
@@ -260,7 +360,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     shared->refs.fetch_add(1, std::memory_order_relaxed);
   }
   for (std::size_t hop = hops - shared_count; hop-- > 0;) {
-    building.top = SignatureNode::make(path, blocks, hop, building.top);
+    building.top = SignatureNode::make(path, prepared, blocks, hop, building.top);
   }
 
   const std::size_t size = Head::allocation_size(hops);
@@ -302,10 +402,11 @@ bool StoredBgpsecPath::any_signature(const std::function<bool(const SignatureRef
   if (head_ == nullptr) {
     return false;
   }
+  std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize> buffer{};
   std::size_t hop = 0;
   for (const SignatureNode* node = head_->top; node != nullptr; node = node->next, ++hop) {
     for (std::size_t b = 0; b < node->blocks; ++b) {
-      if (fn(SignatureRef{hop, b, &node->ski(b), node->signature(b)})) {
+      if (fn(SignatureRef{hop, b, &node->ski(b), node->signature(b, buffer)})) {
         return true;
       }
     }
@@ -332,9 +433,10 @@ wire::BgpsecPath StoredBgpsecPath::decode() const {
     path.blocks[b].suite = head_->suites[b];
     path.blocks[b].segments.reserve(head_->hops);
   }
+  std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize> buffer{};
   for (const SignatureNode* node = head_->top; node != nullptr; node = node->next) {
     for (std::size_t b = 0; b < head_->blocks; ++b) {
-      const auto sig = node->signature(b);
+      const auto sig = node->signature(b, buffer);
       path.blocks[b].segments.push_back(
           wire::SignatureSegment{node->ski(b), base::Bytes(sig.begin(), sig.end())});
     }

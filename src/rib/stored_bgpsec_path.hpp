@@ -11,6 +11,11 @@
 // neighbours differ from the first hop that signed towards a different Target AS; everything
 // below that hop is shared.
 //
+// A hop keeps its SKI as an index into the process's SkiPool and a suite-1 signature as r ‖ s
+// (64 octets) rather than its DER (up to 72): decode() and any_signature() give the octets as
+// received, which the DER of such a signature is, byte for byte. A signature that is not
+// strict DER is kept as received.
+//
 // Copies share one immutable value (reference counted, atomically: validation workers hold
 // copies). The codec's wire::BgpsecPath is what the validator and the signer work on;
 // decode() gives it back.
@@ -56,7 +61,8 @@ class StoredBgpsecPath {
   [[nodiscard]] std::size_t block_count() const noexcept;
   [[nodiscard]] std::uint8_t suite(std::size_t block) const noexcept;
 
-  // One Signature_Segment, as stored.
+  // One Signature_Segment, as received. `signature` may point into a buffer of the visit: it
+  // is valid during the call to `fn` only.
   struct SignatureRef {
     std::size_t hop = 0;  // Secure_Path index, most recent = 0
     std::size_t block = 0;
@@ -83,7 +89,8 @@ class StoredBgpsecPath {
 
   // What all stored paths of the process hold right now: live values, their Secure_Path
   // segments (signature hops as routes see them), signature nodes (hops as stored, after
-  // sharing) and the heap octets of both. bytes / hops is the cost of a stored signature hop.
+  // sharing) and the heap octets of both. bytes / hops is the cost of a stored signature hop;
+  // the SKIs themselves are counted apart (SkiPool::usage: one per router key, not per hop).
   struct Usage {
     std::uint64_t paths = 0;
     std::uint64_t hops = 0;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "rib/stored_bgpsec_path.hpp"
 
+#include <algorithm>
 #include <set>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "crypto/p256/signature_der.hpp"
 #include "rib/route.hpp"
+#include "rib/ski_pool.hpp"
 
 namespace bgpsecd::rib {
 namespace {
@@ -28,6 +31,25 @@ base::Bytes signature_of(std::uint32_t signer, std::uint32_t target, std::size_t
   }
   return sig;
 }
+
+// A strict DER P-256 signature (what real suite-1 signatures are) that names its signer and
+// target like signature_of; r and s are below n, some with a leading 00 octet for the sign,
+// some shorter than 32 octets.
+base::Bytes der_signature_of(std::uint32_t signer, std::uint32_t target) {
+  crypto::p256::CompactSignature rs{};
+  for (std::size_t i = 0; i < rs.size(); ++i) {
+    rs[i] = static_cast<std::uint8_t>((signer * 31 + target * 7 + i * 13) & 0xFF);
+  }
+  rs[0] = static_cast<std::uint8_t>(signer % 3 == 0 ? 0 : 0x40 + signer % 0xB0);
+  rs[32] = static_cast<std::uint8_t>(0x01 + target % 0xF0);
+  std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize> der{};
+  const std::size_t length = crypto::p256::der_from_compact(rs, der);
+  return base::Bytes(der.begin(), der.begin() + static_cast<std::ptrdiff_t>(length));
+}
+
+// path_through with strict DER signatures in every block.
+wire::BgpsecPath der_path_through(std::vector<std::uint32_t> asns, std::uint32_t us,
+                                  std::size_t blocks = 1);
 
 // The path a route through `asns` (most recent first, the origin last) arrives with at `us`:
 // each AS signed towards the next newer one, the newest towards us.
@@ -67,6 +89,101 @@ TEST(StoredBgpsecPath, DecodeGivesBackWhatWasStored) {
     wire::encode_bgpsec_path_value(stored.decode(), b);
     EXPECT_EQ(a.bytes(), b.bytes());
   }
+}
+
+wire::BgpsecPath der_path_through(std::vector<std::uint32_t> asns, std::uint32_t us,
+                                  std::size_t blocks) {
+  auto path = path_through(asns, us, blocks);
+  for (std::size_t i = 0; i < asns.size(); ++i) {
+    for (std::size_t b = 0; b < blocks; ++b) {
+      path.blocks[b].segments[i].signature =
+          der_signature_of(asns[i], (i == 0 ? us : asns[i - 1]) + static_cast<std::uint32_t>(b));
+    }
+  }
+  return path;
+}
+
+// A strict DER signature is kept as r ‖ s and its SKI as an index: 84 octets per one-block hop
+// against 22 plus the signature's length for octets kept as received (and 20 + 71 + a larger
+// header before either), and the octets come back exactly, through the codec too.
+TEST(StoredBgpsecPath, StrictDerSignaturesAreKeptCompactAndComeBackOctetForOctet) {
+  for (std::size_t blocks : {1U, 2U}) {
+    const auto path = der_path_through({65001, 65002, 65003, 65004, 65005, 65006}, 64512, blocks);
+    const auto before = StoredBgpsecPath::usage();
+    const auto stored = StoredBgpsecPath::store(path);
+    const auto der_bytes = StoredBgpsecPath::usage().bytes - before.bytes;
+    EXPECT_EQ(stored.decode(), path);
+    base::ByteWriter a;
+    base::ByteWriter b;
+    wire::encode_bgpsec_path_value(path, a);
+    wire::encode_bgpsec_path_value(stored.decode(), b);
+    EXPECT_EQ(a.bytes(), b.bytes());
+    std::size_t visited = 0;
+    stored.any_signature([&](const StoredBgpsecPath::SignatureRef& sig) {
+      EXPECT_TRUE(
+          std::ranges::equal(sig.signature, path.blocks[sig.block].segments[sig.hop].signature));
+      ++visited;
+      return false;
+    });
+    EXPECT_EQ(visited, 6 * blocks);
+
+    // The same Secure_Path with 71-octet signatures that are not DER.
+    auto raw = path;
+    for (auto& block : raw.blocks) {
+      for (auto& seg : block.segments) {
+        seg.signature = signature_of(1, 2, 71);
+      }
+    }
+    const auto mid = StoredBgpsecPath::usage();
+    const auto raw_stored = StoredBgpsecPath::store(raw);
+    const auto raw_bytes = StoredBgpsecPath::usage().bytes - mid.bytes;
+    EXPECT_EQ(raw_stored.decode(), raw);
+    EXPECT_EQ(raw_bytes - der_bytes, 6 * blocks * (2 + 71 - 64));
+  }
+}
+
+// Two encodings of one (r, s): the strict one kept compact, the other (a needless leading 00,
+// which OpenSSL's verify rejects) kept as received. They are different Signature_Segments:
+// not shared, and each comes back as it came.
+TEST(StoredBgpsecPath, AnotherEncodingOfTheSameSignatureIsNotShared) {
+  const auto strict = der_path_through({65001, 65002}, 64512);
+  auto loose = strict;
+  auto& origin_sig = loose.blocks[0].segments[1].signature;
+  ASSERT_EQ(origin_sig[2], 0x02);
+  const std::uint8_t r_length = origin_sig[3];
+  origin_sig.insert(origin_sig.begin() + 4, 0x00);
+  origin_sig[3] = static_cast<std::uint8_t>(r_length + 1);
+  origin_sig[1] = static_cast<std::uint8_t>(origin_sig[1] + 1);
+  crypto::p256::CompactSignature rs{};
+  ASSERT_FALSE(crypto::p256::compact_from_der(origin_sig, rs));
+
+  const auto a = StoredBgpsecPath::store(strict);
+  const StoredBgpsecPath* others[] = {&a};
+  const auto b = StoredBgpsecPath::store(loose, others);
+  EXPECT_EQ(b.shared_hops(), 0U);
+  EXPECT_EQ(b.decode(), loose);
+  EXPECT_EQ(a.decode(), strict);
+  EXPECT_NE(a, b);
+  // The strict path again shares everything with the first.
+  const auto c = StoredBgpsecPath::store(strict, others);
+  EXPECT_EQ(c, a);
+}
+
+// Each router key's SKI is held once in the pool however many hops name it, and goes with the
+// last of them.
+TEST(StoredBgpsecPath, SkisAreKeptOncePerKey) {
+  auto& pool = SkiPool::instance();
+  const auto before = pool.usage().skis;
+  {
+    // 65001..65003 sign with the SKIs ski_of(AS): three SKIs however many paths name them.
+    const auto a = StoredBgpsecPath::store(der_path_through({65001, 65002, 65003}, 64512));
+    EXPECT_EQ(pool.usage().skis - before, 3U);
+    const auto b = StoredBgpsecPath::store(der_path_through({65003, 65002, 65001}, 64513));
+    EXPECT_EQ(pool.usage().skis - before, 3U);
+    const auto c = StoredBgpsecPath::store(der_path_through({65004, 65001}, 64512));
+    EXPECT_EQ(pool.usage().skis - before, 4U);
+  }
+  EXPECT_EQ(pool.usage().skis, before);
 }
 
 TEST(StoredBgpsecPath, EmptyMeansNoPath) {

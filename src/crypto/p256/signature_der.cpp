@@ -2,7 +2,9 @@
 // Strict DER ECDSA-Sig-Value parsing through base::ByteReader (docs/style.md §2.2, §2.3).
 #include "crypto/p256/signature_der.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "base/byte_reader.hpp"
 #include "crypto/p256/scalar.hpp"
@@ -68,6 +70,48 @@ bool parse_der_signature(std::span<const std::uint8_t> der, SignatureScalars& ou
   }
   out = sig;
   return true;
+}
+
+bool compact_from_der(std::span<const std::uint8_t> der, CompactSignature& out) noexcept {
+  SignatureScalars sig;
+  if (!parse_der_signature(der, sig)) {
+    return false;
+  }
+  limbs_to_be(sig.r, std::span<std::uint8_t, 32>(out.data(), 32));
+  limbs_to_be(sig.s, std::span<std::uint8_t, 32>(out.data() + 32, 32));
+  return true;
+}
+
+namespace {
+
+// One INTEGER from 32 big-endian octets at `out`; returns the octets written (at most 35).
+std::size_t put_integer(std::span<const std::uint8_t, 32> value, std::uint8_t* out) noexcept {
+  // The fewest octets: no leading zero octets, but at least one octet (X.690 §8.3.2).
+  const auto first =
+      std::find_if(value.begin(), value.end() - 1, [](std::uint8_t octet) { return octet != 0; });
+  const auto length = static_cast<std::size_t>(value.end() - first);
+  const bool sign_octet = (*first & 0x80) != 0;  // positive: a 00 keeps the top bit clear
+  std::size_t at = 0;
+  out[at++] = kTagInteger;
+  out[at++] = static_cast<std::uint8_t>(length + (sign_octet ? 1 : 0));
+  if (sign_octet) {
+    out[at++] = 0x00;
+  }
+  std::memcpy(out + at, &*first, length);
+  return at + length;
+}
+
+}  // namespace
+
+std::size_t der_from_compact(const CompactSignature& compact,
+                             std::span<std::uint8_t, kMaxDerSignatureSize> out) noexcept {
+  // Two INTEGERs of at most 35 octets each: the SEQUENCE's length fits the short form.
+  std::size_t at = 2;
+  at += put_integer(std::span<const std::uint8_t, 32>(compact.data(), 32), out.data() + at);
+  at += put_integer(std::span<const std::uint8_t, 32>(compact.data() + 32, 32), out.data() + at);
+  out[0] = kTagSequence;
+  out[1] = static_cast<std::uint8_t>(at - 2);
+  return at;
 }
 
 }  // namespace bgpsecd::crypto::p256

@@ -94,5 +94,58 @@ TEST(SignatureDer, FailureLeavesOutputUnchanged) {
   EXPECT_EQ(out.r, (Limbs{1, 2, 3, 4}));
 }
 
+// The compact form (r ‖ s) and back gives the received octets for every accepted encoding,
+// whatever the lengths of r and s.
+TEST(SignatureDer, CompactFormRoundTrips) {
+  const char* n_minus_1 = "022100FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632550";
+  for (const std::string& der :
+       {std::string(kExample), std::string("3006020101020101"), std::string("300702020080020101"),
+        std::string("300602017F02017F"), std::string("300702020100020101"),
+        std::string("3046") + n_minus_1 + n_minus_1,
+        std::string("3025") + "0220" + std::string(62, '7') + "01" + "020101"}) {
+    const auto bytes = hex(der);
+    CompactSignature compact{};
+    ASSERT_TRUE(compact_from_der(bytes, compact)) << der;
+    std::array<std::uint8_t, kMaxDerSignatureSize> out{};
+    const std::size_t length = der_from_compact(compact, out);
+    EXPECT_EQ(base::to_hex(std::span(out).first(length)), base::to_hex(bytes)) << der;
+  }
+}
+
+TEST(SignatureDer, CompactFormHoldsRAndSBigEndian) {
+  CompactSignature compact{};
+  ASSERT_TRUE(compact_from_der(hex("300702020100020101"), compact));  // r = 256, s = 1
+  CompactSignature expected{};
+  expected[30] = 0x01;
+  expected[63] = 0x01;
+  EXPECT_EQ(compact, expected);
+  ASSERT_TRUE(compact_from_der(hex(kExample), compact));
+  EXPECT_EQ(base::to_hex(std::span(compact).first(4)), "EFD48B2A");
+  EXPECT_EQ(base::to_hex(std::span(compact).subspan(32, 4)), "90F2C129");
+}
+
+// Only what parse_der_signature accepts has a compact form: a non-minimal INTEGER or a value
+// out of range keeps its octets as received (the stored path falls back to them).
+TEST(SignatureDer, NoCompactFormForWhatDoesNotParse) {
+  CompactSignature compact{};
+  compact.fill(0xAA);
+  for (const char* der : {"300702020001020101", "3006020100020101", "300602010102010100", ""}) {
+    EXPECT_FALSE(compact_from_der(hex(der), compact)) << der;
+  }
+  EXPECT_EQ(compact[0], 0xAA);
+}
+
+// Any 64 octets encode to DER of at most 72 octets, and the extremes are as X.690 writes them.
+TEST(SignatureDer, DerFromCompactExtremes) {
+  std::array<std::uint8_t, kMaxDerSignatureSize> out{};
+  CompactSignature zeros{};
+  ASSERT_EQ(der_from_compact(zeros, out), 8U);
+  EXPECT_EQ(base::to_hex(std::span(out).first(8)), "3006020100020100");
+  CompactSignature ones{};
+  ones.fill(0xFF);
+  ASSERT_EQ(der_from_compact(ones, out), kMaxDerSignatureSize);
+  EXPECT_EQ(base::to_hex(std::span(out).first(5)), "3046022100");
+}
+
 }  // namespace
 }  // namespace bgpsecd::crypto::p256
