@@ -26,7 +26,7 @@
 namespace bgpsecd::bgpsec {
 
 struct CachingVerifierOptions {
-  // Verification outcomes kept (33 octets each); 0 turns the signature cache off.
+  // Verification outcomes kept (17 octets each); 0 turns the signature cache off.
   std::size_t signature_cache_entries = SignatureCache::kDefaultEntries;
   // Per-key tables kept (26 KiB each with the default shape); 0 verifies with OpenSSL.
   std::size_t max_key_tables = KeyTableCache::kDefaultMaxTables;

@@ -19,18 +19,23 @@ constexpr std::uint8_t kTagMask = 0x1F;
 
 // The secret only has to be unknown to peers; std::random_device reads the kernel's CSPRNG on
 // Linux. Should it be unavailable (it throws then), the clock is a weaker but working seed.
-std::array<std::uint8_t, 8> random_secret() noexcept {
-  std::uint64_t seed = 0;
+std::array<std::uint8_t, 16> random_secret() noexcept {
+  std::array<std::uint8_t, 16> out{};
   try {
     std::random_device device;
-    seed = (std::uint64_t{device()} << 32) | device();
+    for (std::size_t i = 0; i < out.size(); i += 4) {
+      const std::uint32_t word = device();
+      for (std::size_t j = 0; j < 4; ++j) {
+        out[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
+      }
+    }
   } catch (...) {
-    seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  }
-  std::array<std::uint8_t, 8> out{};
-  for (auto& octet : out) {
-    octet = static_cast<std::uint8_t>(seed);
-    seed >>= 8;
+    auto seed =
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::mt19937_64 rng(seed);
+    for (auto& octet : out) {
+      octet = static_cast<std::uint8_t>(rng());
+    }
   }
   return out;
 }
@@ -43,7 +48,7 @@ std::uint64_t leading_octets(const SignatureCacheKey& key) noexcept {
   return h;
 }
 
-// A table that grows starts with this many sets at least (8192 entries, 266 KiB).
+// A table that grows starts with this many sets at least (8192 entries, 137 KiB).
 constexpr std::size_t kMinFirstSets = 1024;
 // ... and at most 1/64 of its sets at full capacity.
 constexpr unsigned kMaxDoublings = 6;
@@ -79,7 +84,7 @@ std::optional<SignatureCacheKey> SignatureCache::key_for(
   if (signature.size() > kMaxCachedSignatureSize) {
     return std::nullopt;
   }
-  // 8 + 65 + 32 + 72 = 177 octets at most: three SHA-256 blocks.
+  // 16 + 65 + 32 + 72 = 185 octets at most: three SHA-256 blocks.
   std::array<std::uint8_t, sizeof(secret_) + sizeof(crypto::EcPoint) +
                                sizeof(crypto::Sha256Digest) + kMaxCachedSignatureSize>
       buffer{};
@@ -87,7 +92,10 @@ std::optional<SignatureCacheKey> SignatureCache::key_for(
   out = std::copy(point.begin(), point.end(), out);
   out = std::copy(digest.begin(), digest.end(), out);
   out = std::copy(signature.begin(), signature.end(), out);
-  return crypto::sha256(std::span<const std::uint8_t>(buffer.begin(), out));
+  const auto hash = crypto::sha256(std::span<const std::uint8_t>(buffer.begin(), out));
+  SignatureCacheKey key;
+  std::copy_n(hash.begin(), key.size(), key.begin());
+  return key;
 }
 
 SignatureCache::Place SignatureCache::place_of(const SignatureCacheKey& key) const noexcept {

@@ -4,16 +4,18 @@
 // a router over several peers and the older segments' signatures are the same on each). Both
 // outcomes are kept: a bad signature sent by many peers costs one verification too.
 //
-// An entry is keyed by SHA-256(secret || key point || message digest || signature octets):
-// the whole of what decides the outcome, so a hit is as good as verifying. All 256 bits are
-// kept on purpose: with a truncated key, someone who holds a router key of their own could
-// search for a (digest, signature) whose key collides with a victim's entry and have our cached
-// answer applied to theirs (or theirs to ours); a full SHA-256 collision is out of reach. The
-// secret is random per instance, so nobody outside can even compute an entry key, let alone
-// aim signatures at the set of someone else's entries to evict them.
+// An entry is keyed by the first 128 bits of SHA-256(secret || key point || message digest ||
+// signature octets): the whole of what decides the outcome, under a 128-bit secret that is
+// random per instance. Nobody outside can compute an entry key, so a peer that wants our cached
+// answer for one of its signatures applied to another (a forged signature under a victim's
+// key taking the entry of a good one) can only try blind: each try matches one of at most 2^23
+// entries among 2^128 keys. Nor can anyone aim signatures at the set of someone else's entries
+// to evict them. Full 256-bit keys would also hold against someone who knew the secret (a
+// 128-bit key then falls to a 2^64 birthday search between a signature of their own and a
+// forged one); that secret never leaves the process, and the keys are half the cache's memory.
 //
-// Layout: a set-associative table (no allocation per entry; 33 octets per entry, of which the
-// 32-octet keys are only touched when used): octets of the entry key pick a set of up to 8
+// Layout: a set-associative table (no allocation per entry; 17 octets per entry, of which the
+// 16-octet keys are only touched when used): octets of the entry key pick a set of up to 8
 // ways, and a full set evicts by CLOCK (an entry hit since the hand last passed survives one
 // more round). Sets are guarded by 64 striped mutexes, each held only for the few compares of
 // one set.
@@ -41,7 +43,7 @@
 
 namespace bgpsecd::bgpsec {
 
-using SignatureCacheKey = crypto::Sha256Digest;
+using SignatureCacheKey = std::array<std::uint8_t, 16>;
 
 // A DER ECDSA-Sig-Value for P-256 is at most 72 octets (SEQUENCE of two INTEGERs of at most 33
 // octets). Longer signatures are malformed; they get no entry, so that entry keys are hashed
@@ -61,7 +63,7 @@ struct SignatureCacheStats {
 
 class SignatureCache {
  public:
-  // ~264 MiB when full: room for a full table's signatures (about 5.1 M) and the newest hops a
+  // 136 MiB when full: room for a full table's signatures (about 5.1 M) and the newest hops a
   // second peer adds. A cache smaller than one table's signatures is swept by each table in
   // arrival order and keeps little for the next peer: with 4 M entries, bench/fulltable --full
   // had peer 2 take 82 % of peer 1's time although half its signatures were peer 1's.
@@ -140,7 +142,7 @@ class SignatureCache {
   std::size_t ways_;
   std::size_t max_sets_;
   std::size_t first_sets_;
-  std::array<std::uint8_t, 8> secret_{};
+  std::array<std::uint8_t, 16> secret_{};
   Table table_;
   std::unique_ptr<std::array<Stripe, kStripes>> stripes_;
 };
