@@ -79,19 +79,15 @@ void Speaker::register_aspa_metrics() {
   metrics_->gauge_callback("bgpsecd_rpki_aspa_customers",
                            "customer ASes with an ASPA in the RPKI data in use", {},
                            [this] { return static_cast<double>(rpki_.snapshot()->aspas.size()); });
-  // Counted when scraped: one pass over the best routes, no counter to keep in step.
+  // The Loc-RIB keeps the counts: a scrape never walks a full table.
   metrics_->family_callback(
       "bgpsecd_loc_rib_aspa_routes", "best routes in the Loc-RIB by ASPA state", MetricType::Gauge,
       [this]() {
-        std::array<std::uint64_t, 4> count{};
-        loc_rib_.for_each_best(
-            [&](const rib::Route& r) { ++count.at(static_cast<std::size_t>(r.aspa_state)); });
         std::vector<MetricSample> samples;
         for (const auto state : {rib::AspaState::Valid, rib::AspaState::Unknown,
                                  rib::AspaState::Invalid, rib::AspaState::Unverified}) {
-          samples.push_back(
-              MetricSample{{{"state", rib::aspa_state_name(state)}},
-                           static_cast<double>(count.at(static_cast<std::size_t>(state)))});
+          samples.push_back(MetricSample{{{"state", rib::aspa_state_name(state)}},
+                                         static_cast<double>(loc_rib_.best_count(state))});
         }
         return samples;
       });

@@ -152,18 +152,10 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
 
 }  // namespace
 
-// The routes of `n` that passed import into the Loc-RIB (counted here rather than kept up to
-// date on every path that adds or removes one).
+// The routes of `n` that passed import: its candidates in the Loc-RIB, which keeps the count
+// (kept up to date there, so that `show neighbors` never walks a full table).
 std::size_t Speaker::accepted_count(const Neighbor& n) const {
-  std::size_t count = 0;
-  n.adj_in.for_each([&](const rib::Route& r) {
-    const auto candidates = loc_rib_.candidates(r.prefix);
-    count += std::any_of(candidates.begin(), candidates.end(),
-                         [&](const rib::Route& c) { return c.peer_key() == r.peer_key(); })
-                 ? 1U
-                 : 0U;
-  });
-  return count;
+  return loc_rib_.route_count(n.info->key);
 }
 
 base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args) const {

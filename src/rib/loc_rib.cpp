@@ -29,6 +29,14 @@ std::optional<BestChange> LocRib::reselect(Map::iterator it, std::optional<Route
     entry.best = select_best(entry.candidates, config_).value_or(0);
     current = entry.candidates[entry.best];
   }
+  // `previous` is the best before the mutation (nullopt for a new prefix): the counts move
+  // from its state to the new best's.
+  if (previous) {
+    --best_by_aspa_state_[static_cast<std::size_t>(previous->aspa_state)];
+  }
+  if (current) {
+    ++best_by_aspa_state_[static_cast<std::size_t>(current->aspa_state)];
+  }
   if (same_best(previous, current)) {
     return std::nullopt;
   }
@@ -50,10 +58,28 @@ std::optional<BestChange> LocRib::update(Route route) {
   if (same_peer != entry.candidates.end()) {
     *same_peer = std::move(route);
   } else {
+    count_added(route.peer_key());
     entry.candidates.push_back(std::move(route));
-    ++route_count_;
   }
   return reselect(it, std::move(previous));
+}
+
+void LocRib::count_added(const PeerKey& peer) {
+  ++routes_per_peer_[peer];
+  ++route_count_;
+}
+
+void LocRib::count_removed(const PeerKey& peer) noexcept {
+  if (const auto it = routes_per_peer_.find(peer);
+      it != routes_per_peer_.end() && --it->second == 0) {
+    routes_per_peer_.erase(it);
+  }
+  --route_count_;
+}
+
+std::size_t LocRib::route_count(const PeerKey& peer) const noexcept {
+  const auto it = routes_per_peer_.find(peer);
+  return it == routes_per_peer_.end() ? 0 : it->second;
 }
 
 std::optional<BestChange> LocRib::remove(const base::Prefix& prefix, const PeerKey& peer) {
@@ -69,7 +95,7 @@ std::optional<BestChange> LocRib::remove(const base::Prefix& prefix, const PeerK
   }
   std::optional<Route> previous = entry.candidates[entry.best];
   entry.candidates.erase(victim);
-  --route_count_;
+  count_removed(peer);
   return reselect(it, std::move(previous));
 }
 
@@ -83,7 +109,7 @@ std::vector<BestChange> LocRib::remove_peer(const PeerKey& peer) {
     if (victim != entry.candidates.end()) {
       std::optional<Route> previous = entry.candidates[entry.best];
       entry.candidates.erase(victim);
-      --route_count_;
+      count_removed(peer);
       if (auto change = reselect(it, std::move(previous))) {
         changes.push_back(std::move(*change));
       }

@@ -4,6 +4,7 @@
 // mutation reports whether the best route changed, which is what export needs.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -49,6 +50,13 @@ class LocRib {
   [[nodiscard]] std::span<const Route> candidates(const base::Prefix& prefix) const;
   [[nodiscard]] std::size_t prefix_count() const noexcept { return entries_.size(); }
   [[nodiscard]] std::size_t route_count() const noexcept { return route_count_; }
+  // The candidates of one peer (its accepted routes), kept up to date on every mutation so
+  // that `show neighbors` costs no walk of a full table.
+  [[nodiscard]] std::size_t route_count(const PeerKey& peer) const noexcept;
+  // The best routes in one ASPA state, likewise kept on every change of a best route.
+  [[nodiscard]] std::size_t best_count(AspaState state) const noexcept {
+    return best_by_aspa_state_[static_cast<std::size_t>(state)];
+  }
 
   // Visits the best route of every prefix, in prefix order (initial dump to a new peer).
   void for_each_best(const std::function<void(const Route&)>& fn) const;
@@ -66,10 +74,15 @@ class LocRib {
 
   // Re-runs the decision for one entry (erasing it if empty) and reports the change.
   std::optional<BestChange> reselect(Map::iterator it, std::optional<Route> previous);
+  // The counts, for a candidate of `peer` added or removed.
+  void count_added(const PeerKey& peer);
+  void count_removed(const PeerKey& peer) noexcept;
 
   DecisionConfig config_;
   Map entries_;
   std::size_t route_count_ = 0;
+  std::map<PeerKey, std::size_t> routes_per_peer_;   // no entry for a peer with none
+  std::array<std::size_t, 4> best_by_aspa_state_{};  // indexed by AspaState
 };
 
 }  // namespace bgpsecd::rib

@@ -58,6 +58,64 @@ TEST_F(LocRibTest, ForEachBestAfterGoesOnFromACursor) {
             (std::vector{pfx("192.0.2.0/24"), pfx("198.51.100.0/24"), pfx("203.0.113.0/24")}));
 }
 
+// Each peer's candidates are counted on every mutation (`show neighbors` "accepted").
+TEST_F(LocRibTest, CountsEachPeersCandidates) {
+  rib_.update(route(a_, 2, "192.0.2.0/24"));
+  rib_.update(route(a_, 2, "198.51.100.0/24"));
+  rib_.update(route(b_, 3, "192.0.2.0/24"));
+  EXPECT_EQ(rib_.route_count(a_->key), 2U);
+  EXPECT_EQ(rib_.route_count(b_->key), 1U);
+  EXPECT_EQ(rib_.route_count(c_->key), 0U);
+  rib_.update(route(a_, 4, "192.0.2.0/24"));  // a replacement is not one more
+  EXPECT_EQ(rib_.route_count(a_->key), 2U);
+  rib_.remove(pfx("198.51.100.0/24"), a_->key);
+  rib_.remove(pfx("198.51.100.0/24"), a_->key);  // not there any more: no change
+  rib_.remove(pfx("192.0.2.0/24"), c_->key);
+  EXPECT_EQ(rib_.route_count(a_->key), 1U);
+  EXPECT_EQ(rib_.route_count(b_->key), 1U);
+  rib_.remove_peer(a_->key);
+  EXPECT_EQ(rib_.route_count(a_->key), 0U);
+  EXPECT_EQ(rib_.route_count(b_->key), 1U);
+  EXPECT_EQ(rib_.route_count(), 1U);
+}
+
+// The best routes by ASPA state follow every change of a best route, whatever caused it.
+TEST_F(LocRibTest, CountsBestRoutesByAspaState) {
+  const auto with_state = [](Route r, AspaState state) {
+    r.aspa_state = state;
+    return r;
+  };
+  const auto count = [this](AspaState state) { return rib_.best_count(state); };
+  rib_.update(with_state(route(a_, 3, "192.0.2.0/24"), AspaState::Invalid));
+  rib_.update(with_state(route(a_, 3, "198.51.100.0/24"), AspaState::Valid));
+  EXPECT_EQ(count(AspaState::Invalid), 1U);
+  EXPECT_EQ(count(AspaState::Valid), 1U);
+  // A better route from b takes over the first prefix; a worse one changes nothing.
+  rib_.update(with_state(route(b_, 2, "192.0.2.0/24"), AspaState::Unknown));
+  rib_.update(with_state(route(b_, 5, "198.51.100.0/24"), AspaState::Invalid));
+  EXPECT_EQ(count(AspaState::Invalid), 0U);
+  EXPECT_EQ(count(AspaState::Unknown), 1U);
+  EXPECT_EQ(count(AspaState::Valid), 1U);
+  // The best's own state changes (the same source with new content).
+  rib_.update(with_state(route(a_, 3, "198.51.100.0/24"), AspaState::Unverified));
+  EXPECT_EQ(count(AspaState::Valid), 0U);
+  EXPECT_EQ(count(AspaState::Unverified), 1U);
+  // Withdrawn best: the other candidate (Invalid) takes over.
+  rib_.remove(pfx("198.51.100.0/24"), a_->key);
+  EXPECT_EQ(count(AspaState::Unverified), 0U);
+  EXPECT_EQ(count(AspaState::Invalid), 1U);
+  // b goes: a's Invalid route is the first prefix's best again (b's Invalid one goes too).
+  rib_.remove_peer(b_->key);
+  EXPECT_EQ(count(AspaState::Invalid), 1U);
+  EXPECT_EQ(count(AspaState::Unknown), 0U);
+  rib_.remove_peer(a_->key);
+  for (const auto state :
+       {AspaState::Valid, AspaState::Unknown, AspaState::Invalid, AspaState::Unverified}) {
+    EXPECT_EQ(count(state), 0U);
+  }
+  EXPECT_EQ(rib_.prefix_count(), 0U);
+}
+
 TEST_F(LocRibTest, FirstRouteBecomesBest) {
   const auto change = rib_.update(route(a_, 3));
   ASSERT_TRUE(change.has_value());
