@@ -388,7 +388,6 @@ class Speaker {
   // reload reports them (empty when nothing changed).
   std::vector<std::string> configure_rtr_caches();
   void on_rpki_change(const rpki::ChangeSet& change);
-  [[nodiscard]] std::size_t accepted_count(const Neighbor& n) const;
   void register_control();
   void register_metrics();
   void register_validation_metrics();

@@ -152,12 +152,6 @@ nlohmann::json route_json(const rib::Route& route, const std::string& peer, bool
 
 }  // namespace
 
-// The routes of `n` that passed import: its candidates in the Loc-RIB, which keeps the count
-// (kept up to date there, so that `show neighbors` never walks a full table).
-std::size_t Speaker::accepted_count(const Neighbor& n) const {
-  return loc_rib_.route_count(n.info->key);
-}
-
 base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args) const {
   std::string only;
   if (args.contains("peer") && args["peer"].is_string()) {
@@ -191,7 +185,8 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                        : nlohmann::json(nullptr)},
         {"prefixes",
          {{"received", n->adj_in.size()},
-          {"accepted", accepted_count(*n)},
+          // Passed import: its candidates in the Loc-RIB, which keeps the count.
+          {"accepted", loc_rib_.route_count(n->info->key)},
           {"advertised", n->adj_out.size()}}},
     };
     if (!n->config.description.empty()) {

@@ -64,17 +64,21 @@ std::optional<BestChange> LocRib::update(Route route) {
   return reselect(it, std::move(previous));
 }
 
-void LocRib::count_added(const PeerKey& peer) {
-  ++routes_per_peer_[peer];
-  ++route_count_;
-}
+void LocRib::count_added(const PeerKey& peer) { ++routes_per_peer_[peer]; }
 
 void LocRib::count_removed(const PeerKey& peer) noexcept {
   if (const auto it = routes_per_peer_.find(peer);
       it != routes_per_peer_.end() && --it->second == 0) {
     routes_per_peer_.erase(it);
   }
-  --route_count_;
+}
+
+std::size_t LocRib::route_count() const noexcept {
+  std::size_t total = 0;
+  for (const auto& [peer, count] : routes_per_peer_) {
+    total += count;
+  }
+  return total;
 }
 
 std::size_t LocRib::route_count(const PeerKey& peer) const noexcept {

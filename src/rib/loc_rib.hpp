@@ -49,7 +49,7 @@ class LocRib {
   // Every candidate for `prefix` (empty if none); order is not meaningful.
   [[nodiscard]] std::span<const Route> candidates(const base::Prefix& prefix) const;
   [[nodiscard]] std::size_t prefix_count() const noexcept { return entries_.size(); }
-  [[nodiscard]] std::size_t route_count() const noexcept { return route_count_; }
+  [[nodiscard]] std::size_t route_count() const noexcept;
   // The candidates of one peer (its accepted routes), kept up to date on every mutation so
   // that `show neighbors` costs no walk of a full table.
   [[nodiscard]] std::size_t route_count(const PeerKey& peer) const noexcept;
@@ -80,7 +80,6 @@ class LocRib {
 
   DecisionConfig config_;
   Map entries_;
-  std::size_t route_count_ = 0;
   std::map<PeerKey, std::size_t> routes_per_peer_;   // no entry for a peer with none
   std::array<std::size_t, 4> best_by_aspa_state_{};  // indexed by AspaState
 };

@@ -77,10 +77,6 @@ SkiPool::Usage SkiPool::usage() const {
   Usage u;
   u.skis = index_of_.size();
   u.slots = (used_slots_ + kBlockSize - 1) / kBlockSize * kBlockSize;
-  // A map node holds the SKI, the index, the cached hash and the next pointer.
-  u.bytes = u.slots * sizeof(Slot) + index_of_.bucket_count() * sizeof(void*) +
-            index_of_.size() * (sizeof(base::Ski) + sizeof(Index) + 2 * sizeof(void*)) +
-            free_.capacity() * sizeof(Index);
   return u;
 }
 

@@ -49,7 +49,6 @@ class SkiPool {
   struct Usage {
     std::size_t skis = 0;   // distinct SKIs held now
     std::size_t slots = 0;  // slots allocated (held and free)
-    std::size_t bytes = 0;  // slots and the lookup map, approximately
   };
   [[nodiscard]] Usage usage() const;
 

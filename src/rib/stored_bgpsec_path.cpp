@@ -209,25 +209,21 @@ struct StoredBgpsecPath::SignatureNode {
   [[nodiscard]] bool holds(const wire::BgpsecPath& path,
                            std::span<const PreparedSignature> prepared,
                            std::size_t hop) const noexcept {
-    const std::uint8_t* p = payload();
     for (std::size_t b = 0; b < blocks; ++b) {
       const auto& seg = path.blocks[b].segments[hop];
       const auto& mine = prepared[hop * blocks + b];
-      SkiPool::Index index = 0;
-      std::memcpy(&index, p, kIndexSize);
-      if (mine.compact != is_compact(b) || seg.ski != SkiPool::instance().at(index)) {
+      if (mine.compact != is_compact(b) || seg.ski != ski(b)) {
         return false;
       }
-      const std::uint8_t* sig = p + kIndexSize;
-      if (mine.compact) {
-        if (std::memcmp(sig, mine.rs.data(), mine.rs.size()) != 0) {
-          return false;
-        }
-      } else if (!std::equal(sig + kLengthSize, sig + kLengthSize + raw_length(p),
-                             seg.signature.begin(), seg.signature.end())) {
+      const std::uint8_t* block = block_octets(b);
+      const std::uint8_t* sig = block + kIndexSize;
+      const bool same = mine.compact
+                            ? std::memcmp(sig, mine.rs.data(), mine.rs.size()) == 0
+                            : std::equal(sig + kLengthSize, sig + kLengthSize + raw_length(block),
+                                         seg.signature.begin(), seg.signature.end());
+      if (!same) {
         return false;
       }
-      p += block_size(b, p);
     }
     return true;
   }
