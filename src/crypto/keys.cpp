@@ -214,27 +214,6 @@ base::Result<EcPoint> public_point_of(const EVP_PKEY* pkey) {
 
 // ===== PublicKey =====
 
-PublicKey::PublicKey(EvpPkeyHandle pkey, const EcPoint& point)
-    : pkey_(std::move(pkey)), point_(point), ski_(sha1(point)) {}
-
-base::Result<PublicKey> PublicKey::from_spki_der(std::span<const std::uint8_t> der) {
-  BGPSEC_ASSIGN_OR_RETURN(const auto point_bytes, spki_point(der));
-  // The structure is right; OpenSSL now checks that the point is on the curve and builds the
-  // key once, so that verify() parses nothing.
-  const unsigned char* p = der.data();
-  EvpPkeyPtr pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-  if (!pkey) {
-    return base::fail("SubjectPublicKeyInfo: invalid P-256 public key: " + openssl_error());
-  }
-  if (p != der.data() + der.size() || !EVP_PKEY_is_a(pkey.get(), "EC")) {
-    ERR_clear_error();
-    return base::fail("SubjectPublicKeyInfo: OpenSSL decoded it differently");
-  }
-  EcPoint point{};
-  std::copy(point_bytes.begin(), point_bytes.end(), point.begin());
-  return PublicKey(to_handle(std::move(pkey)), point);
-}
-
 namespace {
 
 // The SubjectPublicKeyInfo of an uncompressed P-256 point: the fixed prefix, then the point.
@@ -247,7 +226,50 @@ base::Bytes spki_of_point(std::span<const std::uint8_t> point) {
   return der;
 }
 
+// OpenSSL's parse of a SubjectPublicKeyInfo that spki_point() accepted: it checks that the point
+// is on the curve. Null when OpenSSL refuses it or reads it differently.
+EvpPkeyPtr openssl_public_key(std::span<const std::uint8_t> der) {
+  const unsigned char* p = der.data();
+  EvpPkeyPtr pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (pkey && (p != der.data() + der.size() || !EVP_PKEY_is_a(pkey.get(), "EC"))) {
+    pkey.reset();
+  }
+  return pkey;
+}
+
 }  // namespace
+
+PublicKey::State::~State() { EVP_PKEY_free(pkey.load(std::memory_order_acquire)); }
+
+EVP_PKEY* PublicKey::State::evp() const noexcept {
+  if (EVP_PKEY* built = pkey.load(std::memory_order_acquire)) {
+    return built;
+  }
+  EvpPkeyPtr fresh = openssl_public_key(spki_of_point(point));
+  if (!fresh) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  EVP_PKEY* expected = nullptr;
+  if (pkey.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel,
+                                   std::memory_order_acquire)) {
+    return fresh.release();
+  }
+  return expected;  // another thread was first; ours is freed
+}
+
+base::Result<PublicKey> PublicKey::from_spki_der(std::span<const std::uint8_t> der) {
+  BGPSEC_ASSIGN_OR_RETURN(const auto point_bytes, spki_point(der));
+  // The structure is right; OpenSSL now checks that the point is on the curve. Its EVP_PKEY is
+  // not kept (see State): verify() builds one again if it is ever needed.
+  if (!openssl_public_key(der)) {
+    const auto why = openssl_error();
+    return base::fail("SubjectPublicKeyInfo: invalid P-256 public key: " + why);
+  }
+  EcPoint point{};
+  std::copy(point_bytes.begin(), point_bytes.end(), point.begin());
+  return PublicKey(std::make_shared<const State>(point, base::Ski(sha1(point))));
+}
 
 base::Result<PublicKey> PublicKey::from_point(std::span<const std::uint8_t> point) {
   if (point.size() != std::tuple_size_v<EcPoint> || point[0] != kPointUncompressed) {
@@ -256,7 +278,7 @@ base::Result<PublicKey> PublicKey::from_point(std::span<const std::uint8_t> poin
   return from_spki_der(spki_of_point(point));
 }
 
-base::Bytes PublicKey::spki_der() const { return spki_of_point(point_); }
+base::Bytes PublicKey::spki_der() const { return spki_of_point(point()); }
 
 // Verification context: a fresh EVP_PKEY_CTX per call (EVP_PKEY_CTX_new + verify_init). A
 // context is not safe to share between threads, and the key is shared by every thread that
@@ -266,10 +288,14 @@ base::Bytes PublicKey::spki_der() const { return spki_of_point(point_); }
 bool PublicKey::verify(const Sha256Digest& digest,
                        std::span<const std::uint8_t> der_signature) const noexcept {
   // RFC 8608 §3.1: a DER ECDSA-Sig-Value with r, s < n is never longer than 72 octets.
-  if (!pkey_ || der_signature.empty() || der_signature.size() > kMaxSignatureSize) {
+  if (der_signature.empty() || der_signature.size() > kMaxSignatureSize) {
     return false;
   }
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(mutable_pkey(pkey_), nullptr));
+  EVP_PKEY* const pkey = state_->evp();
+  if (pkey == nullptr) {
+    return false;
+  }
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(pkey, nullptr));
   // OpenSSL's ECDSA verify rejects r or s outside [1, n-1], non-DER encodings (it re-encodes
   // and compares) and trailing octets; it accepts high-S (RFC 8608 examples are high-S).
   const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&

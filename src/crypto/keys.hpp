@@ -2,14 +2,15 @@
 // P-256 router keys (RFC 8608 §3, RFC 8209) on OpenSSL 3 libcrypto.
 //
 // PublicKey is parsed once (from DER SubjectPublicKeyInfo or the 65-octet uncompressed point)
-// and then verifies any number of signatures without re-parsing; it is cheap to copy (shared,
-// immutable OpenSSL handle) and safe to use from several threads at once.
+// and then verifies any number of signatures without re-parsing; it is cheap to copy (its copies
+// share one immutable state) and safe to use from several threads at once.
 // PrivateKey signs digests with OpenSSL's constant-time code.
 //
 // Nothing here throws; failures come back as base::Error naming what is wrong.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -41,11 +42,11 @@ class PublicKey {
   // 65 octets 04 || X || Y, on the curve.
   [[nodiscard]] static base::Result<PublicKey> from_point(std::span<const std::uint8_t> point);
 
-  [[nodiscard]] const EcPoint& point() const noexcept { return point_; }
+  [[nodiscard]] const EcPoint& point() const noexcept { return state_->point; }
   // The 91-octet DER SubjectPublicKeyInfo (what RTR Router Key PDUs and rpki-client carry).
   [[nodiscard]] base::Bytes spki_der() const;
   // RFC 8209 / RFC 6487 §4.8.2: SHA-1 over the point (not over the whole SPKI).
-  [[nodiscard]] const base::Ski& ski() const noexcept { return ski_; }
+  [[nodiscard]] const base::Ski& ski() const noexcept { return state_->ski; }
 
   // ECDSA P-256 verification of a DER ECDSA-Sig-Value over a SHA-256 digest (RFC 8608 §3.1).
   // High-S signatures are accepted (the RFC 8608 examples are high-S). Malformed DER, r or s
@@ -53,16 +54,32 @@ class PublicKey {
   [[nodiscard]] bool verify(const Sha256Digest& digest,
                             std::span<const std::uint8_t> der_signature) const noexcept;
 
-  [[nodiscard]] const EvpPkeyHandle& handle() const noexcept { return pkey_; }
   friend bool operator==(const PublicKey& a, const PublicKey& b) noexcept {
-    return a.point_ == b.point_;
+    return a.point() == b.point();
   }
 
  private:
-  PublicKey(EvpPkeyHandle pkey, const EcPoint& point);
-  EvpPkeyHandle pkey_;
-  EcPoint point_{};
-  base::Ski ski_;
+  // One allocation per parsed key, shared by its copies. OpenSSL's EVP_PKEY is built on the
+  // first verify() and kept: it costs about 1.5 KB (OpenSSL 3 gives every EC key its own
+  // EC_GROUP), and the daemon verifies almost everything through per-key tables built from the
+  // point (bgpsec/key_table_cache.hpp), so a full RPKI data set of ~78 k router keys would
+  // otherwise hold over 100 MB of EVP_PKEYs that are never used.
+  struct State {
+    EcPoint point{};
+    base::Ski ski;
+    mutable std::atomic<evp_pkey_st*> pkey{nullptr};
+    State(const EcPoint& p, const base::Ski& s) : point(p), ski(s) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    State(State&&) = delete;
+    State& operator=(State&&) = delete;
+    ~State();
+    // The EVP_PKEY, built once (threads that race build one each and keep the first); null
+    // when OpenSSL fails to build it.
+    [[nodiscard]] evp_pkey_st* evp() const noexcept;
+  };
+  explicit PublicKey(std::shared_ptr<const State> state) : state_(std::move(state)) {}
+  std::shared_ptr<const State> state_;
 };
 
 class PrivateKey {

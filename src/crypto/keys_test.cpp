@@ -642,5 +642,39 @@ TEST(PublicKey, ConcurrentVerifyOnOneKey) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+// OpenSSL's key is built on the first verify() and shared by every copy: threads that race to
+// the first verify of fresh copies of one key all get the right answer, and a copy made before
+// that verify uses the same key afterwards.
+TEST(PublicKey, CopiesRaceToTheFirstVerifyAndAgree) {
+  const auto& s = vectors().signatures[0];
+  const auto digest = digest_of(s);
+  auto wrong = digest;
+  wrong[31] ^= 1;
+  for (int round = 0; round < 20; ++round) {
+    const auto original = public_key(key_for_ski(s.ski).spki);
+    const auto early_copy = original;
+    std::atomic<int> failures{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, copy = original] {
+        while (!go.load()) {
+        }
+        if (!copy.verify(digest, s.der) || copy.verify(wrong, s.der)) {
+          ++failures;
+        }
+      });
+    }
+    go = true;
+    for (auto& th : threads) {
+      th.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_TRUE(early_copy.verify(digest, s.der));
+    EXPECT_EQ(early_copy, original);
+    EXPECT_EQ(early_copy.ski(), original.ski());
+  }
+}
+
 }  // namespace
 }  // namespace bgpsecd::crypto

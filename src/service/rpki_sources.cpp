@@ -3,9 +3,12 @@
 #include "service/rpki_sources.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include <malloc.h>
+
+#include "rpki/vrp_table.hpp"
 
 namespace bgpsecd::service {
 namespace {
@@ -81,35 +84,52 @@ rpki::RpkiData RpkiFiles::contribution(const Loaded& loaded, std::int64_t now) {
   return out;
 }
 
-base::Result<void> RpkiFiles::replace(rpki::RpkiData next) {
-  if (next == contribution_) {
+rpki::RpkiData RpkiFiles::in_store() const {
+  return contributed_at_ ? contribution(current_, *contributed_at_) : rpki::RpkiData{};
+}
+
+base::Result<void> RpkiFiles::replace(rpki::RpkiData next, std::int64_t now) {
+  rpki::RpkiData before = in_store();
+  // VRPs change as the difference of the two multisets: a reload that changes a few VRPs of a
+  // full data set touches only those, and the first load adds them in table order, each at the
+  // end of its bucket (vrp_table.hpp), instead of one sorted insert per VRP.
+  std::sort(before.vrps.begin(), before.vrps.end(), rpki::vrp_less);
+  std::sort(next.vrps.begin(), next.vrps.end(), rpki::vrp_less);
+  if (next == before) {
+    contributed_at_ = now;
     return {};
   }
   // The files' contribution changes as one delta, so that RTR data in the same store keeps its
   // references (an entry from a file and a cache stays while either has it).
   rpki::Delta delta;
-  for (const auto& v : contribution_.vrps) {
-    delta.vrps.push_back({v, false});
+  {
+    std::vector<rpki::VrpEntry> changed;
+    std::set_difference(before.vrps.begin(), before.vrps.end(), next.vrps.begin(), next.vrps.end(),
+                        std::back_inserter(changed), rpki::vrp_less);
+    const auto withdrawn = changed.size();
+    std::set_difference(next.vrps.begin(), next.vrps.end(), before.vrps.begin(), before.vrps.end(),
+                        std::back_inserter(changed), rpki::vrp_less);
+    delta.vrps.reserve(changed.size());
+    for (std::size_t i = 0; i < changed.size(); ++i) {
+      delta.vrps.push_back({changed[i], i >= withdrawn});
+    }
   }
-  for (const auto& k : contribution_.router_keys) {
+  for (const auto& k : before.router_keys) {
     delta.router_keys.push_back({k, false});
   }
   // docs/aspa.md §11.4: each file record and SLURM assertion is one reference in the store, so
   // a customer also announced by a cache keeps the union of both.
-  for (const auto& a : contribution_.aspas) {
+  for (const auto& a : before.aspas) {
     delta.aspas.push_back({a, false});
   }
   for (const auto& a : next.aspas) {
     delta.aspas.push_back({a, true});
   }
-  for (const auto& v : next.vrps) {
-    delta.vrps.push_back({v, true});
-  }
   for (const auto& k : next.router_keys) {
     delta.router_keys.push_back({k, true});
   }
   BGPSEC_ASSIGN_OR_RETURN(auto change, store_.apply(delta));
-  contribution_ = std::move(next);
+  contributed_at_ = now;
   if (!change.empty() && handlers_.on_change) {
     handlers_.on_change(change);
   }
@@ -117,7 +137,8 @@ base::Result<void> RpkiFiles::replace(rpki::RpkiData next) {
 }
 
 base::Result<void> RpkiFiles::commit(Loaded loaded) {
-  BGPSEC_TRY(replace(contribution(loaded, now_())));
+  const auto now = now_();
+  BGPSEC_TRY(replace(contribution(loaded, now), now));
   const bool slurm_changed = !same_slurm(current_.slurm, loaded.slurm);
   if (!slurm_changed) {
     loaded.slurm = current_.slurm;
@@ -141,7 +162,8 @@ base::Result<void> RpkiFiles::load(const RpkiConfig& config) {
 }
 
 void RpkiFiles::expire() {
-  if (auto replaced = replace(contribution(current_, now_())); !replaced) {
+  const auto now = now_();
+  if (auto replaced = replace(contribution(current_, now), now); !replaced) {
     if (handlers_.on_error) {
       handlers_.on_error(replaced.error().message);
     }

@@ -102,7 +102,11 @@ class RpkiFiles {
  private:
   // The unexpired entries of `loaded` at `now`, without `expires`, with the SLURM applied.
   [[nodiscard]] static rpki::RpkiData contribution(const Loaded& loaded, std::int64_t now);
-  [[nodiscard]] base::Result<void> replace(rpki::RpkiData next);
+  // What the store holds on behalf of the files: their contribution at contributed_at_,
+  // computed again rather than kept, since it is as large as the files themselves.
+  [[nodiscard]] rpki::RpkiData in_store() const;
+  // Makes `next`, the contribution at `now`, what the store holds on behalf of the files.
+  [[nodiscard]] base::Result<void> replace(rpki::RpkiData next, std::int64_t now);
   void arm_timers();
   void on_reload_timer();
 
@@ -110,7 +114,9 @@ class RpkiFiles {
   Handlers handlers_;
   UnixClock now_;
   Loaded current_;
-  rpki::RpkiData contribution_;  // what is in the store now on behalf of the files and SLURM
+  // When the contribution now in the store was computed from current_ (contribution() is a
+  // function of the loaded files and the time); empty before the first commit.
+  std::optional<std::int64_t> contributed_at_;
   asio::steady_timer reload_timer_;
   asio::steady_timer expiry_timer_;
   std::uint64_t reloads_ = 0;

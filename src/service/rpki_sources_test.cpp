@@ -60,7 +60,11 @@ class RpkiFilesTest : public ::testing::Test {
     files_ = std::make_unique<RpkiFiles>(
         io_, store_,
         RpkiFiles::Handlers{
-            .on_change = [this](const rpki::ChangeSet&) { ++changes_; },
+            .on_change =
+                [this](const rpki::ChangeSet& change) {
+                  ++changes_;
+                  last_change_ = change;
+                },
             .on_slurm = [this](const std::shared_ptr<const rpki::Slurm>&) { ++slurm_changes_; },
             .on_error = [this](const std::string& e) { errors_.push_back(e); },
         },
@@ -85,6 +89,7 @@ class RpkiFilesTest : public ::testing::Test {
   rpki::RpkiStore store_;
   std::int64_t now_ = 1'800'000'000;
   int changes_ = 0;
+  rpki::ChangeSet last_change_;
   int slurm_changes_ = 0;
   std::vector<std::string> errors_;
   std::unique_ptr<RpkiFiles> files_;
@@ -277,6 +282,54 @@ TEST_F(RpkiFilesTest, ExpiryTimerTakesTheEntryOut) {
   io_.run_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(vrps(), 1U);
   EXPECT_TRUE(has(vrp("203.0.113.0/24", 65003)));
+}
+
+// A reload hands the store only the VRPs that differ, as references: a VRP listed twice in a
+// file holds two, and a VRP that a cache also announced stays when the file drops it.
+TEST_F(RpkiFilesTest, ReloadChangesOnlyTheVrpsThatDifferAndKeepsOtherSourcesReferences) {
+  RpkiConfig config;
+  config.files = {write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0},
+                                                {"192.0.2.0/24", 65001, 0},
+                                                {"198.51.100.0/24", 65002, 0},
+                                                {"203.0.113.0/24", 65003, 0}}))};
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(vrps(), 3U);
+  EXPECT_EQ(store_.snapshot()->vrps.references(vrp("192.0.2.0/24", 65001)), 2U);
+  EXPECT_EQ(last_change_.vrps_added.size(), 3U);
+  // A cache in the same store announces one of the file's VRPs.
+  rpki::Delta cache;
+  cache.vrps.push_back({vrp("203.0.113.0/24", 65003), true});
+  ASSERT_TRUE(store_.apply(cache));
+
+  // Same content, in another order: nothing reaches the store.
+  const int before = changes_;
+  const auto generation = store_.snapshot()->generation;
+  write("rpki.json", roas_json({{"203.0.113.0/24", 65003, 0},
+                                {"192.0.2.0/24", 65001, 0},
+                                {"198.51.100.0/24", 65002, 0},
+                                {"192.0.2.0/24", 65001, 0}}));
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(changes_, before);
+  EXPECT_EQ(store_.snapshot()->generation, generation);
+
+  // One duplicate gone, one VRP replaced, the cache's VRP dropped by the file.
+  write("rpki.json", roas_json({{"192.0.2.0/24", 65001, 0}, {"198.51.100.0/24", 65004, 0}}));
+  ASSERT_TRUE(files_->load(config));
+  EXPECT_EQ(changes_, before + 1);
+  EXPECT_EQ(store_.snapshot()->generation, generation + 1);
+  EXPECT_EQ(store_.snapshot()->vrps.references(vrp("192.0.2.0/24", 65001)), 1U);
+  EXPECT_EQ(store_.snapshot()->vrps.references(vrp("203.0.113.0/24", 65003)), 1U);
+  EXPECT_TRUE(has(vrp("198.51.100.0/24", 65004)));
+  EXPECT_FALSE(has(vrp("198.51.100.0/24", 65002)));
+  EXPECT_EQ(vrps(), 3U);
+  EXPECT_EQ(last_change_.vrps_added, std::vector{vrp("198.51.100.0/24", 65004)});
+  EXPECT_EQ(last_change_.vrps_removed, std::vector{vrp("198.51.100.0/24", 65002)});
+
+  // The cache withdraws its VRP: with the file no longer listing it, it is gone.
+  rpki::Delta withdraw;
+  withdraw.vrps.push_back({vrp("203.0.113.0/24", 65003), false});
+  ASSERT_TRUE(store_.apply(withdraw));
+  EXPECT_FALSE(has(vrp("203.0.113.0/24", 65003)));
 }
 
 TEST_F(RpkiFilesTest, ReloadIntervalRereadsTheFiles) {
