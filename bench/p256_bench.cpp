@@ -137,6 +137,20 @@ void BM_P256TableBuild(benchmark::State& state) {
 }
 BENCHMARK(BM_P256TableBuild)->Args({5, 2})->Args({4, 4})->Args({6, 1})->Args({8, 1});
 
+// A key without a kept table (what the key-table cache does for keys it does not keep): a small
+// table built for the one signature, then the verification. Args: window bits, spacing.
+void BM_P256VerifyOneShot(benchmark::State& state) {
+  const auto& r = ring();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& s = r.sigs[i++ % r.sigs.size()];
+    const auto v = crypto::PrecomputedVerifier::from_key(r.key, shape_of(state));
+    benchmark::DoNotOptimize(v && v->verify(s.digest, s.der));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_P256VerifyOneShot)->Args({3, 16})->Args({4, 16});
+
 // One key shared by every core (real time: items/s is the aggregate rate).
 void BM_P256FastVerifySharedKey(benchmark::State& state) {
   const auto& r = ring();

@@ -76,6 +76,7 @@ SignatureCache::SignatureCache(std::size_t capacity)
       }()),
       secret_(random_secret()),
       table_(first_sets_, ways_),
+      sets_now_(first_sets_),
       stripes_(std::make_unique<std::array<Stripe, kStripes>>()) {}
 
 std::optional<SignatureCacheKey> SignatureCache::key_for(
@@ -108,11 +109,17 @@ SignatureCache::Stripe& SignatureCache::stripe_of(const SignatureCacheKey& key) 
   return (*stripes_)[(leading_octets(key) % first_sets_) % kStripes];
 }
 
-void SignatureCache::grow(std::size_t seen_sets) {
+std::array<std::unique_lock<std::mutex>, SignatureCache::kStripes>
+SignatureCache::lock_all_stripes() const {
   std::array<std::unique_lock<std::mutex>, kStripes> locks;
   for (std::size_t i = 0; i < kStripes; ++i) {
     locks[i] = std::unique_lock((*stripes_)[i].mutex);
   }
+  return locks;
+}
+
+void SignatureCache::grow(std::size_t seen_sets) {
+  const auto locks = lock_all_stripes();
   if (table_.sets != seen_sets || table_.sets >= max_sets_) {
     return;
   }
@@ -132,6 +139,7 @@ void SignatureCache::grow(std::size_t seen_sets) {
     next.meta[base + way] = table_.meta[slot];
   }
   std::swap(table_, next);
+  sets_now_.store(table_.sets, std::memory_order_relaxed);
   // `next` (the old table) is freed here, still under the stripes: nobody else can hold it.
 }
 
@@ -156,10 +164,10 @@ std::optional<bool> SignatureCache::lookup(const SignatureCacheKey& key) noexcep
   const Place place = place_of(key);
   const std::size_t way = find(place.set, place.tag, key);
   if (way == ways_) {
-    ++stripe.misses;
+    stripe.misses.add();
     return std::nullopt;
   }
-  ++stripe.hits;
+  stripe.hits.add();
   std::uint8_t& meta = table_.meta[place.set * ways_ + way];
   meta = static_cast<std::uint8_t>(meta | kReferenced);
   return (meta & kValid) != 0;
@@ -187,7 +195,7 @@ void SignatureCache::insert(const SignatureCacheKey& key, bool valid) noexcept {
     ++way;
   }
   while (way == ways_ && table_.sets < max_sets_ &&
-         2 * stripe.entries * kStripes >= table_.sets * ways_) {
+         2 * stripe.entries.get() * kStripes >= table_.sets * ways_) {
     // Full set in a table below capacity and at least half used (judged by this stripe's
     // share): double it rather than evict, then look again (the key's set changed, and another
     // thread may have inserted it meanwhile). Less used, a full set is bad luck: it evicts.
@@ -215,30 +223,30 @@ void SignatureCache::insert(const SignatureCacheKey& key, bool valid) noexcept {
     }
     way = hand;
     table_.hands[place.set] = static_cast<std::uint8_t>((hand + 1) % ways_);
-    ++stripe.evictions;
+    stripe.evictions.add();
   } else {
-    ++stripe.entries;
+    stripe.entries.add();
   }
   table_.keys[base + way] = key;
   meta[base + way] = fresh;
-  ++stripe.inserts;
+  stripe.inserts.add();
 }
 
 SignatureCacheStats SignatureCache::stats() const {
+  // No lock (see the header): each count is exact, and the counts of a moment may be a few
+  // operations apart from each other.
   SignatureCacheStats out;
   for (const Stripe& stripe : *stripes_) {
-    const std::lock_guard lock(stripe.mutex);
-    out.hits += stripe.hits;
-    out.misses += stripe.misses;
-    out.inserts += stripe.inserts;
-    out.evictions += stripe.evictions;
-    out.entries += stripe.entries;
+    out.hits += stripe.hits.get();
+    out.misses += stripe.misses.get();
+    out.inserts += stripe.inserts.get();
+    out.evictions += stripe.evictions.get();
+    out.entries += stripe.entries.get();
   }
   out.capacity = max_sets_ * ways_;
-  // Read under one stripe: the table is replaced only while all are held.
-  const std::lock_guard lock((*stripes_)[0].mutex);
-  out.slots = table_.sets * ways_;
-  out.bytes = out.slots * (sizeof(SignatureCacheKey) + 1) + table_.sets +
+  const std::size_t sets = sets_now_.load(std::memory_order_relaxed);
+  out.slots = sets * ways_;
+  out.bytes = out.slots * (sizeof(SignatureCacheKey) + 1) + sets +
               (enabled() ? sizeof(std::array<Stripe, kStripes>) : 0);
   return out;
 }

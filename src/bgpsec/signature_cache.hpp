@@ -27,10 +27,12 @@
 // less used table evicts as at capacity (rare: a few inserts in a hundred). A doubling holds every
 // stripe while it moves the entries (entry key mod 2S is the key mod S or that plus S, so each set
 // splits in two) and needs the old and the new table at once: 1.5 times the new table's size for
-// that moment.
+// that moment. At millions of entries a doubling takes hundreds of milliseconds, so stats()
+// takes no lock: a metrics scrape or `show rpki` on the I/O thread never waits for one.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -99,15 +101,27 @@ class SignatureCache {
   static constexpr std::size_t kMaxWays = 8;
   static constexpr std::size_t kStripes = 64;
 
-  // Counters live beside their mutex and change only under it: no shared atomic is written on
-  // the hot path.
+  // A count changed only by the holder of its stripe's mutex and read by stats() without it:
+  // a relaxed load and store, not a locked read-modify-write, so the hot path pays nothing for
+  // the lock-free reader.
+  class StripeCount {
+   public:
+    void add() noexcept { value_.store(value_.load(std::memory_order_relaxed) + 1, kRelaxed); }
+    [[nodiscard]] std::uint64_t get() const noexcept { return value_.load(kRelaxed); }
+
+   private:
+    static constexpr auto kRelaxed = std::memory_order_relaxed;
+    std::atomic<std::uint64_t> value_{0};
+  };
+  // Counts live beside their mutex, on the stripe's own cache line: no shared line is written
+  // on the hot path.
   struct alignas(64) Stripe {
     mutable std::mutex mutex;
-    std::uint64_t hits = 0;
-    std::uint64_t misses = 0;
-    std::uint64_t inserts = 0;
-    std::uint64_t evictions = 0;
-    std::size_t entries = 0;
+    StripeCount hits;
+    StripeCount misses;
+    StripeCount inserts;
+    StripeCount evictions;
+    StripeCount entries;
   };
   struct Place {
     std::size_t set;
@@ -138,12 +152,17 @@ class SignatureCache {
   // Doubles the table unless another thread did since it had `seen_sets` sets. Caller holds
   // no stripe.
   void grow(std::size_t seen_sets);
+  // Every stripe, as a doubling holds them (the tests hold them to show stats() does not wait).
+  [[nodiscard]] std::array<std::unique_lock<std::mutex>, kStripes> lock_all_stripes() const;
+  friend struct SignatureCacheTestPeer;
 
   std::size_t ways_;
   std::size_t max_sets_;
   std::size_t first_sets_;
   std::array<std::uint8_t, 16> secret_{};
   Table table_;
+  // table_.sets, for stats(): written by grow() under every stripe, read without any.
+  std::atomic<std::size_t> sets_now_;
   std::unique_ptr<std::array<Stripe, kStripes>> stripes_;
 };
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // SignatureCache tests: entry keys cover key, digest and signature; hits and misses; bad
 // outcomes kept as bad; the bound holds under eviction; CLOCK keeps entries that were hit;
-// threads sharing one cache never see another key's outcome.
+// threads sharing one cache never see another key's outcome; stats() never waits for the
+// stripes a doubling holds.
 #include "bgpsec/signature_cache.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -15,6 +18,12 @@
 #include <gtest/gtest.h>
 
 namespace bgpsecd::bgpsec {
+
+// What a doubling does to the locks, for the test that stats() does not wait for them.
+struct SignatureCacheTestPeer {
+  static auto lock_all_stripes(const SignatureCache& cache) { return cache.lock_all_stripes(); }
+};
+
 namespace {
 
 // Distinct made-up entry keys; the last octet's low bit is the "outcome" threads check.
@@ -123,6 +132,32 @@ TEST(SignatureCache, MissThenHit) {
   EXPECT_EQ(stats.entries, 1U);
   EXPECT_EQ(stats.capacity, 64U);
   EXPECT_GE(stats.bytes, sizeof(SignatureCacheKey) + 64U);
+}
+
+// A doubling holds every stripe for as long as it moves the entries (hundreds of milliseconds
+// at millions of entries); stats() is what a metrics scrape on the I/O thread calls, so it
+// must answer meanwhile, with the counts as they stand.
+TEST(SignatureCache, StatsAnswerWhileEveryStripeIsHeld) {
+  SignatureCache cache(std::size_t{1} << 16);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    cache.insert(made_up_key(i), outcome_of(made_up_key(i)));
+  }
+  EXPECT_TRUE(cache.lookup(made_up_key(7)).has_value());
+  EXPECT_FALSE(cache.lookup(made_up_key(1000)).has_value());
+  auto held = SignatureCacheTestPeer::lock_all_stripes(cache);
+  auto stats = std::async(std::launch::async, [&cache] { return cache.stats(); });
+  const auto status = stats.wait_for(std::chrono::seconds(20));
+  for (auto& lock : held) {
+    lock.unlock();  // before `stats` is destroyed, which waits for its thread
+  }
+  ASSERT_EQ(status, std::future_status::ready) << "stats() waited for the stripes";
+  const auto got = stats.get();
+  EXPECT_EQ(got.inserts, 100U);
+  EXPECT_EQ(got.entries, 100U);
+  EXPECT_EQ(got.hits, 1U);
+  EXPECT_EQ(got.misses, 1U);
+  EXPECT_EQ(got.slots, cache.stats().slots);
+  EXPECT_GT(got.slots, 0U);
 }
 
 TEST(SignatureCache, BadOutcomeIsKeptAsBad) {
