@@ -2,11 +2,18 @@
 // Fuzz target for PublicKey::from_spki_der (fed by RTR Router Key PDUs and RPKI JSON): whatever
 // it accepts must re-encode to the same octets (only the canonical 91-octet DER is valid) and
 // parse again to an equal key. Every input is also tried as a DER signature against an RFC 8608
-// example key, since verify() must survive any octets too.
+// example key, since verify() must survive any octets too. The point check (our P-256 code)
+// must agree with OpenSSL's d2i_PUBKEY on the input as given and on its first 64 octets as
+// X || Y behind the canonical prefix, and every accepted key must verify through OpenSSL
+// without failing to build its EVP_PKEY (a signature of the right form gives true or false,
+// never a crash).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "base/hex.hpp"
 #include "crypto/digest.hpp"
@@ -32,6 +39,24 @@ const PublicKey& example_key() {
   return key;
 }
 
+// What OpenSSL makes of the octets as a SubjectPublicKeyInfo: accepted (wholly consumed, EC).
+bool openssl_accepts(std::span<const std::uint8_t> der) {
+  const unsigned char* p = der.data();
+  EVP_PKEY* pkey = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  const bool ok = pkey != nullptr && p == der.data() + der.size() && EVP_PKEY_is_a(pkey, "EC");
+  EVP_PKEY_free(pkey);
+  return ok;
+}
+
+// Our verdict must be OpenSSL's for a canonical SubjectPublicKeyInfo (the structure both
+// accept); elsewhere ours is stricter by design (DER only, uncompressed only, P-256 only).
+void compare_with_openssl(std::span<const std::uint8_t> der) {
+  const auto ours = PublicKey::from_spki_der(der);
+  if (ours.has_value() != openssl_accepts(der)) {
+    __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -39,10 +64,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   static_cast<void>(example_key().verify(bgpsecd::crypto::sha256(input), input));
 
+  if (size >= 64) {
+    auto canonical = example_key().spki_der();
+    std::copy_n(data, 64, canonical.end() - 64);
+    compare_with_openssl(canonical);
+  }
+
   auto key = PublicKey::from_spki_der(input);
   if (!key) {
     return 0;
   }
+  compare_with_openssl(input);
+  static_cast<void>(key->verify(bgpsecd::crypto::sha256(input), input));
   const auto der = key->spki_der();
   if (!std::equal(der.begin(), der.end(), input.begin(), input.end())) {
     __builtin_trap();

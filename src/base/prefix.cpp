@@ -2,9 +2,13 @@
 #include "base/prefix.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <chrono>
 
 #include <arpa/inet.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 namespace bgpsecd::base {
 
@@ -110,6 +114,47 @@ bool Prefix::contains(const Prefix& other) const noexcept {
 
 std::string Prefix::to_string() const {
   return address_.to_string() + "/" + std::to_string(length_);
+}
+
+namespace {
+
+// The 64-bit finaliser of MurmurHash3: a bijection that spreads every input bit.
+std::uint64_t mix64(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+// Drawn once per process from the kernel; the clock when getrandom(2) cannot answer.
+const std::array<std::uint64_t, 2>& hash_secret() noexcept {
+  static const std::array<std::uint64_t, 2> secret = [] {
+    std::array<std::uint64_t, 2> out{};
+    if (::getrandom(out.data(), sizeof out, 0) != static_cast<ssize_t>(sizeof out)) {
+      const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+      out = {mix64(static_cast<std::uint64_t>(now)), mix64(~static_cast<std::uint64_t>(now))};
+    }
+    return out;
+  }();
+  return secret;
+}
+
+}  // namespace
+
+std::size_t IpAddress::hash() const noexcept {
+  const auto& secret = hash_secret();
+  // Each step is a bijection of the running value, so two addresses collide only through the
+  // secret (the second word's effect depends on mix64 of the first word and secret[0]).
+  std::uint64_t h = mix64(word(0) ^ secret[0]);
+  h = mix64(h ^ word(1) ^ secret[1]);
+  return static_cast<std::size_t>(mix64(h ^ static_cast<std::uint64_t>(afi_)));
+}
+
+std::size_t Prefix::hash() const noexcept {
+  return static_cast<std::size_t>(
+      mix64(static_cast<std::uint64_t>(address_.hash()) ^ (std::uint64_t{length_} << 56)));
 }
 
 }  // namespace bgpsecd::base
