@@ -4,11 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <chrono>
+#include <cstring>
 
 #include <arpa/inet.h>
-#include <sys/random.h>
-#include <sys/types.h>
+
+#include "base/mix64.hpp"
+#include "base/random_secret.hpp"
 
 namespace bgpsecd::base {
 
@@ -118,24 +119,13 @@ std::string Prefix::to_string() const {
 
 namespace {
 
-// The 64-bit finaliser of MurmurHash3: a bijection that spreads every input bit.
-std::uint64_t mix64(std::uint64_t x) noexcept {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-// Drawn once per process from the kernel; the clock when getrandom(2) cannot answer.
+// Drawn once per process; every table keyed by prefixes shares it.
 const std::array<std::uint64_t, 2>& hash_secret() noexcept {
   static const std::array<std::uint64_t, 2> secret = [] {
+    std::array<std::uint8_t, 16> octets{};
+    fill_random_secret(octets);
     std::array<std::uint64_t, 2> out{};
-    if (::getrandom(out.data(), sizeof out, 0) != static_cast<ssize_t>(sizeof out)) {
-      const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-      out = {mix64(static_cast<std::uint64_t>(now)), mix64(~static_cast<std::uint64_t>(now))};
-    }
+    std::memcpy(out.data(), octets.data(), sizeof out);
     return out;
   }();
   return secret;

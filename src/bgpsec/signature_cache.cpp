@@ -4,8 +4,8 @@
 #include "bgpsec/signature_cache.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <random>
+
+#include "base/random_secret.hpp"
 
 namespace bgpsecd::bgpsec {
 namespace {
@@ -17,26 +17,10 @@ constexpr std::uint8_t kReferenced = 0x04;
 constexpr unsigned kTagShift = 3;
 constexpr std::uint8_t kTagMask = 0x1F;
 
-// The secret only has to be unknown to peers; std::random_device reads the kernel's CSPRNG on
-// Linux. Should it be unavailable (it throws then), the clock is a weaker but working seed.
-std::array<std::uint8_t, 16> random_secret() noexcept {
+// The secret only has to be unknown to peers.
+std::array<std::uint8_t, 16> fresh_secret() noexcept {
   std::array<std::uint8_t, 16> out{};
-  try {
-    std::random_device device;
-    for (std::size_t i = 0; i < out.size(); i += 4) {
-      const std::uint32_t word = device();
-      for (std::size_t j = 0; j < 4; ++j) {
-        out[i + j] = static_cast<std::uint8_t>(word >> (8 * j));
-      }
-    }
-  } catch (...) {
-    auto seed =
-        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    std::mt19937_64 rng(seed);
-    for (auto& octet : out) {
-      octet = static_cast<std::uint8_t>(rng());
-    }
-  }
+  base::fill_random_secret(out);
   return out;
 }
 
@@ -74,7 +58,7 @@ SignatureCache::SignatureCache(std::size_t capacity)
         }
         return sets;
       }()),
-      secret_(random_secret()),
+      secret_(fresh_secret()),
       table_(first_sets_, ways_),
       sets_now_(first_sets_),
       stripes_(std::make_unique<std::array<Stripe, kStripes>>()) {}
