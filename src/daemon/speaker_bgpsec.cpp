@@ -105,8 +105,7 @@ void Speaker::on_validated(const std::string& neighbor, const base::Prefix& pref
   if (!checked.changed) {
     return;  // a revalidation that changed nothing: nothing to decide or export again
   }
-  n->adj_in.set_path_state(prefix, checked.state, std::move(checked.failure));
-  reimport_route(*n, *n->adj_in.find(prefix));
+  reimport_route(*n, *n->adj_in.set_path_state(prefix, checked.state, std::move(checked.failure)));
 }
 
 std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {

@@ -182,8 +182,7 @@ void Speaker::on_server_result(const srx_client::ResultEvent& event) {
   if (route->path_state == state && route->path_failure == failure) {
     return;
   }
-  n->adj_in.set_path_state(entry.prefix, state, std::move(failure));
-  reimport_route(*n, *n->adj_in.find(entry.prefix));
+  reimport_route(*n, *n->adj_in.set_path_state(entry.prefix, state, std::move(failure)));
 }
 
 void Speaker::on_server_state(std::size_t index, srx_client::ProxyState state,

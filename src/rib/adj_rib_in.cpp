@@ -110,15 +110,15 @@ void AdjRibIn::for_each_within(const base::Prefix& covering,
   base::for_each_within(routes_, covering, [&](const auto& entry) { fn(entry.second); });
 }
 
-bool AdjRibIn::set_path_state(const base::Prefix& prefix, PathState state,
-                              std::optional<PathFailure> failure) {
+const Route* AdjRibIn::set_path_state(const base::Prefix& prefix, PathState state,
+                                      std::optional<PathFailure> failure) {
   const auto it = routes_.find(prefix);
   if (it == routes_.end()) {
-    return false;
+    return nullptr;
   }
   it->second.path_state = state;
   it->second.path_failure = failure;
-  return true;
+  return &it->second;
 }
 
 }  // namespace bgpsecd::rib

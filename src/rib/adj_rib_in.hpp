@@ -70,9 +70,10 @@ class AdjRibIn {
   void for_each_within(const base::Prefix& covering,
                        const std::function<void(const Route&)>& fn) const;
   // Revalidation (RFC 8374 §9.2): the route for `prefix` gets a new path state; its stale
-  // flag and everything else stay. False when there is no route for `prefix`.
-  bool set_path_state(const base::Prefix& prefix, PathState state,
-                      std::optional<PathFailure> failure);
+  // flag and everything else stay. Returns the route as it now is, or nullptr when there is no
+  // route for `prefix` (one lookup: the caller imports it next).
+  const Route* set_path_state(const base::Prefix& prefix, PathState state,
+                              std::optional<PathFailure> failure);
 
  private:
   PeerHandle peer_;

@@ -188,16 +188,16 @@ TEST_F(AdjRibInTest, Rfc8374_9_2_SetPathStateKeepsStaleAndAttributes) {
   (void)rib_.announce(route("192.0.2.0/24"));
   rib_.mark_stale();
   const auto attrs = rib_.find(pfx("192.0.2.0/24"))->attrs;
-  EXPECT_TRUE(rib_.set_path_state(pfx("192.0.2.0/24"), PathState::NotValid,
-                                  PathFailure{.reason = 7, .segment = 1, .suite = 1}));
-  const Route* r = rib_.find(pfx("192.0.2.0/24"));
+  const Route* r = rib_.set_path_state(pfx("192.0.2.0/24"), PathState::NotValid,
+                                       PathFailure{.reason = 7, .segment = 1, .suite = 1});
   ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r, rib_.find(pfx("192.0.2.0/24")));
   EXPECT_EQ(r->path_state, PathState::NotValid);
   ASSERT_TRUE(r->path_failure.has_value());
   EXPECT_EQ(r->path_failure->segment, 1);
   EXPECT_TRUE(r->stale);
   EXPECT_EQ(r->attrs, attrs);
-  EXPECT_FALSE(rib_.set_path_state(pfx("198.51.100.0/24"), PathState::Valid, std::nullopt));
+  EXPECT_EQ(rib_.set_path_state(pfx("198.51.100.0/24"), PathState::Valid, std::nullopt), nullptr);
 }
 
 }  // namespace
