@@ -182,6 +182,15 @@ std::string render_neighbors(const json& result) {
     if (const json* error = field(n, "last_error"); error != nullptr && error->is_string()) {
       notes += text(n, "peer") + ": last error: " + error->get<std::string>() + "\n";
     }
+    if (const json* t = field(n, "table"); t != nullptr && t->is_object()) {
+      const std::string state = text(*t, "state");
+      if (state == "sending") {
+        notes += text(n, "peer") + ": sending our table, " + text(*t, "prefixes", "0") +
+                 " prefixes so far\n";
+      } else if (state == "deferred") {
+        notes += text(n, "peer") + ": our table waits for the end of the restart deferral\n";
+      }
+    }
     // RFC 9234: only for neighbors with a role of ours or one announced by the peer.
     if (const json* role = field(n, "role");
         role != nullptr && role->is_object() &&

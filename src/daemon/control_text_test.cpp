@@ -30,6 +30,30 @@ TEST(ControlText, Neighbors) {
   EXPECT_EQ(render_neighbors(json{{"neighbors", json::array()}}), "no neighbors\n");
 }
 
+// A note while our table is still going out (or waits for the restart deferral); none once sent.
+TEST(ControlText, NeighborTableInProgress) {
+  const json result = json::parse(R"({"neighbors": [
+    {"peer": "127.0.0.2", "peer_as": 65002, "state": "established", "state_seconds": 5,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 2048},
+     "table": {"state": "sending", "prefixes": 2048}},
+    {"peer": "127.0.0.3", "peer_as": 65003, "state": "established", "state_seconds": 5,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 0},
+     "table": {"state": "deferred", "prefixes": 0}},
+    {"peer": "127.0.0.4", "peer_as": 65004, "state": "established", "state_seconds": 5,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 7},
+     "table": {"state": "sent", "prefixes": 7}},
+    {"peer": "127.0.0.5", "peer_as": 65005, "state": "active", "state_seconds": 5,
+     "prefixes": {"received": 0, "accepted": 0, "advertised": 0}, "table": null}]})");
+  const std::string text = render_neighbors(result);
+  EXPECT_NE(text.find("127.0.0.2: sending our table, 2048 prefixes so far\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("127.0.0.3: our table waits for the end of the restart deferral\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("127.0.0.4:"), std::string::npos) << text;
+  EXPECT_EQ(text.find("127.0.0.5:"), std::string::npos) << text;
+}
+
 TEST(ControlText, NeighborRolesAndLeaks) {
   const json result = json::parse(R"({"neighbors": [
     {"peer": "127.0.0.2", "peer_as": 65002, "state": "established", "state_seconds": 5,

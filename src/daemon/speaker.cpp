@@ -527,6 +527,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   n.adj_out.clear();
   n.sent_server_signed.clear();
   n.table_deferred = false;
+  stop_table(n);
   n.end_of_rib_received.clear();
   // A refresh window ends with its session: the routes go (no graceful restart) or stay stale
   // for the peer's restart (RFC 4724 §4.2), which its End-of-RIB or the stale timer ends.
@@ -1291,23 +1292,6 @@ void Speaker::count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
         "peer {}: {} keeps {} private ASN(s): they are in its Secure_Path, signed by later "
         "ASes, and cannot be removed (remove_private_as, RFC 8374 §8.4.2)",
         n.name(), prefix.to_string(), result.private_asns_kept_signed);
-  }
-}
-
-void Speaker::send_table(Neighbor& n) {
-  if (deferring_) {
-    // RFC 4724 §4.1: no advertisements (and no End-of-RIB) until the deferral ends.
-    n.table_deferred = true;
-    return;
-  }
-  loc_rib_.for_each_best([&](const rib::Route& best) { export_prefix(n, best.prefix, &best); });
-  // RFC 4724 §2: End-of-RIB after the initial table, per family.
-  for (const auto& family : n.negotiated->families) {
-    if (const auto afi = afi_of(family.afi)) {
-      if (auto sent = n.peer->send_update(wire::make_end_of_rib(*afi, family.safi)); !sent) {
-        spdlog::warn("peer {}: cannot send End-of-RIB: {}", n.name(), sent.error().message);
-      }
-    }
   }
 }
 

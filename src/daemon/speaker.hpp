@@ -324,7 +324,14 @@ class Speaker {
   // RFC 8374 §8.4.2: counts (and logs, rate limited) what remove_private_as did for `prefix`.
   void count_private_as_removal(Neighbor& n, const base::Prefix& prefix,
                                 const rib::ExportResult& result);
+  // Our table to `n` (a new session, the end of the restart deferral, a soft reset out),
+  // then End-of-RIB; in slices, between which the I/O thread serves everything else
+  // (speaker_table.cpp). Starting again while a walk is under way restarts it.
   void send_table(Neighbor& n);
+  // One slice of the walk numbered `epoch` (Neighbor::table_epoch); schedules the next.
+  void send_table_slice(Neighbor& n, std::uint64_t epoch);
+  // Ends the walk under way to `n`, if any: its session went down.
+  static void stop_table(Neighbor& n);
   // The Adj-RIB-Out of `n` sent again as it stands (signed afresh), for one family or all
   // negotiated ones (RFC 2918 §4, and soft reset out), between BoRR and EoRR when Enhanced
   // Route Refresh was negotiated (RFC 7313 §4); returns the routes sent (speaker_refresh.cpp).

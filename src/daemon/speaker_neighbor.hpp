@@ -80,6 +80,16 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // is exported again.
   std::map<base::Prefix, std::uint64_t> leaks_held;
   bool table_deferred = false;
+  // Our table goes out in slices (Speaker::send_table_slice) so that a full table does not hold
+  // the I/O thread for seconds: whether a walk is under way, the last prefix it sent (none: it
+  // starts from the first), the prefixes it has visited, when it began, and its epoch, which a
+  // slice scheduled for an earlier walk or session finds changed, and stops.
+  bool table_sending = false;
+  std::optional<base::Prefix> table_cursor;
+  std::size_t table_walked = 0;
+  std::chrono::steady_clock::time_point table_started;
+  std::uint64_t table_epoch = 0;
+  std::unique_ptr<asio::steady_timer> table_timer;  // the next slice, while the queue drains
   RateLimit log_limit;  // warnings caused by this neighbor's UPDATEs (docs/style.md §2.13)
   // RFC 4486 §4: after a Cease for too many prefixes, the session comes back after a pause.
   std::unique_ptr<asio::steady_timer> max_prefix_timer;

@@ -267,6 +267,16 @@ base::Result<nlohmann::json> Speaker::show_neighbors(const nlohmann::json& args)
                      {"borr_received", n->stats.borr_received},
                      {"eorr_received", n->stats.eorr_received},
                      {"refresh_stale_removed", n->stats.refresh_stale_removed}};
+    // Our table to the neighbor: "deferred" until the restart deferral ends (RFC 4724 §4.1),
+    // "sending" while the walk goes through the Loc-RIB, "sent" once End-of-RIB is out; null
+    // while not Established. `prefixes` counts what the walk under way or last done looked at.
+    const char* table_state = !n->established()   ? nullptr
+                              : n->table_deferred ? "deferred"
+                              : n->table_sending  ? "sending"
+                                                  : "sent";
+    j["table"] = table_state != nullptr
+                     ? nlohmann::json{{"state", table_state}, {"prefixes", n->table_walked}}
+                     : nlohmann::json(nullptr);
     // Route refresh as negotiated (RFC 2918, RFC 7313), null while not Established.
     j["route_refresh"] = n->negotiated
                              ? nlohmann::json{{"plain", n->negotiated->route_refresh},

@@ -28,6 +28,9 @@ AdjRibIn::AnnounceResult AdjRibIn::announce(Route route) {
     result.max_prefix_exceeded = !was_over && over_max_prefix();
     return result;
   }
+  if (it->second.stale) {
+    --stale_;
+  }
   result.change = it->second.same_content(route) ? Change::Refreshed : Change::Replaced;
   result.previous = std::exchange(it->second, std::move(route));  // NOLINT(bugprone-use-after-move)
   return result;
@@ -40,6 +43,9 @@ std::optional<Route> AdjRibIn::withdraw(const base::Prefix& prefix) {
   }
   Route old = std::move(it->second);
   routes_.erase(it);
+  if (old.stale) {
+    --stale_;
+  }
   return old;
 }
 
@@ -52,6 +58,7 @@ std::size_t AdjRibIn::mark_stale(std::optional<base::Afi> afi) {
   std::size_t n = 0;
   for (auto& [prefix, route] : routes_) {
     if (!afi || prefix.afi() == *afi) {
+      stale_ += route.stale ? 0 : 1;
       route.stale = true;
       ++n;
     }
@@ -61,23 +68,21 @@ std::size_t AdjRibIn::mark_stale(std::optional<base::Afi> afi) {
 
 std::vector<Route> AdjRibIn::sweep_stale(std::optional<base::Afi> afi) {
   std::vector<Route> removed;
-  for (auto it = routes_.begin(); it != routes_.end();) {
+  // Every End-of-RIB sweeps, restart or not: with nothing stale (the usual case) the walk of a
+  // full table would hold the I/O thread for a few hundred milliseconds for nothing.
+  if (stale_ == 0) {
+    return removed;
+  }
+  for (auto it = routes_.begin(); it != routes_.end() && stale_ > 0;) {
     if (it->second.stale && (!afi || it->first.afi() == *afi)) {
       removed.push_back(std::move(it->second));
       it = routes_.erase(it);
+      --stale_;
     } else {
       ++it;
     }
   }
   return removed;
-}
-
-std::size_t AdjRibIn::stale_count() const noexcept {
-  std::size_t n = 0;
-  for (const auto& entry : routes_) {
-    n += entry.second.stale ? 1 : 0;
-  }
-  return n;
 }
 
 std::vector<Route> AdjRibIn::clear() {
@@ -87,6 +92,7 @@ std::vector<Route> AdjRibIn::clear() {
     removed.push_back(std::move(entry.second));
   }
   routes_.clear();
+  stale_ = 0;
   return removed;
 }
 

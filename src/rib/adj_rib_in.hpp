@@ -55,7 +55,7 @@ class AdjRibIn {
   // End-of-RIB for `afi` (or the restart / stale timer fired; nullopt = every AFI): removes
   // the routes still stale and returns them, so the Loc-RIB can drop them.
   std::vector<Route> sweep_stale(std::optional<base::Afi> afi = std::nullopt);
-  [[nodiscard]] std::size_t stale_count() const noexcept;
+  [[nodiscard]] std::size_t stale_count() const noexcept { return stale_; }
 
   // Session down without graceful restart: removes and returns everything.
   std::vector<Route> clear();
@@ -79,6 +79,7 @@ class AdjRibIn {
   PeerHandle peer_;
   std::size_t max_prefixes_ = 0;
   std::map<base::Prefix, Route> routes_;
+  std::size_t stale_ = 0;  // routes_ with `stale` set, kept on every change
 };
 
 }  // namespace bgpsecd::rib

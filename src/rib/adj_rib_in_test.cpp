@@ -126,6 +126,33 @@ TEST_F(AdjRibInTest, Rfc4724_StaleMarkingAndSweepPerAfi) {
   EXPECT_TRUE(rib_.find(pfx("2001:db8::/32"))->stale);
 }
 
+// The count of stale routes is kept on every change, not counted by a walk: marking twice,
+// a withdrawn or replaced stale route, a sweep and a clear all leave it right.
+TEST_F(AdjRibInTest, Rfc4724_StaleCountFollowsEveryChange) {
+  rib_.announce(route("192.0.2.0/24"));
+  rib_.announce(route("198.51.100.0/24"));
+  rib_.announce(route("203.0.113.0/24"));
+  rib_.announce(make_route(store_, "2001:db8::/32", peer_, attrs_with_path(seq({65001}))));
+  EXPECT_EQ(rib_.stale_count(), 0U);
+  EXPECT_TRUE(rib_.sweep_stale().empty());
+  EXPECT_EQ(rib_.size(), 4U);
+  rib_.mark_stale(base::Afi::Ipv4);
+  EXPECT_EQ(rib_.mark_stale(), 4U);  // the IPv4 routes were stale already: counted once
+  EXPECT_EQ(rib_.stale_count(), 4U);
+  ASSERT_TRUE(rib_.withdraw(pfx("192.0.2.0/24")).has_value());
+  EXPECT_EQ(rib_.stale_count(), 3U);
+  EXPECT_EQ(rib_.announce(route("198.51.100.0/24", 77)).change, AdjRibIn::Change::Replaced);
+  EXPECT_EQ(rib_.stale_count(), 2U);
+  EXPECT_EQ(rib_.announce(route("192.0.2.0/24")).change, AdjRibIn::Change::Added);
+  EXPECT_EQ(rib_.stale_count(), 2U);
+  EXPECT_EQ(rib_.sweep_stale(base::Afi::Ipv6).size(), 1U);
+  EXPECT_EQ(rib_.stale_count(), 1U);
+  rib_.mark_stale();
+  EXPECT_EQ(rib_.stale_count(), 3U);
+  EXPECT_EQ(rib_.clear().size(), 3U);
+  EXPECT_EQ(rib_.stale_count(), 0U);
+}
+
 TEST_F(AdjRibInTest, ClearReturnsEverythingAndKeepsAttributeSetsAlive) {
   rib_.announce(route("192.0.2.0/24"));
   rib_.announce(route("198.51.100.0/24", 10));

@@ -17,7 +17,8 @@
 # $work/NAME.log, pid in pid_NAME and in pids); `ctl NAME ARGS...` is `bgpsecctl --json` on
 # $work/NAME.sock; `global_toml`, `neighbor_toml`, `wait_for`, `routes` below; `wait_listening`
 # and `connections_to` look at TCP.
-# Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it.
+# Polling with a judge: `judge_py` writes $work/judge.py, `poll` / `expect` / `value` use it;
+# `evs` reads what a bgp_test_peer.py session printed.
 # stayrtr: `need`, `stayrtr_start`, `stayrtr_wait`. tshark on lo: `capture_start`,
 # `capture_started`, `capture_stop`. BIRD 2: `start_bird`, `stop_bird` (also at exit),
 # `bird_json_py`, `bird_routes`, `proto`.
@@ -152,6 +153,13 @@ except Exception as e:
 # judge_py <<'PY' ... PY: writes $work/judge.py from the script's helper functions (python, on
 # stdin). `judge.py [--print] EXPR` evaluates EXPR over `out` (the JSON on its stdin): exit 0
 # when it holds, or with --print writes its value.
+# evs NAME: the events a bgp_test_peer.py session printed to $work/NAME.out so far, as one JSON
+# list (for `expect`).
+evs() {
+  python3 -c 'import json, sys
+print(json.dumps([json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]))' "$work/$1.out"
+}
+
 judge_py() {
   {
     echo "import json, sys"

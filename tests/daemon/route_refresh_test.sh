@@ -106,10 +106,6 @@ def metric(out, name, **labels):
 def nb(out, peer):
     return next(n for n in out['neighbors'] if n['peer'] == peer)
 PY
-evs() {  # evs NAME: the events the peer NAME printed so far, as one JSON list
-  python3 -c 'import json, sys
-print(json.dumps([json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]))' "$work/$1.out"
-}
 metrics() {  # metrics: M's metrics as a JSON list of [name, labels, value]
   python3 - "http://$m:$((PORT + 1))/metrics" <<'PY'
 import json, re, sys, urllib.request
