@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "rib/prefix_index.hpp"
 #include "rib/route.hpp"
 
 namespace bgpsecd::rib {
@@ -78,7 +79,10 @@ class AdjRibIn {
  private:
   PeerHandle peer_;
   std::size_t max_prefixes_ = 0;
+  // The routes in prefix order (pages, dumps, covering-prefix walks), and a hash index over
+  // them for the lookups every UPDATE and every validation result makes.
   std::map<base::Prefix, Route> routes_;
+  PrefixIndex<Route> index_;
   std::size_t stale_ = 0;  // routes_ with `stale` set, kept on every change
 };
 
