@@ -751,17 +751,12 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   // (another peer's, or this peer's previous one) are stored once. The Adj-RIBs-In rather than
   // the Loc-RIB: they also hold routes still being validated or rejected by policy, so the
   // tables of peers that send at the same time (a restart) share too. A BGPsec UPDATE carries
-  // one prefix (RFC 8205 §4.1). This peer's own route is looked up once, here, for the
-  // receipt below too: at a full table each lookup is a walk down a tree of a million nodes.
+  // one prefix (RFC 8205 §4.1).
   std::vector<const rib::StoredBgpsecPath*> same_prefix;
-  std::optional<const rib::Route*> own_previous;
   if (attrs.bgpsec_path) {
     for (const auto& [name, other] : neighbors_) {
-      const rib::Route* held = other->adj_in.find(announced.front());
-      if (other.get() == &n) {
-        own_previous = held;
-      }
-      if (held != nullptr && held->bgpsec) {
+      if (const rib::Route* held = other->adj_in.find(announced.front());
+          held != nullptr && held->bgpsec) {
         same_prefix.push_back(&held->bgpsec);
       }
     }
@@ -777,11 +772,8 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     received.prefix = prefix;
     received.local_pref = rib::default_local_pref(*handle, n.info->kind);
     received.route_leak = otc.leak;
-    // Only the first prefix's was looked up above, before this loop changed the Adj-RIB-In.
-    const rib::Route* previous =
-        own_previous && &prefix == &announced.front() ? *own_previous : n.adj_in.find(prefix);
-    const auto receipt =
-        state_on_receipt(decision, received, previous, validation_in_flight(n, prefix));
+    const auto receipt = state_on_receipt(decision, received, n.adj_in.find(prefix),
+                                          validation_in_flight(n, prefix));
     received.path_state = receipt.state;
     received.path_failure = receipt.failure;
     if (receipt.cancel_check) {
