@@ -111,7 +111,7 @@ BGPSEC_P256_INLINE Fe fe_mul_portable(const Fe& a, const Fe& b) noexcept {
 // halves, adox for the high halves of a·b_i), as OpenSSL's ecp_nistz256 does; about 1.5-2×
 // faster than what g++ makes of fe_mul_portable. Only call when the CPU has BMI2 and ADX
 // (fe_mul checks). Same rounds as fe_mont_round: the five running limbs rotate through
-// r8-r13, and the unreduced result (< 2p) is stored to out.
+// r8-r13, and the result (< 2p) is reduced once more (BGPSEC_P256_FINAL) and stored to out.
 // clang-format off
 #define BGPSEC_P256_ROUND(B, T0, T1, T2, T3, T4, T5)                            \
   "movq " B ", %%rdx\n\t"                                                       \
@@ -135,10 +135,32 @@ BGPSEC_P256_INLINE Fe fe_mul_portable(const Fe& a, const Fe& b) noexcept {
   "adcq %%rax, %%" T3 "\n\t"                                                    \
   "adcq %%rcx, %%" T4 "\n\t"                                                    \
   "adcq $0, %%" T5 "\n\t"
+// The value (T0..T3, T4) < 2p, less p when that is not negative, stored to out[0..3] (what
+// fe_reduce_once does, here with cmov and without a round trip through memory). p's limbs:
+// all ones (-1 as a sign-extended immediate), [p1] (not an immediate: 2^32 - 1 would sign-extend
+// to all ones), 0, [p3].
+#define BGPSEC_P256_FINAL(T0, T1, T2, T3, T4)                                   \
+  "movq %%" T0 ", %%rax\n\t"                                                    \
+  "movq %%" T1 ", %%rcx\n\t"                                                    \
+  "movq %%" T2 ", %%rdx\n\t"                                                    \
+  "movq %%" T3 ", %%r14\n\t"                                                    \
+  "subq $-1, %%rax\n\t"                                                        \
+  "sbbq %[p1], %%rcx\n\t"                                                      \
+  "sbbq $0, %%rdx\n\t"                                                         \
+  "sbbq %[p3], %%r14\n\t"                                                      \
+  "sbbq $0, %%" T4 "\n\t"                  /* CF: the value was below p */     \
+  "cmovcq %%" T0 ", %%rax\n\t"                                                  \
+  "cmovcq %%" T1 ", %%rcx\n\t"                                                  \
+  "cmovcq %%" T2 ", %%rdx\n\t"                                                  \
+  "cmovcq %%" T3 ", %%r14\n\t"                                                  \
+  "movq %%rax, 0(%[o])\n\t"                                                     \
+  "movq %%rcx, 8(%[o])\n\t"                                                     \
+  "movq %%rdx, 16(%[o])\n\t"                                                    \
+  "movq %%r14, 24(%[o])\n\t"
 // clang-format on
 
 BGPSEC_P256_INLINE Fe fe_mul_mulx(const Fe& a, const Fe& b) noexcept {
-  std::array<std::uint64_t, 5> out{};
+  Fe out;
   // clang-format off
   asm("movq 0(%[b]), %%rdx\n\t"
       "mulxq 0(%[a]), %%r8, %%r9\n\t"
@@ -157,22 +179,19 @@ BGPSEC_P256_INLINE Fe fe_mul_mulx(const Fe& a, const Fe& b) noexcept {
       BGPSEC_P256_REDUCE("r10", "r11", "r12", "r13", "r8", "r9")
       BGPSEC_P256_ROUND("24(%[b])", "r11", "r12", "r13", "r8", "r9", "r10")
       BGPSEC_P256_REDUCE("r11", "r12", "r13", "r8", "r9", "r10")
-      "movq %%r12, 0(%[o])\n\t"
-      "movq %%r13, 8(%[o])\n\t"
-      "movq %%r8, 16(%[o])\n\t"
-      "movq %%r9, 24(%[o])\n\t"
-      "movq %%r10, 32(%[o])\n\t"
+      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10")
       :
-      : [a] "r"(a.v.data()), [b] "r"(b.v.data()), [o] "r"(out.data()), [p3] "m"(kP[3])
+      : [a] "r"(a.v.data()), [b] "r"(b.v.data()), [o] "r"(out.v.data()), [p1] "m"(kP[1]),
+        [p3] "m"(kP[3])
       : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
   // clang-format on
-  return fe_reduce_once({out[0], out[1], out[2], out[3]}, out[4]);
+  return out;
 }
 // a²·2^-256 mod p: the six cross products once, doubled, plus the four squares (10
 // multiplications instead of 16), then the low half reduced by four Montgomery rounds and the
 // high half added: (L + H·2^256 + m·p)/2^256 = H + (L + m·p)/2^256 < 2p.
 BGPSEC_P256_INLINE Fe fe_sqr_mulx(const Fe& a) noexcept {
-  std::array<std::uint64_t, 5> out{};
+  Fe out;
   // clang-format off
   asm("movq 0(%[a]), %%rdx\n\t"                                  // a0
       "mulxq 8(%[a]), %%r9, %%r10\n\t"                           // a0·a1
@@ -234,20 +253,17 @@ BGPSEC_P256_INLINE Fe fe_sqr_mulx(const Fe& a) noexcept {
       "adcq 16(%[o]), %%r8\n\t"
       "adcq 24(%[o]), %%r9\n\t"
       "adcq $0, %%r10\n\t"
-      "movq %%r12, 0(%[o])\n\t"
-      "movq %%r13, 8(%[o])\n\t"
-      "movq %%r8, 16(%[o])\n\t"
-      "movq %%r9, 24(%[o])\n\t"
-      "movq %%r10, 32(%[o])\n\t"
+      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10")
       :
-      : [a] "r"(a.v.data()), [o] "r"(out.data()), [p3] "m"(kP[3])
+      : [a] "r"(a.v.data()), [o] "r"(out.v.data()), [p1] "m"(kP[1]), [p3] "m"(kP[3])
       : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc",
         "memory");
   // clang-format on
-  return fe_reduce_once({out[0], out[1], out[2], out[3]}, out[4]);
+  return out;
 }
 #undef BGPSEC_P256_ROUND
 #undef BGPSEC_P256_REDUCE
+#undef BGPSEC_P256_FINAL
 #endif
 
 // Whether fe_mul uses fe_mul_mulx: set once at start-up from the CPU's features (BMI2 and
