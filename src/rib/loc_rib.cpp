@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Loc-RIB: an ordered map prefix -> candidates; the decision runs over the candidates of the
-// one prefix a change touches (RFC 4271 §9.1.2 "for each set of destinations").
+// Loc-RIB: an ordered map prefix -> candidates with a hash index (PrefixIndex) for the lookups;
+// the decision runs over the candidates of the one prefix a change touches (RFC 4271 §9.1.2
+// "for each set of destinations").
 #include "rib/loc_rib.hpp"
 
 #include <algorithm>
@@ -19,11 +20,13 @@ bool same_best(const std::optional<Route>& a, const std::optional<Route>& b) noe
 
 }  // namespace
 
-std::optional<BestChange> LocRib::reselect(Map::iterator it, std::optional<Route> previous) {
-  Entry& entry = it->second;
+std::optional<BestChange> LocRib::reselect(Map::value_type& item, std::optional<Route> previous) {
+  Entry& entry = item.second;
   std::optional<Route> current;
   if (entry.candidates.empty()) {
-    entries_.erase(it);
+    const base::Prefix prefix = item.first;  // `item` goes with the erase
+    index_.erase(prefix);
+    entries_.erase(prefix);
   } else {
     // Non-empty, so select_best gives an index.
     entry.best = select_best(entry.candidates, config_).value_or(0);
@@ -46,12 +49,15 @@ std::optional<BestChange> LocRib::reselect(Map::iterator it, std::optional<Route
 
 std::optional<BestChange> LocRib::update(Route route) {
   const base::Prefix prefix = route.prefix;
-  auto [it, inserted] = entries_.try_emplace(prefix);
-  Entry& entry = it->second;
+  Map::value_type* item = index_.find(prefix);
   std::optional<Route> previous;
-  if (!inserted) {
-    previous = entry.candidates[entry.best];
+  if (item != nullptr) {
+    previous = item->second.candidates[item->second.best];
+  } else {
+    item = &*entries_.try_emplace(prefix).first;
+    index_.insert(*item);
   }
+  Entry& entry = item->second;
   const auto same_peer =
       std::find_if(entry.candidates.begin(), entry.candidates.end(),
                    [&](const Route& r) { return r.peer_key() == route.peer_key(); });
@@ -61,7 +67,7 @@ std::optional<BestChange> LocRib::update(Route route) {
     count_added(route.peer_key());
     entry.candidates.push_back(std::move(route));
   }
-  return reselect(it, std::move(previous));
+  return reselect(*item, std::move(previous));
 }
 
 void LocRib::count_added(const PeerKey& peer) { ++routes_per_peer_[peer]; }
@@ -87,11 +93,11 @@ std::size_t LocRib::route_count(const PeerKey& peer) const noexcept {
 }
 
 std::optional<BestChange> LocRib::remove(const base::Prefix& prefix, const PeerKey& peer) {
-  const auto it = entries_.find(prefix);
-  if (it == entries_.end()) {
+  Map::value_type* item = index_.find(prefix);
+  if (item == nullptr) {
     return std::nullopt;
   }
-  Entry& entry = it->second;
+  Entry& entry = item->second;
   const auto victim = std::find_if(entry.candidates.begin(), entry.candidates.end(),
                                    [&](const Route& r) { return r.peer_key() == peer; });
   if (victim == entry.candidates.end()) {
@@ -100,7 +106,7 @@ std::optional<BestChange> LocRib::remove(const base::Prefix& prefix, const PeerK
   std::optional<Route> previous = entry.candidates[entry.best];
   entry.candidates.erase(victim);
   count_removed(peer);
-  return reselect(it, std::move(previous));
+  return reselect(*item, std::move(previous));
 }
 
 std::vector<BestChange> LocRib::remove_peer(const PeerKey& peer) {
@@ -114,7 +120,7 @@ std::vector<BestChange> LocRib::remove_peer(const PeerKey& peer) {
       std::optional<Route> previous = entry.candidates[entry.best];
       entry.candidates.erase(victim);
       count_removed(peer);
-      if (auto change = reselect(it, std::move(previous))) {
+      if (auto change = reselect(*it, std::move(previous))) {
         changes.push_back(std::move(*change));
       }
     }
@@ -128,7 +134,7 @@ std::vector<BestChange> LocRib::set_config(DecisionConfig config) {
   std::vector<BestChange> changes;
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     // Never erases: the candidates are unchanged and non-empty.
-    if (auto change = reselect(it, it->second.candidates[it->second.best])) {
+    if (auto change = reselect(*it, it->second.candidates[it->second.best])) {
       changes.push_back(std::move(*change));
     }
   }
@@ -136,16 +142,16 @@ std::vector<BestChange> LocRib::set_config(DecisionConfig config) {
 }
 
 const Route* LocRib::best(const base::Prefix& prefix) const {
-  const auto it = entries_.find(prefix);
-  return it == entries_.end() ? nullptr : &it->second.candidates[it->second.best];
+  const Map::value_type* item = index_.find(prefix);
+  return item == nullptr ? nullptr : &item->second.candidates[item->second.best];
 }
 
 std::span<const Route> LocRib::candidates(const base::Prefix& prefix) const {
-  const auto it = entries_.find(prefix);
-  if (it == entries_.end()) {
+  const Map::value_type* item = index_.find(prefix);
+  if (item == nullptr) {
     return {};
   }
-  return it->second.candidates;
+  return item->second.candidates;
 }
 
 void LocRib::for_each_best(const std::function<void(const Route&)>& fn) const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rib/decision.hpp"
+#include "rib/prefix_index.hpp"
 #include "rib/route.hpp"
 
 namespace bgpsecd::rib {
@@ -73,13 +74,16 @@ class LocRib {
   using Map = std::map<base::Prefix, Entry>;
 
   // Re-runs the decision for one entry (erasing it if empty) and reports the change.
-  std::optional<BestChange> reselect(Map::iterator it, std::optional<Route> previous);
+  std::optional<BestChange> reselect(Map::value_type& item, std::optional<Route> previous);
   // The counts, for a candidate of `peer` added or removed.
   void count_added(const PeerKey& peer);
   void count_removed(const PeerKey& peer) noexcept;
 
   DecisionConfig config_;
   Map entries_;
+  // Every lookup by prefix (each UPDATE and each validation result reaches update()) goes
+  // through the index; the map gives the order for the walks.
+  PrefixIndex<Entry> index_;
   std::map<PeerKey, std::size_t> routes_per_peer_;   // no entry for a peer with none
   std::array<std::size_t, 4> best_by_aspa_state_{};  // indexed by AspaState
 };

@@ -4,6 +4,7 @@
 #include "rib/loc_rib.hpp"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -198,6 +199,51 @@ TEST_F(LocRibTest, WithdrawOfLastRouteMakesPrefixUnreachable) {
   EXPECT_EQ(rib_.best(pfx("192.0.2.0/24")), nullptr);
   EXPECT_TRUE(rib_.candidates(pfx("192.0.2.0/24")).empty());
   EXPECT_EQ(rib_.prefix_count(), 0U);
+}
+
+// Lookups go through a hash index beside the ordered map: after prefixes come, go (the last
+// candidate withdrawn, a whole peer removed) and come back, every lookup still finds exactly
+// what the walk in prefix order sees.
+TEST_F(LocRibTest, LookupsAgreeWithTheWalkThroughChurn) {
+  std::vector<std::string> prefixes;
+  for (int i = 0; i < 3000; ++i) {
+    prefixes.push_back("10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".0/24");
+  }
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    rib_.update(route(a_, 2, prefixes[i].c_str()));
+    if (i % 3 == 0) {
+      rib_.update(route(b_, 3, prefixes[i].c_str()));
+    }
+  }
+  for (std::size_t i = 0; i < prefixes.size(); i += 2) {
+    rib_.remove(pfx(prefixes[i]), a_->key);  // b's stays where it had one
+  }
+  static_cast<void>(rib_.remove_peer(b_->key));
+  for (std::size_t i = 0; i < prefixes.size(); i += 4) {
+    rib_.update(route(b_, 3, prefixes[i].c_str()));  // back, with b alone
+  }
+  std::size_t walked = 0;
+  rib_.for_each_best([&](const Route& best) {
+    ++walked;
+    const Route* found = rib_.best(best.prefix);
+    ASSERT_NE(found, nullptr) << best.prefix.to_string();
+    EXPECT_EQ(found, &best);
+  });
+  EXPECT_EQ(walked, rib_.prefix_count());
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    const Route* best = rib_.best(pfx(prefixes[i]));
+    if (i % 4 == 0) {
+      ASSERT_NE(best, nullptr) << prefixes[i];
+      EXPECT_EQ(best->peer_key(), b_->key);
+    } else if (i % 2 == 0) {
+      EXPECT_EQ(best, nullptr) << prefixes[i];  // a withdrawn, b removed with its peer
+      EXPECT_TRUE(rib_.candidates(pfx(prefixes[i])).empty());
+    } else {
+      ASSERT_NE(best, nullptr) << prefixes[i];
+      EXPECT_EQ(best->peer_key(), a_->key);
+    }
+  }
+  EXPECT_EQ(rib_.prefix_count(), prefixes.size() / 2 + prefixes.size() / 4);
 }
 
 TEST_F(LocRibTest, RemovePeerReportsOnlyPrefixesWhoseBestChanged) {

@@ -26,6 +26,23 @@ class PrefixIndex {
  public:
   using Entry = std::pair<const base::Prefix, T>;
 
+  // The pointers lead into one map: a copy would lead into its original's, so the owner may be
+  // moved (std::map moves its nodes along) but not copied.
+  PrefixIndex() = default;
+  PrefixIndex(const PrefixIndex&) = delete;
+  PrefixIndex& operator=(const PrefixIndex&) = delete;
+  PrefixIndex(PrefixIndex&& other) noexcept
+      : tags_(std::move(other.tags_)),
+        entries_(std::move(other.entries_)),
+        size_(std::exchange(other.size_, 0)) {}
+  PrefixIndex& operator=(PrefixIndex&& other) noexcept {
+    tags_ = std::move(other.tags_);
+    entries_ = std::move(other.entries_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+  ~PrefixIndex() = default;
+
   [[nodiscard]] Entry* find(const base::Prefix& prefix) const noexcept {
     if (size_ == 0) {
       return nullptr;

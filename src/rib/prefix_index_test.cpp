@@ -115,5 +115,19 @@ TEST_F(PrefixIndexTest, GrowsPastEightyPercentAndClearGivesTheMemoryBack) {
   EXPECT_EQ(index_.find(map_.begin()->first), nullptr);
 }
 
+// The owner (Adj-RIB-In, Loc-RIB) may be moved: the map's nodes move along, and so must the
+// index; the moved-from index is empty, not a dangling copy.
+TEST_F(PrefixIndexTest, MovesAlongWithItsMap) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 2000; ++i) {
+    insert(random_prefix(rng), i);
+  }
+  PrefixIndex<int> moved(std::move(index_));
+  EXPECT_EQ(index_.size(), 0U);                          // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(index_.find(map_.begin()->first), nullptr);  // NOLINT(bugprone-use-after-move)
+  index_ = std::move(moved);
+  expect_agrees(rng, 200);
+}
+
 }  // namespace
 }  // namespace bgpsecd::rib
