@@ -10,8 +10,9 @@ namespace bgpsecd::bgpsec {
 CachingSignatureVerifier::CachingSignatureVerifier(CachingVerifierOptions options)
     : options_(options),
       signature_cache_(options.signature_cache_entries),
-      key_tables_(options.precompute ? options.max_key_tables : 0, options.table_shape) {
-  if (options.precompute && options.max_key_tables != 0) {
+      key_tables_(options.precompute ? options.max_key_tables : 0, options.table_shape,
+                  options.precompute ? options.max_small_key_tables : 0) {
+  if (options.precompute && (options.max_key_tables != 0 || options.max_small_key_tables != 0)) {
     // The generator table (148 KiB, ~1 ms) is shared by all keys; build it now rather than in
     // the first verification.
     crypto::warm_up_fast_verify();
@@ -67,6 +68,10 @@ CachingVerifierStats CachingSignatureVerifier::stats() const {
   out.key_table_evictions = tables.evictions;
   out.key_table_fallbacks = tables.fallbacks;
   out.key_table_refused = tables.refused;
+  out.small_key_tables = tables.small_tables;
+  out.small_key_table_bytes = tables.small_table_bytes;
+  out.small_key_table_builds = tables.small_builds;
+  out.small_key_table_evictions = tables.small_evictions;
   out.signatures_verified = signatures_verified_.load(std::memory_order_relaxed);
   out.signature_cache_inserts = cache.inserts;
   out.signature_cache_evictions = cache.evictions;

@@ -28,10 +28,12 @@ namespace bgpsecd::bgpsec {
 struct CachingVerifierOptions {
   // Verification outcomes kept (17 octets each); 0 turns the signature cache off.
   std::size_t signature_cache_entries = SignatureCache::kDefaultEntries;
-  // Per-key tables kept (26 KiB each with the default shape); 0 verifies with OpenSSL.
+  // Large per-key tables kept (26 KiB each with the default shape), and small ones for the
+  // keys refused a large table (2.5 KiB each); with both 0 every miss is verified with OpenSSL.
   std::size_t max_key_tables = KeyTableCache::kDefaultMaxTables;
+  std::size_t max_small_key_tables = KeyTableCache::kDefaultMaxSmallTables;
   crypto::TableShape table_shape{};
-  // false: OpenSSL's PublicKey::verify for every miss, no tables (max_key_tables ignored).
+  // false: OpenSSL's PublicKey::verify for every miss, no tables (both bounds ignored).
   bool precompute = true;
 };
 
@@ -45,7 +47,11 @@ struct CachingVerifierStats {
   std::uint64_t key_table_builds = 0;
   std::uint64_t key_table_evictions = 0;
   std::uint64_t key_table_fallbacks = 0;  // verified with OpenSSL: no table for the key
-  std::uint64_t key_table_refused = 0;    // of those, keys refused by the admission policy
+  std::uint64_t key_table_refused = 0;    // uses of keys refused a large table
+  std::size_t small_key_tables = 0;
+  std::size_t small_key_table_bytes = 0;
+  std::uint64_t small_key_table_builds = 0;
+  std::uint64_t small_key_table_evictions = 0;
   std::uint64_t signatures_verified = 0;  // ECDSA verifications actually run (cache misses)
   std::uint64_t signature_cache_inserts = 0;
   std::uint64_t signature_cache_evictions = 0;

@@ -6,6 +6,7 @@
 #include "bgpsec/caching_verifier.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <thread>
@@ -281,31 +282,59 @@ TEST(CachingVerifier, OversizedSignaturesBypassTheCache) {
   EXPECT_EQ(stats.signature_cache_entries, 0U);
 }
 
+// `count` blocks of one good signature each, by `keys` in turn (a new signature every time),
+// each answered right; `after_each` checks what must hold between them.
+void verify_in_turn(const CachingSignatureVerifier& verifier,
+                    const std::vector<crypto::PrivateKey>& keys, int count, std::mt19937_64& rng,
+                    const std::function<void()>& after_each) {
+  for (int i = 0; i < count; ++i) {
+    const auto& key = keys[static_cast<std::size_t>(i) % keys.size()];
+    const auto cases = cases_for(key, key, rng);
+    const VerifyJob jobs[] = {cases[0].job()};
+    ASSERT_EQ(verifier.verify_block(kSuite1, jobs).first_failure, 1U) << i;
+    after_each();
+  }
+}
+
 TEST(CachingVerifier, EvictionKeepsTheCacheWithinItsBound) {
   CachingVerifierOptions options;
   options.signature_cache_entries = 16;
   options.max_key_tables = 2;
   const CachingSignatureVerifier verifier(options);
   std::mt19937_64 rng(7);
-  const std::vector<crypto::PrivateKey> keys = {new_key(), new_key(), new_key()};
-  for (int i = 0; i < 60; ++i) {
-    const auto& key = keys[static_cast<std::size_t>(i) % keys.size()];
-    const auto cases = cases_for(key, key, rng);
-    const VerifyJob jobs[] = {cases[0].job()};
-    ASSERT_EQ(verifier.verify_block(kSuite1, jobs).first_failure, 1U) << i;
+  verify_in_turn(verifier, {new_key(), new_key(), new_key()}, 60, rng, [&] {
     const auto stats = verifier.stats();
     ASSERT_LE(stats.signature_cache_entries, 16U);
     ASSERT_LE(stats.key_tables, 2U);
-  }
+  });
   const auto stats = verifier.stats();
   EXPECT_EQ(stats.signatures_verified, 60U);
   EXPECT_EQ(stats.signature_cache_entries, 16U);
   EXPECT_EQ(stats.signature_cache_capacity, 16U);
   EXPECT_EQ(stats.signature_cache_evictions, 60U - 16U);
   // Three keys used in turn on two tables: some key was refused one (equal use never displaces
-  // a table) or had its table evicted; either way it was verified without one.
+  // a table) or had its table evicted; a refused key is verified with a small table.
   EXPECT_GT(stats.key_table_evictions + stats.key_table_refused, 0U);
+  if (stats.key_table_refused > 0) {
+    EXPECT_GT(stats.small_key_table_builds, 0U);
+  }
+  EXPECT_EQ(stats.key_table_fallbacks, 0U);
+}
+
+// Without the small tier, a key without a large table is verified with OpenSSL.
+TEST(CachingVerifier, NoSmallTablesMeansOpenSslForRefusedKeys) {
+  CachingVerifierOptions options;
+  options.max_key_tables = 1;
+  options.max_small_key_tables = 0;
+  const CachingSignatureVerifier verifier(options);
+  std::mt19937_64 rng(9);
+  verify_in_turn(verifier, {new_key(), new_key()}, 8, rng, [] {});
+  const auto stats = verifier.stats();
+  EXPECT_LE(stats.key_tables, 1U);
+  EXPECT_EQ(stats.small_key_tables, 0U);
+  EXPECT_EQ(stats.small_key_table_builds, 0U);
   EXPECT_GT(stats.key_table_fallbacks, 0U);
+  EXPECT_EQ(stats.key_table_fallbacks, stats.key_table_refused);
 }
 
 TEST(CachingVerifier, OpenSslModeBuildsNoTables) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// KeyTableCache: sharded LRU of per-key verification tables, built outside the locks.
+// KeyTableCache: sharded LRUs of per-key verification tables (large ones for the keys admitted,
+// small ones for the others), built outside the locks.
 #include "bgpsec/key_table_cache.hpp"
 
 #include <algorithm>
@@ -38,17 +39,60 @@ std::size_t KeyTableCache::PointHash::operator()(const crypto::EcPoint& point) c
   return static_cast<std::size_t>(x_octets(point, 1));
 }
 
-KeyTableCache::KeyTableCache(std::size_t max_tables, crypto::TableShape shape)
+KeyTableCache::KeyTableCache(std::size_t max_tables, crypto::TableShape shape,
+                             std::size_t max_small_tables)
     : max_tables_(shape_usable(shape) ? max_tables : 0),
       shape_(shape),
-      shard_count_(std::min(kMaxShards, max_tables_)),
+      max_small_tables_(shape_usable(shape) ? max_small_tables : 0),
+      // Every shard gets a share of the large tables when there are any (a shard without one
+      // would admit none of its keys); else the small ones set the count.
+      shard_count_(std::min(kMaxShards, max_tables_ != 0 ? max_tables_ : max_small_tables_)),
       shards_(std::make_unique<std::array<Shard, kMaxShards>>()) {
-  // Spread the bound over the shards so that the total is exactly max_tables_.
+  // Spread each bound over the shards so that the totals are exactly the bounds.
+  const auto share = [this](std::size_t bound, std::size_t i) {
+    return bound / shard_count_ + (i < bound % shard_count_ ? 1 : 0);
+  };
   for (std::size_t i = 0; i < shard_count_; ++i) {
     Shard& shard = (*shards_)[i];
-    shard.capacity = max_tables_ / shard_count_ + (i < max_tables_ % shard_count_ ? 1 : 0);
-    shard.sketch.assign(2 * sketch_row_size(shard.capacity), 0);
+    shard.large.capacity = share(max_tables_, i);
+    shard.small.capacity = share(max_small_tables_, i);
+    shard.sketch.assign(2 * sketch_row_size(shard.large.capacity), 0);
   }
+}
+
+std::optional<crypto::PrecomputedVerifier> KeyTableCache::Tier::touch(
+    const crypto::EcPoint& point) {
+  const auto it = index.find(point);
+  if (it == index.end()) {
+    return std::nullopt;
+  }
+  lru.splice(lru.begin(), lru, it->second);
+  return it->second->verifier;
+}
+
+void KeyTableCache::Tier::add(const crypto::EcPoint& point,
+                              const crypto::PrecomputedVerifier& verifier,
+                              std::list<Entry>& evicted) {
+  lru.push_front(Entry{point, verifier});
+  index.emplace(point, lru.begin());
+  table_bytes += verifier.table_bytes();
+  while (lru.size() > capacity) {
+    const auto last = std::prev(lru.end());
+    table_bytes -= last->verifier.table_bytes();
+    index.erase(last->point);
+    evicted.splice(evicted.end(), lru, last);
+    ++evictions;
+  }
+}
+
+void KeyTableCache::Tier::drop(const crypto::EcPoint& point, std::list<Entry>& evicted) {
+  const auto it = index.find(point);
+  if (it == index.end()) {
+    return;
+  }
+  table_bytes -= it->second->verifier.table_bytes();
+  evicted.splice(evicted.end(), lru, it->second);
+  index.erase(it);
 }
 
 std::pair<std::size_t, std::size_t> KeyTableCache::Shard::counters_of(
@@ -84,7 +128,10 @@ std::uint8_t KeyTableCache::Shard::estimate(const crypto::EcPoint& point) const 
 }
 
 bool KeyTableCache::Shard::admits(std::uint8_t uses) const noexcept {
-  return lru.size() < capacity || uses > estimate(lru.back().point);
+  if (large.capacity == 0) {
+    return false;
+  }
+  return large.lru.size() < large.capacity || uses > estimate(large.lru.back().point);
 }
 
 KeyTableCache::Shard& KeyTableCache::shard_for(const crypto::EcPoint& point) noexcept {
@@ -98,42 +145,42 @@ std::optional<crypto::PrecomputedVerifier> KeyTableCache::table_for(const crypto
   }
   const auto& point = key.point();
   Shard& shard = shard_for(point);
+  bool admitted = false;
   {
     const std::lock_guard lock(shard.mutex);
     const std::uint8_t uses = shard.count_use(point);
-    const auto it = shard.index.find(point);
-    if (it != shard.index.end()) {
-      shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
-      return it->second->verifier;
+    if (auto held = shard.large.touch(point)) {
+      return held;
     }
-    if (!shard.admits(uses)) {
+    admitted = shard.admits(uses);
+    if (!admitted) {
       ++shard.refused;
-      return std::nullopt;
+      if (auto held = shard.small.touch(point)) {
+        return held;
+      }
+      if (shard.small.capacity == 0) {
+        return std::nullopt;
+      }
     }
   }
-  // About 0.1 ms: built without the lock so that other keys of the shard are not held up.
-  auto built = crypto::PrecomputedVerifier::from_key(key, shape_);
+  // 0.1-0.2 ms: built without the lock so that other keys of the shard are not held up.
+  auto built = crypto::PrecomputedVerifier::from_key(key, admitted ? shape_ : kSmallShape);
   if (!built) {
     return std::nullopt;
   }
   std::list<Entry> evicted;  // freed after the lock is released
   const std::lock_guard lock(shard.mutex);
-  ++shard.builds;
-  const auto it = shard.index.find(point);
-  if (it != shard.index.end()) {
+  Tier& tier = admitted ? shard.large : shard.small;
+  ++tier.builds;
+  if (auto held = tier.touch(point)) {
     // Another thread built this key meanwhile: keep its table, drop ours.
-    shard.lru.splice(shard.lru.begin(), shard.lru, it->second);
-    return it->second->verifier;
+    return held;
   }
-  shard.lru.push_front(Entry{point, *built});
-  shard.index.emplace(point, shard.lru.begin());
-  shard.table_bytes += built->table_bytes();
-  while (shard.lru.size() > shard.capacity) {
-    const auto last = std::prev(shard.lru.end());
-    shard.table_bytes -= last->verifier.table_bytes();
-    shard.index.erase(last->point);
-    evicted.splice(evicted.end(), shard.lru, last);
-    ++shard.evictions;
+  tier.add(point, *built, evicted);
+  if (admitted) {
+    // A key that was refused before and has now earned a large table needs its small one no
+    // more.
+    shard.small.drop(point, evicted);
   }
   return std::move(built).value();
 }
@@ -152,11 +199,15 @@ KeyTableCacheStats KeyTableCache::stats() const {
   for (std::size_t i = 0; i < shard_count_; ++i) {
     const Shard& shard = (*shards_)[i];
     const std::lock_guard lock(shard.mutex);
-    out.tables += shard.lru.size();
-    out.table_bytes += shard.table_bytes;
-    out.builds += shard.builds;
-    out.evictions += shard.evictions;
+    out.tables += shard.large.lru.size();
+    out.table_bytes += shard.large.table_bytes;
+    out.builds += shard.large.builds;
+    out.evictions += shard.large.evictions;
     out.refused += shard.refused;
+    out.small_tables += shard.small.lru.size();
+    out.small_table_bytes += shard.small.table_bytes;
+    out.small_builds += shard.small.builds;
+    out.small_evictions += shard.small.evictions;
   }
   out.fallbacks = fallbacks_.load(std::memory_order_relaxed);
   return out;

@@ -121,6 +121,10 @@ struct BgpsecConfig : service::KeySources {
   // Router keys with a precomputed verification table (about 26 KiB each); least recently
   // used keys beyond this verify without one until used again. Applied at start only.
   std::uint32_t key_tables = 4096;
+  // Router keys refused a table above (keys that sign few paths) get a small one (2.5 KiB)
+  // instead of OpenSSL's verification, up to this many, least recently used dropped. Applied at
+  // start only.
+  std::uint32_t small_key_tables = 131072;
   // RFC 8374 §8.7 "validation deferred" under load: while at least this many routes wait for a
   // validation worker, a signed route from eBGP is installed without a check, marked deferred
   // towards iBGP, and checked later in the background (validation_deferral.hpp). 0 defers every

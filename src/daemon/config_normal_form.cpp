@@ -82,6 +82,7 @@ std::string to_normal_form(const Config& c) {
   o << "validation_threads = " << b.validation_threads << "\n";
   o << "signature_cache_entries = " << b.signature_cache_entries << "\n";
   o << "key_tables = " << b.key_tables << "\n";
+  o << "small_key_tables = " << b.small_key_tables << "\n";
   if (b.defer_when_queued) {
     o << "defer_when_queued = " << *b.defer_when_queued << "\n";
   }

@@ -279,6 +279,11 @@ std::string validation_text(const json& v) {
     const auto kib = number_field(*k, "bytes") / 1024;
     out += "; " + text(*k, "tables") + " key tables (" +
            std::to_string(static_cast<long long>(kib)) + " KiB)";
+    if (const json* small = field(*k, "small"); small != nullptr && small->is_object()) {
+      const auto small_kib = number_field(*small, "bytes") / 1024;
+      out += " + " + text(*small, "tables") + " small (" +
+             std::to_string(static_cast<long long>(small_kib)) + " KiB)";
+    }
   }
   if (const json* p = field(v, "stored_paths"); p != nullptr && p->is_object()) {
     out += "; " + text(*p, "paths") + " signed paths stored";

@@ -158,6 +158,7 @@ Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
   bgpsec::CachingVerifierOptions verifier_options;
   verifier_options.signature_cache_entries = config_.bgpsec.signature_cache_entries;
   verifier_options.max_key_tables = config_.bgpsec.key_tables;
+  verifier_options.max_small_key_tables = config_.bgpsec.small_key_tables;
   verifier_ = std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options);
   unsigned threads = config_.bgpsec.validation_threads;
   if (threads == 0) {

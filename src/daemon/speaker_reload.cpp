@@ -128,15 +128,17 @@ base::Result<nlohmann::json> Speaker::reload() {
   if (const auto& was = old.bgpsec;
       was.validation_threads != config_.bgpsec.validation_threads ||
       was.signature_cache_entries != config_.bgpsec.signature_cache_entries ||
-      was.key_tables != config_.bgpsec.key_tables) {
+      was.key_tables != config_.bgpsec.key_tables ||
+      was.small_key_tables != config_.bgpsec.small_key_tables) {
     // The workers may be verifying right now with the cache and tables they were built with;
     // they are not rebuilt under them. The running values stay, so the next reload says it again.
     config_.bgpsec.validation_threads = was.validation_threads;
     config_.bgpsec.signature_cache_entries = was.signature_cache_entries;
     config_.bgpsec.key_tables = was.key_tables;
+    config_.bgpsec.small_key_tables = was.small_key_tables;
     spdlog::warn(
-        "reload: [bgpsec] validation_threads, signature_cache_entries or key_tables "
-        "changed; they take effect when bgpsecd is restarted");
+        "reload: [bgpsec] validation_threads, signature_cache_entries, key_tables or "
+        "small_key_tables changed; they take effect when bgpsecd is restarted");
     changes.push_back("bgpsec validation engine: changed, needs restart");
   }
   if (d.validation_changed) {

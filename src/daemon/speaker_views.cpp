@@ -486,7 +486,13 @@ nlohmann::json Speaker::validation_json() const {
             {"builds", v.key_table_builds},
             {"evictions", v.key_table_evictions},
             {"verified_without_table", v.key_table_fallbacks},
-            {"refused", v.key_table_refused}}},
+            {"refused", v.key_table_refused},
+            {"small",
+             {{"limit", config_.bgpsec.small_key_tables},
+              {"tables", v.small_key_tables},
+              {"bytes", v.small_key_table_bytes},
+              {"builds", v.small_key_table_builds},
+              {"evictions", v.small_key_table_evictions}}}}},
           // The signed paths the RIBs hold; bytes / hops is the cost of a
           // stored signature hop, nodes < hops the saving of shared signatures.
           {"stored_paths",
@@ -751,6 +757,13 @@ void Speaker::register_validation_metrics() {
         [verifier] { return verifier->stats().key_table_bytes; });
   counter("bgpsecd_key_table_builds_total", "precomputed key tables built",
           [verifier] { return verifier->stats().key_table_builds; });
+  gauge("bgpsecd_small_key_tables",
+        "router keys refused a precomputed table that have a small one instead",
+        [verifier] { return verifier->stats().small_key_tables; });
+  gauge("bgpsecd_small_key_table_bytes", "memory of the small key tables",
+        [verifier] { return verifier->stats().small_key_table_bytes; });
+  counter("bgpsecd_small_key_table_builds_total", "small key tables built",
+          [verifier] { return verifier->stats().small_key_table_builds; });
   gauge("bgpsecd_bgpsec_stored_paths", "distinct BGPsec_PATHs held by the RIBs",
         [] { return rib::StoredBgpsecPath::usage().paths; });
   gauge("bgpsecd_bgpsec_stored_path_hops", "Secure_Path segments of the stored BGPsec_PATHs",
@@ -761,8 +774,7 @@ void Speaker::register_validation_metrics() {
   gauge("bgpsecd_bgpsec_stored_path_bytes", "memory of the stored BGPsec_PATHs",
         [] { return rib::StoredBgpsecPath::usage().bytes; });
   counter("bgpsecd_signatures_verified_without_table_total",
-          "signatures verified with OpenSSL because their key had no table (key not used often "
-          "enough to displace a table)",
+          "signatures verified with OpenSSL because their key had no table, large or small",
           [verifier] { return verifier->stats().key_table_fallbacks; });
 }
 

@@ -31,6 +31,7 @@ bgpsec::CachingVerifierOptions verifier_options(const ServerConfig& config) {
     options.signature_cache_entries = config.signature_cache_entries;
   }
   options.max_key_tables = config.key_tables;
+  options.max_small_key_tables = config.small_key_tables;
   return options;
 }
 
@@ -454,7 +455,8 @@ nlohmann::json ValidationServer::show_server() const {
             {"signature_cache_hits", v.signature_cache_hits},
             {"signature_cache_misses", v.signature_cache_misses},
             {"signature_cache_entries", v.signature_cache_entries},
-            {"key_tables", v.key_tables}}}};
+            {"key_tables", v.key_tables},
+            {"small_key_tables", v.small_key_tables}}}};
 }
 
 base::Result<nlohmann::json> ValidationServer::reload() {
@@ -476,7 +478,8 @@ base::Result<nlohmann::json> ValidationServer::reload() {
   }
   if (next->validation_threads != config_.validation_threads ||
       next->signature_cache_entries != config_.signature_cache_entries ||
-      next->key_tables != config_.key_tables) {
+      next->key_tables != config_.key_tables ||
+      next->small_key_tables != config_.small_key_tables) {
     restart.push_back("bgpsec engine sizes");
   }
   // Everything that can fail is read first; only then is anything applied, so a bad key file
@@ -510,6 +513,7 @@ base::Result<nlohmann::json> ValidationServer::reload() {
   next->validation_threads = config_.validation_threads;
   next->signature_cache_entries = config_.signature_cache_entries;
   next->key_tables = config_.key_tables;
+  next->small_key_tables = config_.small_key_tables;
   config_ = std::move(*next);
   return nlohmann::json{{"changes", changes}, {"needs_restart", restart}};
 }

@@ -89,14 +89,15 @@ class Parser : public service::TomlReader {
     }
     // key_files name no AS: the server signs for several ASes, so only key_dir (whose files
     // name their AS) is read.
-    BGPSEC_TRY(check_keys(
-        *t, ctx,
-        {"key_dir", "active_key", "validation_threads", "signature_cache_entries", "key_tables"}));
+    BGPSEC_TRY(check_keys(*t, ctx,
+                          {"key_dir", "active_key", "validation_threads", "signature_cache_entries",
+                           "key_tables", "small_key_tables"}));
     BGPSEC_TRY(service::read_key_sources(*this, *t, ctx, config_.keys));
     BGPSEC_TRY(read_int(*t, "validation_threads", ctx, 0, 256, config_.validation_threads));
     BGPSEC_TRY(read_int(*t, "signature_cache_entries", ctx, 0, 1'000'000'000,
                         config_.signature_cache_entries));
-    return read_int(*t, "key_tables", ctx, 0, 10'000'000, config_.key_tables);
+    BGPSEC_TRY(read_int(*t, "key_tables", ctx, 0, 10'000'000, config_.key_tables));
+    return read_int(*t, "small_key_tables", ctx, 0, 10'000'000, config_.small_key_tables);
   }
 
   ServerConfig& config_;
@@ -142,6 +143,7 @@ std::string to_normal_form(const ServerConfig& c) {
   o << "validation_threads = " << c.validation_threads << "\n";
   o << "signature_cache_entries = " << c.signature_cache_entries << "\n";
   o << "key_tables = " << c.key_tables << "\n";
+  o << "small_key_tables = " << c.small_key_tables << "\n";
   if (!c.keys.active_key.empty()) {
     o << "\n[bgpsec.active_key]\n";
     for (const auto& [asn, ski] : c.keys.active_key) {

@@ -51,6 +51,7 @@ struct ServerConfig {
   std::uint32_t validation_threads = 0;       // 0 = one per core
   std::uint64_t signature_cache_entries = 0;  // 0 = the engine's default
   std::uint32_t key_tables = 4096;
+  std::uint32_t small_key_tables = 131072;  // for the keys refused one of the key_tables
 
   std::vector<std::string> warnings;  // not part of the normal form
 };
