@@ -17,6 +17,7 @@ list(APPEND DAEMON_SRCS
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_outsourcing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_server_signing.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_table.cpp
+     ${CMAKE_CURRENT_SOURCE_DIR}/speaker_departure.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_tcp_ao.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_refresh.cpp
      ${CMAKE_CURRENT_SOURCE_DIR}/speaker_reload.cpp

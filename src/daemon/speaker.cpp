@@ -398,11 +398,7 @@ void Speaker::remove_neighbor(const std::string& name, std::uint8_t cease_subcod
   n->not_verified.clear();
   n->deferred.clear();
   release_all_outsourced(*n);
-  for (auto& route : n->adj_in.clear()) {
-    if (auto change = loc_rib_.remove(route.prefix, n->info->key)) {
-      export_change(*change);
-    }
-  }
+  remove_routes_of(*n);
   if (n->stale_timer) {
     n->stale_timer->cancel();
   }
@@ -567,11 +563,7 @@ void Speaker::on_down(Neighbor& n, const session::SessionDown& down) {
   n.deferred.clear();
   n.postponed.clear();
   release_all_outsourced(n);
-  for (auto& route : n.adj_in.clear()) {
-    if (auto change = loc_rib_.remove(route.prefix, n.info->key)) {
-      export_change(*change);
-    }
-  }
+  remove_routes_of(n);
 }
 
 std::size_t Speaker::sweep_stale(Neighbor& n, std::optional<base::Afi> afi) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -332,6 +333,19 @@ class Speaker {
   void send_table_slice(Neighbor& n, std::uint64_t epoch);
   // Ends the walk under way to `n`, if any: its session went down.
   static void stop_table(Neighbor& n);
+  // The routes of `n`'s ended session (or of `n`, removed by a reload) leave the Loc-RIB, in
+  // slices like the table above (speaker_departure.cpp): removing a full table held the I/O
+  // thread for seconds.
+  void remove_routes_of(Neighbor& n);
+  struct Departure {
+    std::string neighbor;  // its name: a route its new session sent again must stay
+    rib::PeerKey key;
+    rib::AdjRibIn::Routes routes;  // still to remove, in prefix order
+    std::size_t total = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+  // One slice of a departure; schedules the next.
+  void remove_departure_slice(std::list<Departure>::iterator it);
   // The Adj-RIB-Out of `n` sent again as it stands (signed afresh), for one family or all
   // negotiated ones (RFC 2918 §4, and soft reset out), between BoRR and EoRR when Enhanced
   // Route Refresh was negotiated (RFC 7313 §4); returns the routes sent (speaker_refresh.cpp).
@@ -419,7 +433,8 @@ class Speaker {
   rib::LocalSpeaker self_;
   rib::AttributeStore attributes_;
   rib::LocRib loc_rib_;
-  rib::PeerHandle local_peer_;  // the source of our own networks
+  std::list<Departure> departures_;  // routes of ended sessions still leaving the Loc-RIB
+  rib::PeerHandle local_peer_;       // the source of our own networks
   std::map<std::string, NeighborPtr> neighbors_;
   std::unique_ptr<session::Listener> listener_;
   RouterKeys signers_;  // our router key(s), [bgpsec] key_dir / key_files

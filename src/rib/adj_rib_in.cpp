@@ -89,16 +89,10 @@ std::vector<Route> AdjRibIn::sweep_stale(std::optional<base::Afi> afi) {
   return removed;
 }
 
-std::vector<Route> AdjRibIn::clear() {
-  std::vector<Route> removed;
-  removed.reserve(routes_.size());
-  for (auto& entry : routes_) {
-    removed.push_back(std::move(entry.second));
-  }
-  routes_.clear();
+AdjRibIn::Routes AdjRibIn::clear() {
   index_.clear();
   stale_ = 0;
-  return removed;
+  return std::exchange(routes_, {});
 }
 
 void AdjRibIn::for_each(const std::function<void(const Route&)>& fn) const {

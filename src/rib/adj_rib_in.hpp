@@ -58,8 +58,11 @@ class AdjRibIn {
   std::vector<Route> sweep_stale(std::optional<base::Afi> afi = std::nullopt);
   [[nodiscard]] std::size_t stale_count() const noexcept { return stale_; }
 
-  // Session down without graceful restart: removes and returns everything.
-  std::vector<Route> clear();
+  using Routes = std::map<base::Prefix, Route>;
+
+  // Session down without graceful restart: removes and returns everything, in prefix order.
+  // Hands the map itself over, so that a full table leaves without a walk.
+  Routes clear();
 
   // Visits routes in prefix order (for route refresh to policy, dumps, revalidation).
   void for_each(const std::function<void(const Route&)>& fn) const;
@@ -81,7 +84,7 @@ class AdjRibIn {
   std::size_t max_prefixes_ = 0;
   // The routes in prefix order (pages, dumps, covering-prefix walks), and a hash index over
   // them for the lookups every UPDATE and every validation result makes.
-  std::map<base::Prefix, Route> routes_;
+  Routes routes_;
   PrefixIndex<Route> index_;
   std::size_t stale_ = 0;  // routes_ with `stale` set, kept on every change
 };

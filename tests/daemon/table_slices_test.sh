@@ -12,6 +12,9 @@
 #   2. C (AS 65564, 127.0.56.4) comes up and closes the session at once (its `quit`), twice,
 #      likely in the middle of the walk, then comes up for good: it too ends with exactly the
 #      lower 12000 and End-of-RIB, and M still answers.
+#   3. A closes its session (no graceful restart): its 12000 routes leave M's Loc-RIB in
+#      slices (speaker_departure.cpp), so B and C end with nothing; then A comes back with the
+#      lower 2000, and B and C end with exactly those.
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set. Addresses 127.0.56.1-9 and port $PORT
 # belong to this test.
 set -uo pipefail
@@ -153,5 +156,22 @@ expect "C does not end with exactly the lower $kept prefixes and one End-of-RIB 
   "view(out) == lower($kept) and eor_after_announcements(out) and announced_once(out)" evs c
 expect "M does not answer, or lost a session" 10 \
   "all(nb(out, p)['state'] == 'established' for p in ['$a', '$b', '$c'])" ctl m show neighbors
+
+# 3. A leaves; its routes leave with it; A comes back with fewer.
+echo quit >>"$work/a.in"
+for p in b c; do
+  expect "$p still holds some of A's prefixes after A left" 60 "view(out) == set()" evs $p
+done
+expect "M still counts routes of A, or lost B or C" 10 \
+  "nb(out, '$a')['prefixes']['accepted'] == 0 and all(nb(out, p)['state'] == 'established' for p in ['$b', '$c'])" \
+  ctl m show neighbors
+prefix_lines announce 0 2000 >"$work/a2.in"
+start_peer a2 65562 $a "$work/a2.in"
+for p in b c; do
+  expect "$p does not end with exactly the 2000 prefixes A sent again" 60 \
+    "view(out) == lower(2000)" evs $p
+done
+expect "M does not count A's 2000 routes" 10 \
+  "nb(out, '$a')['prefixes']['accepted'] == 2000" ctl m show neighbors
 
 summary
