@@ -45,7 +45,7 @@ struct TableShape {
 class PrecomputedVerifier {
  public:
   // The 65-octet uncompressed point 04 || X || Y (X, Y < p, on the curve), as
-  // PublicKey::point() gives it. Builds the key's table (about 0.1 ms for the default shape).
+  // PublicKey::point() gives it. Builds the key's table (about 0.2 ms for the default shape).
   // Errors: not 65 octets or not uncompressed, a coordinate not below p, not on the curve,
   // shape out of range.
   [[nodiscard]] static base::Result<PrecomputedVerifier> from_point(
