@@ -176,6 +176,12 @@ std::optional<crypto::PrecomputedVerifier> KeyTableCache::table_for(const crypto
     // Another thread built this key meanwhile: keep its table, drop ours.
     return held;
   }
+  if (!admitted) {
+    if (auto held = shard.large.touch(point)) {
+      // Another thread was admitted for this key meanwhile: a small table would only take room.
+      return held;
+    }
+  }
   tier.add(point, *built, evicted);
   if (admitted) {
     // A key that was refused before and has now earned a large table needs its small one no

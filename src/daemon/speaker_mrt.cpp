@@ -95,6 +95,11 @@ base::Result<nlohmann::json> Speaker::dump_mrt(const nlohmann::json& args) const
         add(candidate);
       }
     }
+    if (entries.empty()) {
+      // Only routes of a neighbor a reload removed, still leaving the Loc-RIB
+      // (speaker_departure.cpp): no peer index names them, so the prefix is left out.
+      return true;
+    }
     const auto record = mrt::encode_rib_record(now, static_cast<std::uint32_t>(sequence + prefixes),
                                                best.prefix, entries);
     records.insert(records.end(), record.begin(), record.end());

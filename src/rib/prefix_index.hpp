@@ -36,6 +36,9 @@ class PrefixIndex {
         entries_(std::move(other.entries_)),
         size_(std::exchange(other.size_, 0)) {}
   PrefixIndex& operator=(PrefixIndex&& other) noexcept {
+    if (this == &other) {
+      return *this;
+    }
     tags_ = std::move(other.tags_);
     entries_ = std::move(other.entries_);
     size_ = std::exchange(other.size_, 0);

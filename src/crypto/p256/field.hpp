@@ -136,16 +136,18 @@ BGPSEC_P256_INLINE Fe fe_mul_portable(const Fe& a, const Fe& b) noexcept {
   "adcq %%rcx, %%" T4 "\n\t"                                                    \
   "adcq $0, %%" T5 "\n\t"
 // The value (T0..T3, T4) < 2p, less p when that is not negative, stored to out[0..3] (what
-// fe_reduce_once does, here with cmov and without a round trip through memory). p's limbs:
-// all ones (-1 as a sign-extended immediate), [p1] (not an immediate: 2^32 - 1 would sign-extend
-// to all ones), 0, [p3].
-#define BGPSEC_P256_FINAL(T0, T1, T2, T3, T4)                                   \
+// fe_reduce_once does, here with cmov and without a round trip through memory). TMP is a
+// register free at this point. p's limbs: all ones (-1 as a sign-extended immediate), 2^32 - 1
+// (loaded into TMP: as an immediate it would sign-extend to all ones; not a memory operand,
+// which unoptimised builds would give a register of its own, one more than there are), 0, [p3].
+#define BGPSEC_P256_FINAL(T0, T1, T2, T3, T4, TMP)                              \
+  "movl $0xFFFFFFFF, %%" TMP "d\n\t"          /* zero-extended: p1 */            \
   "movq %%" T0 ", %%rax\n\t"                                                    \
   "movq %%" T1 ", %%rcx\n\t"                                                    \
   "movq %%" T2 ", %%rdx\n\t"                                                    \
   "movq %%" T3 ", %%r14\n\t"                                                    \
   "subq $-1, %%rax\n\t"                                                        \
-  "sbbq %[p1], %%rcx\n\t"                                                      \
+  "sbbq %%" TMP ", %%rcx\n\t"                                                   \
   "sbbq $0, %%rdx\n\t"                                                         \
   "sbbq %[p3], %%r14\n\t"                                                      \
   "sbbq $0, %%" T4 "\n\t"                  /* CF: the value was below p */     \
@@ -179,10 +181,9 @@ BGPSEC_P256_INLINE Fe fe_mul_mulx(const Fe& a, const Fe& b) noexcept {
       BGPSEC_P256_REDUCE("r10", "r11", "r12", "r13", "r8", "r9")
       BGPSEC_P256_ROUND("24(%[b])", "r11", "r12", "r13", "r8", "r9", "r10")
       BGPSEC_P256_REDUCE("r11", "r12", "r13", "r8", "r9", "r10")
-      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10")
+      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10", "r11")
       :
-      : [a] "r"(a.v.data()), [b] "r"(b.v.data()), [o] "r"(out.v.data()), [p1] "m"(kP[1]),
-        [p3] "m"(kP[3])
+      : [a] "r"(a.v.data()), [b] "r"(b.v.data()), [o] "r"(out.v.data()), [p3] "m"(kP[3])
       : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
   // clang-format on
   return out;
@@ -253,9 +254,9 @@ BGPSEC_P256_INLINE Fe fe_sqr_mulx(const Fe& a) noexcept {
       "adcq 16(%[o]), %%r8\n\t"
       "adcq 24(%[o]), %%r9\n\t"
       "adcq $0, %%r10\n\t"
-      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10")
+      BGPSEC_P256_FINAL("r12", "r13", "r8", "r9", "r10", "r11")
       :
-      : [a] "r"(a.v.data()), [o] "r"(out.v.data()), [p1] "m"(kP[1]), [p3] "m"(kP[3])
+      : [a] "r"(a.v.data()), [o] "r"(out.v.data()), [p3] "m"(kP[3])
       : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc",
         "memory");
   // clang-format on
