@@ -14,17 +14,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/slice_budget.hpp"
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
 
 namespace bgpsecd::daemon {
 namespace {
 
-// As for the table to a peer: how long one slice may hold the I/O thread, how many routes it
-// removes at most, how often it reads the clock.
-constexpr auto kSliceTime = std::chrono::milliseconds(5);
-constexpr std::size_t kSliceRoutes = 1024;
-constexpr std::size_t kClockEvery = 32;
 // Departures that took longer than this are logged when done.
 constexpr auto kLogAfter = std::chrono::milliseconds(500);
 
@@ -55,11 +51,10 @@ void Speaker::remove_departure_slice(std::list<Departure>::iterator it) {
   if (again != nullptr && again->info->key != d.key) {
     again = nullptr;
   }
-  const auto deadline = std::chrono::steady_clock::now() + kSliceTime;
+  const SliceBudget budget;
   std::size_t removed = 0;
   while (!d.routes.empty()) {
-    if (removed == kSliceRoutes || (removed % kClockEvery == 0 && removed > 0 &&
-                                    std::chrono::steady_clock::now() >= deadline)) {
+    if (budget.spent(removed)) {
       asio::post(io_, [this, it] { remove_departure_slice(it); });
       return;
     }

@@ -15,18 +15,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/slice_budget.hpp"
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
 
 namespace bgpsecd::daemon {
 namespace {
 
-// How long one slice may hold the I/O thread, and how many prefixes it visits at most (the
-// count keeps slices short where the clock is coarse, and lets tests see several).
-constexpr auto kSliceTime = std::chrono::milliseconds(5);
-constexpr std::size_t kSlicePrefixes = 1024;
-// The clock is read every this many prefixes.
-constexpr std::size_t kClockEvery = 32;
 // Above this many octets waiting to be written to the peer, the walk pauses and looks again
 // after kQueueWait.
 constexpr std::size_t kQueueLimit = std::size_t{4} << 20;
@@ -60,17 +55,16 @@ void Speaker::send_table_slice(Neighbor& n, std::uint64_t epoch) {
   if (epoch != n.table_epoch || !n.table_sending || !n.established()) {
     return;
   }
-  const auto deadline = std::chrono::steady_clock::now() + kSliceTime;
+  const SliceBudget budget;
   std::size_t visited = 0;
   bool queue_full = false;
   bool more = false;
   loc_rib_.for_each_best_after(n.table_cursor, [&](const rib::Route& best) {
-    if (visited == kSlicePrefixes || (visited % kClockEvery == 0 && visited > 0 &&
-                                      std::chrono::steady_clock::now() >= deadline)) {
+    if (budget.spent(visited)) {
       more = true;
       return false;
     }
-    if (visited % kClockEvery == 0 && n.peer->queued_bytes() >= kQueueLimit) {
+    if (visited % SliceBudget::kClockEvery == 0 && n.peer->queued_bytes() >= kQueueLimit) {
       queue_full = more = true;
       return false;
     }
