@@ -24,9 +24,11 @@ inline constexpr unsigned kMinWindowBits = 2;
 inline constexpr unsigned kMaxWindowBits = 8;
 inline constexpr unsigned kMaxSpacing = 16;
 
+inline constexpr std::size_t kMaxDigits = 129;  // ⌈257/2⌉ for the narrowest window
+
 // Signed digits of a scalar; count() of them are meaningful.
 struct Digits {
-  std::array<std::int16_t, 129> d{};  // ⌈257/2⌉ for the narrowest window
+  std::array<std::int16_t, kMaxDigits> d{};
   unsigned count = 0;
 };
 
