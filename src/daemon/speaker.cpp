@@ -1014,6 +1014,10 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
                                                                 : session::kIpv6Unicast)) {
     return;
   }
+  if (n.exports_nothing() && n.adj_out.find(prefix) == nullptr) {
+    n.leaks_held.erase(prefix);  // the policy holds it back before any OTC rule could
+    return;
+  }
   std::optional<rib::OutUpdate> update;
   if (best != nullptr) {
     auto result = rib::export_route(*best, n.export_peer, self_);

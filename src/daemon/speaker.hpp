@@ -331,6 +331,8 @@ class Speaker {
   void send_table(Neighbor& n);
   // One slice of the walk numbered `epoch` (Neighbor::table_epoch); schedules the next.
   void send_table_slice(Neighbor& n, std::uint64_t epoch);
+  // The walk is through: End-of-RIB per family, and the log line.
+  void finish_table(Neighbor& n);
   // Ends the walk under way to `n`, if any: its session went down.
   static void stop_table(Neighbor& n);
   // The routes of `n`'s ended session (or of `n`, removed by a reload) leave the Loc-RIB, in

@@ -116,6 +116,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   [[nodiscard]] bool established() const {
     return peer && peer->state() == session::State::Established && negotiated.has_value();
   }
+  // RFC 8212 §3: an eBGP neighbor without an export policy is sent no route, so neither the
+  // table walk nor a route change needs to look at it beyond withdrawing what it still has.
+  [[nodiscard]] bool exports_nothing() const { return !config.export_policy && ebgp(); }
   // Established, and our table has gone out (so route changes are sent to it).
   [[nodiscard]] bool exporting() const { return established() && !table_deferred; }
 

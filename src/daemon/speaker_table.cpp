@@ -38,6 +38,13 @@ void Speaker::send_table(Neighbor& n) {
   stop_table(n);
   n.table_sending = true;
   n.table_started = std::chrono::steady_clock::now();
+  if (n.exports_nothing() && n.adj_out.size() == 0) {
+    // RFC 8212 §3: nothing to send and nothing to withdraw; a full table's walk would take
+    // seconds of the I/O thread to find that out prefix by prefix. Only End-of-RIB goes out.
+    n.leaks_held.clear();
+    finish_table(n);
+    return;
+  }
   send_table_slice(n, n.table_epoch);
 }
 
@@ -96,6 +103,10 @@ void Speaker::send_table_slice(Neighbor& n, std::uint64_t epoch) {
     }
     return;
   }
+  finish_table(n);
+}
+
+void Speaker::finish_table(Neighbor& n) {
   n.table_sending = false;
   // RFC 4724 §2: End-of-RIB after the initial table, per family.
   for (const auto& family : n.negotiated->families) {

@@ -15,6 +15,10 @@
 #   3. A closes its session (no graceful restart): its 12000 routes leave M's Loc-RIB in
 #      slices (speaker_departure.cpp), so B and C end with nothing; then A comes back with the
 #      lower 2000, and B and C end with exactly those.
+#   4. D (AS 65565, 127.0.56.5) has no export policy (RFC 8212 §3: M sends it nothing, and
+#      skips the walk): it gets End-of-RIB only, and nothing of the 500 prefixes A adds then;
+#      a reload gives it export "all": it gets the 2500; a reload takes the policy away again:
+#      they are withdrawn, and D ends with nothing while B still has them.
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set. Addresses 127.0.56.1-9 and port $PORT
 # belong to this test.
 set -uo pipefail
@@ -25,16 +29,26 @@ m=127.0.56.1
 a=127.0.56.2
 b=127.0.56.3
 c=127.0.56.4
+d=127.0.56.5
 total=24000
 kept=12000
 
-{
+# d_neighbor EXPORT: D's neighbor block, with `export = EXPORT` unless EXPORT is empty
+d_neighbor() {
+  printf '\n[[neighbor]]\naddress = "%s"\nremote_as = 65565\nlocal_address = "%s"\nport = %s\n' \
+    $d $m "$PORT"
+  printf 'families = ["ipv4"]\npassive = true\nimport = "all"\n'
+  [ -z "$1" ] || printf 'export = "%s"\n' "$1"
+}
+m_toml() {  # m_toml D-EXPORT
   global_toml m 65561 $m
   printf '\n[[policy]]\nname = "all"\ndefault_action = "accept"\n'
   neighbor_toml $a 65562 $m '["ipv4"]' 'passive = true'
   neighbor_toml $b 65563 $m '["ipv4"]' 'passive = true'
   neighbor_toml $c 65564 $m '["ipv4"]' 'passive = true'
-} >"$work/m.toml"
+  d_neighbor "$1"
+}
+m_toml "" >"$work/m.toml"
 start m
 wait_listening $m || { bad "M does not listen"; exit 1; }
 
@@ -173,5 +187,23 @@ for p in b c; do
 done
 expect "M does not count A's 2000 routes" 10 \
   "nb(out, '$a')['prefixes']['accepted'] == 2000" ctl m show neighbors
+
+# 4. D, without an export policy, then with one, then without again.
+: >"$work/d.in"
+start_peer d 65565 $d "$work/d.in"
+expect "D (no export policy) did not get End-of-RIB, or got routes" 30 \
+  "view(out) == set() and sum(1 for u in updates(out) if u[2]) == 1" evs d
+prefix_lines announce 2000 2500 | sed -n 1p >>"$work/a2.in"
+expect "B did not get the 500 prefixes A added" 30 "view(out) == lower(2500)" evs b
+expect "D (no export policy) was sent a route" 0 "view(out) == set() and len(updates(out)) == 1" evs d
+m_toml all >"$work/m.toml"
+expect "reload with D's export policy added" 0 "'neighbor $d policy applied' in out['changes']" ctl m reload
+expect "D did not get the 2500 prefixes once its export policy came" 30 "view(out) == lower(2500)" evs d
+m_toml "" >"$work/m.toml"
+expect "reload with D's export policy taken away" 0 "'neighbor $d policy applied' in out['changes']" ctl m reload
+expect "D still holds routes after its export policy went away" 30 "view(out) == set()" evs d
+expect "M lost a session or a route of B's, or still counts routes advertised to D" 10 \
+  "all(nb(out, p)['state'] == 'established' for p in ['$a', '$b', '$c', '$d']) and nb(out, '$d')['prefixes']['advertised'] == 0 and nb(out, '$b')['prefixes']['advertised'] == 2500" \
+  ctl m show neighbors
 
 summary
