@@ -812,7 +812,12 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
             wire::role_name(*n.config.role));
       }
     }
-    if (start && rejected_whatever_the_path(n, received)) {
+    // Computed once for the checks below and the import of the signatures' result.
+    std::optional<KnownIngress> ingress;
+    if (start) {
+      ingress = ingress_of(n, received);
+    }
+    if (start && rejected_whatever_the_path(n, received, &*ingress)) {
       // RFC 8374 §8.1 step 2: the origin check and import policy reject this route whatever
       // its signatures say, so no ECDSA work is spent on it. It stays in the Adj-RIB-In,
       // Pending, and is checked if an RPKI or policy change could admit it (reimport_route).
@@ -837,7 +842,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       start = false;
     }
     if (start) {
-      start_validation(n, received);
+      start_validation(n, received, ingress);
     } else if (result.change != rib::AdjRibIn::Change::Refreshed) {
       // A new route that is not checked now (unsigned, trusted, left for later): the servers
       // let go of the one it replaces. The same route again keeps its place there.
@@ -860,8 +865,21 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
   }
 }
 
-void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route) const {
+KnownIngress Speaker::ingress_of(const Neighbor& n, const rib::Route& route) const {
+  rib::Route trial = route;
+  set_ingress_states(n, trial);
+  return {trial.origin_state, trial.aspa_state, rpki_.snapshot(), config_generation_};
+}
+
+void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route,
+                                 const KnownIngress* known) const {
   const auto snapshot = rpki_.snapshot();
+  if (known != nullptr && known->rpki == snapshot &&
+      known->config_generation == config_generation_) {
+    route.origin_state = known->origin;
+    route.aspa_state = known->aspa;
+    return;
+  }
   if (const auto trusted = trusted_origin_state(import_settings_of(n), *route.attrs)) {
     route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
   } else if (const auto origin = origin_as_of(route, config_.global.external_as())) {
@@ -873,8 +891,8 @@ void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route) const {
   route.aspa_state = check_route_aspa(route, aspa_settings_of(n), snapshot->aspas);
 }
 
-std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received,
-                                                bool count) {
+std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received, bool count,
+                                                const KnownIngress* known) {
   const auto& attrs = *received.attrs;
   // RFC 9234 §5: a route leak is ineligible for route selection; it stays in the Adj-RIB-In
   // (counted on receipt).
@@ -893,7 +911,7 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
     return std::nullopt;
   }
   rib::Route route = received;
-  set_ingress_states(n, route);
+  set_ingress_states(n, route, known);
   wire::PathAttributes changed = attrs;
   PolicySubject subject{route.prefix,       changed,          route.secure_path(), route.path_state,
                         route.origin_state, route.aspa_state, route.local_pref,    0};
@@ -954,18 +972,19 @@ bool Speaker::awaiting_validation(const Neighbor& n, const rib::Route& received)
   return received.path_state == rib::PathState::Pending && validation_in_flight(n, received.prefix);
 }
 
-bool Speaker::rejected_whatever_the_path(Neighbor& n, const rib::Route& received) {
+bool Speaker::rejected_whatever_the_path(Neighbor& n, const rib::Route& received,
+                                         const KnownIngress* known) {
   rib::Route trial = received;
   for (const auto state : {rib::PathState::Valid, rib::PathState::NotValid}) {
     trial.path_state = state;
-    if (import_route(n, trial, false)) {
+    if (import_route(n, trial, false, known)) {
       return false;
     }
   }
   return true;
 }
 
-void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
+void Speaker::reimport_route(Neighbor& n, const rib::Route& received, const KnownIngress* known) {
   if (awaiting_validation(n, received)) {
     return;
   }
@@ -980,7 +999,7 @@ void Speaker::reimport_route(Neighbor& n, const rib::Route& received) {
     }
     return;
   }
-  auto candidate = import_route(n, received);
+  auto candidate = import_route(n, received, true, known);
   bmp_imported(n, received.prefix, candidate ? &*candidate : nullptr);
   const auto change = candidate ? loc_rib_.update(std::move(*candidate))
                                 : loc_rib_.remove(received.prefix, n.info->key);

@@ -129,6 +129,18 @@ struct SpeakerOptions {
 // start and before a reload applies anything, the error naming a neighbor that has keys.
 [[nodiscard]] base::Result<void> check_tcp_ao_support(const Config& config);
 
+// The ingress states (RFC 6811 origin, ASPA) of one received route, as computed when it
+// arrived, with what they depended on besides the route: the RPKI snapshot (held, so that its
+// address is not reused) and the configuration's generation. A signed route is imported twice,
+// on arrival (RFC 8374 §8.1: can anything admit it?) and when its signatures are checked; the
+// second import takes these instead of walking the VRPs again while both are current.
+struct KnownIngress {
+  rib::OriginState origin = rib::OriginState::NotFound;
+  rib::AspaState aspa = rib::AspaState::Unverified;
+  rpki::SnapshotPtr rpki;
+  std::uint64_t config_generation = 0;
+};
+
 class Speaker {
  public:
   // `config_path` is re-read by reload(). Call start() once.
@@ -191,20 +203,25 @@ class Speaker {
   // Builds the Loc-RIB candidate of a received route: validation states, import policy,
   // preference. nullopt when the route is rejected (policy, loop, drop options).
   // `count` false: a trial run that leaves the neighbor's counters alone.
-  std::optional<rib::Route> import_route(Neighbor& n, const rib::Route& received,
-                                         bool count = true);
+  // `known`: the ingress states computed for this very route earlier (see KnownIngress).
+  std::optional<rib::Route> import_route(Neighbor& n, const rib::Route& received, bool count = true,
+                                         const KnownIngress* known = nullptr);
   // The RFC 6811 origin state and the ASPA state `route` gets on import from `n` (the
-  // Adj-RIB-In keeps routes as they arrived, without them).
-  void set_ingress_states(const Neighbor& n, rib::Route& route) const;
+  // Adj-RIB-In keeps routes as they arrived, without them); taken from `known` when that was
+  // computed under the RPKI data and configuration still current.
+  void set_ingress_states(const Neighbor& n, rib::Route& route,
+                          const KnownIngress* known = nullptr) const;
+  [[nodiscard]] KnownIngress ingress_of(const Neighbor& n, const rib::Route& route) const;
   void withdraw_from(Neighbor& n, const base::Prefix& prefix);
   // Re-runs import for every route of `n` (policy change, RPKI change).
   void reimport(Neighbor& n);
   // RFC 8374 §8.1 step 2: origin validation and import policy come before any crypto. True
   // when `received` would be rejected with a Valid path and with a Not Valid one alike, so
   // checking its signatures cannot change anything.
-  [[nodiscard]] bool rejected_whatever_the_path(Neighbor& n, const rib::Route& received);
+  [[nodiscard]] bool rejected_whatever_the_path(Neighbor& n, const rib::Route& received,
+                                                const KnownIngress* known = nullptr);
   // Import again for one route of `n`'s Adj-RIB-In: Loc-RIB and export follow.
-  void reimport_route(Neighbor& n, const rib::Route& received);
+  void reimport_route(Neighbor& n, const rib::Route& received, const KnownIngress* known = nullptr);
   void reimport_all();
   std::size_t sweep_stale(Neighbor& n, std::optional<base::Afi> afi);  // routes removed
 
@@ -225,10 +242,13 @@ class Speaker {
   // Hands the signatures of `route` (in n's Adj-RIB-In) to a validation server when n's routes
   // are validated there (speaker_outsourcing.cpp), else to the local workers; the result comes
   // back through on_server_result or on_validated.
-  void start_validation(Neighbor& n, const rib::Route& route);
-  void start_local_validation(Neighbor& n, const rib::Route& route);
+  // `known` travels with the local check and serves the import of its result.
+  void start_validation(Neighbor& n, const rib::Route& route,
+                        const std::optional<KnownIngress>& known = std::nullopt);
+  void start_local_validation(Neighbor& n, const rib::Route& route,
+                              const std::optional<KnownIngress>& known);
   void on_validated(const std::string& neighbor, const base::Prefix& prefix, std::uint64_t token,
-                    const bgpsec::PathValidation& validation);
+                    const bgpsec::PathValidation& validation, const KnownIngress* known);
   // RFC 8374 §8.7 under load ([bgpsec] defer_when_queued, speaker_deferral.cpp): true when
   // n's newly received route for `prefix` is installed deferred instead of checked now; it is
   // then remembered in Neighbor::deferred and counted.
@@ -467,6 +487,9 @@ class Speaker {
   bool deferring_ = false;
   std::unique_ptr<asio::steady_timer> deferral_timer_;
   std::uint64_t validation_seq_ = 0;  // tokens of validation requests (Neighbor::validating)
+  // Counts the configurations applied (speaker_reload.cpp): a KnownIngress of an older one is
+  // not used.
+  std::uint64_t config_generation_ = 0;
   // Routes ever deferred (RFC 8374 §8.7): NeighborStats::validations_deferred of all peers.
   std::uint64_t validations_deferred_ = 0;
   // Routes whose signatures a validation server checks, by the key the servers know them by.

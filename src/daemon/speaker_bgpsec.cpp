@@ -62,14 +62,16 @@ bool Speaker::validation_in_flight(const Neighbor& n, const base::Prefix& prefix
   return n.validating.in_flight(prefix);
 }
 
-void Speaker::start_validation(Neighbor& n, const rib::Route& route) {
+void Speaker::start_validation(Neighbor& n, const rib::Route& route,
+                               const std::optional<KnownIngress>& known) {
   if (outsourced(n, route) && submit_to_server(n, route)) {
     return;
   }
-  start_local_validation(n, route);
+  start_local_validation(n, route, known);
 }
 
-void Speaker::start_local_validation(Neighbor& n, const rib::Route& route) {
+void Speaker::start_local_validation(Neighbor& n, const rib::Route& route,
+                                     const std::optional<KnownIngress>& known) {
   const std::uint64_t token = ++validation_seq_;
   n.validating.start(route.prefix, token);
   ValidationPool::Job job;
@@ -80,16 +82,17 @@ void Speaker::start_local_validation(Neighbor& n, const rib::Route& route) {
   // attribute arrives unchanged).
   job.own_as = newest_signature_target(config_.global, route.secure_path());
   job.rpki = rpki_.snapshot();
-  job.done = [this, name = n.name(), prefix = route.prefix,
-              token](const bgpsec::PathValidation& validation) {
-    on_validated(name, prefix, token, validation);
+  job.done = [this, name = n.name(), prefix = route.prefix, token,
+              known](const bgpsec::PathValidation& validation) {
+    on_validated(name, prefix, token, validation, known ? &*known : nullptr);
     start_deferred();  // the queue has room for one more (RFC 8374 §8.7, defer_when_queued)
   };
   validation_pool_->submit(std::move(job));
 }
 
 void Speaker::on_validated(const std::string& neighbor, const base::Prefix& prefix,
-                           std::uint64_t token, const bgpsec::PathValidation& validation) {
+                           std::uint64_t token, const bgpsec::PathValidation& validation,
+                           const KnownIngress* known) {
   Neighbor* n = find_neighbor(neighbor);
   if (n == nullptr) {
     return;  // removed by a reload meanwhile
@@ -105,7 +108,8 @@ void Speaker::on_validated(const std::string& neighbor, const base::Prefix& pref
   if (!checked.changed) {
     return;  // a revalidation that changed nothing: nothing to decide or export again
   }
-  reimport_route(*n, *n->adj_in.set_path_state(prefix, checked.state, std::move(checked.failure)));
+  reimport_route(*n, *n->adj_in.set_path_state(prefix, checked.state, std::move(checked.failure)),
+                 known);
 }
 
 std::size_t Speaker::revalidate(Neighbor& n, const rpki::ChangeSet& change) {

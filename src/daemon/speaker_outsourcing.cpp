@@ -138,7 +138,7 @@ bool Speaker::submit_to_server(Neighbor& n, const rib::Route& route) {
     // meanwhile checked here or installed deferred.
     if (n.config.validation_mode(config_.validation) == ValidationMode::ServerOrLocal) {
       ++server_fallback_local_;
-      start_local_validation(n, route);
+      start_local_validation(n, route, std::nullopt);
     } else {
       ++server_fallback_deferred_;
       n.validating.cancel(route.prefix);
@@ -247,7 +247,7 @@ void Speaker::fall_back_from_servers() {
     }
     if (n->config.validation_mode(config_.validation) == ValidationMode::ServerOrLocal) {
       ++local;
-      start_local_validation(*n, *route);
+      start_local_validation(*n, *route, std::nullopt);
     } else {
       // RFC 8374 §8.7: installed Pending, marked deferred towards iBGP; the server's answer
       // sets its state when one comes back.

@@ -91,6 +91,7 @@ base::Result<nlohmann::json> Speaker::reload() {
   nlohmann::json changes = nlohmann::json::array();
   const Config old = config_;
   config_ = std::move(next).value();
+  ++config_generation_;
   for (const auto& w : config_.warnings) {
     spdlog::warn("{}", w);
   }
