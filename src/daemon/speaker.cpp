@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -866,9 +867,11 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
 }
 
 KnownIngress Speaker::ingress_of(const Neighbor& n, const rib::Route& route) const {
-  rib::Route trial = route;
-  set_ingress_states(n, trial);
-  return {trial.origin_state, trial.aspa_state, rpki_.snapshot(), config_generation_};
+  // One snapshot for the states and the record of what they were computed under.
+  KnownIngress known{rib::OriginState::NotFound, rib::AspaState::Unverified, rpki_.snapshot(),
+                     config_generation_};
+  std::tie(known.origin, known.aspa) = ingress_states(n, route, *known.rpki);
+  return known;
 }
 
 void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route,
@@ -880,15 +883,21 @@ void Speaker::set_ingress_states(const Neighbor& n, rib::Route& route,
     route.aspa_state = known->aspa;
     return;
   }
+  std::tie(route.origin_state, route.aspa_state) = ingress_states(n, route, *snapshot);
+}
+
+std::pair<rib::OriginState, rib::AspaState> Speaker::ingress_states(
+    const Neighbor& n, const rib::Route& route, const rpki::Snapshot& snapshot) const {
+  rib::OriginState origin = rib::OriginState::NotFound;
   if (const auto trusted = trusted_origin_state(import_settings_of(n), *route.attrs)) {
-    route.origin_state = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
-  } else if (const auto origin = origin_as_of(route, config_.global.external_as())) {
-    route.origin_state = origin_state_of(snapshot->vrps.validate_origin(route.prefix, *origin));
+    origin = *trusted;  // RFC 8097 / RFC 8374 §8.7: the ingress's RFC 6811 result
+  } else if (const auto as = origin_as_of(route, config_.global.external_as())) {
+    origin = origin_state_of(snapshot.vrps.validate_origin(route.prefix, *as));
   } else {
-    route.origin_state = origin_state_of(snapshot->vrps.validate_origin_none(route.prefix));
+    origin = origin_state_of(snapshot.vrps.validate_origin_none(route.prefix));
   }
   // docs/aspa.md §7-§8: ASPA verification at the eBGP edge, the edge's state inside the AS.
-  route.aspa_state = check_route_aspa(route, aspa_settings_of(n), snapshot->aspas);
+  return {origin, check_route_aspa(route, aspa_settings_of(n), snapshot.aspas)};
 }
 
 std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& received, bool count,

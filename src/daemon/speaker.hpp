@@ -17,6 +17,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <asio.hpp>
@@ -212,6 +213,8 @@ class Speaker {
   void set_ingress_states(const Neighbor& n, rib::Route& route,
                           const KnownIngress* known = nullptr) const;
   [[nodiscard]] KnownIngress ingress_of(const Neighbor& n, const rib::Route& route) const;
+  [[nodiscard]] std::pair<rib::OriginState, rib::AspaState> ingress_states(
+      const Neighbor& n, const rib::Route& route, const rpki::Snapshot& snapshot) const;
   void withdraw_from(Neighbor& n, const base::Prefix& prefix);
   // Re-runs import for every route of `n` (policy change, RPKI change).
   void reimport(Neighbor& n);
