@@ -146,11 +146,12 @@ ReceiptState state_on_receipt(const PathDecision& decision, const rib::Route& re
 }
 
 bool PendingChecks::finish(const base::Prefix& prefix, std::uint64_t token) {
-  const auto it = latest_.find(prefix);
-  if (it == latest_.end() || it->second != token) {
+  Shard& latest = shard(prefix);
+  const auto it = latest.find(prefix);
+  if (it == latest.end() || it->second != token) {
     return false;  // the route was replaced or withdrawn, or a newer check was asked for
   }
-  latest_.erase(it);
+  latest.erase(it);
   return true;
 }
 

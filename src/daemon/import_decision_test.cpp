@@ -378,6 +378,27 @@ TEST(ImportDecision, PendingResultDoesNotLandOnAReplacedRoute) {
   EXPECT_FALSE(checks.finish(other, 2));
 }
 
+TEST(ImportDecision, PendingChecksKeepEachPrefixApartAcrossShards) {
+  // Enough prefixes to fill every shard several times over; each keeps its own token.
+  PendingChecks checks;
+  std::vector<base::Prefix> prefixes;
+  for (std::uint32_t i = 0; i < 20'000; ++i) {
+    const std::uint32_t net = 0x0A000000U | (i << 8);
+    prefixes.push_back(base::Prefix::parse(std::to_string(net >> 24) + "." +
+                                           std::to_string((net >> 16) & 255U) + "." +
+                                           std::to_string((net >> 8) & 255U) + ".0/24")
+                           .value());
+    checks.start(prefixes.back(), i + 1);
+  }
+  for (std::uint32_t i = 0; i < prefixes.size(); i += 2) {
+    EXPECT_FALSE(checks.finish(prefixes[i], i + 2)) << i;  // another prefix's token
+    EXPECT_TRUE(checks.finish(prefixes[i], i + 1)) << i;
+  }
+  for (std::uint32_t i = 0; i < prefixes.size(); ++i) {
+    EXPECT_EQ(checks.in_flight(prefixes[i]), i % 2 == 1) << i;
+  }
+}
+
 TEST(ImportDecision, ReplacementThenLateResult) {
   // A signed route is being checked (token 1); an unsigned route replaces it before the
   // result comes: the receipt cancels the check, so the late result is dropped.
