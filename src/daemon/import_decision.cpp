@@ -130,6 +130,10 @@ ReceiptState state_on_receipt(const PathDecision& decision, const rib::Route& re
     return s;
   }
   s.start_check = true;
+  // A check under way is for the route this one replaces: its result must not land on this
+  // one, whether this one is checked now, later (deferred, postponed) or never (rejected
+  // whatever its path, RFC 8374 §8.1). Only a check started for this one may.
+  s.cancel_check = true;
   if (held != nullptr && held->attrs == received.attrs && held->bgpsec == received.bgpsec) {
     // The same signed path again (route refresh): same signed octets, and the keys it was
     // checked with are current (RPKI changes revalidate), so the state stands, and a check
@@ -137,6 +141,7 @@ ReceiptState state_on_receipt(const PathDecision& decision, const rib::Route& re
     s.state = held->path_state;
     s.failure = held->path_failure;
     s.start_check = held->path_state == rib::PathState::Pending && !in_flight;
+    s.cancel_check = false;
   }
   if (s.start_check) {
     s.state = rib::PathState::Pending;

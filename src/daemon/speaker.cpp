@@ -1042,8 +1042,13 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
                                                                 : session::kIpv6Unicast)) {
     return;
   }
-  if (n.exports_nothing() && n.adj_out.find(prefix) == nullptr) {
-    n.leaks_held.erase(prefix);  // the policy holds it back before any OTC rule could
+  if (n.exports_nothing()) {
+    // RFC 8212 §3: nothing goes to this neighbor (so no OTC rule holds anything back); what an
+    // earlier policy sent is withdrawn.
+    n.leaks_held.erase(prefix);
+    if (const auto withdrawal = n.adj_out.withdraw(prefix)) {
+      send(n, *withdrawal);
+    }
     return;
   }
   std::optional<rib::OutUpdate> update;

@@ -193,6 +193,9 @@ expect "M does not count A's 2000 routes" 10 \
 start_peer d 65565 $d "$work/d.in"
 expect "D (no export policy) did not get End-of-RIB, or got routes" 30 \
   "view(out) == set() and sum(1 for u in updates(out) if u[2]) == 1" evs d
+expect "M walked its table for D (no export policy) instead of sending End-of-RIB at once" 10 \
+  "nb(out, '$d')['table']['state'] == 'sent' and nb(out, '$d')['table']['prefixes'] == 0" \
+  ctl m show neighbors
 prefix_lines announce 2000 2500 | sed -n 1p >>"$work/a2.in"
 expect "B did not get the 500 prefixes A added" 30 "view(out) == lower(2500)" evs b
 expect "D (no export policy) was sent a route" 0 "view(out) == set() and len(updates(out)) == 1" evs d
