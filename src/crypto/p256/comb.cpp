@@ -87,50 +87,50 @@ CombTable CombTable::build(const Affine& p, unsigned window_bits, unsigned spaci
 
 Jacobian CombTable::mul_add(const Jacobian& acc, const Limbs& k) const noexcept {
   const Digits digits = recode(k, window_bits_);
-  // The entries in the order the loop below adds them. Each is one cache line, and a key's table
+  // The additions in the order the Horner loop makes them, each round's end marked: round r
+  // takes digits i ≡ spacing-1-r (mod spacing). Each entry is one cache line, and a key's table
   // is usually cold (one of thousands, used a few times a second): a miss costs as much as a
   // third of an addition, and the next entry's load cannot start by itself while the current
   // addition's few hundred dependent instructions fill the reorder window. The digits are known
-  // before the loop, so the entry two additions ahead is prefetched.
-  std::array<const CombEntry*, kMaxDigits> order{};
+  // before the first addition, so the entry two additions ahead is prefetched.
+  struct Addition {
+    const Affine* point;
+    bool negative;
+  };
+  std::array<Addition, kMaxDigits> additions{};
+  std::array<std::size_t, kMaxSpacing> round_end{};
   std::size_t count = 0;
-  for (unsigned b = spacing_; b-- > 0;) {
+  for (unsigned round = 0; round < spacing_; ++round) {
+    const unsigned b = spacing_ - 1 - round;
     for (std::size_t a = 0; a < positions_; ++a) {
       const std::size_t i = a * spacing_ + b;
       if (i >= digits.count) {
         break;
       }
       if (const int d = digits.d[i]; d != 0) {
-        order[count++] = &entries_[a * per_position_ + static_cast<unsigned>(d < 0 ? -d : d) - 1];
+        additions[count++] = {&entry(a, static_cast<unsigned>(d < 0 ? -d : d)), d < 0};
       }
     }
+    round_end[round] = count;
   }
   constexpr std::size_t kAhead = 2;
   for (std::size_t j = 0; j < std::min(kAhead, count); ++j) {
-    __builtin_prefetch(order[j]);
+    __builtin_prefetch(additions[j].point);
   }
-  std::size_t next = 0;
   Jacobian r = acc;
-  for (unsigned b = spacing_; b-- > 0;) {
-    if (b + 1 != spacing_ && !is_infinity(r)) {
+  std::size_t j = 0;
+  for (unsigned round = 0; round < spacing_; ++round) {
+    if (round > 0 && !is_infinity(r)) {
       for (unsigned i = 0; i < window_bits_; ++i) {
         r = jac_dbl(r);
       }
     }
-    for (std::size_t a = 0; a < positions_; ++a) {
-      const std::size_t i = a * spacing_ + b;
-      if (i >= digits.count) {
-        break;
+    for (; j < round_end[round]; ++j) {
+      if (j + kAhead < count) {
+        __builtin_prefetch(additions[j + kAhead].point);
       }
-      const int d = digits.d[i];
-      if (d == 0) {
-        continue;
-      }
-      if (next + kAhead < count) {
-        __builtin_prefetch(order[next + kAhead]);
-      }
-      const Affine& e = order[next++]->p;
-      r = d > 0 ? jac_add_affine(r, e) : jac_add_affine(r, negate(e));
+      const Affine& e = *additions[j].point;
+      r = additions[j].negative ? jac_add_affine(r, negate(e)) : jac_add_affine(r, e);
     }
   }
   return r;
