@@ -106,8 +106,7 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
 PolicyVerdict apply_policy(const Policy* policy, const Config& config, bool ebgp,
                            PolicySubject& subject) {
   if (policy == nullptr) {
-    // RFC 8212 §3: no policy on an eBGP session means nothing in and nothing out.
-    return ebgp ? PolicyVerdict::Reject : PolicyVerdict::Accept;
+    return verdict_without_policy(ebgp);
   }
   for (const auto& rule : policy->rules) {
     if (!policy_matches(rule.match, config, subject)) {

@@ -30,6 +30,12 @@ struct PolicySubject {
 
 enum class PolicyVerdict : std::uint8_t { Accept, Reject };
 
+// RFC 8212 §3: what a session without a policy in this direction lets through, whatever the
+// route: nothing on eBGP, everything otherwise.
+[[nodiscard]] constexpr PolicyVerdict verdict_without_policy(bool ebgp) noexcept {
+  return ebgp ? PolicyVerdict::Reject : PolicyVerdict::Accept;
+}
+
 // `policy` null: RFC 8212 for eBGP (`ebgp` true: Reject), Accept otherwise.
 [[nodiscard]] PolicyVerdict apply_policy(const Policy* policy, const Config& config, bool ebgp,
                                          PolicySubject& subject);

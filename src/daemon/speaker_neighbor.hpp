@@ -14,6 +14,7 @@
 #include <asio.hpp>
 #include <spdlog/spdlog.h>
 
+#include "daemon/policy.hpp"
 #include "daemon/rate_limit.hpp"
 #include "daemon/refresh_windows.hpp"
 #include "daemon/speaker.hpp"
@@ -118,7 +119,9 @@ struct Speaker::Neighbor final : session::PeerHandler {
   }
   // RFC 8212 §3: an eBGP neighbor without an export policy is sent no route, so neither the
   // table walk nor a route change needs to look at it beyond withdrawing what it still has.
-  [[nodiscard]] bool exports_nothing() const { return !config.export_policy && ebgp(); }
+  [[nodiscard]] bool exports_nothing() const {
+    return !config.export_policy && verdict_without_policy(ebgp()) == PolicyVerdict::Reject;
+  }
   // Established, and our table has gone out (so route changes are sent to it).
   [[nodiscard]] bool exporting() const { return established() && !table_deferred; }
 
