@@ -151,12 +151,12 @@ ReceiptState state_on_receipt(const PathDecision& decision, const rib::Route& re
 }
 
 bool PendingChecks::finish(const base::Prefix& prefix, std::uint64_t token) {
-  Shard& latest = shard(prefix);
-  const auto it = latest.find(prefix);
-  if (it == latest.end() || it->second != token) {
+  auto& shard = latest_.of(prefix);
+  const auto it = shard.find(prefix);
+  if (it == shard.end() || it->second != token) {
     return false;  // the route was replaced or withdrawn, or a newer check was asked for
   }
-  latest.erase(it);
+  shard.erase(it);
   return true;
 }
 

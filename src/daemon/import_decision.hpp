@@ -7,12 +7,12 @@
 // speaker_bgpsec.cpp carry the decisions out.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
 
 #include "base/prefix.hpp"
+#include "base/prefix_set.hpp"
 #include "bgpsec/reason.hpp"
 #include "bgpsec/signature_verifier.hpp"
 #include "bgpsec/validator.hpp"
@@ -111,10 +111,12 @@ struct ReceiptState {
 // change) or after the route was withdrawn or replaced without a check is stale.
 class PendingChecks {
  public:
-  void start(const base::Prefix& prefix, std::uint64_t token) { shard(prefix)[prefix] = token; }
-  void cancel(const base::Prefix& prefix) { shard(prefix).erase(prefix); }
+  void start(const base::Prefix& prefix, std::uint64_t token) {
+    latest_.of(prefix)[prefix] = token;
+  }
+  void cancel(const base::Prefix& prefix) { latest_.of(prefix).erase(prefix); }
   [[nodiscard]] bool in_flight(const base::Prefix& prefix) const {
-    return shard(prefix).contains(prefix);
+    return latest_.of(prefix).contains(prefix);
   }
   // True when `token` is the latest request for `prefix`: its result applies, and the prefix
   // is no longer in flight. False: a stale result, to drop; nothing changes.
@@ -123,20 +125,8 @@ class PendingChecks {
  private:
   // Looked up three times per signed route on the I/O thread (receipt, start, result): hash
   // tables, since nothing needs these in order. While a full table waits for the workers most
-  // of it is in flight, and one table of a million entries grew in one go: its rehash held the
-  // I/O thread for 235 ms (the new bucket array's page faults, then every node relinked), the
-  // worst `show neighbors` of a full-table replay. In 64 shards, picked by the top bits of the
-  // prefix's keyed hash, a rehash moves a 64th of them.
-  static constexpr unsigned kShardBits = 6;
-  using Shard = std::unordered_map<base::Prefix, std::uint64_t, base::PrefixHash>;
-  [[nodiscard]] static std::size_t shard_of(const base::Prefix& prefix) noexcept {
-    return static_cast<std::size_t>(std::uint64_t{prefix.hash()} >> (64 - kShardBits));
-  }
-  [[nodiscard]] Shard& shard(const base::Prefix& prefix) { return shards_[shard_of(prefix)]; }
-  [[nodiscard]] const Shard& shard(const base::Prefix& prefix) const {
-    return shards_[shard_of(prefix)];
-  }
-  std::array<Shard, std::size_t{1} << kShardBits> shards_;
+  // of it is in flight: sharded, so that no rehash moves all of it at once.
+  base::PrefixShards<std::unordered_map<base::Prefix, std::uint64_t, base::PrefixHash>> latest_;
 };
 
 // What a finished signature check makes of the route it was for.

@@ -813,7 +813,8 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
             wire::role_name(*n.config.role));
       }
     }
-    // Computed once for the checks below and the import of the signatures' result.
+    // Computed once for the checks below, the import just below and that of the signatures'
+    // result.
     std::optional<KnownIngress> ingress;
     if (start) {
       ingress = ingress_of(n, received);
@@ -837,7 +838,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
       // like any checked route, sent to iBGP marked deferred, checked later (start_deferred).
       start = false;
     }
-    if (start && postpone_check(n, received)) {
+    if (start && postpone_check(n, received, &*ingress)) {
       // RFC 8374 §9.4 (best-first): the best route wins whatever this one's signatures say;
       // installed Pending and checked when the best changes (check_postponed).
       start = false;
@@ -852,7 +853,7 @@ void Speaker::on_update(Neighbor& n, wire::DecodedUpdate&& decoded) {
     if (result.change == rib::AdjRibIn::Change::Refreshed || awaiting_validation(n, received)) {
       continue;
     }
-    auto candidate = import_route(n, received);
+    auto candidate = import_route(n, received, true, ingress ? &*ingress : nullptr);
     bmp_imported(n, prefix, candidate ? &*candidate : nullptr);
     if (!candidate) {
       if (auto change = loc_rib_.remove(prefix, n.info->key)) {

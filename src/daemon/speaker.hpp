@@ -23,6 +23,7 @@
 #include <asio.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/prefix_set.hpp"
 #include "base/result.hpp"
 #include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/validator.hpp"
@@ -261,13 +262,16 @@ class Speaker {
   void start_deferred();
   // Routes in one of the Neighbor sets of unchecked routes (&Neighbor::deferred: deferred and
   // not yet handed over; &Neighbor::postponed), over all neighbors.
-  [[nodiscard]] std::size_t unchecked_count(std::set<base::Prefix> Neighbor::*which) const;
+  [[nodiscard]] std::size_t unchecked_count(base::PrefixSet Neighbor::*which) const;
   // [bgpsec] validation_order = "best-first" (speaker_best_first.cpp, RFC 8374 §9.4): true when
   // n's newly received route loses to the prefix's best route even with a Valid path; it is
-  // then installed Pending, unchecked, and remembered in Neighbor::postponed.
-  [[nodiscard]] bool postpone_check(Neighbor& n, const rib::Route& received);
+  // then installed Pending, unchecked, and remembered in Neighbor::postponed. `known` as for
+  // import_route.
+  [[nodiscard]] bool postpone_check(Neighbor& n, const rib::Route& received,
+                                    const KnownIngress* known = nullptr);
   // True when `route` would beat `best` with some path state that import admits.
-  [[nodiscard]] bool could_win(Neighbor& n, const rib::Route& route, const rib::Route& best);
+  [[nodiscard]] bool could_win(Neighbor& n, const rib::Route& route, const rib::Route& best,
+                               const KnownIngress* known = nullptr);
   // The best route for `prefix` changed to `best` (nullptr: none): the postponed routes for it
   // that could win now, or are the best, are checked.
   void check_postponed(const base::Prefix& prefix, const rib::Route* best);

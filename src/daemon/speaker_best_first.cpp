@@ -8,18 +8,21 @@
 // peer that sends the same table as the first then costs little crypto. Policy sees such a
 // route as "pending", and iBGP peers get it marked deferred only if it becomes best before its
 // check ends.
+#include <utility>
+
 #include "daemon/speaker_neighbor.hpp"
 #include "rib/decision.hpp"
 
 namespace bgpsecd::daemon {
 
-bool Speaker::postpone_check(Neighbor& n, const rib::Route& received) {
+bool Speaker::postpone_check(Neighbor& n, const rib::Route& received, const KnownIngress* known) {
   if (config_.bgpsec.validation_order != ValidationOrder::BestFirst || !n.ebgp() ||
       !received.bgpsec) {
     return false;
   }
   const rib::Route* best = loc_rib_.best(received.prefix);
-  if (best == nullptr || best->peer_key() == received.peer_key() || could_win(n, received, *best)) {
+  if (best == nullptr || best->peer_key() == received.peer_key() ||
+      could_win(n, received, *best, known)) {
     return false;
   }
   n.postponed.insert(received.prefix);
@@ -27,11 +30,12 @@ bool Speaker::postpone_check(Neighbor& n, const rib::Route& received) {
   return true;
 }
 
-bool Speaker::could_win(Neighbor& n, const rib::Route& route, const rib::Route& best) {
+bool Speaker::could_win(Neighbor& n, const rib::Route& route, const rib::Route& best,
+                        const KnownIngress* known) {
   rib::Route trial = route;
   for (const auto state : {rib::PathState::Valid, rib::PathState::NotValid}) {
     trial.path_state = state;
-    const auto candidate = import_route(n, trial, false);
+    const auto candidate = import_route(n, trial, false, known);
     if (candidate && !rib::compare_routes(best, *candidate, loc_rib_.config()).a_better()) {
       return true;
     }
@@ -59,17 +63,17 @@ void Speaker::check_postponed(const base::Prefix& prefix, const rib::Route* best
 }
 
 void Speaker::check_all_postponed() {
-  for (auto& [name, n] : neighbors_) {
-    const auto prefixes = std::move(n->postponed);
-    n->postponed.clear();
-    for (const auto& prefix : prefixes) {
-      const rib::Route* route = n->adj_in.find(prefix);
+  for (auto& entry : neighbors_) {
+    Neighbor& n = *entry.second;
+    const auto prefixes = std::exchange(n.postponed, {});
+    prefixes.for_each([&](const base::Prefix& prefix) {
+      const rib::Route* route = n.adj_in.find(prefix);
       if (route != nullptr && route->path_state == rib::PathState::Pending &&
-          !validation_in_flight(*n, prefix)) {
-        ++n->stats.postponed_checked;
-        start_validation(*n, *route);
+          !validation_in_flight(n, prefix)) {
+        ++n.stats.postponed_checked;
+        start_validation(n, *route);
       }
-    }
+    });
   }
 }
 

@@ -22,9 +22,12 @@ void Speaker::start_deferred() {
   for (auto& [name, n] : neighbors_) {
     std::size_t count = deferred_to_start(config_.bgpsec.defer_when_queued,
                                           validation_pool_->queued(), n->deferred.size());
-    while (count > 0 && !n->deferred.empty()) {
-      const base::Prefix prefix = *n->deferred.begin();
-      n->deferred.erase(n->deferred.begin());
+    while (count > 0) {
+      const auto taken = n->deferred.take();
+      if (!taken) {
+        break;
+      }
+      const base::Prefix& prefix = *taken;
       // A route replaced or withdrawn meanwhile left the set; one swept as stale (RFC 4724)
       // may not have: only a route still held and unchecked is handed over.
       const rib::Route* route = n->adj_in.find(prefix);
@@ -37,7 +40,7 @@ void Speaker::start_deferred() {
   }
 }
 
-std::size_t Speaker::unchecked_count(std::set<base::Prefix> Neighbor::*which) const {
+std::size_t Speaker::unchecked_count(base::PrefixSet Neighbor::*which) const {
   std::size_t count = 0;
   for (const auto& [name, n] : neighbors_) {
     count += ((*n).*which).size();

@@ -14,6 +14,7 @@
 #include <asio.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/prefix_set.hpp"
 #include "daemon/policy.hpp"
 #include "daemon/rate_limit.hpp"
 #include "daemon/refresh_windows.hpp"
@@ -55,15 +56,15 @@ struct Speaker::Neighbor final : session::PeerHandler {
   PendingChecks validating;
   // Routes of adj_in left Pending without a check because import rejects them whatever their
   // signatures say (RFC 8374 §8.1); checked once an RPKI or policy change could admit them.
-  std::set<base::Prefix> not_verified;
+  base::PrefixSet not_verified;
   // Routes of adj_in left Pending without a check because the validation queue was full
   // (RFC 8374 §8.7 "validation deferred", [bgpsec] defer_when_queued); start_deferred hands
   // them to the workers once it has room.
-  std::set<base::Prefix> deferred;
+  base::PrefixSet deferred;
   // Routes of adj_in left Pending without a check because the prefix's best route beats them
   // whatever their signatures say ([bgpsec] validation_order = "best-first"); checked when the
   // best changes so that they could win (Speaker::check_postponed).
-  std::set<base::Prefix> postponed;
+  base::PrefixSet postponed;
   // Routes of adj_in held by the validation servers, with the key they know them by
   // (Speaker::outsourced_).
   std::map<base::Prefix, srx_client::RouteKey> outsourced;
