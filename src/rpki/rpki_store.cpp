@@ -272,6 +272,7 @@ base::Result<ChangeSet> RpkiStore::apply(const Delta& delta) {
   if (aspa_refs) {
     aspa_refs_ = std::move(*aspa_refs);
   }
+  next->vrps.index();  // the buckets the delta changed lost theirs
   publish(std::move(next));
   return changes;
 }

@@ -6,6 +6,8 @@
 #include "rpki/vrp_table.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <limits>
 #include <tuple>
 #include <type_traits>
@@ -179,7 +181,70 @@ base::Result<VrpTable> VrpTable::build(std::span<const VrpEntry> vrps) {
   refresh_lengths(table.v4_);
   refresh_lengths(table.v6_);
   table.shrink_to_fit();
+  table.index();
   return table;
+}
+
+namespace {
+
+// Buckets smaller than this are searched whole (a few cache misses at most).
+constexpr std::size_t kIndexedBucket = 4096;
+
+// About 4 to 8 entries per range of the index, at most 2^16 ranges (256 KiB).
+unsigned index_bits(std::size_t entries) {
+  return std::clamp(static_cast<unsigned>(std::bit_width(entries)) - 3U, 8U, 16U);
+}
+
+// The address's first 64 bits, where the index looks.
+std::uint64_t head(std::uint32_t addr) { return std::uint64_t{addr} << 32U; }
+std::uint64_t head(const Addr6& addr) { return addr.hi; }
+
+// True when `h` starts with the `skip` bits every entry of the bucket starts with.
+bool shares_skipped_bits(std::uint64_t h, std::uint64_t bucket_head, unsigned skip) {
+  return skip == 0 || (h >> (64U - skip)) == (bucket_head >> (64U - skip));
+}
+
+// The range of the index for `h`: its `bits` bits after the first `skip`.
+std::size_t range_of(std::uint64_t h, unsigned skip, unsigned bits) {
+  return static_cast<std::size_t>((h << skip) >> (64U - bits));
+}
+
+}  // namespace
+
+template <class Addr, std::size_t kBits>
+void VrpTable::index_family(Family<Addr, kBits>& family) {
+  for (std::size_t length = 0; length <= kBits; ++length) {
+    const auto& bucket = family.by_length[length];
+    auto& index = family.index[length];
+    if (bucket.size() < kIndexedBucket) {
+      index = {};
+      continue;
+    }
+    if (!index.starts.empty()) {
+      continue;  // built, and the bucket unchanged since (add_to / remove_from drop it)
+    }
+    // The bits every entry starts with (the bucket is sorted: those the first and the last
+    // share) say nothing: the ranges cut at the bits after them (2001:db8:x::/48 by x).
+    index.bits = index_bits(bucket.size());
+    index.head = head(bucket.front().addr);
+    const auto common =
+        static_cast<unsigned>(std::countl_zero(index.head ^ head(bucket.back().addr)));
+    index.skip = std::min(common, 64U - index.bits);
+    const std::size_t ranges = std::size_t{1} << index.bits;
+    index.starts.resize(ranges + 1);
+    std::size_t e = 0;
+    for (std::size_t t = 0; t <= ranges; ++t) {
+      while (e < bucket.size() && range_of(head(bucket[e].addr), index.skip, index.bits) < t) {
+        ++e;
+      }
+      index.starts[t] = static_cast<std::uint32_t>(e);
+    }
+  }
+}
+
+void VrpTable::index() {
+  index_family(v4_);
+  index_family(v6_);
 }
 
 template <class Addr, std::size_t kBits>
@@ -205,6 +270,7 @@ base::Result<bool> VrpTable::add_to(Family<Addr, kBits>& family, const Addr& add
   }
   const bool was_empty = bucket.empty();
   bucket.insert(it, entry);
+  family.index[vrp.prefix.length()] = {};  // its ranges moved; index() builds it again
   if (was_empty) {
     refresh_lengths(family);
   }
@@ -228,6 +294,7 @@ base::Result<bool> VrpTable::remove_from(Family<Addr, kBits>& family, const Addr
     return false;
   }
   bucket.erase(it);
+  family.index[vrp.prefix.length()] = {};  // its ranges moved; index() builds it again
   if (bucket.empty()) {
     refresh_lengths(family);
   }
@@ -265,6 +332,8 @@ void VrpTable::clear() noexcept {
   }
   v4_.lengths.clear();
   v6_.lengths.clear();
+  v4_.index = {};
+  v6_.index = {};
   size_v4_ = 0;
   size_v6_ = 0;
 }
@@ -307,6 +376,14 @@ std::size_t VrpTable::memory_bytes() const noexcept {
   for (const auto& bucket : v6_.by_length) {
     total += bucket.capacity() * sizeof(Entry<Addr6>);
   }
+  const auto index_bytes = [](const auto& family) {
+    std::size_t bytes = 0;
+    for (const auto& index : family.index) {
+      bytes += index.starts.capacity() * sizeof(std::uint32_t);
+    }
+    return bytes;
+  };
+  total += index_bytes(v4_) + index_bytes(v6_);
   return total + v4_.lengths.capacity() + v6_.lengths.capacity();
 }
 
@@ -323,9 +400,20 @@ OriginState VrpTable::walk(const Family<Addr, kBits>& family, const Addr& route_
     }
     const auto& bucket = family.by_length[length];
     const Addr key = masked(route_addr, length);
-    auto it = std::lower_bound(bucket.begin(), bucket.end(), key,
+    // Every entry equal to `key` shares its bits, so lies in that range of the index.
+    auto first = bucket.begin();
+    auto last = bucket.end();
+    if (const auto& index = family.index[length]; !index.starts.empty()) {
+      if (!shares_skipped_bits(head(key), index.head, index.skip)) {
+        continue;  // outside every entry of the bucket
+      }
+      const std::size_t t = range_of(head(key), index.skip, index.bits);
+      first = bucket.begin() + static_cast<std::ptrdiff_t>(index.starts[t]);
+      last = bucket.begin() + static_cast<std::ptrdiff_t>(index.starts[t + 1]);
+    }
+    auto it = std::lower_bound(first, last, key,
                                [](const Entry<Addr>& e, const Addr& a) { return e.addr < a; });
-    for (; it != bucket.end() && it->addr == key; ++it) {
+    for (; it != last && it->addr == key; ++it) {
       covered = true;
       if (covering_out != nullptr) {
         covering_out->push_back(to_vrp(*it, length));

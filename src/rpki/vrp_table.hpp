@@ -55,6 +55,10 @@ class VrpTable {
   void clear() noexcept;
   // Gives back spare vector capacity (after a build or a large delta).
   void shrink_to_fit();
+  // Builds the lookup index of every large bucket that has none (build() does; add and remove
+  // drop the index of the bucket they change). Lookups give the same answers without it, only
+  // slower: the RPKI store calls it before it publishes a changed table.
+  void index();
 
   // Distinct VRPs (a VRP with several references counts once).
   [[nodiscard]] std::size_t size() const noexcept { return size_v4_ + size_v6_; }
@@ -110,9 +114,23 @@ class VrpTable {
  private:
   template <class Addr>
   using Bucket = std::vector<Entry<Addr>>;
+  // Where a large bucket's entries start by some of their address bits: every entry starts
+  // with the same `skip` bits (those of `head`, the first 64 address bits of one entry), and
+  // `starts[t]` is the first entry whose next `bits` bits are t or more, starts[2^bits] the
+  // bucket's size. A lookup then searches the few entries of its own range instead of the
+  // whole bucket: with a million /24s a binary search over 12 MiB took twenty cache misses,
+  // in the RFC 6811 walk of every arriving route. Empty: the bucket is small, or changed
+  // since the index was built (add/remove); the search then covers the whole bucket.
+  struct BucketIndex {
+    unsigned skip = 0;
+    unsigned bits = 0;
+    std::uint64_t head = 0;
+    std::vector<std::uint32_t> starts;
+  };
   template <class Addr, std::size_t kBits>
   struct Family {
     std::array<Bucket<Addr>, kBits + 1> by_length;
+    std::array<BucketIndex, kBits + 1> index;
     // Lengths whose bucket is non-empty, ascending: lookups visit only these.
     std::vector<std::uint8_t> lengths;
   };
@@ -121,6 +139,8 @@ class VrpTable {
 
   template <class Addr, std::size_t kBits>
   static void refresh_lengths(Family<Addr, kBits>& family);
+  template <class Addr, std::size_t kBits>
+  static void index_family(Family<Addr, kBits>& family);
   template <class Addr, std::size_t kBits>
   static OriginState walk(const Family<Addr, kBits>& family, const Addr& route_addr,
                           std::uint8_t route_length, const std::uint32_t* origin,

@@ -4,6 +4,8 @@
 // against the definition on random data, reference counting for deltas, and diff.
 #include "rpki/vrp_table.hpp"
 
+#include <algorithm>
+#include <array>
 #include <random>
 #include <string>
 #include <vector>
@@ -207,6 +209,91 @@ TEST(VrpTable, Rfc6811Sec2AgreesWithDefinitionOnRandomData) {
   EXPECT_GT(seen[0], 50);
   EXPECT_GT(seen[1], 50);
   EXPECT_GT(seen[2], 50);
+}
+
+// 10.w.x.y for IPv4, 2001:db8:wx:yz:: for IPv6 (random octets), cut to `length`: buckets of
+// thousands of VRPs that share their first bits, as the table's index sees real ones.
+base::Prefix spread_prefix(std::mt19937& rng, bool v6, unsigned length) {
+  std::array<std::uint8_t, 16> bytes{};
+  if (v6) {
+    bytes = {0x20, 0x01, 0x0d, 0xb8};
+    for (std::size_t i = 4; i < 8; ++i) {
+      bytes[i] = static_cast<std::uint8_t>(rng());
+    }
+  } else {
+    bytes = {10};
+    for (std::size_t i = 1; i < 4; ++i) {
+      bytes[i] = static_cast<std::uint8_t>(rng());
+    }
+  }
+  return base::Prefix(base::IpAddress(v6 ? base::Afi::Ipv6 : base::Afi::Ipv4, bytes),
+                      static_cast<std::uint8_t>(length));
+}
+
+TEST(VrpTable, IndexedBucketsAgreeWithDefinitionBeforeAndAfterDeltas) {
+  // Two buckets large enough for the lookup index (IPv4 /24, IPv6 /48), a few small ones,
+  // and routes that hit and miss them; then a delta (the touched buckets lose their index)
+  // and index() again. Every answer must be the definition's.
+  std::mt19937 rng(8210);
+  std::vector<VrpEntry> vrps;
+  const auto make = [&](bool v6) {
+    const unsigned length = v6 ? (rng() % 8 == 0 ? 40 : 48) : (rng() % 8 == 0 ? 20 : 24);
+    const unsigned max_length = length + static_cast<unsigned>(rng() % 3);
+    return VrpEntry{spread_prefix(rng, v6, length),
+                    static_cast<std::uint8_t>(max_length),
+                    base::Asn(static_cast<std::uint32_t>(rng() % 3)),
+                    {}};
+  };
+  for (int i = 0; i < 14'000; ++i) {
+    vrps.push_back(make(i % 2 == 0));
+  }
+  auto table = table_of(vrps);
+  const auto check = [&](const char* when) {
+    int seen[3] = {0, 0, 0};
+    for (int i = 0; i < 3'000; ++i) {
+      const bool v6 = i % 2 == 0;
+      const unsigned length =
+          v6 ? 36 + static_cast<unsigned>(rng() % 16) : 18 + static_cast<unsigned>(rng() % 10);
+      auto route = spread_prefix(rng, v6, length);
+      if (i % 5 == 0) {  // outside the bits the buckets share: skipped, NotFound
+        route = base::Prefix(base::IpAddress(v6 ? base::Afi::Ipv6 : base::Afi::Ipv4,
+                                             std::array<std::uint8_t, 16>{
+                                                 v6 ? std::uint8_t{0x2a} : std::uint8_t{11}, 2, 3}),
+                             static_cast<std::uint8_t>(length));
+      }
+      base::Asn origin(static_cast<std::uint32_t>(rng() % 3));
+      if (i % 5 == 1 || i % 5 == 2) {  // a VRP's prefix or a more-specific, often its AS
+        const auto& v = vrps[rng() % vrps.size()];
+        route = base::Prefix(v.prefix.address(),
+                             static_cast<std::uint8_t>(v.prefix.length() + rng() % 3));
+        origin = i % 5 == 1 ? v.asn : origin;
+      }
+      const auto expected = reference_state(vrps, route, origin);
+      ASSERT_EQ(table.validate_origin(route, origin), expected)
+          << when << ": " << route.to_string() << " AS" << origin.value();
+      ++seen[static_cast<int>(expected)];
+    }
+    EXPECT_GT(seen[0], 100) << when;
+    EXPECT_GT(seen[1], 100) << when;
+    EXPECT_GT(seen[2], 100) << when;
+  };
+  check("built");
+  for (int i = 0; i < 300; ++i) {  // a delta: 300 withdrawn, 300 new
+    const auto gone = vrps[static_cast<std::size_t>(i) * 7];
+    vrps.erase(vrps.begin() + i * 7);
+    if (std::find_if(vrps.begin(), vrps.end(), [&](const VrpEntry& v) {
+          return v.prefix == gone.prefix && v.max_length == gone.max_length && v.asn == gone.asn;
+        }) == vrps.end()) {
+      ASSERT_TRUE(table.remove(gone).value());
+    } else {
+      ASSERT_FALSE(table.remove(gone).value());  // listed twice: one reference left
+    }
+    vrps.push_back(make(i % 2 == 0));
+    ASSERT_TRUE(table.add(vrps.back()).has_value());
+  }
+  check("after a delta, before index()");
+  table.index();
+  check("indexed again");
 }
 
 TEST(VrpTable, DeltaReferenceCountingKeepsVrpUntilEverySourceWithdraws) {
