@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 
 #include "base/prefix.hpp"
 
@@ -55,9 +56,11 @@ class PrefixSet {
     return count;
   }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  // Gives the memory back too (a cleared unordered_set keeps its bucket array, a table's worth
+  // after a full feed).
   void clear() noexcept {
     for (auto& shard : shards_.all()) {
-      shard.clear();
+      shard = {};
     }
   }
   // Removes one prefix and returns it (which one is unspecified); nullopt when empty.

@@ -11,7 +11,7 @@
 namespace bgpsecd::base {
 namespace {
 
-// `count` distinct /24s and /48s, enough to land in every shard many times over.
+// `count` distinct /24s and /64s, enough to land in every shard many times over.
 std::vector<Prefix> many_prefixes(std::uint32_t count) {
   std::vector<Prefix> prefixes;
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -73,7 +73,9 @@ TEST(PrefixSet, TakeEmptiesTheSetOncePerPrefix) {
     set.insert(p);
   }
   std::set<Prefix> taken;
-  while (const auto p = set.take()) {
+  for (std::size_t i = 0; i < prefixes.size(); ++i) {
+    const auto p = set.take();
+    ASSERT_TRUE(p) << "empty after " << i << " of " << prefixes.size();
     EXPECT_TRUE(taken.insert(*p).second) << "taken twice: " << p->to_string();
     EXPECT_FALSE(set.contains(*p));
   }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // VRP table (RFC 6811): per address family, one vector per prefix length, each sorted by
 // (address, ASN, maxLength). A lookup masks the route's address to every length that has
-// VRPs and is not longer than the route, and binary-searches that bucket: at most 33 / 129
-// searches, in practice the 15-25 lengths that real VRP sets use.
+// VRPs and is not longer than the route, and binary-searches that bucket (a large one only
+// within the range its index gives): at most 33 / 129 searches, in practice the 15-25
+// lengths that real VRP sets use.
 #include "rpki/vrp_table.hpp"
 
 #include <algorithm>
