@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The fast P-256 verifier (crypto/fast_verify.hpp) next to OpenSSL's (PublicKey::verify) in the
 // same run: one core on a precomputed key for several table shapes, many keys (tables out of
-// cache), the per-key table build, and one key shared by all cores. Signatures rotate through
+// cache), multi-buffer batches (AVX-512 IFMA), the per-key table build, and one key shared by
+// all cores. Signatures rotate through
 // a ring of 256 so that branch predictors do not learn one scalar. bench/run prints the ratios
 // to `openssl speed ecdsap256`.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -15,10 +17,12 @@
 #include "crypto/digest.hpp"
 #include "crypto/fast_verify.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/p256/ifma.hpp"
 
 namespace {
 
 namespace crypto = bgpsecd::crypto;
+namespace p256 = bgpsecd::crypto::p256;
 
 struct Signed {
   crypto::Sha256Digest digest{};
@@ -97,14 +101,16 @@ BENCHMARK(BM_P256FastVerify)
     ->Args({8, 1})
     ->Args({4, 16});
 
-// 2000 keys visited in turn: the tables no longer fit the caches, as with a full RPKI key set.
-void BM_P256FastVerifyManyKeys(benchmark::State& state) {
-  struct Entry {
-    crypto::PrecomputedVerifier v;
-    Signed s;
-  };
-  static std::vector<Entry> entries = [] {
-    std::vector<Entry> out;
+// One signature by each of 2000 keys: visited in turn, the tables no longer fit the caches, as
+// with a full RPKI key set.
+struct KeyedSignature {
+  crypto::PrecomputedVerifier v;
+  Signed s;
+};
+
+const std::vector<KeyedSignature>& many_keys() {
+  static const std::vector<KeyedSignature> entries = [] {
+    std::vector<KeyedSignature> out;
     for (int k = 0; k < 2000; ++k) {
       const auto r = make_ring(1);
       auto v = crypto::PrecomputedVerifier::from_key(r.key);
@@ -115,6 +121,11 @@ void BM_P256FastVerifyManyKeys(benchmark::State& state) {
     }
     return out;
   }();
+  return entries;
+}
+
+void BM_P256FastVerifyManyKeys(benchmark::State& state) {
+  const auto& entries = many_keys();
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& e = entries[i++ % entries.size()];
@@ -123,6 +134,38 @@ void BM_P256FastVerifyManyKeys(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_P256FastVerifyManyKeys);
+
+// verify_batch over the 2000 keys' signatures, `batch` at a time (each lane its own key and
+// digest, tables out of cache): eight lanes per pass with AVX-512 IFMA where the CPU has it.
+// Args: batch size, IFMA (1: where the CPU has it; 0: one by one, for comparison).
+void BM_P256BatchVerify(benchmark::State& state) {
+  const auto& entries = many_keys();
+  const auto batch = static_cast<std::size_t>(state.range(0));
+  std::vector<crypto::VerifyRequest> requests;
+  for (const auto& e : entries) {
+    requests.push_back({&e.v, &e.s.digest, e.s.der});
+  }
+  const bool was = p256::ifma_enabled();
+  p256::use_ifma_for_test(state.range(1) != 0);
+  std::unique_ptr<bool[]> results(new bool[batch]);
+  std::size_t at = 0;
+  for (auto _ : state) {
+    if (at + batch > requests.size()) {
+      at = 0;
+    }
+    crypto::PrecomputedVerifier::verify_batch(std::span(requests).subspan(at, batch),
+                                              std::span(results.get(), batch));
+    benchmark::DoNotOptimize(results[0]);
+    at += batch;
+  }
+  if (!results[0]) {
+    state.SkipWithError("a valid signature did not verify");
+  }
+  state.counters["ifma"] = p256::ifma_enabled() ? 1 : 0;
+  p256::use_ifma_for_test(was);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
+}
+BENCHMARK(BM_P256BatchVerify)->Args({8, 1})->Args({64, 1})->Args({64, 0});
 
 // The per-key cost of a table (not a verification; no "Verify" in the name for bench/run).
 void BM_P256TableBuild(benchmark::State& state) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target comparing the fast P-256 verifier (PrecomputedVerifier) with OpenSSL's
-// (PublicKey::verify) on fuzzer-chosen keys, digests and signatures; any disagreement, on
-// a key's validity or on a signature, aborts. Input layout (first octet = mode):
+// Fuzz target comparing the fast P-256 verifier (PrecomputedVerifier, one by one and in a
+// multi-buffer batch) with OpenSSL's (PublicKey::verify) on fuzzer-chosen keys, digests and
+// signatures; any disagreement, on a key's validity or on a signature, aborts. Input layout (first
+// octet = mode):
 //   mode & 3 == 0: fixed key ((mode >> 2) & 3: RFC 8608 AS 64496, AS 65536, G, -G),
 //                  digest(32), signature(rest)
 //   mode & 3 == 1: private scalar d(32) -> its key, digest(32), signature(rest)
@@ -32,6 +33,7 @@ using bgpsecd::crypto::PrivateKey;
 using bgpsecd::crypto::PublicKey;
 using bgpsecd::crypto::Sha256Digest;
 using bgpsecd::crypto::TableShape;
+using bgpsecd::crypto::VerifyRequest;
 
 constexpr std::array<TableShape, 16> kShapes = {{{5, 2},
                                                  {4, 4},
@@ -97,8 +99,18 @@ const Pair& fixed_pair(unsigned index, unsigned shape) {
   return it->second;
 }
 
+// OpenSSL, the fast verifier alone, and verify_batch with the case in two lanes (so that the
+// multi-buffer IFMA engine runs it where the CPU has one) must all agree.
 void compare(const Pair& pair, const Sha256Digest& digest, std::span<const std::uint8_t> sig) {
-  if (pair.openssl.verify(digest, sig) != pair.fast.verify(digest, sig)) {
+  const bool expected = pair.openssl.verify(digest, sig);
+  if (expected != pair.fast.verify(digest, sig)) {
+    __builtin_trap();
+  }
+  const std::array<VerifyRequest, 2> requests = {
+      {{&pair.fast, &digest, sig}, {&pair.fast, &digest, sig}}};
+  bool results[2] = {!expected, !expected};
+  PrecomputedVerifier::verify_batch(requests, results);
+  if (results[0] != expected || results[1] != expected) {
     __builtin_trap();
   }
 }

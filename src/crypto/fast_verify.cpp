@@ -4,12 +4,14 @@
 #include "crypto/fast_verify.hpp"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "crypto/p256/comb.hpp"
 #include "crypto/p256/field.hpp"
+#include "crypto/p256/ifma.hpp"
 #include "crypto/p256/point.hpp"
 #include "crypto/p256/signature_der.hpp"
 #include "crypto/p256/verify.hpp"
@@ -75,6 +77,35 @@ bool PrecomputedVerifier::verify(const Sha256Digest& digest,
   return p256::verify_scalars(*table_, e, sig.r, sig.s);
 }
 
+void PrecomputedVerifier::verify_batch(std::span<const VerifyRequest> requests,
+                                       std::span<bool> results) noexcept {
+  // Parsed in chunks, so that no allocation is needed whatever the batch size.
+  constexpr std::size_t kChunk = 64;
+  std::array<p256::VerifyLane, kChunk> lanes{};
+  std::array<std::size_t, kChunk> lane_request{};
+  std::array<bool, kChunk> lane_results{};
+  for (std::size_t start = 0; start < requests.size(); start += kChunk) {
+    const std::size_t end = std::min(requests.size(), start + kChunk);
+    std::size_t n = 0;
+    for (std::size_t i = start; i < end; ++i) {
+      const VerifyRequest& req = requests[i];
+      results[i] = false;
+      p256::SignatureScalars sig;
+      if (req.verifier == nullptr || !req.verifier->table_ || req.digest == nullptr ||
+          !p256::parse_der_signature(req.der_signature, sig)) {
+        continue;
+      }
+      lanes[n] = {req.verifier->table_.get(), p256::limbs_from_be(*req.digest), sig.r, sig.s};
+      lane_request[n] = i;
+      ++n;
+    }
+    p256::verify_lanes(std::span(lanes).first(n), lane_results);
+    for (std::size_t k = 0; k < n; ++k) {
+      results[lane_request[k]] = lane_results[k];
+    }
+  }
+}
+
 std::size_t PrecomputedVerifier::table_bytes() const noexcept {
   return table_ ? table_->bytes() : 0;
 }
@@ -89,6 +120,8 @@ std::size_t PrecomputedVerifier::table_bytes_for(TableShape shape) noexcept {
 }
 
 void warm_up_fast_verify() { static_cast<void>(p256::generator_table()); }
+
+bool batch_verify_uses_ifma() noexcept { return p256::ifma_enabled(); }
 
 std::size_t generator_table_bytes() { return p256::generator_table().bytes(); }
 

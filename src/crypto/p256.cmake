@@ -7,6 +7,7 @@ set(BGPSEC_P256_SRCS
     ${CMAKE_CURRENT_LIST_DIR}/fast_verify.cpp
     ${CMAKE_CURRENT_LIST_DIR}/p256/comb.cpp
     ${CMAKE_CURRENT_LIST_DIR}/p256/field.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/p256/ifma.cpp
     ${CMAKE_CURRENT_LIST_DIR}/p256/point.cpp
     ${CMAKE_CURRENT_LIST_DIR}/p256/scalar.cpp
     ${CMAKE_CURRENT_LIST_DIR}/p256/signature_der.cpp
@@ -23,6 +24,7 @@ bgpsecd_test(p256_test
        ${CMAKE_CURRENT_LIST_DIR}/p256/scalar_test.cpp
        ${CMAKE_CURRENT_LIST_DIR}/p256/point_test.cpp
        ${CMAKE_CURRENT_LIST_DIR}/p256/signature_der_test.cpp
+       ${CMAKE_CURRENT_LIST_DIR}/p256/ifma_test.cpp
        ${CMAKE_CURRENT_LIST_DIR}/fast_verify_test.cpp
        ${CMAKE_CURRENT_LIST_DIR}/p256/differential.cpp
        ${CMAKE_CURRENT_LIST_DIR}/p256/differential_test.cpp

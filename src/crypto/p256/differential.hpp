@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Differential testing of PrecomputedVerifier against PublicKey::verify (OpenSSL): random keys
-// and digests, OpenSSL-made signatures and many ways of breaking them, plus
-// crafted keys for the rare cases random input never reaches (x(R) ≥ n, so r = x(R) - n;
-// R = u1·G + u2·Q at infinity; Q = ±G). Test support for p256_test and p256_diff only; not
-// part of the crypto library.
+// Differential testing of PrecomputedVerifier (verify and verify_batch) against
+// PublicKey::verify (OpenSSL): random keys and digests, OpenSSL-made signatures and many ways of
+// breaking them, plus crafted keys for the rare cases random input never reaches (x(R) ≥ n, so r =
+// x(R) - n; R = u1·G + u2·Q at infinity; Q = ±G). Test support for p256_test and p256_diff only;
+// not part of the crypto library.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@ struct DiffCase {
   base::Bytes signature;
   bool openssl = false;  // PublicKey::verify
   bool fast = false;     // PrecomputedVerifier::verify
+  bool batch = false;    // PrecomputedVerifier::verify_batch (IFMA where the CPU has it)
 };
 
 struct KindCount {
@@ -33,9 +34,10 @@ struct KindCount {
 
 struct DiffStats {
   std::uint64_t cases = 0;
-  std::uint64_t accepted = 0;  // by OpenSSL
-  std::uint64_t mismatches = 0;
-  std::uint64_t keys = 0;  // distinct keys with a table built
+  std::uint64_t accepted = 0;          // by OpenSSL
+  std::uint64_t mismatches = 0;        // cases where either fast verifier disagrees with OpenSSL
+  std::uint64_t batch_mismatches = 0;  // of which verify_batch's
+  std::uint64_t keys = 0;              // distinct keys with a table built
   std::map<std::string, KindCount> per_kind;
 };
 

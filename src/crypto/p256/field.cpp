@@ -4,9 +4,7 @@
 
 #include <array>
 
-#ifdef BGPSEC_P256_HAVE_MULX
-#include <cpuid.h>
-#endif
+#include "crypto/p256/cpu_features.hpp"
 
 namespace bgpsecd::crypto::p256 {
 namespace {
@@ -21,17 +19,9 @@ namespace detail {
 namespace {
 bool cpu_has_mulx() noexcept {
 #ifdef BGPSEC_P256_HAVE_MULX
-  // CPUID leaf 7, subleaf 0: EBX bit 8 is BMI2 (mulx), bit 19 is ADX (adcx, adox). Both only
-  // use general registers, so no OS support check is needed. (clang 14's
-  // __builtin_cpu_supports does not know "adx".)
-  unsigned eax = 0;
-  unsigned ebx = 0;
-  unsigned ecx = 0;
-  unsigned edx = 0;
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) {
-    return false;
-  }
-  return (ebx & (1U << 8)) != 0 && (ebx & (1U << 19)) != 0;
+  // mulx (BMI2) and adcx/adox (ADX) only use general registers: no OS support to check.
+  const CpuFeatures cpu = read_cpu_features();
+  return cpu.bmi2 && cpu.adx;
 #else
   return false;
 #endif
