@@ -3,6 +3,10 @@
 // going through the signature cache and the key tables.
 #include "bgpsec/caching_verifier.hpp"
 
+#include <memory>
+#include <optional>
+#include <vector>
+
 #include "wire/bgpsec_path.hpp"
 
 namespace bgpsecd::bgpsec {
@@ -42,8 +46,63 @@ bool CachingSignatureVerifier::verify_with_key(const crypto::PublicKey& key,
   return valid;
 }
 
+void CachingSignatureVerifier::check_jobs(std::span<const VerifyJob> jobs,
+                                          std::span<bool> job_valid) const {
+  // RFC 8608 §2: SHA-256 of the RFC 8205 §4.2 octets; RFC 8205 §5.2: any key of the (AS, SKI)
+  // that verifies makes the signature good, so every candidate key not settled by the cache
+  // goes into the batch.
+  std::vector<crypto::Sha256Digest> digests(jobs.size());
+  std::vector<KeyTableCache::Check> checks;
+  std::vector<std::size_t> check_job;
+  std::vector<std::optional<SignatureCacheKey>> check_entry;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const VerifyJob& job = jobs[j];
+    digests[j] = crypto::sha256(job.signed_data);
+    job_valid[j] = false;
+    for (const auto& key : job.keys) {
+      auto entry = signature_cache_.enabled()
+                       ? signature_cache_.key_for(key.point(), digests[j], job.signature)
+                       : std::nullopt;
+      if (entry) {
+        if (const auto cached = signature_cache_.lookup(*entry)) {
+          if (*cached) {
+            job_valid[j] = true;
+            break;
+          }
+          continue;
+        }
+      }
+      checks.push_back({&key, &digests[j], job.signature});
+      check_job.push_back(j);
+      check_entry.push_back(entry);
+    }
+  }
+  if (checks.empty()) {
+    return;
+  }
+  signatures_verified_.fetch_add(checks.size(), std::memory_order_relaxed);
+  std::unique_ptr<bool[]> valid(new bool[checks.size()]);
+  key_tables_.verify_batch(checks, std::span(valid.get(), checks.size()));
+  for (std::size_t k = 0; k < checks.size(); ++k) {
+    if (check_entry[k]) {
+      signature_cache_.insert(*check_entry[k], valid[k]);
+    }
+    if (valid[k]) {
+      job_valid[check_job[k]] = true;
+    }
+  }
+}
+
 VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
                                                      std::span<const VerifyJob> jobs) const {
+  if (supports_suite(suite) && jobs.size() > 1 && options_.precompute &&
+      crypto::batch_verify_uses_ifma()) {
+    std::unique_ptr<bool[]> valid(new bool[jobs.size()]);
+    check_jobs(jobs, std::span(valid.get(), jobs.size()));
+    return verify_in_order(jobs, [&](const VerifyJob& job) {
+      return valid[static_cast<std::size_t>(&job - jobs.data())];
+    });
+  }
   return verify_in_order(jobs, [&](const VerifyJob& job) {
     return supports_suite(suite) &&
            verify_suite1_with(job,
@@ -52,6 +111,18 @@ VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
                                 return verify_with_key(key, digest, signature);
                               });
   });
+}
+
+bool CachingSignatureVerifier::warms_up() const noexcept {
+  return signature_cache_.enabled() && options_.precompute && crypto::batch_verify_uses_ifma();
+}
+
+void CachingSignatureVerifier::warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const {
+  if (!supports_suite(suite) || jobs.empty() || !warms_up()) {
+    return;
+  }
+  std::unique_ptr<bool[]> valid(new bool[jobs.size()]);
+  check_jobs(jobs, std::span(valid.get(), jobs.size()));
 }
 
 CachingVerifierStats CachingSignatureVerifier::stats() const {

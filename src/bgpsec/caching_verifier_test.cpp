@@ -21,12 +21,27 @@
 #include "bgpsec/validator.hpp"
 #include "crypto/digest.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/p256/ifma.hpp"
 #include "wire/bgpsec_path.hpp"
 
 namespace bgpsecd::bgpsec {
 namespace {
 
 constexpr std::uint8_t kSuite1 = wire::kAlgorithmSuite1;
+
+// The multi-buffer engine on or off for a test (on only where the CPU has it), then back.
+class IfmaSetting {
+ public:
+  explicit IfmaSetting(bool on) : was_(crypto::p256::ifma_enabled()) {
+    crypto::p256::use_ifma_for_test(on);
+  }
+  ~IfmaSetting() { crypto::p256::use_ifma_for_test(was_); }
+  IfmaSetting(const IfmaSetting&) = delete;
+  IfmaSetting& operator=(const IfmaSetting&) = delete;
+
+ private:
+  bool was_;
+};
 
 // A VerifyJob with its own storage.
 struct OwnedJob {
@@ -179,6 +194,9 @@ TEST(CachingVerifier, RandomGoodAndBadCasesSameOutcomesAsTheDefault) {
 
 // ===== RFC 8205 §5.2 block semantics =====
 
+// One by one, a block stops at its first failure; with the multi-buffer engine the whole block
+// is verified in one batch (cheaper than stopping early). Either way the lowest failing index
+// is reported and `checked` counts the jobs up to it, as the default verifier's do.
 TEST(CachingVerifier, ReportsTheLowestFailingIndexAndStopsThere) {
   std::mt19937_64 rng(1);
   const auto key = new_key();
@@ -186,19 +204,115 @@ TEST(CachingVerifier, ReportsTheLowestFailingIndexAndStopsThere) {
   const auto cases = cases_for(key, other, rng);
   const auto good = cases[0].job();
   const auto bad = cases[1].job();
+  for (const bool ifma : {false, true}) {
+    if (ifma && !crypto::p256::ifma_supported()) {
+      continue;
+    }
+    const IfmaSetting setting(ifma);
+    const CachingSignatureVerifier verifier;
+    const VerifyJob middle_bad[] = {good, bad, good};
+    auto out = verifier.verify_block(kSuite1, middle_bad);
+    EXPECT_EQ(out.first_failure, 1U);
+    EXPECT_EQ(out.checked, 2U);
+    EXPECT_EQ(verifier.stats().signatures_verified, ifma ? 3U : 2U);
+    const VerifyJob all_good[] = {good, good, good};
+    out = verifier.verify_block(kSuite1, all_good);
+    EXPECT_EQ(out.first_failure, 3U);
+    EXPECT_EQ(out.checked, 3U);
+    out = verifier.verify_block(kSuite1, std::span<const VerifyJob>());
+    EXPECT_EQ(out.first_failure, 0U);
+    EXPECT_EQ(out.checked, 0U);
+  }
+}
+
+// Blocks of 2 to 12 jobs mixing good and bad signatures, several candidate keys and broken
+// DER: verified in one batch (multi-buffer, where the CPU has it) and one by one, every
+// configuration gives the default verifier's first failure and count.
+TEST(CachingVerifier, BlocksVerifiedInOneBatchGiveTheDefaultsOutcomes) {
+  std::mt19937_64 rng(12);
+  std::vector<std::vector<OwnedJob>> pools;
+  for (int i = 0; i < 4; ++i) {
+    pools.push_back(cases_for(new_key(), new_key(), rng));
+  }
+  std::vector<std::vector<OwnedJob>> blocks;
+  for (int b = 0; b < 40; ++b) {
+    std::vector<OwnedJob> block;
+    const std::size_t n = 2 + rng() % 11;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& pool = pools[rng() % pools.size()];
+      // Mostly good ones, so that failures come late in the block too.
+      block.push_back(rng() % 3 != 0 ? pool[0] : pool[rng() % pool.size()]);
+    }
+    blocks.push_back(std::move(block));
+  }
+  for (const bool ifma : {false, true}) {
+    if (ifma && !crypto::p256::ifma_supported()) {
+      continue;
+    }
+    const IfmaSetting setting(ifma);
+    for (const auto& [config, options] : configurations()) {
+      const CachingSignatureVerifier verifier(options);
+      for (int round = 0; round < 2; ++round) {
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+          std::vector<VerifyJob> jobs;
+          for (const auto& j : blocks[b]) {
+            jobs.push_back(j.job());
+          }
+          const auto want = default_signature_verifier().verify_block(kSuite1, jobs);
+          const auto got = verifier.verify_block(kSuite1, jobs);
+          EXPECT_EQ(got.first_failure, want.first_failure)
+              << "block " << b << ", " << config << ", ifma " << ifma << ", round " << round;
+          EXPECT_EQ(got.checked, want.checked) << "block " << b << ", " << config;
+        }
+      }
+    }
+  }
+}
+
+// warm_up verifies what the cache lacks of many blocks' jobs at once; the blocks' own
+// verify_block calls then verify nothing more and answer as the default verifier does.
+TEST(CachingVerifier, WarmUpLeavesNothingForTheBlocksToVerify) {
+  if (!crypto::p256::ifma_supported()) {
+    GTEST_SKIP() << "warm_up does nothing without AVX-512 IFMA";
+  }
+  const IfmaSetting setting(true);
+  std::mt19937_64 rng(13);
+  std::vector<OwnedJob> owned;
+  for (int i = 0; i < 5; ++i) {
+    auto more = cases_for(new_key(), new_key(), rng);
+    owned.insert(owned.end(), more.begin(), more.end());
+  }
+  std::vector<VerifyJob> all;
+  for (const auto& j : owned) {
+    all.push_back(j.job());
+  }
   const CachingSignatureVerifier verifier;
-  const VerifyJob middle_bad[] = {good, bad, good};
-  auto out = verifier.verify_block(kSuite1, middle_bad);
-  EXPECT_EQ(out.first_failure, 1U);
-  EXPECT_EQ(out.checked, 2U);
-  EXPECT_EQ(verifier.stats().signatures_verified, 2U);
-  const VerifyJob all_good[] = {good, good, good};
-  out = verifier.verify_block(kSuite1, all_good);
-  EXPECT_EQ(out.first_failure, 3U);
-  EXPECT_EQ(out.checked, 3U);
-  out = verifier.verify_block(kSuite1, std::span<const VerifyJob>());
-  EXPECT_EQ(out.first_failure, 0U);
-  EXPECT_EQ(out.checked, 0U);
+  ASSERT_TRUE(verifier.warms_up());
+  verifier.warm_up(kSuite1, all);
+  const auto warmed = verifier.stats().signatures_verified;
+  EXPECT_GT(warmed, owned.size() / 2);
+  for (std::size_t i = 0; i + 2 <= all.size(); i += 2) {
+    const std::span<const VerifyJob> block(all.data() + i, 2);
+    const auto want = default_signature_verifier().verify_block(kSuite1, block);
+    const auto got = verifier.verify_block(kSuite1, block);
+    EXPECT_EQ(got.first_failure, want.first_failure) << owned[i].name << ", " << owned[i + 1].name;
+  }
+  // Oversized signatures are never cached, so those are verified again; nothing else is.
+  std::uint64_t uncacheable = 0;
+  for (const auto& j : owned) {
+    uncacheable += j.signature.size() > kMaxCachedSignatureSize ? j.keys.size() : 0;
+  }
+  EXPECT_LE(verifier.stats().signatures_verified, warmed + uncacheable);
+  // Another suite, or the cache off: nothing to do.
+  const CachingSignatureVerifier other;
+  other.warm_up(2, all);
+  EXPECT_EQ(other.stats().signatures_verified, 0U);
+  CachingVerifierOptions no_cache;
+  no_cache.signature_cache_entries = 0;
+  const CachingSignatureVerifier uncached(no_cache);
+  EXPECT_FALSE(uncached.warms_up());
+  uncached.warm_up(kSuite1, all);
+  EXPECT_EQ(uncached.stats().signatures_verified, 0U);
 }
 
 TEST(CachingVerifier, OtherSuitesFailWithoutCrypto) {
@@ -464,14 +578,27 @@ TEST(CachingVerifierValidator, Rfc8608ExamplesValidateTheSame) {
   }
 }
 
-TEST(CachingVerifierValidator, SignedChainsValidateTheSameAndHitTheCache) {
-  const testing::SignedChain chain(3);
+// A route signed by a chain of `hops` ASes for its receiver, and a key table with their keys.
+struct SignedRoute {
+  SignedRoute(std::size_t hops, const char* prefix_text)
+      : chain(hops),
+        prefix(base::Prefix::parse(prefix_text).value()),
+        path(chain.sign(prefix)),
+        route(route_for(prefix)),
+        peer(ebgp_peer(chain.receiver(), chain.as_of(hops - 1))) {
+    chain.register_keys(keys);
+  }
+  testing::SignedChain chain;
   testing::TestKeyTable keys;
-  chain.register_keys(keys);
-  const auto prefix = base::Prefix::parse("2001:db8:1::/48").value();
-  const auto path = chain.sign(prefix);
-  const auto route = route_for(prefix);
-  const auto peer = ebgp_peer(chain.receiver(), chain.as_of(2));
+  base::Prefix prefix;
+  wire::BgpsecPath path;
+  RouteContext route;
+  PeerContext peer;
+};
+
+TEST(CachingVerifierValidator, SignedChainsValidateTheSameAndHitTheCache) {
+  const SignedRoute r(3, "2001:db8:1::/48");
+  const auto& [chain, keys, prefix, path, route, peer] = r;
   const CachingSignatureVerifier caching;
 
   const auto first = Validator(keys, caching).validate(path, route, peer);
@@ -504,6 +631,35 @@ TEST(CachingVerifierValidator, SignedChainsValidateTheSameAndHitTheCache) {
   chain.register_keys(decoys);
   expect_same_validation(decoys, path, route, peer, caching, "decoy keys, then the right ones");
   EXPECT_EQ(Validator(decoys, caching).validate(path, route, peer).state, PathState::Valid);
+}
+
+// collect_signatures gathers the jobs the validation will ask for, so that warm_up leaves the
+// validation nothing to verify; nothing is gathered for a path with a missing key.
+TEST(CachingVerifierValidator, CollectedSignaturesAreTheOnesTheValidationVerifies) {
+  const SignedRoute r(4, "2001:db8:7::/48");
+  const auto& [chain, keys, prefix, path, route, peer] = r;
+  const CachingSignatureVerifier caching;
+  PendingSignatures pending(kSuite1);
+  Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, pending);
+  ASSERT_EQ(pending.jobs().size(), 4U);
+  EXPECT_EQ(default_signature_verifier().verify_block(kSuite1, pending.jobs()).first_failure, 4U);
+
+  // Same ASes, other keys (so other SKIs): no key of the path is found.
+  const testing::SignedChain strangers(4);
+  testing::TestKeyTable wrong_keys;
+  strangers.register_keys(wrong_keys);
+  Validator(wrong_keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, pending);
+  EXPECT_EQ(pending.jobs().size(), 4U);  // the missing keys added nothing
+  PendingSignatures other_suite(2);
+  Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, other_suite);
+  EXPECT_TRUE(other_suite.jobs().empty());
+
+  if (caching.warms_up()) {
+    caching.warm_up(pending.suite(), pending.jobs());
+    EXPECT_EQ(caching.stats().signatures_verified, 4U);
+  }
+  EXPECT_EQ(Validator(keys, caching).validate(path, route, peer).state, PathState::Valid);
+  EXPECT_EQ(caching.stats().signatures_verified, 4U);
 }
 
 }  // namespace

@@ -200,6 +200,35 @@ bool KeyTableCache::verify(const crypto::PublicKey& key, const crypto::Sha256Dig
   return key.verify(digest, der_signature);
 }
 
+void KeyTableCache::verify_batch(std::span<const Check> checks, std::span<bool> results) {
+  // The verifiers are copies sharing the tables, so an eviction meanwhile frees nothing in use.
+  std::vector<crypto::PrecomputedVerifier> tables;
+  std::vector<crypto::VerifyRequest> requests;
+  std::vector<std::size_t> request_check;
+  tables.reserve(checks.size());
+  requests.reserve(checks.size());
+  request_check.reserve(checks.size());
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const Check& c = checks[i];
+    if (auto table = table_for(*c.key)) {
+      tables.push_back(std::move(*table));
+      request_check.push_back(i);
+    } else {
+      fallbacks_.fetch_add(1, std::memory_order_relaxed);
+      results[i] = c.key->verify(*c.digest, c.der_signature);
+    }
+  }
+  for (std::size_t k = 0; k < tables.size(); ++k) {
+    const Check& c = checks[request_check[k]];
+    requests.push_back({&tables[k], c.digest, c.der_signature});
+  }
+  std::unique_ptr<bool[]> verified(new bool[requests.size()]);
+  crypto::PrecomputedVerifier::verify_batch(requests, std::span(verified.get(), requests.size()));
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    results[request_check[k]] = verified[k];
+  }
+}
+
 KeyTableCacheStats KeyTableCache::stats() const {
   KeyTableCacheStats out;
   for (std::size_t i = 0; i < shard_count_; ++i) {

@@ -36,6 +36,17 @@ class SignatureVerifier {
   [[nodiscard]] virtual VerifyOutcome verify_block(std::uint8_t suite,
                                                    std::span<const VerifyJob> jobs) const = 0;
 
+  // Whether warm_up does anything; callers skip gathering jobs for it when not.
+  [[nodiscard]] virtual bool warms_up() const noexcept { return false; }
+  // Checks `jobs` of `suite` (typically the blocks of many routes) ahead of the verify_block
+  // calls that will ask for them, for a verifier that checks many signatures at once more
+  // cheaply than one by one and keeps the outcomes. verify_block's answers never depend on
+  // it; the default does nothing.
+  virtual void warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const {
+    static_cast<void>(suite);
+    static_cast<void>(jobs);
+  }
+
   SignatureVerifier() = default;
   SignatureVerifier(const SignatureVerifier&) = default;
   SignatureVerifier& operator=(const SignatureVerifier&) = default;

@@ -177,16 +177,7 @@ PathValidation Validator::validate(const wire::BgpsecPath& path, const RouteCont
   return verify_signatures(path, route.prefix, route.safi, peer.own_as);
 }
 
-PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
-                                            const base::Prefix& prefix, std::uint8_t safi,
-                                            base::Asn own_as) const {
-  // Callers may come here without check_path (deferred validation); never build signed
-  // octets from a value of the wrong shape.
-  if (auto bad = check_structure(path)) {
-    return *bad;
-  }
-  const std::size_t n = path.secure_path.size();
-
+std::vector<std::size_t> Validator::blocks_to_try(const wire::BgpsecPath& path) const {
   // Blocks with a suite we implement, cheapest first (RFC 8374 §8.1): we
   // implement suite 1 only, so "cheaper" means fewer signature octets to verify.
   std::vector<std::size_t> order;
@@ -196,6 +187,52 @@ PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
       order.push_back(b);
     }
   }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return signature_octets(path.blocks[a]) < signature_octets(path.blocks[b]);
+  });
+  return order;
+}
+
+void Validator::collect_signatures(const wire::BgpsecPath& path, const base::Prefix& prefix,
+                                   std::uint8_t safi, base::Asn own_as,
+                                   PendingSignatures& out) const {
+  if (check_structure(path)) {
+    return;
+  }
+  const std::vector<std::size_t> order = blocks_to_try(path);
+  if (order.empty() || path.blocks[order.front()].suite != out.suite_) {
+    return;
+  }
+  const auto& block = path.blocks[order.front()];
+  const std::size_t n = path.secure_path.size();
+  // RFC 8205 §5.2: keys by (AS of the segment, SKI of its signature); a block with a missing
+  // key fails without crypto in verify_signatures, so it is not gathered.
+  const std::size_t keys_before = out.keys_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& keys = out.keys_.emplace_back();
+    keys_.find(path.secure_path[i].asn, block.segments[i].ski, keys);
+    if (keys.empty()) {
+      out.keys_.resize(keys_before);
+      return;
+    }
+  }
+  const auto& data = out.data_.emplace_back(own_as, path.secure_path, block, prefix, safi);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.jobs_.push_back(
+        VerifyJob{data.for_segment(i), block.segments[i].signature, out.keys_[keys_before + i]});
+  }
+}
+
+PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
+                                            const base::Prefix& prefix, std::uint8_t safi,
+                                            base::Asn own_as) const {
+  // Callers may come here without check_path (deferred validation); never build signed
+  // octets from a value of the wrong shape.
+  if (auto bad = check_structure(path)) {
+    return *bad;
+  }
+  const std::size_t n = path.secure_path.size();
+  const std::vector<std::size_t> order = blocks_to_try(path);
   if (order.empty()) {
     // No supported suite: the caller strips the signatures and treats the route as
     // unsigned (RFC 8205 §5.2; docs/design.md §7).
@@ -204,9 +241,6 @@ PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,
     v.reason = Reason::NoSupportedSuite;
     return v;
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return signature_octets(path.blocks[a]) < signature_octets(path.blocks[b]);
-  });
 
   std::optional<PathValidation> first_failure;
   std::size_t checked = 0;

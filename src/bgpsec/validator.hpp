@@ -10,7 +10,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
@@ -18,6 +21,8 @@
 #include "base/wire_error.hpp"
 #include "bgpsec/reason.hpp"
 #include "bgpsec/signature_verifier.hpp"
+#include "bgpsec/signed_data.hpp"
+#include "crypto/keys.hpp"
 #include "rpki/router_key_lookup.hpp"
 #include "wire/bgpsec_path.hpp"
 
@@ -88,6 +93,25 @@ struct PeerContext {
                                                        const RouteContext& route,
                                                        const PeerContext& peer) noexcept;
 
+// Signatures of several paths gathered by Validator::collect_signatures, for one
+// SignatureVerifier::warm_up call. Owns the signed octets and the keys its jobs point into; the
+// signatures themselves stay in the decoded paths, which must outlive the jobs.
+class PendingSignatures {
+ public:
+  explicit PendingSignatures(std::uint8_t suite) noexcept : suite_(suite) {}
+
+  [[nodiscard]] std::uint8_t suite() const noexcept { return suite_; }
+  [[nodiscard]] std::span<const VerifyJob> jobs() const noexcept { return jobs_; }
+
+ private:
+  friend class Validator;
+  std::uint8_t suite_;
+  // Deques: what a job points into never moves when more is added.
+  std::deque<BlockSignedData> data_;
+  std::deque<std::vector<crypto::PublicKey>> keys_;
+  std::vector<VerifyJob> jobs_;
+};
+
 class Validator {
  public:
   // Both references must outlive the validator.
@@ -105,7 +129,17 @@ class Validator {
                                                  const base::Prefix& prefix, std::uint8_t safi,
                                                  base::Asn own_as) const;
 
+  // The jobs verify_signatures(path, prefix, safi, own_as) would hand the verifier first: the
+  // signatures of the first block it tries, when that block is of out.suite() and every key of
+  // it is found (otherwise nothing is added). So a worker can have many routes' signatures
+  // checked at once (SignatureVerifier::warm_up) before verifying each route.
+  void collect_signatures(const wire::BgpsecPath& path, const base::Prefix& prefix,
+                          std::uint8_t safi, base::Asn own_as, PendingSignatures& out) const;
+
  private:
+  // The blocks of a suite the verifier implements, in the order they are tried.
+  [[nodiscard]] std::vector<std::size_t> blocks_to_try(const wire::BgpsecPath& path) const;
+
   const rpki::RouterKeyLookup& keys_;
   const SignatureVerifier& verifier_;
 };

@@ -63,7 +63,8 @@ void ValidationPool::submit(Job job) {
   ++in_flight_;
   if (threads_ == 0) {
     std::vector<Result> results;
-    results.push_back(run(job));
+    const wire::BgpsecPath path = job.path.decode();
+    results.push_back(run(job, path));
     deliver(std::move(results));
     return;
   }
@@ -79,12 +80,12 @@ std::size_t ValidationPool::queued() const {
   return queue_.size();
 }
 
-ValidationPool::Result ValidationPool::run(Job& job) {
+ValidationPool::Result ValidationPool::run(Job& job, const wire::BgpsecPath& path) {
   // The snapshot's key table is immutable (rpki_store.hpp), so reading it here is safe while
   // the I/O thread publishes newer ones.
   const bgpsec::Validator validator(job.rpki->router_keys, verifier_);
   Result result{std::move(job.done),
-                validator.verify_signatures(job.path.decode(), job.prefix, job.safi, job.own_as)};
+                validator.verify_signatures(path, job.prefix, job.safi, job.own_as)};
   signatures_checked_.fetch_add(result.validation.signatures_checked, std::memory_order_relaxed);
   return result;
 }
@@ -107,10 +108,27 @@ void ValidationPool::work() {
         queue_.pop_front();
       }
     }
+    std::vector<wire::BgpsecPath> paths;
+    paths.reserve(batch.size());
+    for (const auto& job : batch) {
+      paths.push_back(job.path.decode());
+    }
+    if (batch.size() > 1 && verifier_.warms_up()) {
+      // The whole batch's signatures in one go (the multi-buffer engine verifies eight at
+      // once, from different routes as readily as from one); each route's own validation
+      // below then finds its outcomes in the signature cache.
+      bgpsec::PendingSignatures pending(wire::kAlgorithmSuite1);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Job& job = batch[i];
+        bgpsec::Validator(job.rpki->router_keys, verifier_)
+            .collect_signatures(paths[i], job.prefix, job.safi, job.own_as, pending);
+      }
+      verifier_.warm_up(pending.suite(), pending.jobs());
+    }
     std::vector<Result> results;
     results.reserve(batch.size());
-    for (auto& job : batch) {
-      results.push_back(run(job));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      results.push_back(run(batch[i], paths[i]));
     }
     batch.clear();
     deliver(std::move(results));

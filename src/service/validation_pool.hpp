@@ -75,7 +75,8 @@ class ValidationPool {
     bgpsec::PathValidation validation;
   };
   void work();
-  [[nodiscard]] Result run(Job& job);
+  // `path` is job.path decoded.
+  [[nodiscard]] Result run(Job& job, const wire::BgpsecPath& path);
   void deliver(std::vector<Result> results);
 
   asio::io_context& io_;

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bgpsec/caching_verifier.hpp"
 #include "bgpsec/test_support.hpp"
 
 namespace bgpsecd::service {
@@ -54,10 +55,11 @@ struct Fixture {
   }
 };
 
-void run_jobs(unsigned threads) {
+void run_jobs(unsigned threads,
+              const bgpsec::SignatureVerifier& verifier = bgpsec::default_signature_verifier()) {
   const Fixture f;
   asio::io_context io;
-  ValidationPool pool(io, bgpsec::default_signature_verifier(), threads);
+  ValidationPool pool(io, verifier, threads);
   EXPECT_EQ(pool.threads(), threads);
   constexpr std::size_t kJobs = 40;
   std::vector<bgpsec::PathState> results(kJobs, bgpsec::PathState::Unverifiable);
@@ -85,6 +87,13 @@ void run_jobs(unsigned threads) {
 TEST(ValidationPoolTest, InlineWhenNoThreads) { run_jobs(0); }
 TEST(ValidationPoolTest, OneWorker) { run_jobs(1); }
 TEST(ValidationPoolTest, SeveralWorkers) { run_jobs(3); }
+// The daemon's verifier: with AVX-512 IFMA a worker has its whole batch's signatures verified
+// at once (warm_up) before validating each route from the cache.
+TEST(ValidationPoolTest, SeveralWorkersWithTheCachingVerifier) {
+  const bgpsec::CachingSignatureVerifier verifier;
+  run_jobs(2, verifier);
+  run_jobs(0, verifier);
+}
 
 TEST(ValidationPoolTest, ResultsWaitForTheIoContext) {
   const Fixture f;
