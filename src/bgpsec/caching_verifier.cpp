@@ -113,6 +113,14 @@ VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
   });
 }
 
+const char* CachingSignatureVerifier::engine() const noexcept {
+  if (!options_.precompute ||
+      (options_.max_key_tables == 0 && options_.max_small_key_tables == 0)) {
+    return "openssl";
+  }
+  return crypto::batch_verify_uses_ifma() ? "avx512-ifma" : "scalar";
+}
+
 bool CachingSignatureVerifier::warms_up() const noexcept {
   return signature_cache_.enabled() && options_.precompute && crypto::batch_verify_uses_ifma();
 }

@@ -76,6 +76,10 @@ class CachingSignatureVerifier final : public SignatureVerifier {
   void warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const override;
 
   [[nodiscard]] CachingVerifierStats stats() const;
+  // How signatures not in the cache are verified: "avx512-ifma" (the multi-buffer engine,
+  // eight at a time), "scalar" (our engine, one at a time: no AVX-512 IFMA on this CPU) or
+  // "openssl" (no precomputed tables).
+  [[nodiscard]] const char* engine() const noexcept;
   [[nodiscard]] const CachingVerifierOptions& options() const noexcept { return options_; }
 
   CachingSignatureVerifier(const CachingSignatureVerifier&) = delete;

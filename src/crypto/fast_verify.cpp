@@ -123,6 +123,8 @@ void warm_up_fast_verify() { static_cast<void>(p256::generator_table()); }
 
 bool batch_verify_uses_ifma() noexcept { return p256::ifma_enabled(); }
 
+void allow_batch_ifma(bool allowed) noexcept { p256::use_ifma_for_test(allowed); }
+
 std::size_t generator_table_bytes() { return p256::generator_table().bytes(); }
 
 }  // namespace bgpsecd::crypto

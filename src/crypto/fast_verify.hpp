@@ -97,8 +97,12 @@ class PrecomputedVerifier {
 void warm_up_fast_verify();
 
 // Whether PrecomputedVerifier::verify_batch runs eight signatures at a time with AVX-512 IFMA
-// (the CPU has it) or one by one.
+// (the CPU has it and it is allowed) or one by one.
 [[nodiscard]] bool batch_verify_uses_ifma() noexcept;
+// Allows verify_batch to use AVX-512 IFMA where the CPU has it (the default at start-up), or
+// not: one by one, to compare or to rule the multi-buffer engine out. Process-wide; safe to
+// call while other threads verify (a batch already running finishes as it started).
+void allow_batch_ifma(bool allowed) noexcept;
 
 // Octets of the shared generator table.
 [[nodiscard]] std::size_t generator_table_bytes();

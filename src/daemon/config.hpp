@@ -125,6 +125,10 @@ struct BgpsecConfig : service::KeySources {
   // instead of OpenSSL's verification, up to this many, least recently used dropped. Applied at
   // start only.
   std::uint32_t small_key_tables = 131072;
+  // Verify eight signatures at a time with AVX-512 IFMA where the CPU has it (the multi-buffer
+  // engine); false verifies one at a time, to compare or to rule the engine out. Applied at
+  // start and on reload.
+  bool multi_buffer = true;
   // RFC 8374 §8.7 "validation deferred" under load: while at least this many routes wait for a
   // validation worker, a signed route from eBGP is installed without a check, marked deferred
   // towards iBGP, and checked later in the background (validation_deferral.hpp). 0 defers every

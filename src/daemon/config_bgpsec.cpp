@@ -17,7 +17,7 @@ base::Result<void> BgpsecSection::parse_bgpsec(const toml::table& root) {
                  {"key_dir", "key_files", "active_key", "syntax_error_action", "remove_private_as",
                   "ibgp_state", "preference", "drop_not_valid", "drop_origin_invalid",
                   "validation_threads", "signature_cache_entries", "key_tables", "small_key_tables",
-                  "defer_when_queued", "key_expiry_warning", "validation_order"}));
+                  "multi_buffer", "defer_when_queued", "key_expiry_warning", "validation_order"}));
   BgpsecConfig& b = config_.bgpsec;
   BGPSEC_TRY(service::read_key_sources(*this, *t, ctx, b));
   BGPSEC_TRY(read_enum(*t, "syntax_error_action", ctx, kSyntaxErrorActions, b.syntax_error_action));
@@ -30,6 +30,7 @@ base::Result<void> BgpsecSection::parse_bgpsec(const toml::table& root) {
       read_int(*t, "signature_cache_entries", ctx, 0, 1'000'000'000, b.signature_cache_entries));
   BGPSEC_TRY(read_int(*t, "key_tables", ctx, 0, 10'000'000, b.key_tables));
   BGPSEC_TRY(read_int(*t, "small_key_tables", ctx, 0, 10'000'000, b.small_key_tables));
+  BGPSEC_TRY(read_bool(*t, "multi_buffer", ctx, b.multi_buffer));
   BGPSEC_TRY(read_opt_int(*t, "defer_when_queued", ctx, 0, 10'000'000, b.defer_when_queued));
   BGPSEC_TRY(read_enum(*t, "validation_order", ctx, kValidationOrders, b.validation_order));
   std::int64_t expiry_warning = b.key_expiry_warning.count();
@@ -71,7 +72,8 @@ bool operator==(const BgpsecConfig& a, const BgpsecConfig& b) {
          a.drop_origin_invalid == b.drop_origin_invalid &&
          a.validation_threads == b.validation_threads &&
          a.signature_cache_entries == b.signature_cache_entries && a.key_tables == b.key_tables &&
-         a.small_key_tables == b.small_key_tables && a.defer_when_queued == b.defer_when_queued &&
+         a.small_key_tables == b.small_key_tables && a.multi_buffer == b.multi_buffer &&
+         a.defer_when_queued == b.defer_when_queued &&
          a.key_expiry_warning == b.key_expiry_warning && a.validation_order == b.validation_order;
 }
 

@@ -83,6 +83,7 @@ std::string to_normal_form(const Config& c) {
   o << "signature_cache_entries = " << b.signature_cache_entries << "\n";
   o << "key_tables = " << b.key_tables << "\n";
   o << "small_key_tables = " << b.small_key_tables << "\n";
+  o << "multi_buffer = " << (b.multi_buffer ? "true" : "false") << "\n";
   if (b.defer_when_queued) {
     o << "defer_when_queued = " << *b.defer_when_queued << "\n";
   }

@@ -107,6 +107,7 @@ TEST(ConfigDefaults, AreDocumentedValues) {
   EXPECT_EQ(c.bgpsec.signature_cache_entries, 8'388'608U);
   EXPECT_EQ(c.bgpsec.key_tables, 4096U);
   EXPECT_EQ(c.bgpsec.small_key_tables, 131072U);
+  EXPECT_TRUE(c.bgpsec.multi_buffer);                          // AVX-512 IFMA where the CPU has it
   EXPECT_EQ(c.bgpsec.defer_when_queued, std::nullopt);         // never defers validation
   EXPECT_EQ(c.bgpsec.validation_order, ValidationOrder::All);  // every route checked at once
   EXPECT_EQ(c.bgpsec.key_expiry_warning, std::chrono::hours(4));
@@ -180,6 +181,7 @@ validation_threads = 3
 signature_cache_entries = 0
 key_tables = 17
 small_key_tables = 0
+multi_buffer = false
 defer_when_queued = 0
 key_expiry_warning = 0
 validation_order = "best-first"

@@ -138,6 +138,19 @@ std::string cache_state(const json& cache) {
 
 }  // namespace
 
+std::string engine_description(std::string_view engine) {
+  if (engine == "avx512-ifma") {
+    return "multi-buffer, AVX-512 IFMA";
+  }
+  if (engine == "scalar") {
+    return "one at a time: no AVX-512 IFMA";
+  }
+  if (engine == "openssl") {
+    return "OpenSSL: no key tables";
+  }
+  return std::string(engine);
+}
+
 std::string format_duration(std::int64_t seconds) {
   if (seconds < 0) {
     return "-";
@@ -252,15 +265,20 @@ double number_field(const json& obj, const char* key) {
   return f != nullptr && f->is_number() ? f->get<double>() : 0.0;
 }
 
-// "Validation: 2 threads, 3 pending (1 queued), 1200 done, 0 deferred (5 ever); signature cache
-// 4800/2000000 (75% hits); 12 key tables (312 KiB); 1200 signed paths stored (160 B per hop)".
-// `pending` counts every route handed to the workers and not answered yet; `queued` is the part of
-// it no worker has picked up; `deferred` the routes installed without a check (RFC 8374 §8.7) still
-// waiting.
+// "Validation: 2 threads (multi-buffer, AVX-512 IFMA), 3 pending (1 queued), 1200 done, 0 deferred
+// (5 ever); signature cache 4800/2000000 (75% hits); 12 key tables (312 KiB); 1200 signed paths
+// stored (160 B per hop)". `pending` counts every route handed to the workers and not answered yet;
+// `queued` is the part of it no worker has picked up; `deferred` the routes installed without a
+// check (RFC 8374 §8.7) still waiting.
 std::string validation_text(const json& v) {
-  std::string out = "Validation: " + text(v, "threads") + " threads, " + text(v, "pending") +
-                    " pending (" + text(v, "queued") + " queued), " + text(v, "completed") +
-                    " done";
+  std::string out = "Validation: " + text(v, "threads") + " threads, ";
+  if (const json* e = field(v, "engine"); e != nullptr && e->is_string()) {
+    out.pop_back();
+    out.pop_back();
+    out += " (" + engine_description(e->get<std::string>()) + "), ";
+  }
+  out += text(v, "pending") + " pending (" + text(v, "queued") + " queued), " +
+         text(v, "completed") + " done";
   if (field(v, "deferred") != nullptr) {
     out += ", " + text(v, "deferred") + " deferred (" + text(v, "deferred_total") + " ever)";
   }

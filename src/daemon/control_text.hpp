@@ -143,4 +143,8 @@ inline constexpr std::string_view kCmdDumpMrt = "dump mrt";
 // "00:05:12" under a day, "3d04h05m" under a week, "12w3d04h" beyond; "-" for negative.
 [[nodiscard]] std::string format_duration(std::int64_t seconds);
 
+// The "engine" of "show rpki"'s "validation" (CachingSignatureVerifier::engine) in words:
+// "avx512-ifma" -> "multi-buffer, AVX-512 IFMA"; unknown names as they are.
+[[nodiscard]] std::string engine_description(std::string_view engine);
+
 }  // namespace bgpsecd::daemon

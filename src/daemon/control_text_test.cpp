@@ -167,7 +167,8 @@ TEST(ControlText, Rpki) {
 
 TEST(ControlText, RpkiValidationLine) {
   const json result = json::parse(R"({"vrps": 0, "router_keys": 3, "caches": [],
-    "validation": {"threads": 2, "pending": 3, "queued": 1, "completed": 1200,
+    "validation": {"threads": 2, "engine": "avx512-ifma", "pending": 3, "queued": 1,
+      "completed": 1200,
       "signature_cache": {"capacity": 2000000, "entries": 4800, "hits": 300, "misses": 100},
       "key_tables": {"tables": 12, "bytes": 319488,
                      "small": {"tables": 40, "bytes": 102400}},
@@ -175,7 +176,8 @@ TEST(ControlText, RpkiValidationLine) {
                        "bytes": 768000}}})");
   EXPECT_EQ(render_rpki(result),
             "RPKI: 0 VRPs, 3 router keys\n"
-            "Validation: 2 threads, 3 pending (1 queued), 1200 done; signature cache "
+            "Validation: 2 threads (multi-buffer, AVX-512 IFMA), 3 pending (1 queued), 1200 done; "
+            "signature cache "
             "4800/2000000 (75% "
             "hits); 12 key tables (312 KiB) + 40 small (100 KiB); 1200 signed paths stored "
             "(160 B per hop)\n"

@@ -13,6 +13,7 @@
 
 #include "bgpsec/as_path_rebuild.hpp"
 #include "bgpsec/validator.hpp"
+#include "crypto/fast_verify.hpp"
 #include "daemon/control_text.hpp"
 #include "daemon/policy.hpp"
 #include "daemon/speaker_neighbor.hpp"
@@ -161,11 +162,14 @@ Speaker::Speaker(asio::io_context& io, Config config, std::string config_path,
   verifier_options.max_key_tables = config_.bgpsec.key_tables;
   verifier_options.max_small_key_tables = config_.bgpsec.small_key_tables;
   verifier_ = std::make_unique<bgpsec::CachingSignatureVerifier>(verifier_options);
+  crypto::allow_batch_ifma(config_.bgpsec.multi_buffer);
   unsigned threads = config_.bgpsec.validation_threads;
   if (threads == 0) {
     threads = std::max(1U, std::thread::hardware_concurrency());
   }
   validation_pool_ = std::make_unique<ValidationPool>(io_, *verifier_, threads);
+  spdlog::info("signature verification: {} threads, {}", threads,
+               engine_description(verifier_->engine()));
   // RFC 4724 §4.1: after our restart, route selection and our advertisements wait for the
   // peers' End-of-RIB, at most the restart time (our Selection_Deferral_Timer). Without
   // graceful restart there is nothing to wait for.

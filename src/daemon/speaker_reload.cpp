@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "crypto/fast_verify.hpp"
 #include "daemon/speaker.hpp"
 #include "daemon/speaker_neighbor.hpp"
 #include "service/log_level.hpp"
@@ -141,6 +142,11 @@ base::Result<nlohmann::json> Speaker::reload() {
         "reload: [bgpsec] validation_threads, signature_cache_entries, key_tables or "
         "small_key_tables changed; they take effect when bgpsecd is restarted");
     changes.push_back("bgpsec validation engine: changed, needs restart");
+  }
+  if (old.bgpsec.multi_buffer != config_.bgpsec.multi_buffer) {
+    // A process-wide switch the workers read per batch: safe to flip under them.
+    crypto::allow_batch_ifma(config_.bgpsec.multi_buffer);
+    changes.push_back(std::string("bgpsec multi_buffer: ") + verifier_->engine());
   }
   if (d.validation_changed) {
     // The server connections carry our HELLO and hold our routes; they are built at start.

@@ -461,6 +461,7 @@ nlohmann::json Speaker::validation_json() const {
   const auto v = verifier_->stats();
   const auto stored = rib::StoredBgpsecPath::usage();
   return {{"threads", validation_pool_->threads()},
+          {"engine", verifier_->engine()},
           {"pending", validation_pool_->in_flight()},
           {"queued", validation_pool_->queued()},
           {"completed", validation_pool_->completed()},

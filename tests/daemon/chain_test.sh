@@ -6,7 +6,8 @@
 # `bgpsecctl --json`; a withdrawal (the originating daemon stopped) propagates; `bgpsecd -n`
 # prints the normal form; a bad config names its line. Reload: a [[network]] added and SIGHUP
 # reaches the far end; a broken config fails `bgpsecctl reload` with file:line and changes
-# nothing; [metrics] turned on by reload serves bgpsecd_peer_established on $PORT+1.
+# nothing; [metrics] turned on by reload serves bgpsecd_peer_established on $PORT+1; the
+# verification engine is named by show rpki and multi_buffer = false applies by reload.
 # ROUTE-REFRESH from a scripted IPv4-only peer (bgp_test_peer.py on 127.0.0.45): ignored for
 # IPv6, answered with b's IPv4 routes.
 # Graceful restart: a killed daemon's routes stay (stale) and come back; `bgpsecd -R` waits
@@ -278,5 +279,14 @@ else bad "broken SLURM changed the RPKI data: $(ctl c show rpki)"; fi
 # 198.51.100.0/24's ROA expires: a timer takes it out, without a reload.
 if wait_for 15 "$(origin_is 198.51.100.0/24 not-found)" c show routes; then ok
 else bad "expired ROA still in use at c: $(ctl c show routes)"; fi
+
+# --- the verification engine: named by show rpki, multi_buffer switched off by reload ---------
+if wait_for 2 "out['validation']['engine'] in ('avx512-ifma', 'scalar')" c show rpki; then ok
+else bad "engine at c: $(ctl c show rpki)"; fi
+slurm_c 48  # the broken SLURM file above would fail the reload
+printf '\n[bgpsec]\nmulti_buffer = false\n' >>"$work/c.toml"
+if ctl c reload >"$work/reload.out" 2>&1 && grep -q "bgpsec multi_buffer: scalar" "$work/reload.out" &&
+  wait_for 2 "out['validation']['engine'] == 'scalar'" c show rpki; then ok
+else bad "multi_buffer = false at c: $(cat "$work/reload.out") $(ctl c show rpki)"; fi
 
 summary
