@@ -76,6 +76,15 @@ void use_ifma_for_test(bool on) noexcept {
 
 #ifdef BGPSEC_P256_HAVE_IFMA
 
+// g++ 12's AVX-512 headers start the shift intrinsics from _mm512_undefined_epi32(), a
+// self-initialised `__m512i __Y = __Y;`, which -Wuninitialized reports at every shift inlined
+// into a function that has the instruction set only by its target attribute (not by -mavx512f).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #define BGPSEC_IFMA inline __attribute__((always_inline, target("avx512f,avx512ifma")))
 #define BGPSEC_IFMA_FN __attribute__((noinline, target("avx512f,avx512ifma")))
 // The limb loops must be unrolled for the limbs to live in registers: at -O2 g++ keeps a
@@ -623,6 +632,9 @@ IfmaFieldResults ifma_field_ops_for_test(const std::array<Limbs, kIfmaLanes>& a,
 #undef BGPSEC_IFMA
 #undef BGPSEC_IFMA_FN
 #undef BGPSEC_UNROLL
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 #else  // no IFMA on this architecture or compiler
 
