@@ -3,6 +3,9 @@
 // going through the signature cache and the key tables.
 #include "bgpsec/caching_verifier.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -95,13 +98,25 @@ void CachingSignatureVerifier::check_jobs(std::span<const VerifyJob> jobs,
 
 VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
                                                      std::span<const VerifyJob> jobs) const {
-  if (supports_suite(suite) && jobs.size() > 1 && options_.precompute &&
-      crypto::batch_verify_uses_ifma()) {
-    std::unique_ptr<bool[]> valid(new bool[jobs.size()]);
-    check_jobs(jobs, std::span(valid.get(), jobs.size()));
-    return verify_in_order(jobs, [&](const VerifyJob& job) {
-      return valid[static_cast<std::size_t>(&job - jobs.data())];
-    });
+  if (supports_suite(suite) && jobs.size() > 1 && batches()) {
+    // Newest first, a window of the engine's width at a time, stopping after the window with
+    // the first failure: a path with a bad signature costs at most the rest of that window
+    // beyond what the one-by-one walk verifies (RFC 8374 §8.1: a forged path must stay cheap).
+    VerifyOutcome out;
+    std::array<bool, kBatchWindow> valid{};
+    for (std::size_t start = 0; start < jobs.size(); start += kBatchWindow) {
+      const auto window = jobs.subspan(start, std::min(kBatchWindow, jobs.size() - start));
+      check_jobs(window, std::span(valid).first(window.size()));
+      for (std::size_t i = 0; i < window.size(); ++i) {
+        ++out.checked;
+        if (!valid[i]) {
+          out.first_failure = start + i;
+          return out;
+        }
+      }
+    }
+    out.first_failure = jobs.size();
+    return out;
   }
   return verify_in_order(jobs, [&](const VerifyJob& job) {
     return supports_suite(suite) &&
@@ -121,8 +136,13 @@ const char* CachingSignatureVerifier::engine() const noexcept {
   return crypto::batch_verify_uses_ifma() ? "avx512-ifma" : "scalar";
 }
 
+bool CachingSignatureVerifier::batches() const noexcept {
+  // Without key tables every check would go to OpenSSL one by one anyway, with no early stop.
+  return std::strcmp(engine(), "avx512-ifma") == 0;
+}
+
 bool CachingSignatureVerifier::warms_up() const noexcept {
-  return signature_cache_.enabled() && options_.precompute && crypto::batch_verify_uses_ifma();
+  return signature_cache_.enabled() && batches();
 }
 
 void CachingSignatureVerifier::warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const {

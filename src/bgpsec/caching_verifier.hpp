@@ -64,8 +64,8 @@ class CachingSignatureVerifier final : public SignatureVerifier {
 
   [[nodiscard]] bool supports_suite(std::uint8_t suite) const noexcept override;
   // As DefaultSignatureVerifier: newest first, reports the first failure. Where the CPU has
-  // AVX-512 IFMA every signature of the block not in the cache is verified in one batch (the
-  // multi-buffer engine runs eight at once: cheaper than stopping early); elsewhere one by one,
+  // AVX-512 IFMA the signatures not in the cache are verified eight at a time (the multi-buffer
+  // engine's width), stopping after the eight with the first failure; elsewhere one by one,
   // stopping at the first failure.
   [[nodiscard]] VerifyOutcome verify_block(std::uint8_t suite,
                                            std::span<const VerifyJob> jobs) const override;
@@ -80,6 +80,8 @@ class CachingSignatureVerifier final : public SignatureVerifier {
   // eight at a time), "scalar" (our engine, one at a time: no AVX-512 IFMA on this CPU) or
   // "openssl" (no precomputed tables).
   [[nodiscard]] const char* engine() const noexcept;
+  // The multi-buffer engine's width: verify_block's window.
+  static constexpr std::size_t kBatchWindow = 8;
   [[nodiscard]] const CachingVerifierOptions& options() const noexcept { return options_; }
 
   CachingSignatureVerifier(const CachingSignatureVerifier&) = delete;
@@ -89,6 +91,9 @@ class CachingSignatureVerifier final : public SignatureVerifier {
   ~CachingSignatureVerifier() override = default;
 
  private:
+  // Whether signatures not in the cache go to the multi-buffer engine (key tables, AVX-512 IFMA).
+  [[nodiscard]] bool batches() const noexcept;
+
   // job_valid[j]: some key of jobs[j] verifies its signature; cached outcomes first, the rest
   // in one batch through the key tables, then cached.
   void check_jobs(std::span<const VerifyJob> jobs, std::span<bool> job_valid) const;

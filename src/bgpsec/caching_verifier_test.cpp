@@ -222,6 +222,15 @@ TEST(CachingVerifier, ReportsTheLowestFailingIndexAndStopsThere) {
     out = verifier.verify_block(kSuite1, std::span<const VerifyJob>());
     EXPECT_EQ(out.first_failure, 0U);
     EXPECT_EQ(out.checked, 0U);
+    // Twelve signatures, the second bad: the batch stops after the first window of eight.
+    const CachingSignatureVerifier fresh;
+    std::vector<VerifyJob> twelve(12, good);
+    twelve[1] = bad;
+    out = fresh.verify_block(kSuite1, twelve);
+    EXPECT_EQ(out.first_failure, 1U);
+    EXPECT_EQ(out.checked, 2U);
+    EXPECT_EQ(fresh.stats().signatures_verified,
+              ifma ? CachingSignatureVerifier::kBatchWindow : 2U);
   }
 }
 
@@ -653,6 +662,11 @@ TEST(CachingVerifierValidator, CollectedSignaturesAreTheOnesTheValidationVerifie
   PendingSignatures other_suite(2);
   Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, other_suite);
   EXPECT_TRUE(other_suite.jobs().empty());
+  // At most the newest max_per_path signatures of a path.
+  PendingSignatures capped(kSuite1, 3);
+  Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, capped);
+  ASSERT_EQ(capped.jobs().size(), 3U);
+  EXPECT_EQ(capped.jobs()[0].signature.data(), pending.jobs()[0].signature.data());
 
   if (caching.warms_up()) {
     caching.warm_up(pending.suite(), pending.jobs());

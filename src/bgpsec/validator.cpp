@@ -217,7 +217,7 @@ void Validator::collect_signatures(const wire::BgpsecPath& path, const base::Pre
     }
   }
   const auto& data = out.data_.emplace_back(own_as, path.secure_path, block, prefix, safi);
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < std::min(n, out.max_per_path_); ++i) {
     out.jobs_.push_back(
         VerifyJob{data.for_segment(i), block.segments[i].signature, out.keys_[keys_before + i]});
   }

@@ -98,7 +98,11 @@ struct PeerContext {
 // signatures themselves stay in the decoded paths, which must outlive the jobs.
 class PendingSignatures {
  public:
-  explicit PendingSignatures(std::uint8_t suite) noexcept : suite_(suite) {}
+  // At most `max_per_path` signatures of a path, the newest: a forged path costs at most that
+  // many verifications here, the rest are left to the path's own validation (which stops at
+  // its first failure).
+  explicit PendingSignatures(std::uint8_t suite, std::size_t max_per_path = 8) noexcept
+      : suite_(suite), max_per_path_(max_per_path) {}
 
   [[nodiscard]] std::uint8_t suite() const noexcept { return suite_; }
   [[nodiscard]] std::span<const VerifyJob> jobs() const noexcept { return jobs_; }
@@ -106,6 +110,7 @@ class PendingSignatures {
  private:
   friend class Validator;
   std::uint8_t suite_;
+  std::size_t max_per_path_;
   // Deques: what a job points into never moves when more is added.
   std::deque<BlockSignedData> data_;
   std::deque<std::vector<crypto::PublicKey>> keys_;

@@ -8,7 +8,7 @@
 // values below 4p:
 // - mul: (a·b + m·p) / 2^260 < 16p²/2^260 + p < 2p, since 16p < 2^260.
 // - add, sub: a + b, or a - b + 4p, are below 8p < 2^259; one fold of the bits above 2^256
-//   (2^256 ≡ 2^224 - 2^192 - 2^96 + 1) brings them below 2^256 + 15·2^224 < 2p.
+//   (2^256 ≡ 2^224 - 2^192 - 2^96 + 1) brings them below 2^256 + 8·2^224 < 2p.
 // -p⁻¹ ≡ 1 (mod 2^52) because p ≡ -1 (mod 2^96), so each Montgomery round's multiplier is just
 // the low limb.
 //
@@ -34,6 +34,7 @@
 #define BGPSEC_P256_HAVE_IFMA 1
 #endif
 
+#include "base/check.hpp"
 #include "crypto/p256/cpu_features.hpp"
 #include "crypto/p256/field.hpp"
 #include "crypto/p256/point.hpp"
@@ -488,8 +489,9 @@ void build_schedule(std::span<const CombTable* const> tables, std::span<const Di
   }
 }
 
-// Up to eight lanes whose tables share one shape; the rest of the eight repeat lane 0.
+// Two to eight lanes whose tables share one shape; the rest of the eight repeat lane 0.
 BGPSEC_IFMA_FN void verify_group(std::span<const VerifyLane> lanes, std::span<bool> results) {
+  BGPSEC_ASSERT(!lanes.empty() && lanes.size() <= kIfmaLanes && results.size() >= lanes.size());
   std::array<const CombTable*, kIfmaLanes> tables{};
   std::array<Digits, kIfmaLanes> key_digits;
   std::array<Digits, kIfmaLanes> gen_digits;
@@ -550,7 +552,7 @@ BGPSEC_IFMA_FN void verify_group(std::span<const VerifyLane> lanes, std::span<bo
 
   const std::array<Limbs, kIfmaLanes> x = to_plain(acc.x);
   const std::array<Limbs, kIfmaLanes> z = to_plain(acc.z);
-  for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
+  for (std::size_t lane = 0; lane < n; ++lane) {
     const VerifyLane& in = lanes[lane];
     if ((infinity & (1U << lane)) != 0 || is_zero4(z[lane])) {
       // An exceptional sum on the way (or the point at infinity): the complete scalar path.

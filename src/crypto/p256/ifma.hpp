@@ -37,7 +37,8 @@ struct VerifyLane {
 
 // The CPU has AVX-512F and AVX-512 IFMA, and the OS saves the ZMM and mask registers.
 [[nodiscard]] bool ifma_supported() noexcept;
-// Whether verify_lanes uses IFMA: ifma_supported() unless a test switched it off.
+// Whether verify_lanes uses IFMA: ifma_supported() unless switched off (use_ifma_for_test, or
+// crypto::allow_batch_ifma for the daemon's [bgpsec] multi_buffer).
 [[nodiscard]] bool ifma_enabled() noexcept;
 void use_ifma_for_test(bool on) noexcept;
 
