@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -128,9 +127,13 @@ VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
   });
 }
 
+bool CachingSignatureVerifier::has_key_tables() const noexcept {
+  return options_.precompute &&
+         (options_.max_key_tables != 0 || options_.max_small_key_tables != 0);
+}
+
 const char* CachingSignatureVerifier::engine() const noexcept {
-  if (!options_.precompute ||
-      (options_.max_key_tables == 0 && options_.max_small_key_tables == 0)) {
+  if (!has_key_tables()) {
     return "openssl";
   }
   return crypto::batch_verify_uses_ifma() ? "avx512-ifma" : "scalar";
@@ -138,7 +141,7 @@ const char* CachingSignatureVerifier::engine() const noexcept {
 
 bool CachingSignatureVerifier::batches() const noexcept {
   // Without key tables every check would go to OpenSSL one by one anyway, with no early stop.
-  return std::strcmp(engine(), "avx512-ifma") == 0;
+  return has_key_tables() && crypto::batch_verify_uses_ifma();
 }
 
 bool CachingSignatureVerifier::warms_up() const noexcept {

@@ -91,6 +91,8 @@ class CachingSignatureVerifier final : public SignatureVerifier {
   ~CachingSignatureVerifier() override = default;
 
  private:
+  // Precomputed tables configured (else every miss is verified with OpenSSL).
+  [[nodiscard]] bool has_key_tables() const noexcept;
   // Whether signatures not in the cache go to the multi-buffer engine (key tables, AVX-512 IFMA).
   [[nodiscard]] bool batches() const noexcept;
 
