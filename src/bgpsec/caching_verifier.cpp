@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -97,7 +98,7 @@ void CachingSignatureVerifier::check_jobs(std::span<const VerifyJob> jobs,
 
 VerifyOutcome CachingSignatureVerifier::verify_block(std::uint8_t suite,
                                                      std::span<const VerifyJob> jobs) const {
-  if (supports_suite(suite) && jobs.size() > 1 && batches()) {
+  if (supports_suite(suite) && jobs.size() > 1 && verifies_batches()) {
     // Newest first, a window of the engine's width at a time, stopping after the window with
     // the first failure: a path with a bad signature costs at most the rest of that window
     // beyond what the one-by-one walk verifies (RFC 8374 §8.1: a forged path must stay cheap).
@@ -139,21 +140,19 @@ const char* CachingSignatureVerifier::engine() const noexcept {
   return crypto::batch_verify_uses_ifma() ? "avx512-ifma" : "scalar";
 }
 
-bool CachingSignatureVerifier::batches() const noexcept {
+bool CachingSignatureVerifier::verifies_batches() const noexcept {
   // Without key tables every check would go to OpenSSL one by one anyway, with no early stop.
   return has_key_tables() && crypto::batch_verify_uses_ifma();
 }
 
-bool CachingSignatureVerifier::warms_up() const noexcept {
-  return signature_cache_.enabled() && batches();
-}
-
-void CachingSignatureVerifier::warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const {
-  if (!supports_suite(suite) || jobs.empty() || !warms_up()) {
-    return;
+bool CachingSignatureVerifier::verify_batch(std::uint8_t suite, std::span<const VerifyJob> jobs,
+                                            std::span<bool> valid) const {
+  if (!supports_suite(suite) || !verifies_batches()) {
+    return false;
   }
-  std::unique_ptr<bool[]> valid(new bool[jobs.size()]);
-  check_jobs(jobs, std::span(valid.get(), jobs.size()));
+  assert(valid.size() >= jobs.size());
+  check_jobs(jobs, valid.first(jobs.size()));
+  return true;
 }
 
 CachingVerifierStats CachingSignatureVerifier::stats() const {

@@ -9,8 +9,8 @@
 // crypto::PrecomputedVerifier is differential-tested against OpenSSL), so the two can be
 // swapped freely.
 //
-// Thread safety: verify_block, warm_up and stats may be called on one instance from any number of
-// threads at once (both caches lock internally); the daemon's worker pool shares one.
+// Thread safety: verify_block, verify_batch and stats may be called on one instance from any number
+// of threads at once (both caches lock internally); the daemon's worker pool shares one.
 #pragma once
 
 #include <atomic>
@@ -70,10 +70,12 @@ class CachingSignatureVerifier final : public SignatureVerifier {
   [[nodiscard]] VerifyOutcome verify_block(std::uint8_t suite,
                                            std::span<const VerifyJob> jobs) const override;
 
-  // With the signature cache on and AVX-512 IFMA: verifies what the cache lacks of `jobs` in
-  // batches and caches the outcomes, so that the routes' verify_block calls find them there.
-  [[nodiscard]] bool warms_up() const noexcept override;
-  void warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const override;
+  // With key tables and AVX-512 IFMA: answers what the signature cache holds, verifies the
+  // rest through the multi-buffer engine (every candidate key of a job, eight checks at a time)
+  // and caches those outcomes too.
+  [[nodiscard]] bool verifies_batches() const noexcept override;
+  [[nodiscard]] bool verify_batch(std::uint8_t suite, std::span<const VerifyJob> jobs,
+                                  std::span<bool> valid) const override;
 
   [[nodiscard]] CachingVerifierStats stats() const;
   // How signatures not in the cache are verified: "avx512-ifma" (the multi-buffer engine,
@@ -93,8 +95,6 @@ class CachingSignatureVerifier final : public SignatureVerifier {
  private:
   // Precomputed tables configured (else every miss is verified with OpenSSL).
   [[nodiscard]] bool has_key_tables() const noexcept;
-  // Whether signatures not in the cache go to the multi-buffer engine (key tables, AVX-512 IFMA).
-  [[nodiscard]] bool batches() const noexcept;
 
   // job_valid[j]: some key of jobs[j] verifies its signature; cached outcomes first, the rest
   // in one batch through the key tables, then cached.

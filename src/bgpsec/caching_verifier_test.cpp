@@ -5,9 +5,13 @@
 // threads sharing one verifier; the Validator on signed paths with either verifier.
 #include "bgpsec/caching_verifier.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <utility>
@@ -278,11 +282,12 @@ TEST(CachingVerifier, BlocksVerifiedInOneBatchGiveTheDefaultsOutcomes) {
   }
 }
 
-// warm_up verifies what the cache lacks of many blocks' jobs at once; the blocks' own
-// verify_block calls then verify nothing more and answer as the default verifier does.
-TEST(CachingVerifier, WarmUpLeavesNothingForTheBlocksToVerify) {
+// verify_batch answers each job as the default verifier does, verifying what the cache lacks of
+// many blocks' jobs at once; the blocks' own verify_block calls then verify nothing more and
+// answer as the default verifier does.
+TEST(CachingVerifier, VerifyBatchLeavesNothingForTheBlocksToVerify) {
   if (!crypto::p256::ifma_supported()) {
-    GTEST_SKIP() << "warm_up does nothing without AVX-512 IFMA";
+    GTEST_SKIP() << "verify_batch does nothing without AVX-512 IFMA";
   }
   const IfmaSetting setting(true);
   std::mt19937_64 rng(13);
@@ -296,8 +301,14 @@ TEST(CachingVerifier, WarmUpLeavesNothingForTheBlocksToVerify) {
     all.push_back(j.job());
   }
   const CachingSignatureVerifier verifier;
-  ASSERT_TRUE(verifier.warms_up());
-  verifier.warm_up(kSuite1, all);
+  ASSERT_TRUE(verifier.verifies_batches());
+  const auto valid = std::make_unique<bool[]>(all.size());
+  ASSERT_TRUE(verifier.verify_batch(kSuite1, all, std::span(valid.get(), all.size())));
+  for (std::size_t j = 0; j < all.size(); ++j) {
+    const std::span<const VerifyJob> one(&all[j], 1);
+    EXPECT_EQ(valid[j], default_signature_verifier().verify_block(kSuite1, one).first_failure == 1)
+        << owned[j].name;
+  }
   const auto warmed = verifier.stats().signatures_verified;
   EXPECT_GT(warmed, owned.size() / 2);
   for (std::size_t i = 0; i + 2 <= all.size(); i += 2) {
@@ -312,16 +323,28 @@ TEST(CachingVerifier, WarmUpLeavesNothingForTheBlocksToVerify) {
     uncacheable += j.signature.size() > kMaxCachedSignatureSize ? j.keys.size() : 0;
   }
   EXPECT_LE(verifier.stats().signatures_verified, warmed + uncacheable);
-  // Another suite, or the cache off: nothing to do.
+  // Another suite, or no key tables (OpenSSL one by one): nothing done, `valid` untouched.
+  std::fill_n(valid.get(), all.size(), true);
   const CachingSignatureVerifier other;
-  other.warm_up(2, all);
+  EXPECT_FALSE(other.verify_batch(2, all, std::span(valid.get(), all.size())));
   EXPECT_EQ(other.stats().signatures_verified, 0U);
+  CachingVerifierOptions no_tables;
+  no_tables.precompute = false;
+  const CachingSignatureVerifier openssl(no_tables);
+  EXPECT_FALSE(openssl.verifies_batches());
+  EXPECT_FALSE(openssl.verify_batch(kSuite1, all, std::span(valid.get(), all.size())));
+  EXPECT_EQ(openssl.stats().signatures_verified, 0U);
+  EXPECT_TRUE(std::all_of(valid.get(), valid.get() + all.size(), [](bool v) { return v; }));
+  // Without the signature cache the batch still answers (nothing is kept for later).
   CachingVerifierOptions no_cache;
   no_cache.signature_cache_entries = 0;
   const CachingSignatureVerifier uncached(no_cache);
-  EXPECT_FALSE(uncached.warms_up());
-  uncached.warm_up(kSuite1, all);
-  EXPECT_EQ(uncached.stats().signatures_verified, 0U);
+  ASSERT_TRUE(uncached.verify_batch(kSuite1, all, std::span(valid.get(), all.size())));
+  for (std::size_t j = 0; j < all.size(); ++j) {
+    const std::span<const VerifyJob> one(&all[j], 1);
+    EXPECT_EQ(valid[j], default_signature_verifier().verify_block(kSuite1, one).first_failure == 1)
+        << owned[j].name;
+  }
 }
 
 TEST(CachingVerifier, OtherSuitesFailWithoutCrypto) {
@@ -642,34 +665,66 @@ TEST(CachingVerifierValidator, SignedChainsValidateTheSameAndHitTheCache) {
   EXPECT_EQ(Validator(decoys, caching).validate(path, route, peer).state, PathState::Valid);
 }
 
-// collect_signatures gathers the jobs the validation will ask for, so that warm_up leaves the
-// validation nothing to verify; nothing is gathered for a path with a missing key.
+// collect_signatures gathers the jobs the validation will ask for, so that verify_batch leaves
+// the validation nothing to verify, and a path whose gathered signatures all verify is settled
+// with the validation's own result; nothing is gathered for a path with a missing key.
 TEST(CachingVerifierValidator, CollectedSignaturesAreTheOnesTheValidationVerifies) {
   const SignedRoute r(4, "2001:db8:7::/48");
   const auto& [chain, keys, prefix, path, route, peer] = r;
   const CachingSignatureVerifier caching;
   PendingSignatures pending(kSuite1);
-  Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, pending);
+  const auto gathered =
+      Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, pending);
   ASSERT_EQ(pending.jobs().size(), 4U);
+  ASSERT_TRUE(gathered);
+  EXPECT_EQ(gathered->first_job, 0U);
+  EXPECT_EQ(gathered->jobs, 4U);
+  EXPECT_EQ(gathered->signatures, 4U);
   EXPECT_EQ(default_signature_verifier().verify_block(kSuite1, pending.jobs()).first_failure, 4U);
 
   // Same ASes, other keys (so other SKIs): no key of the path is found.
   const testing::SignedChain strangers(4);
   testing::TestKeyTable wrong_keys;
   strangers.register_keys(wrong_keys);
-  Validator(wrong_keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, pending);
+  EXPECT_FALSE(Validator(wrong_keys, caching)
+                   .collect_signatures(path, prefix, route.safi, peer.own_as, pending));
   EXPECT_EQ(pending.jobs().size(), 4U);  // the missing keys added nothing
   PendingSignatures other_suite(2);
   Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, other_suite);
   EXPECT_TRUE(other_suite.jobs().empty());
   // At most the newest max_per_path signatures of a path.
   PendingSignatures capped(kSuite1, 3);
-  Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, capped);
+  const auto capped_path =
+      Validator(keys, caching).collect_signatures(path, prefix, route.safi, peer.own_as, capped);
   ASSERT_EQ(capped.jobs().size(), 3U);
   EXPECT_EQ(capped.jobs()[0].signature.data(), pending.jobs()[0].signature.data());
+  ASSERT_TRUE(capped_path);
+  EXPECT_EQ(capped_path->signatures, 4U);
 
-  if (caching.warms_up()) {
-    caching.warm_up(pending.suite(), pending.jobs());
+  // Settled: only with every signature of the block gathered and verifying, and then exactly
+  // the validation's result.
+  const auto want = Validator(keys).validate(path, route, peer);
+  ASSERT_EQ(want.state, PathState::Valid);
+  std::array<bool, 4> all_valid{true, true, true, true};
+  const auto settled = pending.settled(*gathered, all_valid);
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->state, want.state);
+  EXPECT_EQ(settled->reason, want.reason);
+  EXPECT_EQ(settled->block_suite, want.block_suite);
+  EXPECT_EQ(settled->signatures_checked, want.signatures_checked);
+  EXPECT_EQ(settled->failed_segment, want.failed_segment);
+  EXPECT_FALSE(settled->action);
+  for (std::size_t bad = 0; bad < 4; ++bad) {
+    auto one_bad = all_valid;
+    one_bad[bad] = false;
+    EXPECT_FALSE(pending.settled(*gathered, one_bad)) << "signature " << bad << " bad";
+  }
+  EXPECT_FALSE(capped.settled(*capped_path, all_valid));  // the oldest one was never checked
+
+  if (caching.verifies_batches()) {
+    std::array<bool, 4> valid{};
+    ASSERT_TRUE(caching.verify_batch(pending.suite(), pending.jobs(), valid));
+    EXPECT_EQ(valid, all_valid);
     EXPECT_EQ(caching.stats().signatures_verified, 4U);
   }
   EXPECT_EQ(Validator(keys, caching).validate(path, route, peer).state, PathState::Valid);

@@ -36,15 +36,19 @@ class SignatureVerifier {
   [[nodiscard]] virtual VerifyOutcome verify_block(std::uint8_t suite,
                                                    std::span<const VerifyJob> jobs) const = 0;
 
-  // Whether warm_up does anything; callers skip gathering jobs for it when not.
-  [[nodiscard]] virtual bool warms_up() const noexcept { return false; }
-  // Checks `jobs` of `suite` (typically the blocks of many routes) ahead of the verify_block
-  // calls that will ask for them, for a verifier that checks many signatures at once more
-  // cheaply than one by one and keeps the outcomes. verify_block's answers never depend on
-  // it; the default does nothing.
-  virtual void warm_up(std::uint8_t suite, std::span<const VerifyJob> jobs) const {
+  // Whether verify_batch does anything; callers skip gathering jobs for it when not.
+  [[nodiscard]] virtual bool verifies_batches() const noexcept { return false; }
+  // For a verifier that checks many signatures at once more cheaply than one by one: checks
+  // every job of `suite` (typically the signatures of many routes) and sets valid[j] to whether
+  // some key of jobs[j] verifies its signature. Returns false, with `valid` untouched, when it
+  // does not batch (the default) or does not implement `suite`. A verifier with a cache keeps
+  // the outcomes for later verify_block calls.
+  [[nodiscard]] virtual bool verify_batch(std::uint8_t suite, std::span<const VerifyJob> jobs,
+                                          std::span<bool> valid) const {
     static_cast<void>(suite);
     static_cast<void>(jobs);
+    static_cast<void>(valid);
+    return false;
   }
 
   SignatureVerifier() = default;

@@ -4,6 +4,7 @@
 #include "bgpsec/validator.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <numeric>
 #include <vector>
 
@@ -193,15 +194,29 @@ std::vector<std::size_t> Validator::blocks_to_try(const wire::BgpsecPath& path) 
   return order;
 }
 
-void Validator::collect_signatures(const wire::BgpsecPath& path, const base::Prefix& prefix,
-                                   std::uint8_t safi, base::Asn own_as,
-                                   PendingSignatures& out) const {
+std::optional<PathValidation> PendingSignatures::settled(const Gathered& path,
+                                                         std::span<const bool> job_valid) const {
+  assert(path.first_job + path.jobs <= jobs_.size() && job_valid.size() >= jobs_.size());
+  if (path.jobs != path.signatures) {
+    return std::nullopt;
+  }
+  const auto valid = job_valid.subspan(path.first_job, path.jobs);
+  if (!std::all_of(valid.begin(), valid.end(), [](bool v) { return v; })) {
+    return std::nullopt;
+  }
+  // As verify_signatures for a first block that verifies: every signature checked.
+  return result_valid(suite_, path.signatures);
+}
+
+std::optional<PendingSignatures::Gathered> Validator::collect_signatures(
+    const wire::BgpsecPath& path, const base::Prefix& prefix, std::uint8_t safi, base::Asn own_as,
+    PendingSignatures& out) const {
   if (check_structure(path)) {
-    return;
+    return std::nullopt;
   }
   const std::vector<std::size_t> order = blocks_to_try(path);
   if (order.empty() || path.blocks[order.front()].suite != out.suite_) {
-    return;
+    return std::nullopt;
   }
   const auto& block = path.blocks[order.front()];
   const std::size_t n = path.secure_path.size();
@@ -213,14 +228,16 @@ void Validator::collect_signatures(const wire::BgpsecPath& path, const base::Pre
     keys_.find(path.secure_path[i].asn, block.segments[i].ski, keys);
     if (keys.empty()) {
       out.keys_.resize(keys_before);
-      return;
+      return std::nullopt;
     }
   }
   const auto& data = out.data_.emplace_back(own_as, path.secure_path, block, prefix, safi);
-  for (std::size_t i = 0; i < std::min(n, out.max_per_path_); ++i) {
+  PendingSignatures::Gathered gathered{out.jobs_.size(), std::min(n, out.max_per_path_), n};
+  for (std::size_t i = 0; i < gathered.jobs; ++i) {
     out.jobs_.push_back(
         VerifyJob{data.for_segment(i), block.segments[i].signature, out.keys_[keys_before + i]});
   }
+  return gathered;
 }
 
 PathValidation Validator::verify_signatures(const wire::BgpsecPath& path,

@@ -94,10 +94,17 @@ struct PeerContext {
                                                        const PeerContext& peer) noexcept;
 
 // Signatures of several paths gathered by Validator::collect_signatures, for one
-// SignatureVerifier::warm_up call. Owns the signed octets and the keys its jobs point into; the
-// signatures themselves stay in the decoded paths, which must outlive the jobs.
+// SignatureVerifier::verify_batch call. Owns the signed octets and the keys its jobs point into;
+// the signatures themselves stay in the decoded paths, which must outlive the jobs.
 class PendingSignatures {
  public:
+  // Where one path's signatures went: jobs()[first_job, first_job + jobs).
+  struct Gathered {
+    std::size_t first_job = 0;
+    std::size_t jobs = 0;
+    std::size_t signatures = 0;  // of the block, gathered or not
+  };
+
   // At most `max_per_path` signatures of a path, the newest: a forged path costs at most that
   // many verifications here, the rest are left to the path's own validation (which stops at
   // its first failure).
@@ -106,6 +113,13 @@ class PendingSignatures {
 
   [[nodiscard]] std::uint8_t suite() const noexcept { return suite_; }
   [[nodiscard]] std::span<const VerifyJob> jobs() const noexcept { return jobs_; }
+
+  // The path's result when the batch settles it: every signature of its block was gathered and
+  // verifies (job_valid from verify_batch over jobs()), which is verify_signatures' Valid for
+  // it. Otherwise nullopt and the path's own validation decides (a failure is reported there,
+  // with the block order and the failing segment; the batch's outcomes are in the cache).
+  [[nodiscard]] std::optional<PathValidation> settled(const Gathered& path,
+                                                      std::span<const bool> job_valid) const;
 
  private:
   friend class Validator;
@@ -137,9 +151,13 @@ class Validator {
   // The jobs verify_signatures(path, prefix, safi, own_as) would hand the verifier first: the
   // signatures of the first block it tries, when that block is of out.suite() and every key of
   // it is found (otherwise nothing is added). So a worker can have many routes' signatures
-  // checked at once (SignatureVerifier::warm_up) before verifying each route.
-  void collect_signatures(const wire::BgpsecPath& path, const base::Prefix& prefix,
-                          std::uint8_t safi, base::Asn own_as, PendingSignatures& out) const;
+  // checked at once (SignatureVerifier::verify_batch) and settle the routes whose signatures
+  // all verify without validating them again (PendingSignatures::settled).
+  // Returns where they went, or nullopt when nothing was added.
+  std::optional<PendingSignatures::Gathered> collect_signatures(const wire::BgpsecPath& path,
+                                                                const base::Prefix& prefix,
+                                                                std::uint8_t safi, base::Asn own_as,
+                                                                PendingSignatures& out) const;
 
  private:
   // The blocks of a suite the verifier implements, in the order they are tried.

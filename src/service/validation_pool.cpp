@@ -5,6 +5,8 @@
 #include "service/validation_pool.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include <pthread.h>
@@ -90,6 +92,35 @@ ValidationPool::Result ValidationPool::run(Job& job, const wire::BgpsecPath& pat
   return result;
 }
 
+void ValidationPool::settle_together(std::span<const Job> batch,
+                                     std::span<const wire::BgpsecPath> paths,
+                                     std::span<std::optional<bgpsec::PathValidation>> settled) {
+  // The whole batch's signatures in one go (the multi-buffer engine verifies eight at once, from
+  // different routes as readily as from one). A route whose signatures all verify is settled
+  // here; the others are validated one by one and find the batch's outcomes in the signature
+  // cache.
+  bgpsec::PendingSignatures pending(wire::kAlgorithmSuite1);
+  std::vector<std::optional<bgpsec::PendingSignatures::Gathered>> gathered(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Job& job = batch[i];
+    gathered[i] = bgpsec::Validator(job.rpki->router_keys, verifier_)
+                      .collect_signatures(paths[i], job.prefix, job.safi, job.own_as, pending);
+  }
+  if (pending.jobs().empty()) {
+    return;
+  }
+  const auto valid = std::make_unique<bool[]>(pending.jobs().size());
+  const std::span<bool> job_valid(valid.get(), pending.jobs().size());
+  if (!verifier_.verify_batch(pending.suite(), pending.jobs(), job_valid)) {
+    return;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (gathered[i]) {
+      settled[i] = pending.settled(*gathered[i], job_valid);
+    }
+  }
+}
+
 void ValidationPool::work() {
   become_worker();
   std::vector<Job> batch;
@@ -113,22 +144,19 @@ void ValidationPool::work() {
     for (const auto& job : batch) {
       paths.push_back(job.path.decode());
     }
-    if (batch.size() > 1 && verifier_.warms_up()) {
-      // The whole batch's signatures in one go (the multi-buffer engine verifies eight at
-      // once, from different routes as readily as from one); each route's own validation
-      // below then finds its outcomes in the signature cache.
-      bgpsec::PendingSignatures pending(wire::kAlgorithmSuite1);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const Job& job = batch[i];
-        bgpsec::Validator(job.rpki->router_keys, verifier_)
-            .collect_signatures(paths[i], job.prefix, job.safi, job.own_as, pending);
-      }
-      verifier_.warm_up(pending.suite(), pending.jobs());
+    std::vector<std::optional<bgpsec::PathValidation>> settled(batch.size());
+    if (batch.size() > 1 && verifier_.verifies_batches()) {
+      settle_together(batch, paths, settled);
     }
     std::vector<Result> results;
     results.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      results.push_back(run(batch[i], paths[i]));
+      if (settled[i]) {
+        signatures_checked_.fetch_add(settled[i]->signatures_checked, std::memory_order_relaxed);
+        results.push_back(Result{std::move(batch[i].done), *settled[i]});
+      } else {
+        results.push_back(run(batch[i], paths[i]));
+      }
     }
     batch.clear();
     deliver(std::move(results));

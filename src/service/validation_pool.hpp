@@ -16,6 +16,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -77,6 +79,10 @@ class ValidationPool {
   void work();
   // `path` is job.path decoded.
   [[nodiscard]] Result run(Job& job, const wire::BgpsecPath& path);
+  // settled[i]: the result of batch[i] when one verify_batch over the whole batch's signatures
+  // settles it (all of them verify); nullopt for the routes left to run().
+  void settle_together(std::span<const Job> batch, std::span<const wire::BgpsecPath> paths,
+                       std::span<std::optional<bgpsec::PathValidation>> settled);
   void deliver(std::vector<Result> results);
 
   asio::io_context& io_;
