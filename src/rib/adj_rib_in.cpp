@@ -29,9 +29,7 @@ AdjRibIn::AnnounceResult AdjRibIn::announce(Route route) {
     result.previous = std::exchange(held->second, std::move(route));
     return result;
   }
-  // Where a table arrives in prefix order the end is the right place, and the hint spares the
-  // walk down the tree; elsewhere it costs one comparison.
-  const auto it = routes_.emplace_hint(routes_.end(), prefix, std::move(route));
+  const auto it = routes_.try_emplace(prefix, std::move(route)).first;
   index_.insert(*it);
   result.change = Change::Added;
   result.max_prefix_exceeded = !was_over && over_max_prefix();

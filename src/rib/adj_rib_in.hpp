@@ -6,10 +6,10 @@
 
 #include <cstddef>
 #include <functional>
-#include <map>
 #include <optional>
 #include <vector>
 
+#include "rib/chunked_prefix_map.hpp"
 #include "rib/prefix_index.hpp"
 #include "rib/route.hpp"
 
@@ -58,7 +58,9 @@ class AdjRibIn {
   std::vector<Route> sweep_stale(std::optional<base::Afi> afi = std::nullopt);
   [[nodiscard]] std::size_t stale_count() const noexcept { return stale_; }
 
-  using Routes = std::map<base::Prefix, Route>;
+  // In prefix order; a full table arrives in random order, which a std::map pays for with a
+  // walk down a million-node tree per route (chunked_prefix_map.hpp).
+  using Routes = ChunkedPrefixMap<Route>;
 
   // Session down without graceful restart: removes and returns everything, in prefix order.
   // Hands the map itself over, so that a full table leaves without a walk.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// PrefixIndex: a hash index over the entries of a std::map keyed by prefix, so that looking a
-// prefix up costs a probe or two instead of a walk down a tree of a million nodes (about twenty
-// cache misses at a full table). The map stays what owns the entries and gives the order that
-// paging, dumps and covering-prefix walks need; std::map never moves its entries, so the index
-// holds plain pointers to them.
+// PrefixIndex: a hash index over the entries of an ordered map keyed by prefix (std::map, or
+// ChunkedPrefixMap), so that looking a prefix up costs a probe or two instead of a walk down a
+// tree of a million nodes (about twenty cache misses at a full table). The map stays what owns
+// the entries and gives the order that paging, dumps and covering-prefix walks need; neither
+// map moves its entries, so the index holds plain pointers to them.
 //
 // Open addressing with linear probing, deletion by backward shift (no tombstones). Each slot
 // keeps the low 32 bits of the prefix's keyed hash (Prefix::hash) beside the pointer: probing
@@ -27,7 +27,7 @@ class PrefixIndex {
   using Entry = std::pair<const base::Prefix, T>;
 
   // The pointers lead into one map: a copy would lead into its original's, so the owner may be
-  // moved (std::map moves its nodes along) but not copied.
+  // moved (the maps move their entries along) but not copied.
   PrefixIndex() = default;
   PrefixIndex(const PrefixIndex&) = delete;
   PrefixIndex& operator=(const PrefixIndex&) = delete;
