@@ -62,7 +62,7 @@ TEST(ChunkedPrefixMap, AgreesWithStdMapThroughGrowthAndShrinking) {
       ASSERT_EQ(&*it, where[p]) << "moved: " << p.to_string();
     }
   };
-  const auto erase = [&](const base::Prefix& p) {
+  const auto erase = [&](base::Prefix p) {  // a copy: `p` may be a key of `want`
     ASSERT_EQ(map.erase(p), want.erase(p)) << p.to_string();
     where.erase(p);
   };
