@@ -86,10 +86,12 @@ ValidationPool::Result ValidationPool::run(Job& job, const wire::BgpsecPath& pat
   // The snapshot's key table is immutable (rpki_store.hpp), so reading it here is safe while
   // the I/O thread publishes newer ones.
   const bgpsec::Validator validator(job.rpki->router_keys, verifier_);
-  Result result{std::move(job.done),
-                validator.verify_signatures(path, job.prefix, job.safi, job.own_as)};
-  signatures_checked_.fetch_add(result.validation.signatures_checked, std::memory_order_relaxed);
-  return result;
+  return finish(job, validator.verify_signatures(path, job.prefix, job.safi, job.own_as));
+}
+
+ValidationPool::Result ValidationPool::finish(Job& job, const bgpsec::PathValidation& validation) {
+  signatures_checked_.fetch_add(validation.signatures_checked, std::memory_order_relaxed);
+  return Result{std::move(job.done), validation};
 }
 
 void ValidationPool::settle_together(std::span<const Job> batch,
@@ -152,8 +154,7 @@ void ValidationPool::work() {
     results.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (settled[i]) {
-        signatures_checked_.fetch_add(settled[i]->signatures_checked, std::memory_order_relaxed);
-        results.push_back(Result{std::move(batch[i].done), *settled[i]});
+        results.push_back(finish(batch[i], *settled[i]));
       } else {
         results.push_back(run(batch[i], paths[i]));
       }

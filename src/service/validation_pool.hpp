@@ -79,6 +79,8 @@ class ValidationPool {
   void work();
   // `path` is job.path decoded.
   [[nodiscard]] Result run(Job& job, const wire::BgpsecPath& path);
+  // The job's result, counted in signatures_checked_ (whether run() or a batch settled it).
+  [[nodiscard]] Result finish(Job& job, const bgpsec::PathValidation& validation);
   // settled[i]: the result of batch[i] when one verify_batch over the whole batch's signatures
   // settles it (all of them verify); nullopt for the routes left to run().
   void settle_together(std::span<const Job> batch, std::span<const wire::BgpsecPath> paths,
