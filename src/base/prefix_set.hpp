@@ -3,17 +3,18 @@
 // I/O thread: PrefixShards splits one into 64 by the top bits of the prefix's keyed hash, so a
 // rehash moves a 64th of the entries instead of holding the thread while all of them move (a
 // table of a million entries grown in one go took 235 ms); PrefixSet is a set of prefixes
-// built on it, for the per-neighbor lists of routes left unchecked.
+// built on it (open addressing, no node per prefix: prefix_table.hpp), for the per-neighbor
+// lists of routes left unchecked.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <unordered_set>
 #include <utility>
 
 #include "base/prefix.hpp"
+#include "base/prefix_table.hpp"
 
 namespace bgpsecd::base {
 
@@ -44,7 +45,7 @@ class PrefixSet {
   // True when `prefix` was not in the set.
   bool insert(const Prefix& prefix) { return shards_.of(prefix).insert(prefix).second; }
   // True when `prefix` was in the set.
-  bool erase(const Prefix& prefix) { return shards_.of(prefix).erase(prefix) != 0; }
+  bool erase(const Prefix& prefix) noexcept { return shards_.of(prefix).erase(prefix); }
   [[nodiscard]] bool contains(const Prefix& prefix) const {
     return shards_.of(prefix).contains(prefix);
   }
@@ -56,18 +57,17 @@ class PrefixSet {
     return count;
   }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-  // Gives the memory back too (a cleared unordered_set keeps its bucket array, a table's worth
-  // after a full feed).
+  // Gives the memory back too.
   void clear() noexcept {
     for (auto& shard : shards_.all()) {
-      shard = {};
+      shard.clear();
     }
   }
   // Removes one prefix and returns it (which one is unspecified); nullopt when empty.
   std::optional<Prefix> take() {
     for (auto& shard : shards_.all()) {
       if (!shard.empty()) {
-        return std::move(shard.extract(shard.begin()).value());
+        return shard.take();
       }
     }
     return std::nullopt;
@@ -76,14 +76,15 @@ class PrefixSet {
   template <class Fn>
   void for_each(Fn&& fn) const {
     for (const auto& shard : shards_.all()) {
-      for (const auto& prefix : shard) {
-        fn(prefix);
-      }
+      shard.for_each(fn);
     }
   }
 
  private:
-  PrefixShards<std::unordered_set<Prefix, PrefixHash>> shards_;
+  struct Identity {
+    const Prefix& operator()(const Prefix& prefix) const noexcept { return prefix; }
+  };
+  PrefixShards<PrefixTable<Prefix, Identity>> shards_;
 };
 
 }  // namespace bgpsecd::base

@@ -152,11 +152,11 @@ ReceiptState state_on_receipt(const PathDecision& decision, const rib::Route& re
 
 bool PendingChecks::finish(const base::Prefix& prefix, std::uint64_t token) {
   auto& shard = latest_.of(prefix);
-  const auto it = shard.find(prefix);
-  if (it == shard.end() || it->second != token) {
+  const Request* latest = shard.find(prefix);
+  if (latest == nullptr || latest->token != token) {
     return false;  // the route was replaced or withdrawn, or a newer check was asked for
   }
-  shard.erase(it);
+  shard.erase(prefix);
   return true;
 }
 

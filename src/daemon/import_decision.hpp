@@ -9,10 +9,10 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 
 #include "base/prefix.hpp"
 #include "base/prefix_set.hpp"
+#include "base/prefix_table.hpp"
 #include "bgpsec/reason.hpp"
 #include "bgpsec/signature_verifier.hpp"
 #include "bgpsec/validator.hpp"
@@ -112,7 +112,7 @@ struct ReceiptState {
 class PendingChecks {
  public:
   void start(const base::Prefix& prefix, std::uint64_t token) {
-    latest_.of(prefix)[prefix] = token;
+    latest_.of(prefix).insert(Request{prefix, token}).first->token = token;
   }
   void cancel(const base::Prefix& prefix) { latest_.of(prefix).erase(prefix); }
   [[nodiscard]] bool in_flight(const base::Prefix& prefix) const {
@@ -124,9 +124,17 @@ class PendingChecks {
 
  private:
   // Looked up three times per signed route on the I/O thread (receipt, start, result): hash
-  // tables, since nothing needs these in order. While a full table waits for the workers most
-  // of it is in flight: sharded, so that no rehash moves all of it at once.
-  base::PrefixShards<std::unordered_map<base::Prefix, std::uint64_t, base::PrefixHash>> latest_;
+  // tables without a node per entry, since nothing needs these in order. While a full table
+  // waits for the workers most of it is in flight: sharded, so that no rehash moves all of it
+  // at once.
+  struct Request {
+    base::Prefix prefix;
+    std::uint64_t token = 0;
+  };
+  struct PrefixOfRequest {
+    const base::Prefix& operator()(const Request& request) const noexcept { return request.prefix; }
+  };
+  base::PrefixShards<base::PrefixTable<Request, PrefixOfRequest>> latest_;
 };
 
 // What a finished signature check makes of the route it was for.

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "base/prefix_table.hpp"
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace bgpsecd::base {
+namespace {
+
+// A value that is not its own key, as a map entry is.
+struct Counted {
+  Prefix prefix;
+  std::uint64_t count = 0;
+};
+struct PrefixOfCounted {
+  const Prefix& operator()(const Counted& value) const noexcept { return value.prefix; }
+};
+using Table = PrefixTable<Counted, PrefixOfCounted>;
+
+Prefix nth_prefix(std::uint32_t i) {
+  if (i % 4 == 3) {
+    return *Prefix::parse("2001:db8:" + std::to_string(i % 10000) + ":" +
+                          std::to_string(i / 10000) + "::/64");
+  }
+  // Above 65 535 the same addresses come back as /23s (the constructor clears the host bit):
+  // prefixes that differ in their length only.
+  const auto length = static_cast<std::uint8_t>((i >> 16) == 0 ? 24 : 23);
+  return Prefix(IpAddress::v4(0x0A000000U | ((i & 0xFFFFU) << 8)), length);
+}
+
+// Checks `table` against `model`: size, every model entry found with its value, the walk visits
+// each exactly once.
+void expect_same(const Table& table, const std::map<Prefix, std::uint64_t>& model) {
+  ASSERT_EQ(table.size(), model.size());
+  for (const auto& [prefix, count] : model) {
+    const Counted* found = table.find(prefix);
+    ASSERT_NE(found, nullptr) << prefix.to_string();
+    EXPECT_EQ(found->count, count) << prefix.to_string();
+  }
+  std::size_t visited = 0;
+  table.for_each([&](const Counted& value) {
+    ++visited;
+    const auto it = model.find(value.prefix);
+    ASSERT_NE(it, model.end()) << value.prefix.to_string();
+    EXPECT_EQ(it->second, value.count);
+  });
+  EXPECT_EQ(visited, model.size());
+  EXPECT_LE(table.size() * 5, table.capacity() * 4);  // at most 80 % full
+}
+
+TEST(PrefixTable, AgreesWithStdMapThroughRandomInsertsErasesAndTakes) {
+  std::mt19937 rng(20261207);
+  Table table;
+  std::map<Prefix, std::uint64_t> model;
+  std::uniform_int_distribution<std::uint32_t> pick(0, 150'000);
+  // Grows to tens of thousands, shrinks by erases and takes, grows again: backward shifts run
+  // over every kind of cluster, across the end of the array too.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 40'000; ++i) {
+      const Prefix prefix = nth_prefix(pick(rng));
+      const auto [value, added] = table.insert(Counted{prefix, static_cast<std::uint64_t>(i)});
+      const auto [it, model_added] = model.try_emplace(prefix, i);
+      ASSERT_EQ(added, model_added) << prefix.to_string();
+      EXPECT_EQ(value->count, it->second);  // an existing value is kept, not overwritten
+    }
+    expect_same(table, model);
+    for (int i = 0; i < 30'000; ++i) {
+      const Prefix prefix = nth_prefix(pick(rng));
+      ASSERT_EQ(table.erase(prefix), model.erase(prefix) == 1) << prefix.to_string();
+      if (i % 3 == 0 && !model.empty()) {
+        const auto taken = table.take();
+        ASSERT_TRUE(taken);
+        ASSERT_EQ(model.erase(taken->prefix), 1U) << taken->prefix.to_string();
+        EXPECT_FALSE(table.contains(taken->prefix));
+      }
+    }
+    expect_same(table, model);
+  }
+}
+
+TEST(PrefixTable, SmallTablesAgreeAfterEveryChange) {
+  // 16 or 32 slots: clusters run across the end of the array all the time, which the backward
+  // shift must handle as well as the runs inside it.
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<std::uint32_t> pick(0, 40);
+  Table table;
+  std::map<Prefix, std::uint64_t> model;
+  for (int i = 0; i < 20'000; ++i) {
+    const Prefix prefix = nth_prefix(pick(rng));
+    if (model.size() < 12 && i % 2 == 0) {
+      ASSERT_EQ(table.insert(Counted{prefix, static_cast<std::uint64_t>(i)}).second,
+                model.try_emplace(prefix, i).second);
+    } else {
+      ASSERT_EQ(table.erase(prefix), model.erase(prefix) == 1);
+    }
+    expect_same(table, model);
+  }
+}
+
+TEST(PrefixTable, TakeEmptiesTheTableOncePerValueWithInsertsBetween) {
+  Table table;
+  std::map<Prefix, std::uint64_t> model;
+  for (std::uint32_t i = 0; i < 5'000; ++i) {
+    table.insert(Counted{nth_prefix(i), i});
+    model.emplace(nth_prefix(i), i);
+  }
+  // Inserts between takes may land below where take() last found a value.
+  std::uint32_t next = 5'000;
+  while (!model.empty()) {
+    const auto taken = table.take();
+    ASSERT_TRUE(taken) << model.size() << " left";
+    ASSERT_EQ(model.erase(taken->prefix), 1U) << "taken twice: " << taken->prefix.to_string();
+    if (next < 6'000) {
+      table.insert(Counted{nth_prefix(next), next});
+      model.emplace(nth_prefix(next), next);
+      ++next;
+    }
+  }
+  EXPECT_TRUE(table.empty());
+  EXPECT_FALSE(table.take());
+  table.insert(Counted{nth_prefix(7), 7});
+  const auto again = table.take();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->count, 7U);
+}
+
+TEST(PrefixTable, EmptyClearedAndMovedFromTablesFindNothing) {
+  Table table;
+  const Prefix a = nth_prefix(1);
+  EXPECT_EQ(table.find(a), nullptr);
+  EXPECT_FALSE(table.erase(a));
+  EXPECT_FALSE(table.take());
+  table.insert(Counted{a, 1});
+  Table moved = std::move(table);
+  EXPECT_EQ(table.size(), 0U);  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(table.find(a), nullptr);
+  table.insert(Counted{a, 2});  // and usable
+  EXPECT_EQ(table.find(a)->count, 2U);
+  ASSERT_NE(moved.find(a), nullptr);
+  EXPECT_EQ(moved.find(a)->count, 1U);
+  moved.clear();
+  EXPECT_EQ(moved.capacity(), 0U);
+  EXPECT_EQ(moved.find(a), nullptr);
+}
+
+}  // namespace
+}  // namespace bgpsecd::base
