@@ -7,7 +7,8 @@
 // Open addressing with linear probing, deletion by backward shift (no tombstones). Each slot
 // keeps the low 32 bits of the prefix's keyed hash (Prefix::hash) beside the value: probing
 // compares those first, without touching the prefix, and growing rehashes from them alone. 0
-// marks an empty slot (a hash whose low bits are 0 is stored as 1). At most 80 % full.
+// marks an empty slot (a hash whose low bits are 0 is stored as 1). At most 80 % full; a large
+// table that drains to a sixteenth full shrinks to a quarter.
 //
 // `KeyOf` gives the prefix of a value (the value itself for a set, the entry's key for an index
 // of pointers into a map). An empty slot holds a value-initialised Value.
@@ -82,27 +83,12 @@ class PrefixTable {
   }
 
   // True when there was a value for `prefix`.
-  bool erase(const Prefix& prefix) noexcept {
-    std::size_t hole = slot_of(prefix);
-    if (hole == kNone) {
+  bool erase(const Prefix& prefix) {
+    const std::size_t slot = slot_of(prefix);
+    if (slot == kNone) {
       return false;
     }
-    // Backward shift: each later slot of the run moves into the hole unless its home slot lies
-    // cyclically after the hole (it would then be found before reaching the hole's position).
-    // Values only move into holes, so every slot below first_used_ stays empty.
-    for (std::size_t next = (hole + 1) & mask(); tags_[next] != 0; next = (next + 1) & mask()) {
-      const std::size_t home = tags_[next] & mask();
-      const bool stays =
-          hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
-      if (!stays) {
-        tags_[hole] = tags_[next];
-        values_[hole] = std::move(values_[next]);
-        hole = next;
-      }
-    }
-    tags_[hole] = 0;
-    values_[hole] = Value{};
-    --size_;
+    erase_at(slot);
     return true;
   }
 
@@ -116,10 +102,9 @@ class PrefixTable {
       ++first_used_;
     }
     std::optional<Value> taken(std::move(values_[first_used_]));
-    erase(KeyOf{}(*taken));
+    erase_at(first_used_);
     return taken;
   }
-
   // Forgets every value and gives the memory back.
   void clear() noexcept {
     std::vector<std::uint32_t>().swap(tags_);
@@ -144,12 +129,40 @@ class PrefixTable {
 
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
+  // Tables this small are not worth shrinking.
+  static constexpr std::size_t kMinShrink = 64;
 
   static std::uint32_t tag_of(const Prefix& prefix) noexcept {
     const auto tag = static_cast<std::uint32_t>(prefix.hash());
     return tag != 0 ? tag : 1;
   }
   [[nodiscard]] std::size_t mask() const noexcept { return tags_.size() - 1; }
+
+  // Empties slot `hole` (in use).
+  void erase_at(std::size_t hole) {
+    // Backward shift: each later slot of the run moves into the hole unless its home slot lies
+    // cyclically after the hole (it would then be found before reaching the hole's position).
+    // Values only move into holes, so every slot below first_used_ stays empty.
+    for (std::size_t next = (hole + 1) & mask(); tags_[next] != 0; next = (next + 1) & mask()) {
+      const std::size_t home = tags_[next] & mask();
+      const bool stays =
+          hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+      if (!stays) {
+        tags_[hole] = tags_[next];
+        values_[hole] = std::move(values_[next]);
+        hole = next;
+      }
+    }
+    tags_[hole] = 0;
+    values_[hole] = Value{};
+    --size_;
+    // A table that held a whole feed in flight gives the memory back as it drains, a quarter
+    // at a time: at a sixteenth full it is rebuilt a quarter of its size (a quarter full then,
+    // so growing again takes many inserts).
+    if (size_ * 16 < tags_.size() && tags_.size() > kMinShrink) {
+      rehash(tags_.size() / 4);
+    }
+  }
 
   // The slot holding `prefix`, or kNone.
   [[nodiscard]] std::size_t slot_of(const Prefix& prefix) const noexcept {
@@ -165,8 +178,10 @@ class PrefixTable {
     return kNone;
   }
 
-  void grow() {
-    const std::size_t capacity = tags_.empty() ? 16 : 2 * tags_.size();
+  void grow() { rehash(tags_.empty() ? 16 : 2 * tags_.size()); }
+
+  // Moves every value into a table of `capacity` slots (a power of two above size_ * 5 / 4).
+  void rehash(std::size_t capacity) {
     std::vector<std::uint32_t> tags(capacity, 0);
     std::vector<Value> values(capacity);
     first_used_ = capacity;

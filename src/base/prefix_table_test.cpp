@@ -130,6 +130,39 @@ TEST(PrefixTable, TakeEmptiesTheTableOncePerValueWithInsertsBetween) {
   EXPECT_EQ(again->count, 7U);
 }
 
+TEST(PrefixTable, GivesTheMemoryBackAsItDrains) {
+  // A full feed in flight, then its checks finish one by one: the table must not keep the
+  // slots of the peak.
+  Table table;
+  std::map<Prefix, std::uint64_t> model;
+  for (std::uint32_t i = 0; i < 100'000; ++i) {
+    table.insert(Counted{nth_prefix(i), i});
+    model.emplace(nth_prefix(i), i);
+  }
+  const std::size_t peak = table.capacity();
+  EXPECT_GE(peak, 131'072U);
+  std::vector<Prefix> drained;
+  for (const auto& [prefix, count] : model) {
+    drained.push_back(prefix);
+  }
+  drained.resize(drained.size() - 10);
+  for (std::size_t i = 0; i < drained.size(); ++i) {
+    ASSERT_TRUE(table.erase(drained[i])) << drained[i].to_string();
+    model.erase(drained[i]);
+    if (i % 10'000 == 0) {
+      expect_same(table, model);
+    }
+  }
+  expect_same(table, model);
+  EXPECT_LE(table.capacity(), 256U);
+  // And grows again as before.
+  for (std::uint32_t i = 0; i < 1'000; ++i) {
+    table.insert(Counted{nth_prefix(i), i});
+    model.emplace(nth_prefix(i), i);
+  }
+  expect_same(table, model);
+}
+
 TEST(PrefixTable, EmptyClearedAndMovedFromTablesFindNothing) {
   Table table;
   const Prefix a = nth_prefix(1);
