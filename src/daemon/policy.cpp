@@ -24,10 +24,11 @@ bool has_community(const wire::PathAttributes& attrs, const Community& community
       community);
 }
 
-void add_community(wire::PathAttributes& attrs, const Community& community) {
-  if (has_community(attrs, community)) {
+void add_community(PolicySubject& subject, const Community& community) {
+  if (has_community(subject.current(), community)) {
     return;
   }
+  wire::PathAttributes& attrs = subject.edit();
   std::visit(
       [&](const auto& c) {
         using T = std::decay_t<decltype(c)>;
@@ -44,11 +45,11 @@ void apply_set(const PolicySet& set, PolicySubject& subject) {
   if (set.local_pref) {
     subject.local_pref = *set.local_pref;
   }
-  if (set.med) {
-    subject.attrs.med = *set.med;
+  if (set.med && subject.current().med != set.med) {
+    subject.edit().med = *set.med;
   }
   for (const auto& c : set.add_community) {
-    add_community(subject.attrs, c);
+    add_community(subject, c);
   }
   subject.prepend = static_cast<std::uint8_t>(std::min(255, subject.prepend + set.prepend));
 }
@@ -56,6 +57,7 @@ void apply_set(const PolicySet& set, PolicySubject& subject) {
 }  // namespace
 
 bool policy_matches(const PolicyMatch& match, const Config& config, const PolicySubject& subject) {
+  const wire::PathAttributes& attrs = subject.current();
   if (match.prefix_list) {
     const auto* list = config.find_prefix_list(*match.prefix_list);
     if (list == nullptr || !list->matches(subject.prefix)) {
@@ -63,8 +65,7 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
     }
   }
   if (match.as_path_contains) {
-    const bool in_path =
-        subject.attrs.as_path && subject.attrs.as_path->contains(*match.as_path_contains);
+    const bool in_path = attrs.as_path && attrs.as_path->contains(*match.as_path_contains);
     const bool in_secure_path =
         std::any_of(subject.secure_path.begin(), subject.secure_path.end(),
                     [&](const auto& s) { return s.asn == *match.as_path_contains; });
@@ -78,14 +79,14 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
     if (!subject.secure_path.empty()) {
       origin = subject.secure_path.back().asn;  // least recent segment
       found = true;
-    } else if (subject.attrs.as_path) {
-      found = subject.attrs.as_path->origin_as(origin);
+    } else if (attrs.as_path) {
+      found = attrs.as_path->origin_as(origin);
     }
     if (!found || origin != *match.origin_as) {
       return false;
     }
   }
-  if (match.community && !has_community(subject.attrs, *match.community)) {
+  if (match.community && !has_community(attrs, *match.community)) {
     return false;
   }
   if (match.path_state && *match.path_state != subject.path_state) {
@@ -97,7 +98,7 @@ bool policy_matches(const PolicyMatch& match, const Config& config, const Policy
   if (match.aspa_state && *match.aspa_state != subject.aspa_state) {
     return false;
   }
-  if (match.otc && *match.otc != subject.attrs.otc.has_value()) {
+  if (match.otc && *match.otc != attrs.otc.has_value()) {
     return false;
   }
   return true;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "base/asn.hpp"
 #include "base/prefix.hpp"
@@ -17,7 +18,10 @@ namespace bgpsecd::daemon {
 // The route a policy looks at and may change.
 struct PolicySubject {
   const base::Prefix& prefix;
-  wire::PathAttributes& attrs;  // communities and MED are set here
+  // The route's attributes as they came. A rule that sets communities or MED works on a copy,
+  // `edited`, made at its first change: most routes pass most policies unchanged, and a full
+  // table should not pay a copy of every attribute set to find that out.
+  const wire::PathAttributes& attrs;
   // The Secure_Path of the route's BGPsec_PATH (a RIB route keeps it next to `attrs`,
   // rib/route.hpp); empty: the route has none (a BGPsec_PATH has at least one segment).
   std::span<const wire::SecurePathSegment> secure_path;
@@ -26,6 +30,18 @@ struct PolicySubject {
   rib::AspaState aspa_state = rib::AspaState::Unverified;
   std::uint32_t local_pref = rib::kDefaultLocalPref;  // set local_pref writes here
   std::uint8_t prepend = 0;                           // set prepend adds here (export)
+  std::optional<wire::PathAttributes> edited;         // set: what the rules changed
+
+  // The attributes as the rules so far left them: what later rules match on.
+  [[nodiscard]] const wire::PathAttributes& current() const noexcept {
+    return edited ? *edited : attrs;
+  }
+  [[nodiscard]] wire::PathAttributes& edit() {
+    if (!edited) {
+      edited.emplace(attrs);
+    }
+    return *edited;
+  }
 };
 
 enum class PolicyVerdict : std::uint8_t { Accept, Reject };

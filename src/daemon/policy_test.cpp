@@ -56,21 +56,26 @@ struct Route {
   rib::AspaState aspa_state = rib::AspaState::Unverified;
   std::uint32_t local_pref = rib::kDefaultLocalPref;
   std::uint8_t prepend = 0;
+  bool copied = false;  // the policy worked on a copy of the attributes
 
   Route() { attrs.as_path = sequence({65002, 65003}); }
 
   // Runs the policy "p" of `config` (or none) and keeps what it set.
   PolicyVerdict run(const Config& config, bool ebgp = true) {
-    PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
-                          origin_state, aspa_state, local_pref,       prepend};
+    PolicySubject subject{prefix,     attrs,      bgpsec_of(attrs), path_state,  origin_state,
+                          aspa_state, local_pref, prepend,          std::nullopt};
     const auto verdict = apply_policy(config.find_policy("p"), config, ebgp, subject);
     local_pref = subject.local_pref;
     prepend = subject.prepend;
+    copied = subject.edited.has_value();
+    if (subject.edited) {
+      attrs = *subject.edited;
+    }
     return verdict;
   }
   bool matches(const Config& config) {
-    PolicySubject subject{prefix,       attrs,      bgpsec_of(attrs), path_state,
-                          origin_state, aspa_state, local_pref,       prepend};
+    PolicySubject subject{prefix,     attrs,      bgpsec_of(attrs), path_state,  origin_state,
+                          aspa_state, local_pref, prepend,          std::nullopt};
     return policy_matches(config.policies.at(0).rules.at(0).match, config, subject);
   }
 };
@@ -264,6 +269,7 @@ action = "accept"
   EXPECT_EQ(r.attrs.med, 7U);
   EXPECT_THAT(r.attrs.communities, ElementsAre(wire::kCommunityNoExport, (65001U << 16) | 1U));
   EXPECT_THAT(r.attrs.large_communities, ElementsAre(wire::LargeCommunity{65001, 0, 9}));
+  EXPECT_TRUE(r.copied);
   EXPECT_EQ(r.prepend, 2);
   // The AS_PATH itself is not touched: prepending is the exporter's job (pCount in BGPsec).
   EXPECT_EQ(r.attrs.as_path, sequence({65002, 65003}));
@@ -276,8 +282,25 @@ TEST(PolicySet, NothingSetLeavesTheRouteAlone) {
   const auto before = r.attrs;
   ASSERT_EQ(r.run(config), PolicyVerdict::Accept);
   EXPECT_EQ(r.attrs, before);
+  EXPECT_FALSE(r.copied);  // nothing to change, so no copy of the attributes either
   EXPECT_EQ(r.local_pref, rib::kDefaultLocalPref);
   EXPECT_EQ(r.prepend, 0);
+}
+
+TEST(PolicySet, SettingWhatIsThereAlreadyCopiesNothing) {
+  const auto config = config_with(R"([[policy]]
+name = "p"
+[[policy.rule]]
+set = { med = 5, add_community = ["no-export"] }
+action = "accept"
+)");
+  Route r;
+  r.attrs.med = 5;
+  r.attrs.communities = {wire::kCommunityNoExport};
+  const auto before = r.attrs;
+  ASSERT_EQ(r.run(config), PolicyVerdict::Accept);
+  EXPECT_EQ(r.attrs, before);
+  EXPECT_FALSE(r.copied);
 }
 
 TEST(PolicySet, PrependAddsUpAndStopsAt255) {

@@ -926,9 +926,11 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
   }
   rib::Route route = received;
   set_ingress_states(n, route, known);
-  wire::PathAttributes changed = attrs;
-  PolicySubject subject{route.prefix,       changed,          route.secure_path(), route.path_state,
-                        route.origin_state, route.aspa_state, route.local_pref,    0};
+  PolicySubject subject{route.prefix,        attrs,
+                        route.secure_path(), route.path_state,
+                        route.origin_state,  route.aspa_state,
+                        route.local_pref,    0,
+                        std::nullopt};
   const Policy* policy =
       n.config.import_policy ? config_.find_policy(*n.config.import_policy) : nullptr;
   if (apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Reject) {
@@ -946,8 +948,8 @@ std::optional<rib::Route> Speaker::import_route(Neighbor& n, const rib::Route& r
       rib::apply_state_preference(subject.local_pref, route.path_state, route.origin_state,
                                   config_.bgpsec.preference),
       route.aspa_state, config_.aspa.preference);
-  if (!(changed == attrs)) {
-    route.attrs = attributes_.intern(std::move(changed));
+  if (subject.edited && !(*subject.edited == attrs)) {
+    route.attrs = attributes_.intern(std::move(*subject.edited));
   }
   return route;
 }
@@ -1075,10 +1077,14 @@ void Speaker::export_prefix(Neighbor& n, const base::Prefix& prefix, const rib::
                             best->origin_state,
                             best->aspa_state,
                             best->local_pref,
-                            0};
+                            0,
+                            std::nullopt};
       const Policy* policy =
           n.config.export_policy ? config_.find_policy(*n.config.export_policy) : nullptr;
       advertise = apply_policy(policy, config_, n.ebgp(), subject) == PolicyVerdict::Accept;
+      if (subject.edited) {
+        result.attrs = std::move(*subject.edited);
+      }
       subject_prepend = std::min<std::uint8_t>(subject.prepend, 254);
       // Prepending is for peers outside the confederation (RFC 5065 §5.3: inside it the
       // Member-ASes are in AS_CONFED_SEQUENCE, which path length does not count).
