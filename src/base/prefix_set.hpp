@@ -45,7 +45,7 @@ class PrefixSet {
   // True when `prefix` was not in the set.
   bool insert(const Prefix& prefix) { return shards_.of(prefix).insert(prefix).second; }
   // True when `prefix` was in the set.
-  bool erase(const Prefix& prefix) { return shards_.of(prefix).erase(prefix); }
+  bool erase(const Prefix& prefix) noexcept { return shards_.of(prefix).erase(prefix); }
   [[nodiscard]] bool contains(const Prefix& prefix) const {
     return shards_.of(prefix).contains(prefix);
   }

@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -26,6 +28,9 @@ namespace bgpsecd::base {
 
 template <class Value, class KeyOf>
 class PrefixTable {
+  // Erasing moves values along the run (backward shift) and must not fail half-way.
+  static_assert(std::is_nothrow_move_assignable_v<Value>);
+
  public:
   PrefixTable() = default;
   // A moved-from table is empty.
@@ -83,7 +88,7 @@ class PrefixTable {
   }
 
   // True when there was a value for `prefix`.
-  bool erase(const Prefix& prefix) {
+  bool erase(const Prefix& prefix) noexcept {
     const std::size_t slot = slot_of(prefix);
     if (slot == kNone) {
       return false;
@@ -139,7 +144,7 @@ class PrefixTable {
   [[nodiscard]] std::size_t mask() const noexcept { return tags_.size() - 1; }
 
   // Empties slot `hole` (in use).
-  void erase_at(std::size_t hole) {
+  void erase_at(std::size_t hole) noexcept {
     // Backward shift: each later slot of the run moves into the hole unless its home slot lies
     // cyclically after the hole (it would then be found before reaching the hole's position).
     // Values only move into holes, so every slot below first_used_ stays empty.
@@ -160,7 +165,12 @@ class PrefixTable {
     // at a time: at a sixteenth full it is rebuilt a quarter of its size (a quarter full then,
     // so growing again takes many inserts).
     if (size_ * 16 < tags_.size() && tags_.size() > kMinShrink) {
-      rehash(tags_.size() / 4);
+      try {
+        rehash(tags_.size() / 4);
+      } catch (const std::bad_alloc&) {
+        // Best effort: the value is gone and the table as it was stays consistent, so an erase
+        // never fails half-done (the RIBs erase from the index and their map together).
+      }
     }
   }
 

@@ -13,10 +13,24 @@
 namespace bgpsecd::base {
 namespace {
 
-// A value that is not its own key, as a map entry is.
+// A value that is not its own key, as a map entry is. Moving one leaves the source without its
+// key and count, so the table reading a moved-from value shows.
 struct Counted {
   Prefix prefix;
   std::uint64_t count = 0;
+
+  Counted() = default;
+  Counted(Prefix p, std::uint64_t c) : prefix(p), count(c) {}
+  Counted(const Counted&) = default;
+  Counted& operator=(const Counted&) = default;
+  Counted(Counted&& other) noexcept
+      : prefix(std::exchange(other.prefix, Prefix())), count(std::exchange(other.count, 0)) {}
+  Counted& operator=(Counted&& other) noexcept {
+    prefix = std::exchange(other.prefix, Prefix());
+    count = std::exchange(other.count, 0);
+    return *this;
+  }
+  ~Counted() = default;
 };
 struct PrefixOfCounted {
   const Prefix& operator()(const Counted& value) const noexcept { return value.prefix; }
@@ -54,6 +68,18 @@ void expect_same(const Table& table, const std::map<Prefix, std::uint64_t>& mode
   EXPECT_LE(table.size() * 5, table.capacity() * 4);  // at most 80 % full
 }
 
+// take() from a table that is not empty: the value must be one the model still has (not one
+// taken before), with its own count, and leave the table.
+void take_one(Table& table, std::map<Prefix, std::uint64_t>& model) {
+  const auto taken = table.take();
+  ASSERT_TRUE(taken) << model.size() << " left";
+  const auto it = model.find(taken->prefix);
+  ASSERT_NE(it, model.end()) << "not in the table, or taken twice: " << taken->prefix.to_string();
+  EXPECT_EQ(it->second, taken->count);
+  model.erase(it);
+  EXPECT_FALSE(table.contains(taken->prefix));
+}
+
 TEST(PrefixTable, AgreesWithStdMapThroughRandomInsertsErasesAndTakes) {
   std::mt19937 rng(20261207);
   Table table;
@@ -74,10 +100,7 @@ TEST(PrefixTable, AgreesWithStdMapThroughRandomInsertsErasesAndTakes) {
       const Prefix prefix = nth_prefix(pick(rng));
       ASSERT_EQ(table.erase(prefix), model.erase(prefix) == 1) << prefix.to_string();
       if (i % 3 == 0 && !model.empty()) {
-        const auto taken = table.take();
-        ASSERT_TRUE(taken);
-        ASSERT_EQ(model.erase(taken->prefix), 1U) << taken->prefix.to_string();
-        EXPECT_FALSE(table.contains(taken->prefix));
+        ASSERT_NO_FATAL_FAILURE(take_one(table, model));
       }
     }
     expect_same(table, model);
@@ -103,6 +126,27 @@ TEST(PrefixTable, SmallTablesAgreeAfterEveryChange) {
   }
 }
 
+TEST(PrefixTable, TakesAndInsertsInSmallTablesAgreeAfterEveryChange) {
+  // Tables of 64 slots or fewer never shrink, so nothing but insert itself may move take()'s
+  // starting point back below a value inserted there.
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<std::uint32_t> pick(0, 60);
+  Table table;
+  std::map<Prefix, std::uint64_t> model;
+  for (int i = 0; i < 20'000; ++i) {
+    if (model.size() < 40 && i % 3 != 0) {
+      const Prefix prefix = nth_prefix(pick(rng));
+      ASSERT_EQ(table.insert(Counted{prefix, static_cast<std::uint64_t>(i)}).second,
+                model.try_emplace(prefix, i).second);
+    } else if (!model.empty()) {
+      ASSERT_NO_FATAL_FAILURE(take_one(table, model));
+    } else {
+      EXPECT_FALSE(table.take());
+    }
+    expect_same(table, model);
+  }
+}
+
 TEST(PrefixTable, TakeEmptiesTheTableOncePerValueWithInsertsBetween) {
   Table table;
   std::map<Prefix, std::uint64_t> model;
@@ -113,9 +157,7 @@ TEST(PrefixTable, TakeEmptiesTheTableOncePerValueWithInsertsBetween) {
   // Inserts between takes may land below where take() last found a value.
   std::uint32_t next = 5'000;
   while (!model.empty()) {
-    const auto taken = table.take();
-    ASSERT_TRUE(taken) << model.size() << " left";
-    ASSERT_EQ(model.erase(taken->prefix), 1U) << "taken twice: " << taken->prefix.to_string();
+    ASSERT_NO_FATAL_FAILURE(take_one(table, model));
     if (next < 6'000) {
       table.insert(Counted{nth_prefix(next), next});
       model.emplace(nth_prefix(next), next);

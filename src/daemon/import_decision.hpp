@@ -114,7 +114,7 @@ class PendingChecks {
   void start(const base::Prefix& prefix, std::uint64_t token) {
     latest_.of(prefix).insert(Request{prefix, token}).first->token = token;
   }
-  void cancel(const base::Prefix& prefix) { latest_.of(prefix).erase(prefix); }
+  void cancel(const base::Prefix& prefix) noexcept { latest_.of(prefix).erase(prefix); }
   [[nodiscard]] bool in_flight(const base::Prefix& prefix) const {
     return latest_.of(prefix).contains(prefix);
   }

@@ -303,6 +303,28 @@ action = "accept"
   EXPECT_FALSE(r.copied);
 }
 
+TEST(PolicySet, LaterRulesSetOnTopOfWhatEarlierOnesSet) {
+  // Each rule's set sees the attributes as the rules before it left them, not as received: a
+  // community added twice stays one, and a MED set back to what the route came with is that.
+  const auto config = config_with(R"([[policy]]
+name = "p"
+default_action = "accept"
+[[policy.rule]]
+set = { med = 1, add_community = ["65001:7"] }
+[[policy.rule]]
+set = { med = 5, add_community = ["65001:7"] }
+)");
+  Route r;
+  r.attrs.med = 5;
+  const auto before = r.attrs;
+  ASSERT_EQ(r.run(config), PolicyVerdict::Accept);
+  EXPECT_EQ(r.attrs.med, 5U);
+  EXPECT_THAT(r.attrs.communities, ElementsAre((65001U << 16) | 7U));
+  auto expected = before;
+  expected.communities = {(65001U << 16) | 7U};
+  EXPECT_EQ(r.attrs, expected);
+}
+
 TEST(PolicySet, PrependAddsUpAndStopsAt255) {
   const auto config = config_with(R"([[policy]]
 name = "p"

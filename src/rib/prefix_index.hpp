@@ -39,7 +39,7 @@ class PrefixIndex {
   // `entry`'s prefix must not be in the index yet.
   void insert(Entry& entry) { table_.insert(&entry); }
   // Does nothing when `prefix` is not in the index.
-  void erase(const base::Prefix& prefix) { table_.erase(prefix); }
+  void erase(const base::Prefix& prefix) noexcept { table_.erase(prefix); }
   // Forgets every entry and gives the memory back.
   void clear() noexcept { table_.clear(); }
 
