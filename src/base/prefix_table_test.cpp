@@ -68,6 +68,13 @@ void expect_same(const Table& table, const std::map<Prefix, std::uint64_t>& mode
   EXPECT_LE(table.size() * 5, table.capacity() * 4);  // at most 80 % full
 }
 
+// Inserts into the table and the model: the table must add exactly when the model does.
+void insert_both(Table& table, std::map<Prefix, std::uint64_t>& model, const Prefix& prefix,
+                 std::uint64_t count) {
+  ASSERT_EQ(table.insert(Counted{prefix, count}).second, model.try_emplace(prefix, count).second)
+      << prefix.to_string();
+}
+
 // take() from a table that is not empty: the value must be one the model still has (not one
 // taken before), with its own count, and leave the table.
 void take_one(Table& table, std::map<Prefix, std::uint64_t>& model) {
@@ -117,8 +124,7 @@ TEST(PrefixTable, SmallTablesAgreeAfterEveryChange) {
   for (int i = 0; i < 20'000; ++i) {
     const Prefix prefix = nth_prefix(pick(rng));
     if (model.size() < 12 && i % 2 == 0) {
-      ASSERT_EQ(table.insert(Counted{prefix, static_cast<std::uint64_t>(i)}).second,
-                model.try_emplace(prefix, i).second);
+      ASSERT_NO_FATAL_FAILURE(insert_both(table, model, prefix, static_cast<std::uint64_t>(i)));
     } else {
       ASSERT_EQ(table.erase(prefix), model.erase(prefix) == 1);
     }
@@ -136,8 +142,7 @@ TEST(PrefixTable, TakesAndInsertsInSmallTablesAgreeAfterEveryChange) {
   for (int i = 0; i < 20'000; ++i) {
     if (model.size() < 40 && i % 3 != 0) {
       const Prefix prefix = nth_prefix(pick(rng));
-      ASSERT_EQ(table.insert(Counted{prefix, static_cast<std::uint64_t>(i)}).second,
-                model.try_emplace(prefix, i).second);
+      ASSERT_NO_FATAL_FAILURE(insert_both(table, model, prefix, static_cast<std::uint64_t>(i)));
     } else if (!model.empty()) {
       ASSERT_NO_FATAL_FAILURE(take_one(table, model));
     } else {
