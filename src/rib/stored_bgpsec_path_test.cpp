@@ -142,6 +142,32 @@ TEST(StoredBgpsecPath, StrictDerSignaturesAreKeptCompactAndComeBackOctetForOctet
   }
 }
 
+// store() prepares a path's signatures without an allocation up to 16 Signature_Segments and
+// on the heap beyond: paths at and across that edge, in one and two blocks, are stored, shared
+// and given back alike.
+TEST(StoredBgpsecPath, LongPathsAreStoredAndSharedLikeShortOnes) {
+  for (const std::size_t blocks : {1U, 2U}) {
+    for (const std::uint32_t hops : {7U, 8U, 9U, 16U, 17U, 40U}) {
+      SCOPED_TRACE(::testing::Message() << hops << " hops, " << blocks << " blocks");
+      std::vector<std::uint32_t> asns;
+      for (std::uint32_t i = 0; i < hops; ++i) {
+        asns.push_back(65001 + i);
+      }
+      const auto path = der_path_through(asns, 64512, blocks);
+      const auto stored = StoredBgpsecPath::store(path);
+      ASSERT_TRUE(stored);
+      EXPECT_EQ(stored.decode(), path);
+      // The same hops one hop further on share every signature below the new one.
+      asns.insert(asns.begin(), 64512);
+      const auto further = der_path_through(asns, 64999, blocks);
+      const StoredBgpsecPath* others[] = {&stored};
+      const auto next = StoredBgpsecPath::store(further, others);
+      EXPECT_EQ(next.shared_hops(), hops);
+      EXPECT_EQ(next.decode(), further);
+    }
+  }
+}
+
 // Two encodings of one (r, s): the strict one kept compact, the other (a needless leading 00,
 // which OpenSSL's verify rejects) kept as received. They are different Signature_Segments:
 // not shared, and each comes back as it came.
@@ -151,9 +177,11 @@ TEST(StoredBgpsecPath, AnotherEncodingOfTheSameSignatureIsNotShared) {
   auto& origin_sig = loose.blocks[0].segments[1].signature;
   ASSERT_EQ(origin_sig[2], 0x02);
   const std::uint8_t r_length = origin_sig[3];
-  origin_sig.insert(origin_sig.begin() + 4, 0x00);
-  origin_sig[3] = static_cast<std::uint8_t>(r_length + 1);
-  origin_sig[1] = static_cast<std::uint8_t>(origin_sig[1] + 1);
+  base::Bytes longer(origin_sig.begin(), origin_sig.end());
+  longer.insert(longer.begin() + 4, 0x00);
+  longer[3] = static_cast<std::uint8_t>(r_length + 1);
+  longer[1] = static_cast<std::uint8_t>(longer[1] + 1);
+  origin_sig = longer;
   crypto::p256::CompactSignature rs{};
   ASSERT_FALSE(crypto::p256::compact_from_der(origin_sig, rs));
 

@@ -108,6 +108,39 @@ TEST(BgpsecPath, ConfedFlagAndPcountsAreKept) {
   EXPECT_EQ(path.secure_path[1].pcount, 3);
 }
 
+// One hop with a signature of `length` octets (ff..., so no length is special by content).
+base::Bytes one_hop_value(std::size_t length) {
+  base::ByteWriter w;
+  w.put_u16(8);
+  w.put_u8(1);
+  w.put_u8(0);
+  w.put_u32(65001);
+  w.put_u16(static_cast<std::uint16_t>(3 + base::Ski::kSize + 2 + length));
+  w.put_u8(kAlgorithmSuite1);
+  w.put_bytes(ski_of("AB4D910F55CAE71A215EF3CAFE3ACC45B5EEC154").bytes());
+  w.put_u16(static_cast<std::uint16_t>(length));
+  w.put_bytes(base::Bytes(length, 0xFF));
+  return w.take();
+}
+
+// A signature is kept inside its segment up to 72 octets (a suite-1 DER signature at its
+// longest) and on the heap beyond: both ways, and at the edges, it comes back as received.
+// 65502 octets is the longest signature a one-hop value (at most 65535 octets) can carry.
+TEST(BgpsecPath, SignaturesOfEveryLengthClassRoundTrip) {
+  for (const std::size_t length : {1U, 71U, 72U, 73U, 200U, 65502U}) {
+    SCOPED_TRACE(length);
+    const auto value = one_hop_value(length);
+    ASSERT_LE(value.size(), kMaxBgpsecPathValueSize);
+    const auto path = decode_round_trip(value);
+    ASSERT_EQ(path.blocks.size(), 1U);
+    const auto& signature = path.blocks[0].segments.at(0).signature;
+    EXPECT_TRUE(signature == base::Bytes(length, 0xFF));
+    EXPECT_EQ(signature.is_inline(), length <= kSignatureInlineSize);
+    const BgpsecPath copy = path;  // copies and compares by contents, wherever they live
+    EXPECT_EQ(copy, path);
+  }
+}
+
 TEST(BgpsecPath, JsonViewNamesEveryField) {
   const auto path = expected_example(example(0));
   const auto j = bgpsec_path_to_json(path);
