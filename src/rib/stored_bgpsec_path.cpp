@@ -43,18 +43,41 @@ struct PreparedSignature {
   crypto::p256::CompactSignature rs{};
 };
 
-// The stored form of every Signature_Segment of `path`, at hop * blocks + block.
-std::vector<PreparedSignature> prepare(const wire::BgpsecPath& path, std::size_t blocks) {
-  const std::size_t hops = path.secure_path.size();
-  std::vector<PreparedSignature> out(hops * blocks);
-  for (std::size_t hop = 0; hop < hops; ++hop) {
-    for (std::size_t b = 0; b < blocks; ++b) {
-      auto& p = out[hop * blocks + b];
-      p.compact = crypto::p256::compact_from_der(path.blocks[b].segments[hop].signature, p.rs);
+// The stored form of every Signature_Segment of `path`, at hop * blocks + block. Paths of up to
+// kOnStack segments (nearly all: a typical path has four or five hops) are prepared without an
+// allocation, since store() runs once per received route.
+class PreparedPath {
+ public:
+  static constexpr std::size_t kOnStack = 16;
+
+  PreparedPath(const wire::BgpsecPath& path, std::size_t blocks) {
+    const std::size_t hops = path.secure_path.size();
+    const std::size_t n = hops * blocks;
+    std::span<PreparedSignature> out;
+    if (n <= on_stack_.size()) {
+      out = std::span(on_stack_).first(n);
+    } else {
+      on_heap_.resize(n);
+      out = on_heap_;
     }
+    for (std::size_t hop = 0; hop < hops; ++hop) {
+      for (std::size_t b = 0; b < blocks; ++b) {
+        auto& p = out[hop * blocks + b];
+        p.compact = crypto::p256::compact_from_der(path.blocks[b].segments[hop].signature, p.rs);
+      }
+    }
+    view_ = out;
   }
-  return out;
-}
+  PreparedPath(const PreparedPath&) = delete;
+  PreparedPath& operator=(const PreparedPath&) = delete;
+
+  [[nodiscard]] std::span<const PreparedSignature> view() const noexcept { return view_; }
+
+ private:
+  std::array<PreparedSignature, kOnStack> on_stack_;
+  std::vector<PreparedSignature> on_heap_;
+  std::span<const PreparedSignature> view_;
+};
 
 }  // namespace
 
@@ -125,7 +148,7 @@ struct StoredBgpsecPath::SignatureNode {
   }
 
   // Hop `hop` of `path` with the older hops in `next` (whose reference it takes over on
-  // success); `prepared` is prepare(path, blocks).
+  // success); `prepared` is PreparedPath(path, blocks).view().
   static const SignatureNode* make(const wire::BgpsecPath& path,
                                    std::span<const PreparedSignature> prepared, std::size_t blocks,
                                    std::size_t hop, const SignatureNode* next) {
@@ -294,7 +317,8 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
       return {};  // a signature length is a 2-octet field (RFC 8205 §3.2)
     }
   }
-  const std::vector<PreparedSignature> prepared = prepare(path, blocks);
+  const PreparedPath prepared_path(path, blocks);
+  const std::span<const PreparedSignature> prepared = prepared_path.view();
 
   // The candidate sharing the most least-recent hops: walk both lists aligned at the origin;
   // the common part is what follows the last mismatch.
