@@ -9,7 +9,8 @@
 # nothing; [metrics] turned on by reload serves bgpsecd_peer_established on $PORT+1; the
 # verification engine is named by show rpki and multi_buffer = false applies by reload.
 # ROUTE-REFRESH from a scripted IPv4-only peer (bgp_test_peer.py on 127.0.0.45): ignored for
-# IPv6, answered with b's IPv4 routes.
+# IPv6, answered with b's IPv4 routes. b's export policy towards it sets a MED and a community
+# on a's routes, and the UPDATEs it records carry them.
 # Graceful restart: a killed daemon's routes stay (stale) and come back; `bgpsecd -R` waits
 # for End-of-RIB before sending its table.
 # Run by ctest with BGPSECD, BGPSECCTL and PORT set; addresses 127.0.0.41-49 and ports
@@ -56,7 +57,18 @@ port = $PORT
 passive = true
 families = ["ipv4", "ipv6"]
 import = "all"
-export = "all"
+export = "tag-for-45"
+
+# What b sends the scripted peer: a's routes (origin AS 65101) with a MED and a community
+# set by the export policy, everything else as it is.
+[[policy]]
+name = "tag-for-45"
+default_action = "accept"
+
+[[policy.rule]]
+match = { origin_as = 65101 }
+set = { med = 77, add_community = ["65102:45"] }
+action = "accept"
 TOML
 
 # --- config check ------------------------------------------------------------------------------
@@ -120,6 +132,49 @@ until grep -q "\"hex\": \"$eor4\"" "$work/rr.out" || [ $SECONDS -ge $deadline ];
 n0=$(updates_from_b)
 if grep -q "\"hex\": \"$eor4\"" "$work/rr.out" && [ "$n0" -ge 4 ]; then ok
 else bad "scripted peer: no table and End-of-RIB from b: $(tail -5 "$work/rr.out")"; fi
+# The export policy's set reached the wire: the UPDATE with a's 192.0.2.0/24 carries MED 77
+# and community 65102:45; the one with b's own 198.51.100.0/24 carries neither.
+sent_attributes() {
+  python3 - "$work/rr.out" "$1" <<'PY'
+import ipaddress, json, struct, sys
+want = ipaddress.ip_network(sys.argv[2])
+last = None  # the latest UPDATE announcing it is what the peer holds
+for line in open(sys.argv[1]):
+    event = json.loads(line)
+    if event.get("event") != "update":
+        continue
+    body = bytes.fromhex(event["hex"])[19:]
+    (withdrawn,) = struct.unpack("!H", body[:2])
+    (attrs_len,) = struct.unpack("!H", body[2 + withdrawn:4 + withdrawn])
+    attrs = body[4 + withdrawn:4 + withdrawn + attrs_len]
+    nlri = body[4 + withdrawn + attrs_len:]
+    prefixes, i = [], 0
+    while i < len(nlri):
+        bits = nlri[i]
+        octets = (bits + 7) // 8
+        prefixes.append(ipaddress.ip_network((nlri[i + 1:i + 1 + octets] + bytes(4 - octets), bits)))
+        i += 1 + octets
+    if want not in prefixes:
+        continue
+    med, communities, i = None, [], 0
+    while i < len(attrs):
+        flags, code = attrs[i], attrs[i + 1]
+        if flags & 0x10:
+            (length,) = struct.unpack("!H", attrs[i + 2:i + 4]); i += 4
+        else:
+            length = attrs[i + 2]; i += 3
+        value = attrs[i:i + length]; i += length
+        if code == 4:
+            (med,) = struct.unpack("!I", value)
+        elif code == 8:
+            communities = ["%d:%d" % struct.unpack("!HH", value[j:j + 4]) for j in range(0, len(value), 4)]
+    last = {"med": med, "communities": communities}
+print(json.dumps(last))
+PY
+}
+if [ "$(sent_attributes 192.0.2.0/24)" = '{"med": 77, "communities": ["65102:45"]}' ] &&
+  [ "$(sent_attributes 198.51.100.0/24)" = '{"med": null, "communities": []}' ]; then ok
+else bad "export policy set: a's route sent as $(sent_attributes 192.0.2.0/24), b's as $(sent_attributes 198.51.100.0/24)"; fi
 echo "$(printf 'ff%.0s' {1..16})0017050002 00 01" >>"$work/rr.lines"
 deadline=$((SECONDS + 10))
 until grep -q "ROUTE-REFRESH for AFI 2 SAFI 1 subtype 0 ignored" "$work/b.log" || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
