@@ -18,7 +18,9 @@ thread_local std::size_t allocations = 0;
 
 }  // namespace
 
-void* operator new(std::size_t size) {
+namespace {
+
+void* counted_allocation(std::size_t size) {
   if (counting) {
     ++allocations;
   }
@@ -27,8 +29,19 @@ void* operator new(std::size_t size) {
   }
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+
+}  // namespace
+
+// The array forms too: a sanitizer's runtime defines them itself rather than through the
+// single-object forms, so replacing only those would miss new[].
+void* operator new(std::size_t size) { return counted_allocation(size); }
+void* operator new[](std::size_t size) { return counted_allocation(size); }
+void operator delete(void* p) noexcept { std::free(p); }    // NOLINT(cppcoreguidelines-no-malloc)
+void operator delete[](void* p) noexcept { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
 void operator delete(void* p, std::size_t /*size*/) noexcept {
+  std::free(p);  // NOLINT(cppcoreguidelines-no-malloc)
+}
+void operator delete[](void* p, std::size_t /*size*/) noexcept {
   std::free(p);  // NOLINT(cppcoreguidelines-no-malloc)
 }
 
