@@ -881,7 +881,7 @@ bool read_der_integer(base::ByteReader& r, Scalar& out) {
   return true;
 }
 
-bool parse_signature(std::span<const std::uint8_t> der, Scalar& r, Scalar& s) {
+bool parse_signature(const base::Bytes& der, Scalar& r, Scalar& s) {
   base::ByteReader reader(der);
   std::uint8_t tag = 0;
   std::uint8_t len = 0;

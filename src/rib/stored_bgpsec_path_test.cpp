@@ -177,11 +177,9 @@ TEST(StoredBgpsecPath, AnotherEncodingOfTheSameSignatureIsNotShared) {
   auto& origin_sig = loose.blocks[0].segments[1].signature;
   ASSERT_EQ(origin_sig[2], 0x02);
   const std::uint8_t r_length = origin_sig[3];
-  base::Bytes longer(origin_sig.begin(), origin_sig.end());
-  longer.insert(longer.begin() + 4, 0x00);
-  longer[3] = static_cast<std::uint8_t>(r_length + 1);
-  longer[1] = static_cast<std::uint8_t>(longer[1] + 1);
-  origin_sig = longer;
+  origin_sig.insert(origin_sig.begin() + 4, 0x00);
+  origin_sig[3] = static_cast<std::uint8_t>(r_length + 1);
+  origin_sig[1] = static_cast<std::uint8_t>(origin_sig[1] + 1);
   crypto::p256::CompactSignature rs{};
   ASSERT_FALSE(crypto::p256::compact_from_der(origin_sig, rs));
 

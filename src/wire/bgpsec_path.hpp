@@ -17,7 +17,6 @@
 #include "base/asn.hpp"
 #include "base/byte_writer.hpp"
 #include "base/bytes.hpp"
-#include "base/inline_bytes.hpp"
 #include "base/result.hpp"
 #include "base/ski.hpp"
 #include "base/wire_error.hpp"
@@ -40,15 +39,9 @@ struct SecurePathSegment {
   friend bool operator==(const SecurePathSegment&, const SecurePathSegment&) = default;
 };
 
-// A suite-1 signature is a DER ECDSA-Sig-Value of at most 72 octets (RFC 8608 §3: two
-// INTEGERs of up to 33 octets each). That much is kept inside the segment, so decoding a path
-// costs no allocation per signature; a longer one (another suite) goes to the heap.
-inline constexpr std::size_t kSignatureInlineSize = 72;
-using SignatureOctets = base::InlineBytes<kSignatureInlineSize>;
-
 struct SignatureSegment {
   base::Ski ski;
-  SignatureOctets signature;  // DER ECDSA-Sig-Value for suite 1
+  base::Bytes signature;  // DER ECDSA-Sig-Value for suite 1
   friend bool operator==(const SignatureSegment&, const SignatureSegment&) = default;
 };
 

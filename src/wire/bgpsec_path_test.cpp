@@ -123,9 +123,9 @@ base::Bytes one_hop_value(std::size_t length) {
   return w.take();
 }
 
-// A signature is kept inside its segment up to 72 octets (a suite-1 DER signature at its
-// longest) and on the heap beyond: both ways, and at the edges, it comes back as received.
-// 65502 octets is the longest signature a one-hop value (at most 65535 octets) can carry.
+// Signatures of any length come back as received: the shortest, around a suite-1 DER
+// signature's longest (72 octets), and 65502 octets, the longest a one-hop value (at most 65535
+// octets) can carry.
 TEST(BgpsecPath, SignaturesOfEveryLengthClassRoundTrip) {
   for (const std::size_t length : {1U, 71U, 72U, 73U, 200U, 65502U}) {
     SCOPED_TRACE(length);
@@ -134,10 +134,7 @@ TEST(BgpsecPath, SignaturesOfEveryLengthClassRoundTrip) {
     const auto path = decode_round_trip(value);
     ASSERT_EQ(path.blocks.size(), 1U);
     const auto& signature = path.blocks[0].segments.at(0).signature;
-    EXPECT_TRUE(signature == base::Bytes(length, 0xFF));
-    EXPECT_EQ(signature.is_inline(), length <= kSignatureInlineSize);
-    const BgpsecPath copy = path;  // copies and compares by contents, wherever they live
-    EXPECT_EQ(copy, path);
+    EXPECT_EQ(signature, base::Bytes(length, 0xFF));
   }
 }
 
