@@ -43,9 +43,10 @@ struct PreparedSignature {
   crypto::p256::CompactSignature rs{};
 };
 
-// The stored form of every Signature_Segment of `path`, at hop * blocks + block. Paths of up to
-// kOnStack segments (nearly all: a typical path has four or five hops) are prepared without an
-// allocation, since store() runs once per received route.
+// The stored form of every Signature_Segment of `path`, at hop * blocks + block. A path of at
+// most kOnStack Signature_Segments (hops x blocks: 16 hops with one block, 8 with two; a typical
+// path has four or five hops) is prepared without an allocation, since store() runs once per
+// received route.
 class PreparedPath {
  public:
   static constexpr std::size_t kOnStack = 16;
@@ -68,8 +69,12 @@ class PreparedPath {
     }
     view_ = out;
   }
+  // view_ may point into on_stack_: neither copied nor moved.
   PreparedPath(const PreparedPath&) = delete;
   PreparedPath& operator=(const PreparedPath&) = delete;
+  PreparedPath(PreparedPath&&) = delete;
+  PreparedPath& operator=(PreparedPath&&) = delete;
+  ~PreparedPath() = default;
 
   [[nodiscard]] std::span<const PreparedSignature> view() const noexcept { return view_; }
 

@@ -92,6 +92,42 @@ def encode_prefix(text):
     return bytes([net.prefixlen]) + net.network_address.packed[:nbytes]
 
 
+def decode_prefixes(field):
+    """The IPv4 prefixes of an UPDATE's Withdrawn Routes or NLRI field (RFC 4271 §4.3)."""
+    out, i = [], 0
+    while i < len(field):
+        bits = field[i]
+        octets = (bits + 7) // 8
+        address = field[i + 1:i + 1 + octets] + bytes(4 - octets)
+        out.append(str(ipaddress.ip_network((address, bits), strict=False)))
+        i += 1 + octets
+    return out
+
+
+def split_update(msg):
+    """(withdrawn routes, path attributes, NLRI) of a whole UPDATE message (RFC 4271 §4.3)."""
+    body = msg[19:]
+    (withdrawn_len,) = struct.unpack("!H", body[:2])
+    (attrs_len,) = struct.unpack("!H", body[2 + withdrawn_len:4 + withdrawn_len])
+    attrs_end = 4 + withdrawn_len + attrs_len
+    return body[2:2 + withdrawn_len], body[4 + withdrawn_len:attrs_end], body[attrs_end:]
+
+
+def path_attributes(field):
+    """(flags, type code, value) of each attribute in a Path Attributes field (RFC 4271 §4.3)."""
+    i = 0
+    while i < len(field):
+        flags, type_code = field[i], field[i + 1]
+        if flags & 0x10:  # Extended Length
+            (length,) = struct.unpack("!H", field[i + 2:i + 4])
+            i += 4
+        else:
+            length = field[i + 2]
+            i += 3
+        yield flags, type_code, field[i:i + length]
+        i += length
+
+
 def family_of(prefixes):
     versions = {ipaddress.ip_network(p).version for p in prefixes}
     if len(versions) != 1:

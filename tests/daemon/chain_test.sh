@@ -46,7 +46,7 @@ config b 65102 127.0.0.42 198.51.100.0/24 2001:db8:42::/48 127.0.0.41:65101 127.
 config c 65103 127.0.0.43 203.0.113.0/24 2001:db8:43::/48 127.0.0.42:65102 127.0.0.44:65103
 config d 65103 127.0.0.44 10.44.0.0/16 2001:db8:44::/48 127.0.0.43:65103
 # b also has a scripted peer (tests/daemon/bgp_test_peer.py, AS 65105 on 127.0.0.45) that
-# offers IPv4 only, for ROUTE-REFRESH.
+# offers IPv4 only, for ROUTE-REFRESH and to record what b's export policy sends.
 cat >>"$work/b.toml" <<TOML
 
 [[neighbor]]
@@ -133,48 +133,45 @@ n0=$(updates_from_b)
 if grep -q "\"hex\": \"$eor4\"" "$work/rr.out" && [ "$n0" -ge 4 ]; then ok
 else bad "scripted peer: no table and End-of-RIB from b: $(tail -5 "$work/rr.out")"; fi
 # The export policy's set reached the wire: the UPDATE with a's 192.0.2.0/24 carries MED 77
-# and community 65102:45; the one with b's own 198.51.100.0/24 carries neither.
+# and community 65102:45; b's own 198.51.100.0/24 and c's 203.0.113.0/24 (origin AS 65103,
+# learned over eBGP like a's) carry neither.
 sent_attributes() {
-  python3 - "$work/rr.out" "$1" <<'PY'
-import ipaddress, json, struct, sys
-want = ipaddress.ip_network(sys.argv[2])
-last = None  # the latest UPDATE announcing it is what the peer holds
+  python3 - "$work/rr.out" "$1" "$(dirname "$0")" <<'PY'
+import json, struct, sys
+sys.path.insert(0, sys.argv[3])
+from bgp_test_peer import decode_prefixes, path_attributes, split_update
+want = sys.argv[2]
+last = None  # what the latest UPDATE naming the prefix left the peer holding
 for line in open(sys.argv[1]):
-    event = json.loads(line)
+    try:
+        event = json.loads(line)
+    except ValueError:
+        continue  # the peer's own diagnostics share the file
     if event.get("event") != "update":
         continue
-    body = bytes.fromhex(event["hex"])[19:]
-    (withdrawn,) = struct.unpack("!H", body[:2])
-    (attrs_len,) = struct.unpack("!H", body[2 + withdrawn:4 + withdrawn])
-    attrs = body[4 + withdrawn:4 + withdrawn + attrs_len]
-    nlri = body[4 + withdrawn + attrs_len:]
-    prefixes, i = [], 0
-    while i < len(nlri):
-        bits = nlri[i]
-        octets = (bits + 7) // 8
-        prefixes.append(ipaddress.ip_network((nlri[i + 1:i + 1 + octets] + bytes(4 - octets), bits)))
-        i += 1 + octets
-    if want not in prefixes:
+    withdrawn, attrs, nlri = split_update(bytes.fromhex(event["hex"]))
+    if want in decode_prefixes(withdrawn):
+        last = None
+    if want not in decode_prefixes(nlri):
         continue
-    med, communities, i = None, [], 0
-    while i < len(attrs):
-        flags, code = attrs[i], attrs[i + 1]
-        if flags & 0x10:
-            (length,) = struct.unpack("!H", attrs[i + 2:i + 4]); i += 4
-        else:
-            length = attrs[i + 2]; i += 3
-        value = attrs[i:i + length]; i += length
-        if code == 4:
-            (med,) = struct.unpack("!I", value)
-        elif code == 8:
-            communities = ["%d:%d" % struct.unpack("!HH", value[j:j + 4]) for j in range(0, len(value), 4)]
-    last = {"med": med, "communities": communities}
+    last = {"med": None, "communities": []}
+    for _, code, value in path_attributes(attrs):
+        if code == 4:  # MULTI_EXIT_DISC (RFC 4271 §4.3)
+            (last["med"],) = struct.unpack("!I", value)
+        elif code == 8:  # COMMUNITIES (RFC 1997)
+            last["communities"] = ["%d:%d" % struct.unpack("!HH", value[j:j + 4])
+                                   for j in range(0, len(value), 4)]
 print(json.dumps(last))
 PY
 }
+# a's route may reach the peer after b's End-of-RIB to it: wait for it.
+deadline=$((SECONDS + 20))
+until [ "$(sent_attributes 192.0.2.0/24)" != null ] || [ $SECONDS -ge $deadline ]; do sleep 0.3; done
+untagged='{"med": null, "communities": []}'
 if [ "$(sent_attributes 192.0.2.0/24)" = '{"med": 77, "communities": ["65102:45"]}' ] &&
-  [ "$(sent_attributes 198.51.100.0/24)" = '{"med": null, "communities": []}' ]; then ok
-else bad "export policy set: a's route sent as $(sent_attributes 192.0.2.0/24), b's as $(sent_attributes 198.51.100.0/24)"; fi
+  [ "$(sent_attributes 198.51.100.0/24)" = "$untagged" ] &&
+  [ "$(sent_attributes 203.0.113.0/24)" = "$untagged" ]; then ok
+else bad "export policy set: sent a's route as $(sent_attributes 192.0.2.0/24), b's as $(sent_attributes 198.51.100.0/24), c's as $(sent_attributes 203.0.113.0/24)"; fi
 echo "$(printf 'ff%.0s' {1..16})0017050002 00 01" >>"$work/rr.lines"
 deadline=$((SECONDS + 10))
 until grep -q "ROUTE-REFRESH for AFI 2 SAFI 1 subtype 0 ignored" "$work/b.log" || [ $SECONDS -ge $deadline ]; do sleep 0.3; done

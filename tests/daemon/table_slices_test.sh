@@ -52,18 +52,11 @@ m_toml "" >"$work/m.toml"
 start m
 wait_listening $m || { bad "M does not listen"; exit 1; }
 
-judge_py <<'PY'
-import ipaddress, struct
-
-def prefixes(data):
-    out, i = [], 0
-    while i < len(data):
-        n = data[i]
-        octets = (n + 7) // 8
-        addr = data[i + 1:i + 1 + octets] + bytes(4 - octets)
-        out.append(str(ipaddress.ip_network((addr, n))))
-        i += 1 + octets
-    return out
+# The judge reads UPDATEs with the scripted peer's own decoders (bgp_test_peer.py).
+{
+  echo "sys.path.insert(0, \"$(cd "$(dirname "$0")" && pwd)\")"
+  cat <<'PY'
+from bgp_test_peer import decode_prefixes, split_update
 
 def updates(events):
     """(announced, withdrawn, end_of_rib) per UPDATE received, in order"""
@@ -71,10 +64,9 @@ def updates(events):
     for e in events:
         if e['event'] != 'update':
             continue
-        body = bytes.fromhex(e['hex'])[19:]
-        wlen = struct.unpack("!H", body[:2])[0]
-        alen = struct.unpack("!H", body[2 + wlen:4 + wlen])[0]
-        out.append((prefixes(body[4 + wlen + alen:]), prefixes(body[2:2 + wlen]), len(body) == 4))
+        withdrawn, attrs, nlri = split_update(bytes.fromhex(e['hex']))
+        end_of_rib = not (withdrawn or attrs or nlri)
+        out.append((decode_prefixes(nlri), decode_prefixes(withdrawn), end_of_rib))
     return out
 
 def view(events):
@@ -102,6 +94,7 @@ def announced_once(events):
 def nb(out, peer):
     return next(n for n in out['neighbors'] if n['peer'] == peer)
 PY
+} | judge_py
 start_peer() {  # start_peer NAME ASN ADDR FILE: a session that follows FILE
   python3 "$peer_py" session --asn "$2" --router-id "$3" --connect "$m:$PORT" --bind "$3" \
     --families ipv4 --no-bgpsec --hold-time 30 --timeout 600 --updates "$4" --follow \
