@@ -165,8 +165,8 @@ CheckedState checked_state(const rib::Route& route, const bgpsec::PathValidation
   c.state = path_state_of(validation.state);
   if (c.state == rib::PathState::NotValid) {
     c.failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(validation.reason),
-                                 .segment = validation.failed_segment,
-                                 .suite = validation.block_suite};
+                                 .suite = validation.block_suite,
+                                 .segment = rib::failure_segment(validation.failed_segment)};
   }
   const bool was_pending = route.path_state == rib::PathState::Pending;
   c.changed = was_pending || route.path_state != c.state || route.path_failure != c.failure;

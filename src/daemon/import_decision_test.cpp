@@ -341,7 +341,7 @@ TEST(ImportDecision, ReceiptOfNewSignedPathStartsACheckAndDropsTheOldOne) {
 TEST(ImportDecision, ReceiptOfTheSameSignedPathKeepsItsState) {
   Routes routes;
   auto held = routes.route(signed_attrs(), rib::PathState::NotValid);
-  held.path_failure = rib::PathFailure{.reason = 3, .segment = 1, .suite = 1};
+  held.path_failure = rib::PathFailure{.reason = 3, .suite = 1, .segment = 1};
   const auto again = routes.route(signed_attrs());
   ASSERT_EQ(again.attrs, held.attrs);
   ASSERT_TRUE(again.bgpsec == held.bgpsec);
@@ -454,7 +454,7 @@ TEST(ImportDecision, Rfc8374_9_2_RecheckWithTheSameOutcomeChangesNothing) {
       checked_state(valid, validation(bgpsec::PathState::Valid, bgpsec::Reason::Valid)).changed);
   auto not_valid = routes.route(signed_attrs(), rib::PathState::NotValid);
   not_valid.path_failure = rib::PathFailure{
-      .reason = static_cast<std::uint8_t>(bgpsec::Reason::KeyNotFound), .segment = 0, .suite = 1};
+      .reason = static_cast<std::uint8_t>(bgpsec::Reason::KeyNotFound), .suite = 1, .segment = 0};
   EXPECT_FALSE(checked_state(not_valid, validation(bgpsec::PathState::NotValid,
                                                    bgpsec::Reason::KeyNotFound, 0))
                    .changed);

@@ -483,7 +483,7 @@ class Speaker {
   std::shared_ptr<ControlServer> control_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::shared_ptr<MetricsServer> metrics_server_;
-  std::uint64_t received_seq_ = 0;
+  std::uint32_t received_seq_ = 0;  // wraps; see rib::Route::received_seq
   std::uint64_t rpki_changes_ = 0;
   std::uint64_t routes_revalidated_ = 0;
   std::uint64_t last_change_routes_ = 0;  // routes the latest RPKI change looked at again

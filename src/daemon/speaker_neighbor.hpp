@@ -80,7 +80,7 @@ struct Speaker::Neighbor final : session::PeerHandler {
   // RFC 9234 §5 egress: prefixes whose best route the OTC rules keep from this neighbor, with
   // that route's received_seq, so that a route is counted as held back once however often it
   // is exported again.
-  std::map<base::Prefix, std::uint64_t> leaks_held;
+  std::map<base::Prefix, std::uint32_t> leaks_held;
   bool table_deferred = false;
   // Our table goes out in slices (Speaker::send_table_slice) so that a full table does not hold
   // the I/O thread for seconds: whether a walk is under way, the last prefix it sent (none: it

@@ -170,8 +170,8 @@ void Speaker::on_server_result(const srx_client::ResultEvent& event) {
   if (event.results.path == srx::SrxResult::Invalid) {
     state = rib::PathState::NotValid;
     failure = rib::PathFailure{.reason = static_cast<std::uint8_t>(bgpsec::Reason::ServerInvalid),
-                               .segment = -1,
-                               .suite = 0};
+                               .suite = 0,
+                               .segment = -1};
   } else if (event.results.path != srx::SrxResult::Valid) {
     return;
   }

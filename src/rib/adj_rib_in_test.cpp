@@ -216,7 +216,7 @@ TEST_F(AdjRibInTest, Rfc8374_9_2_SetPathStateKeepsStaleAndAttributes) {
   rib_.mark_stale();
   const auto attrs = rib_.find(pfx("192.0.2.0/24"))->attrs;
   const Route* r = rib_.set_path_state(pfx("192.0.2.0/24"), PathState::NotValid,
-                                       PathFailure{.reason = 7, .segment = 1, .suite = 1});
+                                       PathFailure{.reason = 7, .suite = 1, .segment = 1});
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r, rib_.find(pfx("192.0.2.0/24")));
   EXPECT_EQ(r->path_state, PathState::NotValid);

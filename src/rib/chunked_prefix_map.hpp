@@ -115,6 +115,15 @@ class ChunkedPrefixMap {
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  // Slots the chunks have room for (entries plus spare), for memory accounting: at most
+  // kMaxChunk per chunk, and chunks split in halves stay at least half full until erases.
+  [[nodiscard]] std::size_t reserved_slots() const noexcept {
+    std::size_t slots = 0;
+    for (const auto& chunk : chunks_) {
+      slots += chunk.capacity();
+    }
+    return slots;
+  }
 
   iterator begin() { return iterator(&chunks_, 0, 0); }
   iterator end() { return iterator(&chunks_, chunks_.size(), 0); }
@@ -133,33 +142,30 @@ class ChunkedPrefixMap {
     if (prefix < keys_[chunk]) {
       keys_[chunk] = prefix;  // below every key: chunk 0 takes it (see the invariant)
     }
-    Chunk& slots = chunks_[chunk];
-    const auto at = slot_bound<false>(slots, prefix);
-    auto slot = static_cast<std::size_t>(at - slots.begin());
-    if (at != slots.end() && at->prefix == prefix) {
+    auto slot = static_cast<std::size_t>(slot_bound<false>(chunks_[chunk], prefix) -
+                                         chunks_[chunk].begin());
+    if (slot != chunks_[chunk].size() && chunks_[chunk][slot].prefix == prefix) {
       return {iterator(&chunks_, chunk, slot), false};
     }
     auto entry = std::make_unique<Entry>(std::piecewise_construct, std::forward_as_tuple(prefix),
                                          std::forward_as_tuple(std::forward<Args>(args)...));
-    slots.insert(at, Slot{prefix, std::move(entry)});
-    ++size_;
-    if (slots.size() > kMaxChunk) {
-      // Split: the upper half becomes the next chunk, keyed by its first prefix.
-      const std::size_t half = slots.size() / 2;
-      const auto middle = slots.begin() + static_cast<std::ptrdiff_t>(half);
-      Chunk upper;
-      upper.reserve(kMaxChunk / 2 + half);
-      upper.insert(upper.end(), std::make_move_iterator(middle),
-                   std::make_move_iterator(slots.end()));
-      slots.erase(middle, slots.end());
-      const auto next = static_cast<std::ptrdiff_t>(chunk + 1);
-      keys_.insert(keys_.begin() + next, upper.front().prefix);
-      chunks_.insert(chunks_.begin() + next, std::move(upper));
-      if (slot >= half) {
+    if (chunks_[chunk].size() == kMaxChunk) {
+      // A full chunk splits before the insert, so that no chunk ever holds (or reserves) more
+      // than kMaxChunk slots. A prefix above the whole table (a feed in prefix order) starts a
+      // chunk of its own and leaves the full one full; any other splits it in halves.
+      split(chunk, chunk + 1 == chunks_.size() && slot == kMaxChunk ? kMaxChunk : kMaxChunk / 2);
+      const std::size_t lower = chunks_[chunk].size();
+      if (slot > lower || (slot == lower && lower == kMaxChunk)) {
         ++chunk;
-        slot -= half;
+        slot -= lower;
+        if (slot == 0) {
+          keys_[chunk] = prefix;  // the new chunk is keyed by its first prefix
+        }
       }
     }
+    Chunk& slots = chunks_[chunk];
+    slots.insert(slots.begin() + static_cast<std::ptrdiff_t>(slot), Slot{prefix, std::move(entry)});
+    ++size_;
     return {iterator(&chunks_, chunk, slot), true};
   }
 
@@ -217,6 +223,21 @@ class ChunkedPrefixMap {
   }
 
  private:
+  // Moves the slots of `chunk` from `keep` on into a new chunk after it, keyed by its first
+  // prefix (by the prefix about to be inserted, when it takes none: the caller sets the key).
+  void split(std::size_t chunk, std::size_t keep) {
+    Chunk& slots = chunks_[chunk];
+    const auto middle = slots.begin() + static_cast<std::ptrdiff_t>(keep);
+    Chunk upper;
+    upper.reserve(kMaxChunk);
+    upper.insert(upper.end(), std::make_move_iterator(middle),
+                 std::make_move_iterator(slots.end()));
+    slots.erase(middle, slots.end());
+    const auto next = static_cast<std::ptrdiff_t>(chunk + 1);
+    keys_.insert(keys_.begin() + next, upper.empty() ? base::Prefix{} : upper.front().prefix);
+    chunks_.insert(chunks_.begin() + next, std::move(upper));
+  }
+
   // The chunk that holds or would hold `prefix` (see the invariant); chunks_ must not be empty.
   [[nodiscard]] std::size_t chunk_for(const base::Prefix& prefix) const {
     const auto above = std::upper_bound(keys_.begin(), keys_.end(), prefix);

@@ -4,6 +4,7 @@
 // entries never move; the walks the RIBs make (erase while walking, covering-prefix runs).
 #include "rib/chunked_prefix_map.hpp"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -139,7 +140,31 @@ TEST(ChunkedPrefixMap, SortedAndReverseArrivals) {
       want.emplace(p, n);
     }
     expect_same(map, want, reverse ? "reverse" : "sorted");
+    // A feed in prefix order fills each chunk before it starts the next; in reverse, chunks
+    // split in halves. No chunk ever reserves more than kMaxChunk slots.
+    EXPECT_LE(map.reserved_slots(), (reverse ? 2 : 1) * map.size() + Map::kMaxChunk)
+        << (reverse ? "reverse" : "sorted");
   }
+}
+
+// Shuffled arrivals (a peer's table in its own order): chunks split in halves before they
+// would grow past kMaxChunk, so the slots reserved stay within twice the entries.
+TEST(ChunkedPrefixMap, ShuffledArrivalsReserveAtMostTwiceTheEntries) {
+  std::vector<base::Prefix> prefixes;
+  for (std::uint32_t n = 0; n < 20000; ++n) {
+    prefixes.emplace_back(base::IpAddress::v4(0x01000000U + n * 256), 24);
+  }
+  std::shuffle(prefixes.begin(), prefixes.end(), std::mt19937_64(3));
+  Map map;
+  std::map<base::Prefix, int> want;
+  int value = 0;
+  for (const auto& p : prefixes) {
+    ASSERT_TRUE(map.try_emplace(p, value).second);
+    want.emplace(p, value++);
+  }
+  expect_same(map, want, "shuffled");
+  EXPECT_LE(map.reserved_slots(), 2 * map.size());
+  EXPECT_GE(map.reserved_slots(), map.size());
 }
 
 // Erase while walking, as a stale sweep does: the returned iterator is the next entry.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -311,6 +312,18 @@ TEST_F(DecisionTest, NamesAreStable) {
   EXPECT_STREQ(peer_kind_name(PeerKind::Ibgp), "ibgp");
   EXPECT_STREQ(origin_state_name(OriginState::NotFound),
                wire::origin_validation_state_name(OriginState::NotFound));
+}
+
+// PathFailure keeps the failed Secure_Path index in 16 bits: every index a BGPsec_PATH can
+// have (at most 10 922 segments of six octets in 65535) fits; anything else reads as none.
+TEST(PathFailure, KeepsEverySecurePathIndex) {
+  EXPECT_EQ(failure_segment(-1), -1);
+  EXPECT_EQ(failure_segment(0), 0);
+  EXPECT_EQ(failure_segment(10921), 10921);
+  EXPECT_EQ(failure_segment(32767), 32767);
+  EXPECT_EQ(failure_segment(32768), -1);
+  EXPECT_EQ(failure_segment(-2), -1);
+  EXPECT_EQ(failure_segment(INT_MAX), -1);
 }
 
 }  // namespace

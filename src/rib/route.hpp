@@ -34,12 +34,21 @@ enum class PathState : std::uint8_t { Valid = 0, NotValid = 1, Unsigned = 2, Pen
 // Why a path is Not Valid, for operators (`bgpsecctl show routes`): the validator's reason
 // (bgpsec/reason.hpp, kept as its number so the RIB does not depend on the validator) and
 // where it failed.
+// Four octets, so that a Route stays small (it is stored per route and per candidate): a
+// Secure_Path of a 65535-octet attribute has at most 10 922 segments (six octets each).
 struct PathFailure {
-  std::uint8_t reason = 0;  // bgpsec::Reason
-  int segment = -1;         // Secure_Path index (most recent = 0) that failed; -1: none
-  std::uint8_t suite = 0;   // algorithm suite of the Signature_Block concerned (0: none)
+  std::uint8_t reason = 0;    // bgpsec::Reason
+  std::uint8_t suite = 0;     // algorithm suite of the Signature_Block concerned (0: none)
+  std::int16_t segment = -1;  // Secure_Path index (most recent = 0) that failed; -1: none
   friend bool operator==(const PathFailure&, const PathFailure&) = default;
 };
+static_assert(sizeof(PathFailure) == 4);
+
+// The Secure_Path index `segment` as PathFailure keeps it (-1 for none or out of range).
+[[nodiscard]] constexpr std::int16_t failure_segment(int segment) noexcept {
+  return segment >= 0 && segment <= INT16_MAX ? static_cast<std::int16_t>(segment)
+                                              : std::int16_t{-1};
+}
 
 // Route origin validation state (RFC 6811), the one RFC 8097 carries in iBGP.
 using OriginState = wire::OriginValidationState;
@@ -103,9 +112,11 @@ struct Route {
   AttributesHandle attrs;
   StoredBgpsecPath bgpsec;  // empty: the route has no BGPsec_PATH
   PeerHandle peer;          // never null in a RIB
-  // When the route arrived (a counter the daemon increments per accepted announcement);
-  // lets the control API show age and order, not used by the decision.
-  std::uint64_t received_seq = 0;
+  // Which announcement this is (a counter the daemon increments per accepted announcement),
+  // so that the daemon can tell a route re-announced for a prefix from the one it replaced;
+  // not used by the decision. 32 bits: only equality counts, and it would take 2^32
+  // announcements in between for two routes of one prefix to share a number.
+  std::uint32_t received_seq = 0;
   // The degree of preference (RFC 4271 §9.1.1) after import policy: LOCAL_PREF of an
   // iBGP-learned route, or what policy set (e.g. from path / origin state, RFC 8374 §8.3);
   // see default_local_pref(). This, not attrs->local_pref, is what the decision compares
@@ -136,6 +147,8 @@ struct Route {
   [[nodiscard]] const PeerKey& peer_key() const noexcept { return peer->key; }
   [[nodiscard]] bool local() const noexcept { return peer->kind == PeerKind::Local; }
 };
+// A full table holds one per route in the Adj-RIB-In and one per candidate in the Loc-RIB.
+static_assert(sizeof(Route) <= 80);
 
 // The preference a route starts with before policy: LOCAL_PREF as received from an iBGP
 // peer (RFC 4271 §5.1.5), else 100; eBGP-learned LOCAL_PREF is not trusted (RFC 7606 §7.5
