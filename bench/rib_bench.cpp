@@ -84,7 +84,7 @@ void BM_RibInsert(benchmark::State& state) {
     const std::size_t before = heap_in_use();
     state.ResumeTiming();
 
-    std::uint64_t seq = 0;
+    std::uint32_t seq = 0;
     for (std::uint32_t p = 0; p < peers; ++p) {
       for (std::uint32_t i = 0; i < prefixes; ++i) {
         rib::Route r;

@@ -5,8 +5,9 @@
 // (and often TLB) miss each. Here the entries' prefixes sit in sorted chunks of at most
 // kMaxChunk slots, and the chunks' keys in one sorted array (a few thousand prefixes: it stays
 // in cache). An insert is a binary search of that array, a binary search of one contiguous
-// chunk and a shift of part of it; a full chunk splits in two, which shifts the directory
-// arrays once per kMaxChunk / 2 inserts.
+// chunk and a shift of part of it; a full chunk splits in two before the insert (in halves, or,
+// for a prefix above the whole table, by starting a chunk of its own), which shifts the
+// directory arrays at most once per kMaxChunk / 2 inserts.
 //
 // Entries never move (each is allocated on its own, the chunks hold pointers), so a hash index
 // over them (PrefixIndex) can hold plain pointers, as it does into a std::map. Iteration is in
@@ -42,7 +43,7 @@ class ChunkedPrefixMap {
  public:
   using Entry = std::pair<const base::Prefix, T>;
   using value_type = Entry;
-  // A full chunk splits in two halves. 128 slots of 32 octets: 4 KiB to search and shift, and
+  // No chunk holds or reserves more. 128 slots of 32 octets: 4 KiB to search and shift, and
   // about 13 000 chunks for a full table (260 KiB of keys to search). Shuffled inserts of 1.27 M
   // routes (bench/rib_bench.cpp) ran fastest with 128 of 64, 128 and 256.
   static constexpr std::size_t kMaxChunk = 128;

@@ -144,6 +144,21 @@ TEST(ChunkedPrefixMap, SortedAndReverseArrivals) {
     // split in halves. No chunk ever reserves more than kMaxChunk slots.
     EXPECT_LE(map.reserved_slots(), (reverse ? 2 : 1) * map.size() + Map::kMaxChunk)
         << (reverse ? "reverse" : "sorted");
+    // Then the /25s between them: into full chunks (at their first, middle and last slots,
+    // the last chunk's last included), each found again by lookup.
+    for (int n = 0; n < 5000; n += 7) {
+      const auto p = base::Prefix(
+          base::IpAddress::v4(0x0a000000U + static_cast<std::uint32_t>(n) * 256 + 128), 25);
+      ASSERT_TRUE(map.try_emplace(p, -n).second);
+      want.emplace(p, -n);
+    }
+    expect_same(map, want, reverse ? "reverse, then between" : "sorted, then between");
+    for (const auto& [p, v] : want) {
+      const auto it = map.find(p);
+      ASSERT_NE(it, map.end()) << p.to_string();
+      EXPECT_EQ(it->second, v) << p.to_string();
+      EXPECT_EQ(map.lower_bound(p), it) << p.to_string();
+    }
   }
 }
 
