@@ -154,13 +154,16 @@ class ChunkedPrefixMap {
       // A full chunk splits before the insert, so that no chunk ever holds (or reserves) more
       // than kMaxChunk slots. A prefix above the whole table (a feed in prefix order) starts a
       // chunk of its own and leaves the full one full; any other splits it in halves.
-      split(chunk, chunk + 1 == chunks_.size() && slot == kMaxChunk ? kMaxChunk : kMaxChunk / 2);
-      const std::size_t lower = chunks_[chunk].size();
-      if (slot > lower || (slot == lower && lower == kMaxChunk)) {
+      if (chunk + 1 == chunks_.size() && slot == kMaxChunk) {
+        split(chunk, kMaxChunk, prefix);
         ++chunk;
-        slot -= lower;
-        if (slot == 0) {
-          keys_[chunk] = prefix;  // the new chunk is keyed by its first prefix
+        slot = 0;
+      } else {
+        constexpr std::size_t kHalf = kMaxChunk / 2;
+        split(chunk, kHalf, chunks_[chunk][kHalf].prefix);
+        if (slot > kHalf) {  // at kHalf it ends the lower half, below the upper's key
+          ++chunk;
+          slot -= kHalf;
         }
       }
     }
@@ -224,9 +227,9 @@ class ChunkedPrefixMap {
   }
 
  private:
-  // Moves the slots of `chunk` from `keep` on into a new chunk after it, keyed by its first
-  // prefix (by the prefix about to be inserted, when it takes none: the caller sets the key).
-  void split(std::size_t chunk, std::size_t keep) {
+  // Moves the slots of `chunk` from `keep` on into a new chunk after it, keyed by `key`: its
+  // first prefix, or the one about to be inserted when it takes none.
+  void split(std::size_t chunk, std::size_t keep, base::Prefix key) {
     Chunk& slots = chunks_[chunk];
     const auto middle = slots.begin() + static_cast<std::ptrdiff_t>(keep);
     Chunk upper;
@@ -235,7 +238,7 @@ class ChunkedPrefixMap {
                  std::make_move_iterator(slots.end()));
     slots.erase(middle, slots.end());
     const auto next = static_cast<std::ptrdiff_t>(chunk + 1);
-    keys_.insert(keys_.begin() + next, upper.empty() ? base::Prefix{} : upper.front().prefix);
+    keys_.insert(keys_.begin() + next, key);
     chunks_.insert(chunks_.begin() + next, std::move(upper));
   }
 
