@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/slot_pool.hpp"
 #include "crypto/p256/signature_der.hpp"
 #include "rib/ski_pool.hpp"
 
@@ -88,18 +89,70 @@ class PreparedPath {
 
 // One hop's Signature_Segments, one per block; followed in the same allocation by, per block,
 // the SKI's index in the SkiPool (4 octets) and the signature: r ‖ s (64 octets) when the
-// block's bit in `compact` is set, else a 2-octet length and the octets as received. A hop of
-// a suite-1 path takes 16 + 4 + 64 octets instead of 20 octets of SKI and up to 72 of DER.
+// block's compact bit is set, else a 2-octet length and the octets as received.
+//
+// The header is 12 octets: one 32-bit word with the reference count (low 24 bits), the number
+// of blocks and the compact bits, then the pointer to the next older hop's node, kept
+// unaligned. A hop of a suite-1 path so takes 12 + 4 + 64 = 80 octets (instead of 20 octets of
+// SKI and up to 72 of DER), and nodes of exactly that size come from a SlotPool, where malloc
+// would take 96 for them: a full table stores about five million such hops.
 struct StoredBgpsecPath::SignatureNode {
-  mutable std::atomic<std::uint32_t> refs{1};
-  std::uint8_t blocks = 0;
-  std::uint8_t compact = 0;             // bit b: block b's signature is r ‖ s
-  const SignatureNode* next = nullptr;  // the next older hop's; null after the origin
+  static constexpr std::uint32_t kRefsMask = 0x00FF'FFFF;
+  static constexpr unsigned kBlocksShift = 24;   // 2 bits
+  static constexpr unsigned kCompactShift = 26;  // bit 26 + b: block b's signature is r ‖ s
+  // A node is referenced by the newer hop (or the head) of each stored path that shares it, so
+  // by at most a few per peer; store() stops sharing a node long before its count could reach
+  // the top of 24 bits.
+  static constexpr std::uint32_t kMaxRefs = kRefsMask - 0xFFFF;
+
+  mutable std::atomic<std::uint32_t> word{1};
+  std::array<std::uint8_t, sizeof(const SignatureNode*)> next_octets{};
 
   static constexpr std::size_t kIndexSize = sizeof(SkiPool::Index);
   static constexpr std::size_t kLengthSize = 2;
+  // A suite-1 hop of a path with one Signature_Block: what the pool's slots hold.
+  static constexpr std::size_t kPooledSize = 12 + kIndexSize + crypto::p256::kCompactSignatureSize;
 
-  [[nodiscard]] bool is_compact(std::size_t b) const noexcept { return ((compact >> b) & 1U) != 0; }
+  [[nodiscard]] std::uint32_t bits() const noexcept { return word.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::size_t blocks() const noexcept { return (bits() >> kBlocksShift) & 3U; }
+  [[nodiscard]] std::uint32_t compact_bits() const noexcept {
+    return (bits() >> kCompactShift) & 3U;
+  }
+  [[nodiscard]] bool is_compact(std::size_t b) const noexcept {
+    return ((compact_bits() >> b) & 1U) != 0;
+  }
+  [[nodiscard]] std::uint32_t ref_count() const noexcept { return bits() & kRefsMask; }
+  void add_ref() const noexcept { word.fetch_add(1, std::memory_order_relaxed); }
+  // True when that was the last reference.
+  [[nodiscard]] bool drop_ref() const noexcept {
+    return (word.fetch_sub(1, std::memory_order_acq_rel) & kRefsMask) == 1;
+  }
+  // The next older hop's node; null after the origin's.
+  [[nodiscard]] const SignatureNode* next() const noexcept {
+    const SignatureNode* out = nullptr;
+    std::memcpy(&out, next_octets.data(), sizeof(out));
+    return out;
+  }
+  void set_next(const SignatureNode* next) noexcept {
+    std::memcpy(next_octets.data(), &next, sizeof(next));
+  }
+  // The pool of the process's kPooledSize nodes; never destroyed, since stored paths in static
+  // objects may be released during exit.
+  static base::SlotPool& pool() {
+    static auto* pool = new base::SlotPool(kPooledSize, 819);  // pages just under 64 KiB
+    return *pool;
+  }
+  static void* allocate(std::size_t size) {
+    static_assert(sizeof(SignatureNode) == 12 && alignof(SignatureNode) == 4);
+    return size == kPooledSize ? pool().allocate() : ::operator new(size);
+  }
+  static void deallocate(void* memory, std::size_t size) noexcept {
+    if (size == kPooledSize) {
+      pool().deallocate(memory);
+    } else {
+      ::operator delete(memory);
+    }
+  }
   [[nodiscard]] const std::uint8_t* payload() const noexcept {
     return reinterpret_cast<const std::uint8_t*>(this + 1);
   }
@@ -118,7 +171,7 @@ struct StoredBgpsecPath::SignatureNode {
   }
   [[nodiscard]] std::size_t payload_size() const noexcept {
     std::size_t size = 0;
-    for (std::size_t b = 0; b < blocks; ++b) {
+    for (std::size_t b = 0, n = blocks(); b < n; ++b) {
       size += block_size(b, payload() + size);
     }
     return size;
@@ -164,9 +217,15 @@ struct StoredBgpsecPath::SignatureNode {
           kIndexSize +
           (p.compact ? p.rs.size() : kLengthSize + path.blocks[b].segments[hop].signature.size());
     }
-    void* memory = ::operator new(sizeof(SignatureNode) + size);
+    void* memory = allocate(sizeof(SignatureNode) + size);
     auto* node = new (memory) SignatureNode;
-    node->blocks = static_cast<std::uint8_t>(blocks);
+    std::uint32_t bits = 1U | static_cast<std::uint32_t>(blocks) << kBlocksShift;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      if (prepared[hop * blocks + b].compact) {
+        bits |= 1U << (kCompactShift + b);
+      }
+    }
+    node->word.store(bits, std::memory_order_relaxed);
     std::uint8_t* out = node->payload();
     std::size_t acquired = 0;
     try {
@@ -177,7 +236,6 @@ struct StoredBgpsecPath::SignatureNode {
         std::memcpy(out, &index, kIndexSize);
         out += kIndexSize;
         if (p.compact) {
-          node->compact = static_cast<std::uint8_t>(node->compact | (1U << acquired));
           std::memcpy(out, p.rs.data(), p.rs.size());
           out += p.rs.size();
           continue;
@@ -195,10 +253,10 @@ struct StoredBgpsecPath::SignatureNode {
     } catch (...) {
       node->release_skis(acquired);
       node->~SignatureNode();
-      ::operator delete(memory);
+      deallocate(memory, sizeof(SignatureNode) + size);
       throw;
     }
-    node->next = next;
+    node->set_next(next);
     count(g_nodes, 1);
     count(g_bytes, static_cast<std::int64_t>(sizeof(SignatureNode) + size));
     return node;
@@ -212,13 +270,14 @@ struct StoredBgpsecPath::SignatureNode {
 
   // Drops a reference to `node` and frees what no one references any more, down the list.
   static void release(const SignatureNode* node) noexcept {
-    while (node != nullptr && node->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      const SignatureNode* next = node->next;
+    while (node != nullptr && node->drop_ref()) {
+      const SignatureNode* next = node->next();
+      const std::size_t size = sizeof(SignatureNode) + node->payload_size();
       count(g_nodes, -1);
-      count(g_bytes, -static_cast<std::int64_t>(sizeof(SignatureNode) + node->payload_size()));
-      node->release_skis(node->blocks);
+      count(g_bytes, -static_cast<std::int64_t>(size));
+      node->release_skis(node->blocks());
       node->~SignatureNode();
-      ::operator delete(const_cast<SignatureNode*>(node));
+      deallocate(const_cast<SignatureNode*>(node), size);
       node = next;
     }
   }
@@ -227,7 +286,7 @@ struct StoredBgpsecPath::SignatureNode {
   [[nodiscard]] const SignatureNode* older(std::size_t count) const noexcept {
     const SignatureNode* node = this;
     for (std::size_t i = 0; i < count && node != nullptr; ++i) {
-      node = node->next;
+      node = node->next();
     }
     return node;
   }
@@ -237,9 +296,10 @@ struct StoredBgpsecPath::SignatureNode {
   [[nodiscard]] bool holds(const wire::BgpsecPath& path,
                            std::span<const PreparedSignature> prepared,
                            std::size_t hop) const noexcept {
-    for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t n = blocks();  // the path's too: store() compares them first
+    for (std::size_t b = 0; b < n; ++b) {
       const auto& seg = path.blocks[b].segments[hop];
-      const auto& mine = prepared[hop * blocks + b];
+      const auto& mine = prepared[hop * n + b];
       if (mine.compact != is_compact(b) || seg.ski != ski(b)) {
         return false;
       }
@@ -259,7 +319,8 @@ struct StoredBgpsecPath::SignatureNode {
   // Equal SKIs have one index, and each signature one stored form: equal octets are equal
   // Signature_Segments.
   [[nodiscard]] bool same_octets(const SignatureNode& other) const noexcept {
-    if (blocks != other.blocks || compact != other.compact) {
+    // The top byte of both words: blocks and compact bits.
+    if ((bits() & ~kRefsMask) != (other.bits() & ~kRefsMask)) {
       return false;
     }
     const std::size_t size = payload_size();
@@ -348,7 +409,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     const SignatureNode* node = other.top->older(other.hops - common);
     const SignatureNode* run_start = nullptr;
     std::size_t run = 0;
-    for (; node != nullptr && hop < hops; ++hop, node = node->next) {
+    for (; node != nullptr && hop < hops; ++hop, node = node->next()) {
       if (node->holds(path, prepared, hop)) {
         if (run == 0) {
           run_start = node;
@@ -359,7 +420,8 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
         run_start = nullptr;
       }
     }
-    if (run > shared_count) {
+    // (A node with kMaxRefs references is not shared again; never the case with real peers.)
+    if (run > shared_count && run_start->ref_count() < SignatureNode::kMaxRefs) {
       shared_count = run;
       shared = run_start;
     }
@@ -382,7 +444,7 @@ StoredBgpsecPath StoredBgpsecPath::store(const wire::BgpsecPath& path,
     ~Building() { SignatureNode::release(top); }
   } building{shared};
   if (shared != nullptr) {
-    shared->refs.fetch_add(1, std::memory_order_relaxed);
+    shared->add_ref();
   }
   for (std::size_t hop = hops - shared_count; hop-- > 0;) {
     building.top = SignatureNode::make(path, prepared, blocks, hop, building.top);
@@ -429,8 +491,8 @@ bool StoredBgpsecPath::any_signature(const std::function<bool(const SignatureRef
   }
   std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize> buffer{};
   std::size_t hop = 0;
-  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next, ++hop) {
-    for (std::size_t b = 0; b < node->blocks; ++b) {
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next(), ++hop) {
+    for (std::size_t b = 0, n = node->blocks(); b < n; ++b) {
       if (fn(SignatureRef{hop, b, &node->ski(b), node->signature(b, buffer)})) {
         return true;
       }
@@ -459,7 +521,7 @@ wire::BgpsecPath StoredBgpsecPath::decode() const {
     path.blocks[b].segments.reserve(head_->hops);
   }
   std::array<std::uint8_t, crypto::p256::kMaxDerSignatureSize> buffer{};
-  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next) {
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next()) {
     for (std::size_t b = 0; b < head_->blocks; ++b) {
       const auto sig = node->signature(b, buffer);
       path.blocks[b].segments.push_back(
@@ -484,7 +546,7 @@ bool operator==(const StoredBgpsecPath& a, const StoredBgpsecPath& b) noexcept {
   }
   const StoredBgpsecPath::SignatureNode* p = x.top;
   const StoredBgpsecPath::SignatureNode* q = y.top;
-  for (; p != q; p = p->next, q = q->next) {  // equal hops counts: both end together
+  for (; p != q; p = p->next(), q = q->next()) {  // equal hops counts: both end together
     if (p == nullptr || q == nullptr || !p->same_octets(*q)) {
       return false;
     }
@@ -497,10 +559,10 @@ std::size_t StoredBgpsecPath::shared_hops() const noexcept {
     return 0;
   }
   std::size_t hop = 0;
-  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next, ++hop) {
+  for (const SignatureNode* node = head_->top; node != nullptr; node = node->next(), ++hop) {
     // A node is referenced by its newer neighbour (or the head); more means another path's
     // list leads to it too, and then to everything below.
-    if (node->refs.load(std::memory_order_relaxed) > 1) {
+    if (node->ref_count() > 1) {
       return head_->hops - hop;
     }
   }

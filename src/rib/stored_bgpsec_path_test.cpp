@@ -103,7 +103,7 @@ wire::BgpsecPath der_path_through(std::vector<std::uint32_t> asns, std::uint32_t
   return path;
 }
 
-// A strict DER signature is kept as r ‖ s and its SKI as an index: 84 octets per one-block hop
+// A strict DER signature is kept as r ‖ s and its SKI as an index: 80 octets per one-block hop
 // against 22 plus the signature's length for octets kept as received (and 20 + 71 + a larger
 // header before either), and the octets come back exactly, through the codec too.
 TEST(StoredBgpsecPath, StrictDerSignaturesAreKeptCompactAndComeBackOctetForOctet) {
@@ -294,6 +294,23 @@ TEST(StoredBgpsecPath, OnlyWhatTheDecoderCanGiveIsStored) {
   EXPECT_FALSE(attrs.bgpsec_path.has_value());
   ASSERT_TRUE(attrs.as_path.has_value());
   EXPECT_TRUE(attrs.as_path->contains(base::Asn(65002)));
+}
+
+// A suite-1 hop of a one-block path is 80 octets (12 of header, the SKI's 4-octet index, r ‖ s),
+// the size of the node pool's slots. Two paths of four hops that share their two oldest: the
+// first costs two more nodes than the second, and its head is the same size.
+TEST(StoredBgpsecPath, ASuiteOneHopTakesEightyOctets) {
+  const auto before = StoredBgpsecPath::usage();
+  const auto first = StoredBgpsecPath::store(der_path_through({65001, 65002, 65003, 65004}, 64512));
+  const auto mid = StoredBgpsecPath::usage();
+  const StoredBgpsecPath* others[] = {&first};
+  const auto second =
+      StoredBgpsecPath::store(der_path_through({65005, 65002, 65003, 65004}, 64512), others);
+  const auto after = StoredBgpsecPath::usage();
+  ASSERT_EQ(second.shared_hops(), 2U);
+  EXPECT_EQ(mid.signature_nodes - before.signature_nodes, 4U);
+  EXPECT_EQ(after.signature_nodes - mid.signature_nodes, 2U);
+  EXPECT_EQ((mid.bytes - before.bytes) - (after.bytes - mid.bytes), 2U * 80);
 }
 
 TEST(StoredBgpsecPath, TheSamePathAgainIsTheSameValue) {
