@@ -66,12 +66,13 @@ void* SlotPool::allocate() {
       fresh_ = pages_.back().get();
       fresh_end_ = fresh_ + page_size_;
       poison(fresh_, page_size_);
+      page_count_.store(pages_.size(), std::memory_order_relaxed);
     }
     slot = fresh_;
     fresh_ += slot_size_;
     unpoison(slot, slot_size_);
   }
-  ++in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   return slot;
 }
 
@@ -81,12 +82,12 @@ void SlotPool::deallocate(void* slot) noexcept {
   freed->next = free_;
   free_ = freed;
   poison(slot, slot_size_);
-  --in_use_;
+  in_use_.store(in_use_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
-SlotPool::Usage SlotPool::usage() const {
-  const std::lock_guard lock(mutex_);
-  return Usage{in_use_, pages_.size(), pages_.size() * page_size_};
+SlotPool::Usage SlotPool::usage() const noexcept {
+  const std::size_t pages = page_count_.load(std::memory_order_relaxed);
+  return Usage{in_use_.load(std::memory_order_relaxed), pages, pages * page_size_};
 }
 
 }  // namespace bgpsecd::base

@@ -7,9 +7,12 @@
 //
 // Any thread may allocate and deallocate (a stored path's last copy may go on a validation
 // worker); a mutex is held for a pointer swap. Under AddressSanitizer a slot is poisoned while
-// it is free, so a use after deallocate() is reported as it would be for malloc's memory.
+// it is free, so a use after deallocate() is reported until the slot is handed out again (the
+// most recently freed goes first: sooner than malloc's quarantine would reuse it), and slots
+// have no redzones between them, so an overflow into the next slot goes unseen.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -40,7 +43,9 @@ class SlotPool {
     std::size_t pages = 0;
     std::size_t bytes = 0;  // of all pages
   };
-  [[nodiscard]] Usage usage() const;
+  // Without the lock (a metrics scrape never waits): each count is exact, the two may be an
+  // allocation apart.
+  [[nodiscard]] Usage usage() const noexcept;
 
  private:
   // A free slot's first octets link it to the next free one.
@@ -55,7 +60,9 @@ class SlotPool {
   std::byte* fresh_ = nullptr;      // the newest page's first never-used slot
   std::byte* fresh_end_ = nullptr;  // end of the newest page
   std::vector<std::unique_ptr<std::byte[]>> pages_;
-  std::size_t in_use_ = 0;
+  // Changed under the mutex, read by usage() without it.
+  std::atomic<std::size_t> in_use_{0};
+  std::atomic<std::size_t> page_count_{0};
 };
 
 }  // namespace bgpsecd::base

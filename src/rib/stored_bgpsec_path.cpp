@@ -94,10 +94,12 @@ class PreparedPath {
 // The header is 12 octets: one 32-bit word with the reference count (low 24 bits), the number
 // of blocks and the compact bits, then the pointer to the next older hop's node, kept
 // unaligned. A hop of a suite-1 path so takes 12 + 4 + 64 = 80 octets (instead of 20 octets of
-// SKI and up to 72 of DER), and nodes of exactly that size come from a SlotPool, where malloc
-// would take 96 for them: a full table stores about five million such hops.
+// SKI and up to 72 of DER), and every node of exactly that size (in practice a one-block
+// suite-1 hop) comes from a SlotPool, where malloc would take 96 for it: a full table stores
+// about five million such hops.
 struct StoredBgpsecPath::SignatureNode {
   static constexpr std::uint32_t kRefsMask = 0x00FF'FFFF;
+  static_assert(kMaxBlocks <= 2, "two bits of block count, one compact bit per block");
   static constexpr unsigned kBlocksShift = 24;   // 2 bits
   static constexpr unsigned kCompactShift = 26;  // bit 26 + b: block b's signature is r ‖ s
   // A node is referenced by the newer hop (or the head) of each stored path that shares it, so
@@ -570,8 +572,13 @@ std::size_t StoredBgpsecPath::shared_hops() const noexcept {
 }
 
 StoredBgpsecPath::Usage StoredBgpsecPath::usage() noexcept {
-  return Usage{g_paths.load(std::memory_order_relaxed), g_hops.load(std::memory_order_relaxed),
-               g_nodes.load(std::memory_order_relaxed), g_bytes.load(std::memory_order_relaxed)};
+  const auto pool = SignatureNode::pool().usage();
+  return Usage{g_paths.load(std::memory_order_relaxed),
+               g_hops.load(std::memory_order_relaxed),
+               g_nodes.load(std::memory_order_relaxed),
+               g_bytes.load(std::memory_order_relaxed),
+               pool.slots_in_use,
+               pool.bytes};
 }
 
 }  // namespace bgpsecd::rib

@@ -91,11 +91,15 @@ class StoredBgpsecPath {
   // segments (signature hops as routes see them), signature nodes (hops as stored, after
   // sharing) and the heap octets of both. bytes / hops is the cost of a stored signature hop;
   // the SKIs themselves are counted apart (SkiPool::usage: one per router key, not per hop).
+  // Of the nodes, those of 80 octets (one-block suite-1 hops) live in a pool of slots whose
+  // pages are kept once made: pooled_nodes of them, pool_bytes of pages, free slots included.
   struct Usage {
     std::uint64_t paths = 0;
     std::uint64_t hops = 0;
     std::uint64_t signature_nodes = 0;
     std::uint64_t bytes = 0;
+    std::uint64_t pooled_nodes = 0;
+    std::uint64_t pool_bytes = 0;
   };
   [[nodiscard]] static Usage usage() noexcept;
 

@@ -104,7 +104,7 @@ wire::BgpsecPath der_path_through(std::vector<std::uint32_t> asns, std::uint32_t
 }
 
 // A strict DER signature is kept as r ‖ s and its SKI as an index: 80 octets per one-block hop
-// against 22 plus the signature's length for octets kept as received (and 20 + 71 + a larger
+// against 18 plus the signature's length for octets kept as received (and 20 + 71 + a larger
 // header before either), and the octets come back exactly, through the codec too.
 TEST(StoredBgpsecPath, StrictDerSignaturesAreKeptCompactAndComeBackOctetForOctet) {
   for (std::size_t blocks : {1U, 2U}) {
@@ -311,6 +311,16 @@ TEST(StoredBgpsecPath, ASuiteOneHopTakesEightyOctets) {
   EXPECT_EQ(mid.signature_nodes - before.signature_nodes, 4U);
   EXPECT_EQ(after.signature_nodes - mid.signature_nodes, 2U);
   EXPECT_EQ((mid.bytes - before.bytes) - (after.bytes - mid.bytes), 2U * 80);
+  // Those nodes are the pool's; a hop kept as received, or with two blocks, is not 80 octets
+  // and comes from malloc.
+  EXPECT_EQ(mid.pooled_nodes - before.pooled_nodes, 4U);
+  EXPECT_EQ(after.pooled_nodes - mid.pooled_nodes, 2U);
+  EXPECT_GE(after.pool_bytes, after.pooled_nodes * 80);
+  const auto raw = StoredBgpsecPath::store(path_through({65001, 65002, 65003}, 64512));
+  const auto two_blocks = StoredBgpsecPath::store(der_path_through({65001, 65002}, 64512, 2));
+  const auto last = StoredBgpsecPath::usage();
+  EXPECT_EQ(last.signature_nodes - after.signature_nodes, 5U);
+  EXPECT_EQ(last.pooled_nodes, after.pooled_nodes);
 }
 
 TEST(StoredBgpsecPath, TheSamePathAgainIsTheSameValue) {
