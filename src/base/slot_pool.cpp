@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "base/slot_pool.hpp"
 
+#include "base/address_sanitizer.hpp"
 #include "base/check.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define BGPSECD_SLOT_POOL_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BGPSECD_SLOT_POOL_ASAN 1
-#endif
-#endif
-
-#ifdef BGPSECD_SLOT_POOL_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
 
 namespace bgpsecd::base {
 namespace {
 
 // Slots that are not handed out are unaddressable under AddressSanitizer.
 void poison(void* p, std::size_t size) noexcept {
-#ifdef BGPSECD_SLOT_POOL_ASAN
+#ifdef BGPSECD_ADDRESS_SANITIZER
   __asan_poison_memory_region(p, size);
 #else
   (void)p;
@@ -29,7 +18,7 @@ void poison(void* p, std::size_t size) noexcept {
 }
 
 void unpoison(void* p, std::size_t size) noexcept {
-#ifdef BGPSECD_SLOT_POOL_ASAN
+#ifdef BGPSECD_ADDRESS_SANITIZER
   __asan_unpoison_memory_region(p, size);
 #else
   (void)p;

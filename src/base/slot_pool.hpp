@@ -31,8 +31,6 @@ class SlotPool {
   SlotPool& operator=(SlotPool&&) = delete;
   ~SlotPool();
 
-  [[nodiscard]] std::size_t slot_size() const noexcept { return slot_size_; }
-
   // `slot_size` octets, aligned to 8; throws std::bad_alloc when a new page cannot be had.
   [[nodiscard]] void* allocate();
   // Gives back a slot that allocate() of this pool returned.

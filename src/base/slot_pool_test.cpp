@@ -10,16 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOT_POOL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOT_POOL_TEST_ASAN 1
-#endif
-#endif
-#ifdef SLOT_POOL_TEST_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
+#include "base/address_sanitizer.hpp"
 
 namespace bgpsecd::base {
 namespace {
@@ -83,7 +74,7 @@ TEST(SlotPool, FreedSlotsAreReusedBeforeANewPage) {
 // A slot not handed out is unaddressable under AddressSanitizer, so that a stored path read after
 // its node went back to the pool is reported as a use after free would be.
 TEST(SlotPool, FreeSlotsArePoisonedUnderAddressSanitizer) {
-#ifdef SLOT_POOL_TEST_ASAN
+#ifdef BGPSECD_ADDRESS_SANITIZER
   SlotPool pool(24, 4);
   void* a = pool.allocate();
   void* b = pool.allocate();
